@@ -1,0 +1,65 @@
+// iis-auth-lens: the analysis core on a terminal. Contract: ../shared/cli-contract.md.
+import { subcommands } from './commands';
+import { EXIT_INPUT, EXIT_USAGE, InputError, UsageError, oneLine, type CliIo } from './io';
+
+declare const __VERSION__: string | undefined;
+const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.1.0';
+
+function mainUsage(): string {
+  const width = Math.max(...subcommands.map((s) => s.name.length));
+  return [
+    'Usage: iis-auth-lens <command> [options]',
+    '',
+    'Find why Windows authentication (NTLM, Negotiate, Extended Protection) fails on IIS and Exchange.',
+    '',
+    'Commands:',
+    ...subcommands.map((s) => `  ${s.name.padEnd(width)}  ${s.summary}`),
+    '',
+    'Every command takes --json (one JSON document on stdout) and --help.',
+    'Exit codes: 0 done (findings and every probe verdict are results), 1 an input could not be read or parsed, 2 usage error.',
+    '',
+    'Run `iis-auth-lens <command> --help` for the options of a command.',
+  ].join('\n');
+}
+
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    const target = name === 'help' ? subcommands.find((s) => s.name === rest[0]) : undefined;
+    io.stdout.write((target ? target.usage : mainUsage()) + '\n');
+    return name ? 0 : EXIT_USAGE;
+  }
+  if (name === '--version' || name === '-V') {
+    io.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  const cmd = subcommands.find((s) => s.name === name);
+  if (!cmd) {
+    io.stderr.write(`iis-auth-lens: unknown command '${name}'\n\n${mainUsage()}\n`);
+    return EXIT_USAGE;
+  }
+  try {
+    return await cmd.run(rest, io);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr.write(`iis-auth-lens ${cmd.name}: ${err.message}\nUsage: ${cmd.usage}\n`);
+      return EXIT_USAGE;
+    }
+    if (err instanceof InputError) {
+      io.stderr.write(`iis-auth-lens ${cmd.name}: ${oneLine(err)}\n`);
+      return EXIT_INPUT;
+    }
+    io.stderr.write(`iis-auth-lens ${cmd.name}: internal error: ${oneLine(err)}\n`);
+    return EXIT_INPUT;
+  }
+}
+
+if (require.main === module) {
+  const io: CliIo = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, stdinIsTTY: !!process.stdin.isTTY };
+  // EPIPE on stdout (e.g. `| head`) is not an error worth a stack trace.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(0); });
+  main(process.argv.slice(2), io).then(
+    (code) => { process.exitCode = code; },
+    (err) => { process.stderr.write(`iis-auth-lens: internal error: ${oneLine(err)}\n`); process.exitCode = EXIT_INPUT; },
+  );
+}

@@ -1,0 +1,64 @@
+// Activation: start the language server and register the client features.
+import * as vscode from 'vscode';
+import * as path from 'node:path';
+import * as fs from 'node:fs';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { clientFeatures } from './commands';
+import type { ClientContext } from './context';
+
+let client: LanguageClient | undefined;
+
+/** The l10n bundle for the UI language, handed to the server so hovers and diagnostics match. */
+function serverL10nBundle(context: vscode.ExtensionContext): string | undefined {
+  const lang = vscode.env.language.toLowerCase();
+  for (const candidate of [lang, lang.split('-')[0]]) {
+    const p = path.join(context.extensionPath, 'l10n', `bundle.l10n.${candidate}.json`);
+    if (candidate !== 'en' && fs.existsSync(p)) return p;
+  }
+  return undefined;
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<{ client: LanguageClient }> {
+  const log = vscode.window.createOutputChannel('IIS Auth Lens', { log: true });
+  context.subscriptions.push(log);
+
+  const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
+  const serverOptions: ServerOptions = {
+    run: { module: serverModule, transport: TransportKind.ipc },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+  };
+  const config = vscode.workspace.getConfiguration('iisAuthLens');
+  const decodeLanguages = config.get<string[]>('decode.languages') ?? [];
+  const languages = [...new Set(['iis-w3c-log', 'freb', 'hcw-log', ...decodeLanguages])];
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [
+      ...languages.map((language) => ({ language })),
+      // FREB traces that stay in XML mode (e.g. with Red Hat XML installed) keep our features.
+      { language: 'xml', pattern: '**/fr[0-9]*.xml' },
+    ],
+    synchronize: { configurationSection: 'iisAuthLens' },
+    initializationOptions: {
+      l10nBundle: serverL10nBundle(context),
+      settings: { decodeLanguages, handshakeWindowSeconds: config.get<number>('handshake.windowSeconds') ?? 120 },
+    },
+    outputChannel: log,
+  };
+  client = new LanguageClient('iisAuthLens', 'IIS Auth Lens', serverOptions, clientOptions);
+  await client.start();
+  log.info(`IIS Auth Lens ${String(context.extension.packageJSON.version)} activated; language server started.`);
+
+  const ctx: ClientContext = { extension: context, client, log };
+  for (const feature of clientFeatures) {
+    try {
+      context.subscriptions.push(...(await feature.activate(ctx)));
+    } catch (err) {
+      log.error(`A feature failed to start: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  return { client };
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+  client = undefined;
+}

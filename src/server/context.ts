@@ -1,0 +1,59 @@
+// The registries through which feature files plug into the server. The LSP handlers in
+// server.ts only fan a request out to the providers registered here and merge the answers.
+import type {
+  CodeLens, Connection, Diagnostic, DocumentSymbol, FoldingRange, Hover, Position, Range,
+  SemanticTokens, ServerCapabilities,
+} from 'vscode-languageserver/node';
+import type { TextDocuments } from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+
+export interface ServerSettings {
+  /** Languages in which Authorization headers and bare tokens get a hover. */
+  decodeLanguages: string[];
+  /** Seconds within which the legs of one NTLM/Negotiate handshake are grouped. */
+  handshakeWindowSeconds: number;
+}
+
+export const defaultSettings: ServerSettings = {
+  decodeLanguages: ['plaintext', 'log', 'http', 'json', 'jsonc', 'iis-w3c-log', 'freb', 'xml', 'hcw-log'],
+  handshakeWindowSeconds: 120,
+};
+
+export interface HoverProvider {
+  provideHover(doc: TextDocument, position: Position): Hover | null | undefined;
+}
+export interface DiagnosticsProvider {
+  provideDiagnostics(doc: TextDocument): Diagnostic[];
+}
+export interface CodeLensProvider {
+  provideCodeLenses(doc: TextDocument): CodeLens[];
+}
+export interface SymbolProvider {
+  provideSymbols(doc: TextDocument): DocumentSymbol[];
+}
+export interface FoldingProvider {
+  provideFoldingRanges(doc: TextDocument): FoldingRange[];
+}
+export interface SemanticTokensProvider {
+  provideSemanticTokens(doc: TextDocument, range?: Range): SemanticTokens | null;
+}
+
+export interface ServerContext {
+  connection: Connection;
+  documents: TextDocuments<TextDocument>;
+  settings(): ServerSettings;
+  /** Capabilities a feature adds (semantic token legend, commands, ...), merged at initialize. */
+  capabilities: ServerCapabilities;
+  hover: HoverProvider[];
+  diagnostics: DiagnosticsProvider[];
+  codeLens: CodeLensProvider[];
+  symbols: SymbolProvider[];
+  folding: FoldingProvider[];
+  semanticTokens: SemanticTokensProvider[];
+  /** Asks the server to recompute and publish diagnostics for a document. */
+  refreshDiagnostics(uri: string): void;
+}
+
+export interface Feature {
+  register(ctx: ServerContext): void;
+}
