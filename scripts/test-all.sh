@@ -3,6 +3,7 @@
 # Each level prints its runner's closing lines; the first failure stops the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+echo "== system packages"; bash scripts/setup-system.sh
 echo "== typecheck"; npx tsc --noEmit -p .
 echo "== lint"; npx eslint src test
 echo "== build"; node esbuild.mjs

@@ -1,0 +1,45 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { PassThrough } from 'node:stream';
+import { main } from '../../src/cli/main';
+import type { CliIo } from '../../src/cli/io';
+
+function io(): { io: CliIo; out: () => string; err: () => string } {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let o = '';
+  let e = '';
+  stdout.on('data', (d) => { o += String(d); });
+  stderr.on('data', (d) => { e += String(d); });
+  return { io: { stdout, stderr, stdin: new PassThrough(), stdinIsTTY: true }, out: () => o, err: () => e };
+}
+
+test('no arguments prints the usage and exits 2', async () => {
+  const t = io();
+  assert.equal(await main([], t.io), 2);
+  assert.match(t.out(), /Usage: iis-auth-lens <command>/);
+  for (const c of ['analyze', 'decode', 'cbt', 'probe', 'explain']) assert.match(t.out(), new RegExp(`\\n  ${c} `));
+});
+
+test('--help exits 0, --version prints the package version', async () => {
+  const t = io();
+  assert.equal(await main(['--help'], t.io), 0);
+  const v = io();
+  assert.equal(await main(['--version'], v.io), 0);
+  assert.equal(v.out().trim(), (await import('../../package.json')).version);
+});
+
+test('an unknown command is a usage error on stderr, exit 2', async () => {
+  const t = io();
+  assert.equal(await main(['frobnicate'], t.io), 2);
+  assert.match(t.err(), /unknown command 'frobnicate'/);
+  assert.equal(t.out(), '');
+});
+
+test('every subcommand answers --help with its usage line and exit 0', async () => {
+  for (const c of ['analyze', 'decode', 'cbt', 'probe', 'explain']) {
+    const t = io();
+    assert.equal(await main([c, '--help'], t.io), 0, c);
+    assert.match(t.out(), new RegExp(`iis-auth-lens ${c} `), c);
+  }
+});
