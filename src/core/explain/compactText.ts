@@ -1,0 +1,66 @@
+// A whitespace-free view of a text with a map back to the original offsets. Error texts reach us
+// wrapped anywhere: console output breaks words at the window width, articles and HCW entries
+// break URLs ("...00313. resource.mailboxmigration..."). Matching phrases with all whitespace
+// removed finds them wherever the breaks fall, in one linear pass.
+
+export interface CompactText {
+  /** The text without any whitespace. */
+  text: string;
+  /** offsets[i] is the offset in the original text of compact character i. */
+  offsets: Uint32Array;
+}
+
+const WS = /\s/;
+
+export function compact(original: string): CompactText {
+  const offsets = new Uint32Array(original.length);
+  const parts: string[] = [];
+  let n = 0;
+  let runStart = -1;
+  for (let i = 0; i < original.length; i++) {
+    const c = original.charCodeAt(i);
+    // Fast path for the common printable ASCII range; \s for the rest (NBSP, U+2028, ...).
+    const ws = c === 32 || c === 9 || c === 10 || c === 13 || (c > 127 || c === 11 || c === 12 ? WS.test(original[i]!) : false);
+    if (ws) {
+      if (runStart >= 0) { parts.push(original.slice(runStart, i)); runStart = -1; }
+      continue;
+    }
+    if (runStart < 0) runStart = i;
+    offsets[n++] = i;
+  }
+  if (runStart >= 0) parts.push(original.slice(runStart));
+  return { text: parts.join(''), offsets: offsets.subarray(0, n) };
+}
+
+/** Start offsets of each line (after LF); line i (0-based) starts at lineStarts[i]. */
+export function lineStarts(text: string): number[] {
+  const starts = [0];
+  let i = text.indexOf('\n');
+  while (i >= 0) { starts.push(i + 1); i = text.indexOf('\n', i + 1); }
+  return starts;
+}
+
+/** The 0-based line that contains offset (binary search over lineStarts). */
+export function lineOf(starts: readonly number[], offset: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= offset) lo = mid; else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** Escapes a phrase for a RegExp over compact text: whitespace dropped, quotes of any kind. */
+export function compactPhrase(phrase: string): string {
+  let out = '';
+  for (const ch of phrase) {
+    if (/\s/.test(ch)) continue;
+    if (ch === "'" || ch === '"') { out += QUOTE; continue; }
+    out += ch.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+  }
+  return out;
+}
+
+/** Any quote character the .NET texts use in any language, straight or typographic. */
+export const QUOTE = `['"\u2018\u2019\u201A\u201C\u201D\u201E\u00AB\u00BB]`;
