@@ -1,0 +1,170 @@
+// Logs too large for VS Code to hand to extensions (over 50 MB): detected when opened in a tab,
+// analyzed from disk by the language server (streaming, `iisAuthLens/analyzeFile`) with
+// progress and cancel; findings become diagnostics for the file and the summary goes to the view.
+import * as vscode from 'vscode';
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { WorkDoneProgress, type WorkDoneProgressReport, type WorkDoneProgressBegin, type WorkDoneProgressEnd } from 'vscode-languageclient/node';
+import type { ClientFeature, ClientContext } from '../context';
+import { ANALYZE_FILE_REQUEST, type AnalyzeFileParams, type AnalyzeFileResult } from '../../server/features/w3cProtocol';
+import { logSummary } from './logSummaryView';
+
+/** VS Code does not synchronise documents above this size with extensions. */
+export const SYNC_LIMIT_BYTES = 50 * 1024 * 1024;
+/** Findings published as diagnostics per file (the counts in the view are always complete). */
+export const MAX_DIAGNOSTICS = 10_000;
+
+const LOG_NAME = /^(u_ex|u_in|u_nc|ex|nc|in|httperr).*\.log(\.gz)?$|_x\.log(\.gz)?$|\.log\.gz$/i;
+
+/** True for names IIS gives its logs (and gzip copies of them). */
+export function looksLikeIisLogName(file: string): boolean {
+  return LOG_NAME.test(path.basename(file));
+}
+
+/** True when the file starts like a W3C extended log (`#Software: Microsoft`, `#Fields:`, `#Version:`). */
+export async function startsLikeW3c(file: string): Promise<boolean> {
+  let fh: fs.FileHandle | undefined;
+  try {
+    fh = await fs.open(file, 'r');
+    const buf = Buffer.alloc(64);
+    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+    let s = buf.subarray(0, bytesRead).toString('latin1');
+    if (s.startsWith('\xef\xbb\xbf')) s = s.slice(3);
+    return /^#(Software: Microsoft|Fields:|Version:|Date:)/.test(s);
+  } catch {
+    return false;
+  } finally {
+    await fh?.close();
+  }
+}
+
+function thresholdBytes(): number {
+  const mb = vscode.workspace.getConfiguration('iisAuthLens').get<number>('largeFile.thresholdMB') ?? 50;
+  return Math.max(1, mb) * 1024 * 1024;
+}
+
+const isSynced = (uri: vscode.Uri): boolean => vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString());
+
+/** Resolves true if VS Code opens the document for extensions within ms (files under 50 MB are synchronised). */
+function waitForSync(uri: vscode.Uri, ms: number): Promise<boolean> {
+  if (isSynced(uri)) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const sub = vscode.workspace.onDidOpenTextDocument((d) => {
+      if (d.uri.toString() === uri.toString()) { clearTimeout(timer); sub.dispose(); resolve(true); }
+    });
+    const timer = setTimeout(() => { sub.dispose(); resolve(isSynced(uri)); }, ms);
+  });
+}
+
+let progressIds = 0;
+
+/**
+ * Analyzes one file from disk through the language server, reporting progress into `progress`.
+ * Returns undefined when cancelled before the server answered.
+ */
+export async function analyzeFileFromDisk(
+  ctx: ClientContext, uri: vscode.Uri,
+  progress: vscode.Progress<{ message?: string; increment?: number }>, token: vscode.CancellationToken,
+  share = 100,
+): Promise<AnalyzeFileResult> {
+  const workDoneToken = `iisAuthLens.analyzeFile.${process.pid}.${++progressIds}`;
+  let last = 0;
+  const sub = ctx.client.onProgress(WorkDoneProgress.type, workDoneToken, (v: WorkDoneProgressBegin | WorkDoneProgressReport | WorkDoneProgressEnd) => {
+    if (v.kind === 'end') return;
+    const pct = v.percentage ?? last;
+    progress.report({ increment: ((pct - last) * share) / 100, ...(v.message ? { message: v.message } : {}) });
+    last = pct;
+  });
+  try {
+    const params: AnalyzeFileParams = { path: uri.fsPath, maxFindings: MAX_DIAGNOSTICS, workDoneToken };
+    const result = await ctx.client.sendRequest<AnalyzeFileResult>(ANALYZE_FILE_REQUEST, params, token);
+    if (last < 100) progress.report({ increment: ((100 - last) * share) / 100 });
+    return result;
+  } finally {
+    sub.dispose();
+  }
+}
+
+/** Analyze with a cancellable notification; results go to the view and the Problems panel. */
+export async function analyzeLargeFile(ctx: ClientContext, uri: vscode.Uri): Promise<AnalyzeFileResult | undefined> {
+  const name = path.basename(uri.fsPath);
+  const started = Date.now();
+  try {
+    const result = await vscode.window.withProgress({
+      location: vscode.ProgressLocation.Notification,
+      title: vscode.l10n.t('IIS Auth Lens: analyzing {0} from disk', name),
+      cancellable: true,
+    }, (progress, token) => analyzeFileFromDisk(ctx, uri, progress, token));
+    logSummary.set(uri, result);
+    ctx.log.info(`Analyzed ${uri.fsPath} from disk in ${Date.now() - started} ms: ` +
+      (result.error ? `error: ${result.error}` : `${result.kind}, ${'requests' in result ? result.requests : 0} requests, ${result.findingsTotal ?? 0} findings${result.cancelled ? ' (cancelled)' : ''}`));
+    if (result.error) {
+      void vscode.window.showErrorMessage(vscode.l10n.t('{0} could not be analyzed: {1}', name, result.error));
+    } else if ((result.findingsTotal ?? 0) > MAX_DIAGNOSTICS) {
+      void vscode.window.showWarningMessage(vscode.l10n.t('{0}: {1} findings; the first {2} are in the Problems panel, all counts in the Log Analysis view.',
+        name, (result.findingsTotal ?? 0).toLocaleString('en-US'), MAX_DIAGNOSTICS.toLocaleString('en-US')));
+    }
+    void vscode.commands.executeCommand('iisAuthLens.logSummary.focus').then(undefined, () => undefined);
+    return result;
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : String(err);
+    if (/cancel/i.test(msg)) {
+      ctx.log.info(`Analysis of ${uri.fsPath} cancelled.`);
+      return undefined;
+    }
+    ctx.log.error(`Analysis of ${uri.fsPath} failed: ${msg}`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('{0} could not be analyzed: {1}', name, msg));
+    return undefined;
+  }
+}
+
+export const largeFiles: ClientFeature = {
+  activate(ctx: ClientContext): vscode.Disposable[] {
+    /** uri → size:mtime already analyzed (or being analyzed), so reopening a tab does not rerun it. */
+    const done = new Map<string, string>();
+
+    const consider = async (uri: vscode.Uri): Promise<void> => {
+      if (uri.scheme !== 'file' || isSynced(uri)) return;
+      let st;
+      try { st = await fs.stat(uri.fsPath); } catch { return; }
+      if (!st.isFile() || st.size < thresholdBytes()) return;
+      const stamp = `${st.size}:${st.mtimeMs}`;
+      if (done.get(uri.toString()) === stamp) return;
+      if (!looksLikeIisLogName(uri.fsPath) && !(await startsLikeW3c(uri.fsPath))) return;
+      // Under 50 MB VS Code does hand the document over; then the server analyzes it as usual.
+      if (st.size < SYNC_LIMIT_BYTES && await waitForSync(uri, 1500)) return;
+      done.set(uri.toString(), stamp);
+      ctx.log.info(`${uri.fsPath} is ${(st.size / 1048576).toFixed(1)} MB: analyzing it from disk.`);
+      await analyzeLargeFile(ctx, uri);
+    };
+
+    const considerTabs = (tabs: readonly vscode.Tab[]): void => {
+      for (const tab of tabs) {
+        if (tab.input instanceof vscode.TabInputText) {
+          consider(tab.input.uri).catch((err: unknown) => ctx.log.error(`large-file check failed: ${String(err)}`));
+        }
+      }
+    };
+
+    considerTabs(vscode.window.tabGroups.all.flatMap((g) => g.tabs));
+    return [
+      vscode.window.tabGroups.onDidChangeTabs((e) => considerTabs(e.opened)),
+      vscode.commands.registerCommand('iisAuthLens.analyzeLargeFile', async (arg?: vscode.Uri | string) => {
+        let uri = typeof arg === 'string' ? vscode.Uri.parse(arg) : arg;
+        if (!uri) {
+          const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+          uri = input instanceof vscode.TabInputText ? input.uri : undefined;
+        }
+        if (!uri) {
+          const picked = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: vscode.l10n.t('Analyze'),
+            filters: { [vscode.l10n.t('IIS logs')]: ['log', 'gz', 'txt'] } });
+          uri = picked?.[0];
+        }
+        if (!uri) return undefined;
+        const st = await fs.stat(uri.fsPath).catch(() => undefined);
+        if (st) done.set(uri.toString(), `${st.size}:${st.mtimeMs}`);
+        return analyzeLargeFile(ctx, uri);
+      }),
+    ];
+  },
+};

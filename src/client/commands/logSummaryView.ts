@@ -1,0 +1,282 @@
+// The "Log Analysis" view: per analyzed file its requests, status and win32 counts and the
+// findings grouped by code; a click opens the file at the line. Also owns the diagnostics of
+// files that were analyzed from disk (VS Code does not hand files over 50 MB to the server).
+import * as vscode from 'vscode';
+import * as fs from 'node:fs';
+import * as readline from 'node:readline';
+import * as zlib from 'node:zlib';
+import * as path from 'node:path';
+import type { ClientFeature, ClientContext } from '../context';
+import type { Finding, FindingCode } from '../../core/findings';
+import type { AnalyzeFileResult } from '../../server/features/w3cProtocol';
+import { describeWin32 } from '../../core/win32Status';
+import { statusLabel } from '../../core/httpStatus';
+
+export const REVEAL_LINE_COMMAND = 'iisAuthLens.logSummary.revealLine';
+/** Returns the analyzed files as JSON-able objects (used by the e2e tests and other features). */
+export const RESULTS_COMMAND = 'iisAuthLens.logSummary.results';
+/** Children of one group shown in the tree; the rest are summarised in one item. */
+const MAX_CHILDREN = 200;
+
+export interface AnalyzedFile {
+  uri: vscode.Uri;
+  result: AnalyzeFileResult;
+}
+
+const fmt = (n: number): string => n.toLocaleString('en-US');
+
+/** Findings → diagnostics for a document the server never sees. */
+export function findingToDiagnostic(f: Finding, uri: vscode.Uri): vscode.Diagnostic {
+  const line = Math.max(0, f.line - 1);
+  const range = new vscode.Range(line, 0, line, Number.MAX_SAFE_INTEGER);
+  const severity = f.severity === 'error' ? vscode.DiagnosticSeverity.Error
+    : f.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information;
+  const d = new vscode.Diagnostic(range, f.message, severity);
+  d.code = f.code;
+  d.source = 'IIS Auth Lens';
+  if (f.relatedLines?.length) {
+    d.relatedInformation = f.relatedLines.filter((l) => l !== f.line).map((l) =>
+      new vscode.DiagnosticRelatedInformation(new vscode.Location(uri, new vscode.Range(l - 1, 0, l - 1, Number.MAX_SAFE_INTEGER)),
+        vscode.l10n.t('Handshake leg on line {0}', l)));
+  }
+  return d;
+}
+
+/** The results of every file analyzed from disk, shared by the large-file and folder commands. */
+export class LogSummaryStore implements vscode.Disposable {
+  private readonly files = new Map<string, AnalyzedFile>();
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+  readonly diagnostics = vscode.languages.createDiagnosticCollection('iisAuthLens.logFiles');
+
+  set(uri: vscode.Uri, result: AnalyzeFileResult): void {
+    this.files.set(uri.toString(), { uri, result });
+    const findings = 'findings' in result && Array.isArray(result.findings) ? result.findings : [];
+    // An open (synchronised) document gets its diagnostics from the server; don't double them.
+    const open = vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString());
+    this.diagnostics.set(uri, open ? [] : findings.map((f) => findingToDiagnostic(f, uri)));
+    this.changed.fire();
+  }
+
+  get(uri: vscode.Uri): AnalyzedFile | undefined {
+    return this.files.get(uri.toString());
+  }
+
+  all(): AnalyzedFile[] {
+    return [...this.files.values()].sort((a, b) => a.uri.fsPath.localeCompare(b.uri.fsPath));
+  }
+
+  clear(): void {
+    this.files.clear();
+    this.diagnostics.clear();
+    this.changed.fire();
+  }
+
+  dispose(): void {
+    this.diagnostics.dispose();
+    this.changed.dispose();
+  }
+}
+
+export const logSummary = new LogSummaryStore();
+
+type Node =
+  | { kind: 'file'; file: AnalyzedFile }
+  | { kind: 'info'; label: string; description?: string; icon?: string; tooltip?: string }
+  | { kind: 'group'; file: AnalyzedFile; group: 'status' | 'win32' }
+  | { kind: 'codes'; file: AnalyzedFile }
+  | { kind: 'code'; file: AnalyzedFile; code: FindingCode; findings: Finding[]; total: number }
+  | { kind: 'finding'; file: AnalyzedFile; finding: Finding }
+  | { kind: 'more'; label: string };
+
+function fileFindings(r: AnalyzeFileResult): Finding[] {
+  return 'findings' in r && Array.isArray(r.findings) ? r.findings : [];
+}
+
+class LogSummaryProvider implements vscode.TreeDataProvider<Node> {
+  private readonly changed = new vscode.EventEmitter<Node | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+
+  constructor(private readonly store: LogSummaryStore) {
+    store.onDidChange(() => this.changed.fire(undefined));
+  }
+
+  getTreeItem(n: Node): vscode.TreeItem {
+    const C = vscode.TreeItemCollapsibleState;
+    switch (n.kind) {
+      case 'file': {
+        const r = n.file.result;
+        const item = new vscode.TreeItem(path.basename(n.file.uri.fsPath), C.Expanded);
+        item.resourceUri = n.file.uri;
+        item.tooltip = n.file.uri.fsPath;
+        item.contextValue = 'iisAuthLens.logFile';
+        if (r.error) {
+          item.description = r.error;
+          item.iconPath = new vscode.ThemeIcon('error');
+          item.collapsibleState = C.None;
+        } else if (r.kind === 'w3c') {
+          const bad = r.summary.findings.BAD_BINDINGS ?? 0;
+          item.description = vscode.l10n.t('{0} requests · {1} BAD_BINDINGS', fmt(r.requests), fmt(bad)) +
+            (r.cancelled ? ' · ' + vscode.l10n.t('cancelled') : '');
+          item.iconPath = new vscode.ThemeIcon(bad > 0 ? 'error' : (r.findingsTotal ?? 0) > 0 ? 'warning' : 'pass');
+        } else {
+          item.description = r.kind;
+        }
+        return item;
+      }
+      case 'info': {
+        const item = new vscode.TreeItem(n.label, C.None);
+        item.description = n.description;
+        if (n.icon) item.iconPath = new vscode.ThemeIcon(n.icon);
+        item.tooltip = n.tooltip;
+        return item;
+      }
+      case 'group': {
+        const item = new vscode.TreeItem(n.group === 'status' ? vscode.l10n.t('HTTP status') : vscode.l10n.t('Win32 status'), C.Collapsed);
+        item.iconPath = new vscode.ThemeIcon(n.group === 'status' ? 'symbol-number' : 'symbol-enum');
+        return item;
+      }
+      case 'codes': {
+        const r = n.file.result;
+        const total = r.findingsTotal ?? fileFindings(r).length;
+        const item = new vscode.TreeItem(vscode.l10n.t('Findings'), total ? C.Expanded : C.None);
+        item.description = fmt(total);
+        item.iconPath = new vscode.ThemeIcon('list-unordered');
+        return item;
+      }
+      case 'code': {
+        const item = new vscode.TreeItem(n.code, C.Collapsed);
+        item.description = fmt(n.total);
+        item.iconPath = new vscode.ThemeIcon(n.code === 'BAD_BINDINGS' ? 'error' : n.code === 'MALFORMED_LINE' ? 'info' : 'warning');
+        return item;
+      }
+      case 'finding': {
+        const f = n.finding;
+        const item = new vscode.TreeItem(vscode.l10n.t('Line {0}', fmt(f.line)), C.None);
+        item.description = [f.clientIp, f.uri, f.status, f.user].filter(Boolean).join(' · ') || f.message;
+        item.tooltip = f.message;
+        item.command = { command: REVEAL_LINE_COMMAND, title: vscode.l10n.t('Open at line'), arguments: [n.file.uri.toString(), f.line] };
+        return item;
+      }
+      case 'more':
+        return new vscode.TreeItem(n.label, C.None);
+    }
+  }
+
+  getChildren(n?: Node): Node[] {
+    if (!n) return this.store.all().map((file) => ({ kind: 'file', file }));
+    switch (n.kind) {
+      case 'file': {
+        const r = n.file.result;
+        if (r.error || r.kind !== 'w3c') return [];
+        const out: Node[] = [
+          { kind: 'info', label: vscode.l10n.t('Requests'), description: fmt(r.requests), icon: 'globe' },
+          { kind: 'info', label: vscode.l10n.t('Lines'), description: fmt(r.lines), icon: 'list-flat',
+            tooltip: vscode.l10n.t('{0} bytes', fmt(r.bytes)) },
+        ];
+        if (r.blocks && r.blocks.length > 1) {
+          out.push({ kind: 'info', label: vscode.l10n.t('#Fields blocks'), description: fmt(r.blocks.length), icon: 'symbol-structure' });
+        }
+        out.push({ kind: 'group', file: n.file, group: 'status' }, { kind: 'group', file: n.file, group: 'win32' }, { kind: 'codes', file: n.file });
+        return out;
+      }
+      case 'group': {
+        const r = n.file.result;
+        if (r.kind !== 'w3c') return [];
+        const counts = n.group === 'status' ? r.summary.status : r.summary.win32;
+        return Object.entries(counts).sort((a, b) => b[1] - a[1]).map(([k, v]): Node => {
+          if (n.group === 'status') {
+            const s = Number(k);
+            return { kind: 'info', label: Number.isFinite(s) ? statusLabel(s) : k, description: fmt(v) };
+          }
+          const w = describeWin32(k);
+          return { kind: 'info', label: w ? `${k} ${w.hex} ${w.name}` : k, description: fmt(v), tooltip: w?.text };
+        });
+      }
+      case 'codes': {
+        const r = n.file.result;
+        if (r.kind !== 'w3c') return [];
+        const by = new Map<FindingCode, Finding[]>();
+        for (const f of fileFindings(r)) {
+          const list = by.get(f.code) ?? [];
+          list.push(f);
+          by.set(f.code, list);
+        }
+        const codes = Object.entries(r.summary.findings) as Array<[FindingCode, number]>;
+        return codes.filter(([, c]) => c > 0).sort((a, b) => b[1] - a[1])
+          .map(([code, total]): Node => ({ kind: 'code', file: n.file, code, findings: by.get(code) ?? [], total }));
+      }
+      case 'code': {
+        const shown = n.findings.slice(0, MAX_CHILDREN);
+        const out: Node[] = shown.map((finding) => ({ kind: 'finding', file: n.file, finding }));
+        if (n.total > shown.length) {
+          out.push({ kind: 'more', label: vscode.l10n.t('… {0} more (see Problems)', fmt(n.total - shown.length)) });
+        }
+        return out;
+      }
+      default:
+        return [];
+    }
+  }
+}
+
+/** Lines around `line` (1-based) read from disk, for files too large for an editor. */
+async function readLinesAround(file: string, line: number, context = 3): Promise<string[]> {
+  let input: NodeJS.ReadableStream = fs.createReadStream(file);
+  if (file.toLowerCase().endsWith('.gz')) input = input.pipe(zlib.createGunzip());
+  const rl = readline.createInterface({ input, crlfDelay: Infinity });
+  const out: string[] = [];
+  let n = 0;
+  try {
+    for await (const text of rl) {
+      n++;
+      if (n >= line - context) out.push(`${n}: ${text}`);
+      if (n >= line + context) break;
+    }
+  } finally {
+    rl.close();
+    (input as fs.ReadStream).destroy?.();
+  }
+  return out;
+}
+
+/** Opens uri at a 1-based line; for files an editor cannot show (gzip, too large) shows the line in a preview. */
+export async function revealLine(uri: vscode.Uri, line: number, log?: vscode.LogOutputChannel): Promise<void> {
+  const range = new vscode.Range(Math.max(0, line - 1), 0, Math.max(0, line - 1), 0);
+  if (!uri.fsPath.toLowerCase().endsWith('.gz')) {
+    try {
+      await vscode.commands.executeCommand('vscode.open', uri, { selection: range, preview: true } satisfies vscode.TextDocumentShowOptions);
+      return;
+    } catch (err) {
+      log?.warn(`Could not open ${uri.fsPath} at line ${line}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  try {
+    const lines = await readLinesAround(uri.fsPath, line);
+    const doc = await vscode.workspace.openTextDocument({
+      language: 'iis-w3c-log',
+      content: `# ${vscode.l10n.t('{0}, lines around {1}', uri.fsPath, line)}\n${lines.join('\n')}\n`,
+    });
+    await vscode.window.showTextDocument(doc, { preview: true });
+  } catch (err) {
+    void vscode.window.showErrorMessage(vscode.l10n.t('Could not read line {0} of {1}: {2}', line, uri.fsPath, err instanceof Error ? err.message : String(err)));
+  }
+}
+
+export const logSummaryView: ClientFeature = {
+  activate(ctx: ClientContext): vscode.Disposable[] {
+    const provider = new LogSummaryProvider(logSummary);
+    const view = vscode.window.createTreeView('iisAuthLens.logSummary', { treeDataProvider: provider, showCollapseAll: true });
+    const updateMessage = (): void => {
+      const all = logSummary.all();
+      view.message = all.length ? vscode.l10n.t('{0} files analyzed', all.length) : undefined;
+    };
+    return [
+      logSummary,
+      view,
+      logSummary.onDidChange(updateMessage),
+      vscode.commands.registerCommand(REVEAL_LINE_COMMAND, (uri: string, line: number) => revealLine(vscode.Uri.parse(uri), line, ctx.log)),
+      vscode.commands.registerCommand(RESULTS_COMMAND, () => logSummary.all().map((f) => ({ uri: f.uri.toString(), ...f.result }))),
+    ];
+  },
+};
