@@ -41,7 +41,7 @@ function realPath(file: string): string | undefined {
 
 for (const exp of REAL) {
   const p = realPath(exp.file);
-  test(`real trace ${exp.file}`, { skip: p ? false : 'sample not available here' }, async () => {
+  void test(`real trace ${exp.file}`, { skip: p ? false : 'sample not available here' }, async () => {
     const e = await analyzeFrebFile(p!);
     assert.equal(e.error, undefined);
     assert.equal(e.kind, 'freb');
@@ -71,7 +71,7 @@ for (const exp of REAL) {
   });
 }
 
-test('two requests in one trace: both GENERAL_REQUEST_START events, in order, with their lines', () => {
+void test('two requests in one trace: both GENERAL_REQUEST_START events, in order, with their lines', () => {
   const p = realPath('plechenko/fr000001.xml')!;
   const t = parseFreb(fs.readFileSync(p, 'utf8'));
   const starts = t.events.filter((e) => e.name === 'GENERAL_REQUEST_START');
@@ -82,7 +82,7 @@ test('two requests in one trace: both GENERAL_REQUEST_START events, in order, wi
   assert.ok(t.events.every((e, k) => k === 0 || e.line > t.events[k - 1].endLine));
 });
 
-test('Windows auth trace: Authorization header, AUTH_SUCCEEDED, Negotiate scheme, escaped DOCTYPE in a response buffer', () => {
+void test('Windows auth trace: Authorization header, AUTH_SUCCEEDED, Negotiate scheme, escaped DOCTYPE in a response buffer', () => {
   const p = realPath('plechenko/fr000034.auth-200-windows.xml')!;
   const text = fs.readFileSync(p, 'utf8');
   const r = tryAnalyzeFreb(text, p);
@@ -98,7 +98,7 @@ test('Windows auth trace: Authorization header, AUTH_SUCCEEDED, Negotiate scheme
   assert.equal(a.failure, null);
 });
 
-test('escaped <!DOCTYPE html inside GENERAL_RESPONSE_ENTITY_BUFFER is data, not a declaration', () => {
+void test('escaped <!DOCTYPE html inside GENERAL_RESPONSE_ENTITY_BUFFER is data, not a declaration', () => {
   let withEscaped = 0;
   for (const f of fs.readdirSync(path.join(FIX, 'plechenko'))) {
     const text = fs.readFileSync(path.join(FIX, 'plechenko', f), 'utf8');
@@ -109,13 +109,13 @@ test('escaped <!DOCTYPE html inside GENERAL_RESPONSE_ENTITY_BUFFER is data, not 
   assert.ok(withEscaped >= 5, `${withEscaped} samples carry an escaped DOCTYPE`);
 });
 
-test('generated traces (fixtures) match the generator truth: every field and finding line', async () => {
+void test('generated traces (fixtures) match the generator truth: every field and finding line', async () => {
   const truth = JSON.parse(fs.readFileSync(path.join(FIX, 'generated', 'truth.json'), 'utf8'));
   assert.equal(truth.files.length, 7);
   for (const t of truth.files) checkAgainstTruth(await analyzeFrebFile(path.join(FIX, 'generated', t.file)), t);
 });
 
-test('300 freshly generated traces match truth.json', { skip: fs.existsSync(GEN) ? false : 'generator not available' }, async () => {
+void test('300 freshly generated traces match truth.json', { skip: fs.existsSync(GEN) ? false : 'generator not available' }, async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'freb-gen-'));
   try {
     execFileSync(process.execPath, [GEN, '--count', '300', '--out', dir, '--seed', '11'], { stdio: 'ignore' });
@@ -150,7 +150,7 @@ function checkAgainstTruth(e: Awaited<ReturnType<typeof analyzeFrebFile>>, t: an
   if (t.code === 'BAD_BINDINGS') assert.match(e.findings![0].message, /SEC_E_BAD_BINDINGS \(0x80090346\)/);
 }
 
-test('BAD_BINDINGS finding text names the code and the cause', () => {
+void test('BAD_BINDINGS finding text names the code and the cause', () => {
   const p = path.join(FIX, 'generated', 'fr000047.bad-bindings.xml');
   const r = tryAnalyzeFreb(fs.readFileSync(p, 'utf8'), p);
   assert.ok('analysis' in r);
@@ -161,7 +161,7 @@ test('BAD_BINDINGS finding text names the code and the cause', () => {
   assert.equal(r.analysis.authScheme, 'NTLM');
 });
 
-test('NTSTATUS form 0xC000035B with a 401 is BAD_BINDINGS too; another SSPI 401.1 is AUTH_FAILED; the challenge leg is no finding', () => {
+void test('NTSTATUS form 0xC000035B with a 401 is BAD_BINDINGS too; another SSPI 401.1 is AUTH_FAILED; the challenge leg is no finding', () => {
   const base = fs.readFileSync(path.join(FIX, 'generated', 'fr000047.bad-bindings.xml'), 'utf8');
   const line = base.split('\r\n').findIndex((l) => l.includes('<Data Name="ErrorCode">2148074310</Data>'));
   assert.ok(line > 0);
@@ -194,7 +194,7 @@ function hostile(text: string, name = 'fr999999.xml'): string {
   return e.error!;
 }
 
-test('billion laughs: the DOCTYPE in the prolog is refused with its line, nothing expands', () => {
+void test('billion laughs: the DOCTYPE in the prolog is refused with its line, nothing expands', () => {
   const lol = ['<?xml version="1.0"?>', '<!DOCTYPE lolz [', ' <!ENTITY lol "lol">'];
   for (let k = 1; k <= 9; k++) lol.push(` <!ENTITY lol${k} "${`&lol${k === 1 ? '' : k - 1};`.repeat(10)}">`);
   lol.push(']>', '<failedRequest url="&lol9;">&lol9;</failedRequest>');
@@ -202,12 +202,12 @@ test('billion laughs: the DOCTYPE in the prolog is refused with its line, nothin
   assert.match(err, /line 2: <!DOCTYPE> declaration refused/);
 });
 
-test('external entity (XXE) is refused', () => {
+void test('external entity (XXE) is refused', () => {
   const err = hostile('<?xml version="1.0"?>\r\n<!-- c -->\r\n<!DOCTYPE r [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\r\n<failedRequest url="&xxe;"/>');
   assert.match(err, /line 3: <!DOCTYPE> declaration refused/);
 });
 
-test('an undeclared entity reference stays literal text and is not resolved', () => {
+void test('an undeclared entity reference stays literal text and is not resolved', () => {
   const e = analyzeFrebText('<failedRequest url="&xxe;" statusCode="401.1"></failedRequest>', 'fr1.xml');
   assert.equal(e.error, undefined);
   assert.equal(e.url, '&xxe;');
@@ -216,7 +216,7 @@ test('an undeclared entity reference stays literal text and is not resolved', ()
   assert.equal(e.events, 0);
 });
 
-test('truncated trace: the error names the end line and the unclosed <Event> with its start line', () => {
+void test('truncated trace: the error names the end line and the unclosed <Event> with its start line', () => {
   const p = realPath('plechenko/fr000031.auth-401-anon.xml')!;
   const text = fs.readFileSync(p, 'utf8');
   const cutAt = text.indexOf('<Data Name="ErrorCode">2147942405');
@@ -229,7 +229,7 @@ test('truncated trace: the error names the end line and the unclosed <Event> wit
   assert.match(hostile(between), /<failedRequest> opened at line 4 not closed/);
 });
 
-test('0 bytes, whitespace, binary junk, a W3C log, another XML root: clear "not a FREB trace" errors', () => {
+void test('0 bytes, whitespace, binary junk, a W3C log, another XML root: clear "not a FREB trace" errors', () => {
   assert.match(hostile(''), /line 1: empty file \(0 bytes\)/);
   assert.match(hostile('   \r\n  '), /no root element/);
   assert.match(hostile('\u0000\u0001\u00ff\u0013binary'), /not an XML document/);
@@ -237,25 +237,25 @@ test('0 bytes, whitespace, binary junk, a W3C log, another XML root: clear "not 
   assert.match(hostile('<?xml version="1.0"?>\n<html><body/></html>'), /line 2: root element is <html>, not <failedRequest>: not a FREB trace/);
 });
 
-test('deep nesting is refused at the depth limit, quickly', () => {
+void test('deep nesting is refused at the depth limit, quickly', () => {
   const depth = 100000;
   const err = hostile('<failedRequest>' + '<a>'.repeat(depth) + '</a>'.repeat(depth) + '</failedRequest>');
   assert.match(err, /nested deeper than 32 levels/);
 });
 
-test('mismatched tags are reported with both lines', () => {
+void test('mismatched tags are reported with both lines', () => {
   const err = hostile('<failedRequest>\n<Event>\n<System>\n</Event>\n</failedRequest>');
   assert.match(err, /line 4: closing tag <\/Event> does not match <System> opened at line 3/);
 });
 
-test('many built-in entities are decoded, not expanded further', () => {
+void test('many built-in entities are decoded, not expanded further', () => {
   const v = '&amp;lt;'.repeat(50000);
   const e = analyzeFrebText(`<failedRequest url="${v}"></failedRequest>`, 'fr2.xml');
   assert.equal(e.error, undefined);
   assert.equal(e.url, '&lt;'.repeat(50000));
 });
 
-test('analyzeFrebFile: missing file, folder, gzip and UTF-16 input', async () => {
+void test('analyzeFrebFile: missing file, folder, gzip and UTF-16 input', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'freb-io-'));
   try {
     const missing = await analyzeFrebFile(path.join(dir, 'fr000404.xml'));
