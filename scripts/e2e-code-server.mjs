@@ -1,0 +1,226 @@
+#!/usr/bin/env node
+// End-to-end tests inside a real VS Code extension host: code-server (VS Code 1.100 web) + Chromium.
+//
+// Usage (build first; the npm scripts do):
+//   node esbuild.mjs && node scripts/e2e-code-server.mjs                 all suites in test/e2e/suite
+//   node scripts/e2e-code-server.mjs --grep activation                   only tests whose full title matches
+//   node scripts/e2e-code-server.mjs --vsix iis-auth-lens-0.1.0.vsix     against the packaged extension,
+//                                                                        installed with --install-extension
+//   options: --timeout SECONDS (overall, default 600)  --keep (keep the temp folder, print its path)
+//
+// What happens: code-server (installed once into ~/.cache/iis-auth-lens, see code-server-host.mjs)
+// starts on a free 127.0.0.1 port with a fresh temp user-data and extensions folder and a temp copy of
+// test/fixtures/workspace as the workspace. Chromium (playwright-core, /usr/bin/chromium) opens the
+// workbench with a `payload` naming extensionDevelopmentPath (this repo) and extensionTestsPath
+// (out/test/e2e/index.js, mocha TDD UI). The suite runs inside the extension host; its console output
+// is printed here prefixed `[host]`; it ends through `codeAutomationExit(code)`, and this script exits
+// with that code. Suites call `screenshot(name)` from test/e2e/util.ts: it logs `@@screenshot name`
+// and this script writes test-output/screenshots/<name>.png. Every wait is bounded.
+import { chromium } from 'playwright-core';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs, format, inspect } from 'node:util';
+import { ensureCodeServer, codeServerEntry, startCodeServer } from './code-server-host.mjs';
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+// Workbench chatter that says nothing about our tests (no network here: the marketplace lookups fail).
+const WORKBENCH_NOISE = /^(Resolving connection token|Resolved connection token|Creating a socket|Updating additional builtin extensions cache|\[Service Worker\]|ChatSessionStore:|Started local extension host|getaddrinfo (ENOTFOUND|EAI_AGAIN)|Failed to fetch|.*open-vsx\.org)/;
+const CHROMIUM = process.env.IAL_CHROMIUM ?? '/usr/bin/chromium';
+
+function fail(msg, code = 1) {
+  process.stderr.write(`e2e-code-server: ${msg}\n`);
+  process.exit(code);
+}
+
+let opts;
+try {
+  opts = parseArgs({
+    options: {
+      grep: { type: 'string' },
+      vsix: { type: 'string' },
+      timeout: { type: 'string', default: '600' },
+      keep: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  }).values;
+} catch (err) {
+  fail(`${err.message}\nusage: node scripts/e2e-code-server.mjs [--grep PATTERN] [--vsix FILE] [--timeout SECONDS] [--keep]`, 2);
+}
+if (opts.help) {
+  process.stdout.write('usage: node scripts/e2e-code-server.mjs [--grep PATTERN] [--vsix FILE] [--timeout SECONDS] [--keep]\n');
+  process.exit(0);
+}
+const timeoutMs = Number(opts.timeout) * 1000;
+if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) fail(`--timeout must be a positive number of seconds, got ${opts.timeout}`, 2);
+
+const testsEntry = join(repo, 'out', 'test', 'e2e', 'index.js');
+if (!existsSync(testsEntry)) fail(`${testsEntry} is missing: run \`node esbuild.mjs\` first (npm run test:e2e does)`);
+if (!opts.vsix && !existsSync(join(repo, 'dist', 'client.js'))) fail('dist/client.js is missing: run `node esbuild.mjs` first');
+if (!existsSync(CHROMIUM)) fail(`${CHROMIUM} not found: run scripts/setup-system.sh (apt-get install chromium)`);
+const vsix = opts.vsix ? resolve(opts.vsix) : undefined;
+if (vsix && !existsSync(vsix)) fail(`--vsix ${vsix}: no such file (npm run package makes it)`);
+
+const t0 = Date.now();
+const secs = () => ((Date.now() - t0) / 1000).toFixed(1);
+const say = (m) => process.stdout.write(`[e2e] ${m}\n`);
+
+const tmp = mkdtempSync(join(tmpdir(), 'ial-e2e-'));
+const userDataDir = join(tmp, 'user-data');
+const extensionsDir = join(tmp, 'extensions');
+const workspace = join(tmp, 'workspace');
+const shotDir = join(repo, 'test-output', 'screenshots');
+mkdirSync(shotDir, { recursive: true });
+mkdirSync(join(userDataDir, 'User'), { recursive: true });
+// A quiet workbench: no welcome page, no trust prompt, no update or telemetry traffic.
+writeFileSync(
+  join(userDataDir, 'User', 'settings.json'),
+  JSON.stringify(
+    {
+      'workbench.startupEditor': 'none',
+      'workbench.tips.enabled': false,
+      'workbench.enableExperiments': false,
+      'security.workspace.trust.enabled': false,
+      'telemetry.telemetryLevel': 'off',
+      'update.mode': 'none',
+      'extensions.autoCheckUpdates': false,
+      'extensions.autoUpdate': false,
+      'extensions.ignoreRecommendations': true,
+      'git.enabled': false,
+      'editor.minimap.enabled': false,
+    },
+    null,
+    2,
+  ),
+);
+const fixtures = join(repo, 'test', 'fixtures', 'workspace');
+if (existsSync(fixtures)) cpSync(fixtures, workspace, { recursive: true });
+else mkdirSync(workspace, { recursive: true });
+
+let server;
+let browser;
+let finished = false;
+async function cleanup() {
+  await browser?.close().catch(() => {});
+  await server?.stop().catch(() => {});
+  if (opts.keep) say(`kept ${tmp}`);
+  else rmSync(tmp, { recursive: true, force: true });
+}
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, () => {
+    if (finished) return;
+    finished = true;
+    say(`${sig}: stopping`);
+    void cleanup().then(() => process.exit(130));
+  });
+}
+
+async function main() {
+  await ensureCodeServer();
+  if (vsix) {
+    say(`installing ${vsix} into a fresh extensions folder`);
+    execFileSync(process.execPath, [codeServerEntry(), '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', vsix], {
+      stdio: ['ignore', 'inherit', 'inherit'],
+      timeout: 120_000,
+    });
+  }
+  const env = process.env;
+  // The extension host inherits code-server's environment: that is how grep and the screenshot folder reach the suite.
+  env.IAL_E2E_SCREENSHOTS = '1';
+  env.IAL_E2E_SCREENSHOT_DIR = shotDir;
+  if (opts.grep) env.IAL_E2E_GREP = opts.grep;
+  else delete env.IAL_E2E_GREP;
+
+  server = await startCodeServer({ userDataDir, extensionsDir, timeoutMs: 120_000 });
+  say(`code-server ${server.url} up after ${secs()} s (workspace ${workspace})`);
+
+  const remote = (p) => `vscode-remote://127.0.0.1:${server.port}${p}`;
+  const payload = [['extensionTestsPath', remote(testsEntry)]];
+  if (!vsix) payload.unshift(['extensionDevelopmentPath', remote(repo)]);
+  const url = `${server.url}?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    timeout: 60_000,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
+  });
+  const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+
+  let resolveExit;
+  const exitCode = new Promise((r) => (resolveExit = r));
+  const shots = [];
+  const takeShot = async (name) => {
+    try {
+      // Two animation frames: the workbench has painted whatever the test just did.
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+      const file = join(shotDir, `${name}.png`);
+      await page.screenshot({ path: `${file}.tmp.png`, timeout: 15_000 });
+      renameSync(`${file}.tmp.png`, file);
+      say(`screenshot ${file}`);
+    } catch (err) {
+      say(`screenshot ${name} failed: ${err.message}`);
+    }
+  };
+  const seen = new Set();
+  const onLine = (level, text) => {
+    const m = /^@@screenshot ([\w.-]+)$/.exec(text.trim());
+    if (m) {
+      if (!seen.has(m[1])) {
+        seen.add(m[1]);
+        shots.push(takeShot(m[1]).finally(() => seen.delete(m[1])));
+      }
+      return;
+    }
+    if (!process.env.IAL_E2E_DEBUG && WORKBENCH_NOISE.test(text)) return;
+    const tag = level === 'error' ? '[host:error]' : level === 'warn' || level === 'warning' ? '[host:warn]' : '[host]';
+    for (const line of text.replace(/\n+$/, '').split('\n')) process.stdout.write(`${tag} ${line}\n`);
+  };
+
+  // The workbench hands every log entry of its own and of the extension host (console.log of the
+  // suite, mocha's reporter) to window.codeAutomationLog(level, args) when automation is on.
+  await page.exposeFunction('codeAutomationLog', (level, args) => {
+    const list = Array.isArray(args) ? args : [args];
+    onLine(String(level), typeof list[0] === 'string' ? format(...list) : list.map((a) => (typeof a === 'string' ? a : inspect(a))).join(' '));
+  });
+  await page.exposeFunction('codeAutomationExit', (code) => resolveExit(Number(code) || 0));
+  if (process.env.IAL_E2E_DEBUG) page.on('console', (msg) => process.stdout.write(`[console:${msg.type()}] ${msg.text().slice(0, 300)}\n`));
+  page.on('crash', () => resolveExit(Promise.reject(new Error('the browser page crashed'))));
+  page.on('pageerror', (err) => process.stdout.write(`[browser:pageerror] ${err.message.slice(0, 300)}\n`));
+
+  say(`opening the workbench in Chromium${vsix ? ' (extension from the .vsix)' : ' (extension from this repo)'}${opts.grep ? `, grep /${opts.grep}/` : ''}`);
+  await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 60_000 });
+
+  let timer;
+  const timedOut = new Promise((_, rej) => {
+    timer = setTimeout(() => rej(new Error(`no result from the extension host after ${timeoutMs / 1000} s`)), timeoutMs);
+  });
+  const serverDied = new Promise((_, rej) => server.proc.once('exit', (code) => rej(new Error(`code-server exited (code ${code}) before the tests ended`))));
+  let code;
+  try {
+    code = await Promise.race([exitCode, timedOut, serverDied]);
+  } catch (err) {
+    await takeShot('e2e-failure');
+    say(`code-server output (tail):\n${server.output().slice(-4000)}`);
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
+  await Promise.all(shots);
+  return code;
+}
+
+let code = 1;
+try {
+  code = await main();
+  say(code === 0 ? `e2e tests passed in the extension host (${secs()} s)` : `e2e tests FAILED in the extension host: exit code ${code} (${secs()} s)`);
+} catch (err) {
+  process.stderr.write(`e2e-code-server: ${err.message} (${secs()} s)\n`);
+  code = 1;
+}
+finished = true;
+await cleanup();
+process.exit(code);

@@ -1,0 +1,81 @@
+// Helpers for e2e suites (they run inside the VS Code extension host).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+
+export const EXTENSION_ID = 'iis-auth-lens.iis-auth-lens';
+
+/** What our activate() returns. */
+export interface ExtensionApi {
+  client: LanguageClient;
+}
+
+/**
+ * Polls `cond` (sync or async) every 50 ms until it returns a truthy value, and returns that value.
+ * Throws `timed out after N ms waiting for <what>` (with the last error, if cond threw) instead of sleeping blindly.
+ */
+export async function waitFor<T>(cond: () => T | Promise<T>, what: string, timeoutMs = 10_000): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const v = await cond();
+      if (v) return v as NonNullable<T>;
+    } catch (err) {
+      lastError = err;
+    }
+    if (Date.now() >= deadline) {
+      const why = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${why}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** The root folder of the workspace the harness opened (a temp copy of test/fixtures/workspace). */
+export function workspaceRoot(): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder) throw new Error('no workspace folder is open: the e2e runner should open a copy of test/fixtures/workspace');
+  return folder.uri;
+}
+
+/** Opens a file of the workspace (path relative to its root) in an editor and returns the editor. */
+export async function openFixture(relPath: string, options: vscode.TextDocumentShowOptions = {}): Promise<vscode.TextEditor> {
+  const uri = vscode.Uri.joinPath(workspaceRoot(), ...relPath.split('/'));
+  const doc = await vscode.workspace.openTextDocument(uri);
+  return vscode.window.showTextDocument(doc, { preview: false, ...options });
+}
+
+/** Our extension, activated; returns what activate() returned ({ client }). */
+export async function getExtensionApi(): Promise<ExtensionApi> {
+  const ext = vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID);
+  if (!ext) throw new Error(`extension ${EXTENSION_ID} is not installed in this extension host`);
+  const api = ext.isActive ? ext.exports : await ext.activate();
+  if (!api?.client) throw new Error(`extension ${EXTENSION_ID} activated but returned no { client }`);
+  return api;
+}
+
+/** Where the harness writes screenshots (it sets IAL_E2E_SCREENSHOT_DIR; the fallback is the repo's test-output). */
+export function screenshotDir(): string {
+  return process.env.IAL_E2E_SCREENSHOT_DIR ?? path.resolve(__dirname, '..', '..', '..', 'test-output', 'screenshots');
+}
+
+/**
+ * Asks the harness to take a screenshot of the whole VS Code window: the extension host cannot take
+ * one itself, so it logs a marker line the harness watches for, then waits (bounded) for the PNG.
+ * Returns the PNG's path. Under a runner without screenshot support (test-electron) it returns
+ * undefined after logging why, instead of failing the test.
+ */
+export async function screenshot(name: string, timeoutMs = 20_000): Promise<string | undefined> {
+  if (!/^[\w.-]+$/.test(name)) throw new Error(`screenshot name must be a plain file name, got ${JSON.stringify(name)}`);
+  if (process.env.IAL_E2E_SCREENSHOTS !== '1') {
+    console.log(`[e2e] screenshot ${name} skipped: this runner takes no screenshots`);
+    return undefined;
+  }
+  const file = path.join(screenshotDir(), `${name}.png`);
+  fs.rmSync(file, { force: true });
+  console.log(`@@screenshot ${name}`);
+  await waitFor(() => fs.existsSync(file) && fs.statSync(file).size > 0, `screenshot ${file}`, timeoutMs);
+  return file;
+}
