@@ -142,10 +142,12 @@ function findUrls(text: string, c: ReturnType<typeof compact>): FoundUrl[] {
     const end = c.offsets[m.index + url.length]! + 1;
     out.push({ start, end, url, isCall: /callto$|aufrufvon$|appelà$/.test(before), endpoint: false });
   }
+  const quotedList = [...out];
   const bare = /(?<![\w'"\u2018\u2019\u201C\u201D])https?:\/\/[^\s'"<>()[\]{}\u2018\u2019\u201C\u201D]{1,2048}/gi;
   for (let m = bare.exec(text); m; m = bare.exec(text)) {
     const url = m[0].replace(/[.,;:]+$/, '');
-    if (out.some((u) => u.start <= m!.index && m!.index < u.end)) continue;
+    const q = lastAtOrBefore(quotedList, (u) => u.start, m.index);
+    if (q >= 0 && m.index < quotedList[q]!.end) continue;
     out.push({ start: m.index, end: m.index + url.length, url, isCall: false, endpoint: false });
   }
   for (const u of out) {
@@ -269,7 +271,11 @@ export function explainText(text: string): ExplainMatch[] {
     const hi = Math.min(entryEnd, h.end + URL_WINDOW);
 
     let url: string | null = null;
-    const inWindow = urls.filter((u) => u.endpoint && u.start >= lo && u.start < hi && /^https?:/i.test(u.url));
+    const inWindow: FoundUrl[] = [];
+    for (let ui = lastAtOrBefore(urls, (u) => u.start, lo - 1) + 1; ui < urls.length && urls[ui]!.start < hi; ui++) {
+      const u = urls[ui]!;
+      if (u.endpoint && /^https?:/i.test(u.url)) inWindow.push(u);
+    }
     if (h.code === 'HYBRID_AGENT_ENDPOINT') {
       url = inWindow.find((u) => u.start <= h.start && h.end <= u.end + 2)?.url ?? null;
     } else {
