@@ -13,7 +13,7 @@ const byCode = (ms: ExplainMatch[], code: string): ExplainMatch => {
   return m;
 };
 
-test('the article\'s MRS move-request error: 9821, credentials, Negotiate 401, (401) Unauthorized', () => {
+void test('the article\'s MRS move-request error: 9821, credentials, Negotiate 401, (401) Unauthorized', () => {
   const ms = explainText(read('mrs-move-request-error.en.txt'));
   assert.deepEqual(codes(ms), ['1:MRS_PORT_9821', '1:MRS_CREDENTIALS_REJECTED', '1:MRS_UNAUTHORIZED_NEGOTIATE', '1:MRS_401']);
   for (const m of ms) {
@@ -36,7 +36,7 @@ test('the article\'s MRS move-request error: 9821, credentials, Negotiate 401, (
   assert.ok(neg.remediation.some((r) => /certificate/i.test(r.label)));
 });
 
-test('the HCW entry from the article (flattened onto one line): time of FINISH, Hybrid Agent URL repaired, no probe', () => {
+void test('the HCW entry from the article (flattened onto one line): time of FINISH, Hybrid Agent URL repaired, no probe', () => {
   const ms = explainText(read('hcw-article-flattened.txt'));
   const neg = byCode(ms, 'MRS_UNAUTHORIZED_NEGOTIATE');
   assert.equal(neg.line, 1);
@@ -55,7 +55,7 @@ test('the HCW entry from the article (flattened onto one line): time of FINISH, 
   assert.equal(agent.time, '2024-11-05T14:23:13.397', 'the START entry names the agent host first');
 });
 
-test('an HCW log with one entry per line (CRLF): matches on the FINISH line with its time', () => {
+void test('an HCW log with one entry per line (CRLF): matches on the FINISH line with its time', () => {
   const text = readFileSync(join(__dirname, '..', 'fixtures', 'hcw', 'HybridConfiguration_11_5_2024_14_23_10.log'), 'utf8');
   const ms = explainText(text);
   const neg = byCode(ms, 'MRS_UNAUTHORIZED_NEGOTIATE');
@@ -66,7 +66,7 @@ test('an HCW log with one entry per line (CRLF): matches on the FINISH line with
   assert.ok(!ms.some((m) => m.line === 1 || m.line === 2 || m.line === 3 || m.line === 6), codes(ms).join());
 });
 
-test('German .NET texts: WCF 401 and (401) Nicht autorisiert, URL from "Der Aufruf von"', () => {
+void test('German .NET texts: WCF 401 and (401) Nicht autorisiert, URL from "Der Aufruf von"', () => {
   const ms = explainText(read('mrs-move-request-error.de.txt'));
   assert.deepEqual(codes(ms), ['1:MRS_PORT_9821', '2:MRS_UNAUTHORIZED_NEGOTIATE', '2:MRS_401']);
   const neg = byCode(ms, 'MRS_UNAUTHORIZED_NEGOTIATE');
@@ -76,21 +76,21 @@ test('German .NET texts: WCF 401 and (401) Nicht autorisiert, URL from "Der Aufr
   assert.equal(byCode(ms, 'MRS_PORT_9821').url, 'https://mail.contoso.test/EWS/mrsproxy.svc');
 });
 
-test('German header with quotes inside (Basic realm="...") is read to its real end', () => {
+void test('German header with quotes inside (Basic realm="...") is read to its real end', () => {
   const t = 'Die HTTP-Anforderung ist beim Clientauthentifizierungsschema "Negotiate" nicht autorisiert. Vom Server wurde der Authentifizierungsheader "Basic realm="mail.contoso.test",Negotiate,NTLM" empfangen.';
   const [m] = explainText(t);
   assert.equal(m?.code, 'MRS_UNAUTHORIZED_NEGOTIATE');
   assert.equal(m?.header, 'Basic realm="mail.contoso.test",Negotiate,NTLM');
 });
 
-test('French WCF text and a non-Windows scheme (Basic) are told apart', () => {
+void test('French WCF text and a non-Windows scheme (Basic) are told apart', () => {
   const fr = explainText("La requête HTTP n'est pas autorisée avec un schéma d'authentification client 'Negotiate'. L'en-tête d'authentification reçu du serveur était 'Negotiate,NTLM'.");
   assert.deepEqual(codes(fr), ['1:MRS_UNAUTHORIZED_NEGOTIATE']);
   const basic = explainText("The HTTP request is unauthorized with client authentication scheme 'Basic'. The authentication header received from the server was 'Basic realm=\"x\"'.");
   assert.deepEqual(codes(basic), ['1:WCF_HTTP_UNAUTHORIZED']);
 });
 
-test('console-wrapped text (80 columns, words and URLs broken, indented continuation) is still recognised', () => {
+void test('console-wrapped text (80 columns, words and URLs broken, indented continuation) is still recognised', () => {
   const text = read('mrs-move-request-error.wrapped80.txt');
   assert.ok(text.split('\n').length > 20);
   const ms = explainText(text);
@@ -105,7 +105,7 @@ test('console-wrapped text (80 columns, words and URLs broken, indented continua
   assert.equal(neg.line, at < 80 ? 1 : 2 + Math.floor((at - 80) / 60));
 });
 
-test('SSPI codes in every notation: decimal, hex, signed, NTSTATUS, names, message texts (en/de)', () => {
+void test('SSPI codes in every notation: decimal, hex, signed, NTSTATUS, names, message texts (en/de)', () => {
   const ms = explainText(read('sspi-codes-every-notation.txt'));
   assert.deepEqual(codes(ms), [
     '1:SEC_E_BAD_BINDINGS', '2:SEC_E_BAD_BINDINGS', '3:SEC_E_BAD_BINDINGS', '4:SEC_E_BAD_BINDINGS',
@@ -116,19 +116,19 @@ test('SSPI codes in every notation: decimal, hex, signed, NTSTATUS, names, messa
   assert.equal(byCode(ms, 'SEC_E_BAD_BINDINGS').url, null);
 });
 
-test('the article\'s IIS code list, including its "EC_E_BAD_BINDINGS" typo', () => {
+void test('the article\'s IIS code list, including its "EC_E_BAD_BINDINGS" typo', () => {
   const ms = explainText(read('article-iis-codes.txt'));
   assert.deepEqual(codes(ms), ['1:SEC_E_NO_CREDENTIALS', '1:SEC_E_INVALID_TOKEN', '1:SEC_E_BAD_BINDINGS', '2:SEC_E_BAD_BINDINGS']);
 });
 
-test('the FREB description from the article', () => {
+void test('the FREB description from the article', () => {
   const ms = explainText(read('freb-description-bad-bindings.txt'));
   assert.deepEqual(codes(ms), ['1:SEC_E_BAD_BINDINGS']);
   assert.match(ms[0]!.explanation, /certificate/);
   assert.ok(ms[0]!.next.includes('compare-certificates'));
 });
 
-test('pasted IIS lines: the failing leg is recognised, the normal challenge leg (401 1 2148074254) is not', () => {
+void test('pasted IIS lines: the failing leg is recognised, the normal challenge leg (401 1 2148074254) is not', () => {
   const text = [
     '2024-11-05 14:23:55 10.0.0.5 POST /EWS/mrsproxy.svc - 443 - 52.97.218.221 - - 401 2 5 0',
     '2024-11-05 14:23:55 10.0.0.5 POST /EWS/mrsproxy.svc - 443 - 52.97.218.221 - - 401 1 2148074254 0',
@@ -139,7 +139,7 @@ test('pasted IIS lines: the failing leg is recognised, the normal challenge leg 
   assert.equal(ms[0]!.time, '2024-11-05T14:23:55');
 });
 
-test('no false positives: ordinary IIS logs (real and synthetic with handshakes), near-miss texts, empty input', () => {
+void test('no false positives: ordinary IIS logs (real and synthetic with handshakes), near-miss texts, empty input', () => {
   assert.deepEqual(explainText(read('ordinary-exchange-iis10-edge-cases.log')), []);
   const synthetic = read('ordinary-synthetic-handshakes.log');
   assert.ok(/401 1 2148074254/.test(synthetic));
@@ -149,7 +149,7 @@ test('no false positives: ordinary IIS logs (real and synthetic with handshakes)
   assert.deepEqual(explainText('\n\n   \n'), []);
 });
 
-test('a 1 MB line (hostile: quotes, partial phrases, digits) is scanned in linear time', () => {
+void test('a 1 MB line (hostile: quotes, partial phrases, digits) is scanned in linear time', () => {
   const chunk = "The HTTP request is unauthorized with client authentication scheme 'Negotiate'. The authentication header received from the server was '" + 'N'.repeat(50);
   const hostile = (chunk + "''''2148074310x".repeat(3) + '9'.repeat(200) + ' ').repeat(Math.ceil(1_000_000 / (chunk.length + 250)));
   const t0 = performance.now();
@@ -167,7 +167,7 @@ test('a 1 MB line (hostile: quotes, partial phrases, digits) is scanned in linea
   assert.ok(performance.now() - t2 < 2000);
 });
 
-test('timestamps in other notations give the entry time; continuation lines inherit it', () => {
+void test('timestamps in other notations give the entry time; continuation lines inherit it', () => {
   const text = [
     '05.11.2024 14:23:18 [EX01] Transient error CommunicationErrorTransientException has occurred. The system will retry.',
     "    The call to 'https://mail.contoso.test/EWS/mrsproxy.svc' failed. Error details: The remote server returned an error: (401) Unauthorized.",

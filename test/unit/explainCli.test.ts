@@ -21,7 +21,7 @@ function io(stdinText?: string): { io: CliIo; out: () => string; err: () => stri
   return { io: { stdout, stderr, stdin, stdinIsTTY: stdinText === undefined }, out: () => o, err: () => e };
 }
 
-test('explain --json on the HCW log: contract fields line, code, title, explanation, url, time, next', async () => {
+void test('explain --json on the HCW log: contract fields line, code, title, explanation, url, time, next', async () => {
   const t = io();
   const code = await main(['explain', '--json', join(__dirname, '..', 'fixtures', 'hcw', 'HybridConfiguration_11_5_2024_14_23_10.log')], t.io);
   assert.equal(code, 0, t.err());
@@ -38,7 +38,7 @@ test('explain --json on the HCW log: contract fields line, code, title, explanat
   assert.equal(t.err(), '');
 });
 
-test('explain human output names line, title, explanation and next steps', async () => {
+void test('explain human output names line, title, explanation and next steps', async () => {
   const t = io();
   assert.equal(await main(['explain', join(FIX, 'mrs-move-request-error.en.txt')], t.io), 0);
   const out = t.out();
@@ -48,7 +48,7 @@ test('explain human output names line, title, explanation and next steps', async
   assert.match(out, /Port 9821 is Exchange Online's internal hop/);
 });
 
-test('explain reads stdin with -, and zero matches is exit 0 with a message', async () => {
+void test('explain reads stdin with -, and zero matches is exit 0 with a message', async () => {
   const t = io("Error details: The HTTP request is unauthorized with client authentication scheme 'Negotiate'. The authentication header received from the server was 'Negotiate,NTLM'.");
   assert.equal(await main(['explain', '--json', '-'], t.io), 0);
   assert.deepEqual((JSON.parse(t.out()) as { matches: Array<{ code: string }> }).matches.map((m) => m.code), ['MRS_UNAUTHORIZED_NEGOTIATE']);
@@ -60,7 +60,7 @@ test('explain reads stdin with -, and zero matches is exit 0 with a message', as
   assert.deepEqual(JSON.parse(zj.out()), { matches: [] });
 });
 
-test('explain reads UTF-16LE files as Windows PowerShell redirects them', async () => {
+void test('explain reads UTF-16LE files as Windows PowerShell redirects them', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'explain-'));
   const f = join(dir, 'out.txt');
   const text = readFileSync(join(FIX, 'mrs-move-request-error.de.txt'), 'utf8');
@@ -71,7 +71,7 @@ test('explain reads UTF-16LE files as Windows PowerShell redirects them', async 
   assert.deepEqual(codes, ['1:MRS_PORT_9821', '2:MRS_UNAUTHORIZED_NEGOTIATE', '2:MRS_401']);
 });
 
-test('explain input errors: missing file, a folder, binary data -> exit 1, one line on stderr, nothing on stdout', async () => {
+void test('explain input errors: missing file, a folder, binary data -> exit 1, one line on stderr, nothing on stdout', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'explain-'));
   const bin = join(dir, 'blob.bin');
   writeFileSync(bin, Buffer.from([0x00, 0x01, 0x02, 0x00, 0x00, 0xff]));
@@ -84,7 +84,7 @@ test('explain input errors: missing file, a folder, binary data -> exit 1, one l
   }
 });
 
-test('explain usage errors exit 2: no file, two files, unknown option, - without piped stdin', async () => {
+void test('explain usage errors exit 2: no file, two files, unknown option, - without piped stdin', async () => {
   for (const args of [[], ['a', 'b'], ['--frob', 'a'], ['-']]) {
     const t = io();
     assert.equal(await main(['explain', ...args], t.io), 2, args.join(' '));

@@ -7,7 +7,7 @@ import { parseHcwLog, looksLikeHcwLog } from '../../src/core/hcw/hcwLog';
 const LOG = readFileSync(join(__dirname, '..', 'fixtures', 'hcw', 'HybridConfiguration_11_5_2024_14_23_10.log'), 'utf8');
 const FLAT = readFileSync(join(__dirname, '..', 'fixtures', 'explain', 'hcw-article-flattened.txt'), 'utf8');
 
-test('HCW entries: timestamp, sequence, bracket fields, START/FINISH, Time= with a decimal comma, ErrorDetail', () => {
+void test('HCW entries: timestamp, sequence, bracket fields, START/FINISH, Time= with a decimal comma, ErrorDetail', () => {
   const { entries } = parseHcwLog(LOG);
   assert.equal(entries.length, 6);
   const finish = entries[4]!;
@@ -27,7 +27,7 @@ test('HCW entries: timestamp, sequence, bracket fields, START/FINISH, Time= with
   assert.equal(entries[2]!.durationMs, 454);
 });
 
-test('HCW invocations pair START and FINISH per cmdlet and thread', () => {
+void test('HCW invocations pair START and FINISH per cmdlet and thread', () => {
   const { invocations } = parseHcwLog(LOG);
   assert.deepEqual(invocations.map((i) => [i.cmdlet, i.start?.line, i.finish?.line, i.durationMs, i.failed]), [
     ['Get-MigrationEndpoint', 2, 3, 454, false],
@@ -35,7 +35,7 @@ test('HCW invocations pair START and FINISH per cmdlet and thread', () => {
   ]);
 });
 
-test('entries flattened onto one line (as pasted from the article) are still separated', () => {
+void test('entries flattened onto one line (as pasted from the article) are still separated', () => {
   const { entries, invocations } = parseHcwLog(FLAT);
   assert.equal(entries.length, 2);
   assert.equal(entries[0]!.kind, 'START');
@@ -45,7 +45,7 @@ test('entries flattened onto one line (as pasted from the article) are still sep
   assert.equal(invocations[0]!.failed, true);
 });
 
-test('continuation lines belong to the entry above; a FINISH without START is kept; garbage is ignored', () => {
+void test('continuation lines belong to the entry above; a FINISH without START is kept; garbage is ignored', () => {
   const text = [
     'garbage line before anything',
     '2024.11.05 14:23:18.825 10277 [Client=UX, Session=Tenant, Cmdlet=Set-OrganizationRelationship, Thread=9] FINISH Time=12.5ms Results=0 {ErrorDetail=System.Exception: boom',
