@@ -1,0 +1,238 @@
+// Folder search over FREB traces (C:\inetpub\logs\FailedReqLogFiles\W3SVCn\fr*.xml): cheap checks
+// on the file head and raw text first, the full parse only for files that may still match.
+// Runs in-process (CLI, tests) or inside frebSearchWorker.ts (the extension) with progress/cancel.
+import { open, readdir, copyFile, mkdir, stat } from 'node:fs/promises';
+import * as path from 'node:path';
+import type { FrebFileEntry } from '../analyzeResult';
+import type { FindingCode } from '../findings';
+import { analyzeFrebFile, readFrebText, tryAnalyzeFreb, type FrebAnalysis } from './frebAnalyze';
+import { analysisMatches, compileFilter, headMayMatch, requestTime, textMayMatch, type CompiledFilter, type FrebFilter } from './frebFilter';
+
+/** How much of a file the head check reads: the <failedRequest> tag and the first event. */
+const HEAD_BYTES = 8192;
+
+export interface FrebMatch {
+  path: string;
+  /** ISO time of the request start (first event), or null. */
+  time: string | null;
+  timeMs: number | null;
+  url: string | null;
+  verb: string | null;
+  statusCode: number | null;
+  subStatusCode: number | null;
+  /** "401.1" or "404" */
+  status: string;
+  win32Status: number | null;
+  /** SEC_E_BAD_BINDINGS etc. when known. */
+  codeName: string | null;
+  timeTaken: number | null;
+  authType: string | null;
+  user: string | null;
+  findings: FindingCode[];
+  /** Line of the event that carries the failure, or null. */
+  failureLine: number | null;
+}
+
+export interface FrebSearchProgress {
+  done: number;
+  total: number;
+  matched: number;
+  /** Files that needed the full parse so far. */
+  parsed: number;
+}
+
+export interface FrebSearchResult {
+  files: number;
+  parsed: number;
+  matches: FrebMatch[];
+  errors: Array<{ path: string; error: string }>;
+  cancelled: boolean;
+  ms: number;
+}
+
+export interface FrebSearchOptions {
+  signal?: AbortSignal;
+  onProgress?: (p: FrebSearchProgress) => void;
+  /** Minimum interval between progress calls (default 100 ms). */
+  progressIntervalMs?: number;
+}
+
+const FREB_NAME = /^fr.*\.xml(\.gz)?$/i;
+
+/** Every FREB trace (fr*.xml, fr*.xml.gz) under a folder, recursively, sorted by path. */
+export async function listFrebFiles(folder: string): Promise<string[]> {
+  const st = await stat(folder);
+  if (!st.isDirectory()) throw new Error(`${folder}: not a folder`);
+  const names = await readdir(folder, { recursive: true, withFileTypes: true });
+  return names
+    .filter((d) => d.isFile() && FREB_NAME.test(d.name))
+    .map((d) => path.join(d.parentPath ?? (d as unknown as { path: string }).path, d.name))
+    .sort();
+}
+
+/** Searches files (or a folder) for traces that match the filter; newest request last. */
+export async function searchFreb(input: string | string[], filter: FrebFilter, opts: FrebSearchOptions = {}): Promise<FrebSearchResult> {
+  const t0 = performance.now();
+  const files = typeof input === 'string' ? await listFrebFiles(input) : input;
+  const c = compileFilter(filter);
+  const result: FrebSearchResult = { files: files.length, parsed: 0, matches: [], errors: [], cancelled: false, ms: 0 };
+  const interval = opts.progressIntervalMs ?? 100;
+  let lastProgress = 0;
+  let done = 0;
+  const report = (force: boolean): void => {
+    if (!opts.onProgress) return;
+    const now = performance.now();
+    if (!force && now - lastProgress < interval) return;
+    lastProgress = now;
+    opts.onProgress({ done, total: files.length, matched: result.matches.length, parsed: result.parsed });
+  };
+  // A few files in flight hide I/O latency; parsing itself is synchronous and CPU-bound.
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < files.length) {
+      if (opts.signal?.aborted) return;
+      const file = files[next++];
+      const r = await checkFile(file, c);
+      if (r.parsed) result.parsed++;
+      if (r.error) result.errors.push({ path: file, error: r.error });
+      else if (r.analysis) result.matches.push(toMatch(r.analysis));
+      done++;
+      report(false);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(8, files.length) }, worker));
+  result.cancelled = !!opts.signal?.aborted;
+  report(true);
+  result.matches.sort((a, b) => (a.timeMs ?? Infinity) - (b.timeMs ?? Infinity) || a.path.localeCompare(b.path));
+  result.ms = performance.now() - t0;
+  return result;
+}
+
+interface CheckResult {
+  analysis?: FrebAnalysis;
+  error?: string;
+  parsed: boolean;
+}
+
+async function checkFile(file: string, c: CompiledFilter): Promise<CheckResult> {
+  try {
+    if (!file.toLowerCase().endsWith('.gz')) {
+      const head = await readHead(file);
+      if (!headMayMatch(c, head)) return { parsed: false };
+    }
+    const text = await readFrebText(file);
+    if (!textMayMatch(c, text)) return { parsed: false };
+    const r = tryAnalyzeFreb(text, file);
+    if ('error' in r) return { error: r.error.error, parsed: true };
+    return analysisMatches(c, r.analysis) ? { analysis: r.analysis, parsed: true } : { parsed: true };
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    return { error: `${file}: cannot read: ${e?.code ?? (e instanceof Error ? e.message : String(err))}`, parsed: false };
+  }
+}
+
+async function readHead(file: string): Promise<string> {
+  const fh = await open(file, 'r');
+  try {
+    const buf = Buffer.alloc(HEAD_BYTES);
+    const { bytesRead } = await fh.read(buf, 0, HEAD_BYTES, 0);
+    const b = buf.subarray(0, bytesRead);
+    // UTF-16 heads are rare; the full-text stage decides for them.
+    if (b.length >= 2 && ((b[0] === 0xff && b[1] === 0xfe) || (b[0] === 0xfe && b[1] === 0xff))) return '';
+    return b.toString('utf8');
+  } finally {
+    await fh.close();
+  }
+}
+
+export function toMatch(a: FrebAnalysis): FrebMatch {
+  const e = a.entry;
+  const t = requestTime(a);
+  return {
+    path: e.path,
+    time: t !== null ? new Date(t).toISOString() : null,
+    timeMs: t,
+    url: e.url,
+    verb: e.verb,
+    statusCode: e.statusCode,
+    subStatusCode: e.subStatusCode,
+    status: e.statusCode === null ? '?' : e.subStatusCode ? `${e.statusCode}.${e.subStatusCode}` : String(e.statusCode),
+    win32Status: e.win32Status,
+    codeName: a.failure?.codeName ?? null,
+    timeTaken: e.timeTaken,
+    authType: e.authType,
+    user: e.user,
+    findings: (e.findings ?? []).map((f) => f.code),
+    failureLine: a.failure?.event.line ?? null,
+  };
+}
+
+/**
+ * For `analyze --filter`: the analyze entry when the file matches, null when it does not (an
+ * unreadable or broken file is returned as its error entry: errors are never filtered away).
+ */
+export async function analyzeFrebFileFiltered(file: string, filter: FrebFilter): Promise<FrebFileEntry | null> {
+  const c = compileFilter(filter);
+  let text: string;
+  try {
+    text = await readFrebText(file);
+  } catch {
+    return analyzeFrebFile(file);
+  }
+  if (!headMayMatch(c, text.slice(0, HEAD_BYTES)) || !textMayMatch(c, text)) return null;
+  const r = tryAnalyzeFreb(text, file);
+  if ('error' in r) return r.error;
+  return analysisMatches(c, r.analysis) ? r.analysis.entry : null;
+}
+
+export interface CopyResult {
+  destination: string;
+  copied: string[];
+  /** freb.xsl copied along, so the copies still open in a browser as before. */
+  stylesheet: boolean;
+  errors: Array<{ path: string; error: string }>;
+}
+
+/**
+ * What the article's Copy-FREBEvents script does: copy the matching traces into one folder
+ * (created when missing), plus freb.xsl from their folder. Names that collide (fr000001.xml from
+ * W3SVC1 and W3SVC2) get the parent folder as prefix; a file is never copied onto itself.
+ */
+export async function copyFrebMatches(files: string[], destination: string): Promise<CopyResult> {
+  await mkdir(destination, { recursive: true });
+  const dest = path.resolve(destination);
+  const result: CopyResult = { destination: dest, copied: [], stylesheet: false, errors: [] };
+  const used = new Set<string>();
+  const names = new Map<string, number>();
+  for (const f of files) names.set(path.basename(f).toLowerCase(), (names.get(path.basename(f).toLowerCase()) ?? 0) + 1);
+  const sourceDirs = new Set<string>();
+  for (const f of files) {
+    const src = path.resolve(f);
+    sourceDirs.add(path.dirname(src));
+    let name = path.basename(src);
+    if ((names.get(name.toLowerCase()) ?? 0) > 1) name = `${path.basename(path.dirname(src))}_${name}`;
+    while (used.has(name.toLowerCase())) name = '_' + name;
+    used.add(name.toLowerCase());
+    const target = path.join(dest, name);
+    if (target === src) continue;
+    try {
+      await copyFile(src, target);
+      result.copied.push(target);
+    } catch (err) {
+      result.errors.push({ path: src, error: `${src}: cannot copy: ${(err as NodeJS.ErrnoException).code ?? String(err)}` });
+    }
+  }
+  for (const dir of sourceDirs) {
+    const xsl = path.join(dir, 'freb.xsl');
+    const target = path.join(dest, 'freb.xsl');
+    if (xsl === target) continue;
+    try {
+      await copyFile(xsl, target);
+      result.stylesheet = true;
+      break;
+    } catch {
+      // No freb.xsl next to the traces (IIS writes one per W3SVC folder, copies often lack it).
+    }
+  }
+  return result;
+}
