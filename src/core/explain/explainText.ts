@@ -174,7 +174,12 @@ const MAX_ENTRY_LINES = 40;
 /** How far around a text its endpoint URL may be named. */
 const URL_WINDOW = 6000;
 
-export function explainText(text: string): ExplainMatch[] {
+export interface ExplainOptions {
+  /** Report every occurrence, not only the first of each code on a line (hovers want them all). */
+  all?: boolean;
+}
+
+export function explainText(text: string, opts: ExplainOptions = {}): ExplainMatch[] {
   if (text.length === 0) return [];
   const starts = lineStarts(text);
   const stamps = findTimestamps(text);
@@ -248,7 +253,7 @@ export function explainText(text: string): ExplainMatch[] {
   const out: ExplainMatch[] = [];
   for (const h of hits) {
     const li = lineOf(starts, h.start);
-    const key = `${li}|${h.code}`;
+    const key = opts.all ? `${h.start}|${h.code}` : `${li}|${h.code}`;
     if (seen.has(key)) continue;
     seen.add(key);
 

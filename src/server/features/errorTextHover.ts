@@ -1,0 +1,61 @@
+// The hover on a recognised error text: the chain from the text to its cause, and actions -
+// probe the endpoint (not for Hybrid Agent URLs), find the IIS log lines, copy the remediation.
+import { MarkupKind, type Hover } from 'vscode-languageserver/node';
+import type { Feature } from '../context';
+import type { ExplainMatch } from '../../core/explain/explainText';
+import { allMatchesOf, commandArgs, commandLink, wantsErrorTexts } from './errorTextShared';
+
+function fence(cmd: string): string {
+  return '```powershell\n' + cmd + '\n```';
+}
+
+export function hoverMarkdown(uri: string, m: ExplainMatch): string {
+  const args = commandArgs(uri, m);
+  const parts: string[] = [`**${m.title}** \`${m.code}\``];
+  const facts: string[] = [];
+  if (m.time) facts.push(`time ${m.time}`);
+  if (m.url) facts.push(`endpoint \`${m.url}\``);
+  if (m.header) facts.push(`server offered \`${m.header}\``);
+  if (facts.length) parts.push(facts.join(' · '));
+  parts.push(m.explanation);
+  const actions: string[] = [];
+  if (m.next.includes('probe') && m.url && !m.hybridAgent) {
+    actions.push(commandLink('Probe this endpoint', 'iisAuthLens.probeMrsEndpoint', [m.url]));
+  }
+  if (m.next.includes('find-iis-lines')) {
+    actions.push(commandLink('Find matching IIS log lines', 'iisAuthLens.findMatchingIisLines', [args]));
+  }
+  actions.push(commandLink('Explain in a document', 'iisAuthLens.explainError', [args]));
+  parts.push(actions.join(' · '));
+  if (m.hybridAgent) {
+    parts.push('*No probe from outside:* the `*.msappproxy.net` URL is Microsoft\'s Azure App Proxy in front of the Hybrid Agent; ' +
+      'a request to it from your machine tests Microsoft\'s proxy, not your Exchange server. ' +
+      'On the Exchange server, check Extended Protection (`-ShowExtendedProtection`) and the IIS log of `/EWS/mrsproxy.svc` at the time of the error.');
+  }
+  if (m.remediation.length) {
+    parts.push('**Remediation**');
+    for (const r of m.remediation) {
+      parts.push(`- ${r.label}` + (r.command
+        ? ` ${commandLink('Copy', 'iisAuthLens.copyRemediation', [r.command])}\n\n${fence(r.command)}`
+        : ''));
+    }
+  }
+  return parts.join('\n\n');
+}
+
+export const errorTextHover: Feature = {
+  register(ctx) {
+    ctx.hover.push({
+      provideHover(doc, position): Hover | null {
+        if (!wantsErrorTexts(doc)) return null;
+        const offset = doc.offsetAt(position);
+        const m = allMatchesOf(doc).find((x) => x.start <= offset && offset < x.end);
+        if (!m) return null;
+        return {
+          contents: { kind: MarkupKind.Markdown, value: hoverMarkdown(doc.uri, m) },
+          range: { start: doc.positionAt(m.start), end: doc.positionAt(m.end) },
+        };
+      },
+    });
+  },
+};
