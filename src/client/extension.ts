@@ -42,6 +42,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
       settings: { decodeLanguages, handshakeWindowSeconds: config.get<number>('handshake.windowSeconds') ?? 120 },
     },
     outputChannel: log,
+    // Hover links run only these commands of ours (markdown `command:` URIs from the server).
+    markdown: { isTrusted: { enabledCommands: ['iisAuthLens.probeMrsEndpoint', 'iisAuthLens.findMatchingIisLines', 'iisAuthLens.explainError', 'iisAuthLens.copyRemediation', 'iisAuthLens.openMatchingFreb'] } },
   };
   client = new LanguageClient('iisAuthLens', 'IIS Auth Lens', serverOptions, clientOptions);
   await client.start();
