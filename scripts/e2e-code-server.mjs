@@ -138,8 +138,21 @@ async function main() {
   say(`code-server ${server.url} up after ${secs()} s (workspace ${workspace})`);
 
   const remote = (p) => `vscode-remote://127.0.0.1:${server.port}${p}`;
-  const payload = [['extensionTestsPath', remote(testsEntry)]];
-  if (!vsix) payload.unshift(['extensionDevelopmentPath', remote(repo)]);
+  // VS Code only runs extensionTestsPath in extension-development mode. With --vsix the development
+  // extension is an empty stand-in, so the extension under test is the one installed from the .vsix.
+  let devPath = repo;
+  if (vsix) {
+    devPath = join(tmp, 'dev-stand-in');
+    mkdirSync(devPath);
+    writeFileSync(
+      join(devPath, 'package.json'),
+      JSON.stringify({ name: 'e2e-stand-in', publisher: 'iis-auth-lens-tests', version: '0.0.0', engines: { vscode: '*' } }),
+    );
+  }
+  const payload = [
+    ['extensionDevelopmentPath', remote(devPath)],
+    ['extensionTestsPath', remote(testsEntry)],
+  ];
   const url = `${server.url}?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
 
   browser = await chromium.launch({
