@@ -5,6 +5,7 @@ import { gunzipSync } from 'node:zlib';
 import type { FrebFileEntry } from '../analyzeResult';
 import type { Finding, FindingCode, Severity } from '../findings';
 import { describeWin32 } from '../win32Status';
+import { sniffAuthorization, type AuthSniff } from './frebAuthScheme';
 import { dataValue, errorCodeValue, lastEvent, parseFreb, FrebFormatError, MAX_FREB_BYTES, type FrebEvent, type FrebTrace } from './frebTrace';
 
 export const BAD_BINDINGS_CODES = [2148074310, 3221226331];
@@ -45,6 +46,8 @@ export interface FrebAnalysis {
   authType: string | null;
   /** The scheme the client used: from the Authorization header, else the root authenticationType. */
   authScheme: string | null;
+  /** What the (last) Authorization header carries, or null without one. */
+  authorization: (AuthSniff & { header: FrebHeader }) | null;
   clientIp: string | null;
   requestHeaders: FrebHeader[];
   responseHeaders: FrebHeader[];
@@ -130,7 +133,8 @@ export function analyzeTrace(trace: FrebTrace, path: string): FrebAnalysis {
       if (name) responseHeaders.push({ name, value: dataValue(ev, 'HeaderValue') ?? '', line: ev.dataLines.HeaderValue ?? ev.line });
     }
   }
-  const authorization = requestHeaders.find((h) => h.name.toLowerCase() === 'authorization');
+  const authorization = requestHeaders.filter((h) => h.name.toLowerCase() === 'authorization').pop();
+  const sniff = authorization ? sniffAuthorization(authorization.value) : null;
   const authScheme = authorization ? authorization.value.trim().split(/\s+/)[0] || null
     : req.authenticationType && req.authenticationType !== 'NOT_AVAILABLE' ? req.authenticationType : null;
   const endpoint = lastEvent(trace.events, 'GENERAL_ENDPOINT_INFORMATION');
@@ -169,7 +173,26 @@ export function analyzeTrace(trace: FrebTrace, path: string): FrebAnalysis {
     events: trace.events.length,
     findings,
   };
-  return { trace, entry, failure, authType, authScheme, clientIp, requestHeaders, responseHeaders, findings };
+  return {
+    trace, entry, failure, authType, authScheme, authorization: sniff && authorization ? { ...sniff, header: authorization } : null,
+    clientIp, requestHeaders, responseHeaders, findings,
+  };
+}
+
+/**
+ * The one-line story of a trace, as the CodeLens shows it:
+ * `POST /EWS/mrsproxy.svc -> 401.1 SEC_E_BAD_BINDINGS (0x80090346) · 15 ms · NTLM`.
+ */
+export function frebSummaryLine(a: FrebAnalysis): string {
+  const e = a.entry;
+  const status = e.statusCode === null ? '?' : e.subStatusCode ? `${e.statusCode}.${e.subStatusCode}` : String(e.statusCode);
+  const parts = [`${e.verb ?? '?'} ${uriStem(e.url) ?? '?'} -> ${status}`];
+  if (a.failure && a.failure.win32) parts[0] += a.failure.codeName ? ` ${a.failure.codeName} (${a.failure.hex})` : ` ${a.failure.hex ?? a.failure.win32}`;
+  const tail: string[] = [];
+  if (e.timeTaken !== null) tail.push(`${e.timeTaken} ms`);
+  const mech = a.authorization ? (a.authorization.mechanism !== 'unknown' ? a.authorization.mechanism : a.authorization.scheme) : e.authType ?? a.authScheme;
+  if (mech) tail.push(mech);
+  return [parts[0], ...tail].join(' · ');
 }
 
 function failureOf(trace: FrebTrace): FrebFailure | null {

@@ -1,14 +1,33 @@
 // Every server feature, one file each. Order matters only for hover: the first provider
 // that answers wins, so the most specific ones come first.
 import type { Feature } from '../context';
+import { frebCodeLens } from './frebCodeLens';
+import { frebDiagnosticsFeature } from './frebDiagnostics';
+import { frebHoverFeature } from './frebHover';
+import { frebSymbols } from './frebSymbols';
 import { errorTextHover } from './errorTextHover';
 import { errorTextDiagnostics } from './errorTextDiagnostics';
 import { hcwOutline } from './hcwOutline';
 import { hcwCodeLens } from './hcwCodeLens';
+import { w3cSemanticTokens } from './w3cSemanticTokens';
+import { w3cHover } from './w3cHover';
+import { w3cDiagnosticsFeature } from './w3cDiagnostics';
+import { w3cSymbolsFeature } from './w3cSymbols';
+import { w3cFolding } from './w3cFolding';
+import { w3cCodeLens } from './w3cCodeLens';
+import { w3cAnalyzeFile } from './w3cAnalyzeFile';
 
 export const features: Feature[] = [
   errorTextHover,
   errorTextDiagnostics,
   hcwOutline,
   hcwCodeLens,
+  w3cSemanticTokens,
+  w3cHover,
+  w3cDiagnosticsFeature,
+  w3cSymbolsFeature,
+  w3cFolding,
+  w3cCodeLens,
+  w3cAnalyzeFile,
+  frebHoverFeature, frebCodeLens, frebDiagnosticsFeature, frebSymbols,
 ];

@@ -1,0 +1,33 @@
+// CodeLens at the top of a FREB trace: the request's story in one line
+// ("POST /EWS/mrsproxy.svc -> 401.1 SEC_E_BAD_BINDINGS (0x80090346) · 15 ms · NTLM") with the
+// actions "Open report" and "Show failing event".
+import type { CodeLens } from 'vscode-languageserver/node';
+import type { Feature } from '../context';
+import { frebSummaryLine } from '../../core/freb/frebAnalyze';
+import { frebStateOf, isFrebDocument } from './frebDocument';
+
+export const frebCodeLens: Feature = {
+  register(ctx) {
+    ctx.codeLens.push({
+      provideCodeLenses(doc) {
+        if (!isFrebDocument(doc)) return [];
+        const state = frebStateOf(doc);
+        if (!('analysis' in state)) return [];
+        const a = state.analysis;
+        const line = Math.max(0, a.trace.rootLine - 1);
+        const range = { start: { line, character: 0 }, end: { line, character: 0 } };
+        const lenses: CodeLens[] = [
+          { range, command: { title: frebSummaryLine(a), command: 'iisAuthLens.openFrebReport', arguments: [doc.uri] } },
+          { range, command: { title: 'Open report', command: 'iisAuthLens.openFrebReport', arguments: [doc.uri] } },
+        ];
+        if (a.failure) {
+          lenses.push({
+            range,
+            command: { title: 'Show failing event', command: 'iisAuthLens.showFrebFailingEvent', arguments: [doc.uri, a.failure.event.line] },
+          });
+        }
+        return lenses;
+      },
+    });
+  },
+};

@@ -1,0 +1,118 @@
+// Hover in a FREB trace: event names (what the event means, its level, time and duration), error
+// codes (SSPI/Win32 names and texts), HTTP status / sub-status, auth types, and header lines.
+// Headers that carry tokens are decoded by the token hover, which is registered before this one.
+import { MarkupKind, type Hover, type Position } from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Feature } from '../context';
+import type { FrebAnalysis } from '../../core/freb/frebAnalyze';
+import type { FrebEvent } from '../../core/freb/frebTrace';
+import { describeWin32 } from '../../core/win32Status';
+import { describeStatus, statusLabel } from '../../core/httpStatus';
+import { FREB_EVENT_DOCS, FREB_LEVEL_DOCS, HEADER_DOCS, REQUEST_AUTH_TYPES } from '../../core/freb/frebEventDocs';
+import { sniffAuthorization } from '../../core/freb/frebAuthScheme';
+import { frebStateOf, isFrebDocument } from './frebDocument';
+
+function eventAt(a: FrebAnalysis, line: number): FrebEvent | undefined {
+  const ev = a.trace.events;
+  let lo = 0;
+  let hi = ev.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (ev[mid].endLine < line) lo = mid + 1;
+    else if (ev[mid].line > line) hi = mid - 1;
+    else return ev[mid];
+  }
+  return undefined;
+}
+
+function wordAt(text: string, ch: number): { word: string; start: number; end: number } | null {
+  const re = /[A-Za-z0-9_.\-]+/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    if (m.index <= ch && ch <= m.index + m[0].length) return { word: m[0], start: m.index, end: m.index + m[0].length };
+  }
+  return null;
+}
+
+function codeMarkdown(code: string): string | null {
+  const info = describeWin32(code);
+  if (!info) return null;
+  return `**${info.name}** \`${info.hex}\` = ${info.decimal}\n\n${info.text}` +
+    (info.name === 'SEC_E_BAD_BINDINGS' ? '\n\nExtended Protection rejected the channel binding token: the client bound its token to another TLS certificate than the one IIS presents - typically a proxy or load balancer terminates TLS in front of IIS.' : '') +
+    (info.name === 'SEC_E_NO_CREDENTIALS' ? '\n\nOn a 401.1 with an NTLM NEGOTIATE this is the challenge leg: normal when the next request completes the handshake.' : '');
+}
+
+function eventMarkdown(a: FrebAnalysis, ev: FrebEvent): string {
+  const parts = [`**${ev.name}** (event ${ev.index + 1} of ${a.trace.events.length})`];
+  const doc = FREB_EVENT_DOCS[ev.name];
+  if (doc) parts.push(doc);
+  const facts: string[] = [];
+  if (ev.level !== null) facts.push(`level ${ev.level}: ${FREB_LEVEL_DOCS[ev.level] ?? ev.levelName ?? ''}`);
+  if (ev.time) facts.push(`time ${ev.time}`);
+  const first = a.trace.events.find((e) => e.timeMs !== null)?.timeMs;
+  if (first != null && ev.timeMs !== null) facts.push(`+${ev.timeMs - first} ms since the request started`);
+  if (ev.provider) facts.push(`provider ${ev.provider}`);
+  if (facts.length) parts.push(facts.join(' · '));
+  if (a.failure && a.failure.event === ev) parts.push('This event carries the failure of the trace.');
+  return parts.join('\n\n');
+}
+
+function headerMarkdown(name: string, value: string): string {
+  const parts = [`**${name}** request/response header`];
+  const doc = HEADER_DOCS[name.toLowerCase()];
+  if (doc) parts.push(doc);
+  if (/^(authorization|www-authenticate|proxy-authorization)$/i.test(name)) {
+    const s = sniffAuthorization(value);
+    if (s && s.mechanism !== 'unknown') {
+      const type = s.ntlmMessageType ? ` message type ${s.ntlmMessageType} (${['', 'NEGOTIATE', 'CHALLENGE', 'AUTHENTICATE'][s.ntlmMessageType]})` : '';
+      parts.push(`Scheme \`${s.scheme}\`, carries **${s.mechanism}**${type}. Run *IIS Auth Lens: Decode Token* for the full decode.`);
+    }
+  }
+  return parts.join('\n\n');
+}
+
+export function frebHover(doc: TextDocument, position: Position): Hover | null {
+  if (!isFrebDocument(doc)) return null;
+  const state = frebStateOf(doc);
+  if (!('analysis' in state)) return null;
+  const a = state.analysis;
+  const line = position.line + 1;
+  const text = doc.getText({ start: { line: position.line, character: 0 }, end: { line: position.line + 1, character: 0 } }).replace(/\r?\n$/, '');
+  const w = wordAt(text, position.character);
+  const range = w ? { start: { line: position.line, character: w.start }, end: { line: position.line, character: w.end } } : undefined;
+  const md = (value: string): Hover => ({ contents: { kind: MarkupKind.Markdown, value }, range });
+  const ev = eventAt(a, line);
+
+  // Header lines inside <Data Name="Headers"> (multi-line) or a HeaderName/HeaderValue pair.
+  if (ev) {
+    const hdr = [...a.requestHeaders, ...a.responseHeaders].find((h) => h.line === line);
+    if (hdr && (!w || text.indexOf(hdr.name) <= position.character)) return md(headerMarkdown(hdr.name, hdr.value));
+  }
+  if (!w) return null;
+  if (/^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$/.test(w.word) && ev && ev.name === w.word) return md(eventMarkdown(a, ev));
+  if (FREB_EVENT_DOCS[w.word]) return md(`**${w.word}**\n\n${FREB_EVENT_DOCS[w.word]}`);
+  const dataName = /<Data Name="([^"]+)"/.exec(text)?.[1] ?? /<freb:Description Data="([^"]+)"/.exec(text)?.[1];
+  if (/^(0x[0-9a-f]{1,8}|-?\d{4,11})$/i.test(w.word) && (dataName === 'ErrorCode' || /^0x/i.test(w.word) || Number(w.word) >= 0x80000000)) {
+    const m = codeMarkdown(w.word);
+    if (m) return md(m);
+  }
+  if (ev && (dataName === 'HttpStatus' || dataName === 'HttpSubStatus') && /^\d+$/.test(w.word)) {
+    const s = Number(ev.data.find(([n]) => n === 'HttpStatus')?.[1]);
+    const sub = Number(ev.data.find(([n]) => n === 'HttpSubStatus')?.[1]);
+    if (Number.isInteger(s)) {
+      const d = describeStatus(s, Number.isInteger(sub) ? sub : undefined);
+      return md(`**${statusLabel(s, Number.isInteger(sub) ? sub : undefined)}**${d.hint ? '\n\n' + d.hint : ''}`);
+    }
+  }
+  if ((dataName === 'RequestAuthType' || dataName === 'AuthTypeSupported' || dataName === 'AuthType') && REQUEST_AUTH_TYPES[w.word]) {
+    return md(`**${dataName}** ${w.word} = ${REQUEST_AUTH_TYPES[w.word]}`);
+  }
+  const attr = /^\s*(?:<failedRequest\s+)?(statusCode|triggerStatusCode)="(\d+)(?:\.(\d+))?"/.exec(text);
+  if (attr) return md(`**${statusLabel(Number(attr[2]), attr[3] !== undefined ? Number(attr[3]) : undefined)}**`);
+  return null;
+}
+
+export const frebHoverFeature: Feature = {
+  register(ctx) {
+    ctx.hover.push({ provideHover: frebHover });
+  },
+};
