@@ -1,7 +1,15 @@
 // Every client feature (commands, views, webviews), one module each.
 import type { ClientFeature } from '../context';
 import { contentLanguageDetection } from './contentLanguageDetection';
+import { logSummaryView } from './logSummaryView';
+import { showFindingsCommand } from './showFindings';
+import { largeFiles } from './largeFiles';
+import { analyzeFolderCommand } from './analyzeFolder';
 
 export const clientFeatures: ClientFeature[] = [
   contentLanguageDetection,
+  logSummaryView,
+  showFindingsCommand,
+  largeFiles,
+  analyzeFolderCommand,
 ];

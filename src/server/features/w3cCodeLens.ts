@@ -1,0 +1,62 @@
+// CodeLens on each #Fields line of an IIS W3C log: requests, 401s, BAD_BINDINGS and the top
+// failing URL and client of the block; a click lists the block's findings (client command
+// iisAuthLens.showFindings, which asks the server for them with iisAuthLens/findings).
+import * as l10n from '@vscode/l10n';
+import type { CodeLens } from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Feature, ServerContext } from '../context';
+import type { Finding } from '../../core/findings';
+import { docLine } from '../../core/w3c/w3cEditorModel';
+import { blockOfLine, type W3cBlockStats, type W3cDocumentAnalysis } from '../../core/w3c/w3cDocumentAnalysis';
+import { isW3cDocument, w3cAnalysis } from './w3cModelCache';
+import { FINDINGS_REQUEST, type FindingsParams, type ShowFindingsArgs } from './w3cProtocol';
+
+const fmt = (n: number): string => n.toLocaleString('en-US');
+
+export function w3cBlockLensTitle(b: W3cBlockStats): string {
+  const parts = [
+    l10n.t('{0} requests', fmt(b.requests)),
+    l10n.t('{0} × 401', fmt(b.status401)),
+    l10n.t('{0} BAD_BINDINGS', fmt(b.badBindings)),
+  ];
+  if (b.topFailing) {
+    parts.push(b.topFailing.clientIp
+      ? l10n.t('top failing: {0} from {1}', b.topFailing.uri, b.topFailing.clientIp)
+      : l10n.t('top failing: {0}', b.topFailing.uri));
+  }
+  if (b.findings) parts.push(l10n.t('{0} findings', fmt(b.findings)));
+  return parts.join(' · ');
+}
+
+export function w3cCodeLenses(a: W3cDocumentAnalysis, uri: string): CodeLens[] {
+  return a.blocks.map((b) => {
+    const line = docLine(a.model, b.fieldsLine || b.headerLine);
+    const args: ShowFindingsArgs = { uri, block: b.index, title: l10n.t('Findings of block {0} (line {1})', b.index, fmt(b.fieldsLine || b.headerLine)) };
+    return {
+      range: { start: { line, character: 0 }, end: { line, character: 0 } },
+      command: { title: w3cBlockLensTitle(b), command: 'iisAuthLens.showFindings', arguments: [args] },
+    };
+  });
+}
+
+/** Findings of one block (or all): the answer to iisAuthLens/findings. */
+export function w3cFindingsOf(a: W3cDocumentAnalysis, block?: number): Finding[] {
+  if (block === undefined) return a.findings;
+  return a.findings.filter((f) => blockOfLine(a.blocks, f.line)?.index === block);
+}
+
+export const w3cCodeLens: Feature = {
+  register(ctx: ServerContext) {
+    ctx.codeLens.push({
+      provideCodeLenses(doc: TextDocument): CodeLens[] {
+        if (!isW3cDocument(doc)) return [];
+        return w3cCodeLenses(w3cAnalysis(doc, ctx.settings().handshakeWindowSeconds), doc.uri);
+      },
+    });
+    ctx.connection.onRequest(FINDINGS_REQUEST, (p: FindingsParams): Finding[] => {
+      const doc = ctx.documents.get(p.uri);
+      if (!doc || !isW3cDocument(doc)) return [];
+      return w3cFindingsOf(w3cAnalysis(doc, ctx.settings().handshakeWindowSeconds), p.block);
+    });
+  },
+};
