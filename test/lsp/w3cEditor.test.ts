@@ -40,7 +40,7 @@ function fieldSpan(line1: number, name: string): { start: number; end: number; t
   throw new Error(`line ${line1} has no column ${idx}`);
 }
 
-test('semantic tokens: the columns of a BAD_BINDINGS line get the types of their #Fields names', async () => {
+void test('semantic tokens: the columns of a BAD_BINDINGS line get the types of their #Fields names', async () => {
   const legend = c.initializeResult.capabilities.semanticTokensProvider!.legend.tokenTypes;
   const line = truth.findingLines.BAD_BINDINGS!.first[0]!;
   const res = await c.semanticTokensRange(GEN_URI, { start: { line: line - 1, character: 0 }, end: { line: line - 1, character: 1000 } });
@@ -65,7 +65,7 @@ test('semantic tokens: the columns of a BAD_BINDINGS line get the types of their
   assert.equal(typeAt('time-taken'), undefined);
 });
 
-test('semantic tokens: full request covers every block, 2xx and win32 0 after the layout change', async () => {
+void test('semantic tokens: full request covers every block, 2xx and win32 0 after the layout change', async () => {
   const legend = c.initializeResult.capabilities.semanticTokensProvider!.legend.tokenTypes;
   const toks = decodeSemanticTokens((await c.semanticTokens(GEN_URI))!.data, legend);
   // a 200 line in the third block (layout with cs-version, cs-host ... so sc-status moved)
@@ -87,7 +87,7 @@ test('semantic tokens: full request covers every block, 2xx and win32 0 after th
   for (const lay of truth.layouts) assert.ok(!toks.some((t) => t.line === lay.line - 1));
 });
 
-test('hover on the win32 value of a 401 1 2148074310 line explains SEC_E_BAD_BINDINGS and the fixes', async () => {
+void test('hover on the win32 value of a 401 1 2148074310 line explains SEC_E_BAD_BINDINGS and the fixes', async () => {
   const line = truth.findingLines.BAD_BINDINGS!.first[0]!;
   const w = fieldSpan(line, 'sc-win32-status');
   assert.equal(w.text, '2148074310');
@@ -108,7 +108,7 @@ test('hover on the win32 value of a 401 1 2148074310 line explains SEC_E_BAD_BIN
   assert.match(hs.value, /Unauthorized/);
 });
 
-test('hover on other values, on #Fields names and on directives', async () => {
+void test('hover on other values, on #Fields names and on directives', async () => {
   const line = truth.findingLines.LOGON_DENIED!.first[0]!;
   const w = fieldSpan(line, 'sc-win32-status');
   const hw = ((await c.hover(GEN_URI, { line: line - 1, character: w.start }))!.contents as MarkupContent).value;
@@ -129,7 +129,7 @@ test('hover on other values, on #Fields names and on directives', async () => {
   assert.equal(await c.hover(GEN_URI, { line: line - 1, character: w.start - 1 }), null);
 });
 
-test('diagnostics: every finding of the known truth at its line, BAD_BINDINGS as errors on the win32 column', async () => {
+void test('diagnostics: every finding of the known truth at its line, BAD_BINDINGS as errors on the win32 column', async () => {
   const ev = await c.waitForDiagnostics(GEN_URI, { predicate: (p) => p.diagnostics.length > 0 });
   const diags = ev.params.diagnostics;
   const linesOf = (code: string): number[] => diags.filter((d) => d.code === code).map((d) => d.range.start.line + 1).sort((a, b) => a - b);
@@ -184,7 +184,7 @@ function blockCounts(lines: string[]): Array<{ fieldsLine: number; requests: num
   return out;
 }
 
-test('CodeLens on each #Fields line: requests, 401s, BAD_BINDINGS, top failing URL and client', async () => {
+void test('CodeLens on each #Fields line: requests, 401s, BAD_BINDINGS, top failing URL and client', async () => {
   const lenses = (await c.codeLens(GEN_URI)) as CodeLens[];
   const expected = blockCounts(genLines);
   assert.equal(lenses.length, truth.layouts.length);
@@ -207,7 +207,7 @@ test('CodeLens on each #Fields line: requests, 401s, BAD_BINDINGS, top failing U
   assert.ok(f1.some((f) => f.code === 'BAD_BINDINGS' && f.line === truth.findingLines.BAD_BINDINGS!.first[0]));
 });
 
-test('outline and folding: one symbol and one fold per #Fields block (real file with three layouts)', async () => {
+void test('outline and folding: one symbol and one fold per #Fields block (real file with three layouts)', async () => {
   const uri = fileUri(BEATS);
   const text = fs.readFileSync(BEATS, 'utf8');
   await c.open(uri, 'iis-w3c-log', text);
@@ -227,7 +227,7 @@ test('outline and folding: one symbol and one fold per #Fields block (real file 
   await c.close(uri);
 });
 
-test('edits: a changed document gets a new model (the BAD_BINDINGS line turned into a 200)', async () => {
+void test('edits: a changed document gets a new model (the BAD_BINDINGS line turned into a 200)', async () => {
   const uri = 'untitled:w3c-edit.log';
   const lines = genLines.slice(0, 40);
   await c.open(uri, 'iis-w3c-log', lines.join('\n'));
@@ -242,7 +242,7 @@ test('edits: a changed document gets a new model (the BAD_BINDINGS line turned i
   await c.close(uri);
 });
 
-test('iisAuthLens/analyzeFile: a gzip log from disk with progress, counts equal the truth', async () => {
+void test('iisAuthLens/analyzeFile: a gzip log from disk with progress, counts equal the truth', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'w3c-lsp-'));
   try {
     const gz = path.join(dir, 'u_ex261121.log.gz');
