@@ -1,5 +1,7 @@
 // Every client feature (commands, views, webviews), one module each.
 import type { ClientFeature } from '../context';
+import { explainError } from './explainError';
+import { findMatchingIisLines } from './findMatchingIisLines';
 import { contentLanguageDetection } from './contentLanguageDetection';
 import { logSummaryView } from './logSummaryView';
 import { showFindingsCommand } from './showFindings';
@@ -7,6 +9,8 @@ import { largeFiles } from './largeFiles';
 import { analyzeFolderCommand } from './analyzeFolder';
 
 export const clientFeatures: ClientFeature[] = [
+  explainError,
+  findMatchingIisLines,
   contentLanguageDetection,
   logSummaryView,
   showFindingsCommand,
