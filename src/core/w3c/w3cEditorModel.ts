@@ -58,12 +58,15 @@ export interface W3cEditorModel {
 export function buildW3cEditorModel(text: string | Buffer, inner?: W3cScanHandler): W3cEditorModel {
   const buf = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
   const ascii = typeof text === 'string' ? buf.length === text.length : !buf.some((b) => b >= 0x80);
-  const kinds = new IntList(4096);
-  const lays = new IntList(4096);
-  const starts = new IntList(4096);
-  const tokIndex = new IntList(4096);
-  const tokStart = new IntList(65536);
-  const tokEnd = new IntList(65536);
+  // Sized from typical IIS lines (~280 bytes, ~18 bytes per field) so large logs rarely regrow.
+  const estLines = Math.max(1024, Math.ceil(buf.length / 200));
+  const estTokens = Math.max(4096, Math.ceil(buf.length / 16));
+  const kinds = new IntList(estLines);
+  const lays = new IntList(estLines);
+  const starts = new IntList(estLines);
+  const tokIndex = new IntList(estLines);
+  const tokStart = new IntList(estTokens);
+  const tokEnd = new IntList(estTokens);
   const malformed = new Map<number, string>();
   const directives: Array<{ line: number; name: string; value: string }> = [];
 

@@ -2,10 +2,11 @@
 // shared scanner (gzip transparently), with progress, cancellation and per-block statistics.
 import * as fs from 'node:fs';
 import * as zlib from 'node:zlib';
-import type { Finding, FindingCode } from '../findings';
+import type { Finding } from '../findings';
 import type { W3cFileEntry } from '../analyzeResult';
-import { W3cScanner, type W3cRecord, type W3cScanHandler } from './w3cScanner';
-import { BlockCounter, blockOfLine, blockStats, createFindingsCollector, fanOut, type W3cBlockStats } from './w3cDocumentAnalysis';
+import { W3cScanner } from './w3cScanner';
+import { W3cAnalyzer } from './w3cFindings';
+import { blockStats, type W3cBlockStats } from './w3cDocumentAnalysis';
 
 export interface W3cFileAnalysisOptions {
   handshakeWindowSeconds?: number;
@@ -23,25 +24,6 @@ export interface W3cFileAnalysis extends W3cFileEntry {
   blocks: W3cBlockStats[];
   cancelled: boolean;
   ms: number;
-}
-
-class SummaryCounter implements W3cScanHandler {
-  requests = 0;
-  readonly status = new Map<string, number>();
-  readonly win32 = new Map<string, number>();
-  onRecord(r: W3cRecord): void {
-    this.requests++;
-    const c = r.layout!.columns;
-    if (c.status >= 0) {
-      const s = r.str(c.status);
-      this.status.set(s, (this.status.get(s) ?? 0) + 1);
-    }
-    if (c.win32 >= 0) {
-      const w = r.str(c.win32);
-      this.win32.set(w, (this.win32.get(w) ?? 0) + 1);
-    }
-  }
-  onMalformed(): void { /* counted as findings */ }
 }
 
 const GZIP_MAGIC = [0x1f, 0x8b];
@@ -63,10 +45,8 @@ export async function analyzeW3cFile(path: string, opts: W3cFileAnalysisOptions 
   if (!st.isFile()) throw new Error(`${path}: not a file`);
   const size = st.size;
   const gz = isGzip(path);
-  const counter = new BlockCounter();
-  const summary = new SummaryCounter();
-  const findings = createFindingsCollector(opts.handshakeWindowSeconds ?? 120);
-  const scanner = new W3cScanner(fanOut([counter, summary, findings.handler]));
+  const analyzer = new W3cAnalyzer({ handshakeWindowSeconds: opts.handshakeWindowSeconds ?? 120 });
+  const scanner = new W3cScanner(analyzer);
   const raw = fs.createReadStream(path, { highWaterMark: 1 << 20 });
   let read = 0;
   let lastReport = -1;
@@ -88,20 +68,15 @@ export async function analyzeW3cFile(path: string, opts: W3cFileAnalysisOptions 
   } finally {
     raw.destroy();
   }
-  const all = findings.finish();
-  const blocks = blockStats(scanner.layouts, counter, scanner.lines);
-  const byCode: Partial<Record<FindingCode, number>> = {};
-  for (const f of all) {
-    byCode[f.code] = (byCode[f.code] ?? 0) + 1;
-    const b = blockOfLine(blocks, f.line);
-    if (b) b.findings++;
-  }
+  const result = analyzer.finishAnalysis(scanner.bytes, scanner.lines);
+  const all = result.findings;
+  const blocks = blockStats(result, scanner.lines);
   const max = opts.maxFindings ?? Infinity;
   return {
-    path, kind: 'w3c', lines: scanner.lines, requests: summary.requests, bytes: scanner.bytes,
-    summary: { status: Object.fromEntries(summary.status), win32: Object.fromEntries(summary.win32), findings: byCode },
+    path, kind: 'w3c', lines: result.lines, requests: result.requests, bytes: result.bytes,
+    summary: result.summary,
     findings: all.length > max ? all.slice(0, max) : all,
-    findingsTotal: all.length,
+    findingsTotal: Object.values(result.summary.findings).reduce((n, k) => n + (k ?? 0), 0),
     blocks, cancelled, ms: performance.now() - t0,
   };
 }

@@ -1,0 +1,92 @@
+// Entry points over the scanner + analyzer: a Buffer, a string (the editor's document), a stream
+// or a file on disk (.gz transparently, streamed: memory stays flat on GB-sized logs).
+import { createReadStream } from 'node:fs';
+import { createGunzip } from 'node:zlib';
+import type { Readable } from 'node:stream';
+import { W3cAnalyzer, type W3cAnalysis, type W3cAnalyzeOptions } from './w3cFindings';
+import { W3cScanner, type W3cScanHandler, type W3cRecord } from './w3cScanner';
+import type { W3cLayout } from './w3cFields';
+
+export function analyzeW3cBuffer(buf: Buffer, opts?: W3cAnalyzeOptions): W3cAnalysis {
+  const an = new W3cAnalyzer(opts);
+  const sc = new W3cScanner(an);
+  sc.push(buf);
+  sc.end();
+  return an.finishAnalysis(sc.bytes, sc.lines);
+}
+
+export function analyzeW3cText(text: string, opts?: W3cAnalyzeOptions): W3cAnalysis {
+  return analyzeW3cBuffer(Buffer.from(text, 'utf8'), opts);
+}
+
+export interface StreamProgress {
+  /** Bytes read from the source so far (compressed bytes for .gz). */
+  bytesRead: number;
+}
+
+export interface StreamAnalyzeOptions extends W3cAnalyzeOptions {
+  onProgress?: (p: StreamProgress) => void;
+  signal?: AbortSignal;
+}
+
+export async function analyzeW3cStream(stream: Readable, opts: StreamAnalyzeOptions = {}): Promise<W3cAnalysis> {
+  const an = new W3cAnalyzer(opts);
+  const sc = new W3cScanner(an);
+  for await (const chunk of stream) {
+    if (opts.signal?.aborted) {
+      stream.destroy();
+      throw new Error('cancelled');
+    }
+    sc.push(chunk as Buffer);
+  }
+  sc.end();
+  return an.finishAnalysis(sc.bytes, sc.lines);
+}
+
+/** True when the first bytes are a gzip header. */
+export function isGzip(head: Buffer): boolean {
+  return head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+}
+
+/**
+ * Analyze a log on disk, streaming (1 MiB reads). `.gz` (or gzip magic) is decompressed on the fly;
+ * `bytes` in the result is the size of the log itself (uncompressed).
+ */
+export async function analyzeW3cFile(path: string, opts: StreamAnalyzeOptions = {}): Promise<W3cAnalysis> {
+  const gz = path.toLowerCase().endsWith('.gz');
+  const src = createReadStream(path, { highWaterMark: 1 << 20 });
+  let bytesRead = 0;
+  if (opts.onProgress) src.on('data', (c) => { bytesRead += (c as Buffer).length; opts.onProgress!({ bytesRead }); });
+  if (!gz) return analyzeW3cStream(src, opts);
+  const gunzip = createGunzip({ chunkSize: 1 << 20 });
+  src.on('error', (e) => gunzip.destroy(e));
+  src.pipe(gunzip);
+  try {
+    return await analyzeW3cStream(gunzip, opts);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === 'Z_DATA_ERROR' || err.code === 'Z_BUF_ERROR' || /unexpected end of file|incorrect header check/i.test(err.message)) {
+      throw new Error(`gzip data is corrupt or truncated (${err.message})`);
+    }
+    throw e;
+  } finally {
+    src.destroy();
+  }
+}
+
+/** A scan handler that fans out to several (e.g. the analyzer and the editor's line model). */
+export class W3cTee implements W3cScanHandler {
+  constructor(private readonly hs: W3cScanHandler[]) {}
+  onDirective(rec: W3cRecord, name: string, value: string, layout: W3cLayout | null): void {
+    for (const h of this.hs) h.onDirective?.(rec, name, value, layout);
+  }
+  onRecord(rec: W3cRecord): void {
+    for (const h of this.hs) h.onRecord(rec);
+  }
+  onMalformed(rec: W3cRecord, reason: string): void {
+    for (const h of this.hs) h.onMalformed(rec, reason);
+  }
+  onBlank(rec: W3cRecord): void {
+    for (const h of this.hs) h.onBlank?.(rec);
+  }
+}

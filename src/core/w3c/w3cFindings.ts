@@ -1,0 +1,369 @@
+// Findings and statistics over a W3C log, fed line by line by the scanner (W3cAnalyzer is a
+// W3cScanHandler). Memory stays flat: counters, the findings themselves, and the handshakes that
+// are still open within the time window.
+//
+// HANDSHAKE_INCOMPLETE, how legs are grouped: a "leg" is a 401 with substatus 2 (the anonymous
+// first request) or a 401.1 whose win32 is an SSPI status (0x8009xxxx, e.g. 2148074254 the NTLM
+// challenge, or 3221226331). Legs are grouped per (c-ip, cs-uri-stem) as long as each leg follows
+// the previous one of its group within the window (default 120 s). A non-401 response to the same
+// (c-ip, cs-uri-stem) within the window completes the group. A group that ends (window passes,
+// file ends, or a new leg comes after the window) without a non-401 and that has at least one
+// SSPI 401.1 leg is one HANDSHAKE_INCOMPLETE finding at its last leg, with the other legs as
+// relatedLines. Groups of 401.2 legs only are not reported: they tell nothing about the scheme
+// (Basic clients and probes also get 401.2). Other 401s (401.1 1326, 401.3) neither extend nor
+// complete a group.
+import type { Finding, FindingCode, Severity } from '../findings';
+import type { W3cSummary } from '../analyzeResult';
+import { describeWin32, isSspiFailure } from '../win32Status';
+import type { W3cLayout } from './w3cFields';
+import type { W3cRecord, W3cScanHandler } from './w3cScanner';
+
+export const WIN32_BAD_BINDINGS = 2148074310;
+export const NTSTATUS_BAD_BINDINGS = 3221226331;
+export const WIN32_INVALID_TOKEN = 2148074248;
+export const WIN32_LOGON_DENIED = 2148074252;
+export const WIN32_NO_CREDENTIALS = 2148074254;
+
+export interface W3cAnalyzeOptions {
+  /** Seconds between two legs of one handshake (default 120). */
+  handshakeWindowSeconds?: number;
+  /** Keep Finding objects (false: only count them, for `analyze --summary`). Default true. */
+  collectFindings?: boolean;
+  /** Keep at most this many findings per code (counts stay exact). Default unlimited. */
+  maxFindingsPerCode?: number;
+}
+
+export interface W3cTop {
+  value: string;
+  count: number;
+}
+
+/** Statistics of one #Fields block (from its header to the next #Fields), for CodeLens and Outline. */
+export interface W3cBlockStats {
+  layoutIndex: number;
+  /** 1-based line of the #Fields directive (0: implicit default layout). */
+  fieldsLine: number;
+  /** 1-based first line of the header block. */
+  headerLine: number;
+  /** 1-based last line that belongs to the block. */
+  lastLine: number;
+  fieldCount: number;
+  requests: number;
+  malformed: number;
+  status401: number;
+  badBindings: number;
+  /** Failed authentications: 401s other than the normal handshake legs (401.2, 401.1 SEC_E_NO_CREDENTIALS). */
+  failures: number;
+  topFailingUri: W3cTop | null;
+  topFailingClient: W3cTop | null;
+  /** Lines of the failed authentications (at most 1000). */
+  failureLines: number[];
+}
+
+export interface W3cAnalysis {
+  lines: number;
+  requests: number;
+  bytes: number;
+  summary: W3cSummary;
+  findings: Finding[];
+  layouts: W3cLayout[];
+  blocks: W3cBlockStats[];
+}
+
+const MAX_FAILURE_LINES = 1000;
+const MAX_LEGS = 64;
+
+interface OpenGroup {
+  key: string;
+  ipHash: number;
+  legs: number[];
+  lastTime: number;
+  sspi: boolean;
+  last: LegInfo;
+}
+
+interface LegInfo {
+  line: number;
+  time: string | null;
+  clientIp: string;
+  user: string | null;
+  uri: string;
+  status: string;
+  win32: number | null;
+}
+
+interface BlockAcc {
+  stats: W3cBlockStats;
+  uris: Map<string, number>;
+  clients: Map<string, number>;
+}
+
+function hex(n: number): string {
+  return '0x' + n.toString(16).toUpperCase().padStart(8, '0');
+}
+
+/** The message of a finding; names the meaning and the usual causes. */
+export function findingMessage(code: FindingCode, status: string, win32: number | null, extra?: string): string {
+  switch (code) {
+    case 'BAD_BINDINGS': {
+      const name = win32 === NTSTATUS_BAD_BINDINGS ? 'STATUS_BAD_BINDINGS' : 'SEC_E_BAD_BINDINGS';
+      return `${status} ${name} (${hex(win32 ?? WIN32_BAD_BINDINGS)}): the client's channel binding does not match the certificate IIS presents. ` +
+        'TLS is terminated in between (reverse proxy / load balancer with another certificate), or Extended Protection is set to Require for a client that sends no bindings. ' +
+        'Fix: the same certificate on the proxy and on Exchange, TLS pass-through, or Extended Protection off for this vdir (e.g. mrsproxy.svc with ExchangeExtendedProtectionManagement.ps1).';
+    }
+    case 'INVALID_TOKEN':
+      return `${status} SEC_E_INVALID_TOKEN (${hex(WIN32_INVALID_TOKEN)}): the Negotiate/NTLM token the client sent could not be read. ` +
+        'A device in the path altered or cut the Authorization header, the client mixed NTLM and Kerberos legs across connections, or the token is too large for the header limits.';
+    case 'LOGON_DENIED':
+      return `${status} SEC_E_LOGON_DENIED (${hex(WIN32_LOGON_DENIED)}): the logon attempt failed - wrong password, unknown, disabled, expired or locked-out account (the DC's security log 4625 tells which).`;
+    case 'HANDSHAKE_INCOMPLETE':
+      return `${status}: a Negotiate/NTLM handshake from this client to this URL never reached a non-401 response${extra ? ' (' + extra + ')' : ''}. ` +
+        'The client gave up after the challenge, or every attempt was rejected.';
+    case 'MALFORMED_LINE':
+      return `Line does not fit its #Fields layout: ${extra ?? 'wrong number of fields'}.`;
+    default:
+      return `${status}`;
+  }
+}
+
+/** Key of a failure status for the failing-request counters (everything but the normal legs). */
+function isFailure(status: number, sub: number, win32: number): boolean {
+  if (status !== 401) return false;
+  if (sub === 2) return false;
+  if (sub === 1 && win32 === WIN32_NO_CREDENTIALS) return false;
+  return true;
+}
+
+export class W3cAnalyzer implements W3cScanHandler {
+  lines = 0;
+  requests = 0;
+  bytes = 0;
+  readonly findings: Finding[] = [];
+  private readonly collect: boolean;
+  private readonly maxPerCode: number;
+  private readonly window: number;
+  private readonly statusSmall = new Float64Array(1000);
+  private readonly statusBig = new Map<number, number>();
+  private readonly win32Small = new Float64Array(65536);
+  private readonly win32Big = new Map<number, number>();
+  private readonly counts: Partial<Record<FindingCode, number>> = {};
+  private readonly open = new Map<string, OpenGroup>();
+  /** How many open groups per hash bucket of the client IP: lets most lines skip building a key. */
+  private readonly ipBuckets = new Int32Array(65536);
+  private readonly layouts: W3cLayout[] = [];
+  private readonly blocks: BlockAcc[] = [];
+  private block: BlockAcc | null = null;
+  private sinceSweep = 0;
+
+  constructor(opts: W3cAnalyzeOptions = {}) {
+    this.collect = opts.collectFindings !== false;
+    this.maxPerCode = opts.maxFindingsPerCode ?? Infinity;
+    this.window = opts.handshakeWindowSeconds ?? 120;
+  }
+
+  onDirective(rec: W3cRecord, _name: string, _value: string, layout: W3cLayout | null): void {
+    this.lines = rec.line;
+    if (layout) this.startBlock(layout);
+  }
+
+  onBlank(rec: W3cRecord): void {
+    this.lines = rec.line;
+    if (this.block) this.block.stats.lastLine = rec.line;
+  }
+
+  onMalformed(rec: W3cRecord, reason: string): void {
+    this.lines = rec.line;
+    const b = this.blockFor(rec);
+    if (b) { b.stats.malformed++; b.stats.lastLine = rec.line; }
+    this.add('MALFORMED_LINE', 'warning', rec.line, () => ({ message: findingMessage('MALFORMED_LINE', '', null, reason) }));
+  }
+
+  onRecord(rec: W3cRecord): void {
+    this.lines = rec.line;
+    this.requests++;
+    const lay = rec.layout!;
+    const col = lay.columns;
+    const b = this.block && this.block.stats.layoutIndex === lay.index ? this.block : this.blockFor(rec);
+    if (b) { b.stats.requests++; b.stats.lastLine = rec.line; }
+    const status = rec.num(col.status);
+    if (status >= 0) {
+      if (status < 1000) this.statusSmall[status]++;
+      else this.statusBig.set(status, (this.statusBig.get(status) ?? 0) + 1);
+    }
+    const win32 = rec.num(col.win32);
+    if (win32 >= 0) {
+      if (win32 < 65536) this.win32Small[win32]++;
+      else this.win32Big.set(win32, (this.win32Big.get(win32) ?? 0) + 1);
+    }
+    if (status === 401) {
+      this.on401(rec, b, win32);
+    } else if (this.open.size > 0 && status >= 0) {
+      const ipHash = hashToken(rec, col.cIp);
+      if (this.ipBuckets[ipHash] > 0) {
+        const key = rec.str(col.cIp) + ' ' + rec.str(col.uriStem >= 0 ? col.uriStem : col.uri);
+        const g = this.open.get(key);
+        if (g) {
+          const t = rec.epochSeconds();
+          // a late success still closes the group, but the earlier attempt counts as incomplete
+          if (!(t - g.lastTime <= this.window)) this.finish(g);
+          this.close(g);
+        }
+      }
+    }
+    if (++this.sinceSweep >= 8192 && this.open.size > 0) {
+      this.sinceSweep = 0;
+      this.sweep(rec.epochSeconds());
+    }
+  }
+
+  private on401(rec: W3cRecord, b: BlockAcc | null, win32: number): void {
+    const col = rec.layout!.columns;
+    const sub = rec.num(col.substatus);
+    if (b) {
+      b.stats.status401++;
+      if (isFailure(401, sub, win32)) {
+        b.stats.failures++;
+        if (b.stats.failureLines.length < MAX_FAILURE_LINES) b.stats.failureLines.push(rec.line);
+        const u = rec.str(col.uriStem >= 0 ? col.uriStem : col.uri);
+        b.uris.set(u, (b.uris.get(u) ?? 0) + 1);
+        const c = rec.str(col.cIp);
+        b.clients.set(c, (b.clients.get(c) ?? 0) + 1);
+      }
+    }
+    const statusText = sub >= 0 ? `401.${sub}` : '401';
+    let code: FindingCode | null = null;
+    if (win32 === WIN32_BAD_BINDINGS || win32 === NTSTATUS_BAD_BINDINGS) { code = 'BAD_BINDINGS'; if (b) b.stats.badBindings++; }
+    else if (win32 === WIN32_INVALID_TOKEN) code = 'INVALID_TOKEN';
+    else if (win32 === WIN32_LOGON_DENIED) code = 'LOGON_DENIED';
+    if (code) {
+      const c = code;
+      this.add(c, c === 'LOGON_DENIED' ? 'warning' : 'error', rec.line, () => ({
+        message: findingMessage(c, statusText, win32), ...this.context(rec), status: statusText, win32,
+      }));
+    }
+    // handshake legs
+    const sspi = sub === 1 && win32 >= 0 && isSspiFailure(win32);
+    if (sub !== 2 && !sspi) return;
+    const t = rec.epochSeconds();
+    const key = rec.str(col.cIp) + ' ' + rec.str(col.uriStem >= 0 ? col.uriStem : col.uri);
+    let g = this.open.get(key);
+    if (g && !(t - g.lastTime <= this.window)) {
+      this.finish(g);
+      this.close(g);
+      g = undefined;
+    }
+    const leg: LegInfo = { line: rec.line, ...this.context(rec), status: statusText, win32: win32 >= 0 ? win32 : null } as LegInfo;
+    if (!g) {
+      const ipHash = hashToken(rec, col.cIp);
+      g = { key, ipHash, legs: [], lastTime: t, sspi: false, last: leg };
+      this.open.set(key, g);
+      this.ipBuckets[ipHash]++;
+    }
+    if (g.legs.length < MAX_LEGS) g.legs.push(rec.line);
+    g.lastTime = Number.isNaN(t) ? g.lastTime : t;
+    g.last = leg;
+    if (sspi) g.sspi = true;
+  }
+
+  private context(rec: W3cRecord): { time: string | null; clientIp: string | null; user: string | null; uri: string | null } {
+    const col = rec.layout!.columns;
+    const opt = (i: number): string | null => (i < 0 || rec.isDash(i) ? null : rec.str(i));
+    return { time: rec.isoTime(), clientIp: opt(col.cIp), user: opt(col.user), uri: opt(col.uriStem >= 0 ? col.uriStem : col.uri) };
+  }
+
+  private add(code: FindingCode, severity: Severity, line: number, rest: () => Partial<Finding> & { message: string }): void {
+    const n = (this.counts[code] ?? 0) + 1;
+    this.counts[code] = n;
+    if (!this.collect || n > this.maxPerCode) return;
+    this.findings.push({ line, code, severity, ...rest() });
+  }
+
+  private finish(g: OpenGroup): void {
+    if (!g.sspi) return;
+    const last = g.last;
+    const w = last.win32;
+    const what = w !== null && w !== 0 ? `last leg ${last.status} ${describeWin32(w)?.name ?? w}` : `last leg ${last.status}`;
+    this.add('HANDSHAKE_INCOMPLETE', 'warning', last.line, () => ({
+      message: findingMessage('HANDSHAKE_INCOMPLETE', last.status, w, `${g.legs.length} legs, ${what}`),
+      time: last.time, clientIp: last.clientIp, user: last.user, uri: last.uri, status: last.status, win32: w,
+      relatedLines: g.legs.filter((l) => l !== last.line),
+    }));
+  }
+
+  private close(g: OpenGroup): void {
+    this.open.delete(g.key);
+    this.ipBuckets[g.ipHash]--;
+  }
+
+  private sweep(now: number): void {
+    if (Number.isNaN(now)) return;
+    for (const g of this.open.values()) {
+      if (now - g.lastTime > this.window) { this.finish(g); this.close(g); }
+    }
+  }
+
+  private startBlock(layout: W3cLayout): void {
+    this.layouts.push(layout);
+    // the previous block ends right before this block's header
+    if (this.block && layout.headerLine - 1 >= this.block.stats.fieldsLine) this.block.stats.lastLine = layout.headerLine - 1;
+    const acc: BlockAcc = {
+      stats: {
+        layoutIndex: layout.index, fieldsLine: layout.fieldsLine, headerLine: layout.headerLine, lastLine: layout.fieldsLine,
+        fieldCount: layout.fields.length, requests: 0, malformed: 0, status401: 0, badBindings: 0, failures: 0,
+        topFailingUri: null, topFailingClient: null, failureLines: [],
+      },
+      uris: new Map(), clients: new Map(),
+    };
+    this.blocks.push(acc);
+    this.block = acc;
+  }
+
+  private blockFor(rec: W3cRecord): BlockAcc | null {
+    const lay = rec.layout;
+    if (lay && (!this.block || this.block.stats.layoutIndex !== lay.index || lay.fieldsLine === 0)) {
+      if (lay.fieldsLine === 0 && !this.layouts.includes(lay)) { this.startBlock(lay); this.block!.stats.headerLine = rec.line; }
+    }
+    return this.block;
+  }
+
+  /** Close open handshakes and build the result; call once after the scanner's end(). */
+  finishAnalysis(bytes: number, lines: number): W3cAnalysis {
+    for (const g of [...this.open.values()]) { this.finish(g); this.close(g); }
+    this.bytes = bytes;
+    this.lines = lines;
+    const status: Record<string, number> = {};
+    for (let i = 0; i < 1000; i++) if (this.statusSmall[i]) status[String(i)] = this.statusSmall[i];
+    for (const [k, v] of [...this.statusBig.entries()].sort((a, b) => a[0] - b[0])) status[String(k)] = v;
+    const win32: Record<string, number> = {};
+    const w: [number, number][] = [];
+    for (let i = 0; i < 65536; i++) if (this.win32Small[i]) w.push([i, this.win32Small[i]]);
+    for (const e of this.win32Big.entries()) w.push(e);
+    w.sort((a, b) => a[0] - b[0]);
+    for (const [k, v] of w) win32[String(k)] = v;
+    const order: FindingCode[] = ['BAD_BINDINGS', 'INVALID_TOKEN', 'LOGON_DENIED', 'HANDSHAKE_INCOMPLETE', 'MALFORMED_LINE'];
+    const findingsCount: Partial<Record<FindingCode, number>> = {};
+    for (const c of order) if (this.counts[c]) findingsCount[c] = this.counts[c];
+    this.findings.sort((a, b) => a.line - b.line || order.indexOf(a.code) - order.indexOf(b.code));
+    const blocks = this.blocks.map((b) => {
+      b.stats.topFailingUri = top(b.uris);
+      b.stats.topFailingClient = top(b.clients);
+      return b.stats;
+    });
+    return { lines, requests: this.requests, bytes, summary: { status, win32, findings: findingsCount }, findings: this.findings, layouts: this.layouts, blocks };
+  }
+}
+
+function top(m: Map<string, number>): W3cTop | null {
+  let best: W3cTop | null = null;
+  for (const [value, count] of m) if (!best || count > best.count || (count === best.count && value < best.value)) best = { value, count };
+  return best;
+}
+
+/** 16-bit hash of token i's bytes (FNV-1a folded). */
+function hashToken(rec: W3cRecord, i: number): number {
+  if (i < 0 || i >= rec.count) return 0;
+  const b = rec.buf;
+  let h = 0x811c9dc5;
+  for (let p = rec.starts[i], e = rec.ends[i]; p < e; p++) h = Math.imul(h ^ b[p], 16777619);
+  return (h ^ (h >>> 16)) & 0xffff;
+}

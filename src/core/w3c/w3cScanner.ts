@@ -1,0 +1,330 @@
+// The one W3C extended log scanner: bytes in (Buffer chunks, any size), lines out, no per-line
+// allocation on the hot path. Used by the CLI (streaming), the large-file worker and the language
+// server (a whole document as one Buffer).
+//
+// Tokenizing rule (the same as ../shared/data/SOURCES.md counts): split on LF, drop one CR before
+// it; a data token is a run of non-blanks (blank = space or tab), so a run of two blanks does NOT
+// make an empty field; a token that starts with `"` runs to the matching closing `"` (W3C quoting,
+// `""` inside is a literal quote) when that quote is followed by a blank or the line end, else the
+// quote is an ordinary character. A data line whose token count differs from the number of fields
+// of its `#Fields` layout is malformed. Blank lines are neither requests nor malformed.
+import { IIS_DEFAULT_FIELDS, makeLayout, type W3cLayout } from './w3cFields';
+
+/** More tokens than this are counted but their positions are not kept (such a line is malformed anyway). */
+export const MAX_TOKENS = 1024;
+
+const SP = 32;
+const TAB = 9;
+const CR = 13;
+const LF = 10;
+const QUOTE = 34;
+const HASH = 35;
+
+/** One line while it is being handed out; the object is reused, copy what you keep. */
+export class W3cRecord {
+  /** 1-based line number in the file as stored. */
+  line = 0;
+  /** Layout the line is read with; null when no #Fields was seen and the default did not fit. */
+  layout: W3cLayout | null = null;
+  buf: Buffer = Buffer.alloc(0);
+  /** Byte range of the line in `buf`, without CR/LF. */
+  start = 0;
+  end = 0;
+  /** Byte offset of the line start in the whole input (for large files: where to seek). */
+  fileOffset = 0;
+  /** Number of tokens (may exceed MAX_TOKENS; positions beyond it are not kept). */
+  count = 0;
+  readonly starts = new Int32Array(MAX_TOKENS);
+  readonly ends = new Int32Array(MAX_TOKENS);
+
+  /** Token i as text (UTF-8), W3C quotes removed; '' when out of range. */
+  str(i: number): string {
+    if (i < 0 || i >= this.count || i >= MAX_TOKENS) return '';
+    const s = this.starts[i], e = this.ends[i];
+    const b = this.buf;
+    if (b[s] === QUOTE && e - s >= 2 && b[e - 1] === QUOTE) return b.toString('utf8', s + 1, e - 1).replace(/""/g, '"');
+    return b.toString('utf8', s, e);
+  }
+
+  /** Token i as a non-negative integer; -1 for '-', missing or not all digits. Values above 2^32 stay as they are. */
+  num(i: number): number {
+    if (i < 0 || i >= this.count || i >= MAX_TOKENS) return -1;
+    const b = this.buf;
+    let s = this.starts[i];
+    const e = this.ends[i];
+    if (e - s > 15) return e - s < 300 && /^\d+$/.test(b.toString('latin1', s, e)) ? Number(b.toString('latin1', s, e)) : -1;
+    let v = 0;
+    if (s === e) return -1;
+    for (; s < e; s++) {
+      const c = b[s] - 48;
+      if (c < 0 || c > 9) return -1;
+      v = v * 10 + c;
+    }
+    return v;
+  }
+
+  /** Whether token i is exactly "-" (W3C: empty). */
+  isDash(i: number): boolean {
+    return i >= 0 && i < this.count && i < MAX_TOKENS && this.ends[i] - this.starts[i] === 1 && this.buf[this.starts[i]] === 45;
+  }
+
+  /** Token i equals the ASCII string s (no allocation). */
+  equals(i: number, s: string): boolean {
+    if (i < 0 || i >= this.count || i >= MAX_TOKENS) return false;
+    const st = this.starts[i];
+    if (this.ends[i] - st !== s.length) return false;
+    for (let k = 0; k < s.length; k++) if (this.buf[st + k] !== s.charCodeAt(k)) return false;
+    return true;
+  }
+
+  /** Seconds since 1970 of the date + time fields (or the layout's #Date when there is no date field); NaN when unknown. */
+  epochSeconds(): number {
+    const lay = this.layout;
+    if (!lay) return NaN;
+    const ti = lay.columns.time;
+    if (ti < 0 || ti >= this.count) return NaN;
+    const t = this.hms(ti);
+    if (t < 0) return NaN;
+    const di = lay.columns.date;
+    let days: number;
+    if (di >= 0 && di < this.count) days = this.ymdDays(di);
+    else days = lay.date ? dateDays(lay.date) : 0;
+    if (Number.isNaN(days)) return NaN;
+    return days * 86400 + t;
+  }
+
+  /** "2026-11-21T10:00:00Z" from the date/time fields (or #Date); null when unknown. */
+  isoTime(): string | null {
+    const lay = this.layout;
+    if (!lay) return null;
+    const ti = lay.columns.time;
+    if (ti < 0 || ti >= this.count) return null;
+    const di = lay.columns.date;
+    const date = di >= 0 && di < this.count ? this.str(di) : lay.date;
+    const time = this.str(ti);
+    if (!date || !/^\d{4}-\d{2}-\d{2}$/.test(date) || !/^\d{1,2}:\d{2}:\d{2}(\.\d+)?$/.test(time)) return null;
+    return `${date}T${time.length === 7 ? '0' + time : time}Z`;
+  }
+
+  /** The whole line as text. */
+  text(): string {
+    return this.buf.toString('utf8', this.start, this.end);
+  }
+
+  private hms(i: number): number {
+    const b = this.buf;
+    const s = this.starts[i], e = this.ends[i];
+    // H:MM:SS or HH:MM:SS, optional fraction ignored
+    let p = s, h = 0;
+    while (p < e && b[p] !== 58) { const c = b[p] - 48; if (c < 0 || c > 9) return -1; h = h * 10 + c; p++; }
+    if (p + 6 > e || b[p + 3] !== 58) return -1;
+    const m = (b[p + 1] - 48) * 10 + (b[p + 2] - 48), sec = (b[p + 4] - 48) * 10 + (b[p + 5] - 48);
+    if (!(m >= 0 && m < 60 && sec >= 0 && sec < 62)) return -1;
+    return h * 3600 + m * 60 + sec;
+  }
+
+  private lastDateKey = -1;
+  private lastDateDays = NaN;
+  private ymdDays(i: number): number {
+    const b = this.buf;
+    const s = this.starts[i];
+    if (this.ends[i] - s !== 10 || b[s + 4] !== 45 || b[s + 7] !== 45) return NaN;
+    const y = (b[s] - 48) * 1000 + (b[s + 1] - 48) * 100 + (b[s + 2] - 48) * 10 + (b[s + 3] - 48);
+    const mo = (b[s + 5] - 48) * 10 + (b[s + 6] - 48), d = (b[s + 8] - 48) * 10 + (b[s + 9] - 48);
+    const key = y * 10000 + mo * 100 + d;
+    if (key === this.lastDateKey) return this.lastDateDays;
+    this.lastDateKey = key;
+    this.lastDateDays = y >= 0 && mo >= 1 && mo <= 12 && d >= 1 && d <= 31 ? Date.UTC(y, mo - 1, d) / 86400000 : NaN;
+    return this.lastDateDays;
+  }
+}
+
+function dateDays(date: string): number {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(date);
+  return m ? Date.UTC(+m[1], +m[2] - 1, +m[3]) / 86400000 : NaN;
+}
+
+export interface W3cScanHandler {
+  /** A directive line (`#Software:`, `#Fields:`, `#Remark:` ...). For `#Fields`, `layout` is the new layout. */
+  onDirective?(rec: W3cRecord, name: string, value: string, layout: W3cLayout | null): void;
+  /** A data line that fits its layout. */
+  onRecord(rec: W3cRecord): void;
+  /** A data line that does not fit its layout (or has none): reason is one line for the admin. */
+  onMalformed(rec: W3cRecord, reason: string): void;
+  /** A line with only blanks. */
+  onBlank?(rec: W3cRecord): void;
+}
+
+/**
+ * Push-style scanner: `push(chunk)` as often as needed, then `end()`. Line numbers, layouts and
+ * byte offsets carry across chunks. Keeps only the unfinished last line between chunks.
+ */
+export class W3cScanner {
+  readonly layouts: W3cLayout[] = [];
+  lines = 0;
+  bytes = 0;
+  private readonly rec = new W3cRecord();
+  private carry: Buffer | null = null;
+  private layout: W3cLayout | null = null;
+  private defaultLayout: W3cLayout | null = null;
+  private date: string | null = null;
+  private software: string | null = null;
+  /** First directive line of the header block being read (0 when the last line was data). */
+  private headerLine = 0;
+  private first = true;
+  private offset = 0;
+
+  constructor(private readonly handler: W3cScanHandler) {}
+
+  push(chunk: Buffer): void {
+    let buf = chunk;
+    if (this.first && buf.length > 0) {
+      this.first = false;
+      if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) {
+        buf = buf.subarray(3);
+        this.offset = 3;
+        this.bytes += 3;
+      }
+    }
+    this.bytes += buf.length;
+    let pos = 0;
+    if (this.carry) {
+      const lf = buf.indexOf(LF);
+      if (lf < 0) {
+        this.carry = Buffer.concat([this.carry, buf]);
+        return;
+      }
+      const line = Buffer.concat([this.carry, buf.subarray(0, lf)]);
+      const lineOffset = this.offset - this.carry.length;
+      this.carry = null;
+      this.line(line, 0, line.length, lineOffset);
+      pos = lf + 1;
+    }
+    const n = buf.length;
+    const base = this.offset;
+    while (pos < n) {
+      const lf = buf.indexOf(LF, pos);
+      if (lf < 0) {
+        this.carry = Buffer.from(buf.subarray(pos));
+        break;
+      }
+      this.line(buf, pos, lf, base + pos);
+      pos = lf + 1;
+    }
+    this.offset += n;
+  }
+
+  /** Flush the last line when the input did not end with LF. */
+  end(): void {
+    if (this.carry && this.carry.length > 0) {
+      const c = this.carry;
+      this.carry = null;
+      this.line(c, 0, c.length, this.offset - c.length);
+    }
+    this.carry = null;
+  }
+
+  private line(buf: Buffer, s: number, e: number, fileOffset: number): void {
+    this.lines++;
+    if (e > s && buf[e - 1] === CR) e--;
+    const r = this.rec;
+    r.line = this.lines;
+    r.buf = buf;
+    r.start = s;
+    r.end = e;
+    r.fileOffset = fileOffset;
+    if (e > s && buf[s] === HASH) {
+      r.count = 0;
+      r.layout = this.layout;
+      this.directive(r, buf, s, e);
+      return;
+    }
+    // tokenize: runs of non-blanks, W3C quoting at token start
+    const starts = r.starts, ends = r.ends;
+    let n = 0, i = s;
+    while (i < e) {
+      let c = buf[i];
+      while (c === SP || c === TAB) { if (++i >= e) break; c = buf[i]; }
+      if (i >= e) break;
+      const ts = i;
+      if (c === QUOTE) i = quotedEnd(buf, i, e);
+      else {
+        i++;
+        while (i < e) { c = buf[i]; if (c === SP || c === TAB) break; i++; }
+      }
+      if (n < MAX_TOKENS) { starts[n] = ts; ends[n] = i; }
+      n++;
+    }
+    r.count = n;
+    this.headerLine = 0;
+    if (n === 0) {
+      r.layout = this.layout;
+      this.handler.onBlank?.(r);
+      return;
+    }
+    let lay = this.layout;
+    if (!lay) {
+      if (!this.defaultLayout) this.defaultLayout = makeLayout(0, 0, 0, IIS_DEFAULT_FIELDS, this.date, this.software);
+      lay = this.defaultLayout;
+      r.layout = lay;
+      if (n !== lay.fields.length) {
+        r.layout = null;
+        this.handler.onMalformed(r, `no #Fields directive before this line, and its ${n} fields do not match the IIS default layout (${lay.fields.length} fields)`);
+        return;
+      }
+      if (!this.layouts.includes(lay)) this.layouts.push(lay);
+      this.handler.onRecord(r);
+      return;
+    }
+    r.layout = lay;
+    if (n !== lay.fields.length) {
+      this.handler.onMalformed(r, `${n} fields where the #Fields line ${lay.fieldsLine} declares ${lay.fields.length}`);
+      return;
+    }
+    this.handler.onRecord(r);
+  }
+
+  private directive(r: W3cRecord, buf: Buffer, s: number, e: number): void {
+    const text = buf.toString('utf8', s + 1, e);
+    const colon = text.indexOf(':');
+    const name = (colon >= 0 ? text.slice(0, colon) : text).trim();
+    const value = colon >= 0 ? text.slice(colon + 1).trim() : '';
+    if (!this.headerLine) this.headerLine = r.line;
+    const lname = name.toLowerCase();
+    let layout: W3cLayout | null = null;
+    if (lname === 'software') this.software = value;
+    else if (lname === 'date') this.date = /^\d{4}-\d{2}-\d{2}/.test(value) ? value.slice(0, 10) : this.date;
+    else if (lname === 'fields') {
+      const fields = value.split(/[ \t]+/).filter((f) => f.length > 0);
+      layout = makeLayout(this.layouts.length, r.line, this.headerLine, fields, this.date, this.software);
+      this.layouts.push(layout);
+      this.layout = layout;
+      r.layout = layout;
+    }
+    this.handler.onDirective?.(r, name, value, layout);
+  }
+}
+
+/** End of a quoted token starting at q; falls back to a plain token when the quote does not close. */
+function quotedEnd(buf: Buffer, q: number, e: number): number {
+  let i = q + 1;
+  while (i < e) {
+    if (buf[i] === QUOTE) {
+      if (i + 1 < e && buf[i + 1] === QUOTE) { i += 2; continue; }
+      if (i + 1 === e || buf[i + 1] === SP || buf[i + 1] === TAB) return i + 1;
+    }
+    i++;
+  }
+  // no closing quote: an ordinary token
+  i = q + 1;
+  while (i < e && buf[i] !== SP && buf[i] !== TAB) i++;
+  return i;
+}
+
+/** Scan a whole buffer (a document, a test file). */
+export function scanW3cBuffer(buf: Buffer, handler: W3cScanHandler): W3cScanner {
+  const sc = new W3cScanner(handler);
+  sc.push(buf);
+  sc.end();
+  return sc;
+}
