@@ -173,6 +173,25 @@ export async function ensureCodeServer({ quiet = false } = {}) {
   });
 }
 
+/** Writes User/settings.json for a quiet workbench: no welcome page, trust prompt, update or telemetry traffic. */
+export function writeUserSettings(userDataDir, extra = {}) {
+  mkdirSync(join(userDataDir, 'User'), { recursive: true });
+  const settings = {
+    'workbench.startupEditor': 'none',
+    'workbench.tips.enabled': false,
+    'workbench.enableExperiments': false,
+    'security.workspace.trust.enabled': false,
+    'telemetry.telemetryLevel': 'off',
+    'update.mode': 'none',
+    'extensions.autoCheckUpdates': false,
+    'extensions.autoUpdate': false,
+    'extensions.ignoreRecommendations': true,
+    'git.enabled': false,
+    ...extra,
+  };
+  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
+}
+
 /** A free TCP port on 127.0.0.1 (the OS picks it). */
 export function freePort() {
   return new Promise((res, rej) => {

@@ -23,7 +23,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, format, inspect } from 'node:util';
-import { ensureCodeServer, codeServerEntry, startCodeServer } from './code-server-host.mjs';
+import { ensureCodeServer, codeServerEntry, startCodeServer, writeUserSettings } from './code-server-host.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 // Workbench chatter that says nothing about our tests (no network here: the marketplace lookups fail).
@@ -74,28 +74,7 @@ const extensionsDir = join(tmp, 'extensions');
 const workspace = join(tmp, 'workspace');
 const shotDir = join(repo, 'test-output', 'screenshots');
 mkdirSync(shotDir, { recursive: true });
-mkdirSync(join(userDataDir, 'User'), { recursive: true });
-// A quiet workbench: no welcome page, no trust prompt, no update or telemetry traffic.
-writeFileSync(
-  join(userDataDir, 'User', 'settings.json'),
-  JSON.stringify(
-    {
-      'workbench.startupEditor': 'none',
-      'workbench.tips.enabled': false,
-      'workbench.enableExperiments': false,
-      'security.workspace.trust.enabled': false,
-      'telemetry.telemetryLevel': 'off',
-      'update.mode': 'none',
-      'extensions.autoCheckUpdates': false,
-      'extensions.autoUpdate': false,
-      'extensions.ignoreRecommendations': true,
-      'git.enabled': false,
-      'editor.minimap.enabled': false,
-    },
-    null,
-    2,
-  ),
-);
+writeUserSettings(userDataDir, { 'editor.minimap.enabled': false });
 const fixtures = join(repo, 'test', 'fixtures', 'workspace');
 if (existsSync(fixtures)) cpSync(fixtures, workspace, { recursive: true });
 else mkdirSync(workspace, { recursive: true });
