@@ -2,6 +2,7 @@
 import type { ClientFeature } from '../context';
 import { explainError } from './explainError';
 import { findMatchingIisLines } from './findMatchingIisLines';
+import { authTimeline } from './authTimeline';
 import { contentLanguageDetection } from './contentLanguageDetection';
 import { logSummaryView } from './logSummaryView';
 import { showFindingsCommand } from './showFindings';
@@ -11,6 +12,7 @@ import { analyzeFolderCommand } from './analyzeFolder';
 export const clientFeatures: ClientFeature[] = [
   explainError,
   findMatchingIisLines,
+  authTimeline,
   contentLanguageDetection,
   logSummaryView,
   showFindingsCommand,

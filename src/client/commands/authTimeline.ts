@@ -1,0 +1,138 @@
+// `iisAuthLens.openAuthTimeline`: for the open IIS log, a chart per URL of how requests ended over
+// time (successes, challenge legs, BAD_BINDINGS, LOGON_DENIED, INVALID_TOKEN), so the moment a
+// change fixed things is visible; a click on a bar selects those lines in the log.
+import * as vscode from 'vscode';
+import { createReadStream } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import type { ClientFeature, ClientContext } from '../context';
+import { AuthTimelineBuilder, OUTCOMES, OUTCOME_LABELS, type AuthTimeline, type Outcome } from '../../core/timeline/authTimeline';
+import { W3cScanner } from '../../core/w3c/w3cScanner';
+
+/** Open timeline panels (for the e2e suite): log URI -> panel and data. */
+export const timelinePanels = new Map<string, { panel: vscode.WebviewPanel; timeline: AuthTimeline }>();
+
+async function computeTimeline(uri: vscode.Uri): Promise<AuthTimeline> {
+  const b = new AuthTimelineBuilder();
+  const sc = new W3cScanner(b);
+  const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+  if (open) {
+    sc.push(Buffer.from(open.getText(), 'utf8'));
+  } else {
+    await new Promise<void>((resolve, reject) => {
+      const s = createReadStream(uri.fsPath, { highWaterMark: 1 << 20 });
+      s.on('data', (c) => sc.push(c as Buffer));
+      s.on('end', () => resolve());
+      s.on('error', reject);
+    });
+  }
+  sc.end();
+  return b.result();
+}
+
+function html(webview: vscode.Webview, script: vscode.Uri, title: string, timeline: AuthTimeline): string {
+  const nonce = randomBytes(16).toString('base64');
+  const labels = Object.fromEntries(OUTCOMES.map((o) => [o, vscode.l10n.t(OUTCOME_LABELS[o])])) as Record<Outcome, string>;
+  const strings = {
+    empty: vscode.l10n.t('No authentication traffic (401s) in this log: nothing to chart.'),
+    lastFailure: vscode.l10n.t('Last failure at'),
+    fixedAt: vscode.l10n.t('First success after it at'),
+    line: vscode.l10n.t('line'),
+    chartOf: vscode.l10n.t('Outcomes over time for'),
+    table: vscode.l10n.t('Table (select a count to go to its lines)'),
+    bucket: vscode.l10n.t('Time (UTC)'),
+    goTo: vscode.l10n.t('Go to the lines of'),
+  };
+  const data = JSON.stringify({ timeline, outcomes: OUTCOMES, labels, strings }).replace(/</g, '\\u003c');
+  const span = timeline.from && timeline.to
+    ? vscode.l10n.t('{0} to {1} (UTC, IIS log time), {2}-minute buckets, {3} requests', timeline.from.replace('T', ' ').replace('Z', ''), timeline.to.slice(11, 19), timeline.bucketSeconds / 60, timeline.requests)
+    : vscode.l10n.t('{0} requests', timeline.requests);
+  const esc = (s: string): string => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+  return `<!DOCTYPE html>
+<html lang="${esc(vscode.env.language)}">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src ${webview.cspSource} data:; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}';">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<title>${esc(title)}</title>
+<style nonce="${nonce}">
+  body { color: var(--vscode-foreground); background: var(--vscode-editor-background); font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); padding: 0 16px 24px; }
+  h1 { font-size: 1.3em; font-weight: 600; margin: 14px 0 2px; }
+  h2 { font-size: 1.1em; font-weight: 600; margin: 18px 0 4px; font-family: var(--vscode-editor-font-family); }
+  .sub, .fact { color: var(--vscode-descriptionForeground); margin: 2px 0; }
+  .chart { position: relative; height: 240px; margin: 6px 0; }
+  section { border-top: 1px solid var(--vscode-panel-border, rgba(128,128,128,0.35)); }
+  table { border-collapse: collapse; margin: 6px 0; }
+  th, td { padding: 2px 10px; text-align: right; border-bottom: 1px solid var(--vscode-panel-border, rgba(128,128,128,0.2)); }
+  th[scope=col] { font-weight: 600; }
+  button { color: var(--vscode-textLink-foreground); background: none; border: none; cursor: pointer; font: inherit; padding: 0 4px; }
+  button:focus-visible, summary:focus-visible { outline: 1px solid var(--vscode-focusBorder); outline-offset: 1px; }
+  .empty { margin-top: 16px; }
+</style>
+</head>
+<body>
+<h1>${esc(vscode.l10n.t('Auth timeline: {0}', title))}</h1>
+<p class="sub">${esc(span)}</p>
+<div id="root"></div>
+<script type="application/json" id="timeline-data">${data}</script>
+<script nonce="${nonce}" src="${webview.asWebviewUri(script).toString()}"></script>
+</body>
+</html>`;
+}
+
+async function revealLines(log: vscode.Uri, lines: number[]): Promise<void> {
+  if (lines.length === 0) return;
+  const doc = await vscode.workspace.openTextDocument(log);
+  const editor = await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, preview: false });
+  editor.selections = lines.map((l) => {
+    const i = Math.min(doc.lineCount - 1, l - 1);
+    return new vscode.Selection(i, 0, i, doc.lineAt(i).text.length);
+  });
+  editor.revealRange(editor.selections[0]!, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+}
+
+export async function openAuthTimeline(ctx: ClientContext, arg?: vscode.Uri | string): Promise<vscode.WebviewPanel | undefined> {
+  const uri = typeof arg === 'string' ? vscode.Uri.parse(arg) : arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;
+  if (!uri) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('Open an IIS log to see its auth timeline.'));
+    return undefined;
+  }
+  let timeline: AuthTimeline;
+  try {
+    timeline = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Building the auth timeline') }, () => computeTimeline(uri));
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : String(err);
+    ctx.log.error(`authTimeline ${uri.toString()}: ${msg}`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('Cannot build the auth timeline of {0}: {1}', uri.fsPath, msg));
+    return undefined;
+  }
+  const title = uri.path.split('/').pop() ?? uri.toString();
+  const existing = timelinePanels.get(uri.toString());
+  const dist = vscode.Uri.joinPath(ctx.extension.extensionUri, 'dist', 'webview');
+  const panel = existing?.panel ?? vscode.window.createWebviewPanel('iisAuthLens.authTimeline', vscode.l10n.t('Auth timeline: {0}', title), vscode.ViewColumn.Beside, {
+    enableScripts: true,
+    localResourceRoots: [dist],
+    retainContextWhenHidden: false,
+  });
+  const entry = { panel, timeline };
+  timelinePanels.set(uri.toString(), entry);
+  panel.webview.html = html(panel.webview, vscode.Uri.joinPath(dist, 'authTimeline.js'), title, timeline);
+  if (!existing) {
+    panel.onDidDispose(() => timelinePanels.delete(uri.toString()));
+    panel.webview.onDidReceiveMessage((msg: { type?: string; url?: number; bucket?: number; outcome?: Outcome }) => {
+      if (msg?.type !== 'reveal' || typeof msg.url !== 'number' || typeof msg.bucket !== 'number' || !msg.outcome) return;
+      const lines = entry.timeline.urls[msg.url]?.buckets[msg.bucket]?.lines[msg.outcome];
+      if (!lines || !OUTCOMES.includes(msg.outcome)) return;
+      void revealLines(uri, lines);
+    });
+  } else {
+    panel.reveal();
+  }
+  ctx.log.info(`authTimeline ${title}: ${timeline.requests} requests, ${timeline.urls.length} URL(s), ${timeline.bucketSeconds}s buckets`);
+  return panel;
+}
+
+export const authTimeline: ClientFeature = {
+  activate(ctx) {
+    return [vscode.commands.registerCommand('iisAuthLens.openAuthTimeline', (arg?: vscode.Uri | string) => openAuthTimeline(ctx, arg))];
+  },
+};

@@ -1,0 +1,132 @@
+// The auth timeline webview: one stacked bar chart per URL (outcomes per time bucket) with a
+// keyboard-navigable table beneath; clicking a bar or a table cell selects those lines in the log.
+// Data comes embedded as JSON (see src/client/commands/authTimeline.ts); colours are the theme's.
+// @ts-expect-error TS1479: chart.js ships ESM types; tsc checks src as CommonJS, esbuild bundles it for the browser.
+import { Chart, BarController, BarElement, CategoryScale, LinearScale, Tooltip, Legend, type ChartEvent, type ActiveElement } from 'chart.js';
+import type { AuthTimeline, Outcome } from '../core/timeline/authTimeline';
+
+declare function acquireVsCodeApi(): { postMessage(msg: unknown): void };
+
+interface Payload {
+  timeline: AuthTimeline;
+  outcomes: Outcome[];
+  labels: Record<Outcome, string>;
+  strings: Record<string, string>;
+}
+
+Chart.register(BarController, BarElement, CategoryScale, LinearScale, Tooltip, Legend);
+
+const vscode = acquireVsCodeApi();
+const payload = JSON.parse(document.getElementById('timeline-data')!.textContent ?? '{}') as Payload;
+const { timeline, outcomes, labels, strings } = payload;
+
+const css = getComputedStyle(document.body);
+const v = (name: string, fallback: string): string => css.getPropertyValue(name).trim() || fallback;
+const COLORS: Record<Outcome, string> = {
+  success: v('--vscode-charts-green', '#388a34'),
+  challenge: v('--vscode-charts-blue', '#1a85ff'),
+  badBindings: v('--vscode-charts-red', '#e51400'),
+  logonDenied: v('--vscode-charts-orange', '#d18616'),
+  invalidToken: v('--vscode-charts-purple', '#652d90'),
+  otherAuthFailure: v('--vscode-charts-yellow', '#bf8803'),
+  otherError: v('--vscode-disabledForeground', '#888888'),
+};
+const FG = v('--vscode-foreground', '#cccccc');
+const GRID = v('--vscode-charts-lines', 'rgba(128,128,128,0.3)');
+Chart.defaults.color = FG;
+Chart.defaults.font.family = v('--vscode-font-family', 'sans-serif');
+Chart.defaults.animation = false;
+
+/** "2024-11-05T14:25:00Z" -> "14:25" (or with the date when the log spans days). */
+const multiDay = timeline.bucketStarts.length > 0 && timeline.bucketStarts[0]!.slice(0, 10) !== timeline.bucketStarts[timeline.bucketStarts.length - 1]!.slice(0, 10);
+const label = (iso: string): string => (multiDay ? iso.slice(5, 10) + ' ' : '') + iso.slice(11, 16);
+
+function reveal(url: number, bucket: number, outcome: Outcome): void {
+  vscode.postMessage({ type: 'reveal', url, bucket, outcome });
+}
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  for (const [k, val] of Object.entries(attrs)) e.setAttribute(k, val);
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+const root = document.getElementById('root')!;
+if (timeline.urls.length === 0) {
+  root.append(el('p', { class: 'empty' }, strings.empty));
+}
+
+timeline.urls.forEach((u, ui) => {
+  const section = el('section', { 'aria-label': u.uri });
+  section.append(el('h2', {}, u.uri));
+  const facts: string[] = [];
+  const total = (o: Outcome): number => u.totals[o];
+  facts.push(outcomes.filter((o) => total(o) > 0).map((o) => `${labels[o]}: ${total(o)}`).join(' · '));
+  if (u.lastFailure) facts.push(`${strings.lastFailure} ${u.lastFailure.time.slice(11, 19)} (${strings.line} ${u.lastFailure.line})`);
+  if (u.firstSuccessAfterLastFailure) facts.push(`${strings.fixedAt} ${u.firstSuccessAfterLastFailure.time.slice(11, 19)} (${strings.line} ${u.firstSuccessAfterLastFailure.line})`);
+  for (const f of facts) section.append(el('p', { class: 'fact' }, f));
+
+  const wrap = el('div', { class: 'chart' });
+  const canvas = el('canvas', { role: 'img', 'aria-label': `${strings.chartOf} ${u.uri}` });
+  wrap.append(canvas);
+  section.append(wrap);
+  const used = outcomes.filter((o) => total(o) > 0);
+  new Chart(canvas, {
+    type: 'bar',
+    data: {
+      labels: timeline.bucketStarts.map(label),
+      datasets: used.map((o) => ({
+        label: labels[o],
+        data: u.buckets.map((b) => b.counts[o]),
+        backgroundColor: COLORS[o],
+        borderWidth: 0,
+        stack: 'all',
+      })),
+    },
+    options: {
+      responsive: true,
+      maintainAspectRatio: false,
+      scales: {
+        x: { stacked: true, grid: { color: GRID }, ticks: { maxRotation: 0, autoSkip: true } },
+        y: { stacked: true, beginAtZero: true, grid: { color: GRID }, ticks: { precision: 0 } },
+      },
+      plugins: { legend: { position: 'bottom' }, tooltip: { mode: 'index', intersect: false } },
+      onClick: (_e: ChartEvent, els: ActiveElement[]) => {
+        const hit = els[0];
+        if (hit) reveal(ui, hit.index, used[hit.datasetIndex]!);
+      },
+      onHover: (e: ChartEvent, els: ActiveElement[]) => {
+        const target = e.native?.target as HTMLElement | undefined;
+        if (target) target.style.cursor = els.length ? 'pointer' : 'default';
+      },
+    },
+  });
+
+  // The same data as a table: keyboard users tab through the non-empty cells.
+  const details = el('details');
+  details.append(el('summary', {}, strings.table));
+  const table = el('table');
+  const head = el('tr');
+  head.append(el('th', { scope: 'col' }, strings.bucket));
+  for (const o of used) head.append(el('th', { scope: 'col' }, labels[o]));
+  table.append(head);
+  u.buckets.forEach((b, bi) => {
+    if (!used.some((o) => b.counts[o] > 0)) return;
+    const tr = el('tr');
+    tr.append(el('th', { scope: 'row' }, label(b.start)));
+    for (const o of used) {
+      const td = el('td');
+      if (b.counts[o] > 0) {
+        const btn = el('button', { type: 'button', title: `${strings.goTo} ${labels[o]} ${label(b.start)}` }, String(b.counts[o]));
+        btn.addEventListener('click', () => reveal(ui, bi, o));
+        td.append(btn);
+      }
+      tr.append(td);
+    }
+    table.append(tr);
+  });
+  details.append(table);
+  section.append(details);
+  root.append(section);
+});
