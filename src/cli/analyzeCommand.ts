@@ -1,12 +1,171 @@
+// `iis-auth-lens analyze [--json] [--summary] PATH...` (../shared/cli-contract.md): W3C logs
+// (streamed, .gz transparently), FREB traces and folders of both.
+import { stat } from 'node:fs/promises';
 import type { Subcommand } from './commands';
-import { EXIT_USAGE, type CliIo } from './io';
+import { EXIT_INPUT, EXIT_OK, UsageError, oneLine, writeJson, type CliIo } from './io';
+import type { AnalyzeResult, FileEntry, W3cFileEntry } from '../core/analyzeResult';
+import { analyzeW3cFile } from '../core/w3c/w3cAnalyze';
+import { analyzeFrebFile } from '../core/freb/frebAnalyze';
+import { describeWin32 } from '../core/win32Status';
+import { describeStatus } from '../core/httpStatus';
+import { kindByName, listFolder, sniffKind, type SniffedKind } from './analyzeFiles';
+
+const USAGE = 'iis-auth-lens analyze [--json] [--summary] [--window SECONDS] PATH...';
+const HELP = `${USAGE}
+
+Analyze IIS W3C logs (u_ex*.log, HTTPERR, any W3C extended log), FREB traces (fr*.xml) and folders
+of them (searched recursively) for Windows-authentication failures. .gz files are read transparently.
+
+  --json            one JSON document on stdout (see the CLI contract)
+  --summary         counts only, no list of findings
+  --window SECONDS  time window grouping the legs of one NTLM/Negotiate handshake (default 120)
+  --help            this text
+
+Findings: BAD_BINDINGS, INVALID_TOKEN, LOGON_DENIED, HANDSHAKE_INCOMPLETE, MALFORMED_LINE.
+Exit codes: 0 analyzed (findings are results), 1 a file could not be read or parsed (the others are
+still analyzed), 2 usage error.`;
+
+interface Options {
+  json: boolean;
+  summary: boolean;
+  window: number;
+  paths: string[];
+}
+
+function parseArgs(argv: string[]): Options | 'help' {
+  const o: Options = { json: false, summary: false, window: 120, paths: [] };
+  let rest = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (rest || a === '-' || !a.startsWith('-')) { o.paths.push(a); continue; }
+    if (a === '--') rest = true;
+    else if (a === '--json') o.json = true;
+    else if (a === '--summary') o.summary = true;
+    else if (a === '--help' || a === '-h') return 'help';
+    else if (a === '--window' || a.startsWith('--window=')) {
+      const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i];
+      const n = Number(v);
+      if (v === undefined || !Number.isFinite(n) || n <= 0) throw new UsageError(`--window needs a positive number of seconds, got '${v ?? ''}'`);
+      o.window = n;
+    } else throw new UsageError(`unknown option '${a}'`);
+  }
+  if (o.paths.length === 0) throw new UsageError('no PATH given');
+  return o;
+}
+
+function readError(path: string, err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  const why = e?.code === 'ENOENT' ? 'no such file or folder' : e?.code === 'EACCES' ? 'permission denied'
+    : e?.code === 'EISDIR' ? 'is a folder' : oneLine(err);
+  return `${path}: cannot read: ${why}`;
+}
+
+function errorEntry(path: string, kind: SniffedKind, error: string): FileEntry {
+  return { path, kind, error } as FileEntry;
+}
+
+async function analyzeOne(path: string, kind: SniffedKind, o: Options): Promise<FileEntry> {
+  if (kind === 'freb') return analyzeFrebFile(path);
+  if (kind === 'unknown') return errorEntry(path, 'unknown', `${path}: not an IIS W3C log or FREB trace (no #Fields/#Software directive, no <failedRequest>)`);
+  try {
+    const r = await analyzeW3cFile(path, { collectFindings: !o.summary, handshakeWindowSeconds: o.window });
+    const entry: W3cFileEntry = { path, kind: 'w3c', lines: r.lines, requests: r.requests, bytes: r.bytes, summary: r.summary };
+    if (!o.summary) entry.findings = r.findings;
+    return entry;
+  } catch (err) {
+    return errorEntry(path, 'w3c', /gzip/.test(oneLine(err)) ? `${path}: ${oneLine(err)}` : readError(path, err));
+  }
+}
+
+/** Expand the arguments into (path, kind) in a stable order: arguments as given, folder contents sorted. */
+async function collect(paths: string[]): Promise<{ path: string; kind: SniffedKind; error?: string }[]> {
+  const out: { path: string; kind: SniffedKind; error?: string }[] = [];
+  for (const p of paths) {
+    let st;
+    try {
+      st = await stat(p);
+    } catch (err) {
+      out.push({ path: p, kind: kindByName(p), error: readError(p, err) });
+      continue;
+    }
+    if (st.isDirectory()) {
+      let files: string[];
+      try {
+        files = await listFolder(p);
+      } catch (err) {
+        out.push({ path: p, kind: 'unknown', error: readError(p, err) });
+        continue;
+      }
+      for (const f of files) {
+        try {
+          const k = await sniffKind(f);
+          if (k !== 'unknown') out.push({ path: f, kind: k });
+        } catch (err) {
+          const k = kindByName(f);
+          if (k !== 'unknown') out.push({ path: f, kind: k, error: readError(f, err) });
+        }
+      }
+      continue;
+    }
+    try {
+      out.push({ path: p, kind: await sniffKind(p) });
+    } catch (err) {
+      out.push({ path: p, kind: kindByName(p), error: readError(p, err) });
+    }
+  }
+  return out;
+}
+
+function fmtCounts(m: Record<string, number>, label: (k: string) => string): string {
+  const e = Object.entries(m).sort((a, b) => b[1] - a[1]);
+  return e.length ? e.map(([k, v]) => `${label(k)} ${v}`).join(', ') : '-';
+}
+
+function human(io: CliIo, e: FileEntry, summary: boolean): void {
+  if (e.error) {
+    io.stdout.write(`${e.path}: error: ${e.error}\n`);
+    return;
+  }
+  if (e.kind === 'w3c') {
+    io.stdout.write(`${e.path} (W3C log): ${e.lines} lines, ${e.requests} requests, ${e.bytes} bytes\n`);
+    io.stdout.write(`  status:   ${fmtCounts(e.summary.status, (k) => k)}\n`);
+    io.stdout.write(`  win32:    ${fmtCounts(e.summary.win32, (k) => { const d = describeWin32(k); return d ? `${k} (${d.name})` : k; })}\n`);
+    io.stdout.write(`  findings: ${fmtCounts(e.summary.findings as Record<string, number>, (k) => k)}\n`);
+  } else if (e.kind === 'freb') {
+    const st = e.statusCode !== null ? describeStatus(e.statusCode, e.subStatusCode ?? undefined).code : '-';
+    const w = e.win32Status !== null ? ` ${e.win32Status}${describeWin32(e.win32Status) ? ' (' + describeWin32(e.win32Status)!.name + ')' : ''}` : '';
+    io.stdout.write(`${e.path} (FREB trace): ${e.verb ?? '-'} ${e.url ?? '-'} -> ${st}${w}, ${e.events} events, auth ${e.authType ?? '-'}\n`);
+  }
+  if (!summary && 'findings' in e && e.findings) {
+    for (const f of e.findings) io.stdout.write(`${e.path}:${f.line} ${f.code} ${f.message}\n`);
+  }
+}
 
 export const analyzeCommand: Subcommand = {
   name: 'analyze',
   summary: 'Analyze IIS W3C logs, HTTPERR logs and FREB traces (files, folders, .gz) for Windows-auth failures',
-  usage: 'iis-auth-lens analyze [--json] [--summary] PATH...',
-  async run(_argv: string[], io: CliIo): Promise<number> {
-    io.stderr.write('iis-auth-lens analyze: not implemented yet\n');
-    return EXIT_USAGE;
+  usage: USAGE,
+  async run(argv: string[], io: CliIo): Promise<number> {
+    const o = parseArgs(argv);
+    if (o === 'help') {
+      io.stdout.write(HELP + '\n');
+      return EXIT_OK;
+    }
+    const files = await collect(o.paths);
+    const result: AnalyzeResult = { files: [] };
+    let failed = false;
+    for (const f of files) {
+      const entry = f.error ? errorEntry(f.path, f.kind, f.error) : await analyzeOne(f.path, f.kind, o);
+      if (entry.kind === 'freb' && o.summary) delete entry.findings;
+      if (entry.error) {
+        failed = true;
+        io.stderr.write(`iis-auth-lens analyze: ${entry.error}\n`);
+      }
+      result.files.push(entry);
+      if (!o.json) human(io, entry, o.summary);
+    }
+    if (o.json) writeJson(io, result);
+    else if (files.length === 0) io.stdout.write('No IIS W3C logs or FREB traces found.\n');
+    return failed ? EXIT_INPUT : EXIT_OK;
   },
 };
