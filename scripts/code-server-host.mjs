@@ -48,6 +48,16 @@ function log(msg) {
   process.stderr.write(`[code-server-host] ${msg}\n`);
 }
 
+/**
+ * node-gyp needs this node's headers. Distribution packages (Debian/NodeSource) ship them next to the
+ * binary; pointing node-gyp there avoids a download from nodejs.org, which CI machines may not reach.
+ */
+function nodeHeadersEnv() {
+  if (process.env.npm_config_nodedir) return {};
+  const prefix = resolve(dirname(process.execPath), '..');
+  return existsSync(join(prefix, 'include', 'node', 'node.h')) ? { npm_config_nodedir: prefix } : {};
+}
+
 function run(cmd, args, cwd) {
   log(`${cwd}$ ${cmd} ${args.join(' ')}`);
   try {
@@ -57,7 +67,7 @@ function run(cmd, args, cwd) {
       timeout: INSTALL_STEP_TIMEOUT_MS,
       // npm_config_yes: node-pty's install script runs `npx node-gyp`, which must not wait for a prompt
       // (or be refused by a `yes=false` in the user's npmrc).
-      env: { ...process.env, npm_config_yes: 'true', npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' },
+      env: { ...process.env, ...nodeHeadersEnv(), npm_config_yes: 'true', npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' },
     });
   } catch (err) {
     const why = err.signal === 'SIGTERM' ? `timed out after ${INSTALL_STEP_TIMEOUT_MS / 60_000} min` : `exit ${err.status ?? err.message}`;

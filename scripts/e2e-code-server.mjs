@@ -168,6 +168,10 @@ async function main() {
       return;
     }
     if (!process.env.IAL_E2E_DEBUG && WORKBENCH_NOISE.test(text)) return;
+    // A crashed extension host never reports a result: fail now instead of at the overall timeout.
+    if (/Extension host \(.*\) terminated unexpectedly|Extension host terminated unexpectedly/i.test(text)) {
+      resolveExit(Promise.reject(new Error(`the extension host crashed: ${text.split('\n')[0]}`)));
+    }
     const tag = level === 'error' ? '[host:error]' : level === 'warn' || level === 'warning' ? '[host:warn]' : '[host]';
     for (const line of text.replace(/\n+$/, '').split('\n')) process.stdout.write(`${tag} ${line}\n`);
   };
@@ -178,7 +182,7 @@ async function main() {
     const list = Array.isArray(args) ? args : [args];
     onLine(String(level), typeof list[0] === 'string' ? format(...list) : list.map((a) => (typeof a === 'string' ? a : inspect(a))).join(' '));
   });
-  await page.exposeFunction('codeAutomationExit', (code) => resolveExit(Number(code) || 0));
+  await page.exposeFunction('codeAutomationExit', (code) => resolveExit(Number.isInteger(Number(code)) ? Number(code) : 1));
   if (process.env.IAL_E2E_DEBUG) page.on('console', (msg) => process.stdout.write(`[console:${msg.type()}] ${msg.text().slice(0, 300)}\n`));
   page.on('crash', () => resolveExit(Promise.reject(new Error('the browser page crashed'))));
   page.on('pageerror', (err) => process.stdout.write(`[browser:pageerror] ${err.message.slice(0, 300)}\n`));

@@ -9,6 +9,10 @@ command -v rg >/dev/null || need+=(ripgrep)
 command -v haproxy >/dev/null && [ -x /usr/sbin/haproxy ] || need+=(haproxy)
 command -v openssl >/dev/null || need+=(openssl)
 /usr/bin/python3 -c 'import ntlm_auth' 2>/dev/null || need+=(python3-ntlm-auth)
+# code-server's native modules (node-pty, kerberos, spdlog, argon2) are compiled with node-gyp.
+command -v g++ >/dev/null && command -v make >/dev/null || need+=(build-essential)
+command -v python3 >/dev/null || need+=(python3)
+command -v pkg-config >/dev/null || need+=(pkg-config)
 for h in /usr/include/krb5.h /usr/include/X11/extensions/XKBfile.h /usr/include/libsecret-1/libsecret/secret.h /usr/include/X11/Xlib.h; do
   [ -e "$h" ] || { need+=(libkrb5-dev libxkbfile-dev libsecret-1-dev libx11-dev); break; }
 done

@@ -56,6 +56,23 @@ export async function getExtensionApi(): Promise<ExtensionApi> {
   return api;
 }
 
+/** The diagnostics of uri once `accept` says they are complete (default: at least one), bounded. */
+export async function waitForDiagnostics(
+  uri: vscode.Uri,
+  accept: (diagnostics: readonly vscode.Diagnostic[]) => boolean = (d) => d.length > 0,
+  timeoutMs = 15_000,
+): Promise<readonly vscode.Diagnostic[]> {
+  return waitFor(() => {
+    const d = vscode.languages.getDiagnostics(uri);
+    return accept(d) ? d : undefined;
+  }, `diagnostics of ${uri.path}`, timeoutMs);
+}
+
+/** Closes every editor, so each test starts from the same window. */
+export async function closeAllEditors(): Promise<void> {
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+}
+
 /** Where the harness writes screenshots (it sets IAL_E2E_SCREENSHOT_DIR; the fallback is the repo's test-output). */
 export function screenshotDir(): string {
   return process.env.IAL_E2E_SCREENSHOT_DIR ?? path.resolve(__dirname, '..', '..', '..', 'test-output', 'screenshots');
