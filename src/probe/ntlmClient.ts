@@ -1,0 +1,399 @@
+// NTLMv2 client (MS-NLMP 3.1.5, 3.3.2): NEGOTIATE, AUTHENTICATE with MIC, KEY_EXCH and a chosen
+// MsvAvChannelBindings (absent / 16 zero bytes / the real hash), raw or wrapped in SPNEGO
+// (RFC 4178, MS-SPNG) as `Negotiate` needs. The CHALLENGE is read with the core decoder.
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+import {
+  decodeNtlm, type NtlmChallenge,
+  NTLMSSP_NEGOTIATE_UNICODE, NTLM_NEGOTIATE_OEM, NTLMSSP_REQUEST_TARGET, NTLMSSP_NEGOTIATE_SIGN,
+  NTLMSSP_NEGOTIATE_NTLM, NTLMSSP_NEGOTIATE_ALWAYS_SIGN, NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY,
+  NTLMSSP_NEGOTIATE_VERSION, NTLMSSP_NEGOTIATE_128, NTLMSSP_NEGOTIATE_KEY_EXCH,
+  NTLMSSP_NEGOTIATE_56, MsvAvFlags_MIC_PRESENT,
+} from '../core/ntlmMessage';
+import { md4 } from './md4';
+
+export class NtlmClientError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NtlmClientError';
+  }
+}
+
+export const CLIENT_FLAGS =
+  NTLMSSP_NEGOTIATE_UNICODE | NTLM_NEGOTIATE_OEM | NTLMSSP_REQUEST_TARGET | NTLMSSP_NEGOTIATE_SIGN |
+  NTLMSSP_NEGOTIATE_NTLM | NTLMSSP_NEGOTIATE_ALWAYS_SIGN | NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY |
+  NTLMSSP_NEGOTIATE_VERSION | NTLMSSP_NEGOTIATE_128 | NTLMSSP_NEGOTIATE_KEY_EXCH | NTLMSSP_NEGOTIATE_56;
+
+/** Windows Server 2022 (10.0.20348), NTLMSSP_REVISION_W2K3. */
+export const CLIENT_VERSION = Buffer.from([10, 0, 0x5c, 0x4f, 0, 0, 0, 15]);
+
+const HASH_RE = /^[0-9a-f]{32}$/;
+
+export function hmacMd5(key: Uint8Array, ...data: Uint8Array[]): Buffer {
+  const h = createHmac('md5', key);
+  for (const d of data) h.update(d);
+  return h.digest();
+}
+
+/** RC4 (node's OpenSSL 3 has it only in the legacy provider). Short inputs only: keys and MACs. */
+export function rc4(key: Uint8Array, data: Uint8Array): Buffer {
+  return new Rc4(key).update(data);
+}
+
+class Rc4 {
+  private s = new Uint8Array(256);
+  private i = 0;
+  private j = 0;
+  constructor(key: Uint8Array) {
+    for (let k = 0; k < 256; k++) this.s[k] = k;
+    let j = 0;
+    for (let k = 0; k < 256; k++) {
+      j = (j + this.s[k] + key[k % key.length]) & 0xff;
+      [this.s[k], this.s[j]] = [this.s[j], this.s[k]];
+    }
+  }
+  update(data: Uint8Array): Buffer {
+    const out = Buffer.alloc(data.length);
+    for (let n = 0; n < data.length; n++) {
+      this.i = (this.i + 1) & 0xff;
+      this.j = (this.j + this.s[this.i]) & 0xff;
+      [this.s[this.i], this.s[this.j]] = [this.s[this.j], this.s[this.i]];
+      out[n] = data[n] ^ this.s[(this.s[this.i] + this.s[this.j]) & 0xff];
+    }
+    return out;
+  }
+}
+
+export function ntHash(password: string): Buffer {
+  return md4(Buffer.from(password, 'utf16le'));
+}
+
+/** NTOWFv2 = HMAC_MD5(MD4(UNICODE(password)), UNICODE(Uppercase(user) + domain)). */
+export function ntowfv2(password: string, user: string, domain: string): Buffer {
+  return hmacMd5(ntHash(password), Buffer.from(user.toUpperCase() + domain, 'utf16le'));
+}
+
+/** Split `DOMAIN\user`, `user@domain` or a bare `user`. */
+export function parseAccount(account: string): { domain: string; user: string } {
+  const bs = account.indexOf('\\');
+  if (bs >= 0) return { domain: account.slice(0, bs), user: account.slice(bs + 1) };
+  // UPN: MS-NLMP lets the client send the UPN as user with an empty domain.
+  return { domain: '', user: account };
+}
+
+/** The NEGOTIATE message (type 1) with VERSION and no domain/workstation. */
+export function negotiateMessage(flags = CLIENT_FLAGS): Buffer {
+  const b = Buffer.alloc(40);
+  b.write('NTLMSSP\0', 0, 'latin1');
+  b.writeUInt32LE(1, 8);
+  b.writeUInt32LE(flags >>> 0, 12);
+  // Domain and workstation fields empty; offsets point at the payload start.
+  b.writeUInt32LE(40, 20);
+  b.writeUInt32LE(40, 28);
+  CLIENT_VERSION.copy(b, 32);
+  return b;
+}
+
+export type ChannelBindingsChoice = 'absent' | 'zero' | { hash: string | Uint8Array };
+
+export interface AuthenticateInput {
+  negotiate: Uint8Array;
+  challenge: Uint8Array;
+  domain: string;
+  user: string;
+  password: string;
+  workstation?: string;
+  /** MsvAvTargetName, e.g. HTTP/mail.contoso.test. Omitted when undefined. */
+  spn?: string;
+  channelBindings: ChannelBindingsChoice;
+  /** Fixed values for the MS-NLMP test vectors; random/current otherwise. */
+  clientChallenge?: Uint8Array;
+  time?: Uint8Array;
+  exportedSessionKey?: Uint8Array;
+  /** Add MsvAvFlags (MIC present) and the MIC field (default true). */
+  mic?: boolean;
+  /** Add no AV pairs of our own (MS-NLMP 4.2.4 reproduces the server's list verbatim). */
+  specVerbatimAvPairs?: boolean;
+  /** Flags and VERSION to put in the message (defaults: the CHALLENGE's flags we support, CLIENT_VERSION). */
+  flags?: number;
+  version?: Uint8Array;
+}
+
+export interface AuthenticateOutput {
+  message: Buffer;
+  ntProofStr: Buffer;
+  sessionBaseKey: Buffer;
+  exportedSessionKey: Buffer;
+  flags: number;
+  challenge: NtlmChallenge;
+}
+
+function avPair(id: number, value: Uint8Array): Buffer {
+  const h = Buffer.alloc(4);
+  h.writeUInt16LE(id, 0);
+  h.writeUInt16LE(value.length, 2);
+  return Buffer.concat([h, value]);
+}
+
+function filetimeNow(): Buffer {
+  const ft = (BigInt(Date.now()) + 11644473600000n) * 10000n;
+  const b = Buffer.alloc(8);
+  b.writeBigUInt64LE(ft);
+  return b;
+}
+
+/** Read the server's CHALLENGE (any decoder error becomes an NtlmClientError naming it). */
+export function readChallenge(challenge: Uint8Array): NtlmChallenge {
+  let msg;
+  try {
+    msg = decodeNtlm(challenge);
+  } catch (e) {
+    throw new NtlmClientError(`the server's NTLM CHALLENGE cannot be read: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (msg.messageType !== 2) throw new NtlmClientError(`expected an NTLM CHALLENGE (type 2), the server sent type ${msg.messageType}`);
+  return msg;
+}
+
+/** Build the AUTHENTICATE message (type 3), NTLMv2 with MIC. */
+export function authenticateMessage(input: AuthenticateInput): AuthenticateOutput {
+  const chal = readChallenge(input.challenge);
+  const flags = input.flags ?? ((chal.flags & CLIENT_FLAGS) | NTLMSSP_NEGOTIATE_UNICODE) >>> 0;
+  if ((flags & NTLMSSP_NEGOTIATE_UNICODE) === 0) throw new NtlmClientError('the server does not offer UNICODE; this client only speaks NTLMv2 with Unicode strings');
+  const useMic = input.mic ?? true;
+  const serverChallenge = Buffer.from(chal.serverChallenge, 'hex');
+  const serverPairs = (chal.targetInfo?.pairs ?? []).filter((p) => p.id !== 0);
+  const serverTime = serverPairs.find((p) => p.id === 7 && p.value.length === 8)?.value;
+
+  const pairs: Buffer[] = [];
+  let avFlags = 0;
+  for (const p of serverPairs) {
+    if (p.id === 6 && !input.specVerbatimAvPairs) {
+      avFlags |= p.value.length >= 4 ? Buffer.from(p.value).readUInt32LE(0) : 0;
+      continue;
+    }
+    if ((p.id === 9 || p.id === 10) && !input.specVerbatimAvPairs) continue; // ours replace any the server sent
+    pairs.push(avPair(p.id, p.value));
+  }
+  const time = Buffer.from(input.time ?? serverTime ?? filetimeNow());
+  if (!input.specVerbatimAvPairs) {
+    if (useMic) avFlags |= MsvAvFlags_MIC_PRESENT;
+    if (avFlags) {
+      const f = Buffer.alloc(4);
+      f.writeUInt32LE(avFlags >>> 0);
+      pairs.push(avPair(6, f));
+    }
+    if (!serverTime) pairs.push(avPair(7, time));
+    const cb = input.channelBindings;
+    if (cb === 'zero') pairs.push(avPair(10, Buffer.alloc(16)));
+    else if (cb !== 'absent') {
+      const hash = typeof cb.hash === 'string' ? cb.hash.toLowerCase() : Buffer.from(cb.hash).toString('hex');
+      if (!HASH_RE.test(hash)) throw new NtlmClientError(`channel bindings hash must be 16 bytes (32 hex digits), got "${hash}"`);
+      pairs.push(avPair(10, Buffer.from(hash, 'hex')));
+    }
+    if (input.spn !== undefined) pairs.push(avPair(9, Buffer.from(input.spn, 'utf16le')));
+  }
+  pairs.push(avPair(0, Buffer.alloc(0)));
+  const avBytes = Buffer.concat(pairs);
+
+  const clientChallenge = Buffer.from(input.clientChallenge ?? randomBytes(8));
+  const key = ntowfv2(input.password, input.user, input.domain);
+  const temp = Buffer.concat([
+    Buffer.from([1, 1, 0, 0, 0, 0, 0, 0]), time, clientChallenge, Buffer.alloc(4), avBytes, Buffer.alloc(4),
+  ]);
+  const ntProofStr = hmacMd5(key, serverChallenge, temp);
+  const ntResponse = Buffer.concat([ntProofStr, temp]);
+  // With MsvAvTimestamp from the server the LM response is Z(24) (MS-NLMP 3.1.5.1.2).
+  const lmResponse = serverTime && !input.specVerbatimAvPairs
+    ? Buffer.alloc(24)
+    : Buffer.concat([hmacMd5(key, serverChallenge, clientChallenge), clientChallenge]);
+  const sessionBaseKey = hmacMd5(key, ntProofStr);
+  let exportedSessionKey: Buffer = sessionBaseKey;
+  let encryptedKey = Buffer.alloc(0);
+  if (flags & NTLMSSP_NEGOTIATE_KEY_EXCH) {
+    exportedSessionKey = Buffer.from(input.exportedSessionKey ?? randomBytes(16));
+    encryptedKey = rc4(sessionBaseKey, exportedSessionKey);
+  }
+
+  const domain = Buffer.from(input.domain, 'utf16le');
+  const user = Buffer.from(input.user, 'utf16le');
+  const workstation = Buffer.from(input.workstation ?? 'MRSPROBE', 'utf16le');
+  const headerLen = useMic ? 88 : 72;
+  const fields = [lmResponse, ntResponse, domain, user, workstation, encryptedKey];
+  // Payload order as Windows writes it: domain, user, workstation, LM, NT, session key.
+  const order = [2, 3, 4, 0, 1, 5];
+  const offsets = new Array<number>(6);
+  let at = headerLen;
+  for (const i of order) { offsets[i] = at; at += fields[i].length; }
+  const msg = Buffer.alloc(at);
+  msg.write('NTLMSSP\0', 0, 'latin1');
+  msg.writeUInt32LE(3, 8);
+  fields.forEach((f, i) => {
+    const pos = 12 + i * 8;
+    msg.writeUInt16LE(f.length, pos);
+    msg.writeUInt16LE(f.length, pos + 2);
+    msg.writeUInt32LE(offsets[i], pos + 4);
+    f.copy(msg, offsets[i]);
+  });
+  msg.writeUInt32LE(flags >>> 0, 60);
+  Buffer.from(input.version ?? CLIENT_VERSION).copy(msg, 64);
+  if (useMic) {
+    const mic = hmacMd5(exportedSessionKey, input.negotiate, input.challenge, msg);
+    mic.copy(msg, 72);
+  }
+  return { message: msg, ntProofStr, sessionBaseKey, exportedSessionKey, flags, challenge: chal };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Session security, for the SPNEGO mechListMIC (MS-NLMP 3.4.4.2 with extended session security)
+
+function signKey(exportedSessionKey: Uint8Array, side: 'client' | 'server'): Buffer {
+  return createHash('md5').update(exportedSessionKey)
+    .update(`session key to ${side}-to-${side === 'client' ? 'server' : 'client'} signing key magic constant\0`, 'latin1').digest();
+}
+
+function sealKey(exportedSessionKey: Uint8Array, side: 'client' | 'server'): Buffer {
+  return createHash('md5').update(exportedSessionKey)
+    .update(`session key to ${side}-to-${side === 'client' ? 'server' : 'client'} sealing key magic constant\0`, 'latin1').digest();
+}
+
+/** NTLMSSP_MESSAGE_SIGNATURE over `data` with sequence number `seq` (ESS + KEY_EXCH, 128-bit). */
+export function ntlmSign(exportedSessionKey: Uint8Array, side: 'client' | 'server', seq: number, data: Uint8Array): Buffer {
+  const seqBuf = Buffer.alloc(4);
+  seqBuf.writeUInt32LE(seq >>> 0);
+  const checksum = hmacMd5(signKey(exportedSessionKey, side), seqBuf, data).subarray(0, 8);
+  const sealed = rc4(sealKey(exportedSessionKey, side), checksum);
+  return Buffer.concat([Buffer.from([1, 0, 0, 0]), sealed, seqBuf]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// SPNEGO (DER) for the Negotiate scheme
+
+const SPNEGO_OID = Buffer.from([0x06, 0x06, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x02]);
+export const NTLM_MECH_OID = Buffer.from([0x06, 0x0a, 0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x02, 0x02, 0x0a]);
+/** The DER MechTypeList we send (SEQUENCE OF the NTLM OID); mechListMIC covers exactly these bytes. */
+export const MECH_TYPE_LIST = tlv(0x30, NTLM_MECH_OID);
+
+function derLen(n: number): Buffer {
+  if (n < 0x80) return Buffer.from([n]);
+  const bytes: number[] = [];
+  while (n > 0) { bytes.unshift(n & 0xff); n >>>= 8; }
+  return Buffer.from([0x80 | bytes.length, ...bytes]);
+}
+
+function tlv(tag: number, ...content: Uint8Array[]): Buffer {
+  const body = Buffer.concat(content);
+  return Buffer.concat([Buffer.from([tag]), derLen(body.length), body]);
+}
+
+/** GSS InitialContextToken with NegTokenInit { mechTypes: [NTLM], mechToken }. */
+export function spnegoInit(ntlmToken: Uint8Array): Buffer {
+  const negTokenInit = tlv(0xa0, tlv(0x30, tlv(0xa0, MECH_TYPE_LIST), tlv(0xa2, tlv(0x04, ntlmToken))));
+  return tlv(0x60, SPNEGO_OID, negTokenInit);
+}
+
+/** NegTokenResp { responseToken, mechListMIC? } as the client's second token. */
+export function spnegoResponse(ntlmToken: Uint8Array, mechListMic?: Uint8Array): Buffer {
+  const parts = [tlv(0xa2, tlv(0x04, ntlmToken))];
+  if (mechListMic) parts.push(tlv(0xa3, tlv(0x04, mechListMic)));
+  return tlv(0xa1, tlv(0x30, ...parts));
+}
+
+export interface NegTokenResp {
+  negState: number | null;
+  supportedMech: string | null;
+  responseToken: Buffer | null;
+  mechListMic: Buffer | null;
+}
+
+interface Tlv { tag: number; start: number; end: number; next: number }
+
+function readTlv(b: Uint8Array, at: number, limit: number): Tlv {
+  if (at + 2 > limit) throw new NtlmClientError(`SPNEGO token ends at byte ${at} inside a DER header`);
+  const tag = b[at];
+  let len = b[at + 1];
+  let p = at + 2;
+  if (len & 0x80) {
+    const n = len & 0x7f;
+    if (n === 0 || n > 4 || p + n > limit) throw new NtlmClientError(`SPNEGO token has a bad DER length at byte ${at + 1}`);
+    len = 0;
+    for (let i = 0; i < n; i++) len = len * 256 + b[p + i];
+    p += n;
+  }
+  if (p + len > limit) throw new NtlmClientError(`SPNEGO element at byte ${at} declares ${len} bytes but only ${limit - p} remain`);
+  return { tag, start: p, end: p + len, next: p + len };
+}
+
+function oidText(b: Uint8Array): string {
+  const out: number[] = [Math.floor(b[0] / 40), b[0] % 40];
+  let v = 0;
+  for (let i = 1; i < b.length; i++) {
+    v = v * 128 + (b[i] & 0x7f);
+    if (!(b[i] & 0x80)) { out.push(v); v = 0; }
+  }
+  return out.join('.');
+}
+
+/** Parse the server's NegTokenResp (also accepts a bare NTLM token, as some servers send). */
+export function parseSpnegoResponse(token: Uint8Array): NegTokenResp {
+  const b = Buffer.from(token);
+  if (b.length >= 8 && b.subarray(0, 8).toString('latin1') === 'NTLMSSP\0') {
+    return { negState: null, supportedMech: '1.3.6.1.4.1.311.2.2.10', responseToken: b, mechListMic: null };
+  }
+  const outer = readTlv(b, 0, b.length);
+  if (outer.tag !== 0xa1) throw new NtlmClientError(`expected an SPNEGO NegTokenResp ([1], 0xa1) from the server, got tag 0x${outer.tag.toString(16)}`);
+  const seq = readTlv(b, outer.start, outer.end);
+  if (seq.tag !== 0x30) throw new NtlmClientError('SPNEGO NegTokenResp is not a SEQUENCE');
+  const r: NegTokenResp = { negState: null, supportedMech: null, responseToken: null, mechListMic: null };
+  let p = seq.start;
+  while (p < seq.end) {
+    const f = readTlv(b, p, seq.end);
+    const inner = readTlv(b, f.start, f.end);
+    const value = b.subarray(inner.start, inner.end);
+    switch (f.tag) {
+      case 0xa0: r.negState = value[0] ?? null; break;
+      case 0xa1: r.supportedMech = oidText(value); break;
+      case 0xa2: r.responseToken = Buffer.from(value); break;
+      case 0xa3: r.mechListMic = Buffer.from(value); break;
+    }
+    p = f.next;
+  }
+  return r;
+}
+
+/** Parse a client's NegTokenInit (for the test endpoint): the mech types and the mechToken. */
+export function parseSpnegoInit(token: Uint8Array): { mechTypes: string[]; mechTypesDer: Buffer; mechToken: Buffer | null } {
+  const b = Buffer.from(token);
+  const app = readTlv(b, 0, b.length);
+  if (app.tag !== 0x60) throw new NtlmClientError(`expected a GSS InitialContextToken (0x60), got tag 0x${app.tag.toString(16)}`);
+  const oid = readTlv(b, app.start, app.end);
+  const init = readTlv(b, oid.next, app.end);
+  if (init.tag !== 0xa0) throw new NtlmClientError('expected NegTokenInit ([0]) inside the GSS token');
+  const seq = readTlv(b, init.start, init.end);
+  let p = seq.start;
+  const out = { mechTypes: [] as string[], mechTypesDer: Buffer.alloc(0), mechToken: null as Buffer | null };
+  while (p < seq.end) {
+    const f = readTlv(b, p, seq.end);
+    if (f.tag === 0xa0) {
+      const list = readTlv(b, f.start, f.end);
+      out.mechTypesDer = Buffer.from(b.subarray(f.start, list.next));
+      let q = list.start;
+      while (q < list.end) {
+        const o = readTlv(b, q, list.end);
+        out.mechTypes.push(oidText(b.subarray(o.start, o.end)));
+        q = o.next;
+      }
+    } else if (f.tag === 0xa2) {
+      const s = readTlv(b, f.start, f.end);
+      out.mechToken = Buffer.from(b.subarray(s.start, s.end));
+    }
+    p = f.next;
+  }
+  return out;
+}
+
+/** Build a server NegTokenResp (for the test endpoint). */
+export function spnegoServerResponse(negState: number, ntlmToken?: Uint8Array, withMech = false): Buffer {
+  const parts = [tlv(0xa0, tlv(0x0a, Buffer.from([negState])))];
+  if (withMech) parts.push(tlv(0xa1, NTLM_MECH_OID));
+  if (ntlmToken) parts.push(tlv(0xa2, tlv(0x04, ntlmToken)));
+  return tlv(0xa1, tlv(0x30, ...parts));
+}
