@@ -1,5 +1,7 @@
 // Every client feature (commands, views, webviews), one module each.
 import type { ClientFeature } from '../context';
+import { frebReport } from './frebReport';
+import { frebSearch } from './frebSearch';
 import { explainError } from './explainError';
 import { findMatchingIisLines } from './findMatchingIisLines';
 import { authTimeline } from './authTimeline';
@@ -18,4 +20,5 @@ export const clientFeatures: ClientFeature[] = [
   showFindingsCommand,
   largeFiles,
   analyzeFolderCommand,
+  frebReport, frebSearch,
 ];
