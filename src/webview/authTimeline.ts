@@ -17,6 +17,7 @@ interface Payload {
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Tooltip, Legend);
 
 const vscode = acquireVsCodeApi();
+window.addEventListener('error', (e) => vscode.postMessage({ type: 'error', message: String(e.message) }));
 const payload = JSON.parse(document.getElementById('timeline-data')!.textContent ?? '{}') as Payload;
 const { timeline, outcomes, labels, strings } = payload;
 
@@ -130,3 +131,6 @@ timeline.urls.forEach((u, ui) => {
   section.append(details);
   root.append(section);
 });
+
+// Tell the extension the charts are drawn (after the browser has laid them out).
+requestAnimationFrame(() => vscode.postMessage({ type: 'rendered', charts: document.querySelectorAll('canvas').length }));

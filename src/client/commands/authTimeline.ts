@@ -9,7 +9,7 @@ import { AuthTimelineBuilder, OUTCOMES, OUTCOME_LABELS, type AuthTimeline, type 
 import { W3cScanner } from '../../core/w3c/w3cScanner';
 
 /** Open timeline panels (for the e2e suite): log URI -> panel and data. */
-export const timelinePanels = new Map<string, { panel: vscode.WebviewPanel; timeline: AuthTimeline }>();
+export const timelinePanels = new Map<string, { panel: vscode.WebviewPanel; timeline: AuthTimeline; rendered: number; errors: string[] }>();
 
 async function computeTimeline(uri: vscode.Uri): Promise<AuthTimeline> {
   const b = new AuthTimelineBuilder();
@@ -113,12 +113,20 @@ export async function openAuthTimeline(ctx: ClientContext, arg?: vscode.Uri | st
     localResourceRoots: [dist],
     retainContextWhenHidden: false,
   });
-  const entry = { panel, timeline };
+  const entry = existing ?? { panel, timeline, rendered: -1, errors: [] as string[] };
+  entry.timeline = timeline;
+  entry.rendered = -1;
   timelinePanels.set(uri.toString(), entry);
   panel.webview.html = html(panel.webview, vscode.Uri.joinPath(dist, 'authTimeline.js'), title, timeline);
   if (!existing) {
     panel.onDidDispose(() => timelinePanels.delete(uri.toString()));
-    panel.webview.onDidReceiveMessage((msg: { type?: string; url?: number; bucket?: number; outcome?: Outcome }) => {
+    panel.webview.onDidReceiveMessage((msg: { type?: string; url?: number; bucket?: number; outcome?: Outcome; charts?: number; message?: string }) => {
+      if (msg?.type === 'rendered') { entry.rendered = typeof msg.charts === 'number' ? msg.charts : 0; return; }
+      if (msg?.type === 'error') {
+        entry.errors.push(String(msg.message).slice(0, 500));
+        ctx.log.error(`authTimeline webview: ${String(msg.message).slice(0, 500)}`);
+        return;
+      }
       if (msg?.type !== 'reveal' || typeof msg.url !== 'number' || typeof msg.bucket !== 'number' || !msg.outcome) return;
       const lines = entry.timeline.urls[msg.url]?.buckets[msg.bucket]?.lines[msg.outcome];
       if (!lines || !OUTCOMES.includes(msg.outcome)) return;
@@ -133,6 +141,11 @@ export async function openAuthTimeline(ctx: ClientContext, arg?: vscode.Uri | st
 
 export const authTimeline: ClientFeature = {
   activate(ctx) {
-    return [vscode.commands.registerCommand('iisAuthLens.openAuthTimeline', (arg?: vscode.Uri | string) => openAuthTimeline(ctx, arg))];
+    return [
+      vscode.commands.registerCommand('iisAuthLens.openAuthTimeline', (arg?: vscode.Uri | string) => openAuthTimeline(ctx, arg)),
+      // Internal (not in the palette): what the open timeline panels drew, for the e2e suite.
+      vscode.commands.registerCommand('iisAuthLens.authTimelineState', () =>
+        [...timelinePanels.entries()].map(([uri, e]) => ({ uri, rendered: e.rendered, errors: e.errors, urls: e.timeline.urls.map((u) => u.uri) }))),
+    ];
   },
 };

@@ -106,10 +106,11 @@ export const explainError: ClientFeature = {
       const uri = docs.add(md);
       lastExplanation = { uri, matches };
       ctx.log.info(`explainError: ${name}: ${matches.length} recognised text(s): ${matches.map((m) => m.code).join(', ')}`);
+      const shown = await vscode.workspace.openTextDocument(uri);
       try {
         await vscode.commands.executeCommand('markdown.showPreviewToSide', uri);
-      } catch {
-        const shown = await vscode.workspace.openTextDocument(uri);
+      } catch (err) {
+        ctx.log.warn(`explainError: markdown preview unavailable (${err instanceof Error ? err.message : String(err)}); showing the markdown source`);
         await vscode.window.showTextDocument(shown, { viewColumn: vscode.ViewColumn.Beside, preview: true });
       }
     };

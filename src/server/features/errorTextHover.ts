@@ -1,6 +1,7 @@
 // The hover on a recognised error text: the chain from the text to its cause, and actions -
 // probe the endpoint (not for Hybrid Agent URLs), find the IIS log lines, copy the remediation.
 import { MarkupKind, type Hover } from 'vscode-languageserver/node';
+import * as l10n from '@vscode/l10n';
 import type { Feature } from '../context';
 import type { ExplainMatch } from '../../core/explain/explainText';
 import { allMatchesOf, commandArgs, commandLink, wantsErrorTexts } from './errorTextShared';
@@ -13,30 +14,28 @@ export function hoverMarkdown(uri: string, m: ExplainMatch): string {
   const args = commandArgs(uri, m);
   const parts: string[] = [`**${m.title}** \`${m.code}\``];
   const facts: string[] = [];
-  if (m.time) facts.push(`time ${m.time}`);
-  if (m.url) facts.push(`endpoint \`${m.url}\``);
-  if (m.header) facts.push(`server offered \`${m.header}\``);
+  if (m.time) facts.push(l10n.t('time {0}', m.time));
+  if (m.url) facts.push(l10n.t('endpoint {0}', `\`${m.url}\``));
+  if (m.header) facts.push(l10n.t('server offered {0}', `\`${m.header}\``));
   if (facts.length) parts.push(facts.join(' · '));
-  parts.push(m.explanation);
   const actions: string[] = [];
   if (m.next.includes('probe') && m.url && !m.hybridAgent) {
-    actions.push(commandLink('Probe this endpoint', 'iisAuthLens.probeMrsEndpoint', [m.url]));
+    actions.push(commandLink(l10n.t('Probe this endpoint'), 'iisAuthLens.probeMrsEndpoint', [m.url]));
   }
   if (m.next.includes('find-iis-lines')) {
-    actions.push(commandLink('Find matching IIS log lines', 'iisAuthLens.findMatchingIisLines', [args]));
+    actions.push(commandLink(l10n.t('Find matching IIS log lines'), 'iisAuthLens.findMatchingIisLines', [args]));
   }
-  actions.push(commandLink('Explain in a document', 'iisAuthLens.explainError', [args]));
+  actions.push(commandLink(l10n.t('Explain in a document'), 'iisAuthLens.explainError', [args]));
   parts.push(actions.join(' · '));
+  parts.push(m.explanation);
   if (m.hybridAgent) {
-    parts.push('*No probe from outside:* the `*.msappproxy.net` URL is Microsoft\'s Azure App Proxy in front of the Hybrid Agent; ' +
-      'a request to it from your machine tests Microsoft\'s proxy, not your Exchange server. ' +
-      'On the Exchange server, check Extended Protection (`-ShowExtendedProtection`) and the IIS log of `/EWS/mrsproxy.svc` at the time of the error.');
+    parts.push(l10n.t('*No probe from outside:* the `*.msappproxy.net` URL is Microsoft\'s Azure App Proxy in front of the Hybrid Agent; a request to it from your machine tests Microsoft\'s proxy, not your Exchange server. On the Exchange server, check Extended Protection (`-ShowExtendedProtection`) and the IIS log of `/EWS/mrsproxy.svc` at the time of the error.'));
   }
   if (m.remediation.length) {
-    parts.push('**Remediation**');
+    parts.push(`**${l10n.t('Remediation')}**`);
     for (const r of m.remediation) {
       parts.push(`- ${r.label}` + (r.command
-        ? ` ${commandLink('Copy', 'iisAuthLens.copyRemediation', [r.command])}\n\n${fence(r.command)}`
+        ? ` ${commandLink(l10n.t('Copy'), 'iisAuthLens.copyRemediation', [r.command])}\n\n${fence(r.command)}`
         : ''));
     }
   }

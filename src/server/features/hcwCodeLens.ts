@@ -1,6 +1,7 @@
 // CodeLens on an HCW FINISH that carries an ErrorDetail: "<cmdlet> failed after N ms: <cause>",
 // the cause read from the error text by the explain recognisers.
 import type { CodeLens } from 'vscode-languageserver/node';
+import * as l10n from '@vscode/l10n';
 import type { Feature } from '../context';
 import { explainText } from '../../core/explain/explainText';
 import type { HcwEntry } from '../../core/hcw/hcwLog';
@@ -18,7 +19,7 @@ const CAUSES: Array<[string, string]> = [
 /** The short cause of a failed FINISH, or its first error line. */
 export function hcwFailureCause(entry: HcwEntry): string {
   const codes = new Set(explainText(entry.error ?? '').map((m) => m.code));
-  for (const [code, text] of CAUSES) if (codes.has(code as never)) return text;
+  for (const [code, text] of CAUSES) if (codes.has(code as never)) return l10n.t(text);
   const first = (entry.error ?? '').split(/\r?\n/)[0]!.trim();
   return first.length > 90 ? first.slice(0, 87) + '...' : first;
 }
@@ -32,12 +33,14 @@ export const hcwCodeLens: Feature = {
         for (const e of hcwLogOf(doc).entries) {
           if (e.kind !== 'FINISH' || !e.error) continue;
           const what = e.cmdlet ?? 'Cmdlet';
-          const after = e.durationMs !== null ? ` after ${Math.round(e.durationMs)} ms` : '';
+
           const pos = doc.positionAt(e.index);
           lenses.push({
             range: { start: pos, end: doc.positionAt(e.keywordIndex + e.keywordLength) },
             command: {
-              title: `${what} failed${after}: ${hcwFailureCause(e)}`,
+              title: e.durationMs !== null
+                ? l10n.t('{0} failed after {1} ms: {2}', what, Math.round(e.durationMs), hcwFailureCause(e))
+                : l10n.t('{0} failed: {1}', what, hcwFailureCause(e)),
               command: 'iisAuthLens.explainError',
               arguments: [{ uri: doc.uri, line: e.line, endLine: e.endLine, code: null, url: null, time: e.time }],
             },

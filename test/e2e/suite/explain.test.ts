@@ -1,0 +1,95 @@
+// From symptom to cause in the real extension host: a pasted MRS error in an untitled editor gets
+// a diagnostic and a hover that explains it; Explain Error opens the explanation; an HCW log gets
+// its CodeLens and outline; the auth timeline webview opens on a sample IIS log (screenshot).
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
+import { getExtensionApi, openFixture, screenshot, waitFor, workspaceRoot } from '../util';
+
+function hoverText(hovers: vscode.Hover[]): string {
+  return hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
+}
+
+suite('explain', () => {
+  let mrs: string;
+  suiteSetup(async () => {
+    await getExtensionApi();
+    mrs = fs.readFileSync(vscode.Uri.joinPath(workspaceRoot(), 'explain', 'mrs-move-request-error.txt').fsPath, 'utf8');
+  });
+
+  test('a pasted MRS error in an untitled editor shows diagnostics and an explaining hover', async () => {
+    const doc = await vscode.workspace.openTextDocument({ language: 'plaintext', content: mrs });
+    const editor = await vscode.window.showTextDocument(doc, { preview: false });
+    const diags = await waitFor(() => {
+      const ds = vscode.languages.getDiagnostics(doc.uri).filter((d) => d.source === 'IIS Auth Lens');
+      return ds.length >= 4 ? ds : undefined;
+    }, 'error-text diagnostics on the untitled document', 30_000);
+    const codes = diags.map((d) => String(typeof d.code === 'object' ? d.code.value : d.code));
+    assert.deepEqual(codes, ['MRS_PORT_9821', 'MRS_CREDENTIALS_REJECTED', 'MRS_UNAUTHORIZED_NEGOTIATE', 'MRS_401']);
+    const neg = diags[2]!;
+    assert.equal(neg.severity, vscode.DiagnosticSeverity.Warning);
+    const pos = neg.range.start.translate(0, 5);
+    const hovers = await waitFor(async () => {
+      const hs = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, pos);
+      return hoverText(hs ?? []).includes('MRS could not authenticate') ? hs : undefined;
+    }, 'the error-text hover', 15_000);
+    const md = hoverText(hovers);
+    assert.match(md, /Extended Protection/);
+    assert.match(md, /command:iisAuthLens\.probeMrsEndpoint/);
+    assert.match(md, /command:iisAuthLens\.findMatchingIisLines/);
+    assert.match(md, /-DisableExtendedProtection/);
+    editor.selection = new vscode.Selection(pos, pos);
+    await vscode.commands.executeCommand('editor.action.showHover');
+    await screenshot('explain-untitled-hover');
+  });
+
+  test('Explain Error on the selection opens the explanation', async () => {
+    const doc = await vscode.workspace.openTextDocument({ language: 'plaintext', content: 'IIS said: 401 1 2148074310\n' });
+    const editor = await vscode.window.showTextDocument(doc, { preview: false });
+    editor.selection = new vscode.Selection(0, 0, 0, 20);
+    await vscode.commands.executeCommand('iisAuthLens.explainError');
+    const shown = await waitFor(() => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'iis-auth-lens-explain'), 'the explanation document', 15_000);
+    assert.match(shown.getText(), /SEC_E_BAD_BINDINGS/);
+    assert.match(shown.getText(), /channel bindings/);
+    const preview = await waitFor(() => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) =>
+      (t.input instanceof vscode.TabInputWebview && /markdown/i.test(t.input.viewType)) ||
+      (t.input instanceof vscode.TabInputText && t.input.uri.scheme === 'iis-auth-lens-explain')), 'the explanation tab', 15_000);
+    console.log(`[e2e] explanation shown as ${preview.input instanceof vscode.TabInputWebview ? 'markdown preview' : 'markdown document'}: ${preview.label}`);
+    await screenshot('explain-explanation');
+  });
+
+  test('an HCW log gets its outline and the failure CodeLens', async () => {
+    const editor = await openFixture('explain/HybridConfiguration_11_5_2024_14_23_10.log');
+    assert.equal(editor.document.languageId, 'hcw-log');
+    const lenses = await waitFor(async () => {
+      const ls = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', editor.document.uri);
+      return ls?.find((l) => l.command?.title.includes('failed after 5428 ms')) ? ls : undefined;
+    }, 'the HCW CodeLens', 20_000);
+    const lens = lenses.find((l) => l.command?.title.includes('failed after'))!;
+    assert.equal(lens.command!.title, 'Test-MigrationServerAvailability failed after 5428 ms: MRS could not authenticate (Extended Protection)');
+    const symbols = await vscode.commands.executeCommand<vscode.DocumentSymbol[]>('vscode.executeDocumentSymbolProvider', editor.document.uri);
+    assert.deepEqual(symbols.map((s) => s.name), ['Get-MigrationEndpoint', 'Test-MigrationServerAvailability ✗']);
+    await screenshot('explain-hcw-codelens');
+  });
+
+  test('the auth timeline webview opens on a sample IIS log', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const editor = await openFixture('explain/u_ex241105_mrsproxy_fixed_at_1716.log');
+    assert.equal(editor.document.languageId, 'iis-w3c-log');
+    await vscode.commands.executeCommand('iisAuthLens.openAuthTimeline');
+    const tab = await waitFor(() => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) =>
+      t.input instanceof vscode.TabInputWebview && t.input.viewType.includes('iisAuthLens.authTimeline')), 'the auth timeline tab', 20_000);
+    assert.match(tab.label, /u_ex241105_mrsproxy_fixed_at_1716\.log/);
+    type State = Array<{ uri: string; rendered: number; errors: string[]; urls: string[] }>;
+    const state = await waitFor(async () => {
+      const st = await vscode.commands.executeCommand<State>('iisAuthLens.authTimelineState');
+      return st?.find((s) => s.uri === editor.document.uri.toString() && s.rendered >= 0) ? st : undefined;
+    }, 'the timeline webview to draw its charts', 20_000);
+    const mine = state.find((s) => s.uri === editor.document.uri.toString())!;
+    assert.deepEqual(mine.errors, []);
+    assert.deepEqual(mine.urls, ['/EWS/mrsproxy.svc', '/EWS/Exchange.asmx']);
+    assert.equal(mine.rendered, 2, 'one chart per URL');
+    const png = await screenshot('explain-auth-timeline');
+    if (png) assert.ok(fs.statSync(png).size > 10_000, `${png} is a real picture`);
+  });
+});
