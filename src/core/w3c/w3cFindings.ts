@@ -75,6 +75,7 @@ const MAX_LEGS = 64;
 
 interface OpenGroup {
   key: string;
+  ipLen: number;
   ipHash: number;
   legs: number[];
   lastTime: number;
@@ -82,14 +83,13 @@ interface OpenGroup {
   last: LegInfo;
 }
 
+/** The last leg of a group, kept cheap: strings are built only when the group becomes a finding. */
 interface LegInfo {
   line: number;
-  time: string | null;
-  clientIp: string;
+  epoch: number;
   user: string | null;
-  uri: string;
-  status: string;
-  win32: number | null;
+  sub: number;
+  win32: number;
 }
 
 interface BlockAcc {
@@ -245,17 +245,18 @@ export class W3cAnalyzer implements W3cScanHandler {
     const sspi = sub === 1 && win32 >= 0 && isSspiFailure(win32);
     if (sub !== 2 && !sspi) return;
     const t = rec.epochSeconds();
-    const key = rec.str(col.cIp) + ' ' + rec.str(col.uriStem >= 0 ? col.uriStem : col.uri);
+    const ip = rec.str(col.cIp);
+    const key = ip + ' ' + rec.str(col.uriStem >= 0 ? col.uriStem : col.uri);
     let g = this.open.get(key);
     if (g && !(t - g.lastTime <= this.window)) {
       this.finish(g);
       this.close(g);
       g = undefined;
     }
-    const leg: LegInfo = { line: rec.line, ...this.context(rec), status: statusText, win32: win32 >= 0 ? win32 : null } as LegInfo;
+    const leg: LegInfo = { line: rec.line, epoch: t, user: col.user < 0 || rec.isDash(col.user) ? null : rec.str(col.user), sub, win32 };
     if (!g) {
       const ipHash = hashToken(rec, col.cIp);
-      g = { key, ipHash, legs: [], lastTime: t, sspi: false, last: leg };
+      g = { key, ipLen: ip.length, ipHash, legs: [], lastTime: t, sspi: false, last: leg };
       this.open.set(key, g);
       this.ipBuckets[ipHash]++;
     }
@@ -281,11 +282,13 @@ export class W3cAnalyzer implements W3cScanHandler {
   private finish(g: OpenGroup): void {
     if (!g.sspi) return;
     const last = g.last;
-    const w = last.win32;
-    const what = w !== null && w !== 0 ? `last leg ${last.status} ${describeWin32(w)?.name ?? w}` : `last leg ${last.status}`;
+    const w = last.win32 >= 0 ? last.win32 : null;
+    const status = last.sub >= 0 ? `401.${last.sub}` : '401';
+    const what = w !== null && w !== 0 ? `last leg ${status} ${describeWin32(w)?.name ?? w}` : `last leg ${status}`;
     this.add('HANDSHAKE_INCOMPLETE', 'warning', last.line, () => ({
-      message: findingMessage('HANDSHAKE_INCOMPLETE', last.status, w, `${g.legs.length} legs, ${what}`),
-      time: last.time, clientIp: last.clientIp, user: last.user, uri: last.uri, status: last.status, win32: w,
+      message: findingMessage('HANDSHAKE_INCOMPLETE', status, w, `${g.legs.length} legs, ${what}`),
+      time: Number.isNaN(last.epoch) ? null : new Date(last.epoch * 1000).toISOString().slice(0, 19) + 'Z',
+      clientIp: g.key.slice(0, g.ipLen) || null, user: last.user, uri: g.key.slice(g.ipLen + 1) || null, status, win32: w,
       relatedLines: g.legs.filter((l) => l !== last.line),
     }));
   }
