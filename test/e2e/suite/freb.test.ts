@@ -1,0 +1,91 @@
+// FREB in the real extension host: the CodeLens story and the BAD_BINDINGS diagnostic on a trace,
+// the report webview renders (and is photographed), "Show failing event" moves the cursor, and
+// "Find FREB traces..." fills the results view.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
+import { getExtensionApi, openFixture, screenshot, waitFor, workspaceRoot } from '../util';
+
+const TRACE = 'fr000017_bad_bindings.xml';
+
+/** 1-based line of the <Event> that holds the ErrorCode 2148074310 (computed from the text itself). */
+function failureEventLine(text: string): number {
+  const lines = text.split(/\r?\n/);
+  const code = lines.findIndex((l) => l.includes('<Data Name="ErrorCode">2148074310</Data>'));
+  assert.ok(code > 0, 'the fixture carries ErrorCode 2148074310');
+  for (let k = code; k >= 0; k--) if (/^<Event[\s>]/.test(lines[k])) return k + 1;
+  throw new Error('no <Event> before the ErrorCode line');
+}
+
+interface ReportState { uri: string; title: string; rendered: { events: number; failure: boolean; summary?: string } | null }
+
+suite('freb', () => {
+  suiteSetup(async () => {
+    await getExtensionApi();
+  });
+
+  test('a FREB trace shows the CodeLens story with its actions', async () => {
+    const editor = await openFixture(TRACE);
+    assert.equal(editor.document.languageId, 'freb');
+    const lenses = await waitFor(async () => {
+      const l = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', editor.document.uri);
+      return l?.some((x) => x.command?.title.includes('SEC_E_BAD_BINDINGS')) ? l : undefined;
+    }, 'the FREB CodeLens', 30_000);
+    const titles = lenses.map((l) => l.command?.title ?? '');
+    const story = titles.find((t) => t.startsWith('POST /EWS/mrsproxy.svc -> 401.1 SEC_E_BAD_BINDINGS (0x80090346)'));
+    assert.ok(story, `story lens among ${JSON.stringify(titles)}`);
+    assert.match(story, / · \d+ ms · NTLM$/);
+    assert.ok(titles.includes('Open report'));
+    assert.ok(titles.includes('Show failing event'));
+  });
+
+  test('the BAD_BINDINGS diagnostic sits on the <Event> of the failure', async () => {
+    const editor = await openFixture(TRACE);
+    const expected = failureEventLine(editor.document.getText());
+    const diags = await waitFor(() => {
+      const d = vscode.languages.getDiagnostics(editor.document.uri).filter((x) => x.code === 'BAD_BINDINGS');
+      return d.length ? d : undefined;
+    }, 'the BAD_BINDINGS diagnostic', 30_000);
+    assert.equal(diags.length, 1);
+    assert.equal(diags[0].range.start.line, expected - 1);
+    assert.equal(diags[0].severity, vscode.DiagnosticSeverity.Error);
+    assert.match(diags[0].message, /SEC_E_BAD_BINDINGS \(0x80090346\)/);
+  });
+
+  test('"Show failing event" puts the cursor on the failing event', async () => {
+    const editor = await openFixture(TRACE);
+    const expected = failureEventLine(editor.document.getText());
+    await vscode.commands.executeCommand('iisAuthLens.showFrebFailingEvent', editor.document.uri);
+    await waitFor(() => vscode.window.activeTextEditor?.selection.start.line === expected - 1, `the cursor on line ${expected}`);
+  });
+
+  test('the report webview opens and renders the trace; screenshot', async () => {
+    const editor = await openFixture(TRACE);
+    await vscode.commands.executeCommand('iisAuthLens.openFrebReport', editor.document.uri);
+    const state = await waitFor(async () => {
+      const s = await vscode.commands.executeCommand<ReportState[]>('iisAuthLens.frebReport.state');
+      return s?.find((x) => x.uri === editor.document.uri.toString() && x.rendered);
+    }, 'the report webview to render', 30_000);
+    assert.equal(state.rendered!.failure, true);
+    assert.ok(state.rendered!.events >= 20, `${state.rendered!.events} events rendered`);
+    assert.match(state.rendered!.summary ?? '', /SEC_E_BAD_BINDINGS/);
+    assert.match(state.title, /FREB report: fr000017_bad_bindings\.xml/);
+    const png = await screenshot('freb-report');
+    if (png) assert.ok(fs.statSync(png).size > 10_000, `${png} is a real picture`);
+  });
+
+  test('Find FREB traces: a win32 filter finds the bad-bindings traces, sorted by time, in the results view', async () => {
+    const root = workspaceRoot().fsPath;
+    const result = await vscode.commands.executeCommand<{ matches: Array<{ path: string; win32Status: number; timeMs: number }>; files: number }>(
+      'iisAuthLens.findFrebTraces', root, ['win32=0x80090346']);
+    assert.ok(result, 'the search returned');
+    assert.ok(result.files >= 2, `${result.files} traces searched`);
+    const names = result.matches.map((m) => m.path.split(/[\\/]/).pop());
+    assert.ok(names.includes(TRACE), JSON.stringify(names));
+    assert.ok(!names.includes('fr000031_auth_401_anon.xml'));
+    assert.ok(result.matches.every((m) => m.win32Status === 2148074310));
+    const items = await vscode.commands.executeCommand<string[]>('iisAuthLens.frebResults.items');
+    assert.equal(items.length, result.matches.length);
+    assert.ok(items.every((l) => / 401\.1 SEC_E_BAD_BINDINGS$/.test(String(l))), JSON.stringify(items));
+  });
+});
