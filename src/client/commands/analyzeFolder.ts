@@ -82,7 +82,6 @@ export async function analyzeFolder(ctx: ClientContext, folder?: vscode.Uri): Pr
         const result = await analyzeFileFromDisk(ctx, uri, sub, token, (sizes[i]! / total) * 100);
         analysis.files.push(result);
         logSummary.set(uri, result);
-        if (result.cancelled) { analysis.cancelled = true; break; }
       } catch (err) {
         if (token.isCancellationRequested) { analysis.cancelled = true; break; }
         const msg = err instanceof Error ? err.message : String(err);

@@ -97,7 +97,7 @@ export async function analyzeLargeFile(ctx: ClientContext, uri: vscode.Uri): Pro
     }, (progress, token) => analyzeFileFromDisk(ctx, uri, progress, token));
     logSummary.set(uri, result);
     ctx.log.info(`Analyzed ${uri.fsPath} from disk in ${Date.now() - started} ms: ` +
-      (result.error ? `error: ${result.error}` : `${result.kind}, ${'requests' in result ? result.requests : 0} requests, ${result.findingsTotal ?? 0} findings${result.cancelled ? ' (cancelled)' : ''}`));
+      (result.error ? `error: ${result.error}` : `${result.kind}, ${'requests' in result ? result.requests : 0} requests, ${result.findingsTotal ?? 0} findings`));
     if (result.error) {
       void vscode.window.showErrorMessage(vscode.l10n.t('{0} could not be analyzed: {1}', name, result.error));
     } else if ((result.findingsTotal ?? 0) > MAX_DIAGNOSTICS) {

@@ -116,8 +116,7 @@ class LogSummaryProvider implements vscode.TreeDataProvider<Node> {
           item.collapsibleState = C.None;
         } else if (r.kind === 'w3c') {
           const bad = r.summary.findings.BAD_BINDINGS ?? 0;
-          item.description = vscode.l10n.t('{0} requests · {1} BAD_BINDINGS', fmt(r.requests), fmt(bad)) +
-            (r.cancelled ? ' · ' + vscode.l10n.t('cancelled') : '');
+          item.description = vscode.l10n.t('{0} requests · {1} BAD_BINDINGS', fmt(r.requests), fmt(bad));
           item.iconPath = new vscode.ThemeIcon(bad > 0 ? 'error' : (r.findingsTotal ?? 0) > 0 ? 'warning' : 'pass');
         } else {
           item.description = r.kind;

@@ -1,8 +1,10 @@
-// The analysis of an open W3C log for the editor: the per-line model (w3cEditorModel.ts), the
-// findings and the per-`#Fields`-block statistics, from one pass of the shared scanner.
+// What the editor features need of an open W3C log, on top of the core's document model
+// (w3cDocument.ts: one scan gives per-line field spans and the analysis): contiguous line ranges
+// per `#Fields` block with their statistics, and the client that failed most at the block's top
+// failing URI.
 import type { Finding } from '../findings';
-import { buildW3cEditorModel, type W3cEditorModel } from './w3cEditorModel';
-import { W3cAnalyzer, type W3cAnalysis } from './w3cFindings';
+import type { W3cAnalysis } from './w3cFindings';
+import { parseW3cDocument, type W3cDocumentModel } from './w3cDocument';
 
 export const BAD_BINDINGS_CODES: ReadonlySet<number> = new Set([2148074310, 3221226331]);
 
@@ -10,11 +12,11 @@ export const BAD_BINDINGS_CODES: ReadonlySet<number> = new Set([2148074310, 3221
 export interface W3cBlockStats {
   /** 1-based block number. */
   index: number;
-  /** 1-based line of the `#Fields` directive (0 for data before any #Fields read with the IIS default layout). */
+  /** 1-based line of the `#Fields` directive (0 for data before any #Fields, read with the IIS default layout). */
   fieldsLine: number;
   /** 1-based first line of the header block (`#Software` ...), or fieldsLine. */
   headerLine: number;
-  /** 1-based last line of the block. */
+  /** 1-based last line of the block (the line before the next header block). */
   endLine: number;
   fields: string[];
   requests: number;
@@ -22,11 +24,12 @@ export interface W3cBlockStats {
   badBindings: number;
   malformed: number;
   findings: number;
+  /** URI with the most failed authentications (401s other than the normal handshake legs) and the client that failed most there. */
   topFailing: { uri: string; clientIp: string | null; count: number } | null;
 }
 
 export interface W3cDocumentAnalysis {
-  model: W3cEditorModel;
+  model: W3cDocumentModel;
   findings: Finding[];
   blocks: W3cBlockStats[];
   handshakeWindowSeconds: number;
@@ -38,30 +41,48 @@ export interface W3cDocumentOptions {
   handshakeWindowSeconds?: number;
 }
 
-export function analyzeW3cDocument(text: string | Buffer, opts: W3cDocumentOptions = {}): W3cDocumentAnalysis {
+export function analyzeW3cDocument(text: string, opts: W3cDocumentOptions = {}): W3cDocumentAnalysis {
   const t0 = performance.now();
   const handshakeWindowSeconds = opts.handshakeWindowSeconds ?? 120;
-  const analyzer = new W3cAnalyzer({ handshakeWindowSeconds });
-  const model = buildW3cEditorModel(text, analyzer);
-  const result = analyzer.finishAnalysis(model.buf.length, model.lineCount);
-  const blocks = blockStats(result, model.lineCount);
-  return { model, findings: result.findings, blocks, handshakeWindowSeconds, ms: performance.now() - t0 };
+  const model = parseW3cDocument(text, { handshakeWindowSeconds });
+  const blocks = blockStats(model.analysis, model.lineCount, model);
+  return { model, findings: model.analysis.findings, blocks, handshakeWindowSeconds, ms: performance.now() - t0 };
 }
 
-/** The editor's view of the analyzer's blocks: contiguous line ranges, findings counted per block. */
-export function blockStats(a: W3cAnalysis, lineCount: number): W3cBlockStats[] {
+/**
+ * The editor's view of the analyzer's blocks: contiguous line ranges, findings counted per block.
+ * With the document model, the top failing client is the one that failed most at the top URI
+ * (from the block's failure lines); without it, the analyzer's overall top client.
+ */
+export function blockStats(a: W3cAnalysis, lineCount: number, model?: W3cDocumentModel): W3cBlockStats[] {
   const src = a.blocks;
   const blocks = src.map((b, i): W3cBlockStats => {
     const headerLine = b.fieldsLine ? b.headerLine || b.fieldsLine : Math.max(1, b.headerLine);
     const next = src[i + 1];
     const nextHeader = next ? (next.fieldsLine ? next.headerLine || next.fieldsLine : next.headerLine) : lineCount + 1;
     const lay = a.layouts.find((l) => l.index === b.layoutIndex);
+    let topFailing: W3cBlockStats['topFailing'] = null;
     const uri = b.topFailingUri?.value;
+    if (uri) {
+      let clientIp: string | null = b.topFailingClient?.value ?? null;
+      if (model) {
+        const byIp = new Map<string, number>();
+        for (const l of b.failureLines) {
+          const u = model.value(l, 'cs-uri-stem') || (model.value(l, 'cs-uri').split('?')[0] ?? '');
+          if (u !== uri) continue;
+          const ip = model.value(l, 'c-ip');
+          byIp.set(ip, (byIp.get(ip) ?? 0) + 1);
+        }
+        let best = 0, bestIp: string | null = null;
+        for (const [ip, n] of byIp) if (n > best || (n === best && bestIp !== null && ip < bestIp)) { best = n; bestIp = ip; }
+        if (bestIp !== null) clientIp = bestIp;
+      }
+      topFailing = { uri, clientIp: clientIp && clientIp !== '-' ? clientIp : null, count: b.topFailingUri!.count };
+    }
     return {
       index: i + 1, fieldsLine: b.fieldsLine, headerLine, endLine: Math.max(headerLine, nextHeader - 1),
       fields: lay?.fields ?? [], requests: b.requests, status401: b.status401, badBindings: b.badBindings, malformed: b.malformed,
-      findings: 0,
-      topFailing: uri ? { uri, clientIp: b.topFailingClient && b.topFailingClient.value !== '-' ? b.topFailingClient.value : null, count: b.topFailingUri!.count } : null,
+      findings: 0, topFailing,
     };
   });
   for (const f of a.findings) {

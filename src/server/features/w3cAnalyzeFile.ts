@@ -1,43 +1,70 @@
-// `iisAuthLens/analyzeFile`: a log (or FREB trace) analyzed from disk, streaming, with LSP
-// work-done progress and cancellation. The client uses it for files VS Code does not hand to
-// extensions (over 50 MB) and for "Analyze IIS Logs in Folder...".
+// `iisAuthLens/analyzeFile`: a log (or FREB trace) analyzed from disk with the core's streaming
+// analyzer (gzip transparently), with LSP work-done progress and cancellation. The client uses it
+// for files VS Code does not hand to extensions (over 50 MB) and for "Analyze IIS Logs in Folder...".
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { CancellationToken } from 'vscode-languageserver/node';
+import { LSPErrorCodes, ResponseError, type CancellationToken } from 'vscode-languageserver/node';
 import type { Feature, ServerContext } from '../context';
-import { analyzeW3cFile } from '../../core/w3c/w3cFileAnalysis';
+import type { Finding } from '../../core/findings';
+import { analyzeW3cFile } from '../../core/w3c/w3cAnalyze';
+import { blockStats } from '../../core/w3c/w3cDocumentAnalysis';
 import { analyzeFrebFile } from '../../core/freb/frebAnalyze';
 import { ANALYZE_FILE_REQUEST, type AnalyzeFileParams, type AnalyzeFileResult } from './w3cProtocol';
 
 const fmtMB = (n: number): string => (n / 1048576).toFixed(n < 10 * 1048576 ? 1 : 0);
 
+const PRIORITY: Record<string, number> = { BAD_BINDINGS: 0, LOGON_DENIED: 1, INVALID_TOKEN: 1, HANDSHAKE_INCOMPLETE: 2, MALFORMED_LINE: 3 };
+
+/** The `max` most important findings (BAD_BINDINGS first), back in line order. */
+export function mostImportant(all: Finding[], max: number): Finding[] {
+  if (all.length <= max) return all;
+  return [...all].sort((a, b) => (PRIORITY[a.code] ?? 2) - (PRIORITY[b.code] ?? 2) || a.line - b.line)
+    .slice(0, max).sort((a, b) => a.line - b.line);
+}
+
 export async function analyzeFileForEditor(ctx: ServerContext, p: AnalyzeFileParams, token: CancellationToken): Promise<AnalyzeFileResult> {
   const file = p.path;
   const name = path.basename(file);
-  if (!fs.existsSync(file)) return { path: file, kind: 'unknown', error: `${file}: no such file` };
-  if (/^fr\d+\.xml$/i.test(name)) {
-    try {
-      const r = await analyzeFrebFile(file);
-      return { ...r, findingsTotal: r.findings?.length ?? 0 };
-    } catch (err) {
-      return { path: file, kind: 'freb', url: null, verb: null, statusCode: null, subStatusCode: null, win32Status: null, timeTaken: null,
-        siteId: null, appPoolId: null, authType: null, user: null, events: 0, error: err instanceof Error ? err.message : String(err) };
-    }
+  let size: number;
+  try {
+    const st = fs.statSync(file);
+    if (!st.isFile()) return { path: file, kind: 'unknown', error: `${file}: not a file` };
+    size = st.size;
+  } catch (err) {
+    return { path: file, kind: 'unknown', error: `${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}` };
   }
+  if (/^fr\d+\.xml$/i.test(name)) {
+    const r = await analyzeFrebFile(file);
+    return { ...r, findingsTotal: r.findings?.length ?? 0 };
+  }
+  const t0 = performance.now();
   const progress = p.workDoneToken !== undefined ? ctx.connection.window.attachWorkDoneProgress(p.workDoneToken) : undefined;
   progress?.begin(`Analyzing ${name}`, 0, undefined, true);
+  const abort = new AbortController();
+  const sub = token.onCancellationRequested(() => abort.abort());
+  let lastPct = -1;
   try {
-    const r = await analyzeW3cFile(file, {
+    const a = await analyzeW3cFile(file, {
       handshakeWindowSeconds: ctx.settings().handshakeWindowSeconds,
-      ...(p.maxFindings !== undefined ? { maxFindings: p.maxFindings } : {}),
-      isCancelled: () => token.isCancellationRequested,
-      onProgress: (read, size) => progress?.report(Math.min(100, Math.floor((read / Math.max(1, size)) * 100)), `${fmtMB(read)} / ${fmtMB(size)} MB`),
+      signal: abort.signal,
+      onProgress: ({ bytesRead }) => {
+        const pct = Math.min(100, Math.floor((bytesRead / Math.max(1, size)) * 100));
+        if (pct !== lastPct) { lastPct = pct; progress?.report(pct, `${fmtMB(bytesRead)} / ${fmtMB(size)} MB`); }
+      },
     });
-    ctx.connection.console.log(`analyzeFile ${file}: ${r.lines} lines, ${r.findingsTotal} findings in ${Math.round(r.ms)} ms${r.cancelled ? ' (cancelled)' : ''}`);
-    return r;
+    const findingsTotal = Object.values(a.summary.findings).reduce((n, k) => n + (k ?? 0), 0);
+    const ms = performance.now() - t0;
+    ctx.connection.console.log(`analyzeFile ${file}: ${a.lines} lines, ${findingsTotal} findings in ${Math.round(ms)} ms`);
+    return {
+      path: file, kind: 'w3c', lines: a.lines, requests: a.requests, bytes: a.bytes, summary: a.summary,
+      findings: p.maxFindings !== undefined ? mostImportant(a.findings, p.maxFindings) : a.findings,
+      findingsTotal, blocks: blockStats(a, a.lines), ms,
+    };
   } catch (err) {
-    return { path: file, kind: 'unknown', error: err instanceof Error ? err.message : String(err) };
+    if (token.isCancellationRequested || abort.signal.aborted) throw new ResponseError(LSPErrorCodes.RequestCancelled, `analysis of ${name} cancelled`);
+    return { path: file, kind: 'unknown', error: `${file}: ${err instanceof Error ? err.message : String(err)}` };
   } finally {
+    sub.dispose();
     progress?.done();
   }
 }

@@ -6,9 +6,9 @@ import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-language
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Feature, ServerContext } from '../context';
 import type { Finding } from '../../core/findings';
-import { columnOf, docLine, layoutOf, lineText, type W3cEditorModel } from '../../core/w3c/w3cEditorModel';
+import type { W3cDocumentModel } from '../../core/w3c/w3cDocument';
 import type { W3cDocumentAnalysis } from '../../core/w3c/w3cDocumentAnalysis';
-import { dropW3cAnalysis, isW3cDocument, w3cAnalysis } from './w3cModelCache';
+import { dropW3cAnalysis, isW3cDocument, setW3cModelLog, w3cAnalysis } from './w3cModelCache';
 
 export const DIAGNOSTIC_SOURCE = 'IIS Auth Lens';
 
@@ -23,23 +23,16 @@ const SEVERITY: Record<string, DiagnosticSeverity> = {
 };
 
 /** Range of the field `column` on a 1-based line, or of the whole line. */
-function fieldRange(m: W3cEditorModel, line1: number, column: number | undefined): Range {
-  const l = line1 - 1;
-  const dl = docLine(m, line1);
-  if (l < 0 || l >= m.lineCount) return { start: { line: Math.max(0, dl), character: 0 }, end: { line: Math.max(0, dl), character: 0 } };
-  const from = m.tokIndex[l]!, to = m.tokIndex[l + 1]!;
-  if (column !== undefined && column >= 0 && from + column < to) {
-    return {
-      start: { line: dl, character: columnOf(m, l, m.tokStart[from + column]!) },
-      end: { line: dl, character: columnOf(m, l, m.tokEnd[from + column]!) },
-    };
-  }
-  return { start: { line: dl, character: 0 }, end: { line: dl, character: lineText(m, l).length } };
+function fieldRange(m: W3cDocumentModel, line: number, column: number | undefined): Range {
+  const l = Math.max(0, line - 1);
+  const f = column !== undefined && column >= 0 ? m.fields(line)[column] : undefined;
+  if (f) return { start: { line: l, character: f.start }, end: { line: l, character: f.end } };
+  return { start: { line: l, character: 0 }, end: { line: l, character: m.lineText(line).length } };
 }
 
-function columnFor(m: W3cEditorModel, f: Finding): number | undefined {
+function columnFor(m: W3cDocumentModel, f: Finding): number | undefined {
   if (f.code === 'MALFORMED_LINE') return undefined;
-  const lay = layoutOf(m, f.line - 1);
+  const lay = m.layoutOf(f.line);
   if (!lay) return undefined;
   if (f.code === 'HANDSHAKE_INCOMPLETE') return lay.columns.status >= 0 ? lay.columns.status : undefined;
   if (lay.columns.win32 >= 0) return lay.columns.win32;
@@ -48,6 +41,10 @@ function columnFor(m: W3cEditorModel, f: Finding): number | undefined {
 
 export function w3cDiagnostics(a: W3cDocumentAnalysis, uri: string): Diagnostic[] {
   const m = a.model;
+  // A failure that ends a handshake carries the legs of that handshake (found by the
+  // HANDSHAKE_INCOMPLETE grouping on the same line).
+  const legsAt = new Map<number, number[]>();
+  for (const f of a.findings) if (f.code === 'HANDSHAKE_INCOMPLETE' && f.relatedLines?.length) legsAt.set(f.line, f.relatedLines);
   return a.findings.map((f): Diagnostic => {
     const d: Diagnostic = {
       range: fieldRange(m, f.line, columnFor(m, f)),
@@ -56,10 +53,10 @@ export function w3cDiagnostics(a: W3cDocumentAnalysis, uri: string): Diagnostic[
       source: DIAGNOSTIC_SOURCE,
       message: f.message,
     };
-    const related = (f.relatedLines ?? []).filter((l) => l !== f.line);
+    const related = (f.relatedLines ?? legsAt.get(f.line) ?? []).filter((l) => l !== f.line);
     if (related.length) {
       d.relatedInformation = related.map((l) => {
-        const lay = layoutOf(m, l - 1);
+        const lay = m.layoutOf(l);
         return {
           location: { uri, range: fieldRange(m, l, lay && lay.columns.status >= 0 ? lay.columns.status : undefined) },
           message: l10n.t('leg on line {0}: {1}', l, legSummary(m, l)),
@@ -71,18 +68,17 @@ export function w3cDiagnostics(a: W3cDocumentAnalysis, uri: string): Diagnostic[
 }
 
 /** "401 2 5" style status triple of a line, for related-information messages. */
-function legSummary(m: W3cEditorModel, line1: number): string {
-  const l = line1 - 1;
-  const lay = layoutOf(m, l);
+function legSummary(m: W3cDocumentModel, line: number): string {
+  const lay = m.layoutOf(line);
   if (!lay) return '';
-  const from = m.tokIndex[l]!, to = m.tokIndex[l + 1]!;
-  const get = (c: number): string => (c >= 0 && from + c < to ? m.buf.toString('utf8', m.tokStart[from + c]!, m.tokEnd[from + c]!) : '');
-  return [get(lay.columns.status), get(lay.columns.substatus), get(lay.columns.win32)].filter(Boolean).join(' ');
+  const f = m.fields(line);
+  return [f[lay.columns.status]?.raw, f[lay.columns.substatus]?.raw, f[lay.columns.win32]?.raw].filter(Boolean).join(' ');
 }
 
 export const w3cDiagnosticsFeature: Feature = {
   register(ctx: ServerContext) {
     ctx.documents.onDidClose((e) => dropW3cAnalysis(e.document.uri));
+    setW3cModelLog((msg) => ctx.connection.console.log(msg));
     ctx.diagnostics.push({
       provideDiagnostics(doc: TextDocument): Diagnostic[] {
         if (!isW3cDocument(doc)) return [];

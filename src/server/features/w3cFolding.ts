@@ -2,22 +2,19 @@
 import { FoldingRangeKind, type FoldingRange } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Feature, ServerContext } from '../context';
-import { docLine } from '../../core/w3c/w3cEditorModel';
 import type { W3cDocumentAnalysis } from '../../core/w3c/w3cDocumentAnalysis';
 import { isW3cDocument, w3cAnalysis } from './w3cModelCache';
 
 export function w3cFoldingRanges(a: W3cDocumentAnalysis): FoldingRange[] {
   const out: FoldingRange[] = [];
   for (const b of a.blocks) {
-    const start = docLine(a.model, b.headerLine);
-    // a trailing empty line (the file ends with CRLF) is not part of the block
+    const start = b.headerLine - 1;
     let end = b.endLine;
-    while (end > b.headerLine && a.model.lineKind[end - 1] === 0 && a.model.lineStart[end]! - a.model.lineStart[end - 1]! <= 2) end--;
-    const endDoc = docLine(a.model, end);
-    if (endDoc > start) out.push({ startLine: start, endLine: endDoc, kind: FoldingRangeKind.Region });
+    // blank lines at the end of a block (before the next header) stay outside the fold
+    while (end > b.headerLine && a.model.lineText(end).trim() === '') end--;
+    if (end - 1 > start) out.push({ startLine: start, endLine: end - 1, kind: FoldingRangeKind.Region });
     // the directives of the header block on their own
-    const fields = b.fieldsLine ? docLine(a.model, b.fieldsLine) : start;
-    if (b.fieldsLine && fields > start) out.push({ startLine: start, endLine: fields, kind: FoldingRangeKind.Comment });
+    if (b.fieldsLine && b.fieldsLine > b.headerLine) out.push({ startLine: start, endLine: b.fieldsLine - 1, kind: FoldingRangeKind.Comment });
   }
   return out;
 }

@@ -8,9 +8,7 @@ import type { Feature, ServerContext } from '../context';
 import { describeField, displayValue } from '../../core/w3c/w3cFields';
 import { describeStatus } from '../../core/httpStatus';
 import { describeWin32, parseWin32Code } from '../../core/win32Status';
-import {
-  byteOf, columnOf, fieldAt, fieldCount, fieldText, layoutOf, LineKind, type W3cEditorModel,
-} from '../../core/w3c/w3cEditorModel';
+import { W3cLineKind } from '../../core/w3c/w3cDocument';
 import { BAD_BINDINGS_CODES, blockOfLine, type W3cDocumentAnalysis } from '../../core/w3c/w3cDocumentAnalysis';
 import { isW3cDocument, w3cAnalysis } from './w3cModelCache';
 
@@ -61,34 +59,33 @@ function win32Section(raw: string): string[] {
   return [`**${w.decimal}** = ${code(w.hex)} **${w.name}**`, '', w.text];
 }
 
-function lineNumberOf(m: W3cEditorModel, pos: Position): number {
-  const map = m.docLineOf;
-  if (!map) return pos.line;
-  let lo = 0, hi = map.length - 1, hit = 0;
-  while (lo <= hi) { const mid = (lo + hi) >> 1; if (map[mid]! <= pos.line) { hit = mid; lo = mid + 1; } else hi = mid - 1; }
-  return hit;
+/** Spans of the field names on a `#Fields:` line (0-based UTF-16 columns). */
+function fieldNameSpans(text: string): Array<{ name: string; start: number; end: number }> {
+  const colon = text.indexOf(':');
+  const out: Array<{ name: string; start: number; end: number }> = [];
+  const re = /[^ \t]+/g;
+  re.lastIndex = colon + 1;
+  for (let m = re.exec(text); m; m = re.exec(text)) out.push({ name: m[0], start: m.index, end: m.index + m[0].length });
+  return out;
 }
 
 function directiveHover(a: W3cDocumentAnalysis, line: number, pos: Position): Hover | null {
   const m = a.model;
-  const d = m.directives.find((x) => x.line === line + 1);
+  const d = m.directives.find((x) => x.line === line);
   if (!d) return null;
   const lname = d.name.toLowerCase();
-  const lay = layoutOf(m, line);
-  if (lname === 'fields' && lay && lay.fieldsLine === line + 1) {
-    const b = byteOf(m, line, pos.character);
-    const i = fieldAt(m, line, b);
-    const from = m.tokIndex[line]!;
+  if (d.layout) {
+    const names = fieldNameSpans(m.lineText(line));
+    const i = names.findIndex((f) => pos.character >= f.start && pos.character < f.end);
     if (i >= 0) {
-      const name = fieldText(m, line, i);
-      const f = describeField(name);
+      const f = names[i]!;
       return {
-        contents: { kind: MarkupKind.Markdown, value: [`**${code(name)}**` + ' · ' + l10n.t('column {0} of {1}', i + 1, lay.fields.length), '', f.description].join('\n') },
-        range: { start: { line: pos.line, character: columnOf(m, line, m.tokStart[from + i]!) }, end: { line: pos.line, character: columnOf(m, line, m.tokEnd[from + i]!) } },
+        contents: { kind: MarkupKind.Markdown, value: [`**${code(f.name)}**` + ' · ' + l10n.t('column {0} of {1}', i + 1, d.layout.fields.length), '', describeField(f.name).description].join('\n') },
+        range: { start: { line: pos.line, character: f.start }, end: { line: pos.line, character: f.end } },
       };
     }
-    const blk = blockOfLine(a.blocks, line + 1);
-    const lines = [`**#Fields** — ` + l10n.t('the columns of the lines that follow, until the next #Fields ({0} fields).', lay.fields.length)];
+    const blk = blockOfLine(a.blocks, line);
+    const lines = [`**#Fields** — ` + l10n.t('the columns of the lines that follow, until the next #Fields ({0} fields).', d.layout.fields.length)];
     if (blk) {
       lines.push('', l10n.t('Block {0}: {1} requests · {2} × 401 · {3} BAD_BINDINGS · {4} findings', blk.index, fmt(blk.requests), fmt(blk.status401), fmt(blk.badBindings), fmt(blk.findings)));
     }
@@ -108,27 +105,27 @@ function directiveHover(a: W3cDocumentAnalysis, line: number, pos: Position): Ho
 
 export function w3cHoverAt(a: W3cDocumentAnalysis, pos: Position): Hover | null {
   const m = a.model;
-  const line = lineNumberOf(m, pos);
-  if (line < 0 || line >= m.lineCount) return null;
-  const kind = m.lineKind[line];
-  if (kind === LineKind.Directive) return directiveHover(a, line, pos);
-  if (kind !== LineKind.Record && kind !== LineKind.Malformed) return null;
-  const lay = layoutOf(m, line);
-  const b = byteOf(m, line, pos.character);
-  const i = fieldAt(m, line, b);
-  if (i < 0) return null;
-  const from = m.tokIndex[line]!;
-  const raw = fieldText(m, line, i);
-  const range = {
-    start: { line: pos.line, character: columnOf(m, line, m.tokStart[from + i]!) },
-    end: { line: pos.line, character: columnOf(m, line, m.tokEnd[from + i]!) },
-  };
+  const line = pos.line + 1;
+  if (line < 1 || line > m.lineCount) return null;
+  const kind = m.lineKind(line);
+  if (kind === W3cLineKind.Directive) return directiveHover(a, line, pos);
+  if (kind !== W3cLineKind.Record && kind !== W3cLineKind.Malformed) return null;
+  const lay = m.layoutOf(line);
+  const spans = m.fields(line);
+  const field = spans.find((f) => pos.character >= f.start && pos.character < f.end);
+  if (!field) return null;
+  const raw = field.raw;
+  const i = field.index;
+  const range = { start: { line: pos.line, character: field.start }, end: { line: pos.line, character: field.end } };
   const out: string[] = [];
-  if (kind === LineKind.Malformed) {
-    out.push('**' + l10n.t('This line does not fit its #Fields') + '**: ' + (m.malformed.get(line + 1) ?? ''), '');
+  const fits = kind === W3cLineKind.Record;
+  if (!fits) {
+    out.push('**' + l10n.t('This line does not fit its #Fields') + '**: ' + (m.malformed.get(line) ?? ''), '');
+    out.push(l10n.t('Value {0} (column {1}); its field cannot be known.', code(raw), i + 1));
+    return { contents: { kind: MarkupKind.Markdown, value: out.join('\n') }, range };
   }
-  const name = lay && i < lay.fields.length && !(kind === LineKind.Malformed && fieldCount(m, line) !== lay.fields.length) ? lay.fields[i]! : undefined;
-  if (!name) {
+  const name = lay && i < lay.fields.length ? lay.fields[i]! : undefined;
+  if (!name || !lay) {
     out.push(l10n.t('Value {0} (column {1}); no field is known for it.', code(raw), i + 1));
     return { contents: { kind: MarkupKind.Markdown, value: out.join('\n') }, range };
   }
@@ -138,17 +135,18 @@ export function w3cHoverAt(a: W3cDocumentAnalysis, pos: Position): Hover | null 
   if (raw === '-') out.push('', l10n.t('empty ("-")'));
   else if (shown !== raw) out.push('', code(shown));
 
-  const c = lay!.columns;
-  const status = c.status >= 0 ? Number(fieldText(m, line, c.status)) : NaN;
-  const subRaw = c.substatus >= 0 ? fieldText(m, line, c.substatus) : '';
+  const c = lay.columns;
+  const statusRaw = spans[c.status]?.raw ?? '';
+  const status = /^\d+$/.test(statusRaw) ? Number(statusRaw) : NaN;
+  const subRaw = spans[c.substatus]?.raw ?? '';
   const substatus = /^\d+$/.test(subRaw) ? Number(subRaw) : undefined;
-  const win32Raw = c.win32 >= 0 ? fieldText(m, line, c.win32) : '';
+  const win32Raw = spans[c.win32]?.raw ?? '';
   const win32 = parseWin32Code(win32Raw);
   const badBindings = status === 401 && win32 !== undefined && BAD_BINDINGS_CODES.has(win32);
 
   if ((f.kind === 'status' || f.kind === 'substatus') && Number.isFinite(status)) {
-    out.push('', ...statusSection(status, f.kind === 'substatus' || substatus !== undefined ? substatus : undefined));
-    if (f.kind === 'status' && win32Raw && win32 !== 0) out.push('', 'sc-win32-status: ' + win32Section(win32Raw)[0]);
+    out.push('', ...statusSection(status, substatus));
+    if (win32Raw && win32 !== 0) out.push('', 'sc-win32-status: ' + win32Section(win32Raw)[0]);
   } else if (f.kind === 'win32' && raw !== '-') {
     out.push('', ...win32Section(raw));
     if (Number.isFinite(status)) out.push('', l10n.t('with HTTP {0}', describeStatus(status, substatus).code));

@@ -19,6 +19,12 @@ export function isW3cDocument(doc: TextDocument): boolean {
 }
 
 /** The analysis of this document version (built on first use, then cached). */
+/** Receives one line per model built for a large document (the server's log). */
+let logLarge: ((msg: string) => void) | undefined;
+export function setW3cModelLog(log: (msg: string) => void): void {
+  logLarge = log;
+}
+
 export function w3cAnalysis(doc: TextDocument, handshakeWindowSeconds: number): W3cDocumentAnalysis {
   const hit = cache.get(doc.uri);
   if (hit && hit.version === doc.version && hit.analysis.handshakeWindowSeconds === handshakeWindowSeconds) {
@@ -29,6 +35,9 @@ export function w3cAnalysis(doc: TextDocument, handshakeWindowSeconds: number): 
   cache.delete(doc.uri);
   const analysis = analyzeW3cDocument(doc.getText(), { handshakeWindowSeconds });
   cache.set(doc.uri, { version: doc.version, analysis });
+  if (logLarge && analysis.model.text.length >= 1 << 20) {
+    logLarge(`W3C log ${doc.uri} v${doc.version}: ${analysis.model.lineCount} lines, ${analysis.findings.length} findings, analyzed in ${Math.round(analysis.ms)} ms`);
+  }
   while (cache.size > MAX_MODELS) cache.delete(cache.keys().next().value as string);
   return analysis;
 }

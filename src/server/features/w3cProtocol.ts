@@ -2,6 +2,7 @@
 // only types and method names here, nothing that pulls server code into the client bundle.
 import type { Finding } from '../../core/findings';
 import type { FileEntry } from '../../core/analyzeResult';
+import type { W3cBlockStats } from '../../core/w3c/w3cDocumentAnalysis';
 
 /** `iisAuthLens/analyzeFile`: analyze a file from disk (streaming; `.gz` too). */
 export const ANALYZE_FILE_REQUEST = 'iisAuthLens/analyzeFile';
@@ -18,23 +19,7 @@ export interface AnalyzeFileParams {
 }
 
 /** Per `#Fields` block of a W3C log. */
-export interface W3cBlockInfo {
-  /** 1-based index of the block. */
-  index: number;
-  /** 1-based line of the `#Fields` directive. */
-  fieldsLine: number;
-  /** 1-based line of the first directive of the header block (`#Software`...). */
-  headerLine: number;
-  /** 1-based last line of the block (the line before the next header, or the last line). */
-  endLine: number;
-  fields: string[];
-  requests: number;
-  status401: number;
-  badBindings: number;
-  findings: number;
-  /** The URI stem with the most failed (401) requests, and the client that failed most there. */
-  topFailing?: { uri: string; clientIp: string | null; count: number } | null;
-}
+export type W3cBlockInfo = W3cBlockStats;
 
 export type AnalyzeFileResult = FileEntry & {
   /** Total number of findings (the `findings` array may be capped by maxFindings). */
@@ -42,8 +27,6 @@ export type AnalyzeFileResult = FileEntry & {
   blocks?: W3cBlockInfo[];
   /** Milliseconds the analysis took. */
   ms?: number;
-  /** True when the request was cancelled (the entry holds what was read so far). */
-  cancelled?: boolean;
 };
 
 export interface FindingsParams {
