@@ -3,21 +3,14 @@
 // IIS log (`W3SVC1-today.log`) opens as `log` and a renamed FREB trace (`failed-401.xml`) as `xml`.
 // We look at the first lines once per document and switch to our language when the content says so.
 import * as vscode from 'vscode';
+import { detectDocumentKind } from '../../core/documentKind';
 import type { ClientFeature } from '../context';
-
-const W3C_SOFTWARE = /^\uFEFF?#Software: Microsoft/;
-const W3C_DIRECTIVE = /^\uFEFF?#(Version: \d|Fields: \S)/;
-const FREB_ROOT = /^\uFEFF?(<\?xml[^>]*\?>\s*)?(<\?xml-stylesheet[^>]*\?>\s*|<!--[\s\S]*?-->\s*)*<failedRequest[\s>]/;
 
 /** The language a document's content calls for, if it is one of ours and the current one is generic. */
 export function detectLanguage(languageId: string, head: string): 'iis-w3c-log' | 'freb' | undefined {
-  if (languageId === 'log' || languageId === 'plaintext') {
-    const lines = head.split(/\r?\n/, 8);
-    if (lines.some((l) => W3C_SOFTWARE.test(l))) return 'iis-w3c-log';
-    // Header blocks in another order (#Date or #Fields first) still carry #Version and #Fields.
-    if (lines.filter((l) => W3C_DIRECTIVE.test(l)).length >= 2) return 'iis-w3c-log';
-  }
-  if (languageId === 'xml' && FREB_ROOT.test(head)) return 'freb';
+  const kind = detectDocumentKind(head);
+  if (kind === 'w3c' && (languageId === 'log' || languageId === 'plaintext')) return 'iis-w3c-log';
+  if (kind === 'freb' && languageId === 'xml') return 'freb';
   return undefined;
 }
 
