@@ -1,0 +1,167 @@
+// Pure helpers of the "Probe MRS Endpoint" command (no `vscode` import, so unit tests run them):
+// what the user typed turned into the probe URL, the history, the keys under which accounts,
+// passwords and trusted fingerprints are remembered, and the result as JSON and as log lines.
+import type { ProbeResult } from '../../probe/probeTypes';
+
+/** The path of the MRS proxy endpoint, completed when the user types only a host. */
+export const MRS_PATH = '/EWS/mrsproxy.svc';
+export const HISTORY_MAX = 10;
+
+export type TargetProblem =
+  | 'empty'
+  | 'scheme'          // not http(s)
+  | 'credentials'     // user:password@ inside the URL
+  | 'invalid';        // not a URL and not a host name
+
+export type NormalizedTarget = { ok: true; url: string; insecureScheme: boolean } | { ok: false; problem: TargetProblem; detail: string };
+
+const HOST_RE = /^(?:\[[0-9a-f:.]+\]|[a-z0-9](?:[a-z0-9-]{0,62})(?:\.[a-z0-9](?:[a-z0-9-]{0,62}))*\.?)(?::\d{1,5})?$/i;
+
+/**
+ * `mail.contoso.test` → `https://mail.contoso.test/EWS/mrsproxy.svc`; `host:8443` keeps its port;
+ * a URL without a path gets the MRS path; a URL with a path stays as typed. `http://` is kept
+ * (the command refuses it with an explanation, rather than silently upgrading what the user typed).
+ */
+export function normalizeProbeTarget(input: string): NormalizedTarget {
+  const text = input.trim();
+  if (!text) return { ok: false, problem: 'empty', detail: '' };
+  const schemeMatch = /^([a-z][a-z0-9+.-]*):\/\//i.exec(text);
+  let candidate = text;
+  if (!schemeMatch) {
+    // A bare host (optionally with port and path): only a host name or IP literal is accepted.
+    const hostPart = text.split('/')[0]!;
+    if (hostPart.includes('@')) return { ok: false, problem: 'credentials', detail: text };
+    if (!HOST_RE.test(hostPart)) return { ok: false, problem: 'invalid', detail: text };
+    candidate = `https://${text}`;
+  } else {
+    const scheme = schemeMatch[1]!.toLowerCase();
+    if (scheme !== 'https' && scheme !== 'http') return { ok: false, problem: 'scheme', detail: scheme };
+  }
+  let url: URL;
+  try {
+    url = new URL(candidate);
+  } catch {
+    return { ok: false, problem: 'invalid', detail: text };
+  }
+  if (url.username || url.password) return { ok: false, problem: 'credentials', detail: url.host };
+  if (!url.hostname) return { ok: false, problem: 'invalid', detail: text };
+  if (url.port && (Number(url.port) < 1 || Number(url.port) > 65535)) return { ok: false, problem: 'invalid', detail: text };
+  if (url.pathname === '/' || url.pathname === '') url.pathname = MRS_PATH;
+  url.hash = '';
+  return { ok: true, url: url.toString(), insecureScheme: url.protocol === 'http:' };
+}
+
+/** Lower-case `host:port` of a probe URL (port always written), the key for everything remembered per host. */
+export function hostKey(url: string): string {
+  const u = new URL(url);
+  const port = u.port || (u.protocol === 'http:' ? '80' : '443');
+  return `${u.hostname.toLowerCase()}:${port}`;
+}
+
+/** The most recent first, no duplicates (URLs compared case-insensitively), at most `max`. */
+export function addToHistory(history: readonly string[], url: string, max = HISTORY_MAX): string[] {
+  const key = url.toLowerCase();
+  return [url, ...history.filter((h) => typeof h === 'string' && h.toLowerCase() !== key)].slice(0, max);
+}
+
+export type AccountProblem = 'empty' | 'whitespace' | 'format';
+
+/** `DOMAIN\user` (what the prompt asks for); `user@domain` and a bare user are accepted as the probe takes them. */
+export function validateAccount(input: string): AccountProblem | undefined {
+  const text = input.trim();
+  if (!text) return 'empty';
+  if (/\s/.test(text)) return 'whitespace';
+  const backslashes = text.split('\\').length - 1;
+  if (backslashes > 1 || text.startsWith('\\') || text.endsWith('\\')) return 'format';
+  if (backslashes === 1 && text.includes('@')) return 'format';
+  if (/^@|@$/.test(text) || text.split('@').length > 2) return 'format';
+  return undefined;
+}
+
+/** SecretStorage key of the password for this host and account (account compared case-insensitively, as Windows does). */
+export function passwordSecretKey(url: string, user: string): string {
+  return `iisAuthLens.probe.password/${hostKey(url)}/${user.trim().toLowerCase()}`;
+}
+
+/** Lower-case hex without separators. */
+export function normalizeFingerprint(fp: string): string {
+  return fp.replace(/[^0-9a-f]/gi, '').toLowerCase();
+}
+
+/** `AB:CD:...` as certificate dialogs show it. */
+export function formatFingerprint(fp: string): string {
+  return (normalizeFingerprint(fp).toUpperCase().match(/.{1,2}/g) ?? []).join(':');
+}
+
+/** globalState value of host+fingerprint confirmations: `host:port` → normalized fingerprints the user trusted. */
+export type TrustedFingerprints = Record<string, string[]>;
+
+export function isFingerprintTrusted(store: TrustedFingerprints | undefined, url: string, fp: string): boolean {
+  const list = store?.[hostKey(url)];
+  return Array.isArray(list) && list.includes(normalizeFingerprint(fp));
+}
+
+export function trustFingerprint(store: TrustedFingerprints | undefined, url: string, fp: string): TrustedFingerprints {
+  const key = hostKey(url);
+  const current = Array.isArray(store?.[key]) ? store[key] : [];
+  const n = normalizeFingerprint(fp);
+  return { ...(store ?? {}), [key]: current.includes(n) ? current : [...current, n].slice(-5) };
+}
+
+const SECRET_KEY_RE = /^(password|passwd|pwd|pass|secret|credentials?|ntlmhash|nthash)$/i;
+
+/**
+ * The result as the CLI prints it with `--json` (pretty). Any key that names a secret is dropped on
+ * every level, so even a future field holding the password could not leave through "Copy as JSON".
+ */
+export function probeResultJson(result: ProbeResult): string {
+  return JSON.stringify(result, (key, value: unknown) => (key && SECRET_KEY_RE.test(key) ? undefined : value), 2);
+}
+
+/** A remediation entry split into its prose and the PowerShell (or shell) commands in it, for copy buttons. */
+export interface RemediationParts {
+  text: string;
+  commands: string[];
+}
+
+const CMDLET_RE = /(?:^|[\s:(])((?:(?:Get|Set|New|Remove|Enable|Disable|Test|Invoke|Add|Clear|Restart|Import|Export|Start|Stop)-[A-Z][A-Za-z]+|\.\\[\w.-]+\.ps1|iisreset|netsh|setspn|iis-auth-lens)\b[^\n]*)/;
+
+export function remediationParts(entry: string): RemediationParts {
+  const commands: string[] = [];
+  // `code spans` (and ```fences```) are commands as written.
+  for (const m of entry.matchAll(/```(?:powershell|ps1|pwsh)?\s*([\s\S]*?)```|`([^`\n]+)`/g)) {
+    const cmd = (m[1] ?? m[2] ?? '').trim();
+    if (cmd && /[-\\.\s]/.test(cmd)) commands.push(cmd);
+  }
+  if (commands.length === 0) {
+    const m = CMDLET_RE.exec(entry);
+    if (m) commands.push(m[1]!.trim().replace(/[.;]$/, ''));
+  }
+  return { text: entry, commands };
+}
+
+/** Translation function shape (vscode.l10n.t in the extension, a plain formatter in tests). */
+export type Translate = (message: string, ...args: Array<string | number | boolean>) => string;
+
+export const plainTranslate: Translate = (message, ...args) =>
+  message.replace(/\{(\d+)\}/g, (whole, i: string) => (Number(i) < args.length ? String(args[Number(i)]) : whole));
+
+/** The result as a few readable lines for the output channel (nothing secret is part of a result). */
+export function probeSummaryLines(result: ProbeResult, t: Translate = plainTranslate): string[] {
+  const lines: string[] = [];
+  lines.push(t('Probe {0}: verdict {1} ({2} ms)', result.url, result.verdict, result.ms));
+  for (const s of result.steps) {
+    lines.push(`  ${s.ok ? 'ok  ' : 'FAIL'} ${s.name.padEnd(18)} ${String(s.ms).padStart(6)} ms  ${s.detail}${s.error?.length ? ' — ' + s.error.join(' ← ') : ''}`);
+  }
+  if (result.tls) {
+    lines.push(`  ${t('certificate')}: ${result.tls.subject}; ${t('issuer')}: ${result.tls.issuer}; SHA-256 ${formatFingerprint(result.tls.fingerprintSha256)}`);
+    lines.push(`  ${t('channel bindings (MD5)')}: ${result.tls.channelBindings}; ${t('signature hash')}: ${result.tls.signatureHash}`);
+  }
+  if (result.anonymous) lines.push(`  ${t('anonymous')}: ${result.anonymous.status}, WWW-Authenticate: ${result.anonymous.wwwAuthenticate.join(' | ') || '-'}`);
+  for (const a of result.attempts) {
+    lines.push(`  ${a.scheme.padEnd(9)} cbt=${a.cbt.padEnd(7)} ${a.status ?? '-'} ${a.ok ? 'ok' : 'fail'} ${a.ms} ms${a.error ? ' — ' + a.error : ''}`);
+  }
+  lines.push(`  ${result.explanation}`);
+  for (const r of result.remediation) lines.push(`  - ${r}`);
+  return lines;
+}

@@ -1,0 +1,96 @@
+// The probe report webview: one panel, replaced by each new result. The HTML comes from
+// probeReportHtml.ts; the page script (src/webview/probeReport.ts) asks for copies, "Probe again"
+// and the output channel through messages.
+import * as vscode from 'vscode';
+import { randomBytes } from 'node:crypto';
+import type { ClientContext } from '../context';
+import type { ProbeResult } from '../../probe/probeTypes';
+import { probeResultJson, remediationParts } from './probeModel';
+import { renderProbeReportPage } from './probeReportHtml';
+
+export const PROBE_REPORT_VIEW_TYPE = 'iisAuthLens.probeReport';
+
+interface PanelState {
+  panel: vscode.WebviewPanel;
+  result: ProbeResult;
+  rerun: () => Promise<unknown>;
+}
+
+let current: PanelState | undefined;
+
+/** What the page may put on the clipboard: the JSON, the remediation commands and the hashes of this result. */
+function copyableTexts(result: ProbeResult): Set<string> {
+  const texts = new Set<string>();
+  for (const r of result.remediation) for (const c of remediationParts(r).commands) texts.add(c);
+  if (result.tls) {
+    texts.add(result.tls.channelBindings);
+    texts.add(result.tls.fingerprintSha256);
+  }
+  return texts;
+}
+
+function render(ctx: ClientContext, state: PanelState): void {
+  const webview = state.panel.webview;
+  const dist = vscode.Uri.joinPath(ctx.extension.extensionUri, 'dist', 'webview');
+  const media = vscode.Uri.joinPath(ctx.extension.extensionUri, 'media');
+  state.panel.title = vscode.l10n.t('MRS probe: {0}', state.result.verdict);
+  webview.html = renderProbeReportPage(state.result, {
+    cspSource: webview.cspSource,
+    nonce: randomBytes(16).toString('base64'),
+    scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'probeReport.js')).toString(),
+    styleUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'probeReport.css')).toString(),
+    lang: vscode.env.language,
+    t: vscode.l10n.t,
+  });
+}
+
+export function showProbeReport(ctx: ClientContext, result: ProbeResult, rerun: () => Promise<unknown>): vscode.WebviewPanel {
+  if (current) {
+    current.result = result;
+    current.rerun = rerun;
+    render(ctx, current);
+    current.panel.reveal(undefined, true);
+    return current.panel;
+  }
+  const panel = vscode.window.createWebviewPanel(PROBE_REPORT_VIEW_TYPE, vscode.l10n.t('MRS probe'), { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, {
+    enableScripts: true,
+    localResourceRoots: [vscode.Uri.joinPath(ctx.extension.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(ctx.extension.extensionUri, 'media')],
+    retainContextWhenHidden: false,
+  });
+  const state: PanelState = { panel, result, rerun };
+  current = state;
+  panel.onDidDispose(() => {
+    if (current === state) current = undefined;
+  });
+  panel.webview.onDidReceiveMessage(async (msg: { type?: unknown; text?: unknown }) => {
+    try {
+      switch (msg?.type) {
+        case 'copyJson':
+          await vscode.env.clipboard.writeText(probeResultJson(state.result));
+          void panel.webview.postMessage({ type: 'copied', text: vscode.l10n.t('The result was copied as JSON.') });
+          break;
+        case 'copy':
+          if (typeof msg.text === 'string' && copyableTexts(state.result).has(msg.text)) {
+            await vscode.env.clipboard.writeText(msg.text);
+            void panel.webview.postMessage({ type: 'copied', text: vscode.l10n.t('Copied.') });
+          }
+          break;
+        case 'probeAgain':
+          await state.rerun();
+          break;
+        case 'showLog':
+          ctx.log.show(true);
+          break;
+      }
+    } catch (err) {
+      ctx.log.error(`probe report: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  });
+  render(ctx, state);
+  return panel;
+}
+
+/** The result shown in the open report, if any (for tests). */
+export function currentProbeReport(): { panel: vscode.WebviewPanel; result: ProbeResult } | undefined {
+  return current ? { panel: current.panel, result: current.result } : undefined;
+}

@@ -1,0 +1,197 @@
+// The probe command's pure helpers: target normalisation, history, account check, remembered keys,
+// JSON without secrets, remediation commands, and the report HTML (escaped, no password, CSP).
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import type { ProbeResult } from '../../src/probe/probeTypes';
+import {
+  addToHistory, formatFingerprint, hostKey, isFingerprintTrusted, normalizeFingerprint, normalizeProbeTarget,
+  passwordSecretKey, probeResultJson, probeSummaryLines, remediationParts, trustFingerprint, validateAccount,
+} from '../../src/client/commands/probeModel';
+import { escapeHtml, renderProbeReportBody, renderProbeReportPage, verdictTone } from '../../src/client/commands/probeReportHtml';
+
+const FP = 'a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90';
+
+/** An accept-mismatch result as the probe reports it behind a TLS-terminating proxy. */
+function acceptMismatch(): ProbeResult {
+  return {
+    url: 'https://mail.contoso.test/EWS/mrsproxy.svc',
+    tls: {
+      subject: 'CN=proxy.contoso.test', issuer: 'CN=Contoso Test CA', sans: ['mail.contoso.test', 'autodiscover.contoso.test'],
+      signatureHash: 'sha256', fingerprintSha256: FP, channelBindings: '8d2f6d1c0b5a4e3f2a1b0c9d8e7f6a5b',
+      serverEndPoint: 'f00d', validFrom: '2026-01-01T00:00:00Z', validTo: '2027-01-01T00:00:00Z', protocol: 'TLSv1.3',
+      cipher: 'TLS_AES_256_GCM_SHA384', verified: false, verifyError: 'self-signed certificate in certificate chain', trust: 'fingerprint',
+      chain: [],
+    },
+    anonymous: { status: 401, wwwAuthenticate: ['Negotiate', 'NTLM'] },
+    attempts: [
+      { cbt: 'absent', scheme: 'NTLM', status: 400, ms: 12, ok: true, legs: [401, 400], sameConnection: true },
+      { cbt: 'zero', scheme: 'NTLM', status: 400, ms: 11, ok: true, legs: [401, 400], sameConnection: true },
+      { cbt: 'correct', scheme: 'NTLM', status: 401, ms: 13, ok: false, legs: [401, 401], sameConnection: true },
+    ],
+    verdict: 'accept-mismatch',
+    explanation: 'EP is Accept and the proxy terminates TLS with <another> certificate.',
+    remediation: [
+      'Use the same certificate on the proxy and on Exchange, or pass TLS through.',
+      'Turn Extended Protection off for mrsproxy.svc only: `.\\ExchangeExtendedProtectionManagement.ps1 -ExchangeServerNames EX01 -ExcludeVirtualDirectories "EWSBackend"`',
+      'Check the setting: Get-WebConfigurationProperty -Filter system.webServer/security/authentication/windowsAuthentication -Name extendedProtection.tokenChecking',
+    ],
+    steps: [
+      { name: 'dns', ok: true, ms: 1, detail: '127.0.0.1' },
+      { name: 'tcp', ok: true, ms: 1, detail: 'connected' },
+      { name: 'tls', ok: true, ms: 5, detail: 'TLSv1.3' },
+      { name: 'anonymous', ok: true, ms: 3, detail: '401 Negotiate, NTLM' },
+      { name: 'ntlm-correct', ok: false, ms: 13, detail: '401 after type 3', error: ['server said 401', 'SEC_E_BAD_BINDINGS?'] },
+    ],
+    ms: 48,
+  };
+}
+
+void test('a bare host gets https:// and the MRS path; ports, paths and IPv6 survive', () => {
+  assert.deepEqual(normalizeProbeTarget(' mail.contoso.com '), { ok: true, url: 'https://mail.contoso.com/EWS/mrsproxy.svc', insecureScheme: false });
+  assert.equal((normalizeProbeTarget('mail.contoso.com:8443') as { url: string }).url, 'https://mail.contoso.com:8443/EWS/mrsproxy.svc');
+  assert.equal((normalizeProbeTarget('https://mail.contoso.com') as { url: string }).url, 'https://mail.contoso.com/EWS/mrsproxy.svc');
+  assert.equal((normalizeProbeTarget('https://mail.contoso.com/') as { url: string }).url, 'https://mail.contoso.com/EWS/mrsproxy.svc');
+  assert.equal((normalizeProbeTarget('https://Mail.Contoso.com/EWS/MRSProxy.svc') as { url: string }).url, 'https://mail.contoso.com/EWS/MRSProxy.svc');
+  assert.equal((normalizeProbeTarget('https://127.0.0.1:4443/custom/path') as { url: string }).url, 'https://127.0.0.1:4443/custom/path');
+  assert.equal((normalizeProbeTarget('[::1]:4443') as { url: string }).url, 'https://[::1]:4443/EWS/mrsproxy.svc');
+  assert.equal((normalizeProbeTarget('mail.contoso.com/EWS/mrsproxy.svc') as { url: string }).url, 'https://mail.contoso.com/EWS/mrsproxy.svc');
+});
+
+void test('http:// is kept and flagged (the command refuses it); other schemes, credentials and garbage are problems', () => {
+  assert.deepEqual(normalizeProbeTarget('http://mail.contoso.com'), { ok: true, url: 'http://mail.contoso.com/EWS/mrsproxy.svc', insecureScheme: true });
+  assert.deepEqual(normalizeProbeTarget('ftp://mail.contoso.com'), { ok: false, problem: 'scheme', detail: 'ftp' });
+  assert.equal((normalizeProbeTarget('https://admin:secret@mail.contoso.com') as { problem: string }).problem, 'credentials');
+  assert.equal((normalizeProbeTarget('admin@mail.contoso.com') as { problem: string }).problem, 'credentials');
+  assert.equal((normalizeProbeTarget('') as { problem: string }).problem, 'empty');
+  assert.equal((normalizeProbeTarget('not a host') as { problem: string }).problem, 'invalid');
+  assert.equal((normalizeProbeTarget('mail.contoso.com:99999') as { problem: string }).problem, 'invalid');
+  assert.equal((normalizeProbeTarget('<script>') as { problem: string }).problem, 'invalid');
+});
+
+void test('history: most recent first, case-insensitive dedupe, bounded', () => {
+  let h: string[] = [];
+  for (let i = 0; i < 15; i++) h = addToHistory(h, `https://h${i}.test/EWS/mrsproxy.svc`);
+  assert.equal(h.length, 10);
+  assert.equal(h[0], 'https://h14.test/EWS/mrsproxy.svc');
+  h = addToHistory(h, 'https://H10.test/EWS/mrsproxy.svc');
+  assert.equal(h[0], 'https://H10.test/EWS/mrsproxy.svc');
+  assert.equal(h.filter((u) => u.toLowerCase() === 'https://h10.test/ews/mrsproxy.svc').length, 1);
+  assert.equal(h.length, 10);
+});
+
+void test('accounts: DOMAIN\\user, user@domain and a bare user pass; malformed ones are named', () => {
+  assert.equal(validateAccount('CONTOSO\\mrsadmin'), undefined);
+  assert.equal(validateAccount('mrsadmin@contoso.test'), undefined);
+  assert.equal(validateAccount('mrsadmin'), undefined);
+  assert.equal(validateAccount('  '), 'empty');
+  assert.equal(validateAccount('CONTOSO\\mrs admin'), 'whitespace');
+  assert.equal(validateAccount('CONTOSO\\\\mrsadmin'), 'format');
+  assert.equal(validateAccount('CONTOSO\\'), 'format');
+  assert.equal(validateAccount('CONTOSO\\a@b'), 'format');
+});
+
+void test('remembered keys: per host:port and account, case-insensitive; fingerprints trusted per host', () => {
+  assert.equal(hostKey('https://Mail.Contoso.test/EWS/mrsproxy.svc'), 'mail.contoso.test:443');
+  assert.equal(hostKey('https://mail.contoso.test:8443/x'), 'mail.contoso.test:8443');
+  assert.equal(passwordSecretKey('https://mail.contoso.test/EWS/mrsproxy.svc', 'CONTOSO\\MrsAdmin'), passwordSecretKey('https://MAIL.contoso.test:443/other', 'contoso\\mrsadmin'));
+  assert.notEqual(passwordSecretKey('https://a.test/', 'X\\u'), passwordSecretKey('https://b.test/', 'X\\u'));
+  const colons = formatFingerprint(FP);
+  assert.match(colons, /^A1:B2:C3:/);
+  assert.equal(normalizeFingerprint(colons), FP);
+  let store = trustFingerprint(undefined, 'https://mail.contoso.test/EWS/mrsproxy.svc', colons);
+  assert.ok(isFingerprintTrusted(store, 'https://mail.contoso.test:443/', FP));
+  assert.ok(!isFingerprintTrusted(store, 'https://other.contoso.test/', FP), 'trust is per host');
+  assert.ok(!isFingerprintTrusted(store, 'https://mail.contoso.test/', FP.replace(/^a1/, 'ff')), 'and per fingerprint');
+  store = trustFingerprint(store, 'https://mail.contoso.test/', FP);
+  assert.equal(store['mail.contoso.test:443']!.length, 1, 'no duplicates');
+});
+
+void test('JSON keeps the contract fields and drops anything named like a secret, at any depth', () => {
+  const r = acceptMismatch() as ProbeResult & { password?: string; options?: { password: string; user: string } };
+  r.password = 'Hunter2!';
+  r.options = { password: 'Hunter2!', user: 'CONTOSO\\mrsadmin' };
+  const json = probeResultJson(r);
+  assert.doesNotMatch(json, /Hunter2/);
+  const parsed = JSON.parse(json) as Record<string, unknown>;
+  for (const k of ['url', 'tls', 'anonymous', 'attempts', 'verdict', 'explanation', 'remediation']) assert.ok(k in parsed, k);
+  assert.equal(parsed.verdict, 'accept-mismatch');
+  assert.deepEqual((parsed.attempts as Array<{ cbt: string; status: number }>).map((a) => [a.cbt, a.status]), [['absent', 400], ['zero', 400], ['correct', 401]]);
+  assert.equal((parsed.options as Record<string, unknown>).user, 'CONTOSO\\mrsadmin');
+});
+
+void test('remediation commands: code spans, then a cmdlet or script in the prose', () => {
+  const r = acceptMismatch().remediation;
+  assert.deepEqual(remediationParts(r[0]!).commands, []);
+  assert.deepEqual(remediationParts(r[1]!).commands, ['.\\ExchangeExtendedProtectionManagement.ps1 -ExchangeServerNames EX01 -ExcludeVirtualDirectories "EWSBackend"']);
+  assert.deepEqual(remediationParts(r[2]!).commands, ['Get-WebConfigurationProperty -Filter system.webServer/security/authentication/windowsAuthentication -Name extendedProtection.tokenChecking']);
+  assert.deepEqual(remediationParts('In the IIS log of the server, 2148074252 means a bad password.').commands, []);
+});
+
+void test('report HTML: verdict, variants, certificate, offers, steps; everything escaped; no password', () => {
+  const r = acceptMismatch() as ProbeResult & { password?: string };
+  r.password = 'Hunter2!';
+  const body = renderProbeReportBody(r);
+  assert.doesNotMatch(body, /Hunter2/);
+  assert.match(body, /class="verdict error"/);
+  assert.match(body, /<code>accept-mismatch<\/code>/);
+  assert.match(body, /TLS is terminated in the path with another certificate/);
+  // The variants table has one row per attempt with status and time.
+  const rows = [...body.matchAll(/<tr class="(ok|fail)">\s*<td>[^<]*<code>(absent|zero|correct)<\/code><\/td>\s*<td>NTLM<\/td>\s*<td class="num">(\d+)<\/td>/g)].map((m) => [m[2], m[1], m[3]]);
+  assert.deepEqual(rows, [['absent', 'ok', '400'], ['zero', 'ok', '400'], ['correct', 'fail', '401']]);
+  assert.match(body, /8d2f6d1c0b5a4e3f2a1b0c9d8e7f6a5b/);
+  assert.match(body, /A1:B2:C3:D4/);
+  assert.match(body, /trusted by the fingerprint you confirmed/);
+  assert.match(body, /WWW-Authenticate: Negotiate<\/code>/);
+  assert.match(body, /WWW-Authenticate: NTLM<\/code>/);
+  assert.match(body, /&lt;another&gt; certificate/, 'explanation is escaped');
+  assert.doesNotMatch(body, /<another>/);
+  assert.match(body, /data-copy="\.\\ExchangeExtendedProtectionManagement\.ps1 -ExchangeServerNames EX01 -ExcludeVirtualDirectories &quot;EWSBackend&quot;"/);
+  assert.match(body, /<li>SEC_E_BAD_BINDINGS\?<\/li>/, 'error chain of a step');
+  assert.match(body, /id="copy-json"/);
+});
+
+void test('report page: strict CSP with nonce, only our script and style, no inline handlers', () => {
+  const page = renderProbeReportPage(acceptMismatch(), { cspSource: 'vscode-webview://abc', nonce: 'N0nce+/=', scriptUri: 'vscode-webview://abc/dist/webview/probeReport.js', styleUri: 'vscode-webview://abc/media/probeReport.css', lang: 'de' });
+  assert.match(page, /<meta http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;; style-src vscode-webview:\/\/abc; script-src &#39;nonce-N0nce\+\/=&#39;/);
+  assert.match(page, /<script nonce="N0nce\+\/=" src="vscode-webview:\/\/abc\/dist\/webview\/probeReport.js"><\/script>/);
+  assert.match(page, /<html lang="de">/);
+  assert.equal((page.match(/<script/g) ?? []).length, 1);
+  assert.doesNotMatch(page, /\son[a-z]+=/i, 'no inline event handlers');
+  assert.doesNotMatch(page, /(src|href)="https?:/, 'no remote resources');
+  assert.doesNotMatch(page, /@import|url\(/, 'no stylesheet imports');
+});
+
+void test('hostile values from the server are escaped everywhere', () => {
+  const r = acceptMismatch();
+  r.anonymous = { status: 401, wwwAuthenticate: ['<img src=x onerror=alert(1)>'] };
+  r.tls!.subject = 'CN="><script>alert(1)</script>';
+  r.steps.push({ name: 'tls', ok: false, ms: 1, detail: '<b>x</b>', error: ['"\'&'] });
+  const body = renderProbeReportBody(r);
+  assert.doesNotMatch(body, /<img|<script|<b>/);
+  assert.match(body, /&lt;img src=x onerror=alert\(1\)&gt;/);
+  assert.equal(escapeHtml(`"'&<>`), '&quot;&#39;&amp;&lt;&gt;');
+});
+
+void test('verdict tones and the unreachable / no-attempt report', () => {
+  assert.equal(verdictTone('ok'), 'good');
+  assert.equal(verdictTone('require'), 'info');
+  assert.equal(verdictTone('inconclusive'), 'warning');
+  assert.equal(verdictTone('rejected'), 'error');
+  const r: ProbeResult = { url: 'https://nowhere.invalid/EWS/mrsproxy.svc', tls: null, anonymous: null, attempts: [], verdict: 'unreachable', explanation: 'dns: ENOTFOUND', remediation: [], steps: [{ name: 'dns', ok: false, ms: 2, detail: 'lookup failed', error: ['getaddrinfo ENOTFOUND nowhere.invalid'] }], ms: 2 };
+  const body = renderProbeReportBody(r);
+  assert.match(body, /No handshake was attempted/);
+  assert.match(body, /No TLS certificate/);
+  assert.match(body, /getaddrinfo ENOTFOUND nowhere\.invalid/);
+});
+
+void test('output channel summary: verdict, steps with timings, certificate, variants; no password', () => {
+  const r = acceptMismatch() as ProbeResult & { password?: string };
+  r.password = 'Hunter2!';
+  const lines = probeSummaryLines(r);
+  const text = lines.join('\n');
+  assert.match(lines[0]!, /verdict accept-mismatch \(48 ms\)/);
+  assert.match(text, /FAIL ntlm-correct\s+13 ms/);
+  assert.match(text, /NTLM\s+cbt=correct 401 fail 13 ms/);
+  assert.match(text, /SHA-256 A1:B2/);
+  assert.doesNotMatch(text, /Hunter2/);
+});
