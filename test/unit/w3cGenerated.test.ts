@@ -1,0 +1,159 @@
+// Generated Exchange logs (../shared/tools/gen-iislog.mjs) with exact ground truth: counts,
+// every finding's count / line sum / first lines, malformed lines, layouts; chunk boundaries
+// anywhere; gzip; the editor's document model agrees with the streaming path.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { analyzeW3cBuffer, analyzeW3cFile } from '../../src/core/w3c/w3cAnalyze';
+import { W3cAnalyzer, type W3cAnalysis } from '../../src/core/w3c/w3cFindings';
+import { W3cScanner } from '../../src/core/w3c/w3cScanner';
+import { parseW3cDocument } from '../../src/core/w3c/w3cDocument';
+
+const GEN = process.env.GEN_IISLOG ?? join(__dirname, '..', '..', '..', 'shared', 'tools', 'gen-iislog.mjs');
+const GEN_PATH = existsSync(GEN) ? GEN : '/work/shared/tools/gen-iislog.mjs';
+
+interface FindingTruth { count: number; lineSum: number; first: number[]; last: number }
+interface Truth {
+  bytes: number; lines: number; requests: number; layouts: { line: number; fields: string }[]; malformedLines: number[];
+  status: Record<string, number>; win32: Record<string, number>; findings: Record<string, number>;
+  findingLines: Record<string, FindingTruth>;
+  handshakes: { badBindings: number; logonDenied: number; invalidToken: number; abandoned: number };
+  handshakeGroups: { withAuthLeg: number; withoutSuccess: number };
+}
+
+let dir = '';
+const logs: { name: string; path: string; truth: Truth }[] = [];
+
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'w3c-gen-'));
+  const mk = (name: string, args: string[]): void => {
+    const path = join(dir, name);
+    execFileSync(process.execPath, [GEN_PATH, '--out', path, ...args], { stdio: 'pipe' });
+    logs.push({ name, path, truth: JSON.parse(readFileSync(path + '.truth.json', 'utf8')) as Truth });
+  };
+  mk('u_ex261121.log', ['--size', '3M', '--seed', '11', '--garbage', '20', '--bad-bindings-rate', '0.02', '--logon-denied-rate', '0.01', '--invalid-token-rate', '0.005', '--abandon-rate', '0.01']);
+  mk('u_ex261122.log', ['--size', '2M', '--seed', '5', '--garbage', '7', '--lf', '--bad-bindings-rate', '0.05']);
+});
+after(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
+
+function stats(r: W3cAnalysis, code: string): FindingTruth {
+  const lines = r.findings.filter((f) => f.code === code).map((f) => f.line);
+  return { count: lines.length, lineSum: lines.reduce((a, b) => a + b, 0), first: lines.slice(0, 2000), last: lines.at(-1) ?? 0 };
+}
+
+function checkAgainstTruth(r: W3cAnalysis, t: Truth): void {
+  assert.equal(r.bytes, t.bytes);
+  assert.equal(r.lines, t.lines);
+  assert.equal(r.requests, t.requests);
+  assert.deepEqual(r.summary.status, t.status);
+  assert.deepEqual(r.summary.win32, t.win32);
+  assert.deepEqual(r.layouts.map((l) => [l.fieldsLine, l.fields.join(' ')]), t.layouts.map((l) => [l.line, l.fields]));
+  assert.deepEqual(r.findings.filter((f) => f.code === 'MALFORMED_LINE').map((f) => f.line), t.malformedLines);
+  for (const code of ['BAD_BINDINGS', 'INVALID_TOKEN', 'LOGON_DENIED']) {
+    const want = t.findingLines[code];
+    const got = stats(r, code);
+    assert.equal(got.count, want.count, code);
+    assert.equal(got.lineSum, want.lineSum, code);
+    assert.deepEqual(got.first, want.first, code);
+    assert.equal(r.summary.findings[code as 'BAD_BINDINGS'] ?? 0, t.findings[code], code);
+  }
+  assert.equal(r.summary.findings.MALFORMED_LINE ?? 0, t.findings.MALFORMED_LINE);
+}
+
+test('generated logs match their truth (counts, finding lines, malformed lines, layouts)', async () => {
+  for (const l of logs) {
+    checkAgainstTruth(await analyzeW3cFile(l.path), l.truth);
+    assert.ok(l.truth.findings.BAD_BINDINGS > 0, 'the generator wrote BAD_BINDINGS lines');
+  }
+});
+
+test('HANDSHAKE_INCOMPLETE: one per failed or abandoned NTLM handshake (time-window grouping)', async () => {
+  for (const l of logs) {
+    const r = await analyzeW3cFile(l.path);
+    const hs = l.truth.handshakes;
+    // every NTLM handshake the generator ended in a failure or abandoned after the challenge
+    const failed = hs.badBindings + hs.logonDenied + hs.invalidToken + hs.abandoned;
+    const inc = r.findings.filter((f) => f.code === 'HANDSHAKE_INCOMPLETE');
+    // legs of two failed handshakes by one client to one URL inside the window merge into one group
+    assert.ok(inc.length <= failed && inc.length >= failed * 0.9, `${l.name}: ${inc.length} groups vs ${failed} failed handshakes`);
+    // the whole-file reading of the generator (c-ip + uri over the whole file) can only be smaller or equal
+    assert.ok(l.truth.handshakeGroups.withoutSuccess <= inc.length);
+    // every BAD_BINDINGS line is the last leg of an incomplete handshake, with its earlier legs related
+    const byLine = new Map(inc.map((f) => [f.line, f]));
+    for (const b of r.findings.filter((f) => f.code === 'BAD_BINDINGS')) {
+      const h = byLine.get(b.line);
+      assert.ok(h, `BAD_BINDINGS line ${b.line} is not the last leg of a HANDSHAKE_INCOMPLETE`);
+      assert.equal(h.clientIp, b.clientIp);
+      assert.equal(h.uri, b.uri);
+      assert.ok(h.relatedLines!.length >= 2 && h.relatedLines!.every((x) => x < b.line && b.line - x < 40));
+    }
+    assert.equal(r.summary.findings.HANDSHAKE_INCOMPLETE, inc.length);
+  }
+});
+
+test('finding fields: time, client, user, uri, status, win32', async () => {
+  const r = await analyzeW3cFile(logs[0].path);
+  const b = r.findings.find((f) => f.code === 'BAD_BINDINGS')!;
+  assert.match(b.time!, /^2026-11-21T\d{2}:\d{2}:\d{2}Z$/);
+  assert.match(b.clientIp!, /^\d+\.\d+\.\d+\.\d+$/);
+  assert.match(b.uri!, /^\/EWS\//);
+  assert.equal(b.status, '401.1');
+  assert.ok(b.win32 === 2148074310 || b.win32 === 3221226331);
+  assert.equal(b.severity, 'error');
+  assert.match(b.message, /BAD_BINDINGS \(0x(80090346|C000035B)\).*certificate/);
+  const text = readFileSync(logs[0].path, 'latin1').split('\n')[b.line - 1];
+  assert.match(text, / 401 1 (2148074310|3221226331) /);
+  assert.ok(text.includes(` ${b.clientIp} `) && text.includes(` ${b.uri} `));
+});
+
+test('chunk boundaries anywhere give the same result (tiny and odd chunk sizes)', () => {
+  const buf = readFileSync(logs[1].path);
+  const whole = analyzeW3cBuffer(buf);
+  for (const size of [1, 7, 4093]) {
+    const an = new W3cAnalyzer();
+    const sc = new W3cScanner(an);
+    const part = size === 1 ? buf.subarray(0, 60000) : buf;
+    for (let i = 0; i < part.length; i += size) sc.push(part.subarray(i, i + size));
+    sc.end();
+    const r = an.finishAnalysis(sc.bytes, sc.lines);
+    const ref = size === 1 ? analyzeW3cBuffer(part) : whole;
+    assert.deepEqual({ ...r, layouts: r.layouts.length }, { ...ref, layouts: ref.layouts.length }, `chunk size ${size}`);
+  }
+});
+
+test('gzip input gives the same analysis as the plain file', async () => {
+  const plain = await analyzeW3cFile(logs[0].path);
+  const gz = join(dir, 'u_ex261121.log.gz');
+  writeFileSync(gz, gzipSync(readFileSync(logs[0].path)));
+  const fromGz = await analyzeW3cFile(gz);
+  checkAgainstTruth(fromGz, logs[0].truth);
+  assert.deepEqual(fromGz.findings, plain.findings);
+});
+
+test('truncated gzip is an error naming the cause, not a crash', async () => {
+  const gz = join(dir, 'cut.log.gz');
+  const full = gzipSync(readFileSync(logs[1].path));
+  writeFileSync(gz, full.subarray(0, full.length >> 1));
+  await assert.rejects(analyzeW3cFile(gz), /gzip data is corrupt or truncated/);
+});
+
+test('editor document model: same analysis as the stream, spans point at the values', async () => {
+  const text = readFileSync(logs[0].path, 'utf8');
+  const m = parseW3cDocument(text);
+  const r = await analyzeW3cFile(logs[0].path);
+  assert.deepEqual(m.analysis.summary, r.summary);
+  assert.deepEqual(m.analysis.findings.map((f) => f.line), r.findings.map((f) => f.line));
+  const b = r.findings.find((f) => f.code === 'BAD_BINDINGS')!;
+  const f = m.fields(b.line);
+  const lay = m.layoutOf(b.line)!;
+  assert.equal(f[lay.columns.win32].raw, String(b.win32));
+  assert.equal(f[lay.columns.status].name, 'sc-status');
+  assert.equal(m.lineText(b.line).slice(f[lay.columns.cIp].start, f[lay.columns.cIp].end), b.clientIp);
+  assert.equal(m.value(b.line, 'cs-uri-stem'), b.uri);
+  assert.ok(!m.lineText(b.line).endsWith('\r'));
+  assert.equal(m.lineCount, logs[0].truth.lines);
+});
