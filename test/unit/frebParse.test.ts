@@ -277,3 +277,13 @@ void test('analyzeFrebFile: missing file, folder, gzip and UTF-16 input', async 
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+void test('a trace saved without RenderingInfo still yields status, win32 and the finding (names from EventGuid + Opcode)', () => {
+  const p = path.join(FIX, 'generated', 'fr000047.bad-bindings.xml');
+  const stripped = fs.readFileSync(p, 'utf8').replace(/<RenderingInfo Culture="en-US">[\s\S]*?<\/RenderingInfo>/g, (m) => m.replace(/[^\r\n]/g, '').replace(/^/, '<!---->'));
+  const e = analyzeFrebText(stripped, 'bare.xml');
+  assert.equal(e.error, undefined);
+  assert.equal(e.win32Status, 2148074310);
+  assert.equal(e.authType, 'NT');
+  assert.deepEqual(e.findings!.map((f) => [f.code, f.line]), [['BAD_BINDINGS', 415]]);
+});

@@ -76,6 +76,24 @@ export const LEVEL_NAMES: Record<number, FrebLevelName> = {
 /** Thrown when a text is not a FREB trace or not parseable: `line` and a one-line reason. */
 export { FrebFormatError };
 
+// Names by EventGuid + numeric Opcode for traces saved without RenderingInfo (seen in real IIS 10
+// traces; only the events the analysis relies on).
+const OPCODE_NAMES: Record<string, string> = {
+  '{002E91E3-E7AE-44AB-8E07-99230FFA6ADE} 16': 'MODULE_SET_RESPONSE_ERROR_STATUS',
+  '{002E91E3-E7AE-44AB-8E07-99230FFA6ADE} 17': 'MODULE_SET_RESPONSE_SUCCESS_STATUS',
+  '{C33BBE8F-985B-4080-81E6-005F1A06B9E2} 10': 'AUTH_START',
+  '{C33BBE8F-985B-4080-81E6-005F1A06B9E2} 11': 'AUTH_SUCCEEDED',
+  '{C33BBE8F-985B-4080-81E6-005F1A06B9E2} 27': 'AUTH_REQUEST_AUTH_TYPE',
+  '{C33BBE8F-985B-4080-81E6-005F1A06B9E2} 28': 'AUTH_END',
+  '{D42CF7EF-DE92-473E-8B6C-621EA663113A} 1': 'GENERAL_REQUEST_START',
+  '{D42CF7EF-DE92-473E-8B6C-621EA663113A} 2': 'GENERAL_REQUEST_END',
+  '{D42CF7EF-DE92-473E-8B6C-621EA663113A} 44': 'USER_SET',
+  '{D42CF7EF-DE92-473E-8B6C-621EA663113A} 47': 'GENERAL_RESPONSE_HEADERS',
+  '{D42CF7EF-DE92-473E-8B6C-621EA663113A} 50': 'GENERAL_REQUEST_HEADERS',
+  '{D42CF7EF-DE92-473E-8B6C-621EA663113A} 55': 'GENERAL_ENDPOINT_INFORMATION',
+  '{D42CF7EF-DE92-473E-8B6C-621EA663113A} 56': 'GENERAL_SET_RESPONSE_HEADER',
+};
+
 const ARRAYS = new Set(['Event', 'Data', 'freb:Description', 'Keyword']);
 
 const parser = new XMLParser({
@@ -143,9 +161,11 @@ function toEvent(e: Node, index: number, pos: EventPosition): FrebEvent {
   const kw = (rend.Keywords ?? {}) as Node;
   const keywords = asArray(kw.Keyword).map((k) => text(k) ?? '').filter(Boolean);
   const t = time ? Date.parse(time) : NaN;
+  const guid = text((e.ExtendedTracingInfo as Node | undefined)?.EventGuid)?.trim().toUpperCase();
+  const fallback = guid && opcode !== null ? OPCODE_NAMES[`${guid} ${opcode}`] : undefined;
   return {
     index,
-    name: rendered || (opcode !== null ? `Opcode ${opcode}` : 'Event'),
+    name: rendered || fallback || (opcode !== null ? `Opcode ${opcode}` : 'Event'),
     opcode,
     level,
     levelName: level !== null ? LEVEL_NAMES[level] ?? null : null,
