@@ -206,8 +206,8 @@ export function authenticateMessage(input: AuthenticateInput): AuthenticateOutpu
     ? Buffer.alloc(24)
     : Buffer.concat([hmacMd5(key, serverChallenge, clientChallenge), clientChallenge]);
   const sessionBaseKey = hmacMd5(key, ntProofStr);
-  let exportedSessionKey: Buffer = sessionBaseKey;
-  let encryptedKey = Buffer.alloc(0);
+  let exportedSessionKey: Buffer = Buffer.from(sessionBaseKey);
+  let encryptedKey: Buffer = Buffer.alloc(0);
   if (flags & NTLMSSP_NEGOTIATE_KEY_EXCH) {
     exportedSessionKey = Buffer.from(input.exportedSessionKey ?? randomBytes(16));
     encryptedKey = rc4(sessionBaseKey, exportedSessionKey);

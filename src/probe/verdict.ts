@@ -1,0 +1,135 @@
+// The contract's verdict table as a pure function over the attempts' outcomes, with the
+// explanation and remediation in the articles' terms.
+import type { CbtVariant, ProbeAnonymous, ProbeAttempt, ProbeVerdict } from './probeTypes';
+
+export interface VerdictText {
+  verdict: ProbeVerdict;
+  explanation: string;
+  remediation: string[];
+}
+
+export type VariantOutcome = 'ok' | 'fail' | 'mixed' | 'error' | 'none';
+
+const VARIANTS: CbtVariant[] = ['absent', 'zero', 'correct'];
+
+/** Whether the server offers a scheme we can do NTLM in (NTLM or Negotiate). */
+export function ntlmOffers(wwwAuthenticate: string[]): Array<'NTLM' | 'Negotiate'> {
+  const out: Array<'NTLM' | 'Negotiate'> = [];
+  for (const offer of wwwAuthenticate) {
+    const scheme = offer.trim().split(/\s+/)[0]?.toLowerCase();
+    if (scheme === 'negotiate' && !out.includes('Negotiate')) out.push('Negotiate');
+    if (scheme === 'ntlm' && !out.includes('NTLM')) out.push('NTLM');
+  }
+  return out;
+}
+
+/** One variant's outcome over all its attempts (one per scheme). */
+export function variantOutcome(attempts: ProbeAttempt[], cbt: CbtVariant): VariantOutcome {
+  const mine = attempts.filter((a) => a.cbt === cbt);
+  if (mine.length === 0) return 'none';
+  if (mine.some((a) => a.status === null || a.error)) return 'error';
+  const oks = mine.filter((a) => a.ok).length;
+  if (oks === mine.length) return 'ok';
+  if (oks === 0) return 'fail';
+  return 'mixed';
+}
+
+const LOG_HINT =
+  "Look at the server's IIS log (W3SVC1 on the front end, W3SVC2 on the back end) for the probe's POSTs to the URL: " +
+  '401 1 2148074252 (SEC_E_LOGON_DENIED) is a wrong user name or password, 401 1 2148074310 (SEC_E_BAD_BINDINGS) ' +
+  'is Extended Protection rejecting channel bindings of another certificate, 401 1 2148074248 (SEC_E_INVALID_TOKEN) ' +
+  'or a type-3 request without the 2148074254 challenge line before it on the same connection is a proxy or load ' +
+  'balancer that split the NTLM handshake over two backend connections.';
+
+const SAME_CERT =
+  'Serve the same certificate on the reverse proxy / load balancer and on Exchange (same key, so the client sees the certificate Exchange binds to).';
+const PASS_THROUGH =
+  'Or publish mrsproxy.svc with TLS pass-through (layer 4, no TLS termination) so the client sees the Exchange certificate.';
+const BRIDGING =
+  'Or use SSL bridging with the Exchange certificate on the proxy front end (re-encrypting to Exchange is not enough when the front-end certificate differs).';
+const EP_OFF =
+  'Or turn Extended Protection off for /EWS/mrsproxy.svc only: ExchangeExtendedProtectionManagement.ps1 (CSS-Exchange) with -ExcludeVirtualDirectories EWSBackend, or IIS "Extended Protection" = Off on EWS/mrsproxy.svc (not the whole server).';
+const HYBRID_AGENT =
+  'With the Hybrid Agent (Modern Hybrid) MRS reaches Exchange through the agent, not the published URL: probe the internal URL the agent forwards to; port 9821 in MRS errors is Exchange Online\'s side, not something to open on premises.';
+
+export function decideVerdict(anonymous: ProbeAnonymous | null, attempts: ProbeAttempt[]): VerdictText {
+  if (!anonymous) {
+    return { verdict: 'unreachable', explanation: 'The anonymous request did not get an HTTP answer.', remediation: [] };
+  }
+  const offers = ntlmOffers(anonymous.wwwAuthenticate);
+  if (offers.length === 0) {
+    const what = anonymous.status === 401
+      ? `The server answered 401 but offered ${anonymous.wwwAuthenticate.length ? anonymous.wwwAuthenticate.map((o) => o.split(/\s+/)[0]).join(', ') : 'no WWW-Authenticate scheme at all'}: no NTLM or Negotiate.`
+      : `The server answered the anonymous request with ${anonymous.status} without asking for Windows authentication.`;
+    return {
+      verdict: 'no-ntlm',
+      explanation: `${what} Exchange Online MRS authenticates to /EWS/mrsproxy.svc with NTLM (Negotiate), so it cannot log on here. A reverse proxy doing pre-authentication (Basic or forms) or an endpoint that is not the Exchange EWS virtual directory answers like this.`,
+      remediation: [
+        'Publish /EWS/mrsproxy.svc without pre-authentication on the proxy so Exchange itself offers Negotiate and NTLM.',
+        'Check that Windows Authentication (Negotiate, NTLM providers) is enabled on the EWS virtual directory (Get-WebServicesVirtualDirectory | fl *Authentication*) and that MRSProxy is enabled (MRSProxyEnabled).',
+        'Check that the URL points at Exchange and not at another web server.',
+      ],
+    };
+  }
+  const out: Record<CbtVariant, VariantOutcome> = {
+    absent: variantOutcome(attempts, 'absent'),
+    zero: variantOutcome(attempts, 'zero'),
+    correct: variantOutcome(attempts, 'correct'),
+  };
+  const row = VARIANTS.map((v) => `${v} ${out[v]}`).join(', ');
+  const t = (o: VariantOutcome, want: 'ok' | 'fail'): boolean => o === want;
+  if (t(out.absent, 'ok') && t(out.zero, 'ok') && t(out.correct, 'ok')) {
+    return {
+      verdict: 'ok',
+      explanation: 'NTLM logons succeed without channel bindings, with all-zero bindings and with the bindings of the certificate seen here: Extended Protection is Off, or Accept with matching certificates. Exchange Online MRS is not blocked by Extended Protection on this path.',
+      remediation: ['Nothing to fix for Extended Protection. If migrations still fail, check the MRS error text (explain) and the IIS log for the MRS requests.'],
+    };
+  }
+  if (t(out.absent, 'fail') && t(out.zero, 'fail') && t(out.correct, 'ok')) {
+    return {
+      verdict: 'require',
+      explanation: 'Only the logon with the channel bindings of the certificate seen here succeeds: Extended Protection is Require and the certificate matches end to end. Exchange Online MRS sends matching bindings, so it can log on; clients that send no bindings (older tools, some proxies that authenticate themselves) fail with 401.',
+      remediation: [
+        'Nothing to fix for MRS. Keep the same certificate on every TLS hop; changing the proxy to terminate TLS with another certificate would break MRS.',
+        'If other clients without channel bindings must log on, set Extended Protection to Accept on their virtual directory, not on mrsproxy.svc.',
+      ],
+    };
+  }
+  if (t(out.absent, 'ok') && t(out.zero, 'ok') && t(out.correct, 'fail')) {
+    return {
+      verdict: 'accept-mismatch',
+      explanation: 'Logons without bindings succeed but the logon with the channel bindings of the certificate the client sees fails: Extended Protection is Accept on the server and TLS is terminated in between with another certificate (reverse proxy, load balancer, WAF). Exchange Online MRS sends the bindings it sees and fails with 401 (IIS logs 401 1 2148074310 SEC_E_BAD_BINDINGS).',
+      remediation: [SAME_CERT, PASS_THROUGH, BRIDGING, EP_OFF, HYBRID_AGENT],
+    };
+  }
+  if (t(out.absent, 'fail') && t(out.zero, 'fail') && t(out.correct, 'fail')) {
+    const split = attempts.some((a) => !a.sameConnection);
+    return {
+      verdict: 'rejected',
+      explanation:
+        'Every NTLM logon fails, with or without channel bindings. The probe cannot tell from outside which of these it is: ' +
+        'a wrong user name or password, Extended Protection Require behind a device that terminates TLS with another certificate, ' +
+        'or a proxy/load balancer without connection affinity that sends the NTLM NEGOTIATE and AUTHENTICATE legs over different backend connections' +
+        (split ? ' (here the connection itself was closed between the legs)' : '') + '. ' + LOG_HINT,
+      remediation: [
+        'Check the account (DOMAIN\\user, password, not locked) - 2148074252 in the IIS log.',
+        'With 2148074310: ' + SAME_CERT + ' ' + PASS_THROUGH + ' ' + EP_OFF,
+        'With 2148074248 or challenges without a following logon on the same connection: make the proxy keep one backend connection per client connection for /EWS/mrsproxy.svc (haproxy: "http-reuse never" and no "option http-server-close"; F5: OneConnect off or NTLM profile).',
+        HYBRID_AGENT,
+      ],
+    };
+  }
+  const mixed = VARIANTS.filter((v) => out[v] === 'mixed');
+  const errors = attempts.filter((a) => a.error).map((a) => `${a.scheme} ${a.cbt}: ${a.error}`);
+  let why = `The outcomes (${row}) fit no row of the verdict table.`;
+  if (mixed.length) why += ` NTLM and Negotiate disagree for ${mixed.join(', ')}: every attempt of a variant must agree.`;
+  if (errors.length) why += ` Handshakes broke off: ${errors.join('; ')}.`;
+  return {
+    verdict: 'inconclusive',
+    explanation: why + ' Run the probe again; if it stays so, compare with the IIS log of the server. ' + LOG_HINT,
+    remediation: [
+      'Repeat the probe directly against the Exchange server (bypassing the proxy) and through the published URL, and compare.',
+      'Check that the proxy keeps one backend connection per client connection (NTLM is connection-bound).',
+    ],
+  };
+}
