@@ -102,7 +102,10 @@ export const explainError: ClientFeature = {
       const lineOffset = range ? range.start.line : 0;
       const matches = explainText(text);
       const name = doc.isUntitled ? doc.uri.path : vscode.workspace.asRelativePath(doc.uri);
-      const md = explanationMarkdown(range ? vscode.l10n.t('{0}, lines {1}-{2}', name, range.start.line + 1, range.end.line + 1) : name, lineOffset, matches);
+      const where = !range ? name : range.start.line === range.end.line
+        ? vscode.l10n.t('{0}, line {1}', name, range.start.line + 1)
+        : vscode.l10n.t('{0}, lines {1}-{2}', name, range.start.line + 1, range.end.line + 1);
+      const md = explanationMarkdown(where, lineOffset, matches);
       const uri = docs.add(md);
       lastExplanation = { uri, matches };
       ctx.log.info(`explainError: ${name}: ${matches.length} recognised text(s): ${matches.map((m) => m.code).join(', ')}`);
