@@ -10,6 +10,7 @@ import { logSummaryView } from './logSummaryView';
 import { showFindingsCommand } from './showFindings';
 import { largeFiles } from './largeFiles';
 import { analyzeFolderCommand } from './analyzeFolder';
+import { probeCommand } from './probeCommand';
 
 export const clientFeatures: ClientFeature[] = [
   explainError,
@@ -21,4 +22,5 @@ export const clientFeatures: ClientFeature[] = [
   largeFiles,
   analyzeFolderCommand,
   frebReport, frebSearch,
+  probeCommand,
 ];
