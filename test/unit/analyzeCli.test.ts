@@ -1,0 +1,145 @@
+// `iis-auth-lens analyze` as a process: exit codes, stdout/stderr, JSON shape per the contract.
+// The CLI is bundled from src into a temp folder first (the same esbuild settings as dist/cli.js).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync, copyFileSync, mkdirSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+
+const root = join(__dirname, '..', '..');
+const fixtures = join(root, 'test', 'fixtures', 'w3c');
+const GEN = ['/work/shared/tools/gen-iislog.mjs', join(root, '..', 'shared', 'tools', 'gen-iislog.mjs')].find(existsSync)!;
+const FREB = [join(root, 'test', 'fixtures', 'freb'), '/work/shared/data/freb/plechenko'];
+let dir = '';
+let cli = '';
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'analyze-cli-'));
+  cli = join(dir, 'cli.js');
+  await build({ entryPoints: [join(root, 'src', 'cli', 'main.ts')], bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile: cli, logLevel: 'error' });
+  execFileSync(process.execPath, [GEN, '--size', '600k', '--seed', '3', '--garbage', '3', '--bad-bindings-rate', '0.05', '--out', join(dir, 'u_ex261121.log')], { stdio: 'pipe' });
+});
+after(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
+
+function run(...args: string[]): { code: number | null; out: string; err: string } {
+  const r = spawnSync(process.execPath, [cli, 'analyze', ...args], { encoding: 'utf8', timeout: 60000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+test('--json: one document, w3c entry with the contract fields, findings with line/code/severity/message', () => {
+  const log = join(dir, 'u_ex261121.log');
+  const truth = JSON.parse(readFileSync(log + '.truth.json', 'utf8'));
+  const r = run('--json', log);
+  assert.equal(r.code, 0, r.err);
+  assert.equal(r.err, '');
+  const doc = JSON.parse(r.out);
+  assert.deepEqual(Object.keys(doc), ['files']);
+  const e = doc.files[0];
+  assert.equal(e.path, log);
+  assert.equal(e.kind, 'w3c');
+  assert.equal(e.lines, truth.lines);
+  assert.equal(e.requests, truth.requests);
+  assert.equal(e.bytes, truth.bytes);
+  assert.deepEqual(e.summary.status, truth.status);
+  assert.deepEqual(e.summary.win32, truth.win32);
+  assert.equal(e.summary.findings.BAD_BINDINGS, truth.findings.BAD_BINDINGS);
+  assert.ok(truth.findings.BAD_BINDINGS > 0);
+  const bb = e.findings.filter((f: { code: string }) => f.code === 'BAD_BINDINGS');
+  assert.equal(bb.length, truth.findings.BAD_BINDINGS);
+  assert.deepEqual(bb.map((f: { line: number }) => f.line), truth.findingLines.BAD_BINDINGS.first);
+  for (const f of bb) {
+    for (const k of ['line', 'code', 'severity', 'message', 'time', 'clientIp', 'user', 'uri', 'status', 'win32']) assert.ok(k in f, `finding lacks ${k}`);
+    assert.equal(f.status, '401.1');
+  }
+  assert.deepEqual(e.findings.filter((f: { code: string }) => f.code === 'MALFORMED_LINE').map((f: { line: number }) => f.line), truth.malformedLines);
+});
+
+test('--summary omits findings but keeps the counts', () => {
+  const r = run('--json', '--summary', join(dir, 'u_ex261121.log'));
+  assert.equal(r.code, 0);
+  const e = JSON.parse(r.out).files[0];
+  assert.equal('findings' in e, false);
+  assert.ok(e.summary.findings.BAD_BINDINGS > 0);
+});
+
+test('missing file: error entry, one stderr line, exit 1, the other files still analyzed in order', () => {
+  const missing = join(dir, 'nope', 'u_ex000000.log');
+  const r = run('--json', join(fixtures, 'beats-three-layouts.log'), missing, join(fixtures, 'iis6-trailing-space-fields.log'));
+  assert.equal(r.code, 1);
+  const files = JSON.parse(r.out).files;
+  assert.deepEqual(files.map((f: { path: string }) => f.path), [join(fixtures, 'beats-three-layouts.log'), missing, join(fixtures, 'iis6-trailing-space-fields.log')]);
+  assert.match(files[1].error, /u_ex000000\.log: cannot read: no such file/);
+  assert.equal(files[0].requests, 3);
+  assert.equal(files[2].requests, 12);
+  assert.equal(r.err.trim().split('\n').length, 1);
+  assert.ok(r.err.includes(files[1].error));
+  assert.doesNotMatch(r.err, /\bat .*\.js:\d+/);
+});
+
+test('folder: recursive, W3C by content or name, FREB, .gz; non-log files are skipped; stable order', () => {
+  const f = join(dir, 'logs');
+  mkdirSync(join(f, 'W3SVC1'), { recursive: true });
+  mkdirSync(join(f, 'FailedReqLogFiles', 'W3SVC1'), { recursive: true });
+  copyFileSync(join(fixtures, 'httperr-beats.log'), join(f, 'httperr1.log'));
+  writeFileSync(join(f, 'W3SVC1', 'u_ex261121.log.gz'), gzipSync(readFileSync(join(dir, 'u_ex261121.log'))));
+  copyFileSync(join(fixtures, 'exchange-iis10-edge-cases.log'), join(f, 'W3SVC1', 'export.txt')); // W3C by content
+  writeFileSync(join(f, 'W3SVC1', 'notes.txt'), 'not a log\n');
+  const frebSrc = FREB.map((d) => join(d, 'fr000031.auth-401-anon.xml')).find(existsSync);
+  if (frebSrc) copyFileSync(frebSrc, join(f, 'FailedReqLogFiles', 'W3SVC1', 'fr000031.xml'));
+  const r = run('--json', '--summary', f);
+  assert.equal(r.code, 0, r.err);
+  const files = JSON.parse(r.out).files as { path: string; kind: string; requests?: number; statusCode?: number }[];
+  const rel = files.map((x) => [x.path.slice(f.length + 1), x.kind]);
+  assert.deepEqual(rel, [
+    ...(frebSrc ? [['FailedReqLogFiles/W3SVC1/fr000031.xml', 'freb']] : []),
+    ['W3SVC1/export.txt', 'w3c'],
+    ['W3SVC1/u_ex261121.log.gz', 'w3c'],
+    ['httperr1.log', 'w3c'],
+  ]);
+  const gz = files.find((x) => x.path.endsWith('.gz'))!;
+  assert.equal(gz.requests, JSON.parse(readFileSync(join(dir, 'u_ex261121.log.truth.json'), 'utf8')).requests);
+  if (frebSrc) assert.equal(files[0].statusCode, 401);
+});
+
+test('human output: per-file summary and path:line CODE message lines', () => {
+  const r = run(join(fixtures, 'beats-three-layouts.log'));
+  assert.equal(r.code, 0);
+  assert.match(r.out, /beats-three-layouts\.log \(W3C log\): 17 lines, 3 requests/);
+  assert.match(r.out, /beats-three-layouts\.log:16 MALFORMED_LINE /);
+  assert.match(r.out, /beats-three-layouts\.log:17 MALFORMED_LINE /);
+  const log = run(join(dir, 'u_ex261121.log'));
+  assert.match(log.out, /u_ex261121\.log:\d+ BAD_BINDINGS 401\.1 (SEC_E|STATUS)_BAD_BINDINGS/);
+  assert.match(log.out, /win32: .*2148074254 \(SEC_E_NO_CREDENTIALS\)/);
+});
+
+test('usage errors exit 2; --help exits 0; a file that is no log exits 1', () => {
+  assert.equal(run().code, 2);
+  const bad = run('--bogus', 'x');
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /unknown option '--bogus'/);
+  assert.equal(run('--window', '0', 'x').code, 2);
+  const h = run('--help');
+  assert.equal(h.code, 0);
+  assert.match(h.out, /iis-auth-lens analyze \[--json\] \[--summary\]/);
+  const junk = join(dir, 'random.bin');
+  writeFileSync(junk, Buffer.from([1, 2, 3, 4, 0, 255]));
+  const j = run('--json', junk);
+  assert.equal(j.code, 1);
+  const e = JSON.parse(j.out).files[0];
+  assert.equal(e.kind, 'unknown');
+  assert.match(e.error, /not an IIS W3C log or FREB trace/);
+});
+
+test('corrupt .gz: error entry naming gzip, exit 1', () => {
+  const gz = join(dir, 'u_ex261199.log.gz');
+  const full = gzipSync(readFileSync(join(dir, 'u_ex261121.log')));
+  writeFileSync(gz, full.subarray(0, full.length >> 1));
+  const r = run('--json', '--summary', gz);
+  assert.equal(r.code, 1);
+  const e = JSON.parse(r.out).files[0];
+  assert.equal(e.kind, 'w3c');
+  assert.match(e.error, /u_ex261199\.log\.gz: gzip data is corrupt or truncated/);
+});
