@@ -195,3 +195,26 @@ void test('output channel summary: verdict, steps with timings, certificate, var
   assert.match(text, /SHA-256 A1:B2/);
   assert.doesNotMatch(text, /Hunter2/);
 });
+
+void test('every user-visible string of the probe UI has a German translation with the same placeholders', async () => {
+  const fs = await import('node:fs');
+  const path = await import('node:path');
+  const root = path.resolve(__dirname, '..', '..');
+  const de = JSON.parse(fs.readFileSync(path.join(root, 'l10n', 'parts', 'probe.de.json'), 'utf8')) as Record<string, string>;
+  const files = ['probeCommand.ts', 'probeReport.ts', 'probeReportHtml.ts', 'probeModel.ts'].map((f) => path.join(root, 'src', 'client', 'commands', f));
+  const missing: string[] = [];
+  let count = 0;
+  for (const f of files) {
+    const src = fs.readFileSync(f, 'utf8');
+    for (const m of src.matchAll(/\bt\((?:'((?:[^'\\\n]|\\.)*)'|"((?:[^"\\\n]|\\.)*)")/g)) {
+      const raw = m[1] ?? m[2]!;
+      const text = raw.replace(/\\(.)/g, '$1');
+      count++;
+      const translated = de[text];
+      if (translated === undefined) missing.push(text);
+      else assert.deepEqual((translated.match(/\{\d+\}/g) ?? []).sort(), (text.match(/\{\d+\}/g) ?? []).sort(), `placeholders of ${text}`);
+    }
+  }
+  assert.ok(count > 80, `found ${count} strings`);
+  assert.deepEqual(missing, []);
+});
