@@ -29,7 +29,7 @@ function run(...args: string[]): { code: number | null; out: string; err: string
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
-test('--json: one document, w3c entry with the contract fields, findings with line/code/severity/message', () => {
+void test('--json: one document, w3c entry with the contract fields, findings with line/code/severity/message', () => {
   const log = join(dir, 'u_ex261121.log');
   const truth = JSON.parse(readFileSync(log + '.truth.json', 'utf8'));
   const r = run('--json', log);
@@ -57,7 +57,7 @@ test('--json: one document, w3c entry with the contract fields, findings with li
   assert.deepEqual(e.findings.filter((f: { code: string }) => f.code === 'MALFORMED_LINE').map((f: { line: number }) => f.line), truth.malformedLines);
 });
 
-test('--summary omits findings but keeps the counts', () => {
+void test('--summary omits findings but keeps the counts', () => {
   const r = run('--json', '--summary', join(dir, 'u_ex261121.log'));
   assert.equal(r.code, 0);
   const e = JSON.parse(r.out).files[0];
@@ -65,7 +65,7 @@ test('--summary omits findings but keeps the counts', () => {
   assert.ok(e.summary.findings.BAD_BINDINGS > 0);
 });
 
-test('missing file: error entry, one stderr line, exit 1, the other files still analyzed in order', () => {
+void test('missing file: error entry, one stderr line, exit 1, the other files still analyzed in order', () => {
   const missing = join(dir, 'nope', 'u_ex000000.log');
   const r = run('--json', join(fixtures, 'beats-three-layouts.log'), missing, join(fixtures, 'iis6-trailing-space-fields.log'));
   assert.equal(r.code, 1);
@@ -79,7 +79,7 @@ test('missing file: error entry, one stderr line, exit 1, the other files still 
   assert.doesNotMatch(r.err, /\bat .*\.js:\d+/);
 });
 
-test('folder: recursive, W3C by content or name, FREB, .gz; non-log files are skipped; stable order', () => {
+void test('folder: recursive, W3C by content or name, FREB, .gz; non-log files are skipped; stable order', () => {
   const f = join(dir, 'logs');
   mkdirSync(join(f, 'W3SVC1'), { recursive: true });
   mkdirSync(join(f, 'FailedReqLogFiles', 'W3SVC1'), { recursive: true });
@@ -104,7 +104,7 @@ test('folder: recursive, W3C by content or name, FREB, .gz; non-log files are sk
   if (frebSrc) assert.equal(files[0].statusCode, 401);
 });
 
-test('human output: per-file summary and path:line CODE message lines', () => {
+void test('human output: per-file summary and path:line CODE message lines', () => {
   const r = run(join(fixtures, 'beats-three-layouts.log'));
   assert.equal(r.code, 0);
   assert.match(r.out, /beats-three-layouts\.log \(W3C log\): 17 lines, 3 requests/);
@@ -115,7 +115,7 @@ test('human output: per-file summary and path:line CODE message lines', () => {
   assert.match(log.out, /win32: .*2148074254 \(SEC_E_NO_CREDENTIALS\)/);
 });
 
-test('usage errors exit 2; --help exits 0; a file that is no log exits 1', () => {
+void test('usage errors exit 2; --help exits 0; a file that is no log exits 1', () => {
   assert.equal(run().code, 2);
   const bad = run('--bogus', 'x');
   assert.equal(bad.code, 2);
@@ -133,7 +133,7 @@ test('usage errors exit 2; --help exits 0; a file that is no log exits 1', () =>
   assert.match(e.error, /not an IIS W3C log or FREB trace/);
 });
 
-test('corrupt .gz: error entry naming gzip, exit 1', () => {
+void test('corrupt .gz: error entry naming gzip, exit 1', () => {
   const gz = join(dir, 'u_ex261199.log.gz');
   const full = gzipSync(readFileSync(join(dir, 'u_ex261121.log')));
   writeFileSync(gz, full.subarray(0, full.length >> 1));

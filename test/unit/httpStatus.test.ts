@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { describeStatus, statusLabel } from '../../src/core/httpStatus';
 
-test('401 substatus meanings', () => {
+void test('401 substatus meanings', () => {
   assert.equal(describeStatus(401, 1).meaning, 'Logon failed');
   assert.match(describeStatus(401, 2).meaning!, /server configuration/);
   assert.match(describeStatus(401, 3).meaning!, /ACL/);
@@ -14,7 +14,7 @@ test('401 substatus meanings', () => {
   assert.match(describeStatus(401, 2).hint!, /first leg/);
 });
 
-test('403, 404, 500, 502, 503 substatus meanings', () => {
+void test('403, 404, 500, 502, 503 substatus meanings', () => {
   assert.match(describeStatus(403, 4).meaning!, /SSL required/);
   assert.match(describeStatus(403, 14).meaning!, /Directory listing/);
   assert.equal(describeStatus(404, 0).meaning, 'Not found');
@@ -31,7 +31,7 @@ test('403, 404, 500, 502, 503 substatus meanings', () => {
   assert.equal(describeStatus(503).substatus, undefined);
 });
 
-test('classes, unknown substatus, non-HTTP codes', () => {
+void test('classes, unknown substatus, non-HTTP codes', () => {
   assert.equal(describeStatus(200, 0).statusClass, 'success');
   assert.equal(describeStatus(200, 0).meaning, 'OK');
   assert.equal(describeStatus(302).statusClass, 'redirect');

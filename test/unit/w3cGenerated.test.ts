@@ -64,14 +64,14 @@ function checkAgainstTruth(r: W3cAnalysis, t: Truth): void {
   assert.equal(r.summary.findings.MALFORMED_LINE ?? 0, t.findings.MALFORMED_LINE);
 }
 
-test('generated logs match their truth (counts, finding lines, malformed lines, layouts)', async () => {
+void test('generated logs match their truth (counts, finding lines, malformed lines, layouts)', async () => {
   for (const l of logs) {
     checkAgainstTruth(await analyzeW3cFile(l.path), l.truth);
     assert.ok(l.truth.findings.BAD_BINDINGS > 0, 'the generator wrote BAD_BINDINGS lines');
   }
 });
 
-test('HANDSHAKE_INCOMPLETE: one per failed or abandoned NTLM handshake (time-window grouping)', async () => {
+void test('HANDSHAKE_INCOMPLETE: one per failed or abandoned NTLM handshake (time-window grouping)', async () => {
   for (const l of logs) {
     const r = await analyzeW3cFile(l.path);
     const hs = l.truth.handshakes;
@@ -95,7 +95,7 @@ test('HANDSHAKE_INCOMPLETE: one per failed or abandoned NTLM handshake (time-win
   }
 });
 
-test('finding fields: time, client, user, uri, status, win32', async () => {
+void test('finding fields: time, client, user, uri, status, win32', async () => {
   const r = await analyzeW3cFile(logs[0].path);
   const b = r.findings.find((f) => f.code === 'BAD_BINDINGS')!;
   assert.match(b.time!, /^2026-11-21T\d{2}:\d{2}:\d{2}Z$/);
@@ -110,7 +110,7 @@ test('finding fields: time, client, user, uri, status, win32', async () => {
   assert.ok(text.includes(` ${b.clientIp} `) && text.includes(` ${b.uri} `));
 });
 
-test('chunk boundaries anywhere give the same result (tiny and odd chunk sizes)', () => {
+void test('chunk boundaries anywhere give the same result (tiny and odd chunk sizes)', () => {
   const buf = readFileSync(logs[1].path);
   const whole = analyzeW3cBuffer(buf);
   for (const size of [1, 7, 4093]) {
@@ -125,7 +125,7 @@ test('chunk boundaries anywhere give the same result (tiny and odd chunk sizes)'
   }
 });
 
-test('gzip input gives the same analysis as the plain file', async () => {
+void test('gzip input gives the same analysis as the plain file', async () => {
   const plain = await analyzeW3cFile(logs[0].path);
   const gz = join(dir, 'u_ex261121.log.gz');
   writeFileSync(gz, gzipSync(readFileSync(logs[0].path)));
@@ -134,14 +134,14 @@ test('gzip input gives the same analysis as the plain file', async () => {
   assert.deepEqual(fromGz.findings, plain.findings);
 });
 
-test('truncated gzip is an error naming the cause, not a crash', async () => {
+void test('truncated gzip is an error naming the cause, not a crash', async () => {
   const gz = join(dir, 'cut.log.gz');
   const full = gzipSync(readFileSync(logs[1].path));
   writeFileSync(gz, full.subarray(0, full.length >> 1));
   await assert.rejects(analyzeW3cFile(gz), /gzip data is corrupt or truncated/);
 });
 
-test('editor document model: same analysis as the stream, spans point at the values', async () => {
+void test('editor document model: same analysis as the stream, spans point at the values', async () => {
   const text = readFileSync(logs[0].path, 'utf8');
   const m = parseW3cDocument(text);
   const r = await analyzeW3cFile(logs[0].path);

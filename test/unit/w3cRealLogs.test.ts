@@ -11,7 +11,7 @@ const dir = join(__dirname, '..', 'fixtures', 'w3c');
 const load = (name: string): Buffer => readFileSync(join(dir, name));
 const malformedLines = (r: ReturnType<typeof analyzeW3cBuffer>): number[] => r.findings.filter((f) => f.code === 'MALFORMED_LINE').map((f) => f.line);
 
-test('beats: three layouts, the last two lines written in the old layout are malformed', () => {
+void test('beats: three layouts, the last two lines written in the old layout are malformed', () => {
   const r = analyzeW3cBuffer(load('beats-three-layouts.log'));
   assert.equal(r.lines, 17);
   assert.equal(r.requests, 3);
@@ -22,7 +22,7 @@ test('beats: three layouts, the last two lines written in the old layout are mal
   assert.deepEqual(r.blocks.map((b) => [b.headerLine, b.fieldsLine, b.lastLine, b.requests, b.malformed]), [[1, 4, 5, 1, 0], [6, 9, 10, 1, 0], [11, 14, 17, 1, 2]]);
 });
 
-test('HTTPERR log: no win32 column, "-" status is not counted', () => {
+void test('HTTPERR log: no win32 column, "-" status is not counted', () => {
   const r = analyzeW3cBuffer(load('httperr-beats.log'));
   assert.equal(r.lines, 8);
   assert.equal(r.requests, 4);
@@ -33,7 +33,7 @@ test('HTTPERR log: no win32 column, "-" status is not counted', () => {
   assert.equal(r.layouts[0].columns.reason, 11);
 });
 
-test('custom X-Forwarded-For field after time-taken', () => {
+void test('custom X-Forwarded-For field after time-taken', () => {
   const r = analyzeW3cBuffer(load('u_ex_custom_xff_field.log'));
   assert.equal(r.lines, 15);
   assert.equal(r.requests, 11);
@@ -42,7 +42,7 @@ test('custom X-Forwarded-For field after time-taken', () => {
   assert.equal(r.layouts[0].fields.at(-1), 'X-Forwarded-For');
 });
 
-test('IIS 4 FTP log: no date field, FTP status codes', () => {
+void test('IIS 4 FTP log: no date field, FTP status codes', () => {
   const r = analyzeW3cBuffer(load('ftp-iis4-no-date-field.log'));
   assert.equal(r.lines, 22);
   assert.equal(r.requests, 14);
@@ -52,7 +52,7 @@ test('IIS 4 FTP log: no date field, FTP status codes', () => {
   assert.equal(r.layouts[0].date, '2000-10-09');
 });
 
-test('lnav: 11 identical header blocks', () => {
+void test('lnav: 11 identical header blocks', () => {
   const r = analyzeW3cBuffer(load('lnav-eleven-header-blocks.log'));
   assert.equal(r.lines, 254);
   assert.equal(r.requests, 210);
@@ -64,7 +64,7 @@ test('lnav: 11 identical header blocks', () => {
   assert.equal(malformedLines(r).length, 0);
 });
 
-test('Exchange edge cases: double spaces, win32 above 2^32 kept without wrapping, no false findings', () => {
+void test('Exchange edge cases: double spaces, win32 above 2^32 kept without wrapping, no false findings', () => {
   const r = analyzeW3cBuffer(load('exchange-iis10-edge-cases.log'));
   assert.equal(r.lines, 19);
   assert.equal(r.requests, 15);
@@ -74,7 +74,7 @@ test('Exchange edge cases: double spaces, win32 above 2^32 kept without wrapping
   assert.equal(r.findings.length, 0);
 });
 
-test('IIS 6: trailing space after the last field name', () => {
+void test('IIS 6: trailing space after the last field name', () => {
   const r = analyzeW3cBuffer(load('iis6-trailing-space-fields.log'));
   assert.equal(r.lines, 16);
   assert.equal(r.requests, 12);
@@ -84,7 +84,7 @@ test('IIS 6: trailing space after the last field name', () => {
   assert.equal(malformedLines(r).length, 0);
 });
 
-test('u_ex241111 (CRLF, 8316 lines, gzip): CR does not stick to time-taken, counts per SOURCES.md', async () => {
+void test('u_ex241111 (CRLF, 8316 lines, gzip): CR does not stick to time-taken, counts per SOURCES.md', async () => {
   const expect = (r: Awaited<ReturnType<typeof analyzeW3cFile>>): void => {
     assert.equal(r.lines, 8316);
     assert.equal(r.requests, 8312);

@@ -9,7 +9,7 @@ const F = '#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-
 const line = (t: string, ip: string, uri: string, user: string, st: string): string =>
   `2026-11-21 ${t} 10.0.0.5 POST ${uri} - 443 ${user} ${ip} Microsoft+Office/16.0+(Windows+NT+10.0) - ${st} 15`;
 
-test('CRLF: the CR does not stick to the last field; BOM is skipped', () => {
+void test('CRLF: the CR does not stick to the last field; BOM is skipped', () => {
   const text = '\uFEFF#Software: Microsoft Internet Information Services 10.0\r\n' + F + '\r\n' + line('10:00:00', '52.1.2.3', '/EWS/mrsproxy.svc', '-', '401 1 2148074310') + '\r\n';
   const r = analyzeW3cText(text);
   assert.equal(r.lines, 3);
@@ -24,7 +24,7 @@ test('CRLF: the CR does not stick to the last field; BOM is skipped', () => {
   assert.equal(f.at(-1)!.name, 'time-taken');
 });
 
-test('directives in any order, #Remark tolerated, no #Fields falls back to the IIS default layout', () => {
+void test('directives in any order, #Remark tolerated, no #Fields falls back to the IIS default layout', () => {
   const r = analyzeW3cText(['#Date: 2026-11-21 00:00:00', F, '#Remark: hello', '#Software: Microsoft Internet Information Services 10.0', line('10:00:00', '1.1.1.1', '/ews/exchange.asmx', '-', '401 1 2148074248')].join('\n'));
   assert.equal(r.requests, 1);
   assert.equal(r.findings.filter((f) => f.code === 'INVALID_TOKEN').length, 1);
@@ -36,7 +36,7 @@ test('directives in any order, #Remark tolerated, no #Fields falls back to the I
   assert.match(mal.message, /no #Fields directive before this line/);
 });
 
-test('repeated #Fields re-map columns: status moves', () => {
+void test('repeated #Fields re-map columns: status moves', () => {
   const r = analyzeW3cText([
     '#Fields: c-ip sc-status sc-substatus sc-win32-status cs-uri-stem time',
     '1.1.1.1 401 1 2148074310 /a 10:00:00',
@@ -50,14 +50,14 @@ test('repeated #Fields re-map columns: status moves', () => {
   assert.equal(r.findings[0].time, null);
 });
 
-test('a 2148074310 without a 401 is not BAD_BINDINGS; "-" and junk statuses are not counted', () => {
+void test('a 2148074310 without a 401 is not BAD_BINDINGS; "-" and junk statuses are not counted', () => {
   const r = analyzeW3cText([F, line('10:00:00', '1.1.1.1', '/a', '-', '500 0 2148074310'), line('10:00:00', '1.1.1.1', '/a', '-', '- - -'), line('10:00:00', '1.1.1.1', '/a', '-', 'abc 0 0')].join('\n'));
   assert.equal(r.findings.length, 0);
   assert.deepEqual(r.summary.status, { 500: 1 });
   assert.equal(r.requests, 3);
 });
 
-test('tokens: blank runs are one separator, W3C quoted values with blanks are one token', () => {
+void test('tokens: blank runs are one separator, W3C quoted values with blanks are one token', () => {
   const r = analyzeW3cText(['#Fields: c-ip cs(User-Agent) sc-status', '1.1.1.1  "Mozilla 5.0 ""x"""   200', '1.1.1.1 "unclosed quote 200', '1.1.1.1 a"b"c 200'].join('\n'));
   assert.equal(r.requests, 2);
   assert.deepEqual(r.findings.map((f) => [f.code, f.line]), [['MALFORMED_LINE', 3]]);
@@ -65,7 +65,7 @@ test('tokens: blank runs are one separator, W3C quoted values with blanks are on
   assert.deepEqual(m.fields(2).map((f) => [f.start, f.end, f.raw]), [[0, 7, '1.1.1.1'], [9, 28, '"Mozilla 5.0 ""x"""'], [31, 34, '200']]);
 });
 
-test('garbage bytes, an empty file, blank lines and a missing final newline', () => {
+void test('garbage bytes, an empty file, blank lines and a missing final newline', () => {
   assert.deepEqual(analyzeW3cBuffer(Buffer.alloc(0)), { lines: 0, requests: 0, bytes: 0, summary: { status: {}, win32: {}, findings: {} }, findings: [], layouts: [], blocks: [] });
   const junk = Buffer.from([0, 1, 2, 255, 254, 32, 10, 13, 10, 0x23, 10]);
   const r = analyzeW3cBuffer(Buffer.concat([Buffer.from(F + '\n'), junk, Buffer.from('\n\n' + line('10:00:00', '1.1.1.1', '/a', '-', '200 0 0'))]));
@@ -74,7 +74,7 @@ test('garbage bytes, an empty file, blank lines and a missing final newline', ()
   assert.deepEqual(r.findings.map((f) => [f.code, f.line]), [['MALFORMED_LINE', 2]]);
 });
 
-test('handshake: anonymous, challenge, success is complete; window and grouping per client + URL', () => {
+void test('handshake: anonymous, challenge, success is complete; window and grouping per client + URL', () => {
   const legs = (t0: string, t1: string, ip: string, uri: string): string[] => [line(t0, ip, uri, '-', '401 2 5'), line(t1, ip, uri, '-', '401 1 2148074254')];
   const ok = analyzeW3cText([F, ...legs('10:00:00', '10:00:00', '1.1.1.1', '/EWS/Exchange.asmx'), line('10:00:01', '1.1.1.1', '/EWS/Exchange.asmx', 'CONTOSO\\a', '200 0 0')].join('\n'));
   assert.equal(ok.findings.length, 0);
@@ -98,7 +98,7 @@ test('handshake: anonymous, challenge, success is complete; window and grouping 
   assert.equal(s.summary.findings.HANDSHAKE_INCOMPLETE, 1);
 });
 
-test('block stats for CodeLens: 401s, BAD_BINDINGS, top failing URL and client', () => {
+void test('block stats for CodeLens: 401s, BAD_BINDINGS, top failing URL and client', () => {
   const r = analyzeW3cText([F,
     line('10:00:00', '52.1.1.1', '/EWS/mrsproxy.svc', '-', '401 2 5'),
     line('10:00:00', '52.1.1.1', '/EWS/mrsproxy.svc', '-', '401 1 2148074254'),
@@ -118,7 +118,7 @@ test('block stats for CodeLens: 401s, BAD_BINDINGS, top failing URL and client',
   assert.deepEqual(b.failureLines, [4, 5, 6, 7]);
 });
 
-test('field descriptions and display values', () => {
+void test('field descriptions and display values', () => {
   assert.equal(describeField('sc-win32-status').kind, 'win32');
   assert.equal(describeField('C-IP').kind, 'ip');
   assert.equal(describeField('cs(X-Custom)').kind, 'header');

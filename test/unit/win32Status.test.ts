@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { describeWin32, parseWin32Code, win32Label, isSspiFailure } from '../../src/core/win32Status';
 
-test('SEC_E_BAD_BINDINGS in every notation', () => {
+void test('SEC_E_BAD_BINDINGS in every notation', () => {
   for (const form of [2148074310, '2148074310', '0x80090346', '0X80090346', '80090346h', '-2146892986', -2146892986, 'SEC_E_BAD_BINDINGS', 'sec_e_bad_bindings']) {
     const d = describeWin32(form);
     assert.ok(d, `no entry for ${form}`);
@@ -14,7 +14,7 @@ test('SEC_E_BAD_BINDINGS in every notation', () => {
   }
 });
 
-test('the auth codes of the articles', () => {
+void test('the auth codes of the articles', () => {
   const cases: [number, string, string][] = [
     [2148074248, 'SEC_E_INVALID_TOKEN', 'sspi'],
     [2148074252, 'SEC_E_LOGON_DENIED', 'sspi'],
@@ -47,14 +47,14 @@ test('the auth codes of the articles', () => {
   assert.equal(describeWin32(64)!.hex, '0x40');
 });
 
-test('HRESULT_FROM_WIN32 codes get the Win32 name (0x80070002, 0x8007000D, 0x80072EFD)', () => {
+void test('HRESULT_FROM_WIN32 codes get the Win32 name (0x80070002, 0x8007000D, 0x80072EFD)', () => {
   assert.deepEqual(describeWin32('0x80070002'), { decimal: 2147942402, hex: '0x80070002', name: 'ERROR_FILE_NOT_FOUND', text: 'The system cannot find the file specified.', kind: 'hresult' });
   assert.equal(describeWin32(2147942413)!.name, 'ERROR_INVALID_DATA');
   assert.equal(describeWin32(2147954429)!.name, 'ERROR_WINHTTP_CANNOT_CONNECT');
   assert.equal(describeWin32(2147954429)!.hex, '0x80072EFD');
 });
 
-test('values that are not 32-bit do not wrap onto real codes', () => {
+void test('values that are not 32-bit do not wrap onto real codes', () => {
   // iis10_edge_cases.log: the sanitizer made 214784354254 out of 2148074254
   assert.equal(describeWin32('214784354254'), undefined);
   assert.equal(describeWin32(214784354254), undefined);
@@ -68,7 +68,7 @@ test('values that are not 32-bit do not wrap onto real codes', () => {
   assert.equal(describeWin32(''), undefined);
 });
 
-test('unknown 32-bit values are undefined, parse still works', () => {
+void test('unknown 32-bit values are undefined, parse still works', () => {
   assert.equal(describeWin32(123456), undefined);
   assert.equal(parseWin32Code('-1'), 0xffffffff);
   assert.equal(win32Label(2148074310), '2148074310 (0x80090346 SEC_E_BAD_BINDINGS)');
