@@ -48,6 +48,7 @@ function failureSection(m: FrebReportModel): HTMLElement | null {
     sec.append(el('p', {}, t('Set by'), ' ', el('code', {}, f.module ?? '?'), f.notification ? ` ${t('in')} ` : '', f.notification ? el('code', {}, f.notification) : null,
       ` · ${t('line')} ${f.line}`));
   }
+  if (f?.bindingsHint) sec.append(el('p', { class: 'hint-bindings' }, f.bindingsHint));
   for (const x of m.findings) {
     sec.append(el('p', { class: `finding sev-${x.severity}` }, el('strong', {}, x.code), ' ', x.message));
   }
@@ -75,6 +76,12 @@ function headerTable(title: string, id: string, rows: FrebReportHeader[]): HTMLE
     link.addEventListener('click', () => reveal(h.line));
     tr.append(el('td', {}, link));
     tbody.append(tr);
+    if (h.details.length) {
+      const dl = el('dl', { class: 'token' });
+      for (const [k, v] of h.details) dl.append(el('dt', {}, k), el('dd', {}, v));
+      const cell = el('td', { colspan: '4' }, dl);
+      tbody.append(el('tr', { class: 'token-details' }, cell));
+    }
   }
   const table = el('table', { class: 'headers' },
     el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, t('Header')), el('th', { scope: 'col' }, t('Value')), el('th', { scope: 'col' }, t('Decoded auth')), el('th', { scope: 'col' }, t('Line')))),

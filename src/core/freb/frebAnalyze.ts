@@ -5,7 +5,8 @@ import { gunzipSync } from 'node:zlib';
 import type { FrebFileEntry } from '../analyzeResult';
 import type { Finding, FindingCode, Severity } from '../findings';
 import { describeWin32 } from '../win32Status';
-import { sniffAuthorization, type AuthSniff } from './frebAuthScheme';
+import { decodeAuthorization, type AuthSniff } from './frebAuthScheme';
+import type { DecodeResult } from '../authHeader';
 import { dataValue, errorCodeValue, lastEvent, parseFreb, FrebFormatError, MAX_FREB_BYTES, type FrebEvent, type FrebTrace } from './frebTrace';
 
 export const BAD_BINDINGS_CODES = [2148074310, 3221226331];
@@ -47,7 +48,7 @@ export interface FrebAnalysis {
   /** The scheme the client used: from the Authorization header, else the root authenticationType. */
   authScheme: string | null;
   /** What the (last) Authorization header carries, or null without one. */
-  authorization: (AuthSniff & { header: FrebHeader }) | null;
+  authorization: (AuthSniff & { header: FrebHeader; decoded: DecodeResult | null }) | null;
   clientIp: string | null;
   requestHeaders: FrebHeader[];
   responseHeaders: FrebHeader[];
@@ -134,7 +135,7 @@ export function analyzeTrace(trace: FrebTrace, path: string): FrebAnalysis {
     }
   }
   const authorization = requestHeaders.filter((h) => h.name.toLowerCase() === 'authorization').pop();
-  const sniff = authorization ? sniffAuthorization(authorization.value) : null;
+  const sniff = authorization ? decodeAuthorization(authorization.value) : null;
   const authScheme = authorization ? authorization.value.trim().split(/\s+/)[0] || null
     : req.authenticationType && req.authenticationType !== 'NOT_AVAILABLE' ? req.authenticationType : null;
   const endpoint = lastEvent(trace.events, 'GENERAL_ENDPOINT_INFORMATION');

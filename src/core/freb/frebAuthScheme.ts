@@ -2,6 +2,8 @@
 // ("Negotiate" that wraps NTLM shows as NTLM). The full decode (flags, AV pairs, channel
 // bindings) is the token decoder's job; this only sniffs the mechanism and the NTLM message type.
 
+import { decodeToken, type DecodeResult } from '../authHeader';
+
 export interface AuthSniff {
   /** As written: Negotiate, NTLM, Kerberos, Basic, Bearer, ... */
   scheme: string;
@@ -15,6 +17,19 @@ const NTLMSSP = Buffer.from('NTLMSSP\0', 'latin1');
 // DER of the Kerberos OIDs 1.2.840.113554.1.2.2 and 1.2.840.48018.1.2.2 (MS legacy).
 const KRB5_OID = Buffer.from([0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x12, 0x01, 0x02, 0x02]);
 const MSKRB_OID = Buffer.from([0x06, 0x09, 0x2a, 0x86, 0x48, 0x82, 0xf7, 0x12, 0x01, 0x02, 0x02]);
+
+/**
+ * The header value decoded by the token decoder (NTLM fields, SPNEGO, Kerberos), with the
+ * mechanism a wrapped token really is; falls back to the sniff when the decoder gives up.
+ */
+export function decodeAuthorization(value: string): (AuthSniff & { decoded: DecodeResult | null }) | null {
+  const s = sniffAuthorization(value);
+  if (!s) return null;
+  const d = decodeToken(value);
+  if (d.error) return { ...s, decoded: null };
+  const mechanism = d.ntlm ? 'NTLM' : d.kerberos ? 'Kerberos' : d.mechanism;
+  return { scheme: d.scheme ?? s.scheme, mechanism, ntlmMessageType: d.ntlm?.messageType ?? s.ntlmMessageType, decoded: d };
+}
 
 export function sniffAuthorization(value: string): AuthSniff | null {
   const m = /^\s*([A-Za-z][\w-]*)(?:\s+([A-Za-z0-9+/=._-]+))?\s*$/.exec(value);

@@ -2,8 +2,10 @@
 // failure first, the event timeline with depths and durations, headers with the auth decoded.
 // Built in the extension host from the same analysis the CLI and the server use.
 import type { Finding } from '../findings';
+import type { DecodeResult } from '../authHeader';
+import type { AuthSniff } from './frebAuthScheme';
 import { frebSummaryLine, type FrebAnalysis } from './frebAnalyze';
-import { sniffAuthorization } from './frebAuthScheme';
+import { decodeAuthorization } from './frebAuthScheme';
 import { FREB_EVENT_DOCS } from './frebEventDocs';
 import { buildEventTree, eventLabel, type FrebNode } from './frebTree';
 
@@ -32,6 +34,8 @@ export interface FrebReportHeader {
   line: number;
   /** For Authorization / WWW-Authenticate with a token: "NTLM AUTHENTICATE (type 3)" etc. */
   auth: string | null;
+  /** Decoded fields of the token (user, SPN, channel bindings, flags ...). */
+  details: Array<[string, string]>;
 }
 
 export interface FrebReportModel {
@@ -41,6 +45,8 @@ export interface FrebReportModel {
   failure: {
     line: number; status: string | null; codeName: string | null; hex: string | null; text: string | null;
     module: string | null; notification: string | null;
+    /** For BAD_BINDINGS: what the client's AUTHENTICATE carried and how to compare it. */
+    bindingsHint: string | null;
   } | null;
   findings: Finding[];
   events: FrebReportEvent[];
@@ -51,13 +57,64 @@ export interface FrebReportModel {
 
 const NTLM_TYPES = ['', 'NEGOTIATE', 'CHALLENGE', 'AUTHENTICATE'];
 
-function authOf(name: string, value: string): string | null {
-  if (!/^(authorization|www-authenticate|proxy-authorization|proxy-authenticate)$/i.test(name)) return null;
-  const s = sniffAuthorization(value);
-  if (!s) return null;
+function authOf(name: string, value: string): { auth: string | null; details: Array<[string, string]> } {
+  const none = { auth: null, details: [] };
+  if (!/^(authorization|www-authenticate|proxy-authorization|proxy-authenticate)$/i.test(name)) return none;
+  const s = decodeAuthorization(value);
+  if (!s) return none;
+  return { auth: authLabel(s, value), details: detailsOf(s.decoded) };
+}
+
+function detailsOf(d: DecodeResult | null): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  if (!d) return out;
+  const put = (k: string, v: unknown): void => {
+    if (v !== null && v !== undefined && v !== '') out.push([k, String(v)]);
+  };
+  if (d.spnego) put('SPNEGO', [d.spnego.state, ...(d.spnego.mechTypes ?? [])].filter(Boolean).join(' '));
+  const n = d.ntlm;
+  if (n) {
+    put('NTLM message', `${n.messageTypeName} (type ${n.messageType})`);
+    if (n.user || n.domain) put('User', `${n.domain ?? ''}\\${n.user ?? ''}`);
+    put('Workstation', n.workstation);
+    put('Target name', n.targetName);
+    put('SPN (MsvAvTargetName)', n.spn);
+    if (n.messageType === 3) put('Channel bindings', n.channelBindingsState === 'present' ? `present ${n.channelBindings}` : n.channelBindingsState);
+    if (n.messageType === 3) put('MIC', n.mic ? 'yes' : 'no');
+    put('NTLM version', n.ntlmVersion);
+    put('Timestamp', n.timestamp);
+    put('OS version', n.osVersion);
+    put('Flags', n.flags.join(' '));
+  }
+  const k = d.kerberos as unknown as Record<string, unknown> | undefined;
+  if (k) for (const key of ['realm', 'sname', 'etype', 'messageType']) put(`Kerberos ${key}`, k[key]);
+  if (d.basic) put('Basic user', `${d.basic.user} (password not shown)`);
+  if (d.offers?.length) put('Offers', d.offers.join(', '));
+  return out;
+}
+
+function authLabel(s: AuthSniff, value: string): string | null {
   if (s.mechanism === 'NTLM') return `NTLM ${NTLM_TYPES[s.ntlmMessageType ?? 0] ?? ''}${s.ntlmMessageType ? ` (type ${s.ntlmMessageType})` : ''}${s.scheme.toLowerCase() !== 'ntlm' ? ` in ${s.scheme}` : ''}`.replace(/\s+/g, ' ').trim();
   if (s.mechanism === 'unknown') return value.trim().includes(' ') ? null : `${s.scheme} (scheme offered, no token)`;
   return `${s.mechanism}${s.mechanism !== s.scheme ? ` in ${s.scheme}` : ''}`;
+}
+
+function bindingsHint(a: FrebAnalysis): string | null {
+  if (!a.findings.some((f) => f.code === 'BAD_BINDINGS')) return null;
+  const n = a.authorization?.decoded?.ntlm;
+  let host = 'HOST';
+  try {
+    const u = new URL(a.entry.url ?? '');
+    host = `${u.hostname}:${u.port || (u.protocol === 'http:' ? '80' : '443')}`;
+  } catch {
+    // keep the placeholder
+  }
+  const compare = `Compare with what the server's certificate gives: iis-auth-lens cbt ${host} (run it from inside, against IIS itself). A different value means TLS is terminated in between with another certificate.`;
+  if (n && n.messageType === 3) {
+    if (n.channelBindingsState === 'present') return `The client's NTLM AUTHENTICATE carried channel bindings ${n.channelBindings}. ${compare}`;
+    return `The client's NTLM AUTHENTICATE carried ${n.channelBindingsState} channel bindings: with Extended Protection "Require" IIS rejects that.`;
+  }
+  return compare;
 }
 
 export function buildFrebReportModel(a: FrebAnalysis, file: string): FrebReportModel {
@@ -109,13 +166,16 @@ export function buildFrebReportModel(a: FrebAnalysis, file: string): FrebReportM
   put('Trigger status', r.triggerStatusCode);
   put('Activity ID', r.activityId);
   put('Events', a.trace.events.length);
-  const hdr = (h: { name: string; value: string; line: number }): FrebReportHeader => ({ ...h, auth: authOf(h.name, h.value) });
+  const hdr = (h: { name: string; value: string; line: number }): FrebReportHeader => ({ ...h, ...authOf(h.name, h.value) });
   const f = a.failure;
   return {
     file,
     summary: frebSummaryLine(a),
     request,
-    failure: f ? { line: f.event.line, status: f.status, codeName: f.codeName, hex: f.hex, text: f.text, module: f.module, notification: f.notification } : null,
+    failure: f ? {
+      line: f.event.line, status: f.status, codeName: f.codeName, hex: f.hex, text: f.text, module: f.module, notification: f.notification,
+      bindingsHint: bindingsHint(a),
+    } : null,
     findings: a.findings,
     events,
     requestHeaders: a.requestHeaders.map(hdr),
