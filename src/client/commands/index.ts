@@ -5,6 +5,7 @@ import { frebSearch } from './frebSearch';
 import { explainError } from './explainError';
 import { findMatchingIisLines } from './findMatchingIisLines';
 import { authTimeline } from './authTimeline';
+import { evidenceLinks } from './evidenceLinks';
 import { contentLanguageDetection } from './contentLanguageDetection';
 import { logSummaryView } from './logSummaryView';
 import { showFindingsCommand } from './showFindings';
@@ -16,6 +17,7 @@ export const clientFeatures: ClientFeature[] = [
   explainError,
   findMatchingIisLines,
   authTimeline,
+  evidenceLinks,
   contentLanguageDetection,
   logSummaryView,
   showFindingsCommand,
