@@ -26,7 +26,7 @@ test('--help exits 0, --version prints the package version', async () => {
   assert.equal(await main(['--help'], t.io), 0);
   const v = io();
   assert.equal(await main(['--version'], v.io), 0);
-  assert.equal(v.out().trim(), (await import('../../package.json')).version);
+  assert.equal(v.out().trim(), (await import('../../package.json')).default.version);
 });
 
 test('an unknown command is a usage error on stderr, exit 2', async () => {
