@@ -15,6 +15,8 @@ import { statusLabel } from '../../core/httpStatus';
 export const REVEAL_LINE_COMMAND = 'iisAuthLens.logSummary.revealLine';
 /** Returns the analyzed files as JSON-able objects (used by the e2e tests and other features). */
 export const RESULTS_COMMAND = 'iisAuthLens.logSummary.results';
+/** True once the view has shown the current results (for tests and screenshots). */
+export const RENDERED_COMMAND = 'iisAuthLens.logSummary.rendered';
 /** Children of one group shown in the tree; the rest are summarised in one item. */
 const MAX_CHILDREN = 200;
 
@@ -96,9 +98,11 @@ function fileFindings(r: AnalyzeFileResult): Finding[] {
 class LogSummaryProvider implements vscode.TreeDataProvider<Node> {
   private readonly changed = new vscode.EventEmitter<Node | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
+  /** Whether the view asked for the files since the store last changed (tests wait for it). */
+  rendered = true;
 
   constructor(private readonly store: LogSummaryStore) {
-    store.onDidChange(() => this.changed.fire(undefined));
+    store.onDidChange(() => { this.rendered = false; this.changed.fire(undefined); });
   }
 
   getTreeItem(n: Node): vscode.TreeItem {
@@ -106,7 +110,8 @@ class LogSummaryProvider implements vscode.TreeDataProvider<Node> {
     switch (n.kind) {
       case 'file': {
         const r = n.file.result;
-        const item = new vscode.TreeItem(path.basename(n.file.uri.fsPath), C.Expanded);
+        // a few files open expanded; a folder of many logs starts collapsed
+        const item = new vscode.TreeItem(path.basename(n.file.uri.fsPath), this.store.all().length <= 3 ? C.Expanded : C.Collapsed);
         item.resourceUri = n.file.uri;
         item.tooltip = n.file.uri.fsPath;
         item.contextValue = 'iisAuthLens.logFile';
@@ -163,7 +168,10 @@ class LogSummaryProvider implements vscode.TreeDataProvider<Node> {
   }
 
   getChildren(n?: Node): Node[] {
-    if (!n) return this.store.all().map((file) => ({ kind: 'file', file }));
+    if (!n) {
+      this.rendered = true;
+      return this.store.all().map((file) => ({ kind: 'file', file }));
+    }
     switch (n.kind) {
       case 'file': {
         const r = n.file.result;
@@ -276,6 +284,7 @@ export const logSummaryView: ClientFeature = {
       logSummary.onDidChange(updateMessage),
       vscode.commands.registerCommand(REVEAL_LINE_COMMAND, (uri: string, line: number) => revealLine(vscode.Uri.parse(uri), line, ctx.log)),
       vscode.commands.registerCommand(RESULTS_COMMAND, () => logSummary.all().map((f) => ({ uri: f.uri.toString(), ...f.result }))),
+      vscode.commands.registerCommand(RENDERED_COMMAND, () => view.visible && provider.rendered),
     ];
   },
 };

@@ -11,7 +11,10 @@ import { blockStats } from '../../core/w3c/w3cDocumentAnalysis';
 import { analyzeFrebFile } from '../../core/freb/frebAnalyze';
 import { ANALYZE_FILE_REQUEST, type AnalyzeFileParams, type AnalyzeFileResult } from './w3cProtocol';
 
-const fmtMB = (n: number): string => (n / 1048576).toFixed(n < 10 * 1048576 ? 1 : 0);
+/** "12.3 MB" / "456 KB" */
+const fmtSize = (n: number, total: number): string =>
+  total >= 1048576 ? `${(n / 1048576).toFixed(total < 10 * 1048576 ? 1 : 0)} / ${(total / 1048576).toFixed(total < 10 * 1048576 ? 1 : 0)} MB`
+    : `${Math.round(n / 1024)} / ${Math.round(total / 1024)} KB`;
 
 const PRIORITY: Record<string, number> = { BAD_BINDINGS: 0, LOGON_DENIED: 1, INVALID_TOKEN: 1, HANDSHAKE_INCOMPLETE: 2, MALFORMED_LINE: 3 };
 
@@ -49,7 +52,7 @@ export async function analyzeFileForEditor(ctx: ServerContext, p: AnalyzeFilePar
       signal: abort.signal,
       onProgress: ({ bytesRead }) => {
         const pct = Math.min(100, Math.floor((bytesRead / Math.max(1, size)) * 100));
-        if (pct !== lastPct) { lastPct = pct; progress?.report(pct, `${fmtMB(bytesRead)} / ${fmtMB(size)} MB`); }
+        if (pct !== lastPct) { lastPct = pct; progress?.report(pct, fmtSize(bytesRead, size)); }
       },
     });
     const findingsTotal = Object.values(a.summary.findings).reduce((n, k) => n + (k ?? 0), 0);

@@ -1,0 +1,179 @@
+// IIS W3C logs in the real extension host: the BAD_BINDINGS diagnostics at the generator's lines,
+// the CodeLens per #Fields block, the hover that explains SEC_E_BAD_BINDINGS, "Analyze IIS Logs in
+// Folder..." filling the Log Analysis view, and a log over 50 MB analyzed from disk.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { closeAllEditors, getExtensionApi, openFixture, screenshot, waitFor, waitForDiagnostics, workspaceRoot } from '../util';
+
+const LOG = 'u_ex261121_bad_bindings.log';
+
+interface Truth {
+  lines: number; requests: number; layouts: Array<{ line: number; fields: string }>;
+  findings: Record<string, number>; findingLines: Record<string, { first: number[] }>;
+}
+
+function truth(): Truth {
+  return JSON.parse(fs.readFileSync(path.join(workspaceRoot().fsPath, LOG + '.truth.json'), 'utf8')) as Truth;
+}
+
+/** Column span of a named field on a 1-based line, from the #Fields above it (independent of the extension). */
+function fieldSpan(doc: vscode.TextDocument, line1: number, name: string): { start: number; end: number; text: string } {
+  let fields: string[] = [];
+  for (let l = line1 - 1; l >= 0; l--) {
+    const t = doc.lineAt(l).text;
+    if (t.startsWith('#Fields:')) { fields = t.slice(8).trim().split(/\s+/); break; }
+  }
+  const idx = fields.indexOf(name);
+  assert.ok(idx >= 0, `${name} in the #Fields above line ${line1}`);
+  const re = /\S+/g;
+  const text = doc.lineAt(line1 - 1).text;
+  for (let i = 0, m = re.exec(text); m; i++, m = re.exec(text)) if (i === idx) return { start: m.index, end: m.index + m[0].length, text: m[0] };
+  throw new Error(`line ${line1} has no column ${idx}`);
+}
+
+interface SummaryEntry { uri: string; kind: string; requests?: number; summary?: { findings: Record<string, number> }; findingsTotal?: number }
+
+suite('w3cLog', () => {
+  suiteSetup(async () => {
+    await getExtensionApi();
+  });
+  suiteTeardown(async () => {
+    await closeAllEditors();
+  });
+
+  test('a generated Exchange log shows BAD_BINDINGS errors on the win32 column at the known lines', async () => {
+    const editor = await openFixture(LOG);
+    const doc = editor.document;
+    assert.equal(doc.languageId, 'iis-w3c-log');
+    const t = truth();
+    const diags = await waitForDiagnostics(doc.uri, (d) => d.filter((x) => x.code === 'BAD_BINDINGS').length === t.findings.BAD_BINDINGS, 30_000);
+    const bad = diags.filter((d) => d.code === 'BAD_BINDINGS').sort((a, b) => a.range.start.line - b.range.start.line);
+    assert.deepEqual(bad.map((d) => d.range.start.line + 1), t.findingLines.BAD_BINDINGS!.first);
+    for (const d of bad) {
+      assert.equal(d.severity, vscode.DiagnosticSeverity.Error);
+      assert.equal(d.source, 'IIS Auth Lens');
+      const w = fieldSpan(doc, d.range.start.line + 1, 'sc-win32-status');
+      assert.ok(w.text === '2148074310' || w.text === '3221226331', `win32 column on line ${d.range.start.line + 1}`);
+      assert.equal(d.range.start.character, w.start);
+      assert.equal(d.range.end.character, w.end);
+      assert.match(d.message, /BAD_BINDINGS/);
+    }
+    const denied = diags.filter((d) => d.code === 'LOGON_DENIED').map((d) => d.range.start.line + 1);
+    assert.deepEqual(denied, t.findingLines.LOGON_DENIED!.first);
+    await screenshot('w3c-log-bad-bindings');
+  });
+
+  test('CodeLens on each #Fields line with requests, 401s and BAD_BINDINGS', async () => {
+    const editor = await openFixture(LOG);
+    const t = truth();
+    const lenses = await waitFor(async () => {
+      const l = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', editor.document.uri);
+      return l && l.filter((x) => x.command?.command === 'iisAuthLens.showFindings').length === t.layouts.length ? l : undefined;
+    }, 'one CodeLens per #Fields block', 30_000);
+    const ours = lenses.filter((x) => x.command?.command === 'iisAuthLens.showFindings').sort((a, b) => a.range.start.line - b.range.start.line);
+    assert.deepEqual(ours.map((l) => l.range.start.line + 1), t.layouts.map((l) => l.line));
+    for (const l of ours) assert.match(l.command!.title, /^[\d,]+ requests · [\d,]+ × 401 · [\d,]+ BAD_BINDINGS/);
+    const total = ours.reduce((n, l) => n + Number(/ ([\d,]+) requests/.exec(' ' + l.command!.title)![1]!.replace(/,/g, '')), 0);
+    assert.equal(total, t.requests);
+    const bad = ours.reduce((n, l) => n + Number(/· ([\d,]+) BAD_BINDINGS/.exec(l.command!.title)![1]!), 0);
+    assert.equal(bad, t.findings.BAD_BINDINGS);
+    assert.ok(ours.some((l) => /top failing: \/EWS\/mrsproxy\.svc from \d+\.\d+\.\d+\.\d+/.test(l.command!.title)), 'a lens names the top failing URL and client');
+  });
+
+  test('hover on 2148074310 explains SEC_E_BAD_BINDINGS with the fixes', async () => {
+    const editor = await openFixture(LOG);
+    const line = truth().findingLines.BAD_BINDINGS!.first[0]!;
+    const w = fieldSpan(editor.document, line, 'sc-win32-status');
+    const hovers = await waitFor(async () => {
+      const h = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, new vscode.Position(line - 1, w.start + 1));
+      return h?.length ? h : undefined;
+    }, 'a hover on the win32 value', 30_000);
+    const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    assert.match(text, /sc-win32-status/);
+    assert.match(text, /SEC_E_BAD_BINDINGS/);
+    assert.match(text, /0x80090346/);
+    assert.match(text, /ExchangeExtendedProtectionManagement\.ps1/);
+  });
+
+  test('the Outline has one symbol per #Fields block', async () => {
+    const editor = await openFixture(LOG);
+    const t = truth();
+    const syms = await waitFor(async () => {
+      const s = await vscode.commands.executeCommand<vscode.DocumentSymbol[]>('vscode.executeDocumentSymbolProvider', editor.document.uri);
+      return s?.length ? s : undefined;
+    }, 'document symbols', 30_000);
+    assert.equal(syms.length, t.layouts.length);
+    syms.forEach((s, i) => assert.match(s.name, new RegExp(`^Block ${i + 1} · line ${t.layouts[i]!.line} · ${t.layouts[i]!.fields.split(' ').length} fields · `)));
+  });
+
+  test('"Analyze IIS Logs in Folder..." fills the Log Analysis view and the Problems panel', async () => {
+    await closeAllEditors();
+    const t = truth();
+    await vscode.commands.executeCommand('iisAuthLens.analyzeFolder', workspaceRoot());
+    const entries = await waitFor(async () => {
+      const r = await vscode.commands.executeCommand<SummaryEntry[]>('iisAuthLens.logSummary.results');
+      return r?.some((e) => e.uri.endsWith(LOG)) ? r : undefined;
+    }, 'the analyzed folder in the view', 60_000);
+    const log = entries.find((e) => e.uri.endsWith(LOG))!;
+    assert.equal(log.kind, 'w3c');
+    assert.equal(log.requests, t.requests);
+    assert.equal(log.summary!.findings.BAD_BINDINGS, t.findings.BAD_BINDINGS);
+    // only W3C logs: the HCW log and the FREB traces of the workspace are not in this view
+    assert.ok(entries.every((e) => !/HybridConfiguration|\.xml$/.test(e.uri)), JSON.stringify(entries.map((e) => e.uri)));
+    const uri = vscode.Uri.parse(log.uri);
+    const diags = await waitForDiagnostics(uri, (d) => d.filter((x) => x.code === 'BAD_BINDINGS').length === t.findings.BAD_BINDINGS);
+    assert.deepEqual(diags.filter((d) => d.code === 'BAD_BINDINGS').map((d) => d.range.start.line + 1).sort((a, b) => a - b), t.findingLines.BAD_BINDINGS!.first);
+    await vscode.commands.executeCommand('iisAuthLens.logSummary.focus');
+    await waitFor(async () => await vscode.commands.executeCommand<boolean>('iisAuthLens.logSummary.rendered'), 'the Log Analysis view to show the results');
+    await screenshot('w3c-log-analysis-view');
+  });
+
+  test('a log over 50 MB opened in a tab is analyzed from disk', async function () {
+    this.timeout(240_000);
+    // ~55 MB: the fixture's data lines repeated under one header (not synchronised to extensions).
+    const src = fs.readFileSync(path.join(workspaceRoot().fsPath, LOG), 'utf8').split(/\r?\n/);
+    const header = src.slice(0, 5);
+    const fieldsLine = src[4]!;
+    const data = src.slice(5, 32).filter((l) => l && !l.startsWith('#'));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'w3c-e2e-'));
+    const file = path.join(dir, 'u_ex261122.log');
+    const fd = fs.openSync(file, 'w');
+    const chunk = data.join('\r\n') + '\r\n';
+    let bytes = 0, reps = 0;
+    fs.writeSync(fd, header.join('\r\n') + '\r\n');
+    while (bytes < 55 * 1024 * 1024) { fs.writeSync(fd, chunk); bytes += chunk.length; reps++; }
+    fs.closeSync(fd);
+    const badPerChunk = data.filter((l) => / 401 \d+ (2148074310|3221226331) /.test(l)).length;
+    assert.ok(badPerChunk > 0 && fieldsLine.startsWith('#Fields:'));
+    const uri = vscode.Uri.file(file);
+    try {
+      await vscode.commands.executeCommand('vscode.open', uri).then(undefined, () => undefined);
+      let entry = await waitFor(async () => {
+        const r = await vscode.commands.executeCommand<SummaryEntry[]>('iisAuthLens.logSummary.results');
+        return r?.find((e) => e.uri === uri.toString());
+      }, 'the large log analyzed from disk after opening its tab', 120_000).catch(() => undefined);
+      if (!entry) {
+        // The web host may refuse to open such a file in a tab; the command is the same path.
+        console.log('[e2e] the large file did not open in a tab here; running iisAuthLens.analyzeLargeFile directly');
+        await vscode.commands.executeCommand('iisAuthLens.analyzeLargeFile', uri);
+        entry = await waitFor(async () => {
+          const r = await vscode.commands.executeCommand<SummaryEntry[]>('iisAuthLens.logSummary.results');
+          return r?.find((e) => e.uri === uri.toString());
+        }, 'the large log analyzed from disk', 120_000);
+      }
+      assert.equal(entry.requests, data.length * reps);
+      assert.equal(entry.summary!.findings.BAD_BINDINGS, badPerChunk * reps);
+      const diags = await waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'BAD_BINDINGS'));
+      assert.equal(diags.find((d) => d.code === 'BAD_BINDINGS')?.severity, vscode.DiagnosticSeverity.Error);
+      await vscode.commands.executeCommand('iisAuthLens.logSummary.focus');
+      await waitFor(async () => await vscode.commands.executeCommand<boolean>('iisAuthLens.logSummary.rendered'), 'the Log Analysis view to show the large log');
+      await screenshot('w3c-log-large-file');
+    } finally {
+      await closeAllEditors();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
