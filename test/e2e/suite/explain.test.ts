@@ -3,6 +3,7 @@
 // its CodeLens and outline; the auth timeline webview opens on a sample IIS log (screenshot).
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { getExtensionApi, openFixture, screenshot, waitFor, workspaceRoot } from '../util';
 
@@ -91,5 +92,19 @@ suite('explain', () => {
     assert.equal(mine.rendered, 2, 'one chart per URL');
     const png = await screenshot('explain-auth-timeline');
     if (png) assert.ok(fs.statSync(png).size > 10_000, `${png} is a real picture`);
+  });
+
+  test('from an IIS log line to the FREB trace of the same request', async () => {
+    // Generated pair (see test/fixtures/explain/evidence); outside the workspace so other suites' FREB searches do not see it.
+    const dir = path.resolve(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'explain', 'evidence');
+    const log = await vscode.workspace.openTextDocument(vscode.Uri.file(path.join(dir, 'u_ex261121_freb_pairs.log')));
+    await vscode.window.showTextDocument(log, { preview: false });
+    const found = await vscode.commands.executeCommand<string[]>('iisAuthLens.openMatchingFreb', { uri: log.uri.toString(), line: 6, folder: dir });
+    assert.deepEqual(found.map((f) => path.basename(f)), ['fr000001.xml']);
+    const trace = await waitFor(() => vscode.window.activeTextEditor?.document.uri.fsPath.endsWith('fr000001.xml') ? vscode.window.activeTextEditor : undefined, 'the FREB trace to open', 15_000);
+    assert.equal(trace.selection.active.line, 414, 'at the event that carries the failure');
+    assert.match(trace.document.lineAt(414).text, /<Event/);
+    const none = await vscode.commands.executeCommand<string[]>('iisAuthLens.openMatchingFreb', { uri: log.uri.toString(), line: 7, folder: dir });
+    assert.deepEqual(none, [], 'another client in the same second has no trace');
   });
 });
