@@ -202,13 +202,15 @@ export class W3cScanner {
     }
     const n = buf.length;
     const base = this.offset;
+    // the tokenizer reads 4 bytes at a time through this view (offsets relative to the chunk)
+    const dv = n >= 64 ? new DataView(buf.buffer, buf.byteOffset, n) : null;
     while (pos < n) {
       const lf = buf.indexOf(LF, pos);
       if (lf < 0) {
         this.carry = Buffer.from(buf.subarray(pos));
         break;
       }
-      this.line(buf, pos, lf, base + pos);
+      this.line(buf, pos, lf, base + pos, dv);
       pos = lf + 1;
     }
     this.offset += n;
@@ -224,7 +226,7 @@ export class W3cScanner {
     this.carry = null;
   }
 
-  private line(buf: Buffer, s: number, e: number, fileOffset: number): void {
+  private line(buf: Buffer, s: number, e: number, fileOffset: number, dv: DataView | null = null): void {
     this.lines++;
     if (e > s && buf[e - 1] === CR) e--;
     const r = this.rec;
@@ -250,6 +252,15 @@ export class W3cScanner {
       if (c === QUOTE) i = quotedEnd(buf, i, e);
       else {
         i++;
+        if (dv !== null) {
+          // 4 bytes at a time while none of them is a blank (long user-agent and query tokens)
+          while (i + 4 <= e) {
+            const w = dv.getUint32(i, true);
+            const x = w ^ 0x20202020, y = w ^ 0x09090909;
+            if ((((x - 0x01010101) & ~x) | ((y - 0x01010101) & ~y)) & 0x80808080) break;
+            i += 4;
+          }
+        }
         while (i < e) { c = buf[i]; if (c === SP || c === TAB) break; i++; }
       }
       if (n < MAX_TOKENS) { starts[n] = ts; ends[n] = i; }
