@@ -110,7 +110,7 @@ void test('SSPI codes in every notation: decimal, hex, signed, NTSTATUS, names, 
   assert.deepEqual(codes(ms), [
     '1:SEC_E_BAD_BINDINGS', '2:SEC_E_BAD_BINDINGS', '3:SEC_E_BAD_BINDINGS', '4:SEC_E_BAD_BINDINGS',
     '5:SEC_E_BAD_BINDINGS', '6:SEC_E_BAD_BINDINGS', '7:SEC_E_INVALID_TOKEN', '8:SEC_E_LOGON_DENIED',
-    '9:SEC_E_NO_CREDENTIALS', '10:SEC_E_BAD_BINDINGS', '11:SEC_E_INVALID_TOKEN',
+    '9:SEC_E_NO_CREDENTIALS', '10:SEC_E_BAD_BINDINGS', '11:SEC_E_INVALID_TOKEN', '12:SEC_E_BAD_BINDINGS',
   ]);
   assert.deepEqual(ms.slice(0, 6).map((m) => m.notation), ['2148074310', '0x80090346', '-2146892986', '3221226331', '0xC000035B', 'SEC_E_BAD_BINDINGS']);
   assert.equal(byCode(ms, 'SEC_E_BAD_BINDINGS').url, null);

@@ -114,7 +114,7 @@ const PHRASES: PhraseRecognizer[] = [
 ];
 
 /** Codes as numbers: decimal, signed decimal, 0x hex, and the names (also the article's "EC_E_" typo). */
-const NUMBER = /(?<![\w.-])(?:-\d{10}|\d{10}|0x[0-9a-f]{8})(?!\w|\.\d)/gi;
+const NUMBER = /(?<![\w.-])(?:-\d{10}|\d{10}|0x[0-9a-f]{8}|8009030[8ce]|80090346|c000035b)(?!\w|\.\d)/gi;
 const NAME = /(?<![A-Za-z0-9])(S?EC_E_BAD_BINDINGS|STATUS_BAD_BINDINGS|SEC_E_INVALID_TOKEN|SEC_E_LOGON_DENIED|STATUS_LOGON_FAILURE|SEC_E_NO_CREDENTIALS)(?![A-Za-z0-9_])/gi;
 
 const BY_NAME: Record<string, ExplainCode> = {
@@ -194,13 +194,20 @@ export function explainText(text: string, opts: ExplainOptions = {}): ExplainMat
     const li = lineOf(starts, s.index);
     if (/^[\s\uFEFF[]*$/.test(text.slice(starts[li]!, s.index)) && stampAtLineStart[li] === -1) stampAtLineStart[li] = k;
   }
+  // A line continues the entry above when it is indented, looks like part of an exception, or the
+  // line above stopped mid-sentence (console wrapping); a paragraph of prose starts its own entry.
   const entryStartLine = new Int32Array(lineCount);
   let prevBlank = true;
+  let prevOpen = false;
   for (let li = 0; li < lineCount; li++) {
     const lineEnd = li + 1 < lineCount ? starts[li + 1]! : text.length;
-    const blank = /^\s*$/.test(text.slice(starts[li]!, Math.min(lineEnd, starts[li]! + 200))) && lineEnd - starts[li]! < 200;
-    entryStartLine[li] = stampAtLineStart[li]! >= 0 || prevBlank || li === 0 ? li : entryStartLine[li - 1]!;
+    const head = text.slice(starts[li]!, Math.min(lineEnd, starts[li]! + 40));
+    const tail = text.slice(Math.max(starts[li]!, lineEnd - 8), lineEnd).replace(/\s+$/, '');
+    const blank = /^\s*$/.test(head) && lineEnd - starts[li]! < 200 && /^\s*$/.test(text.slice(starts[li]!, lineEnd));
+    const continues = /^[ \t]/.test(head) || /^(?:at |-+>|\}|Error|Fehler|Inner|Innere|Microsoft\.|System\.)/.test(head) || prevOpen;
+    entryStartLine[li] = li === 0 || prevBlank || stampAtLineStart[li]! >= 0 || !continues ? li : entryStartLine[li - 1]!;
     prevBlank = blank;
+    prevOpen = !blank && !/[.!?:;)\]}'"\u2019\u201D]$/.test(tail);
   }
   const nextEntryLine = new Int32Array(lineCount);
   nextEntryLine[lineCount - 1] = lineCount;
@@ -226,7 +233,8 @@ export function explainText(text: string, opts: ExplainOptions = {}): ExplainMat
   }
   NUMBER.lastIndex = 0;
   for (let m = NUMBER.exec(text); m; m = NUMBER.exec(text)) {
-    const info = describeWin32(m[0]);
+    // Hex written without 0x (event logs, forum posts): only the exact codes we explain.
+    const info = describeWin32(/^[0-9]{10}$|^-|^0x/i.test(m[0]) ? m[0] : `0x${m[0]}`);
     const code = info ? BY_NAME[info.name] : undefined;
     if (!code) continue;
     // "401 1 2148074254" in an IIS log line is the normal challenge leg of a handshake, not an error.
