@@ -128,10 +128,11 @@ export function parseAuthText(input: string): AuthText {
   }
   text = text.trim();
   let header: string | null = null;
-  const hm = /^((?:Proxy-)?Authorization|(?:WWW|Proxy)-Authenticate)\s*:\s*(.*)$/i.exec(text);
+  // The header may sit anywhere in a pasted line (a FREB `<Data Name="Headers">Authorization: ...`).
+  const hm = /(?:^|[^A-Za-z-])((?:Proxy-)?Authorization|(?:WWW|Proxy)-Authenticate)\s*:\s*(.*)$/i.exec(text);
   if (hm) {
     header = HEADER_NAMES.find((h) => h.toLowerCase() === hm[1].toLowerCase()) ?? hm[1];
-    text = hm[2].trim();
+    text = hm[2].replace(/<\/?[A-Za-z][^>]*>.*$/, '').trim();
   }
   // Quoted values as in JSON or logs.
   if (text.length >= 2 && (text[0] === '"' || text[0] === "'") && text[text.length - 1] === text[0]) text = text.slice(1, -1).trim();
@@ -151,7 +152,9 @@ export function parseAuthText(input: string): AuthText {
     }
     // `Basic realm="x"`: an auth-param list, not a token.
     if (/^[A-Za-z0-9_-]+=[^=]/.test(rest)) { offers.push(canonicalScheme(first)); continue; }
-    return { header, scheme: canonicalScheme(first), token: rest.trim(), offers };
+    // The token is the first word after the scheme; XML or quotes glued to it are not part of it.
+    const word = rest.trim().split(/\s+/)[0].replace(/<\/?[A-Za-z][^>]*>.*$/, '').replace(/["']+$/, '');
+    return { header, scheme: canonicalScheme(first), token: word, offers };
   }
   return { header, scheme: null, token: null, offers };
 }
