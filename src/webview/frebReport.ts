@@ -134,7 +134,7 @@ function eventRow(e: FrebReportEvent, k: number, maxDur: number): HTMLElement {
   const head = el('div', { class: 'ev-head' });
   head.append(el('span', { class: 'ev-offset', title: e.time ?? '' }, e.offsetMs !== null ? `+${e.offsetMs} ms` : ''));
   const name = el('span', { class: 'ev-name', title: e.label }, e.label);
-  name.style.paddingLeft = `${Math.min(e.depth, 12) * 14}px`;
+  name.style.paddingLeft = `${Math.min(e.depth, 8) * 10}px`;
   head.append(name);
   const bar = el('span', { class: 'ev-bar', 'aria-hidden': 'true' });
   if (e.durationMs !== null) {
@@ -225,6 +225,17 @@ function applyFilters(): void {
   }
 }
 
+/** Scrolls to the timeline and focuses the failing event (or the first one). */
+function focusTimeline(): void {
+  const list = document.querySelector<HTMLElement>('ul.events');
+  if (!list) return;
+  const row = list.querySelector<HTMLElement>('li.is-failure:not([hidden])') ?? visibleRows(list)[0];
+  if (!row) return;
+  focusRow(row);
+  toggle(row);
+  row.scrollIntoView({ block: 'center' });
+}
+
 function render(m: FrebReportModel): void {
   app.textContent = '';
   app.append(el('header', {}, el('h1', {}, m.summary), el('p', { class: 'file' }, m.file)));
@@ -239,10 +250,13 @@ function render(m: FrebReportModel): void {
 }
 
 window.addEventListener('message', (ev: MessageEvent) => {
-  const msg = ev.data as { type: string; model?: FrebReportModel; strings?: Record<string, string>; error?: string };
+  const msg = ev.data as { type: string; model?: FrebReportModel; strings?: Record<string, string>; error?: string; focus?: string };
   if (msg.type === 'model' && msg.model) {
     strings = msg.strings ?? {};
     render(msg.model);
+    if (msg.focus === 'timeline') focusTimeline();
+  } else if (msg.type === 'focus' && msg.focus === 'timeline') {
+    focusTimeline();
   } else if (msg.type === 'error') {
     app.textContent = '';
     app.append(el('p', { class: 'error', role: 'alert' }, msg.error ?? ''));

@@ -66,7 +66,8 @@ async function revealLine(uri: vscode.Uri, line: number): Promise<void> {
   editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
 }
 
-async function openReport(ctx: ClientContext, arg: unknown): Promise<void> {
+/** `opts.focus: 'timeline'` opens the report at the failing event of the timeline. */
+async function openReport(ctx: ClientContext, arg: unknown, opts?: { focus?: 'timeline' }): Promise<void> {
   const uri = toUri(arg);
   if (!uri) {
     void vscode.window.showWarningMessage(vscode.l10n.t('Open a FREB trace (fr*.xml) first.'));
@@ -89,7 +90,7 @@ async function openReport(ctx: ClientContext, arg: unknown): Promise<void> {
     const current = entry;
     const send = (): void => {
       const fresh = tryAnalyzeFreb(doc.getText(), name);
-      if ('analysis' in fresh) void panel.webview.postMessage({ type: 'model', model: buildFrebReportModel(fresh.analysis, name), strings: webviewStrings() });
+      if ('analysis' in fresh) void panel.webview.postMessage({ type: 'model', model: buildFrebReportModel(fresh.analysis, name), strings: webviewStrings(), focus: opts?.focus });
       else void panel.webview.postMessage({ type: 'error', error: vscode.l10n.t('{0} is not a readable FREB trace: {1}', name, fresh.error.error ?? '') });
     };
     panel.webview.onDidReceiveMessage((msg: { type: string; line?: number; events?: number; failure?: boolean; summary?: string; error?: string }) => {
@@ -104,6 +105,7 @@ async function openReport(ctx: ClientContext, arg: unknown): Promise<void> {
     panel.webview.html = html(panel.webview, ctx.extension.extensionUri, panel.title);
   } else {
     entry.panel.reveal(vscode.ViewColumn.Beside);
+    if (opts?.focus) void entry.panel.webview.postMessage({ type: 'focus', focus: opts.focus });
   }
   if ('error' in r) ctx.log.warn(`FREB report: ${r.error.error ?? ''}`);
 }
@@ -131,7 +133,7 @@ async function showFailingEvent(arg: unknown, lineArg: unknown): Promise<void> {
 export const frebReport: ClientFeature = {
   activate(ctx) {
     return [
-      vscode.commands.registerCommand('iisAuthLens.openFrebReport', (arg?: unknown) => openReport(ctx, arg)),
+      vscode.commands.registerCommand('iisAuthLens.openFrebReport', (arg?: unknown, opts?: { focus?: 'timeline' }) => openReport(ctx, arg, opts)),
       vscode.commands.registerCommand('iisAuthLens.showFrebFailingEvent', (arg?: unknown, line?: unknown) => showFailingEvent(arg, line)),
       vscode.commands.registerCommand(FREB_REPORT_STATE_COMMAND, () => [...panels.values()].map((p) => ({ ...p.state }))),
       { dispose: () => { for (const p of panels.values()) p.panel.dispose(); } },

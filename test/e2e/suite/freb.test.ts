@@ -72,6 +72,10 @@ suite('freb', () => {
     assert.match(state.title, /FREB report: fr000017_bad_bindings\.xml/);
     const png = await screenshot('freb-report');
     if (png) assert.ok(fs.statSync(png).size > 10_000, `${png} is a real picture`);
+    // The same panel, scrolled to the failing event of the timeline (its data opened).
+    await vscode.commands.executeCommand('iisAuthLens.openFrebReport', editor.document.uri, { focus: 'timeline' });
+    const png2 = await screenshot('freb-report-timeline');
+    if (png2) assert.ok(fs.statSync(png2).size > 10_000, `${png2} is a real picture`);
   });
 
   test('Find FREB traces: a win32 filter finds the bad-bindings traces, sorted by time, in the results view', async () => {
