@@ -181,3 +181,20 @@ void test('timestamps in other notations give the entry time; continuation lines
   assert.equal(ms[1]!.time, '2024-11-05T14:23:18');
   assert.ok(!ms[1]!.next.includes('probe') || ms[1]!.url === null);
 });
+
+void test('prose after an HCW entry does not inherit its time or endpoint', () => {
+  const text = [
+    "2024.11.05 14:23:18.825 10277 [Client=UX, Session=Tenant, Cmdlet=Test-MigrationServerAvailability, Thread=12] FINISH Time=5428,0ms Results=1 {ErrorDetail=The call to 'https://hybrid.contoso.test/EWS/mrsproxy.svc' failed.}",
+    'Insbesondere beim "2148074310 = EC_E_BAD_BINDINGS" klingelt bei mir was.',
+    '    at Microsoft.Exchange.Migration.Foo() 0x80090346',
+  ].join('\n');
+  const ms = explainText(text);
+  assert.deepEqual(codes(ms), ['1:TEST_MIGRATION_SERVER_AVAILABILITY', '2:SEC_E_BAD_BINDINGS', '3:SEC_E_BAD_BINDINGS']);
+  assert.equal(ms[1]!.time, null);
+  assert.equal(ms[2]!.time, null, 'the indented line continues the prose line, not the HCW entry');
+  assert.equal(ms[1]!.url, null);
+  const cont = explainText([text.split('\n')[0], text.split('\n')[2]].join('\n'));
+  assert.deepEqual(codes(cont), ['1:TEST_MIGRATION_SERVER_AVAILABILITY', '2:SEC_E_BAD_BINDINGS']);
+  assert.equal(cont[1]!.time, '2024-11-05T14:23:18.825', 'an indented exception line continues the entry');
+  assert.equal(cont[1]!.url, 'https://hybrid.contoso.test/EWS/mrsproxy.svc');
+});

@@ -107,4 +107,20 @@ suite('explain', () => {
     const none = await vscode.commands.executeCommand<string[]>('iisAuthLens.openMatchingFreb', { uri: log.uri.toString(), line: 7, folder: dir });
     assert.deepEqual(none, [], 'another client in the same second has no trace');
   });
+
+  test('Find Matching IIS Log Lines: the failing legs of /EWS/mrsproxy.svc around the error time', async () => {
+    const editor = await openFixture('explain/u_ex241105_mrsproxy_fixed_at_1716.log');
+    let result: Array<{ line: number; status: string; win32: number; outcome: string }> | undefined;
+    let done = false;
+    const run = vscode.commands.executeCommand<typeof result>('iisAuthLens.findMatchingIisLines', {
+      time: '2024-11-05T15:23:55.100', url: 'https://mrs.contoso.test/EWS/mrsproxy.svc', utcOffsetMinutes: 60, windowMinutes: 1,
+      logs: [editor.document.uri.toString()],
+    }).then((r) => { result = r; done = true; });
+    // The hits are offered in a quick pick; close it once it is up.
+    await waitFor(async () => { await vscode.commands.executeCommand('workbench.action.closeQuickOpen'); return done; }, 'the find-lines command to finish', 20_000);
+    await run;
+    assert.deepEqual(result!.map((h) => [h.line, h.status, h.win32, h.outcome]), [
+      [6, '401.2', 5, 'challenge'], [7, '401.1', 2148074254, 'challenge'], [8, '401.1', 2148074310, 'badBindings'],
+    ]);
+  });
 });
