@@ -239,7 +239,7 @@ function findingFor(f: FrebFailure, statusCode: number | null): { code: FindingC
 function failureMessage(f: FrebFailure, code: FindingCode): string {
   const what = `${f.status ?? '?'} ${f.codeName ?? ''} (${f.hex ?? f.win32})`.replace(/\s+\(/, ' (');
   const who = `${f.module ?? 'a module'}${f.notification ? ' in ' + f.notification : ''}`;
-  const text = f.text ? `: ${f.text}` : '';
+  const text = f.text ? `: ${/[.!?]$/.test(f.text) ? f.text : f.text + '.'}` : '.';
   switch (code) {
     case 'BAD_BINDINGS':
       return `${what} set by ${who}${text} Extended Protection rejected the channel binding token: the client bound its NTLM/Kerberos token to a different TLS certificate, typically because a proxy or load balancer terminates TLS in front of IIS.`;
