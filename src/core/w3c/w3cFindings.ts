@@ -74,9 +74,13 @@ const MAX_FAILURE_LINES = 1000;
 const MAX_LEGS = 64;
 
 interface OpenGroup {
-  key: string;
+  /** 32-bit hash of the key bytes; `keyBuf` = c-ip bytes, a space, cs-uri-stem bytes. */
+  hash: number;
+  keyBuf: Buffer;
   ipLen: number;
   ipHash: number;
+  /** Next group with the same hash (collisions). */
+  next: OpenGroup | null;
   legs: number[];
   lastTime: number;
   sspi: boolean;
@@ -147,7 +151,9 @@ export class W3cAnalyzer implements W3cScanHandler {
   private readonly win32Small = new Float64Array(65536);
   private readonly win32Big = new Map<number, number>();
   private readonly counts: Partial<Record<FindingCode, number>> = {};
-  private readonly open = new Map<string, OpenGroup>();
+  /** Open handshake groups by key hash (no strings on the hot path). */
+  private readonly open = new Map<number, OpenGroup>();
+  private openCount = 0;
   /** How many open groups per hash bucket of the client IP: lets most lines skip building a key. */
   private readonly ipBuckets = new Int32Array(65536);
   private readonly layouts: W3cLayout[] = [];
@@ -197,11 +203,11 @@ export class W3cAnalyzer implements W3cScanHandler {
     }
     if (status === 401) {
       this.on401(rec, b, win32);
-    } else if (this.open.size > 0 && status >= 0) {
+    } else if (this.openCount > 0 && status >= 0) {
       const ipHash = hashToken(rec, col.cIp);
       if (this.ipBuckets[ipHash] > 0) {
-        const key = rec.str(col.cIp) + ' ' + rec.str(col.uriStem >= 0 ? col.uriStem : col.uri);
-        const g = this.open.get(key);
+        const uriI = col.uriStem >= 0 ? col.uriStem : col.uri;
+        const g = this.find(rec, col.cIp, uriI, keyHash(rec, col.cIp, uriI));
         if (g) {
           const t = rec.epochSeconds();
           // a late success still closes the group, but the earlier attempt counts as incomplete
@@ -210,7 +216,7 @@ export class W3cAnalyzer implements W3cScanHandler {
         }
       }
     }
-    if (++this.sinceSweep >= 8192 && this.open.size > 0) {
+    if (++this.sinceSweep >= 8192 && this.openCount > 0) {
       this.sinceSweep = 0;
       this.sweep(rec.epochSeconds());
     }
@@ -245,19 +251,25 @@ export class W3cAnalyzer implements W3cScanHandler {
     const sspi = sub === 1 && win32 >= 0 && isSspiFailure(win32);
     if (sub !== 2 && !sspi) return;
     const t = rec.epochSeconds();
-    const ip = rec.str(col.cIp);
-    const key = ip + ' ' + rec.str(col.uriStem >= 0 ? col.uriStem : col.uri);
-    let g = this.open.get(key);
+    const uriI = col.uriStem >= 0 ? col.uriStem : col.uri;
+    const h = keyHash(rec, col.cIp, uriI);
+    let g = this.find(rec, col.cIp, uriI, h);
     if (g && !(t - g.lastTime <= this.window)) {
       this.finish(g);
       this.close(g);
-      g = undefined;
+      g = null;
     }
     const leg: LegInfo = { line: rec.line, epoch: t, user: col.user < 0 || rec.isDash(col.user) ? null : rec.str(col.user), sub, win32 };
     if (!g) {
       const ipHash = hashToken(rec, col.cIp);
-      g = { key, ipLen: ip.length, ipHash, legs: [], lastTime: t, sspi: false, last: leg };
-      this.open.set(key, g);
+      const ip = tokenBytes(rec, col.cIp), uri = tokenBytes(rec, uriI);
+      const keyBuf = Buffer.allocUnsafe(ip.length + 1 + uri.length);
+      ip.copy(keyBuf, 0);
+      keyBuf[ip.length] = 32;
+      uri.copy(keyBuf, ip.length + 1);
+      g = { hash: h, keyBuf, ipLen: ip.length, ipHash, next: this.open.get(h) ?? null, legs: [], lastTime: t, sspi: false, last: leg };
+      this.open.set(h, g);
+      this.openCount++;
       this.ipBuckets[ipHash]++;
     }
     if (g.legs.length < MAX_LEGS) g.legs.push(rec.line);
@@ -288,19 +300,41 @@ export class W3cAnalyzer implements W3cScanHandler {
     this.add('HANDSHAKE_INCOMPLETE', 'warning', last.line, () => ({
       message: findingMessage('HANDSHAKE_INCOMPLETE', status, w, `${g.legs.length} legs, ${what}`),
       time: Number.isNaN(last.epoch) ? null : new Date(last.epoch * 1000).toISOString().slice(0, 19) + 'Z',
-      clientIp: g.key.slice(0, g.ipLen) || null, user: last.user, uri: g.key.slice(g.ipLen + 1) || null, status, win32: w,
+      clientIp: g.keyBuf.toString('utf8', 0, g.ipLen) || null, user: last.user, uri: g.keyBuf.toString('utf8', g.ipLen + 1) || null, status, win32: w,
       relatedLines: g.legs.filter((l) => l !== last.line),
     }));
   }
 
+  private find(rec: W3cRecord, ipI: number, uriI: number, h: number): OpenGroup | null {
+    let g = this.open.get(h) ?? null;
+    while (g && !keyEquals(g, rec, ipI, uriI)) g = g.next;
+    return g;
+  }
+
   private close(g: OpenGroup): void {
-    this.open.delete(g.key);
+    const head = this.open.get(g.hash);
+    if (head === g) {
+      if (g.next) this.open.set(g.hash, g.next);
+      else this.open.delete(g.hash);
+    } else {
+      let p = head ?? null;
+      while (p && p.next !== g) p = p.next;
+      if (p) p.next = g.next;
+    }
+    g.next = null;
+    this.openCount--;
     this.ipBuckets[g.ipHash]--;
+  }
+
+  private openGroups(): OpenGroup[] {
+    const all: OpenGroup[] = [];
+    for (const head of this.open.values()) for (let g: OpenGroup | null = head; g; g = g.next) all.push(g);
+    return all;
   }
 
   private sweep(now: number): void {
     if (Number.isNaN(now)) return;
-    for (const g of this.open.values()) {
+    for (const g of this.openGroups()) {
       if (now - g.lastTime > this.window) { this.finish(g); this.close(g); }
     }
   }
@@ -331,7 +365,7 @@ export class W3cAnalyzer implements W3cScanHandler {
 
   /** Close open handshakes and build the result; call once after the scanner's end(). */
   finishAnalysis(bytes: number, lines: number): W3cAnalysis {
-    for (const g of [...this.open.values()]) { this.finish(g); this.close(g); }
+    for (const g of this.openGroups().sort((a, b) => a.last.line - b.last.line)) { this.finish(g); this.close(g); }
     this.bytes = bytes;
     this.lines = lines;
     const status: Record<string, number> = {};
@@ -360,6 +394,31 @@ function top(m: Map<string, number>): W3cTop | null {
   let best: W3cTop | null = null;
   for (const [value, count] of m) if (!best || count > best.count || (count === best.count && value < best.value)) best = { value, count };
   return best;
+}
+
+function tokenBytes(rec: W3cRecord, i: number): Buffer {
+  if (i < 0 || i >= rec.count) return Buffer.alloc(0);
+  return rec.buf.subarray(rec.starts[i], rec.ends[i]);
+}
+
+/** 32-bit FNV-1a of c-ip bytes, a space, cs-uri-stem bytes. */
+function keyHash(rec: W3cRecord, ipI: number, uriI: number): number {
+  const b = rec.buf;
+  let h = 0x811c9dc5;
+  if (ipI >= 0 && ipI < rec.count) for (let p = rec.starts[ipI], e = rec.ends[ipI]; p < e; p++) h = Math.imul(h ^ b[p], 16777619);
+  h = Math.imul(h ^ 32, 16777619);
+  if (uriI >= 0 && uriI < rec.count) for (let p = rec.starts[uriI], e = rec.ends[uriI]; p < e; p++) h = Math.imul(h ^ b[p], 16777619);
+  return h >>> 0;
+}
+
+function keyEquals(g: OpenGroup, rec: W3cRecord, ipI: number, uriI: number): boolean {
+  const k = g.keyBuf, b = rec.buf;
+  const is = ipI >= 0 && ipI < rec.count ? rec.starts[ipI] : 0, ie = ipI >= 0 && ipI < rec.count ? rec.ends[ipI] : 0;
+  const us = uriI >= 0 && uriI < rec.count ? rec.starts[uriI] : 0, ue = uriI >= 0 && uriI < rec.count ? rec.ends[uriI] : 0;
+  if (ie - is !== g.ipLen || ue - us !== k.length - g.ipLen - 1) return false;
+  for (let i = 0; i < g.ipLen; i++) if (k[i] !== b[is + i]) return false;
+  for (let i = 0, o = g.ipLen + 1; i < ue - us; i++) if (k[o + i] !== b[us + i]) return false;
+  return true;
 }
 
 /** 16-bit hash of token i's bytes (FNV-1a folded). */
