@@ -3,6 +3,8 @@
 // "Find FREB traces..." fills the results view.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { getExtensionApi, openFixture, screenshot, waitFor, workspaceRoot } from '../util';
 
@@ -91,5 +93,18 @@ suite('freb', () => {
     const items = await vscode.commands.executeCommand<string[]>('iisAuthLens.frebResults.items');
     assert.equal(items.length, result.matches.length);
     assert.ok(items.every((l) => / 401\.1 SEC_E_BAD_BINDINGS$/.test(String(l))), JSON.stringify(items));
+  });
+
+  test('Copy FREB matches to folder copies the matches of the last search', async () => {
+    const dest = fs.mkdtempSync(path.join(os.tmpdir(), 'freb-copy-'));
+    try {
+      const copied = await vscode.commands.executeCommand<string[]>('iisAuthLens.copyFrebMatches', dest);
+      assert.ok(copied && copied.length >= 1, 'something was copied');
+      assert.ok(fs.existsSync(path.join(dest, TRACE)), `${TRACE} copied`);
+      const src = fs.readFileSync(path.join(workspaceRoot().fsPath, TRACE));
+      assert.deepEqual(fs.readFileSync(path.join(dest, TRACE)), src);
+    } finally {
+      fs.rmSync(dest, { recursive: true, force: true });
+    }
   });
 });
