@@ -26,5 +26,7 @@ window.addEventListener('message', (ev: MessageEvent<{ type?: string; text?: str
   if (ev.data?.type === 'copied' && typeof ev.data.text === 'string') toast(ev.data.text);
 });
 
+vscode.postMessage({ type: 'ready', renderId: Number(document.body.dataset.renderId ?? 0) });
+
 // The verdict gets focus first, so a keyboard or screen-reader user hears the outcome at once.
 document.getElementById('verdict')?.focus();

@@ -7,6 +7,7 @@ import {
   addToHistory, formatFingerprint, hostKey, isFingerprintTrusted, normalizeFingerprint, normalizeProbeTarget,
   passwordSecretKey, probeResultJson, probeSummaryLines, remediationParts, trustFingerprint, validateAccount,
 } from '../../src/client/commands/probeModel';
+import { decideVerdict } from '../../src/probe/verdict';
 import { escapeHtml, renderProbeReportBody, renderProbeReportPage, verdictTone } from '../../src/client/commands/probeReportHtml';
 
 const FP = 'a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90';
@@ -125,6 +126,22 @@ void test('remediation commands: code spans, then a cmdlet or script in the pros
   assert.deepEqual(remediationParts(r[1]!).commands, ['.\\ExchangeExtendedProtectionManagement.ps1 -ExchangeServerNames EX01 -ExcludeVirtualDirectories "EWSBackend"']);
   assert.deepEqual(remediationParts(r[2]!).commands, ['Get-WebConfigurationProperty -Filter system.webServer/security/authentication/windowsAuthentication -Name extendedProtection.tokenChecking']);
   assert.deepEqual(remediationParts('In the IIS log of the server, 2148074252 means a bad password.').commands, []);
+  assert.deepEqual(remediationParts('Run it (Get-WebServicesVirtualDirectory | fl *Authentication*) and then restart.').commands, ['Get-WebServicesVirtualDirectory | fl *Authentication*']);
+  assert.deepEqual(remediationParts('Set it: Set-WebServicesVirtualDirectory -Identity "EX01\\EWS (Default Web Site)" -ExtendedProtectionTokenChecking None; then iisreset.').commands,
+    ['Set-WebServicesVirtualDirectory -Identity "EX01\\EWS (Default Web Site)" -ExtendedProtectionTokenChecking None', 'iisreset']);
+});
+
+void test("the probe's own remediation texts give copyable commands where they name one", () => {
+  const attempt = (cbt: 'absent' | 'zero' | 'correct', ok: boolean) => ({ cbt, scheme: 'NTLM' as const, status: ok ? 400 : 401, ms: 1, ok, legs: [401, ok ? 400 : 401], sameConnection: true });
+  const mismatch = decideVerdict({ status: 401, wwwAuthenticate: ['Negotiate', 'NTLM'] }, [attempt('absent', true), attempt('zero', true), attempt('correct', false)]);
+  assert.equal(mismatch.verdict, 'accept-mismatch');
+  const commands = mismatch.remediation.flatMap((r) => remediationParts(r).commands);
+  assert.deepEqual(commands, ['.\\ExchangeExtendedProtectionManagement.ps1 -ExcludeVirtualDirectories "EWSBackend"']);
+  const noNtlm = decideVerdict({ status: 401, wwwAuthenticate: ['Basic'] }, []);
+  assert.equal(noNtlm.verdict, 'no-ntlm');
+  assert.deepEqual(noNtlm.remediation.flatMap((r) => remediationParts(r).commands), ['Get-WebServicesVirtualDirectory | fl *Authentication*']);
+  const ok = decideVerdict({ status: 401, wwwAuthenticate: ['NTLM'] }, [attempt('absent', true), attempt('zero', true), attempt('correct', true)]);
+  assert.deepEqual(ok.remediation.flatMap((r) => remediationParts(r).commands), []);
 });
 
 void test('report HTML: verdict, variants, certificate, offers, steps; everything escaped; no password', () => {

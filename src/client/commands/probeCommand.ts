@@ -18,7 +18,7 @@ import {
   addToHistory, formatFingerprint, hostKey, isFingerprintTrusted, normalizeProbeTarget, passwordSecretKey,
   probeSummaryLines, trustFingerprint, validateAccount, type NormalizedTarget, type TrustedFingerprints,
 } from './probeModel';
-import { showProbeReport } from './probeReport';
+import { probeReportState, showProbeReport } from './probeReport';
 
 const HISTORY_KEY = 'iisAuthLens.probe.history';
 const ACCOUNTS_KEY = 'iisAuthLens.probe.accounts';
@@ -44,7 +44,9 @@ export interface ProbeCommandArgs {
 export let lastProbeResult: ProbeResult | undefined;
 
 function stepLabel(step: ProbeStepReport): string {
-  const state = step.ok ? vscode.l10n.t('ok') : vscode.l10n.t('failed');
+  // Handshake steps "succeed" even when the server rejects the logon; their detail says which.
+  const detail = step.detail.length > 90 ? `${step.detail.slice(0, 89)}…` : step.detail;
+  const state = step.ok ? detail || vscode.l10n.t('ok') : vscode.l10n.t('failed');
   return vscode.l10n.t('{0}: {1} ({2} ms)', step.name, state, step.ms);
 }
 
@@ -414,6 +416,8 @@ export const probeCommand: ClientFeature = {
           return undefined;
         }
       }),
+      // Internal (not in package.json): what the report shows, for tests.
+      vscode.commands.registerCommand('iisAuthLens.probeReportState', () => probeReportState()),
       vscode.commands.registerCommand('iisAuthLens.forgetProbePassword', (arg?: { url?: string; user?: string }) => forgetCommand(ctx, arg)),
     ];
   },

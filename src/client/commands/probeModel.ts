@@ -124,7 +124,34 @@ export interface RemediationParts {
   commands: string[];
 }
 
-const CMDLET_RE = /(?:^|[\s:(])((?:(?:Get|Set|New|Remove|Enable|Disable|Test|Invoke|Add|Clear|Restart|Import|Export|Start|Stop)-[A-Z][A-Za-z]+|\.\\[\w.-]+\.ps1|iisreset|netsh|setspn|iis-auth-lens)\b[^\n]*)/;
+const CMDLET_START_RE = /(?:^|[\s:(])((?:Get|Set|New|Remove|Enable|Disable|Test|Invoke|Add|Clear|Restart|Import|Export|Start|Stop)-[A-Z][A-Za-z]+|\.\\[\w.-]+\.ps1|iisreset|netsh|setspn|iis-auth-lens)\b/g;
+
+/** From a command's start to where the prose resumes: an unbalanced ")", or ". " / ";" / the end outside quotes and parentheses. */
+function commandAt(text: string, start: number): string {
+  let depth = 0;
+  let quote: string | undefined;
+  let i = start;
+  for (; i < text.length; i++) {
+    const c = text[i]!;
+    if (quote) {
+      if (c === quote) quote = undefined;
+      continue;
+    }
+    if (c === '"' || c === "'") quote = c;
+    else if (c === '(') depth++;
+    else if (c === ')') {
+      if (depth === 0) break;
+      depth--;
+    } else if (depth === 0 && (c === ';' || (c === '.' && (i + 1 === text.length || /\s/.test(text[i + 1]!))))) break;
+    else if (depth === 0 && c === ',' && /^, (?:or|and|then|not)\b/.test(text.slice(i, i + 7))) break;
+  }
+  return text.slice(start, i).trim();
+}
+
+/** Commands the probe names in prose whose exact syntax is documented (CSS-Exchange). */
+const KNOWN_COMMANDS: Array<{ when: RegExp; command: string }> = [
+  { when: /ExchangeExtendedProtectionManagement\.ps1[^.]*-ExcludeVirtualDirectories\s+"?EWSBackend/i, command: '.\\ExchangeExtendedProtectionManagement.ps1 -ExcludeVirtualDirectories "EWSBackend"' },
+];
 
 export function remediationParts(entry: string): RemediationParts {
   const commands: string[] = [];
@@ -134,8 +161,15 @@ export function remediationParts(entry: string): RemediationParts {
     if (cmd && /[-\\.\s]/.test(cmd)) commands.push(cmd);
   }
   if (commands.length === 0) {
-    const m = CMDLET_RE.exec(entry);
-    if (m) commands.push(m[1]!.trim().replace(/[.;]$/, ''));
+    for (const k of KNOWN_COMMANDS) if (k.when.test(entry)) commands.push(k.command);
+  }
+  if (commands.length === 0) {
+    for (const m of entry.matchAll(CMDLET_START_RE)) {
+      const start = m.index + m[0].indexOf(m[1]!);
+      const cmd = commandAt(entry, start);
+      // A script named in prose ("run X.ps1 (CSS-Exchange) with ...") is not a command line.
+      if (cmd && !commands.includes(cmd) && !/\.ps1 \(/.test(cmd)) commands.push(cmd);
+    }
   }
   return { text: entry, commands };
 }

@@ -14,8 +14,12 @@ interface PanelState {
   panel: vscode.WebviewPanel;
   result: ProbeResult;
   rerun: () => Promise<unknown>;
+  renderId: number;
+  /** The renderId the page reported after loading. */
+  shownId: number;
 }
 
+let renders = 0;
 let current: PanelState | undefined;
 
 /** What the page may put on the clipboard: the JSON, the remediation commands and the hashes of this result. */
@@ -34,12 +38,14 @@ function render(ctx: ClientContext, state: PanelState): void {
   const dist = vscode.Uri.joinPath(ctx.extension.extensionUri, 'dist', 'webview');
   const media = vscode.Uri.joinPath(ctx.extension.extensionUri, 'media');
   state.panel.title = vscode.l10n.t('MRS probe: {0}', state.result.verdict);
+  state.renderId = ++renders;
   webview.html = renderProbeReportPage(state.result, {
     cspSource: webview.cspSource,
     nonce: randomBytes(16).toString('base64'),
     scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'probeReport.js')).toString(),
     styleUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'probeReport.css')).toString(),
     lang: vscode.env.language,
+    renderId: state.renderId,
     t: vscode.l10n.t,
   });
 }
@@ -57,14 +63,17 @@ export function showProbeReport(ctx: ClientContext, result: ProbeResult, rerun: 
     localResourceRoots: [vscode.Uri.joinPath(ctx.extension.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(ctx.extension.extensionUri, 'media')],
     retainContextWhenHidden: false,
   });
-  const state: PanelState = { panel, result, rerun };
+  const state: PanelState = { panel, result, rerun, renderId: 0, shownId: -1 };
   current = state;
   panel.onDidDispose(() => {
     if (current === state) current = undefined;
   });
-  panel.webview.onDidReceiveMessage(async (msg: { type?: unknown; text?: unknown }) => {
+  panel.webview.onDidReceiveMessage(async (msg: { type?: unknown; text?: unknown; renderId?: unknown }) => {
     try {
       switch (msg?.type) {
+        case 'ready':
+          if (typeof msg.renderId === 'number') state.shownId = msg.renderId;
+          break;
         case 'copyJson':
           await vscode.env.clipboard.writeText(probeResultJson(state.result));
           void panel.webview.postMessage({ type: 'copied', text: vscode.l10n.t('The result was copied as JSON.') });
@@ -90,7 +99,14 @@ export function showProbeReport(ctx: ClientContext, result: ProbeResult, rerun: 
   return panel;
 }
 
-/** The result shown in the open report, if any (for tests). */
-export function currentProbeReport(): { panel: vscode.WebviewPanel; result: ProbeResult } | undefined {
-  return current ? { panel: current.panel, result: current.result } : undefined;
+/** What the open report shows (for the e2e suite, through the internal command iisAuthLens.probeReportState). */
+export function probeReportState(): { verdict: string; url: string; title: string; loaded: boolean; visible: boolean } | undefined {
+  if (!current) return undefined;
+  return {
+    verdict: current.result.verdict,
+    url: current.result.url,
+    title: current.panel.title,
+    loaded: current.shownId === current.renderId,
+    visible: current.panel.visible,
+  };
 }

@@ -13,6 +13,8 @@ export interface ReportPageOptions {
   styleUri: string;
   /** UI language (vscode.env.language). */
   lang?: string;
+  /** Render number, echoed by the page script when it has loaded (so tests know what is on screen). */
+  renderId?: number;
   t?: Translate;
 }
 
@@ -103,7 +105,8 @@ export function renderProbeReportBody(result: ProbeResult, t: Translate = plainT
     out.push('</tr></thead><tbody>');
     for (const a of result.attempts) {
       out.push(`<tr class="${a.ok ? 'ok' : 'fail'}">`);
-      out.push(`<td>${escapeHtml(cbtLabel(a.cbt, t))} <code>${escapeHtml(a.cbt)}</code></td>`);
+      const label = cbtLabel(a.cbt, t);
+      out.push(`<td>${label === a.cbt ? '' : `${escapeHtml(label)} `}<code>${escapeHtml(a.cbt)}</code></td>`);
       out.push(`<td>${escapeHtml(a.scheme)}</td>`);
       out.push(`<td class="num">${escapeHtml(a.status ?? '—')}</td>`);
       out.push(`<td><span class="badge ${a.ok ? 'good' : 'error'}">${escapeHtml(a.ok ? t('accepted') : t('rejected'))}</span>${a.error ? `<div class="error">${escapeHtml(a.error)}</div>` : ''}</td>`);
@@ -186,7 +189,7 @@ export function renderProbeReportPage(result: ProbeResult, opts: ReportPageOptio
 <link rel="stylesheet" href="${escapeHtml(opts.styleUri)}">
 <title>${escapeHtml(t('MRS probe: {0}', result.verdict))}</title>
 </head>
-<body>
+<body data-render-id="${escapeHtml(opts.renderId ?? 0)}">
 <main>
 ${renderProbeReportBody(result, t)}
 </main>

@@ -1,0 +1,201 @@
+// "Probe MRS Endpoint" in the real extension host against the local IIS-like NTLM endpoint
+// (test/support/iisLikeNtlmServer.ts, EP accept, direct, its own self-signed certificate). The
+// endpoint runs in a child node process (tsx), so this suite needs the repository, not a build.
+// The command is run with its inputs as arguments (the palette prompts are bypassed); the result
+// comes back as the command's return value, the report must open as a webview tab.
+import * as assert from 'node:assert/strict';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { getExtensionApi, screenshot, waitFor } from '../util';
+
+// out/test/e2e/suite → the repository.
+const REPO = path.resolve(__dirname, '..', '..', '..', '..');
+const USER = 'CONTOSO\\mrsadmin';
+const PASSWORD = 'Pr0be!e2e-secret';
+
+interface Endpoint { url: string; certPath: string; expectedBindings: string; logCount: number }
+
+/** Minimal view of the ProbeResult the command returns (the e2e build does not bundle src/). */
+interface Result {
+  url: string;
+  verdict: string;
+  tls: { channelBindings: string; fingerprintSha256: string; trust: string; subject: string } | null;
+  anonymous: { status: number; wwwAuthenticate: string[] } | null;
+  attempts: Array<{ cbt: string; scheme: string; status: number | null; ok: boolean }>;
+  steps: Array<{ name: string; ok: boolean; ms: number }>;
+  ms: number;
+  explanation: string;
+}
+
+const SERVER_SCRIPT = `
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+const repo = process.cwd();
+// tsx loads the TypeScript modules as CommonJS: their exports may sit under default.
+const load = async (rel) => { const m = await import(pathToFileURL(join(repo, rel)).href); return m.default ?? m; };
+const { makeCert } = await load('test/support/certs.ts');
+const { startIisLikeServer } = await load('test/support/iisLikeNtlmServer.ts');
+const dir = mkdtempSync(join(tmpdir(), 'ial-e2e-probe-'));
+const cert = makeCert(dir, 'ex01', 'ex01.contoso.test');
+const server = await startIisLikeServer({ cert: cert.cert, key: cert.key, ep: 'accept', domain: 'CONTOSO', user: 'mrsadmin', password: process.env.IAL_PROBE_PASSWORD, host: '127.0.0.1', port: 0 });
+const report = () => process.stdout.write(JSON.stringify({ url: server.url, certPath: cert.certPath, expectedBindings: server.expectedBindings, logCount: server.log.length }) + '\\n');
+report();
+process.stdin.setEncoding('utf8');
+process.stdin.on('data', () => report());
+process.stdin.on('end', () => { void server.close().then(() => { rmSync(dir, { recursive: true, force: true }); process.exit(0); }); });
+`;
+
+/** The workbench keeps a progress notification visible for at least 800 ms; a screenshot taken earlier shows it over the report. */
+async function afterProgressNotification(started: number): Promise<void> {
+  await waitFor(() => Date.now() - started > 1200, 'the progress notification to close');
+}
+
+interface ReportState { verdict: string; url: string; title: string; loaded: boolean; visible: boolean }
+
+/** Waits until the report page has loaded (its script reported in) showing this verdict. */
+async function reportShows(verdict: string): Promise<ReportState> {
+  return waitFor(async () => {
+    const s = await vscode.commands.executeCommand<ReportState | undefined>('iisAuthLens.probeReportState');
+    return s && s.loaded && s.visible && s.verdict === verdict ? s : undefined;
+  }, `the report webview to load with verdict ${verdict}`, 15_000);
+}
+
+function probeTabs(): vscode.Tab[] {
+  return vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('iisAuthLens.probeReport'));
+}
+
+suite('probe', () => {
+  let child: ChildProcessWithoutNullStreams | undefined;
+  let endpoint: Endpoint;
+  let lines: string[] = [];
+
+  /** Asks the child for its current state (URL, log count) and returns the next JSON line. */
+  async function endpointState(): Promise<Endpoint> {
+    const before = lines.length;
+    child!.stdin.write('state\n');
+    const line = await waitFor(() => lines[before], 'the test endpoint to report its state', 10_000);
+    return JSON.parse(line) as Endpoint;
+  }
+
+  suiteSetup(async function () {
+    this.timeout(60_000);
+    await getExtensionApi();
+    const support = path.join(REPO, 'test', 'support', 'iisLikeNtlmServer.ts');
+    assert.ok(fs.existsSync(support), `${support} is missing: this suite runs from the repository`);
+    child = spawn('node', ['--import', 'tsx', '--input-type=module', '-e', SERVER_SCRIPT], { cwd: REPO, env: { ...process.env, IAL_PROBE_PASSWORD: PASSWORD } });
+    let stderr = '';
+    let buffered = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (d: string) => {
+      buffered += d;
+      let nl: number;
+      while ((nl = buffered.indexOf('\n')) >= 0) {
+        lines.push(buffered.slice(0, nl));
+        buffered = buffered.slice(nl + 1);
+      }
+    });
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    const first = await waitFor(() => lines[0] ?? (child!.exitCode !== null ? `exit ${child!.exitCode}` : undefined), 'the local IIS-like endpoint to start', 45_000)
+      .catch((err: Error) => { throw new Error(`${err.message}; stderr: ${stderr.slice(0, 2000)}`); });
+    assert.ok(first.startsWith('{'), `the endpoint did not start (${first}): ${stderr.slice(0, 2000)}`);
+    endpoint = JSON.parse(first) as Endpoint;
+    assert.match(endpoint.url, /^https:\/\/127\.0\.0\.1:\d+\/EWS\/mrsproxy\.svc$/);
+  });
+
+  suiteTeardown(async () => {
+    if (child && child.exitCode === null) {
+      const exited = new Promise((r) => child!.once('exit', r));
+      child.stdin.end();
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
+      if (child.exitCode === null) child.kill();
+    }
+    lines = [];
+  });
+
+  test('EP accept, direct, certificate verified against its CA: verdict ok, report opens', async function () {
+    this.timeout(60_000);
+    const started = Date.now();
+    const result = await vscode.commands.executeCommand<Result | undefined>('iisAuthLens.probeMrsEndpoint', {
+      url: endpoint.url, user: USER, password: PASSWORD, ca: endpoint.certPath,
+    });
+    assert.ok(result, 'the command returned a result');
+    assert.equal(result.verdict, 'ok', `verdict ok; explanation: ${result.explanation}`);
+    assert.equal(result.url, endpoint.url);
+    assert.ok(result.tls, 'TLS summary');
+    assert.equal(result.tls.trust, 'verified');
+    assert.equal(result.tls.subject, 'CN=ex01.contoso.test');
+    assert.equal(result.tls.channelBindings, endpoint.expectedBindings, 'the channel-binding hash the probe computed is the one the server expects');
+    assert.equal(result.anonymous?.status, 401);
+    assert.deepEqual([...(result.anonymous?.wwwAuthenticate ?? [])].sort(), ['NTLM', 'Negotiate']);
+    for (const cbt of ['absent', 'zero', 'correct']) {
+      const of = result.attempts.filter((a) => a.cbt === cbt);
+      assert.ok(of.length >= 1, `an attempt with ${cbt} bindings`);
+      assert.ok(of.every((a) => a.ok && a.status === 400), `${cbt}: authenticated (400 from MRS) ${JSON.stringify(of)}`);
+    }
+    assert.ok(result.steps.some((s) => s.name === 'tls' && s.ok));
+    assert.ok(!JSON.stringify(result).includes(PASSWORD), 'the result never carries the password');
+
+    const tab = await waitFor(() => probeTabs()[0], 'the probe report webview tab');
+    assert.match(tab.label, /ok/);
+    assert.ok(tab.isActive, 'the report is the active tab');
+    const shown = await reportShows('ok');
+    assert.equal(shown.url, endpoint.url);
+    await afterProgressNotification(started);
+    const png = await screenshot('probe-report-ok');
+    if (png) assert.ok(fs.statSync(png).size > 10_000, `${png} is a real picture`);
+    const state = await endpointState();
+    assert.ok(state.logCount >= 7, `the endpoint logged the anonymous request and the handshakes (${state.logCount} lines)`);
+  });
+
+  test('a wrong password is rejected; the same report panel shows the new verdict', async function () {
+    this.timeout(60_000);
+    const started = Date.now();
+    const result = await vscode.commands.executeCommand<Result | undefined>('iisAuthLens.probeMrsEndpoint', {
+      url: endpoint.url, user: USER, password: 'not-the-password', insecure: true,
+    });
+    assert.ok(result);
+    assert.equal(result.verdict, 'rejected', result.explanation);
+    assert.equal(result.tls?.trust, 'insecure');
+    assert.ok(result.attempts.length >= 3 && result.attempts.every((a) => !a.ok && a.status === 401));
+    await waitFor(() => probeTabs().length === 1 && /rejected/.test(probeTabs()[0]!.label), 'one report tab showing "rejected"');
+    await reportShows('rejected');
+    await afterProgressNotification(started);
+    const png = await screenshot('probe-report-rejected');
+    if (png) assert.ok(fs.statSync(png).size > 10_000);
+  });
+
+  test('a certificate that does not verify: no credentials are sent, verdict unreachable at the TLS step', async function () {
+    this.timeout(60_000);
+    const before = (await endpointState()).logCount;
+    const result = await vscode.commands.executeCommand<Result | undefined>('iisAuthLens.probeMrsEndpoint', {
+      url: endpoint.url, user: USER, password: PASSWORD,
+    });
+    assert.ok(result);
+    assert.equal(result.verdict, 'unreachable');
+    assert.ok(result.steps.some((s) => s.name === 'tls' && !s.ok), JSON.stringify(result.steps));
+    assert.equal(result.attempts.length, 0);
+    assert.equal((await endpointState()).logCount, before, 'the endpoint saw no request at all');
+  });
+
+  test('the certificate is trusted by its confirmed SHA-256 fingerprint', async function () {
+    this.timeout(60_000);
+    const first = await vscode.commands.executeCommand<Result | undefined>('iisAuthLens.probeMrsEndpoint', { url: endpoint.url, user: USER, password: PASSWORD, insecure: true });
+    const fp = first?.tls?.fingerprintSha256;
+    assert.ok(fp);
+    const result = await vscode.commands.executeCommand<Result | undefined>('iisAuthLens.probeMrsEndpoint', { url: endpoint.url, user: USER, password: PASSWORD, trustedFingerprintSha256: fp });
+    assert.equal(result?.verdict, 'ok');
+    assert.equal(result?.tls?.trust, 'fingerprint');
+  });
+
+  test('plain http:// is refused before anything is sent', async () => {
+    const before = (await endpointState()).logCount;
+    const httpUrl = endpoint.url.replace('https:', 'http:');
+    const result = await vscode.commands.executeCommand<Result | undefined>('iisAuthLens.probeMrsEndpoint', { url: httpUrl, user: USER, password: PASSWORD });
+    assert.equal(result, undefined);
+    assert.equal((await endpointState()).logCount, before);
+  });
+});
