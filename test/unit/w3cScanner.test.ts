@@ -128,3 +128,23 @@ void test('field descriptions and display values', () => {
   assert.equal(displayValue('cs-uri-query', 'a+b'), 'a+b');
   assert.equal(displayValue('cs-username', '-'), '');
 });
+
+void test('a line longer than 1 MiB across chunks is one malformed line; memory stays bounded; offsets stay right', async () => {
+  const { W3cScanner } = await import('../../src/core/w3c/w3cScanner');
+  const good = line('10:00:00', '1.1.1.1', '/a', '-', '401 1 2148074310');
+  const text = Buffer.concat([Buffer.from(F + '\r\n'), Buffer.alloc(3 << 20, 0x78), Buffer.from('\r\n' + good + '\r\n' + good)]);
+  const seen: { line: number; offset: number; reason?: string }[] = [];
+  const sc = new W3cScanner({
+    onRecord: (r) => seen.push({ line: r.line, offset: r.fileOffset }),
+    onMalformed: (r, reason) => seen.push({ line: r.line, offset: r.fileOffset, reason }),
+  });
+  for (let i = 0; i < text.length; i += 65536) sc.push(text.subarray(i, i + 65536));
+  sc.end();
+  const l3 = F.length + 2 + (3 << 20) + 2;
+  assert.deepEqual(seen.map((s) => [s.line, s.offset]), [[2, F.length + 2], [3, l3], [4, l3 + good.length + 2]]);
+  assert.match(seen[0].reason!, /a line of 314572[89] bytes, longer than 1 MiB/);
+  assert.equal(sc.lines, 4);
+  assert.equal(sc.bytes, text.length);
+  const r = analyzeW3cBuffer(text);
+  assert.deepEqual(r.findings.filter((f) => f.code !== 'HANDSHAKE_INCOMPLETE').map((f) => [f.code, f.line]), [['MALFORMED_LINE', 2], ['BAD_BINDINGS', 3], ['BAD_BINDINGS', 4]]);
+});

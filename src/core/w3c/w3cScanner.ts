@@ -12,6 +12,8 @@ import { IIS_DEFAULT_FIELDS, makeLayout, type W3cLayout } from './w3cFields';
 
 /** More tokens than this are counted but their positions are not kept (such a line is malformed anyway). */
 export const MAX_TOKENS = 1024;
+/** A line split across chunks longer than this is reported as malformed without being kept whole. */
+export const MAX_LINE_BYTES = 1 << 20;
 
 const SP = 32;
 const TAB = 9;
@@ -164,7 +166,10 @@ export class W3cScanner {
   lines = 0;
   bytes = 0;
   private readonly rec = new W3cRecord();
-  private carry: Buffer | null = null;
+  private carry: Buffer[] = [];
+  private carryLen = 0;
+  private carryKept = 0;
+  private carryStart = 0;
   private layout: W3cLayout | null = null;
   private defaultLayout: W3cLayout | null = null;
   private date: string | null = null;
@@ -188,16 +193,15 @@ export class W3cScanner {
     }
     this.bytes += buf.length;
     let pos = 0;
-    if (this.carry) {
+    if (this.carryLen > 0) {
       const lf = buf.indexOf(LF);
       if (lf < 0) {
-        this.carry = Buffer.concat([this.carry, buf]);
+        this.addCarry(buf);
+        this.offset += buf.length;
         return;
       }
-      const line = Buffer.concat([this.carry, buf.subarray(0, lf)]);
-      const lineOffset = this.offset - this.carry.length;
-      this.carry = null;
-      this.line(line, 0, line.length, lineOffset);
+      this.addCarry(buf.subarray(0, lf));
+      this.flushCarry();
       pos = lf + 1;
     }
     const n = buf.length;
@@ -207,7 +211,8 @@ export class W3cScanner {
     while (pos < n) {
       const lf = buf.indexOf(LF, pos);
       if (lf < 0) {
-        this.carry = Buffer.from(buf.subarray(pos));
+        this.carryStart = base + pos;
+        this.addCarry(buf.subarray(pos));
         break;
       }
       this.line(buf, pos, lf, base + pos, dv);
@@ -218,12 +223,42 @@ export class W3cScanner {
 
   /** Flush the last line when the input did not end with LF. */
   end(): void {
-    if (this.carry && this.carry.length > 0) {
-      const c = this.carry;
-      this.carry = null;
-      this.line(c, 0, c.length, this.offset - c.length);
+    if (this.carryLen > 0) this.flushCarry();
+  }
+
+  /** Keeps the unfinished line; beyond MAX_LINE_BYTES only its length is counted (memory stays bounded). */
+  private addCarry(part: Buffer): void {
+    if (part.length === 0) return;
+    const room = MAX_LINE_BYTES - this.carryKept;
+    if (room > 0) {
+      const keep = part.length <= room ? part : part.subarray(0, room);
+      this.carry.push(Buffer.from(keep));
+      this.carryKept += keep.length;
     }
-    this.carry = null;
+    this.carryLen += part.length;
+  }
+
+  private flushCarry(): void {
+    const line = this.carry.length === 1 ? this.carry[0] : Buffer.concat(this.carry);
+    const total = this.carryLen;
+    this.carry = [];
+    this.carryLen = 0;
+    this.carryKept = 0;
+    if (total <= MAX_LINE_BYTES) {
+      this.line(line, 0, line.length, this.carryStart);
+      return;
+    }
+    this.lines++;
+    const r = this.rec;
+    r.line = this.lines;
+    r.buf = line;
+    r.start = 0;
+    r.end = Math.min(line.length, 256);
+    r.fileOffset = this.carryStart;
+    r.count = 0;
+    r.layout = this.layout;
+    this.headerLine = 0;
+    this.handler.onMalformed(r, `a line of ${total} bytes, longer than ${MAX_LINE_BYTES / 1048576} MiB: not a W3C log line`);
   }
 
   private line(buf: Buffer, s: number, e: number, fileOffset: number, dv: DataView | null = null): void {
