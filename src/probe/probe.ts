@@ -292,7 +292,6 @@ export async function checkTls(url: string, opts: CheckTlsOptions = {}): Promise
     const c = await connectSteps(target, { ca: opts.ca, insecure: true }, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, rec);
     c.conn.socket.destroy();
     const tlsInfo = tlsSummary(c.conn);
-    if (!opts.insecure && !c.conn.authorized) tlsInfo.trust = 'insecure';
     return { url: target.url.href, host: target.host, port: target.port, tls: tlsInfo, steps: rec.steps, ok: true };
   } catch {
     return { url: target.url.href, host: target.host, port: target.port, tls: null, steps: rec.steps, ok: false };
@@ -377,47 +376,62 @@ interface AttemptInput {
   signal?: AbortSignal;
 }
 
+class NoChallengeError extends Error {}
+
+/** Legs 1 and 2 of one handshake on one pool; `spnego` wraps the NTLM tokens for Negotiate. */
+async function handshake(a: AttemptInput, pool: ConnectionPool, result: ProbeAttempt, spnego: boolean): Promise<void> {
+  const type1 = negotiateMessage();
+  const first = spnego ? spnegoInit(type1) : type1;
+  const r1 = await request(pool, a.target, `${a.scheme} ${first.toString('base64')}`, a.timeoutMs, a.signal);
+  result.legs.push(r1.status);
+  if (r1.status !== 401) {
+    throw new NoChallengeError(`the server answered the NEGOTIATE leg with ${r1.status} instead of a 401 challenge`);
+  }
+  const tok = tokenFor(a.scheme, r1.wwwAuthenticate);
+  if (!tok) throw new NoChallengeError(`the 401 to the NEGOTIATE leg carries no ${a.scheme} challenge (WWW-Authenticate: ${r1.wwwAuthenticate.map((w) => w.split(/\s+/)[0]).join(', ') || 'none'})`);
+  let challenge: Buffer;
+  if (a.scheme === 'Negotiate') {
+    const resp = parseSpnegoResponse(tok);
+    if (!resp.responseToken) throw new NoChallengeError(`the server's SPNEGO answer has no NTLM challenge (negState ${resp.negState ?? '-'}, mech ${resp.supportedMech ?? '-'})`);
+    challenge = resp.responseToken;
+  } else challenge = tok;
+  const conn = pool.conns[pool.conns.length - 1];
+  const cb: ChannelBindingsChoice = a.cbt === 'correct' ? { hash: conn.cbtHash } : a.cbt;
+  const auth = authenticateMessage({
+    negotiate: type1, challenge, domain: a.domain, user: a.user, password: a.password, workstation: a.workstation,
+    spn: `HTTP/${a.target.host}`, channelBindings: cb,
+  });
+  const third = spnego
+    ? spnegoResponse(auth.message, ntlmSign(auth.exportedSessionKey, 'client', 0, MECH_TYPE_LIST))
+    : auth.message;
+  const r2 = await request(pool, a.target, `${a.scheme} ${third.toString('base64')}`, a.timeoutMs, a.signal);
+  result.legs.push(r2.status);
+  result.sameConnection = r1.socket === r2.socket && pool.conns.length === 1;
+  result.status = r2.status;
+  result.ok = r2.status !== 401;
+  if (!result.sameConnection) {
+    result.ok = false;
+    result.error = 'the server closed the connection after the challenge, so the AUTHENTICATE leg went over a new connection (NTLM needs one connection)';
+  }
+}
+
 async function attempt(a: AttemptInput): Promise<ProbeAttempt> {
   const t0 = performance.now();
-  const pool = new ConnectionPool(a.target, a.address, a.policy, a.timeoutMs);
   const result: ProbeAttempt = { cbt: a.cbt, scheme: a.scheme, status: null, ms: 0, ok: false, legs: [], sameConnection: true };
+  let pool = new ConnectionPool(a.target, a.address, a.policy, a.timeoutMs);
   try {
-    const type1 = negotiateMessage();
-    const first = a.scheme === 'NTLM' ? type1 : spnegoInit(type1);
-    const r1 = await request(pool, a.target, `${a.scheme} ${first.toString('base64')}`, a.timeoutMs, a.signal);
-    result.legs.push(r1.status);
-    if (r1.status !== 401) {
-      result.status = r1.status;
-      result.ok = true;
-      result.error = `the server answered the NEGOTIATE leg with ${r1.status} instead of a 401 challenge`;
-      return result;
+    try {
+      await handshake(a, pool, result, a.scheme === 'Negotiate');
+    } catch (e) {
+      if (!(e instanceof NoChallengeError) || a.scheme !== 'Negotiate') throw e;
+      // Some servers take NTLM in the Negotiate header but not SPNEGO around it: try that once.
+      pool.destroy();
+      pool = new ConnectionPool(a.target, a.address, a.policy, a.timeoutMs);
+      result.legs = [];
+      result.negotiateToken = 'raw-ntlm';
+      await handshake(a, pool, result, false);
     }
-    const tok = tokenFor(a.scheme, r1.wwwAuthenticate);
-    if (!tok) throw new Error(`the 401 to the NEGOTIATE leg carries no ${a.scheme} challenge (WWW-Authenticate: ${r1.wwwAuthenticate.join(' | ') || 'none'})`);
-    let challenge: Buffer;
-    if (a.scheme === 'Negotiate') {
-      const resp = parseSpnegoResponse(tok);
-      if (!resp.responseToken) throw new Error(`the server's SPNEGO answer has no NTLM challenge (negState ${resp.negState ?? '-'}, mech ${resp.supportedMech ?? '-'})`);
-      challenge = resp.responseToken;
-    } else challenge = tok;
-    const conn = pool.conns[pool.conns.length - 1];
-    const cb: ChannelBindingsChoice = a.cbt === 'correct' ? { hash: conn.cbtHash } : a.cbt;
-    const auth = authenticateMessage({
-      negotiate: type1, challenge, domain: a.domain, user: a.user, password: a.password, workstation: a.workstation,
-      spn: `HTTP/${a.target.host}`, channelBindings: cb,
-    });
-    const third = a.scheme === 'NTLM'
-      ? auth.message
-      : spnegoResponse(auth.message, ntlmSign(auth.exportedSessionKey, 'client', 0, MECH_TYPE_LIST));
-    const r2 = await request(pool, a.target, `${a.scheme} ${third.toString('base64')}`, a.timeoutMs, a.signal);
-    result.legs.push(r2.status);
-    result.sameConnection = r1.socket === r2.socket && pool.conns.length === 1;
-    result.status = r2.status;
-    result.ok = r2.status !== 401;
-    if (!result.sameConnection) {
-      result.error = 'the server closed the connection after the challenge, so the AUTHENTICATE leg went over a new connection (NTLM needs one connection)';
-      result.ok = false;
-    }
+    if (a.scheme === 'Negotiate') result.negotiateToken ??= 'spnego';
     return result;
   } catch (e) {
     result.error = errorChain(e).join(': ');

@@ -89,6 +89,8 @@ export interface ProbeAttempt {
   legs: number[];
   /** Did type 1 and type 3 travel on the same client connection? */
   sameConnection: boolean;
+  /** For Negotiate: SPNEGO-wrapped NTLM, or raw NTLM when the server did not answer SPNEGO. */
+  negotiateToken?: 'spnego' | 'raw-ntlm';
   error?: string;
 }
 

@@ -30,6 +30,10 @@ export interface IisLikeOptions {
   offers?: string[];
   host?: string;
   port?: number;
+  /** Take only raw NTLM tokens in the Negotiate header (no SPNEGO), as some non-Windows servers do. */
+  negotiateRawOnly?: boolean;
+  /** Close the connection after every response (breaks NTLM as a non-keep-alive server would). */
+  closeEachResponse?: boolean;
 }
 
 export const W3C_FIELDS =
@@ -107,6 +111,7 @@ export function startIisLikeServer(opts: IisLikeOptions): Promise<IisLikeServer>
 
   const server = https.createServer({ cert: opts.cert, key: opts.key, keepAliveTimeout: 5000 }, (req, res) => {
     const t0 = Date.now();
+    if (opts.closeEachResponse) res.setHeader('Connection', 'close');
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => handle(req, res, Buffer.concat(chunks), t0));
@@ -128,7 +133,8 @@ export function startIisLikeServer(opts: IisLikeOptions): Promise<IisLikeServer>
 
   function deny(req: IncomingMessage, res: ServerResponse, substatus: number, win32: number, t0: number, user = '-'): void {
     writeLog(req, 401, substatus, win32, user, t0);
-    res.writeHead(401, [['Content-Type', 'text/html'], ...offers.map((o) => ['WWW-Authenticate', o] as [string, string])]);
+    res.setHeader('WWW-Authenticate', offers);
+    res.writeHead(401, { 'Content-Type': 'text/html' });
     res.end('401 - Unauthorized: Access is denied due to invalid credentials.');
   }
 
@@ -151,6 +157,7 @@ export function startIisLikeServer(opts: IisLikeOptions): Promise<IisLikeServer>
     let token: Buffer = Buffer.from(m[2], 'base64');
     let mechListMic: Buffer | null = null;
     try {
+      if (isNeg && token[0] !== 0x4e && opts.negotiateRawOnly) { deny(req, res, 1, SEC_E_INVALID_TOKEN, t0); return; }
       if (isNeg && token[0] === 0x60) token = parseSpnegoInit(token).mechToken ?? Buffer.alloc(0);
       else if (isNeg && token[0] === 0xa1) {
         const r = parseSpnegoResponse(token);
@@ -163,7 +170,7 @@ export function startIisLikeServer(opts: IisLikeOptions): Promise<IisLikeServer>
         const type2 = buildChallenge(msg.flags, serverChallenge);
         states.set(req.socket, { scheme: isNeg ? 'Negotiate' : 'NTLM', type1: token, type2, serverChallenge });
         writeLog(req, 401, 1, SEC_E_NO_CREDENTIALS, '-', t0);
-        const answer = isNeg ? `Negotiate ${spnegoServerResponse(1, type2, true).toString('base64')}` : `NTLM ${type2.toString('base64')}`;
+        const answer = isNeg && !opts.negotiateRawOnly ? `Negotiate ${spnegoServerResponse(1, type2, true).toString('base64')}` : `${isNeg ? 'Negotiate' : 'NTLM'} ${type2.toString('base64')}`;
         res.writeHead(401, { 'WWW-Authenticate': answer, 'Content-Type': 'text/html' });
         res.end('401 - Unauthorized');
         return;
@@ -203,7 +210,7 @@ export function startIisLikeServer(opts: IisLikeOptions): Promise<IisLikeServer>
       const epOk = opts.ep === 'none' ? true : opts.ep === 'accept' ? cb !== 'present' || matches : matches;
       if (!epOk) { deny(req, res, 1, SEC_E_BAD_BINDINGS, t0); return; }
       const headers: Record<string, string> = { 'Content-Type': 'text/html', 'Persistent-Auth': 'true' };
-      if (isNeg) headers['WWW-Authenticate'] = `Negotiate ${spnegoServerResponse(0).toString('base64')}`;
+      if (isNeg && !opts.negotiateRawOnly) headers['WWW-Authenticate'] = `Negotiate ${spnegoServerResponse(0).toString('base64')}`;
       // The real endpoint: GET (and a POST without a SOAP body) is a 400; a POST with a body is served.
       const status = req.method === 'POST' && body.length > 0 ? 200 : 400;
       writeLog(req, status, 0, 0, account, t0);

@@ -149,3 +149,39 @@ void test('NTLM signature (mechListMIC) has version 1, 8-byte sealed checksum an
   assert.equal(sig.readUInt32LE(12), 0);
   assert.notDeepEqual(sig, ntlmSign(Buffer.alloc(16, 0x55), 'server', 0, MECH_TYPE_LIST));
 });
+
+void test('python3-ntlm-auth recovers our exported session key, recomputes our MIC and our SPNEGO mechListMIC signature', (t) => {
+  if (spawnSync('/usr/bin/python3', ['-c', 'import ntlm_auth'], { stdio: 'ignore' }).status !== 0) { t.skip('no ntlm_auth'); return; }
+  const neg = negotiateMessage();
+  const r = authenticateMessage({
+    negotiate: neg, challenge: SPEC_CHALLENGE, domain: 'Domain', user: 'User', password: 'Password',
+    spn: 'HTTP/Server', channelBindings: { hash: 'a2dfe53f08865d7419d4c30862895eb8' },
+  });
+  const sig = ntlmSign(r.exportedSessionKey, 'client', 0, MECH_TYPE_LIST);
+  const py = `
+import hmac, hashlib, binascii, struct
+from ntlm_auth.compute_hash import _ntowfv2
+from ntlm_auth.rc4 import ARC4
+from ntlm_auth.session_security import SessionSecurity
+h = binascii.unhexlify
+neg, chal, auth = h('${neg.toString('hex')}'), h('${SPEC_CHALLENGE.toString('hex')}'), bytearray(h('${r.message.toString('hex')}'))
+def field(off):
+    ln, _, o = struct.unpack('<HHI', bytes(auth[off:off + 8]))
+    return bytes(auth[o:o + ln])
+nt, enc_key = field(20), field(52)
+flags = struct.unpack('<I', bytes(auth[60:64]))[0]
+key = _ntowfv2('User', 'aad3b435b51404eeaad3b435b51404ee:a4f49c406510bdcab6824ee7c30fd852', 'Domain')
+proof = hmac.new(key, h('0123456789abcdef') + nt[16:], hashlib.md5).digest()
+assert proof == nt[:16], 'NTProofStr'
+base = hmac.new(key, proof, hashlib.md5).digest()
+exported = ARC4(base).update(enc_key)
+mic = bytes(auth[72:88])
+auth[72:88] = b'\\0' * 16
+assert hmac.new(exported, neg + chal + bytes(auth), hashlib.md5).digest() == mic, 'MIC'
+sig = SessionSecurity(flags, exported)._get_signature(h('${MECH_TYPE_LIST.toString('hex')}'))
+print(binascii.hexlify(exported).decode(), binascii.hexlify(sig).decode())
+`;
+  const out = spawnSync('/usr/bin/python3', ['-c', py], { encoding: 'utf8' });
+  assert.equal(out.status, 0, out.stderr);
+  assert.equal(out.stdout.trim(), `${r.exportedSessionKey.toString('hex')} ${sig.toString('hex')}`);
+});
