@@ -58,14 +58,15 @@ class FrebResultsProvider implements vscode.TreeDataProvider<Node> {
     const m = node.match;
     const time = m.time ? m.time.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '?';
     const code = m.codeName ?? (m.win32Status ? `0x${m.win32Status.toString(16).toUpperCase()}` : '');
-    const item = new vscode.TreeItem(`${time}  ${m.status}${code ? ' ' + code : ''}`);
+    // The code first: the sidebar is narrow, and the list is already in time order.
+    const item = new vscode.TreeItem(`${m.status}${code ? ' ' + code : ''}`);
     let stem = m.url ?? '';
     try {
       stem = new URL(m.url ?? '').pathname;
     } catch {
       // keep the url as written
     }
-    item.description = `${m.verb ?? ''} ${stem} · ${path.basename(m.path)}`;
+    item.description = `${time} · ${m.verb ?? ''} ${stem} · ${path.basename(m.path)}`;
     item.tooltip = new vscode.MarkdownString(
       `**${m.verb ?? ''} ${m.url ?? ''}**\n\n${m.status}${code ? ' ' + code : ''} · ${m.timeTaken ?? '?'} ms · ${m.authType ?? ''}` +
       `${m.findings.length ? '\n\n' + m.findings.join(', ') : ''}\n\n\`${m.path}\``);

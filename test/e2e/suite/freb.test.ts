@@ -92,7 +92,7 @@ suite('freb', () => {
     assert.ok(result.matches.every((m) => m.win32Status === 2148074310));
     const items = await vscode.commands.executeCommand<string[]>('iisAuthLens.frebResults.items');
     assert.equal(items.length, result.matches.length);
-    assert.ok(items.every((l) => / 401\.1 SEC_E_BAD_BINDINGS$/.test(String(l))), JSON.stringify(items));
+    assert.ok(items.every((l) => /^401\.1 SEC_E_BAD_BINDINGS$/.test(String(l))), JSON.stringify(items));
     const png = await screenshot('freb-results');
     if (png) assert.ok(fs.statSync(png).size > 10_000, `${png} is a real picture`);
   });
