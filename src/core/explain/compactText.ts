@@ -10,25 +10,17 @@ export interface CompactText {
   offsets: Uint32Array;
 }
 
-const WS = /\s/;
-
 export function compact(original: string): CompactText {
   const offsets = new Uint32Array(original.length);
   const parts: string[] = [];
   let n = 0;
-  let runStart = -1;
-  for (let i = 0; i < original.length; i++) {
-    const c = original.charCodeAt(i);
-    // Fast path for the common printable ASCII range; \s for the rest (NBSP, U+2028, ...).
-    const ws = c === 32 || c === 9 || c === 10 || c === 13 || (c > 127 || c === 11 || c === 12 ? WS.test(original[i]!) : false);
-    if (ws) {
-      if (runStart >= 0) { parts.push(original.slice(runStart, i)); runStart = -1; }
-      continue;
-    }
-    if (runStart < 0) runStart = i;
-    offsets[n++] = i;
+  // Runs of non-whitespace (\S is the complement of the \s the phrases drop), copied with their offsets.
+  const re = /\S+/g;
+  for (let m = re.exec(original); m; m = re.exec(original)) {
+    const run = m[0];
+    parts.push(run);
+    for (let k = 0, at = m.index; k < run.length; k++) offsets[n++] = at + k;
   }
-  if (runStart >= 0) parts.push(original.slice(runStart));
   return { text: parts.join(''), offsets: offsets.subarray(0, n) };
 }
 

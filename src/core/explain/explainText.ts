@@ -127,7 +127,7 @@ const BY_NAME: Record<string, ExplainCode> = {
   SEC_E_NO_CREDENTIALS: 'SEC_E_NO_CREDENTIALS',
 };
 
-const HYBRID_HOST = /(?<![\w.-])(?:[\w<>{}-]{1,80}\.){1,10}msappproxy\.net(?![\w-])/gi;
+const HYBRID_HOST = /(?<![\w.-])(?:[\w<>{}-]{1,80}\.){1,10}msappproxy\.net$/i;
 
 interface FoundUrl { start: number; end: number; url: string; isCall: boolean; endpoint: boolean }
 
@@ -246,9 +246,13 @@ export function explainText(text: string, opts: ExplainOptions = {}): ExplainMat
     const code = BY_NAME[m[1]!.toUpperCase()];
     if (code) hits.push({ code, start: m.index, end: m.index + m[0].length, notation: m[1] });
   }
-  HYBRID_HOST.lastIndex = 0;
-  for (let m = HYBRID_HOST.exec(text); m; m = HYBRID_HOST.exec(text)) {
-    hits.push({ code: 'HYBRID_AGENT_ENDPOINT', start: m.index, end: m.index + m[0].length, host: m[0] });
+  // Hybrid Agent hosts: find the rare suffix first, then read the host name backwards from it.
+  const lower = text.length < 64 * 1024 * 1024 ? text.toLowerCase() : text;
+  for (let i = lower.indexOf('.msappproxy.net'); i >= 0; i = lower.indexOf('.msappproxy.net', i + 1)) {
+    const from = Math.max(0, i - 900);
+    if (/[\w-]/.test(text.charAt(i + 15))) continue;
+    const m = HYBRID_HOST.exec(text.slice(from, i + 15));
+    if (m) hits.push({ code: 'HYBRID_AGENT_ENDPOINT', start: from + m.index, end: i + 15, host: m[0] });
   }
   for (const entry of parseHcwLog(text).entries) {
     if (entry.kind === 'FINISH' && entry.error && /^Test-MigrationServerAvailability$/i.test(entry.cmdlet ?? '')) {
