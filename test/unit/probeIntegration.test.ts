@@ -100,7 +100,6 @@ after(async () => {
     await new Promise((r) => { haproxy!.once('exit', r); setTimeout(r, 3000); });
   }
   for (const s of [...Object.values(direct), noAffinityBackend, basicOnly]) await s?.close();
-  if (matrix.length) process.stdout.write(`# probe verdict matrix\n${matrix.map((l) => `#   ${l}`).join('\n')}\n`);
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -128,6 +127,7 @@ interface ProbeJson {
   anonymous: { status: number; wwwAuthenticate: string[] } | null;
   attempts: Array<{ cbt: string; scheme: string; status: number | null; ms: number; ok: boolean }>;
   steps: Array<{ name: string; ok: boolean; ms: number }>;
+  ms: number;
 }
 
 async function probe(label: string, url: string, ca: string | null, password = PASSWORD): Promise<ProbeJson> {
@@ -140,7 +140,7 @@ async function probe(label: string, url: string, ca: string | null, password = P
   const doc = JSON.parse(r.out) as ProbeJson;
   const variantsMs = doc.attempts.reduce((s, a) => s + a.ms, 0);
   const cells = ['absent', 'zero', 'correct'].map((c) => `${c}=${doc.attempts.filter((a) => a.cbt === c).map((a) => a.status).join('/') || '-'}`);
-  matrix.push(`${label.padEnd(26)} ${doc.verdict.padEnd(16)} ${cells.join(' ').padEnd(40)} variants ${variantsMs} ms, CLI ${r.ms} ms`);
+  matrix.push(`${label.padEnd(26)} ${doc.verdict.padEnd(16)} ${cells.join(' ').padEnd(40)} variants ${variantsMs} ms, probe ${doc.ms} ms, CLI process ${r.ms} ms`);
   return doc;
 }
 
@@ -273,4 +273,10 @@ void test('human output shows steps with timings, the variants, verdict and fix'
   assert.match(r.out, /^Verdict: require$/m);
   assert.match(r.out, /^Fix:$/m);
   assert.ok(!r.out.includes(PASSWORD));
+});
+
+void test('verdict matrix (printed) covers every combination', (t) => {
+  t.diagnostic('probe verdict matrix (label, verdict, status per variant NTLM/Negotiate, wall times):');
+  for (const line of matrix) t.diagnostic(line);
+  assert.ok(matrix.length >= (HAPROXY ? 11 : 7), `${matrix.length} probes ran`);
 });
