@@ -1,6 +1,7 @@
 // Every server feature, one file each. Order matters only for hover: the first provider
 // that answers wins, so the most specific ones come first.
 import type { Feature } from '../context';
+import { authTokenHover } from './authTokenHover';
 import { frebCodeLens } from './frebCodeLens';
 import { frebDiagnosticsFeature } from './frebDiagnostics';
 import { frebHoverFeature } from './frebHover';
@@ -18,6 +19,7 @@ import { w3cCodeLens } from './w3cCodeLens';
 import { w3cAnalyzeFile } from './w3cAnalyzeFile';
 
 export const features: Feature[] = [
+  authTokenHover,
   errorTextHover,
   errorTextDiagnostics,
   hcwOutline,
