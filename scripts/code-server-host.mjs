@@ -202,6 +202,24 @@ export function writeUserSettings(userDataDir, extra = {}) {
   writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
 }
 
+/** Installs a .vsix into extensionsDir the way a user does (`code-server --install-extension`), bounded. */
+export async function installExtension(vsix, { userDataDir, extensionsDir, timeoutMs = 120_000 }) {
+  const dir = await ensureCodeServer();
+  mkdirSync(userDataDir, { recursive: true });
+  const configFile = join(userDataDir, 'code-server-config.yaml');
+  writeFileSync(configFile, 'auth: none\ncert: false\n');
+  try {
+    return execFileSync(
+      process.execPath,
+      [codeServerEntry(dir), '--config', configFile, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', vsix],
+      { stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs, encoding: 'utf8' },
+    );
+  } catch (err) {
+    const why = err.signal === 'SIGTERM' ? `timed out after ${timeoutMs / 1000} s` : `exit ${err.status}`;
+    throw new Error(`installing ${vsix} into code-server failed (${why}): ${String(err.stderr || err.stdout || '').trim().split('\n').slice(-3).join(' | ')}`);
+  }
+}
+
 /** A free TCP port on 127.0.0.1 (the OS picks it). */
 export function freePort() {
   return new Promise((res, rej) => {
@@ -235,8 +253,13 @@ export async function startCodeServer({ port, userDataDir, extensionsDir, worksp
   const p = port ?? (await freePort());
   mkdirSync(userDataDir, { recursive: true });
   mkdirSync(extensionsDir, { recursive: true });
+  // Our own config file: a user's ~/.config/code-server/config.yaml (password, cert, bind address)
+  // must not change how the tests or `npm start` run, and we do not write into it.
+  const configFile = join(userDataDir, 'code-server-config.yaml');
+  writeFileSync(configFile, 'auth: none\ncert: false\n');
   const args = [
     codeServerEntry(dir),
+    '--config', configFile,
     '--auth', 'none',
     '--bind-addr', `127.0.0.1:${p}`,
     '--disable-telemetry',

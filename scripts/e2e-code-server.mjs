@@ -18,12 +18,11 @@
 // and this script writes test-output/screenshots/<name>.png. Every wait is bounded.
 import { chromium } from 'playwright-core';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, format, inspect } from 'node:util';
-import { ensureCodeServer, codeServerEntry, startCodeServer, writeUserSettings } from './code-server-host.mjs';
+import { ensureCodeServer, installExtension, startCodeServer, writeUserSettings } from './code-server-host.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 // Workbench chatter that says nothing about our tests (no network here: the marketplace lookups fail).
@@ -101,10 +100,8 @@ async function main() {
   await ensureCodeServer();
   if (vsix) {
     say(`installing ${vsix} into a fresh extensions folder`);
-    execFileSync(process.execPath, [codeServerEntry(), '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', vsix], {
-      stdio: ['ignore', 'inherit', 'inherit'],
-      timeout: 120_000,
-    });
+    const out = await installExtension(vsix, { userDataDir, extensionsDir });
+    say(out.trim().split('\n').pop());
   }
   const env = process.env;
   // The extension host inherits code-server's environment: that is how grep and the screenshot folder reach the suite.

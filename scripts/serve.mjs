@@ -13,7 +13,7 @@ import { homedir, tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { CODE_SERVER_VERSION, codeServerEntry, ensureCodeServer, freePort, startCodeServer, writeUserSettings } from './code-server-host.mjs';
+import { CODE_SERVER_VERSION, ensureCodeServer, freePort, installExtension, startCodeServer, writeUserSettings } from './code-server-host.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const USAGE = 'usage: node scripts/serve.mjs [--port N] [--folder DIR]   (npm start builds first, then runs this)';
@@ -87,10 +87,7 @@ try {
     timeout: 120_000,
   });
   writeUserSettings(userDataDir, { 'workbench.startupEditor': 'none' });
-  execFileSync(process.execPath, [codeServerEntry(), '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', vsix], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-    timeout: 120_000,
-  });
+  await installExtension(vsix, { userDataDir, extensionsDir });
   server = await startCodeServer({ port: port ?? (await pickPort()), userDataDir, extensionsDir, workspace: folder, timeoutMs: 120_000 });
 } catch (err) {
   process.stderr.write(`serve: ${err.message}\n`);
