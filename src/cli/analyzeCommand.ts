@@ -25,6 +25,10 @@ Findings: BAD_BINDINGS, INVALID_TOKEN, LOGON_DENIED, HANDSHAKE_INCOMPLETE, MALFO
 Exit codes: 0 analyzed (findings are results), 1 a file could not be read or parsed (the others are
 still analyzed), 2 usage error.`;
 
+/** Findings kept per file (the summary counts stay exact): a binary file has a MALFORMED_LINE per "line". */
+const MAX_MALFORMED = 10000;
+const MAX_PER_CODE = 200000;
+
 interface Options {
   json: boolean;
   summary: boolean;
@@ -68,9 +72,14 @@ async function analyzeOne(path: string, kind: SniffedKind, o: Options): Promise<
   if (kind === 'freb') return analyzeFrebFile(path);
   if (kind === 'unknown') return errorEntry(path, 'unknown', `${path}: not an IIS W3C log or FREB trace (no #Fields/#Software directive, no <failedRequest>)`);
   try {
-    const r = await analyzeW3cFile(path, { collectFindings: !o.summary, handshakeWindowSeconds: o.window });
-    const entry: W3cFileEntry = { path, kind: 'w3c', lines: r.lines, requests: r.requests, bytes: r.bytes, summary: r.summary };
-    if (!o.summary) entry.findings = r.findings;
+    const r = await analyzeW3cFile(path, {
+      collectFindings: !o.summary, handshakeWindowSeconds: o.window, maxMalformedFindings: MAX_MALFORMED, maxFindingsPerCode: MAX_PER_CODE,
+    });
+    const entry: W3cFileEntry & { findingsOmitted?: number } = { path, kind: 'w3c', lines: r.lines, requests: r.requests, bytes: r.bytes, summary: r.summary };
+    if (!o.summary) {
+      entry.findings = r.findings;
+      if (r.findingsOmitted > 0) entry.findingsOmitted = r.findingsOmitted;
+    }
     return entry;
   } catch (err) {
     return errorEntry(path, 'w3c', /gzip/.test(oneLine(err)) ? `${path}: ${oneLine(err)}` : readError(path, err));
@@ -138,6 +147,8 @@ function human(io: CliIo, e: FileEntry, summary: boolean): void {
   }
   if (!summary && 'findings' in e && e.findings) {
     for (const f of e.findings) io.stdout.write(`${e.path}:${f.line} ${f.code} ${f.message}\n`);
+    const omitted = (e as { findingsOmitted?: number }).findingsOmitted;
+    if (omitted) io.stdout.write(`${e.path}: ${omitted} more findings not listed (see the counts above)\n`);
   }
 }
 

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { analyzeW3cText, analyzeW3cBuffer } from '../../src/core/w3c/w3cAnalyze';
 import { parseW3cDocument } from '../../src/core/w3c/w3cDocument';
 import { describeField, displayValue } from '../../src/core/w3c/w3cFields';
+import { W3cScanner } from '../../src/core/w3c/w3cScanner';
 
 const F = '#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken';
 const line = (t: string, ip: string, uri: string, user: string, st: string): string =>
@@ -66,7 +67,7 @@ void test('tokens: blank runs are one separator, W3C quoted values with blanks a
 });
 
 void test('garbage bytes, an empty file, blank lines and a missing final newline', () => {
-  assert.deepEqual(analyzeW3cBuffer(Buffer.alloc(0)), { lines: 0, requests: 0, bytes: 0, summary: { status: {}, win32: {}, findings: {} }, findings: [], layouts: [], blocks: [] });
+  assert.deepEqual(analyzeW3cBuffer(Buffer.alloc(0)), { lines: 0, requests: 0, bytes: 0, summary: { status: {}, win32: {}, findings: {} }, findings: [], findingsOmitted: 0, layouts: [], blocks: [] });
   const junk = Buffer.from([0, 1, 2, 255, 254, 32, 10, 13, 10, 0x23, 10]);
   const r = analyzeW3cBuffer(Buffer.concat([Buffer.from(F + '\n'), junk, Buffer.from('\n\n' + line('10:00:00', '1.1.1.1', '/a', '-', '200 0 0'))]));
   assert.equal(r.lines, 7); // F, junk, CR-only (blank), '#', blank, blank, data
@@ -129,8 +130,7 @@ void test('field descriptions and display values', () => {
   assert.equal(displayValue('cs-username', '-'), '');
 });
 
-void test('a line longer than 1 MiB across chunks is one malformed line; memory stays bounded; offsets stay right', async () => {
-  const { W3cScanner } = await import('../../src/core/w3c/w3cScanner');
+void test('a line longer than 1 MiB across chunks is one malformed line; memory stays bounded; offsets stay right', () => {
   const good = line('10:00:00', '1.1.1.1', '/a', '-', '401 1 2148074310');
   const text = Buffer.concat([Buffer.from(F + '\r\n'), Buffer.alloc(3 << 20, 0x78), Buffer.from('\r\n' + good + '\r\n' + good)]);
   const seen: { line: number; offset: number; reason?: string }[] = [];
@@ -147,4 +147,13 @@ void test('a line longer than 1 MiB across chunks is one malformed line; memory 
   assert.equal(sc.bytes, text.length);
   const r = analyzeW3cBuffer(text);
   assert.deepEqual(r.findings.filter((f) => f.code !== 'HANDSHAKE_INCOMPLETE').map((f) => [f.code, f.line]), [['MALFORMED_LINE', 2], ['BAD_BINDINGS', 3], ['BAD_BINDINGS', 4]]);
+});
+
+void test('MALFORMED_LINE findings can be capped while the count stays exact', () => {
+  const junk = Array.from({ length: 50 }, (_, i) => `junk line ${i}`).join('\n');
+  const r = analyzeW3cText(F + '\n' + junk, { maxMalformedFindings: 10 });
+  assert.equal(r.summary.findings.MALFORMED_LINE, 50);
+  assert.equal(r.findings.length, 10);
+  assert.equal(r.findingsOmitted, 40);
+  assert.deepEqual(r.findings.map((f) => f.line), [2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
 });

@@ -31,6 +31,8 @@ export interface W3cAnalyzeOptions {
   collectFindings?: boolean;
   /** Keep at most this many findings per code (counts stay exact). Default unlimited. */
   maxFindingsPerCode?: number;
+  /** Keep at most this many MALFORMED_LINE findings (a binary file has one per "line"). Default unlimited. */
+  maxMalformedFindings?: number;
 }
 
 export interface W3cTop {
@@ -66,6 +68,8 @@ export interface W3cAnalysis {
   bytes: number;
   summary: W3cSummary;
   findings: Finding[];
+  /** Findings counted in the summary but not kept (over the limits of the options). */
+  findingsOmitted: number;
   layouts: W3cLayout[];
   blocks: W3cBlockStats[];
 }
@@ -145,6 +149,8 @@ export class W3cAnalyzer implements W3cScanHandler {
   readonly findings: Finding[] = [];
   private readonly collect: boolean;
   private readonly maxPerCode: number;
+  private readonly maxMalformed: number;
+  private omitted = 0;
   private readonly window: number;
   private readonly statusSmall = new Float64Array(1000);
   private readonly statusBig = new Map<number, number>();
@@ -164,6 +170,7 @@ export class W3cAnalyzer implements W3cScanHandler {
   constructor(opts: W3cAnalyzeOptions = {}) {
     this.collect = opts.collectFindings !== false;
     this.maxPerCode = opts.maxFindingsPerCode ?? Infinity;
+    this.maxMalformed = opts.maxMalformedFindings ?? Infinity;
     this.window = opts.handshakeWindowSeconds ?? 120;
   }
 
@@ -287,7 +294,8 @@ export class W3cAnalyzer implements W3cScanHandler {
   private add(code: FindingCode, severity: Severity, line: number, rest: () => Partial<Finding> & { message: string }): void {
     const n = (this.counts[code] ?? 0) + 1;
     this.counts[code] = n;
-    if (!this.collect || n > this.maxPerCode) return;
+    if (!this.collect) return;
+    if (n > this.maxPerCode || (code === 'MALFORMED_LINE' && n > this.maxMalformed)) { this.omitted++; return; }
     this.findings.push({ line, code, severity, ...rest() });
   }
 
@@ -386,7 +394,7 @@ export class W3cAnalyzer implements W3cScanHandler {
       b.stats.topFailingClient = top(b.clients);
       return b.stats;
     });
-    return { lines, requests: this.requests, bytes, summary: { status, win32, findings: findingsCount }, findings: this.findings, layouts: this.layouts, blocks };
+    return { lines, requests: this.requests, bytes, summary: { status, win32, findings: findingsCount }, findings: this.findings, findingsOmitted: this.omitted, layouts: this.layouts, blocks };
   }
 }
 
