@@ -2,7 +2,7 @@
 // keyboard-navigable table beneath; clicking a bar or a table cell selects those lines in the log.
 // Data comes embedded as JSON (see src/client/commands/authTimeline.ts); colours are the theme's.
 // @ts-expect-error TS1479: chart.js ships ESM types; tsc checks src as CommonJS, esbuild bundles it for the browser.
-import { Chart, BarController, BarElement, CategoryScale, LinearScale, Tooltip, Legend, type ChartEvent, type ActiveElement } from 'chart.js';
+import { Chart, BarController, BarElement, CategoryScale, LinearScale, Tooltip, Legend, type ChartEvent, type ActiveElement, type Plugin } from 'chart.js';
 import type { AuthTimeline, Outcome } from '../core/timeline/authTimeline';
 
 declare function acquireVsCodeApi(): { postMessage(msg: unknown): void };
@@ -73,7 +73,33 @@ timeline.urls.forEach((u, ui) => {
   wrap.append(canvas);
   section.append(wrap);
   const used = outcomes.filter((o) => total(o) > 0);
+  // A dashed line where requests start to succeed again after the last failure ("fixed at 17:16").
+  const fix = u.firstSuccessAfterLastFailure;
+  const fixBucket = fix ? timeline.bucketStarts.findIndex((start, i) => start <= fix.time && (i + 1 === timeline.bucketStarts.length || fix.time < timeline.bucketStarts[i + 1]!)) : -1;
+  const fixMarker: Plugin<'bar'> = {
+    id: 'fixMarker',
+    afterDatasetsDraw(chart) {
+      if (fixBucket < 0) return;
+      const x = chart.scales.x!.getPixelForValue(fixBucket) - (chart.scales.x!.width / Math.max(1, timeline.bucketStarts.length)) / 2;
+      const { top, bottom } = chart.chartArea;
+      const g = chart.ctx;
+      g.save();
+      g.strokeStyle = COLORS.success;
+      g.setLineDash([4, 3]);
+      g.lineWidth = 1.5;
+      g.beginPath();
+      g.moveTo(x, top);
+      g.lineTo(x, bottom);
+      g.stroke();
+      g.setLineDash([]);
+      g.fillStyle = FG;
+      g.textAlign = 'right';
+      g.fillText(`${strings.fixedShort} ${fix!.time.slice(11, 16)}`, x - 4, top + 10);
+      g.restore();
+    },
+  };
   new Chart(canvas, {
+    plugins: [fixMarker],
     type: 'bar',
     data: {
       labels: timeline.bucketStarts.map(label),

@@ -36,6 +36,7 @@ function html(webview: vscode.Webview, script: vscode.Uri, title: string, timeli
     empty: vscode.l10n.t('No authentication traffic (401s) in this log: nothing to chart.'),
     lastFailure: vscode.l10n.t('Last failure at'),
     fixedAt: vscode.l10n.t('First success after it at'),
+    fixedShort: vscode.l10n.t('succeeds from'),
     line: vscode.l10n.t('line'),
     chartOf: vscode.l10n.t('Outcomes over time for'),
     table: vscode.l10n.t('Table (select a count to go to its lines)'),
