@@ -3,7 +3,6 @@
 // files that were analyzed from disk (VS Code does not hand files over 50 MB to the server).
 import * as vscode from 'vscode';
 import * as fs from 'node:fs';
-import * as readline from 'node:readline';
 import * as zlib from 'node:zlib';
 import * as path from 'node:path';
 import type { ClientFeature, ClientContext } from '../context';
@@ -19,6 +18,8 @@ export const RESULTS_COMMAND = 'iisAuthLens.logSummary.results';
 export const RENDERED_COMMAND = 'iisAuthLens.logSummary.rendered';
 /** Children of one group shown in the tree; the rest are summarised in one item. */
 const MAX_CHILDREN = 200;
+/** VS Code does not hand documents above this size to extensions. */
+const SYNC_LIMIT = 50 * 1024 * 1024;
 
 export interface AnalyzedFile {
   uri: vscode.Uri;
@@ -227,44 +228,68 @@ class LogSummaryProvider implements vscode.TreeDataProvider<Node> {
   }
 }
 
-/** Lines around `line` (1-based) read from disk, for files too large for an editor. */
-async function readLinesAround(file: string, line: number, context = 3): Promise<string[]> {
-  let input: NodeJS.ReadableStream = fs.createReadStream(file);
+/** Lines around `line` (1-based) read from disk (gzip too), for files too large for an editor. */
+export async function readLinesAround(file: string, line: number, context = 3): Promise<string[]> {
+  let input: NodeJS.ReadableStream = fs.createReadStream(file, { highWaterMark: 1 << 20 });
   if (file.toLowerCase().endsWith('.gz')) input = input.pipe(zlib.createGunzip());
-  const rl = readline.createInterface({ input, crlfDelay: Infinity });
+  const first = Math.max(1, line - context), last = line + context;
   const out: string[] = [];
-  let n = 0;
+  let n = 1; // line number at the start of the current chunk position
+  let carry: Buffer | null = null;
   try {
-    for await (const text of rl) {
-      n++;
-      if (n >= line - context) out.push(`${n}: ${text}`);
-      if (n >= line + context) break;
+    for await (const c of input as AsyncIterable<Buffer>) {
+      const buf: Buffer = carry ? Buffer.concat([carry, c]) : c;
+      carry = null;
+      let pos = 0;
+      // skip whole lines quickly until the window starts
+      while (n < first) {
+        const lf = buf.indexOf(10, pos);
+        if (lf < 0) break;
+        pos = lf + 1;
+        n++;
+      }
+      if (n < first) continue;
+      for (;;) {
+        const lf = buf.indexOf(10, pos);
+        if (lf < 0) { carry = buf.subarray(pos); break; }
+        out.push(`${n}: ${buf.toString('utf8', pos, lf).replace(/\r$/, '')}`);
+        pos = lf + 1;
+        if (++n > last) return out;
+      }
     }
+    if (carry && carry.length && n >= first && n <= last) out.push(`${n}: ${carry.toString('utf8').replace(/\r$/, '')}`);
+    return out;
   } finally {
-    rl.close();
     (input as fs.ReadStream).destroy?.();
   }
-  return out;
 }
 
-/** Opens uri at a 1-based line; for files an editor cannot show (gzip, too large) shows the line in a preview. */
+/**
+ * Opens uri at a 1-based line. Files that extensions never see (over 50 MB) or cannot open (gzip)
+ * also get the lines around it in a preview beside, since the editor may refuse to show them.
+ */
 export async function revealLine(uri: vscode.Uri, line: number, log?: vscode.LogOutputChannel): Promise<void> {
   const range = new vscode.Range(Math.max(0, line - 1), 0, Math.max(0, line - 1), 0);
-  if (!uri.fsPath.toLowerCase().endsWith('.gz')) {
+  const gz = uri.fsPath.toLowerCase().endsWith('.gz');
+  let size = 0;
+  try { size = (await fs.promises.stat(uri.fsPath)).size; } catch { /* not on disk (untitled): the editor knows it */ }
+  let opened = false;
+  if (!gz) {
     try {
       await vscode.commands.executeCommand('vscode.open', uri, { selection: range, preview: true } satisfies vscode.TextDocumentShowOptions);
-      return;
+      opened = true;
     } catch (err) {
       log?.warn(`Could not open ${uri.fsPath} at line ${line}: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
+  if (opened && size < SYNC_LIMIT) return;
   try {
     const lines = await readLinesAround(uri.fsPath, line);
     const doc = await vscode.workspace.openTextDocument({
       language: 'iis-w3c-log',
       content: `# ${vscode.l10n.t('{0}, lines around {1}', uri.fsPath, line)}\n${lines.join('\n')}\n`,
     });
-    await vscode.window.showTextDocument(doc, { preview: true });
+    await vscode.window.showTextDocument(doc, { preview: true, ...(opened ? { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true } : {}) });
   } catch (err) {
     void vscode.window.showErrorMessage(vscode.l10n.t('Could not read line {0} of {1}: {2}', line, uri.fsPath, err instanceof Error ? err.message : String(err)));
   }
