@@ -87,6 +87,9 @@ try {
       '--disable-telemetry',
       '--user-data-dir',
       join(tmp, 'user-data'),
+      // Our own, or test-electron puts them under ./.vscode-test in the repo.
+      '--extensions-dir',
+      join(tmp, 'extensions'),
     ],
   });
 } catch (err) {
