@@ -9,7 +9,7 @@ import type { FrebEvent } from '../../core/freb/frebTrace';
 import { describeWin32 } from '../../core/win32Status';
 import { describeStatus, statusLabel } from '../../core/httpStatus';
 import { FREB_EVENT_DOCS, FREB_LEVEL_DOCS, HEADER_DOCS, REQUEST_AUTH_TYPES } from '../../core/freb/frebEventDocs';
-import { sniffAuthorization } from '../../core/freb/frebAuthScheme';
+import { decodeAuthorization } from '../../core/freb/frebAuthScheme';
 import { frebStateOf, isFrebDocument } from './frebDocument';
 
 function eventAt(a: FrebAnalysis, line: number): FrebEvent | undefined {
@@ -61,10 +61,19 @@ function headerMarkdown(name: string, value: string): string {
   const doc = HEADER_DOCS[name.toLowerCase()];
   if (doc) parts.push(doc);
   if (/^(authorization|www-authenticate|proxy-authorization)$/i.test(name)) {
-    const s = sniffAuthorization(value);
+    const s = decodeAuthorization(value);
     if (s && s.mechanism !== 'unknown') {
       const type = s.ntlmMessageType ? ` message type ${s.ntlmMessageType} (${['', 'NEGOTIATE', 'CHALLENGE', 'AUTHENTICATE'][s.ntlmMessageType]})` : '';
-      parts.push(`Scheme \`${s.scheme}\`, carries **${s.mechanism}**${type}. Run *IIS Auth Lens: Decode Token* for the full decode.`);
+      parts.push(`Scheme \`${s.scheme}\`, carries **${s.mechanism}**${type}.`);
+      const n = s.decoded?.ntlm;
+      if (n) {
+        const facts: string[] = [];
+        if (n.user || n.domain) facts.push(`user \`${n.domain ?? ''}\\${n.user ?? ''}\``);
+        if (n.workstation) facts.push(`workstation \`${n.workstation}\``);
+        if (n.spn) facts.push(`SPN \`${n.spn}\``);
+        if (n.messageType === 3) facts.push(n.channelBindingsState === 'present' ? `channel bindings \`${n.channelBindings}\`` : `channel bindings ${n.channelBindingsState}`);
+        if (facts.length) parts.push(facts.join(' · '));
+      }
     }
   }
   return parts.join('\n\n');
