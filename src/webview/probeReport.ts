@@ -29,4 +29,4 @@ window.addEventListener('message', (ev: MessageEvent<{ type?: string; text?: str
 vscode.postMessage({ type: 'ready', renderId: Number(document.body.dataset.renderId ?? 0) });
 
 // The verdict gets focus first, so a keyboard or screen-reader user hears the outcome at once.
-document.getElementById('verdict')?.focus();
+document.getElementById('verdict')?.focus({ preventScroll: true });

@@ -149,7 +149,7 @@ void test('report HTML: verdict, variants, certificate, offers, steps; everythin
   r.password = 'Hunter2!';
   const body = renderProbeReportBody(r);
   assert.doesNotMatch(body, /Hunter2/);
-  assert.match(body, /class="verdict error"/);
+  assert.match(body, /class="verdict tone-error"/);
   assert.match(body, /<code>accept-mismatch<\/code>/);
   assert.match(body, /TLS is terminated in the path with another certificate/);
   // The variants table has one row per attempt with status and time.

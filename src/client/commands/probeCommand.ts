@@ -13,7 +13,7 @@ import * as vscode from 'vscode';
 import * as fs from 'node:fs/promises';
 import type { ClientContext, ClientFeature } from '../context';
 import { checkTls, runProbe } from '../../probe/probe';
-import type { CheckTlsResult, ProbeOptions, ProbeResult, ProbeStepReport } from '../../probe/probeTypes';
+import type { CheckTlsResult, ProbeOptions, ProbeResult, ProbeStepReport, ProbeTls } from '../../probe/probeTypes';
 import {
   addToHistory, formatFingerprint, hostKey, isFingerprintTrusted, normalizeProbeTarget, passwordSecretKey,
   probeSummaryLines, trustFingerprint, validateAccount, type NormalizedTarget, type TrustedFingerprints,
@@ -38,6 +38,25 @@ export interface ProbeCommandArgs {
   ca?: string;
   trustedFingerprintSha256?: string;
   timeoutMs?: number;
+  /** Scripted answers for the interactive flow (used when neither user nor password is given). */
+  prompts?: Partial<ProbePrompts>;
+}
+
+/**
+ * The questions the interactive flow asks. The defaults are VS Code's quick pick, input boxes and
+ * modal dialogs; the e2e suite passes scripted answers (functions, so only callers inside the
+ * extension host can, never a command link) to walk the same flow.
+ */
+export interface ProbePrompts {
+  pickTarget(initial: string | undefined, history: string[]): Thenable<string | undefined>;
+  /** Plain http:// was chosen: explain the refusal; true = probe the https:// URL instead. */
+  refuseHttp(url: string, httpsUrl: string): Thenable<boolean>;
+  askAccount(url: string, remembered: string | undefined): Thenable<string | undefined>;
+  /** The certificate does not verify: show it; true only when the user trusts this host + fingerprint. */
+  confirmCertificate(url: string, tls: ProbeTls): Thenable<boolean>;
+  askPassword(url: string, user: string): Thenable<string | undefined>;
+  offerRemember(url: string, user: string): Thenable<boolean>;
+  offerForget(url: string, user: string): Thenable<boolean>;
 }
 
 /** The last result (for the e2e suite and "Probe again"). */
@@ -69,8 +88,7 @@ function accountProblemMessage(problem: ReturnType<typeof validateAccount>): str
 }
 
 /** Host or URL with history; a typed value is normalized live (a bare host gets https:// and /EWS/mrsproxy.svc). */
-async function pickTarget(ctx: ClientContext, initial?: string): Promise<string | undefined> {
-  const history = ctx.extension.globalState.get<string[]>(HISTORY_KEY, []).filter((h) => typeof h === 'string');
+function pickTarget(initial: string | undefined, history: string[]): Promise<string | undefined> {
   const qp = vscode.window.createQuickPick<vscode.QuickPickItem & { url?: string }>();
   qp.title = vscode.l10n.t('Probe MRS Endpoint');
   qp.placeholder = vscode.l10n.t('Host or URL of the MRS endpoint, e.g. mail.contoso.com or https://mail.contoso.com/EWS/mrsproxy.svc');
@@ -110,8 +128,7 @@ async function pickTarget(ctx: ClientContext, initial?: string): Promise<string 
 }
 
 /** Refuses http:// with a modal explanation; offers the https:// URL instead. */
-async function refuseHttp(url: string): Promise<string | undefined> {
-  const httpsUrl = url.replace(/^http:/i, 'https:').replace(/^(https:\/\/[^/]+):80(?=\/|$)/i, '$1');
+async function refuseHttp(_url: string, httpsUrl: string): Promise<boolean> {
   const useHttps = vscode.l10n.t('Probe {0} instead', httpsUrl);
   const pick = await vscode.window.showWarningMessage(
     vscode.l10n.t('IIS Auth Lens does not send credentials over plain http://'),
@@ -121,12 +138,11 @@ async function refuseHttp(url: string): Promise<string | undefined> {
     },
     useHttps,
   );
-  return pick === useHttps ? httpsUrl : undefined;
+  return pick === useHttps;
 }
 
-async function askAccount(ctx: ClientContext, url: string, initial?: string): Promise<string | undefined> {
-  const accounts = ctx.extension.globalState.get<Record<string, string>>(ACCOUNTS_KEY, {});
-  const value = initial ?? accounts[hostKey(url)] ?? '';
+async function askAccount(url: string, remembered: string | undefined): Promise<string | undefined> {
+  const value = remembered ?? '';
   const user = await vscode.window.showInputBox({
     title: vscode.l10n.t('Probe MRS Endpoint: account'),
     prompt: vscode.l10n.t('Account for {0}, as the migration endpoint uses it (DOMAIN\\user)', new URL(url).host),
@@ -144,15 +160,8 @@ async function readCa(ca: string | undefined): Promise<string | undefined> {
   return fs.readFile(ca, 'utf8');
 }
 
-/** When the certificate does not verify: shows it and asks for explicit trust of host + fingerprint. */
-async function confirmCertificate(ctx: ClientContext, url: string, check: CheckTlsResult): Promise<string | undefined> {
-  const tls = check.tls!;
-  const fp = tls.fingerprintSha256;
-  const store = ctx.extension.globalState.get<TrustedFingerprints>(TRUSTED_KEY, {});
-  if (isFingerprintTrusted(store, url, fp)) {
-    ctx.log.info(`probe: the certificate of ${hostKey(url)} does not verify (${tls.verifyError ?? 'unknown reason'}); you trusted its fingerprint ${formatFingerprint(fp)} before`);
-    return fp;
-  }
+/** The modal for a certificate that does not verify: subject, issuer, names, validity and SHA-256 fingerprint. */
+async function confirmCertificateModal(url: string, tls: ProbeTls): Promise<boolean> {
   const trust = vscode.l10n.t('Trust this certificate for {0}', hostKey(url));
   const pick = await vscode.window.showWarningMessage(
     vscode.l10n.t('The certificate of {0} does not verify', new URL(url).host),
@@ -164,17 +173,52 @@ async function confirmCertificate(ctx: ClientContext, url: string, check: CheckT
         vscode.l10n.t('Issuer: {0}', tls.issuer),
         vscode.l10n.t('Names: {0}', tls.sans.join(', ') || '-'),
         vscode.l10n.t('Valid: {0} - {1}', tls.validFrom, tls.validTo),
-        vscode.l10n.t('SHA-256 fingerprint: {0}', formatFingerprint(fp)),
+        vscode.l10n.t('SHA-256 fingerprint: {0}', formatFingerprint(tls.fingerprintSha256)),
         '',
         vscode.l10n.t('Compare the fingerprint with the certificate bound on the server or proxy. Only if it is the one you expect, the probe sends the credentials to this host. Your choice is remembered for this host and fingerprint.'),
       ].join('\n'),
     },
     trust,
   );
-  if (pick !== trust) return undefined;
-  await ctx.extension.globalState.update(TRUSTED_KEY, trustFingerprint(store, url, fp));
-  ctx.log.info(`probe: you trusted the certificate of ${hostKey(url)} with SHA-256 ${formatFingerprint(fp)}`);
-  return fp;
+  return pick === trust;
+}
+
+async function askPassword(url: string, user: string): Promise<string | undefined> {
+  return vscode.window.showInputBox({
+    title: vscode.l10n.t('Probe MRS Endpoint: password'),
+    prompt: vscode.l10n.t('Password of {0} (sent only to {1}, inside the NTLM handshake)', user, new URL(url).host),
+    password: true,
+    ignoreFocusOut: true,
+  });
+}
+
+async function offerRemember(url: string, user: string): Promise<boolean> {
+  const remember = vscode.l10n.t("Remember in VS Code's secret storage");
+  const notNow = vscode.l10n.t('Not now');
+  const pick = await vscode.window.showInformationMessage(vscode.l10n.t('Remember the password of {0} for {1}?', user, hostKey(url)), remember, notNow);
+  return pick === remember;
+}
+
+async function offerForget(_url: string, user: string): Promise<boolean> {
+  const forget = vscode.l10n.t('Forget the stored password');
+  const pick = await vscode.window.showWarningMessage(vscode.l10n.t('Every variant was rejected with the stored password of {0}. If the password changed, forget it and probe again.', user), forget);
+  return pick === forget;
+}
+
+const defaultPrompts: ProbePrompts = { pickTarget, refuseHttp, askAccount, confirmCertificate: confirmCertificateModal, askPassword, offerRemember, offerForget };
+
+/** Scripted answers from a caller in the extension host (functions only; anything else is ignored). */
+function promptsFrom(custom: unknown): { prompts: ProbePrompts; scripted: boolean } {
+  if (!custom || typeof custom !== 'object') return { prompts: defaultPrompts, scripted: false };
+  const merged: Record<string, unknown> = { ...defaultPrompts };
+  let scripted = false;
+  for (const [k, v] of Object.entries(custom)) {
+    if (k in defaultPrompts && typeof v === 'function') {
+      merged[k] = v;
+      scripted = true;
+    }
+  }
+  return { prompts: merged as unknown as ProbePrompts, scripted };
 }
 
 /** A report for a target whose DNS, TCP or TLS step failed (no credentials were asked for or sent). */
@@ -286,17 +330,26 @@ function refuseRestricted(): boolean {
   return true;
 }
 
-/** The interactive flow from the command palette (or a hover link pre-filling the URL). */
-async function interactive(ctx: ClientContext, initialUrl?: string): Promise<ProbeResult | undefined> {
-  let url = await pickTarget(ctx, initialUrl);
-  if (!url) return undefined;
-  if (normalizeProbeTarget(url).ok && new URL(url).protocol === 'http:') {
-    url = await refuseHttp(url);
-    if (!url) return undefined;
+/** The interactive flow from the command palette (or a hover link / "Probe again" pre-filling the URL). */
+async function interactive(ctx: ClientContext, initialUrl: string | undefined, prompts: ProbePrompts = defaultPrompts, scripted = false): Promise<ProbeResult | undefined> {
+  const state = ctx.extension.globalState;
+  const history = state.get<string[]>(HISTORY_KEY, []).filter((h) => typeof h === 'string');
+  const picked = await prompts.pickTarget(initialUrl, history);
+  if (!picked) return undefined;
+  const n = normalizeProbeTarget(picked);
+  if (!n.ok) throw new Error(targetProblemMessage(n));
+  let url = n.url;
+  if (n.insecureScheme) {
+    const httpsUrl = url.replace(/^http:/i, 'https:').replace(/^(https:\/\/[^/]+):80(?=\/|$)/i, '$1');
+    if (!(await prompts.refuseHttp(url, httpsUrl))) return undefined;
+    url = httpsUrl;
   }
-  const user = await askAccount(ctx, url);
+  const user = (await prompts.askAccount(url, state.get<Record<string, string>>(ACCOUNTS_KEY, {})[hostKey(url)]))?.trim();
   if (!user) return undefined;
+  const accountProblem = accountProblemMessage(validateAccount(user));
+  if (accountProblem) throw new Error(accountProblem);
   const timeoutMs = vscode.workspace.getConfiguration('iisAuthLens').get<number>('probe.timeoutMs') ?? 10_000;
+  const rerun = () => interactive(ctx, url);
 
   // The certificate first: nothing secret is asked for or sent before it is verified or trusted.
   const started = Date.now();
@@ -304,7 +357,6 @@ async function interactive(ctx: ClientContext, initialUrl?: string): Promise<Pro
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking the certificate of {0}', new URL(url).host), cancellable: false },
     () => checkTls(url, { timeoutMs }),
   );
-  const rerun = () => interactive(ctx, url);
   if (!check.tls) {
     const result = unreachableResult(url, check, Date.now() - started);
     publish(ctx, result, rerun);
@@ -312,20 +364,22 @@ async function interactive(ctx: ClientContext, initialUrl?: string): Promise<Pro
   }
   let trustedFingerprintSha256: string | undefined;
   if (!check.tls.verified) {
-    trustedFingerprintSha256 = await confirmCertificate(ctx, url, check);
-    if (!trustedFingerprintSha256) return undefined;
+    const fp = check.tls.fingerprintSha256;
+    const store = state.get<TrustedFingerprints>(TRUSTED_KEY, {});
+    if (isFingerprintTrusted(store, url, fp)) {
+      ctx.log.info(`probe: the certificate of ${hostKey(url)} does not verify (${check.tls.verifyError ?? 'unknown reason'}); you trusted its fingerprint ${formatFingerprint(fp)} before`);
+    } else {
+      if (!(await prompts.confirmCertificate(url, check.tls))) return undefined;
+      await state.update(TRUSTED_KEY, trustFingerprint(store, url, fp));
+      ctx.log.info(`probe: you trusted the certificate of ${hostKey(url)} with SHA-256 ${formatFingerprint(fp)}`);
+    }
+    trustedFingerprintSha256 = fp;
   }
 
-  const secretKey = passwordSecretKey(url, user);
-  let password = await ctx.extension.secrets.get(secretKey);
-  const fromStore = password !== undefined;
+  let password = await ctx.extension.secrets.get(passwordSecretKey(url, user));
+  const fromStore = !!password;
   if (!password) {
-    password = await vscode.window.showInputBox({
-      title: vscode.l10n.t('Probe MRS Endpoint: password'),
-      prompt: vscode.l10n.t('Password of {0} (sent only to {1}, inside the NTLM handshake)', user, new URL(url).host),
-      password: true,
-      ignoreFocusOut: true,
-    });
+    password = await prompts.askPassword(url, user);
     if (!password) return undefined;
   }
   await rememberTarget(ctx, url, user);
@@ -339,21 +393,24 @@ async function interactive(ctx: ClientContext, initialUrl?: string): Promise<Pro
   }
   publish(ctx, result, rerun);
 
+  // Offers after the report, not blocking it (awaited only for scripted callers, so tests see the effect).
+  let offer: Promise<void> | undefined;
   if (!fromStore && result.verdict !== 'rejected' && result.verdict !== 'unreachable') {
-    const remember = vscode.l10n.t("Remember in VS Code's secret storage");
-    const notNow = vscode.l10n.t('Not now');
     const pw = password;
-    void vscode.window.showInformationMessage(vscode.l10n.t('Remember the password of {0} for {1}?', user, hostKey(url)), remember, notNow).then(async (pick) => {
-      if (pick === remember) {
-        await storePassword(ctx, url, user, pw);
-        ctx.log.info(`probe: password of ${user} for ${hostKey(url)} stored in VS Code's secret storage`);
-      }
+    offer = Promise.resolve(prompts.offerRemember(url, user)).then(async (yes) => {
+      if (!yes) return;
+      await storePassword(ctx, url, user, pw);
+      ctx.log.info(`probe: password of ${user} for ${hostKey(url)} stored in VS Code's secret storage`);
     });
   } else if (fromStore && result.verdict === 'rejected') {
-    const forget = vscode.l10n.t('Forget the stored password');
-    void vscode.window.showWarningMessage(vscode.l10n.t('Every variant was rejected with the stored password of {0}. If the password changed, forget it and probe again.', user), forget).then(async (pick) => {
-      if (pick === forget) await forgetPassword(ctx, { url, user });
+    offer = Promise.resolve(prompts.offerForget(url, user)).then(async (yes) => {
+      if (yes) await forgetPassword(ctx, { url, user });
     });
+  }
+  if (offer) {
+    const logged = offer.catch((err: unknown) => ctx.log.error(`probe: ${err instanceof Error ? err.message : String(err)}`));
+    if (scripted) await logged;
+    else void logged;
   }
   return result;
 }
@@ -408,7 +465,8 @@ export const probeCommand: ClientFeature = {
             return await programmatic(ctx, arg);
           }
           const initial = typeof arg === 'string' ? arg : arg && typeof arg === 'object' && typeof arg.url === 'string' ? arg.url : undefined;
-          return await interactive(ctx, initial);
+          const { prompts, scripted } = promptsFrom(arg && typeof arg === 'object' ? (arg as { prompts?: unknown }).prompts : undefined);
+          return await interactive(ctx, initial, prompts, scripted);
         } catch (err) {
           const msg = err instanceof Error ? err.message : String(err);
           ctx.log.error(`probe: ${msg}`);

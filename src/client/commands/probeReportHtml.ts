@@ -66,7 +66,7 @@ function copyButton(text: string, label: string): string {
 export function renderProbeReportBody(result: ProbeResult, t: Translate = plainTranslate): string {
   const out: string[] = [];
   const tone = verdictTone(result.verdict);
-  out.push(`<header class="verdict ${tone}" role="status" tabindex="0" id="verdict">`);
+  out.push(`<header class="verdict tone-${tone}" role="status" tabindex="0" id="verdict">`);
   out.push(`<div class="verdict-label">${escapeHtml(t('Verdict'))}</div>`);
   out.push(`<div class="verdict-code"><code>${escapeHtml(result.verdict)}</code></div>`);
   out.push(`<h1>${escapeHtml(verdictTitle(result.verdict, t))}</h1>`);

@@ -191,6 +191,84 @@ suite('probe', () => {
     assert.equal(result?.tls?.trust, 'fingerprint');
   });
 
+  test('interactive flow: history, account, certificate confirmation by fingerprint, password remembered on request', async function () {
+    this.timeout(60_000);
+    const asked: string[] = [];
+    let shownFingerprint = '';
+    const host = new URL(endpoint.url).host;
+    const result = await vscode.commands.executeCommand<Result | undefined>('iisAuthLens.probeMrsEndpoint', {
+      url: host,
+      prompts: {
+        pickTarget: async (initial: string | undefined) => { asked.push('target'); assert.equal(initial, host, 'a hover link or "Probe again" pre-fills the input'); return `https://${host}`; },
+        askAccount: async (_url: string, remembered: string | undefined) => { asked.push(`account:${remembered ?? ''}`); return USER; },
+        confirmCertificate: async (url: string, tls: { fingerprintSha256: string; subject: string }) => {
+          asked.push('certificate');
+          assert.equal(url, endpoint.url, 'a bare https://host was completed with /EWS/mrsproxy.svc');
+          assert.equal(tls.subject, 'CN=ex01.contoso.test');
+          shownFingerprint = tls.fingerprintSha256;
+          return true;
+        },
+        askPassword: async () => { asked.push('password'); return PASSWORD; },
+        offerRemember: async () => { asked.push('remember'); return true; },
+        offerForget: async () => { asked.push('forget'); return false; },
+      },
+    });
+    assert.ok(result);
+    assert.equal(result.verdict, 'ok', result.explanation);
+    assert.equal(result.tls?.trust, 'fingerprint');
+    assert.equal(result.tls?.fingerprintSha256, shownFingerprint);
+    assert.deepEqual(asked.map((a) => a.replace(/^account:.*/, 'account')), ['target', 'account', 'certificate', 'password', 'remember']);
+
+    // Second run: history, account, fingerprint and password are remembered: no certificate or password question.
+    const again: string[] = [];
+    const second = await vscode.commands.executeCommand<Result | undefined>('iisAuthLens.probeMrsEndpoint', {
+      url: endpoint.url,
+      prompts: {
+        pickTarget: async (_initial: string | undefined, history: string[]) => { again.push('target'); assert.equal(history[0], endpoint.url, 'the history starts with the last target'); return history[0]; },
+        askAccount: async (_url: string, remembered: string | undefined) => { again.push('account'); assert.equal(remembered, USER, 'the account is remembered per host'); return remembered; },
+        confirmCertificate: async () => { again.push('certificate'); return false; },
+        askPassword: async () => { again.push('password'); return undefined; },
+        offerRemember: async () => { again.push('remember'); return false; },
+      },
+    });
+    assert.equal(second?.verdict, 'ok');
+    assert.deepEqual(again, ['target', 'account']);
+
+    // Forget the stored password: the next run asks again, and a wrong answer is not offered for storage.
+    const removed = await vscode.commands.executeCommand<number>('iisAuthLens.forgetProbePassword', { url: endpoint.url, user: USER });
+    assert.equal(removed, 1);
+    const third: string[] = [];
+    const wrong = await vscode.commands.executeCommand<Result | undefined>('iisAuthLens.probeMrsEndpoint', {
+      url: endpoint.url,
+      prompts: {
+        pickTarget: async (initial: string | undefined) => initial,
+        askAccount: async (_url: string, remembered: string | undefined) => remembered,
+        askPassword: async () => { third.push('password'); return 'wrong-password'; },
+        offerRemember: async () => { third.push('remember'); return true; },
+      },
+    });
+    assert.equal(wrong?.verdict, 'rejected');
+    assert.deepEqual(third, ['password']);
+  });
+
+  test('interactive flow: plain http:// is explained and refused, or switched to https:// when the user asks', async function () {
+    this.timeout(60_000);
+    const before = (await endpointState()).logCount;
+    const httpUrl = endpoint.url.replace('https:', 'http:');
+    let offered = '';
+    const refused = await vscode.commands.executeCommand<Result | undefined>('iisAuthLens.probeMrsEndpoint', {
+      url: httpUrl,
+      prompts: {
+        pickTarget: async (initial: string | undefined) => initial,
+        refuseHttp: async (_url: string, httpsUrl: string) => { offered = httpsUrl; return false; },
+        askAccount: async () => { throw new Error('no account may be asked for after refusing http://'); },
+      },
+    });
+    assert.equal(refused, undefined);
+    assert.equal(offered, endpoint.url);
+    assert.equal((await endpointState()).logCount, before, 'nothing was sent');
+  });
+
   test('plain http:// is refused before anything is sent', async () => {
     const before = (await endpointState()).logCount;
     const httpUrl = endpoint.url.replace('https:', 'http:');
