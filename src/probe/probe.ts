@@ -12,7 +12,7 @@ import {
   authenticateMessage, negotiateMessage, parseAccount, parseSpnegoResponse, spnegoInit, spnegoResponse,
   ntlmSign, MECH_TYPE_LIST, type ChannelBindingsChoice,
 } from './ntlmClient';
-import { decideVerdict, ntlmOffers } from './verdict';
+import { decideVerdict, ntlmOffers, offeredSchemes, splitChallenges } from './verdict';
 import type {
   CbtVariant, CheckTlsOptions, CheckTlsResult, ProbeAnonymous, ProbeAttempt, ProbeCertificate, ProbeHooks,
   ProbeOptions, ProbeResult, ProbeStepName, ProbeStepReport, ProbeTls, ProbeVerdict,
@@ -355,7 +355,7 @@ function request(pool: ConnectionPool, target: ProbeTarget, authorization: strin
 }
 
 function tokenFor(scheme: string, offers: string[]): Buffer | null {
-  for (const o of offers) {
+  for (const o of splitChallenges(offers)) {
     const m = /^\s*(\S+)\s+([A-Za-z0-9+/=]+)\s*$/.exec(o);
     if (m && m[1].toLowerCase() === scheme.toLowerCase()) return Buffer.from(m[2], 'base64');
   }
@@ -485,7 +485,7 @@ export async function runProbe(options: ProbeOptions, hooks?: ProbeHooks): Promi
       const pool = new ConnectionPool(target, connected.address, policy, timeoutMs);
       try {
         const r = await request(pool, target, undefined, timeoutMs, hooks?.signal);
-        const schemes = r.wwwAuthenticate.map((o) => o.split(/\s+/)[0]);
+        const schemes = offeredSchemes(r.wwwAuthenticate);
         return { value: { status: r.status, wwwAuthenticate: schemes }, detail: `POST ${target.path} -> ${r.status}; WWW-Authenticate: ${schemes.join(', ') || 'none'}` };
       } finally {
         pool.destroy();

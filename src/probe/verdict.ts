@@ -12,10 +12,42 @@ export type VariantOutcome = 'ok' | 'fail' | 'mixed' | 'error' | 'none';
 
 const VARIANTS: CbtVariant[] = ['absent', 'zero', 'correct'];
 
+/**
+ * The challenges in WWW-Authenticate header values (RFC 9110 11.6.1): a proxy may merge several
+ * headers into one comma-separated line ("Negotiate, NTLM"); auth-params (`realm="a, b"`) are
+ * kept with their scheme. Returns one string per challenge, e.g. `Basic realm="x"`, `NTLM TlRM...`.
+ */
+export function splitChallenges(values: string[]): string[] {
+  const out: string[] = [];
+  for (const value of values) {
+    const parts: string[] = [];
+    let cur = '', quoted = false;
+    for (let i = 0; i < value.length; i++) {
+      const ch = value[i];
+      if (ch === '"' && value[i - 1] !== '\\') quoted = !quoted;
+      if (ch === ',' && !quoted) { parts.push(cur); cur = ''; } else cur += ch;
+    }
+    parts.push(cur);
+    for (const raw of parts) {
+      const p = raw.trim();
+      if (!p) continue;
+      // "name=value" continues the previous challenge's auth-params; token68 ends in "=" padding only.
+      if (/^[!#$%&'*+.^_`|~0-9A-Za-z-]+\s*=\s*[^=]/.test(p) && out.length) out[out.length - 1] += `, ${p}`;
+      else out.push(p);
+    }
+  }
+  return out;
+}
+
+/** The schemes offered, as written ("Negotiate", "NTLM", "Basic"). */
+export function offeredSchemes(values: string[]): string[] {
+  return splitChallenges(values).map((c) => c.split(/\s+/)[0]);
+}
+
 /** Whether the server offers a scheme we can do NTLM in (NTLM or Negotiate). */
 export function ntlmOffers(wwwAuthenticate: string[]): Array<'NTLM' | 'Negotiate'> {
   const out: Array<'NTLM' | 'Negotiate'> = [];
-  for (const offer of wwwAuthenticate) {
+  for (const offer of splitChallenges(wwwAuthenticate)) {
     const scheme = offer.trim().split(/\s+/)[0]?.toLowerCase();
     if (scheme === 'negotiate' && !out.includes('Negotiate')) out.push('Negotiate');
     if (scheme === 'ntlm' && !out.includes('NTLM')) out.push('NTLM');

@@ -1,7 +1,7 @@
 // The contract's verdict table as a pure function over attempt outcomes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decideVerdict, ntlmOffers, variantOutcome } from '../../src/probe/verdict';
+import { decideVerdict, ntlmOffers, offeredSchemes, splitChallenges, variantOutcome } from '../../src/probe/verdict';
 import type { ProbeAttempt, CbtVariant } from '../../src/probe/probeTypes';
 
 const anon = { status: 401, wwwAuthenticate: ['Negotiate', 'NTLM'] };
@@ -79,4 +79,12 @@ void test('accept-mismatch remediation is in the articles\' terms', () => {
 void test('offers are recognised case-insensitively, with tokens and parameters', () => {
   assert.deepEqual(ntlmOffers(['negotiate', 'NTLM TlRMTVNTUAACAAAA', 'Basic realm="x"']), ['Negotiate', 'NTLM']);
   assert.deepEqual(ntlmOffers(['Kerberos', 'Bearer']), []);
+});
+
+void test('challenges merged into one header line by a proxy are split; quoted commas and auth-params stay', () => {
+  assert.deepEqual(splitChallenges(['Negotiate, NTLM']), ['Negotiate', 'NTLM']);
+  assert.deepEqual(splitChallenges(['Basic realm="a, b", charset="UTF-8", NTLM']), ['Basic realm="a, b", charset="UTF-8"', 'NTLM']);
+  assert.deepEqual(splitChallenges(['NTLM TlRMTVNTUAACAAAADAAMADgAAAA=', 'Negotiate']), ['NTLM TlRMTVNTUAACAAAADAAMADgAAAA=', 'Negotiate']);
+  assert.deepEqual(offeredSchemes(['Negotiate,NTLM', 'Basic realm="x"']), ['Negotiate', 'NTLM', 'Basic']);
+  assert.deepEqual(ntlmOffers(['Negotiate, NTLM']), ['Negotiate', 'NTLM']);
 });
