@@ -287,3 +287,12 @@ void test('a trace saved without RenderingInfo still yields status, win32 and th
   assert.equal(e.authType, 'NT');
   assert.deepEqual(e.findings!.map((f) => [f.code, f.line]), [['BAD_BINDINGS', 415]]);
 });
+
+void test('IIS writes appPoolId and verb unescaped: a raw & or <> in an attribute does not break the trace', () => {
+  const base = fs.readFileSync(path.join(FIX, 'generated', 'fr000047.bad-bindings.xml'), 'utf8');
+  const e = analyzeFrebText(base.replace('appPoolId="MSExchangeServicesAppPool"', 'appPoolId="Pool & <Co>"'), 'amp.xml');
+  assert.equal(e.error, undefined);
+  assert.equal(e.appPoolId, 'Pool & <Co>');
+  assert.equal(e.events, 25);
+  assert.deepEqual(e.findings!.map((f) => f.line), [415]);
+});
