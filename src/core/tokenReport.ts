@@ -104,7 +104,7 @@ export function formatDecodeText(r: DecodeResult, cmp?: ChannelBindingsCompariso
 }
 
 function mdEscape(s: string): string {
-  return s.replace(/[\\`*_[\]|<>]/g, (c) => '\\' + c).replace(/\r?\n/g, ' ');
+  return s.replace(/[\\`*[\]|<>]/g, (c) => '\\' + c).replace(/\r?\n/g, ' ');
 }
 
 /** Compact markdown table (hover). The CBT row is bold. */
