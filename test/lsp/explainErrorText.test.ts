@@ -1,6 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DocumentSymbol, MarkupContent } from 'vscode-languageserver-protocol/node';
 import { LspClient, fileUri } from './lspClient';
@@ -93,4 +94,27 @@ void test('no diagnostics in other languages or on ordinary text; edits update t
   assert.deepEqual(ev2.params.diagnostics.map((d) => [d.range.start.line, d.code, d.severity]), [[1, 'SEC_E_BAD_BINDINGS', 2]]);
   const md = await client.waitForDiagnostics(uri).catch(() => null);
   assert.ok(!md || md.params.diagnostics.every((d) => d.source !== 'IIS Auth Lens'));
+});
+
+void test('with the German bundle, diagnostics, hover and CodeLens speak German', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'explain-l10n-'));
+  const bundle = join(dir, 'bundle.l10n.de.json');
+  writeFileSync(bundle, readFileSync(join(__dirname, '..', '..', 'l10n', 'parts', 'explain.de.json')));
+  const de = await LspClient.start({ initializationOptions: { l10nBundle: bundle } });
+  try {
+    const uri = 'untitled:Unbenannt-1';
+    await de.open(uri, 'plaintext', MRS);
+    const ev = await de.waitForDiagnostics(uri, { predicate: (p) => p.diagnostics.length > 0 });
+    assert.ok(ev.params.diagnostics.some((d) => d.message === 'MRS konnte sich am lokalen Endpunkt nicht anmelden (https://mrs.msxfaq.net/EWS/mrsproxy.svc)'), ev.params.diagnostics.map((d) => d.message).join(' | '));
+    const at = MRS.indexOf('unauthorized with client');
+    const h = await de.hover(uri, { line: 0, character: at });
+    const md = (h!.contents as MarkupContent).value;
+    assert.match(md, /Diesen Endpunkt testen/);
+    assert.match(md, /Passende IIS-Logzeilen finden/);
+    await de.open(fileUri(HCW_PATH), 'hcw-log', HCW);
+    const lenses = (await de.codeLens(fileUri(HCW_PATH))) ?? [];
+    assert.equal(lenses[0]!.command!.title, 'Test-MigrationServerAvailability nach 5428 ms fehlgeschlagen: MRS konnte sich nicht anmelden (Extended Protection)');
+  } finally {
+    await de.stop();
+  }
 });

@@ -1,6 +1,7 @@
 // A diagnostic on every recognised error text (MRS, HCW, WCF 401, SSPI codes) in plaintext, log,
 // HCW-log and untitled documents: the admin's pasted output points at its cause.
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver/node';
+import * as l10n from '@vscode/l10n';
 import type { Feature } from '../context';
 import { matchesOf, wantsErrorTexts, forgetDocument } from './errorTextShared';
 
@@ -15,7 +16,7 @@ export const errorTextDiagnostics: Feature = {
           severity: m.severity === 'warning' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information,
           source: 'IIS Auth Lens',
           code: m.code,
-          message: m.url ? `${m.title} (${m.url})` : m.title,
+          message: m.url ? `${l10n.t(m.title)} (${m.url})` : l10n.t(m.title),
           data: { code: m.code, url: m.url, time: m.time, line: m.line },
         }));
       },

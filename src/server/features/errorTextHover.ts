@@ -12,7 +12,7 @@ function fence(cmd: string): string {
 
 export function hoverMarkdown(uri: string, m: ExplainMatch): string {
   const args = commandArgs(uri, m);
-  const parts: string[] = [`**${m.title}** \`${m.code}\``];
+  const parts: string[] = [`**${l10n.t(m.title)}** \`${m.code}\``];
   const facts: string[] = [];
   if (m.time) facts.push(l10n.t('time {0}', m.time));
   if (m.url) facts.push(l10n.t('endpoint {0}', `\`${m.url}\``));
