@@ -157,3 +157,21 @@ void test('MALFORMED_LINE findings can be capped while the count stays exact', (
   assert.equal(r.findingsOmitted, 40);
   assert.deepEqual(r.findings.map((f) => f.line), [2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
 });
+
+void test('a UTF-16 log file (with BOM) is read like its UTF-8 text', async () => {
+  const { analyzeW3cFile } = await import('../../src/core/w3c/w3cAnalyze.js');
+  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const d = mkdtempSync(join(tmpdir(), 'w3c16-'));
+  try {
+    const text = [F, line('10:00:00', '1.1.1.1', '/EWS/mrsproxy.svc', 'CONTOSO\\jörg', '401 1 2148074310')].join('\r\n') + '\r\n';
+    const p = join(d, 'u_ex16.log');
+    writeFileSync(p, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
+    const r = await analyzeW3cFile(p);
+    assert.equal(r.requests, 1);
+    assert.deepEqual(r.findings.filter((f) => f.code === 'BAD_BINDINGS').map((f) => [f.line, f.user]), [[2, 'CONTOSO\\jörg']]);
+  } finally {
+    rmSync(d, { recursive: true, force: true });
+  }
+});

@@ -32,13 +32,25 @@ export interface StreamAnalyzeOptions extends W3cAnalyzeOptions {
 export async function analyzeW3cStream(stream: Readable, opts: StreamAnalyzeOptions = {}): Promise<W3cAnalysis> {
   const an = new W3cAnalyzer(opts);
   const sc = new W3cScanner(an);
+  // UTF-16 logs (Notepad "Unicode" saves, some exporters) are transcoded to UTF-8 on the fly
+  let utf16: TextDecoder | null = null;
+  let first = true;
   for await (const chunk of stream) {
     if (opts.signal?.aborted) {
       stream.destroy();
       throw new Error('cancelled');
     }
-    sc.push(chunk as Buffer);
+    let buf = chunk as Buffer;
+    if (first) {
+      first = false;
+      if (buf.length >= 2 && ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff))) {
+        utf16 = new TextDecoder(buf[0] === 0xff ? 'utf-16le' : 'utf-16be');
+      }
+    }
+    if (utf16) buf = Buffer.from(utf16.decode(buf, { stream: true }), 'utf8');
+    sc.push(buf);
   }
+  if (utf16) sc.push(Buffer.from(utf16.decode(), 'utf8'));
   sc.end();
   return an.finishAnalysis(sc.bytes, sc.lines);
 }
