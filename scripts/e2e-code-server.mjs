@@ -7,17 +7,19 @@
 //   node scripts/e2e-code-server.mjs --vsix iis-auth-lens-0.1.0.vsix     against the packaged extension,
 //                                                                        installed with --install-extension
 //   options: --timeout SECONDS (overall, default 600)  --keep (keep the temp folder, print its path)
+//            --in-place (load the extension from this repo instead of a snapshot of its build)
 //
 // What happens: code-server (installed once into ~/.cache/iis-auth-lens, see code-server-host.mjs)
 // starts on a free 127.0.0.1 port with a fresh temp user-data and extensions folder and a temp copy of
 // test/fixtures/workspace as the workspace. Chromium (playwright-core, /usr/bin/chromium) opens the
-// workbench with a `payload` naming extensionDevelopmentPath (this repo) and extensionTestsPath
+// workbench with a `payload` naming extensionDevelopmentPath (a temp snapshot of this repo's built
+// extension: dist, package.json, syntaxes, media, ...) and extensionTestsPath
 // (out/test/e2e/index.js, mocha TDD UI). The suite runs inside the extension host; its console output
 // is printed here prefixed `[host]`; it ends through `codeAutomationExit(code)`, and this script exits
 // with that code. Suites call `screenshot(name)` from test/e2e/util.ts: it logs `@@screenshot name`
 // and this script writes test-output/screenshots/<name>.png. Every wait is bounded.
 import { chromium } from 'playwright-core';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,15 +44,16 @@ try {
       vsix: { type: 'string' },
       timeout: { type: 'string', default: '600' },
       keep: { type: 'boolean', default: false },
+      'in-place': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
   }).values;
 } catch (err) {
-  fail(`${err.message}\nusage: node scripts/e2e-code-server.mjs [--grep PATTERN] [--vsix FILE] [--timeout SECONDS] [--keep]`, 2);
+  fail(`${err.message}\nusage: node scripts/e2e-code-server.mjs [--grep PATTERN] [--vsix FILE] [--timeout SECONDS] [--keep] [--in-place]`, 2);
 }
 if (opts.help) {
-  process.stdout.write('usage: node scripts/e2e-code-server.mjs [--grep PATTERN] [--vsix FILE] [--timeout SECONDS] [--keep]\n');
+  process.stdout.write('usage: node scripts/e2e-code-server.mjs [--grep PATTERN] [--vsix FILE] [--timeout SECONDS] [--keep] [--in-place]\n');
   process.exit(0);
 }
 const timeoutMs = Number(opts.timeout) * 1000;
@@ -96,6 +99,19 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
   });
 }
 
+/** Copies what the extension needs at run time (the .vscodeignore whitelist, plus source maps) to dest. */
+function snapshotExtension(dest) {
+  mkdirSync(dest, { recursive: true });
+  for (const entry of readdirSync(repo)) {
+    if (/^(dist|syntaxes|media|language-configuration|l10n)$/.test(entry) || /^(package\.json|package\.nls(\.[\w-]+)?\.json|README\.md|LICENSE|CHANGELOG\.md)$/.test(entry)) {
+      cpSync(join(repo, entry), join(dest, entry), { recursive: true });
+    }
+  }
+  if (!existsSync(join(dest, 'dist', 'client.js')) || !existsSync(join(dest, 'dist', 'server.js'))) {
+    throw new Error('dist/ was incomplete when the run started (a build running at the same time?): run `node esbuild.mjs` and try again');
+  }
+}
+
 async function main() {
   await ensureCodeServer();
   if (vsix) {
@@ -117,6 +133,12 @@ async function main() {
   // VS Code only runs extensionTestsPath in extension-development mode. With --vsix the development
   // extension is an empty stand-in, so the extension under test is the one installed from the .vsix.
   let devPath = repo;
+  if (!vsix && !opts['in-place']) {
+    // A snapshot of the built extension: several people share this working tree, and a rebuild
+    // (esbuild empties dist/ first) during the run must not pull files from under the extension host.
+    devPath = join(tmp, 'extension');
+    snapshotExtension(devPath);
+  }
   if (vsix) {
     devPath = join(tmp, 'dev-stand-in');
     mkdirSync(devPath);
