@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import type { CodeLens } from 'vscode-languageserver-protocol/node';
+import { CancellationTokenSource, WorkDoneProgress, type CodeLens } from 'vscode-languageserver-protocol/node';
 import { LspClient, decodeSemanticTokens, fileUri } from './lspClient';
 
 const GENERATOR = process.env.GEN_IISLOG ?? path.resolve(__dirname, '..', '..', '..', 'shared', 'tools', 'gen-iislog.mjs');
@@ -71,4 +71,21 @@ void test(`a ${SIZE} log: diagnostics and CodeLens match the generator's truth (
   const toks = decodeSemanticTokens(visible!.data, legend);
   assert.ok(toks.length > 0 && toks.every((x) => x.line >= 100_000 && x.line <= 100_060));
   assert.ok(h, 'hover answers on a large document');
+
+  // the same file from disk: iisAuthLens/analyzeFile reports progress and stops when cancelled
+  const cts = new CancellationTokenSource();
+  let reports = 0;
+  const sub = c.connection.onProgress(WorkDoneProgress.type, 'cancel-me', (v) => {
+    if (v.kind === 'report' && ++reports === 2) cts.cancel();
+  });
+  const t4 = performance.now();
+  await assert.rejects(c.connection.sendRequest('iisAuthLens/analyzeFile', { path: file, workDoneToken: 'cancel-me' }, cts.token),
+    (err: { code?: number }) => err.code === -32800);
+  console.log(`[w3cLarge] analyzeFile cancelled after ${reports} progress reports, ${(performance.now() - t4).toFixed(0)} ms`);
+  sub.dispose();
+  const t5 = performance.now();
+  const disk = await c.request<{ requests: number; summary: { findings: Record<string, number> }; findingsTotal: number }>(
+    'iisAuthLens/analyzeFile', { path: file, maxFindings: 100 });
+  console.log(`[w3cLarge] analyzeFile from disk ${(performance.now() - t5).toFixed(0)} ms`);
+  assert.equal(disk.summary.findings.BAD_BINDINGS, truth.findings.BAD_BINDINGS);
 });
