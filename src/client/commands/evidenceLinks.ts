@@ -1,11 +1,13 @@
 // Links between the evidence: from an IIS log line to the FREB trace of the same request (same
 // path, status and client, ending within seconds of the line's time) in the configured FREB
-// folder (`iisAuthLens.freb.folder`, set with `iisAuthLens.setFrebFolder`).
+// folder (`iisAuthLens.freb.folder`, set with `iisAuthLens.setFrebFolder`), and back from a
+// trace to its IIS log line (`iisAuthLens.openMatchingIisLine`).
 import * as vscode from 'vscode';
 import { open as openFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ClientFeature, ClientContext } from '../context';
-import { iisRequestsOf, loadFrebRequest, pathOf, rankFrebMatches, type FrebRequest, type IisRequest } from '../../core/timeline/frebMatch';
+import { frebRequestOf, iisRequestsOf, loadFrebRequest, pathOf, rankFrebMatches, rankIisMatches, type FrebRequest, type IisRequest } from '../../core/timeline/frebMatch';
+import { tryAnalyzeFreb } from '../../core/freb/frebAnalyze';
 import { headAttribute } from '../../core/freb/frebFilter';
 
 const MAX_FILES = 50_000;
@@ -111,11 +113,55 @@ export async function openMatchingFreb(ctx: ClientContext, args: OpenMatchingFre
   return matches.map((m) => m.item.path);
 }
 
+export interface OpenMatchingIisLineArgs { uri?: string; logs?: string[] }
+
+/** And back: from a FREB trace to the IIS log line of the same request (open IIS logs, else the admin picks). */
+export async function openMatchingIisLine(ctx: ClientContext, args: OpenMatchingIisLineArgs = {}): Promise<Array<{ log: string; line: number }> | undefined> {
+  const doc = args.uri ? await vscode.workspace.openTextDocument(vscode.Uri.parse(args.uri)) : vscode.window.activeTextEditor?.document;
+  if (!doc) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('Open a FREB trace first.'));
+    return undefined;
+  }
+  const r = tryAnalyzeFreb(doc.getText(), doc.uri.fsPath);
+  if ('error' in r) {
+    void vscode.window.showErrorMessage(r.error.error ?? vscode.l10n.t('Not a FREB trace.'));
+    return undefined;
+  }
+  const freb = frebRequestOf(r.analysis, doc.uri.fsPath);
+  let logs = args.logs?.map((l) => vscode.Uri.parse(l)) ?? vscode.workspace.textDocuments.filter((d) => d.languageId === 'iis-w3c-log').map((d) => d.uri);
+  if (logs.length === 0) {
+    logs = await vscode.window.showOpenDialog({ canSelectMany: true, openLabel: vscode.l10n.t('Search these IIS logs'), filters: { [vscode.l10n.t('IIS logs')]: ['log', 'txt'] } }) ?? [];
+  }
+  if (logs.length === 0) return undefined;
+  const found: Array<{ log: vscode.Uri; line: number; deltaMs: number; score: number }> = [];
+  for (const log of logs) {
+    try {
+      const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === log.toString());
+      const buf = open ? Buffer.from(open.getText(), 'utf8') : Buffer.from(await vscode.workspace.fs.readFile(log));
+      for (const m of rankIisMatches(freb, iisRequestsOf(buf))) found.push({ log, line: m.item.line, deltaMs: m.deltaMs, score: m.score });
+    } catch (err) {
+      ctx.log.error(`openMatchingIisLine: ${log.fsPath}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  found.sort((a, b) => b.score - a.score);
+  ctx.log.info(`openMatchingIisLine: ${doc.uri.fsPath}: ${found.length} line(s) in ${logs.length} log(s)`);
+  if (found.length === 0) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('No line of these IIS logs records this request ({0} {1}, client {2}).', pathOf(freb.url) ?? '?', `${freb.statusCode ?? '?'}.${freb.subStatusCode ?? '?'}`, freb.clientIp ?? '?'));
+    return [];
+  }
+  const best = found[0]!;
+  const log = await vscode.workspace.openTextDocument(best.log);
+  const at = Math.min(log.lineCount - 1, best.line - 1);
+  await vscode.window.showTextDocument(log, { viewColumn: vscode.ViewColumn.Beside, selection: new vscode.Range(at, 0, at, log.lineAt(at).text.length), preview: false });
+  return found.map((f) => ({ log: f.log.toString(), line: f.line }));
+}
+
 export const evidenceLinks: ClientFeature = {
   activate(ctx) {
     return [
       vscode.commands.registerCommand('iisAuthLens.setFrebFolder', () => setFrebFolder()),
       vscode.commands.registerCommand('iisAuthLens.openMatchingFreb', (args?: OpenMatchingFrebArgs) => openMatchingFreb(ctx, args ?? {})),
+      vscode.commands.registerCommand('iisAuthLens.openMatchingIisLine', (args?: OpenMatchingIisLineArgs) => openMatchingIisLine(ctx, args ?? {})),
     ];
   },
 };

@@ -6,7 +6,7 @@ import { explainText, type ExplainMatch } from '../../core/explain/explainText';
 /** Languages where pasted error output and logs live (untitled documents count whatever their language). */
 export const ERROR_TEXT_LANGUAGES = new Set(['plaintext', 'log', 'hcw-log']);
 /** Beyond this the document is left to the CLI / large-file path. */
-const MAX_CHARS = 32 * 1024 * 1024;
+const MAX_CHARS = 16 * 1024 * 1024;
 
 export function wantsErrorTexts(doc: TextDocument): boolean {
   if (doc.getText().length > MAX_CHARS) return false;
