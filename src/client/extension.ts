@@ -43,7 +43,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
     },
     outputChannel: log,
     // Hover links run only these commands of ours (markdown `command:` URIs from the server).
-    markdown: { isTrusted: { enabledCommands: ['iisAuthLens.probeMrsEndpoint', 'iisAuthLens.findMatchingIisLines', 'iisAuthLens.explainError', 'iisAuthLens.copyRemediation', 'iisAuthLens.openMatchingFreb'] } },
+    markdown: { isTrusted: { enabledCommands: ['iisAuthLens.decodeAuthorizationHeader', 'iisAuthLens.checkChannelBindings', 'iisAuthLens.probeMrsEndpoint', 'iisAuthLens.findMatchingIisLines', 'iisAuthLens.explainError', 'iisAuthLens.copyRemediation', 'iisAuthLens.openMatchingFreb'] } },
   };
   client = new LanguageClient('iisAuthLens', 'IIS Auth Lens', serverOptions, clientOptions);
   await client.start();

@@ -1,5 +1,6 @@
 // Every client feature (commands, views, webviews), one module each.
 import type { ClientFeature } from '../context';
+import { decodeCommands } from './decodeCommands';
 import { frebReport } from './frebReport';
 import { frebSearch } from './frebSearch';
 import { explainError } from './explainError';
@@ -14,6 +15,7 @@ import { analyzeFolderCommand } from './analyzeFolder';
 import { probeCommand } from './probeCommand';
 
 export const clientFeatures: ClientFeature[] = [
+  decodeCommands,
   explainError,
   findMatchingIisLines,
   authTimeline,
