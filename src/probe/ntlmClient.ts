@@ -234,7 +234,8 @@ export function authenticateMessage(input: AuthenticateInput): AuthenticateOutpu
     f.copy(msg, offsets[i]);
   });
   msg.writeUInt32LE(flags >>> 0, 60);
-  Buffer.from(input.version ?? CLIENT_VERSION).copy(msg, 64);
+  // The VERSION field is only meaningful when negotiated; it stays zero otherwise (the MIC still sits at 72).
+  if (flags & NTLMSSP_NEGOTIATE_VERSION || input.version) Buffer.from(input.version ?? CLIENT_VERSION).copy(msg, 64);
   if (useMic) {
     const mic = hmacMd5(exportedSessionKey, input.negotiate, input.challenge, msg);
     mic.copy(msg, 72);
@@ -250,17 +251,25 @@ function signKey(exportedSessionKey: Uint8Array, side: 'client' | 'server'): Buf
     .update(`session key to ${side}-to-${side === 'client' ? 'server' : 'client'} signing key magic constant\0`, 'latin1').digest();
 }
 
-function sealKey(exportedSessionKey: Uint8Array, side: 'client' | 'server'): Buffer {
-  return createHash('md5').update(exportedSessionKey)
+function sealKey(exportedSessionKey: Uint8Array, side: 'client' | 'server', flags: number): Buffer {
+  // MS-NLMP 3.4.5.3 SEALKEY: the session key is cut to 56 or 40 bits unless 128-bit was negotiated.
+  const key = flags & NTLMSSP_NEGOTIATE_128 ? exportedSessionKey
+    : flags & NTLMSSP_NEGOTIATE_56 ? exportedSessionKey.subarray(0, 7) : exportedSessionKey.subarray(0, 5);
+  return createHash('md5').update(key)
     .update(`session key to ${side}-to-${side === 'client' ? 'server' : 'client'} sealing key magic constant\0`, 'latin1').digest();
 }
 
-/** NTLMSSP_MESSAGE_SIGNATURE over `data` with sequence number `seq` (ESS + KEY_EXCH, 128-bit). */
-export function ntlmSign(exportedSessionKey: Uint8Array, side: 'client' | 'server', seq: number, data: Uint8Array): Buffer {
+/**
+ * NTLMSSP_MESSAGE_SIGNATURE over `data` with sequence number `seq`, extended session security
+ * (MS-NLMP 3.4.4.2); the checksum is RC4-sealed only with KEY_EXCH. Null without extended session
+ * security (the NTLMv1 CRC32 signature is not worth supporting for a probe).
+ */
+export function ntlmSign(exportedSessionKey: Uint8Array, side: 'client' | 'server', seq: number, data: Uint8Array, flags = CLIENT_FLAGS): Buffer | null {
+  if (!(flags & NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY)) return null;
   const seqBuf = Buffer.alloc(4);
   seqBuf.writeUInt32LE(seq >>> 0);
   const checksum = hmacMd5(signKey(exportedSessionKey, side), seqBuf, data).subarray(0, 8);
-  const sealed = rc4(sealKey(exportedSessionKey, side), checksum);
+  const sealed = flags & NTLMSSP_NEGOTIATE_KEY_EXCH ? rc4(sealKey(exportedSessionKey, side, flags), checksum) : checksum;
   return Buffer.concat([Buffer.from([1, 0, 0, 0]), sealed, seqBuf]);
 }
 
@@ -291,7 +300,7 @@ export function spnegoInit(ntlmToken: Uint8Array): Buffer {
 }
 
 /** NegTokenResp { responseToken, mechListMIC? } as the client's second token. */
-export function spnegoResponse(ntlmToken: Uint8Array, mechListMic?: Uint8Array): Buffer {
+export function spnegoResponse(ntlmToken: Uint8Array, mechListMic?: Uint8Array | null): Buffer {
   const parts = [tlv(0xa2, tlv(0x04, ntlmToken))];
   if (mechListMic) parts.push(tlv(0xa3, tlv(0x04, mechListMic)));
   return tlv(0xa1, tlv(0x30, ...parts));

@@ -402,7 +402,7 @@ async function handshake(a: AttemptInput, pool: ConnectionPool, result: ProbeAtt
     spn: `HTTP/${a.target.host}`, channelBindings: cb,
   });
   const third = spnego
-    ? spnegoResponse(auth.message, ntlmSign(auth.exportedSessionKey, 'client', 0, MECH_TYPE_LIST))
+    ? spnegoResponse(auth.message, ntlmSign(auth.exportedSessionKey, 'client', 0, MECH_TYPE_LIST, auth.flags))
     : auth.message;
   const r2 = await request(pool, a.target, `${a.scheme} ${third.toString('base64')}`, a.timeoutMs, a.signal);
   result.legs.push(r2.status);

@@ -201,8 +201,8 @@ export function startIisLikeServer(opts: IisLikeOptions): Promise<IisLikeServer>
         if (hmacMd5(exported, st.type1, st.type2, zeroed).toString('hex') !== msg.mic) { deny(req, res, 1, SEC_E_INVALID_TOKEN, t0); return; }
       }
       if (mechListMic && isNeg) {
-        const want = ntlmSign(exported, 'client', 0, Buffer.from('300c060a2b06010401823702020a', 'hex'));
-        if (!want.equals(mechListMic)) { deny(req, res, 1, SEC_E_INVALID_TOKEN, t0); return; }
+        const want = ntlmSign(exported, 'client', 0, Buffer.from('300c060a2b06010401823702020a', 'hex'), msg.flags);
+        if (!want || !want.equals(mechListMic)) { deny(req, res, 1, SEC_E_INVALID_TOKEN, t0); return; }
       }
       // Extended Protection: IIS compares against its own certificate; absent and zero count the same.
       const cb = msg.channelBindingsState;

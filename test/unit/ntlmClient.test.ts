@@ -143,7 +143,7 @@ print(binascii.hexlify(key).decode(), binascii.hexlify(proof).decode())
 });
 
 void test('NTLM signature (mechListMIC) has version 1, 8-byte sealed checksum and the sequence number', () => {
-  const sig = ntlmSign(Buffer.alloc(16, 0x55), 'client', 0, MECH_TYPE_LIST);
+  const sig = ntlmSign(Buffer.alloc(16, 0x55), 'client', 0, MECH_TYPE_LIST)!;
   assert.equal(sig.length, 16);
   assert.equal(sig.readUInt32LE(0), 1);
   assert.equal(sig.readUInt32LE(12), 0);
@@ -157,7 +157,7 @@ void test('python3-ntlm-auth recovers our exported session key, recomputes our M
     negotiate: neg, challenge: SPEC_CHALLENGE, domain: 'Domain', user: 'User', password: 'Password',
     spn: 'HTTP/Server', channelBindings: { hash: 'a2dfe53f08865d7419d4c30862895eb8' },
   });
-  const sig = ntlmSign(r.exportedSessionKey, 'client', 0, MECH_TYPE_LIST);
+  const sig = ntlmSign(r.exportedSessionKey, 'client', 0, MECH_TYPE_LIST, r.flags)!;
   const py = `
 import hmac, hashlib, binascii, struct
 from ntlm_auth.compute_hash import _ntowfv2
@@ -184,4 +184,21 @@ print(binascii.hexlify(exported).decode(), binascii.hexlify(sig).decode())
   const out = spawnSync('/usr/bin/python3', ['-c', py], { encoding: 'utf8' });
   assert.equal(out.status, 0, out.stderr);
   assert.equal(out.stdout.trim(), `${r.exportedSessionKey.toString('hex')} ${sig.toString('hex')}`);
+});
+
+void test('mechListMIC signatures for other flag sets (no KEY_EXCH, 56-bit, 40-bit) match python3-ntlm-auth', (t) => {
+  if (spawnSync('/usr/bin/python3', ['-c', 'import ntlm_auth'], { stdio: 'ignore' }).status !== 0) { t.skip('no ntlm_auth'); return; }
+  const key = Buffer.from('00112233445566778899aabbccddeeff', 'hex');
+  const ESS = 0x00080000, KEY_EXCH = 0x40000000, F128 = 0x20000000, F56 = 0x80000000, SIGN = 0x10, UNICODE = 1;
+  const sets = [ESS | SIGN | UNICODE | F128, ESS | SIGN | UNICODE | KEY_EXCH | F56, ESS | SIGN | UNICODE | KEY_EXCH, ESS | SIGN | UNICODE | KEY_EXCH | F128 | F56];
+  const py = `
+import binascii, sys
+from ntlm_auth.session_security import SessionSecurity
+for f in [${sets.join(', ')}]:
+    print(binascii.hexlify(SessionSecurity(f, binascii.unhexlify('${key.toString('hex')}'))._get_signature(binascii.unhexlify('${MECH_TYPE_LIST.toString('hex')}'))).decode())
+`;
+  const out = spawnSync('/usr/bin/python3', ['-c', py], { encoding: 'utf8' });
+  assert.equal(out.status, 0, out.stderr);
+  assert.deepEqual(out.stdout.trim().split('\n'), sets.map((f) => ntlmSign(key, 'client', 0, MECH_TYPE_LIST, f)!.toString('hex')));
+  assert.equal(ntlmSign(key, 'client', 0, MECH_TYPE_LIST, SIGN | UNICODE), null);
 });
