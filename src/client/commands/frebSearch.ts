@@ -171,7 +171,10 @@ export const frebSearch: ClientFeature = {
       if (!folder) return undefined;
       let f: { filter: FrebFilter; clauses: string[] } | undefined;
       try {
-        f = folderArg !== undefined && filterArg !== undefined ? toFilter(filterArg) : await askFilter();
+        // From an explorer context menu the second argument is the selection (Uri[]): prompt then.
+        const scripted = Array.isArray(filterArg) ? filterArg.every((c) => typeof c === 'string')
+          : !!filterArg && typeof filterArg === 'object' && !(filterArg instanceof vscode.Uri);
+        f = folderArg !== undefined && scripted ? toFilter(filterArg) : await askFilter();
       } catch (err) {
         void vscode.window.showErrorMessage(err instanceof Error ? err.message : String(err));
         return undefined;
