@@ -75,7 +75,8 @@ export function ntowfv2(password: string, user: string, domain: string): Buffer 
 /** Split `DOMAIN\user`, `user@domain` or a bare `user`. */
 export function parseAccount(account: string): { domain: string; user: string } {
   const bs = account.indexOf('\\');
-  if (bs >= 0) return { domain: account.slice(0, bs), user: account.slice(bs + 1) };
+  // "DOMAIN\\\\user" (a doubled backslash from shell or JSON quoting) means the same account.
+  if (bs >= 0) return { domain: account.slice(0, bs), user: account.slice(bs + 1).replace(/^\\+/, '') };
   // UPN: MS-NLMP lets the client send the UPN as user with an empty domain.
   return { domain: '', user: account };
 }

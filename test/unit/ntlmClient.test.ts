@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { decodeNtlm } from '../../src/core/ntlmMessage';
 import {
   authenticateMessage, negotiateMessage, ntowfv2, rc4, ntlmSign, spnegoInit, spnegoResponse,
-  parseSpnegoResponse, parseSpnegoInit, spnegoServerResponse, MECH_TYPE_LIST, hmacMd5,
+  parseSpnegoResponse, parseSpnegoInit, spnegoServerResponse, MECH_TYPE_LIST, hmacMd5, parseAccount,
 } from '../../src/probe/ntlmClient';
 
 // MS-NLMP 4.2.4 (NTLMv2): user "User", domain "Domain", password "Password", workstation "COMPUTER".
@@ -201,4 +201,11 @@ for f in [${sets.join(', ')}]:
   assert.equal(out.status, 0, out.stderr);
   assert.deepEqual(out.stdout.trim().split('\n'), sets.map((f) => ntlmSign(key, 'client', 0, MECH_TYPE_LIST, f)!.toString('hex')));
   assert.equal(ntlmSign(key, 'client', 0, MECH_TYPE_LIST, SIGN | UNICODE), null);
+});
+
+void test('accounts: DOMAIN\\user, a doubled backslash, user@domain, bare user', () => {
+  assert.deepEqual(parseAccount('CONTOSO\\mrsadmin'), { domain: 'CONTOSO', user: 'mrsadmin' });
+  assert.deepEqual(parseAccount('CONTOSO\\\\mrsadmin'), { domain: 'CONTOSO', user: 'mrsadmin' });
+  assert.deepEqual(parseAccount('mrsadmin@contoso.test'), { domain: '', user: 'mrsadmin@contoso.test' });
+  assert.deepEqual(parseAccount('mrsadmin'), { domain: '', user: 'mrsadmin' });
 });
