@@ -106,6 +106,12 @@ suite('explain', () => {
     assert.match(trace.document.lineAt(414).text, /<Event/);
     const none = await vscode.commands.executeCommand<string[]>('iisAuthLens.openMatchingFreb', { uri: log.uri.toString(), line: 7, folder: dir });
     assert.deepEqual(none, [], 'another client in the same second has no trace');
+    // and back: from the trace to its IIS log line
+    const back = await vscode.commands.executeCommand<Array<{ log: string; line: number }>>('iisAuthLens.openMatchingIisLine', {
+      uri: trace.document.uri.toString(), logs: [log.uri.toString()],
+    });
+    assert.deepEqual(back.map((b) => b.line), [6]);
+    await waitFor(() => vscode.window.activeTextEditor?.document.uri.toString() === log.uri.toString() && vscode.window.activeTextEditor.selection.active.line === 5, 'the IIS log line to be selected', 10_000);
   });
 
   test('Find Matching IIS Log Lines: the failing legs of /EWS/mrsproxy.svc around the error time', async () => {
