@@ -283,3 +283,22 @@ void test('iisAuthLens/analyzeFile: a gzip log from disk with progress, counts e
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+void test('HTTPERR log: hover explains the HTTP.sys reason, tokens colour cs-uri and the 5xx status', async () => {
+  const file = path.join(FIX, 'httperr_beats.log');
+  const text = fs.readFileSync(file, 'utf8');
+  const uri = fileUri(file);
+  await c.open(uri, 'iis-w3c-log', text);
+  const lines = text.split(/\r?\n/);
+  const l = lines.findIndex((t) => t.includes(' ConnLimit '));
+  const col = lines[l]!.indexOf('ConnLimit');
+  const h = ((await c.hover(uri, { line: l, character: col + 2 }))!.contents as MarkupContent).value;
+  assert.match(h, /s-reason/);
+  assert.match(h, /connection limit/);
+  const legend = c.initializeResult.capabilities.semanticTokensProvider!.legend.tokenTypes;
+  const toks = decodeSemanticTokens((await c.semanticTokensRange(uri, { start: { line: l, character: 0 }, end: { line: l, character: 200 } }))!.data, legend);
+  const at = (s: string): string | undefined => toks.find((t) => t.char === lines[l]!.indexOf(s))?.type;
+  assert.equal(at('/qos/1kbfile.txt'), 'iisUri');
+  assert.equal(toks.find((t) => t.char === lines[l]!.indexOf(' 503 ') + 1)?.type, 'iisStatusServerError');
+  await c.close(uri);
+});

@@ -6,6 +6,7 @@ import { MarkupKind, type Hover, type Position } from 'vscode-languageserver/nod
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Feature, ServerContext } from '../context';
 import { describeField, displayValue } from '../../core/w3c/w3cFields';
+import { describeHttpErrReason } from '../../core/w3c/httpErrReasons';
 import { describeStatus } from '../../core/httpStatus';
 import { describeWin32, parseWin32Code } from '../../core/win32Status';
 import { W3cLineKind } from '../../core/w3c/w3cDocument';
@@ -134,6 +135,11 @@ export function w3cHoverAt(a: W3cDocumentAnalysis, pos: Position): Hover | null 
   const shown = displayValue(name, raw);
   if (raw === '-') out.push('', l10n.t('empty ("-")'));
   else if (shown !== raw) out.push('', code(shown));
+
+  if (f.kind === 'reason' && raw !== '-') {
+    const why = describeHttpErrReason(raw);
+    if (why) out.push('', `**${raw}** — ${why}`);
+  }
 
   const c = lay.columns;
   const statusRaw = spans[c.status]?.raw ?? '';
