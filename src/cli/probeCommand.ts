@@ -152,7 +152,7 @@ export function formatProbeText(r: ProbeResult): string {
     for (const f of r.remediation) out.push(`  - ${f}`);
   }
   out.push('', `(${r.ms} ms)`);
-  return out.join('\n');
+  return out.map((l) => l.trimEnd()).join('\n');
 }
 
 export const probeCommand: Subcommand = {
