@@ -4,7 +4,7 @@ import { stat } from 'node:fs/promises';
 import type { Subcommand } from './commands';
 import { EXIT_INPUT, EXIT_OK, UsageError, oneLine, writeJson, type CliIo } from './io';
 import type { AnalyzeResult, FileEntry, W3cFileEntry } from '../core/analyzeResult';
-import { analyzeW3cFile } from '../core/w3c/w3cAnalyze';
+import { analyzeW3cFile, analyzeW3cStream } from '../core/w3c/w3cAnalyze';
 import { analyzeFrebFile } from '../core/freb/frebAnalyze';
 import { describeWin32 } from '../core/win32Status';
 import { describeStatus } from '../core/httpStatus';
@@ -19,6 +19,7 @@ of them (searched recursively) for Windows-authentication failures. .gz files ar
   --json            one JSON document on stdout (see the CLI contract)
   --summary         counts only, no list of findings
   --window SECONDS  time window grouping the legs of one NTLM/Negotiate handshake (default 120)
+  -                 read one W3C log from stdin
   --help            this text
 
 Findings: BAD_BINDINGS, INVALID_TOKEN, LOGON_DENIED, HANDSHAKE_INCOMPLETE, MALFORMED_LINE.
@@ -68,7 +69,15 @@ function errorEntry(path: string, kind: SniffedKind, error: string): FileEntry {
   return { path, kind, error } as FileEntry;
 }
 
-async function analyzeOne(path: string, kind: SniffedKind, o: Options): Promise<FileEntry> {
+async function analyzeOne(path: string, kind: SniffedKind, o: Options, io: CliIo): Promise<FileEntry> {
+  if (path === '-') {
+    // a W3C log piped in (e.g. `zcat u_ex*.log.gz | iis-auth-lens analyze -`)
+    if (io.stdinIsTTY) return errorEntry('-', 'w3c', '-: nothing piped in on stdin');
+    const r = await analyzeW3cStream(io.stdin, { collectFindings: !o.summary, handshakeWindowSeconds: o.window, maxMalformedFindings: MAX_MALFORMED, maxFindingsPerCode: MAX_PER_CODE });
+    const entry: W3cFileEntry = { path: '-', kind: 'w3c', lines: r.lines, requests: r.requests, bytes: r.bytes, summary: r.summary };
+    if (!o.summary) entry.findings = r.findings;
+    return entry;
+  }
   if (kind === 'freb') return analyzeFrebFile(path);
   if (kind === 'unknown') return errorEntry(path, 'unknown', `${path}: not an IIS W3C log or FREB trace (no #Fields/#Software directive, no <failedRequest>)`);
   try {
@@ -90,6 +99,10 @@ async function analyzeOne(path: string, kind: SniffedKind, o: Options): Promise<
 async function collect(paths: string[]): Promise<{ path: string; kind: SniffedKind; error?: string }[]> {
   const out: { path: string; kind: SniffedKind; error?: string }[] = [];
   for (const p of paths) {
+    if (p === '-') {
+      out.push({ path: '-', kind: 'w3c' });
+      continue;
+    }
     let st;
     try {
       st = await stat(p);
@@ -166,7 +179,7 @@ export const analyzeCommand: Subcommand = {
     const result: AnalyzeResult = { files: [] };
     let failed = false;
     for (const f of files) {
-      const entry = f.error ? errorEntry(f.path, f.kind, f.error) : await analyzeOne(f.path, f.kind, o);
+      const entry = f.error ? errorEntry(f.path, f.kind, f.error) : await analyzeOne(f.path, f.kind, o, io);
       if (entry.kind === 'freb' && o.summary) delete entry.findings;
       if (entry.error) {
         failed = true;

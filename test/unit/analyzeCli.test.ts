@@ -143,3 +143,12 @@ void test('corrupt .gz: error entry naming gzip, exit 1', () => {
   assert.equal(e.kind, 'w3c');
   assert.match(e.error, /u_ex261199\.log\.gz: gzip data is corrupt or truncated/);
 });
+
+void test('- reads one W3C log from stdin', () => {
+  const r = spawnSync(process.execPath, [cli, 'analyze', '--json', '-'], { input: readFileSync(join(fixtures, 'beats-three-layouts.log')), encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const e = JSON.parse(r.stdout).files[0];
+  assert.equal(e.path, '-');
+  assert.equal(e.requests, 3);
+  assert.deepEqual(e.findings.map((f: { line: number }) => f.line), [16, 17]);
+});
