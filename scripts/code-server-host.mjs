@@ -14,7 +14,7 @@
 // The result lives outside the repo (default ~/.cache/iis-auth-lens/code-server-4.100.3, or
 // $IAL_CODE_SERVER_DIR) with a completion marker, so the second run starts in seconds.
 import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync, readFileSync, rmSync, renameSync, copyFileSync, chmodSync, symlinkSync, lstatSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync, readFileSync, readdirSync, rmSync, renameSync, copyFileSync, chmodSync, symlinkSync, lstatSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
@@ -94,6 +94,16 @@ function processAlive(pid) {
   }
 }
 
+/** Whether a package folder holds a compiled addon (build/Release/*.node). */
+function hasAddon(pkgDir) {
+  const rel = join(pkgDir, 'build', 'Release');
+  try {
+    return readdirSync(rel).some((f) => f.endsWith('.node'));
+  } catch {
+    return false;
+  }
+}
+
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -167,6 +177,9 @@ export async function ensureCodeServer({ quiet = false } = {}) {
     chmodSync(join(rgDir, 'rg'), 0o755);
 
     run('npm', ['rebuild', 'kerberos', 'node-pty', '@parcel/watcher', '@vscode/spdlog', 'native-watchdog', '@vscode/deviceid'], vs);
+    // npm may skip install scripts quietly (allowScripts policies): check that the addons exist.
+    const unbuilt = ['kerberos', 'node-pty', '@vscode/spdlog', 'native-watchdog'].filter((m) => !hasAddon(join(vs, 'node_modules', m)));
+    if (unbuilt.length) throw new Error(`native modules did not build: ${unbuilt.join(', ')} (needs g++, make, python3 and the headers from scripts/setup-system.sh)`);
     forceSymlink('node_modules', join(vs, 'node_modules.asar'));
     forceSymlink('code-linux.sh', join(vs, 'bin', 'remote-cli', 'code-server'));
     forceSymlink('browser-linux.sh', join(vs, 'bin', 'helpers', 'browser.sh'));
