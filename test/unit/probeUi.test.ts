@@ -165,6 +165,8 @@ void test('report HTML: verdict, variants, certificate, offers, steps; everythin
   assert.match(body, /data-copy="\.\\ExchangeExtendedProtectionManagement\.ps1 -ExchangeServerNames EX01 -ExcludeVirtualDirectories &quot;EWSBackend&quot;"/);
   assert.match(body, /<li>SEC_E_BAD_BINDINGS\?<\/li>/, 'error chain of a step');
   assert.match(body, /id="copy-json"/);
+  assert.match(renderProbeReportBody(r, undefined, ['A proxy <is> configured']), /<p class="note">A proxy &lt;is&gt; configured<\/p>/);
+  assert.doesNotMatch(body, /class="note"/);
 });
 
 void test('report page: strict CSP with nonce, only our script and style, no inline handlers', () => {

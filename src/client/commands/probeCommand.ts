@@ -242,6 +242,8 @@ function unreachableResult(url: string, check: CheckTlsResult, ms: number): Prob
 
 function proxyNote(url: string): string | undefined {
   const http = vscode.workspace.getConfiguration('http');
+  // With proxy support off, VS Code itself connects directly too: nothing to remark.
+  if (http.get<string>('proxySupport') === 'off') return undefined;
   const proxy = http.get<string>('proxy') || process.env.HTTPS_PROXY || process.env.https_proxy;
   if (!proxy) return undefined;
   const host = new URL(url).hostname.toLowerCase();
@@ -271,8 +273,6 @@ async function execute(ctx: ClientContext, inputs: RunInputs): Promise<ProbeResu
   if (inputs.ca) options.ca = inputs.ca;
   if (inputs.insecure) options.insecure = true;
   if (inputs.trustedFingerprintSha256) options.trustedFingerprintSha256 = inputs.trustedFingerprintSha256;
-  const note = proxyNote(inputs.url);
-  if (note) ctx.log.info(`probe: ${note}`);
   return vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Probing {0}', inputs.url), cancellable: true },
     async (progress, token) => {
@@ -301,7 +301,13 @@ async function execute(ctx: ClientContext, inputs: RunInputs): Promise<ProbeResu
 function publish(ctx: ClientContext, result: ProbeResult, rerun: () => Promise<unknown>): void {
   lastProbeResult = result;
   for (const line of probeSummaryLines(result, vscode.l10n.t)) ctx.log.info(line);
-  showProbeReport(ctx, result, rerun);
+  const notes: string[] = [];
+  const proxy = proxyNote(result.url);
+  if (proxy) {
+    notes.push(proxy);
+    ctx.log.info(`probe: ${proxy}`);
+  }
+  showProbeReport(ctx, result, rerun, notes);
 }
 
 async function rememberTarget(ctx: ClientContext, url: string, user: string): Promise<void> {

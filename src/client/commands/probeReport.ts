@@ -13,6 +13,7 @@ export const PROBE_REPORT_VIEW_TYPE = 'iisAuthLens.probeReport';
 interface PanelState {
   panel: vscode.WebviewPanel;
   result: ProbeResult;
+  notes: string[];
   rerun: () => Promise<unknown>;
   renderId: number;
   /** The renderId the page reported after loading. */
@@ -46,13 +47,15 @@ function render(ctx: ClientContext, state: PanelState): void {
     styleUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'probeReport.css')).toString(),
     lang: vscode.env.language,
     renderId: state.renderId,
+    notes: state.notes,
     t: vscode.l10n.t,
   });
 }
 
-export function showProbeReport(ctx: ClientContext, result: ProbeResult, rerun: () => Promise<unknown>): vscode.WebviewPanel {
+export function showProbeReport(ctx: ClientContext, result: ProbeResult, rerun: () => Promise<unknown>, notes: string[] = []): vscode.WebviewPanel {
   if (current) {
     current.result = result;
+    current.notes = notes;
     current.rerun = rerun;
     render(ctx, current);
     current.panel.reveal(undefined, true);
@@ -63,7 +66,7 @@ export function showProbeReport(ctx: ClientContext, result: ProbeResult, rerun: 
     localResourceRoots: [vscode.Uri.joinPath(ctx.extension.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(ctx.extension.extensionUri, 'media')],
     retainContextWhenHidden: false,
   });
-  const state: PanelState = { panel, result, rerun, renderId: 0, shownId: -1 };
+  const state: PanelState = { panel, result, notes, rerun, renderId: 0, shownId: -1 };
   current = state;
   panel.onDidDispose(() => {
     if (current === state) current = undefined;

@@ -15,6 +15,8 @@ export interface ReportPageOptions {
   lang?: string;
   /** Render number, echoed by the page script when it has loaded (so tests know what is on screen). */
   renderId?: number;
+  /** Remarks of the editor around the result (e.g. a configured proxy that the probe does not use). */
+  notes?: readonly string[];
   t?: Translate;
 }
 
@@ -63,7 +65,7 @@ function copyButton(text: string, label: string): string {
 }
 
 /** The report body (everything inside <body>), exported so tests can check the content without the page frame. */
-export function renderProbeReportBody(result: ProbeResult, t: Translate = plainTranslate): string {
+export function renderProbeReportBody(result: ProbeResult, t: Translate = plainTranslate, notes: readonly string[] = []): string {
   const out: string[] = [];
   const tone = verdictTone(result.verdict);
   out.push(`<header class="verdict tone-${tone}" role="status" tabindex="0" id="verdict">`);
@@ -72,6 +74,7 @@ export function renderProbeReportBody(result: ProbeResult, t: Translate = plainT
   out.push(`<h1>${escapeHtml(verdictTitle(result.verdict, t))}</h1>`);
   out.push(`<p class="target">${escapeHtml(result.url)} · ${escapeHtml(t('{0} ms in total', result.ms))}</p>`);
   out.push('</header>');
+  for (const n of notes) out.push(`<p class="note">${escapeHtml(n)}</p>`);
 
   out.push('<nav class="actions" aria-label="' + escapeHtml(t('Report actions')) + '">');
   out.push(`<button type="button" id="copy-json">${escapeHtml(t('Copy as JSON'))}</button>`);
@@ -191,7 +194,7 @@ export function renderProbeReportPage(result: ProbeResult, opts: ReportPageOptio
 </head>
 <body data-render-id="${escapeHtml(opts.renderId ?? 0)}">
 <main>
-${renderProbeReportBody(result, t)}
+${renderProbeReportBody(result, t, opts.notes)}
 </main>
 <div id="toast" role="status" aria-live="polite"></div>
 <script nonce="${escapeHtml(opts.nonce)}" src="${escapeHtml(opts.scriptUri)}"></script>
