@@ -48,9 +48,16 @@ function failureSection(m: FrebReportModel): HTMLElement | null {
     sec.append(el('p', {}, t('Set by'), ' ', el('code', {}, f.module ?? '?'), f.notification ? ` ${t('in')} ` : '', f.notification ? el('code', {}, f.notification) : null,
       ` · ${t('line')} ${f.line}`));
   }
-  if (f?.bindingsHint) sec.append(el('p', { class: 'hint-bindings' }, f.bindingsHint));
   for (const x of m.findings) {
-    sec.append(el('p', { class: `finding sev-${x.severity}` }, el('strong', {}, x.code), ' ', x.message));
+    // The heading already says status, code, module and text: show what the finding adds.
+    const at = f?.text ? x.message.indexOf(f.text) : -1;
+    const note = at >= 0 ? x.message.slice(at + f!.text!.length).replace(/^[.\s]+/, '') : x.message;
+    sec.append(el('p', { class: `finding sev-${x.severity}` }, el('strong', {}, x.code), ' ', note || x.message));
+  }
+  if (f?.bindingsHint) {
+    const p = el('p', { class: 'hint-bindings' });
+    f.bindingsHint.split(/(\b[0-9a-f]{32}\b|iis-auth-lens cbt \S+)/).forEach((part, k) => p.append(k % 2 ? el('code', {}, part) : part));
+    sec.append(p);
   }
   if (f) {
     const b = el('button', { type: 'button', id: 'show-failure' }, t('Show failing event in the editor'));
