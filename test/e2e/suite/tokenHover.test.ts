@@ -35,10 +35,12 @@ suite('tokenHover', () => {
     assert.match(md, /\| User \| CONTOSO\\\\svc-migration \|/);
     assert.match(md, /\| SPN \| HTTP\/mail\.contoso\.test \|/);
     assert.match(md, /\*\*Channel bindings\*\* \| \*\*present [0-9a-f]{32}\*\*/);
+    await vscode.window.showTextDocument(doc, { preview: false, preserveFocus: false });
     editor.selection = new vscode.Selection(pos, pos);
     editor.revealRange(new vscode.Range(pos, pos), vscode.TextEditorRevealType.InCenter);
+    await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
     await vscode.commands.executeCommand('editor.action.showHover');
-    await new Promise((r) => setTimeout(r, 500)); // let the hover widget paint before the picture
+    await new Promise((r) => setTimeout(r, 1500)); // only for the picture: let the hover widget paint
     await screenshot('token-hover-freb');
     await vscode.commands.executeCommand('iisAuthLens.decodeAuthorizationHeader');
     const decoded = await waitFor(() => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'iis-auth-lens-decode'),
@@ -47,6 +49,7 @@ suite('tokenHover', () => {
     assert.match(text, /# Decoded Authorization header/);
     assert.match(text, /"user": "svc-migration"/);
     assert.match(text, /"channelBindingsState": "present"/);
+    await new Promise((r) => setTimeout(r, 2000)); // only for the picture: let the preview render
     await screenshot('token-decode-document');
   });
 
