@@ -14,7 +14,8 @@ export const SYNC_LIMIT_BYTES = 50 * 1024 * 1024;
 /** Findings published as diagnostics per file (the counts in the view are always complete). */
 export const MAX_DIAGNOSTICS = 10_000;
 
-const LOG_NAME = /^(u_ex|u_in|u_nc|ex|nc|in|httperr).*\.log(\.gz)?$|_x\.log(\.gz)?$|\.log\.gz$/i;
+// IIS (u_ex, u_in, u_nc, *_x for enhanced logging), IIS 6 (ex/in/nc + date) and HTTP.sys names.
+const LOG_NAME = /^(u_ex|u_in|u_nc|httperr).*\.log(\.gz)?$|^(ex|in|nc)\d{4,}.*\.log(\.gz)?$|_x\.log(\.gz)?$/i;
 
 /** True for names IIS gives its logs (and gzip copies of them). */
 export function looksLikeIisLogName(file: string): boolean {
@@ -28,7 +29,12 @@ export async function startsLikeW3c(file: string): Promise<boolean> {
     fh = await fs.open(file, 'r');
     const buf = Buffer.alloc(64);
     const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
-    let s = buf.subarray(0, bytesRead).toString('latin1');
+    const head = buf.subarray(0, bytesRead);
+    // UTF-8 (with or without BOM) or UTF-16 with BOM, as IIS can be configured to write
+    const utf16 = head.subarray(2, 2 + (Math.max(0, head.length - 2) & ~1));
+    let s = head[0] === 0xff && head[1] === 0xfe ? utf16.toString('utf16le')
+      : head[0] === 0xfe && head[1] === 0xff ? Buffer.from(utf16).swap16().toString('utf16le')
+        : head.toString('latin1');
     if (s.startsWith('\xef\xbb\xbf')) s = s.slice(3);
     return /^#(Software: Microsoft|Fields:|Version:|Date:)/.test(s);
   } catch {
