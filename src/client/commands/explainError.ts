@@ -5,6 +5,9 @@ import * as vscode from 'vscode';
 import type { ClientFeature } from '../context';
 import { explainText, type ExplainMatch } from '../../core/explain/explainText';
 
+/** An HCW log by its first line (the file names HCW uses, YYYYMMDD_hhmmss.log, open as `log`). */
+export const HCW_FIRST_LINE = /^\uFEFF?\d{4}\.\d{2}\.\d{2} \d{2}:\d{2}:\d{2}\.\d{1,7} +\d+ \[Client=/;
+
 const SCHEME = 'iis-auth-lens-explain';
 
 /** Where the explanation comes from: a CodeLens / hover passes the document and lines. */
@@ -117,7 +120,22 @@ export const explainError: ClientFeature = {
         await vscode.window.showTextDocument(shown, { viewColumn: vscode.ViewColumn.Beside, preview: true });
       }
     };
+    // HCW logs saved under another name: switch a `log` / `plaintext` document once when its first line is an HCW entry.
+    const switched = new Set<string>();
+    const detectHcw = async (doc: vscode.TextDocument): Promise<void> => {
+      if ((doc.languageId !== 'log' && doc.languageId !== 'plaintext') || doc.lineCount === 0 || switched.has(doc.uri.toString())) return;
+      if (!HCW_FIRST_LINE.test(doc.lineAt(0).text.slice(0, 300))) return;
+      switched.add(doc.uri.toString());
+      try {
+        await vscode.languages.setTextDocumentLanguage(doc, 'hcw-log');
+        ctx.log.info(`${doc.uri.fsPath || doc.uri.toString()}: content is an HCW log, language switched from ${doc.languageId}`);
+      } catch (err) {
+        ctx.log.warn(`could not switch ${doc.uri.toString()} to hcw-log: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    };
+    for (const d of vscode.workspace.textDocuments) void detectHcw(d);
     return [
+      vscode.workspace.onDidOpenTextDocument((d) => void detectHcw(d)),
       vscode.workspace.registerTextDocumentContentProvider(SCHEME, docs),
       vscode.commands.registerCommand('iisAuthLens.explainError', explain),
       vscode.commands.registerCommand('iisAuthLens.copyRemediation', async (command: unknown) => {

@@ -73,6 +73,11 @@ suite('explain', () => {
     await screenshot('explain-hcw-codelens');
   });
 
+  test('an HCW log saved under another name is recognised by its first line', async () => {
+    const editor = await openFixture('explain/hcw-renamed.log');
+    await waitFor(() => vscode.workspace.textDocuments.find((d) => d.uri.toString() === editor.document.uri.toString())?.languageId === 'hcw-log', 'hcw-renamed.log to become hcw-log', 10_000);
+  });
+
   test('the auth timeline webview opens on a sample IIS log', async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     const editor = await openFixture('explain/u_ex241105_mrsproxy_fixed_at_1716.log');
