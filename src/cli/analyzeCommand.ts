@@ -120,7 +120,7 @@ async function collect(paths: string[]): Promise<{ path: string; kind: SniffedKi
       }
       for (const f of files) {
         try {
-          const k = await sniffKind(f);
+          const k = await sniffKind(f, false);
           if (k !== 'unknown') out.push({ path: f, kind: k });
         } catch (err) {
           const k = kindByName(f);

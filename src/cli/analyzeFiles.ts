@@ -17,8 +17,12 @@ export function kindByName(path: string): SniffedKind {
   return 'unknown';
 }
 
-/** Kind of a file from its first 8 KiB (gunzipped when gzip); throws when it cannot be read. */
-export async function sniffKind(path: string): Promise<SniffedKind> {
+/**
+ * Kind of a file from its first 8 KiB (gunzipped when gzip); throws when it cannot be read.
+ * Without a directive or <failedRequest> in the head, the name decides only when `byName` is set
+ * (a file named on the command line); in folders other programs' *.log files are skipped.
+ */
+export async function sniffKind(path: string, byName = true): Promise<SniffedKind> {
   const fh = await open(path, 'r');
   let head: Buffer;
   try {
@@ -33,7 +37,7 @@ export async function sniffKind(path: string): Promise<SniffedKind> {
       // a partial gzip member: decompress what the head holds
       head = gunzipSync(head, { finishFlush: 2 /* Z_SYNC_FLUSH */ });
     } catch {
-      return kindByName(path);
+      return byName ? kindByName(path) : 'unknown';
     }
   }
   let text: string;
@@ -41,8 +45,8 @@ export async function sniffKind(path: string): Promise<SniffedKind> {
   else text = head.toString('utf8');
   if (/<failedRequest[\s>]/.test(text)) return 'freb';
   if (W3C_DIRECTIVE.test(text)) return 'w3c';
-  const byName = kindByName(path);
-  return byName;
+  if (!byName) return FREB_NAME.test(basename(path)) && /<\?xml|<!--/.test(text) ? 'freb' : 'unknown';
+  return kindByName(path);
 }
 
 /** Files under a folder, recursively, sorted by path; symlinked folders are not followed. */

@@ -87,6 +87,7 @@ void test('folder: recursive, W3C by content or name, FREB, .gz; non-log files a
   writeFileSync(join(f, 'W3SVC1', 'u_ex261121.log.gz'), gzipSync(readFileSync(join(dir, 'u_ex261121.log'))));
   copyFileSync(join(fixtures, 'exchange-iis10-edge-cases.log'), join(f, 'W3SVC1', 'export.txt')); // W3C by content
   writeFileSync(join(f, 'W3SVC1', 'notes.txt'), 'not a log\n');
+  writeFileSync(join(f, 'HybridConfiguration_7_1_2024.log'), '2024.11.05 14:23:13.397 10276 [Client=UX, Session=Tenant] START\n'); // another program's .log
   const frebSrc = FREB.map((d) => join(d, 'fr000031.auth-401-anon.xml')).find(existsSync);
   if (frebSrc) copyFileSync(frebSrc, join(f, 'FailedReqLogFiles', 'W3SVC1', 'fr000031.xml'));
   const r = run('--json', '--summary', f);
