@@ -45,10 +45,12 @@ suite('activation', () => {
     await languageOf(editor.document.uri, 'freb');
   });
 
-  test('a FREB trace opens as freb', async () => {
-    const editor = await openFixture('fr000017_bad_bindings.xml');
-    assert.equal(editor.document.languageId, 'freb');
-    assert.match(editor.document.getText(), /<failedRequest /);
+  test('FREB traces (a real IIS one and a synthetic bad-bindings one) open as freb', async () => {
+    for (const f of ['fr000031_auth_401_anon.xml', 'fr000017_bad_bindings.xml']) {
+      const editor = await openFixture(f);
+      assert.equal(editor.document.languageId, 'freb', f);
+      assert.match(editor.document.getText(), /<failedRequest /, f);
+    }
   });
 
   test('screenshot of the editor with the log open', async () => {
