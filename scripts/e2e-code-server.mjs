@@ -61,7 +61,6 @@ if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) fail(`--timeout must be a pos
 
 const testsEntry = join(repo, 'out', 'test', 'e2e', 'index.js');
 if (!existsSync(testsEntry)) fail(`${testsEntry} is missing: run \`node esbuild.mjs\` first (npm run test:e2e does)`);
-if (!opts.vsix && !existsSync(join(repo, 'dist', 'client.js'))) fail('dist/client.js is missing: run `node esbuild.mjs` first');
 if (!existsSync(CHROMIUM)) fail(`${CHROMIUM} not found: run scripts/setup-system.sh (apt-get install chromium)`);
 const vsix = opts.vsix ? resolve(opts.vsix) : undefined;
 if (vsix && !existsSync(vsix)) fail(`--vsix ${vsix}: no such file (npm run package makes it)`);
@@ -99,6 +98,26 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
   });
 }
 
+/**
+ * Waits (bounded) until dist/ holds a complete build. In a working tree shared with others a build may
+ * be running (esbuild empties dist/ first); a missing build after the wait means nobody built it.
+ */
+async function waitForBuild(timeoutMs = 45_000) {
+  const need = ['client.js', 'server.js'].map((f) => join(repo, 'dist', f));
+  const deadline = Date.now() + timeoutMs;
+  let stableSince = 0;
+  for (;;) {
+    if (need.every((f) => existsSync(f))) {
+      stableSince ||= Date.now();
+      if (Date.now() - stableSince >= 1500) return; // present for a moment: not a build in progress
+    } else {
+      stableSince = 0;
+      if (Date.now() > deadline) throw new Error(`${need.find((f) => !existsSync(f))} is missing: run \`node esbuild.mjs\` first (npm run test:e2e does)`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 /** Copies what the extension needs at run time (the .vscodeignore whitelist, plus source maps) to dest. */
 function snapshotExtension(dest) {
   mkdirSync(dest, { recursive: true });
@@ -133,10 +152,12 @@ async function main() {
   // VS Code only runs extensionTestsPath in extension-development mode. With --vsix the development
   // extension is an empty stand-in, so the extension under test is the one installed from the .vsix.
   let devPath = repo;
+  if (!vsix && opts['in-place']) await waitForBuild();
   if (!vsix && !opts['in-place']) {
     // A snapshot of the built extension: several people share this working tree, and a rebuild
     // (esbuild empties dist/ first) during the run must not pull files from under the extension host.
     devPath = join(tmp, 'extension');
+    await waitForBuild();
     snapshotExtension(devPath);
   }
   if (vsix) {
