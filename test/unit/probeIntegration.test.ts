@@ -275,6 +275,19 @@ void test('human output shows steps with timings, the variants, verdict and fix'
   assert.ok(!r.out.includes(PASSWORD));
 });
 
+void test('the endpoint\'s W3C logs read by `analyze`: BAD_BINDINGS behind the proxy, LOGON_DENIED for the wrong password', async () => {
+  const analyze = (file: string): Promise<{ files: Array<{ summary: { findings: Record<string, number> } }> }> => new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, [cli, 'analyze', '--json', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    p.stdout.on('data', (c: Buffer) => { out += c.toString(); });
+    p.on('close', (code) => { if (code === 0) resolve(JSON.parse(out) as never); else reject(new Error(`analyze exited ${code}`)); });
+  });
+  const req = await analyze(join(dir, 'ex-require.log'));
+  assert.ok((req.files[0].summary.findings.BAD_BINDINGS ?? 0) > 0, JSON.stringify(req.files[0].summary));
+  const acc = await analyze(join(dir, 'ex-accept.log'));
+  assert.ok((acc.files[0].summary.findings.LOGON_DENIED ?? 0) > 0, JSON.stringify(acc.files[0].summary));
+});
+
 void test('verdict matrix (printed) covers every combination', (t) => {
   t.diagnostic('probe verdict matrix (label, verdict, status per variant NTLM/Negotiate, wall times):');
   for (const line of matrix) t.diagnostic(line);
