@@ -175,3 +175,11 @@ void test('a UTF-16 log file (with BOM) is read like its UTF-8 text', async () =
     rmSync(d, { recursive: true, force: true });
   }
 });
+
+void test('without #Fields, only lines that start with date and time are read with the IIS default layout', () => {
+  const fifteen = 'a b c d e f g h i j k l m n o';
+  const r = analyzeW3cText([fifteen, line('10:00:00', '1.1.1.1', '/x', '-', '200 0 0')].join('\n'));
+  assert.equal(r.requests, 1);
+  assert.deepEqual(r.findings.map((f) => [f.code, f.line]), [['MALFORMED_LINE', 1]]);
+  assert.match(r.findings[0].message, /does not fit the IIS default layout/);
+});

@@ -313,9 +313,9 @@ export class W3cScanner {
       if (!this.defaultLayout) this.defaultLayout = makeLayout(0, 0, 0, IIS_DEFAULT_FIELDS, this.date, this.software);
       lay = this.defaultLayout;
       r.layout = lay;
-      if (n !== lay.fields.length) {
+      if (n !== lay.fields.length || !looksLikeDateTime(buf, starts[0], ends[0], starts[1], ends[1])) {
         r.layout = null;
-        this.handler.onMalformed(r, `no #Fields directive before this line, and its ${n} fields do not match the IIS default layout (${lay.fields.length} fields)`);
+        this.handler.onMalformed(r, `no #Fields directive before this line, and it does not fit the IIS default layout (${n} fields, default has ${lay.fields.length} starting with date and time)`);
         return;
       }
       if (!this.layouts.includes(lay)) this.layouts.push(lay);
@@ -349,6 +349,13 @@ export class W3cScanner {
     }
     this.handler.onDirective?.(r, name, value, layout);
   }
+}
+
+/** "2026-11-21" "10:00:00": what the IIS default layout starts with. */
+function looksLikeDateTime(b: Buffer, ds: number, de: number, ts: number, te: number): boolean {
+  const digit = (i: number): boolean => b[i] >= 48 && b[i] <= 57;
+  return de - ds === 10 && b[ds + 4] === 45 && b[ds + 7] === 45 && digit(ds) && digit(ds + 9) &&
+    te - ts >= 8 && b[ts + 2] === 58 && b[ts + 5] === 58 && digit(ts) && digit(ts + 7);
 }
 
 /** End of a quoted token starting at q; falls back to a plain token when the quote does not close. */
