@@ -222,7 +222,7 @@ function tlsConnect(tcp: net.Socket, servername: string | undefined, policy: Tls
         else if (policy.trustedFingerprintSha256 && normFp(policy.trustedFingerprintSha256) === fp) trust = 'fingerprint';
         else if (policy.insecure) trust = 'insecure';
         else {
-          throw new Error(`the certificate does not verify (${authorizationError}${policy.ca ? ', against the given CA' : ', against the system store'}); subject ${endPoint.subject}, SHA-256 fingerprint ${fp}. Give its CA with --ca, or --insecure`);
+          throw new Error(`the certificate does not verify (${authorizationError}${policy.ca ? ', against the given CA' : ', against the system store'}); subject ${endPoint.subject}, SHA-256 fingerprint ${fp}. Trust its CA (--ca) or accept this certificate explicitly (--insecure, or confirm its fingerprint)`);
         }
         resolve({
           socket, endPoint, cbtHash: ntlmChannelBindingsHash(endPoint), authorized: socket.authorized,
