@@ -251,6 +251,35 @@ suite('probe', () => {
     assert.deepEqual(third, ['password']);
   });
 
+  test('palette flow with the real quick pick and input box: a hover link pre-fills the URL, Enter accepts the remembered account', async function () {
+    this.timeout(60_000);
+    // Store the password (and trust the fingerprint) through the flow, so only the target and account prompts remain.
+    await vscode.commands.executeCommand('iisAuthLens.probeMrsEndpoint', {
+      url: endpoint.url,
+      prompts: {
+        pickTarget: async (initial: string | undefined) => initial,
+        askAccount: async () => USER,
+        confirmCertificate: async () => true,
+        askPassword: async () => PASSWORD,
+        offerRemember: async () => true,
+      },
+    });
+    let settled = false;
+    const running = Promise.resolve(vscode.commands.executeCommand<Result | undefined>('iisAuthLens.probeMrsEndpoint', endpoint.url)).finally(() => { settled = true; });
+    // Press Enter in whatever quick input is open (the target pick, then the account box) until the command finishes.
+    const deadline = Date.now() + 30_000;
+    while (!settled && Date.now() < deadline) {
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    assert.ok(settled, 'the command finished after accepting its prompts');
+    const result = await running;
+    assert.equal(result?.verdict, 'ok', 'the pre-filled URL, the remembered account, the trusted fingerprint and the stored password were used');
+    assert.equal(result?.url, endpoint.url);
+    await reportShows('ok');
+    await vscode.commands.executeCommand('iisAuthLens.forgetProbePassword', { url: endpoint.url, user: USER });
+  });
+
   test('interactive flow: plain http:// is explained and refused, or switched to https:// when the user asks', async function () {
     this.timeout(60_000);
     const before = (await endpointState()).logCount;
