@@ -18,7 +18,7 @@ void test('beats: three layouts, the last two lines written in the old layout ar
   assert.deepEqual(r.summary.status, { 200: 3 });
   assert.deepEqual(malformedLines(r), [16, 17]);
   assert.deepEqual(r.layouts.map((l) => [l.fieldsLine, l.fields.length]), [[4, 15], [9, 19], [14, 22]]);
-  assert.match(r.findings[0].message, /15 fields where the #Fields line 14 declares 22/);
+  assert.match(r.findings[0].message, /15 fields where the #Fields line 14 declares 22 \(it fits the earlier #Fields line 4\)/);
   assert.deepEqual(r.blocks.map((b) => [b.headerLine, b.fieldsLine, b.lastLine, b.requests, b.malformed]), [[1, 4, 5, 1, 0], [6, 9, 10, 1, 0], [11, 14, 17, 1, 2]]);
 });
 

@@ -324,7 +324,12 @@ export class W3cScanner {
     }
     r.layout = lay;
     if (n !== lay.fields.length) {
-      this.handler.onMalformed(r, `${n} fields where the #Fields line ${lay.fieldsLine} declares ${lay.fields.length}`);
+      let hint = '';
+      for (let k = this.layouts.length - 1; k >= 0; k--) {
+        const o = this.layouts[k];
+        if (o !== lay && o.fields.length === n && o.fieldsLine > 0) { hint = ` (it fits the earlier #Fields line ${o.fieldsLine})`; break; }
+      }
+      this.handler.onMalformed(r, `${n} fields where the #Fields line ${lay.fieldsLine} declares ${lay.fields.length}${hint}`);
       return;
     }
     this.handler.onRecord(r);
