@@ -3,6 +3,8 @@
 // extension installed and the samples/ folder open. The npm script builds first.
 //
 //   node scripts/serve.mjs [--port N] [--folder DIR]      (default: port 8080 if free, folder samples/)
+//   node scripts/serve.mjs --check                          start, check the workbench answers and our
+//                                                           extension is installed, stop (exit 0/1)
 //
 // The extension is installed the way a user installs it: the current build is packed into a .vsix
 // (vsce, into a temp folder; dist/ is not touched) and installed with `code-server --install-extension`
@@ -16,7 +18,7 @@ import { parseArgs } from 'node:util';
 import { CODE_SERVER_VERSION, ensureCodeServer, freePort, installExtension, startCodeServer, writeUserSettings } from './code-server-host.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const USAGE = 'usage: node scripts/serve.mjs [--port N] [--folder DIR]   (npm start builds first, then runs this)';
+const USAGE = 'usage: node scripts/serve.mjs [--port N] [--folder DIR] [--check]   (npm start builds first, then runs this)';
 
 function fail(msg, code = 1) {
   process.stderr.write(`serve: ${msg}\n`);
@@ -29,6 +31,7 @@ try {
     options: {
       port: { type: 'string', default: process.env.PORT },
       folder: { type: 'string', default: join(repo, 'samples') },
+      check: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -112,6 +115,24 @@ process.stdout.write(
     '',
   ].join('\n'),
 );
+
+if (opts.check) {
+  // What a newcomer's browser gets: the workbench page for the folder, and our extension installed.
+  let problem;
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(15_000) });
+    const html = await res.text();
+    if (res.status !== 200 || !/workbench/i.test(html)) problem = `the workbench page answered ${res.status}`;
+    const installed = JSON.parse(readFileSync(join(extensionsDir, 'extensions.json'), 'utf8'));
+    const ours = installed.find((e) => e.identifier?.id === 'iis-auth-lens.iis-auth-lens');
+    if (!ours) problem ??= `iis-auth-lens is not in ${extensionsDir}/extensions.json`;
+    else if (!existsSync(join(extensionsDir, ours.relativeLocation ?? '', 'dist', 'client.js'))) problem ??= 'the installed extension has no dist/client.js';
+  } catch (err) {
+    problem = err.message;
+  }
+  process.stdout.write(problem ? `serve --check: FAILED: ${problem}\n` : 'serve --check: OK (workbench answers, extension installed)\n');
+  await shutdown(problem ? 1 : 0);
+}
 
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => void shutdown(0));
 server.proc.once('exit', (code, signal) => {
