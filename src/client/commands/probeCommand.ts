@@ -18,7 +18,7 @@ import {
   addToHistory, formatFingerprint, hostKey, isFingerprintTrusted, normalizeProbeTarget, passwordSecretKey,
   probeSummaryLines, trustFingerprint, validateAccount, type NormalizedTarget, type TrustedFingerprints,
 } from './probeModel';
-import { probeReportState, showProbeReport } from './probeReport';
+import { probeReportMessage, probeReportState, showProbeReport } from './probeReport';
 
 const HISTORY_KEY = 'iisAuthLens.probe.history';
 const ACCOUNTS_KEY = 'iisAuthLens.probe.accounts';
@@ -482,6 +482,7 @@ export const probeCommand: ClientFeature = {
       }),
       // Internal (not in package.json): what the report shows, for tests.
       vscode.commands.registerCommand('iisAuthLens.probeReportState', () => probeReportState()),
+      vscode.commands.registerCommand('iisAuthLens.probeReportMessage', (msg: { type?: unknown; text?: unknown }) => probeReportMessage(ctx, msg)),
       vscode.commands.registerCommand('iisAuthLens.forgetProbePassword', (arg?: { url?: string; user?: string }) => forgetCommand(ctx, arg)),
     ];
   },

@@ -20,6 +20,37 @@ interface PanelState {
   shownId: number;
 }
 
+type ReportMessage = { type?: unknown; text?: unknown; renderId?: unknown } | undefined;
+
+/** What the page asks for: copies (only texts of this result), "Probe again", the output channel. */
+async function handleMessage(ctx: ClientContext, state: PanelState, msg: ReportMessage): Promise<void> {
+  try {
+    switch (msg?.type) {
+      case 'ready':
+        if (typeof msg.renderId === 'number') state.shownId = msg.renderId;
+        break;
+      case 'copyJson':
+        await vscode.env.clipboard.writeText(probeResultJson(state.result));
+        void state.panel.webview.postMessage({ type: 'copied', text: vscode.l10n.t('The result was copied as JSON.') });
+        break;
+      case 'copy':
+        if (typeof msg.text === 'string' && copyableTexts(state.result).has(msg.text)) {
+          await vscode.env.clipboard.writeText(msg.text);
+          void state.panel.webview.postMessage({ type: 'copied', text: vscode.l10n.t('Copied.') });
+        }
+        break;
+      case 'probeAgain':
+        await state.rerun();
+        break;
+      case 'showLog':
+        ctx.log.show(true);
+        break;
+    }
+  } catch (err) {
+    ctx.log.error(`probe report: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
 let renders = 0;
 let current: PanelState | undefined;
 
@@ -71,35 +102,16 @@ export function showProbeReport(ctx: ClientContext, result: ProbeResult, rerun: 
   panel.onDidDispose(() => {
     if (current === state) current = undefined;
   });
-  panel.webview.onDidReceiveMessage(async (msg: { type?: unknown; text?: unknown; renderId?: unknown }) => {
-    try {
-      switch (msg?.type) {
-        case 'ready':
-          if (typeof msg.renderId === 'number') state.shownId = msg.renderId;
-          break;
-        case 'copyJson':
-          await vscode.env.clipboard.writeText(probeResultJson(state.result));
-          void panel.webview.postMessage({ type: 'copied', text: vscode.l10n.t('The result was copied as JSON.') });
-          break;
-        case 'copy':
-          if (typeof msg.text === 'string' && copyableTexts(state.result).has(msg.text)) {
-            await vscode.env.clipboard.writeText(msg.text);
-            void panel.webview.postMessage({ type: 'copied', text: vscode.l10n.t('Copied.') });
-          }
-          break;
-        case 'probeAgain':
-          await state.rerun();
-          break;
-        case 'showLog':
-          ctx.log.show(true);
-          break;
-      }
-    } catch (err) {
-      ctx.log.error(`probe report: ${err instanceof Error ? err.message : String(err)}`);
-    }
-  });
+  panel.webview.onDidReceiveMessage((msg: ReportMessage) => handleMessage(ctx, state, msg));
   render(ctx, state);
   return panel;
+}
+
+/** Handles a message as if the open report's page had sent it (internal command iisAuthLens.probeReportMessage, for tests). */
+export async function probeReportMessage(ctx: ClientContext, msg: ReportMessage): Promise<boolean> {
+  if (!current || !msg || typeof msg !== 'object') return false;
+  await handleMessage(ctx, current, msg);
+  return true;
 }
 
 /** What the open report shows (for the e2e suite, through the internal command iisAuthLens.probeReportState). */

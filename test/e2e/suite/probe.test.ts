@@ -64,6 +64,21 @@ async function reportShows(verdict: string): Promise<ReportState> {
   }, `the report webview to load with verdict ${verdict}`, 15_000);
 }
 
+/** Runs the bundled CLI (dist/cli.js of the repository) with stdin, bounded. */
+function runCli(args: string[], stdin: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const p = spawn('node', [path.join(REPO, 'dist', 'cli.js'), ...args], { cwd: REPO });
+    let stdout = '';
+    let stderr = '';
+    const timer = setTimeout(() => { p.kill(); reject(new Error(`iis-auth-lens ${args[0]} did not finish in 30 s`)); }, 30_000);
+    p.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+    p.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    p.on('error', reject);
+    p.on('close', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr }); });
+    p.stdin.end(stdin);
+  });
+}
+
 function probeTabs(): vscode.Tab[] {
   return vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('iisAuthLens.probeReport'));
 }
@@ -147,6 +162,23 @@ suite('probe', () => {
     await afterProgressNotification(started);
     const png = await screenshot('probe-report-ok');
     if (png) assert.ok(fs.statSync(png).size > 10_000, `${png} is a real picture`);
+
+    // "Copy as JSON": the CLI's JSON document (same fields, same verdict and certificate), never the password.
+    assert.equal(await vscode.commands.executeCommand('iisAuthLens.probeReportMessage', { type: 'copyJson' }), true);
+    const copied = await vscode.env.clipboard.readText();
+    assert.ok(!copied.includes(PASSWORD), 'the copied JSON has no password');
+    const fromReport = JSON.parse(copied) as Record<string, unknown> & Result;
+    const cli = await runCli(['probe', '--json', endpoint.url, '--user', USER, '--password-stdin', '--ca', endpoint.certPath], PASSWORD);
+    assert.equal(cli.code, 0, cli.stderr);
+    const fromCli = JSON.parse(cli.stdout) as Record<string, unknown> & Result;
+    assert.deepEqual(Object.keys(fromReport).sort(), Object.keys(fromCli).sort(), 'the same top-level fields as the CLI');
+    assert.equal(fromReport.verdict, fromCli.verdict);
+    assert.deepEqual(fromReport.tls, fromCli.tls, 'the same certificate summary');
+    assert.deepEqual(fromReport.attempts.map((a) => [a.cbt, a.scheme, a.status]), fromCli.attempts.map((a) => [a.cbt, a.scheme, a.status]));
+    // A copy request for text that is not part of the result is ignored.
+    await vscode.commands.executeCommand('iisAuthLens.probeReportMessage', { type: 'copy', text: 'rm -rf /' });
+    assert.equal(await vscode.env.clipboard.readText(), copied);
+
     const state = await endpointState();
     assert.ok(state.logCount >= 7, `the endpoint logged the anonymous request and the handshakes (${state.logCount} lines)`);
   });
