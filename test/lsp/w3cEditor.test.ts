@@ -302,3 +302,24 @@ void test('HTTPERR log: hover explains the HTTP.sys reason, tokens colour cs-uri
   assert.equal(toks.find((t) => t.char === lines[l]!.indexOf(' 503 ') + 1)?.type, 'iisStatusServerError');
   await c.close(uri);
 });
+
+void test('a lone CR inside a line (editors break there, the log does not): diagnostics and CodeLens land on the editor lines', async () => {
+  const uri = 'untitled:w3c-lone-cr.log';
+  const lines = genLines.slice(0, 80);
+  const junk = 8; // 0-based line 8 (log line 9): a CR inside its user agent, so it still fits its #Fields
+  lines[junk] = lines[junk]!.replace('Microsoft+Office', 'Microsoft\r+Office');
+  assert.notEqual(lines[junk], genLines[junk]);
+  await c.open(uri, 'iis-w3c-log', lines.join('\r\n'));
+  const ev = await c.waitForDiagnostics(uri, { predicate: (p) => p.diagnostics.some((d) => d.code === 'BAD_BINDINGS') });
+  const bad = ev.params.diagnostics.filter((d) => d.code === 'BAD_BINDINGS').map((d) => d.range.start.line + 1);
+  // log lines after line 9 are one editor line further down
+  assert.deepEqual(bad, truth.findingLines.BAD_BINDINGS!.first.filter((l) => l <= 80).map((l) => (l > junk + 1 ? l + 1 : l)));
+  assert.ok(!ev.params.diagnostics.some((d) => d.code === 'MALFORMED_LINE'), 'the line with the CR still fits');
+  const lenses = (await c.codeLens(uri)) as CodeLens[];
+  assert.deepEqual(lenses.map((l) => l.range.start.line + 1), truth.layouts.filter((l) => l.line <= 80).map((l) => (l.line > junk + 1 ? l.line + 1 : l.line)));
+  const line = truth.findingLines.BAD_BINDINGS!.first[0]! + 1;
+  const col = lines[line - 2]!.indexOf(' 2148074310 ') + 1;
+  const h = ((await c.hover(uri, { line: line - 1, character: col }))!.contents as MarkupContent).value;
+  assert.match(h, /SEC_E_BAD_BINDINGS/);
+  await c.close(uri);
+});

@@ -35,10 +35,17 @@ export interface W3cDocumentAnalysis {
   handshakeWindowSeconds: number;
   /** Milliseconds the scan and analysis took. */
   ms: number;
+  /**
+   * Editor line (0-based) of each log line (index = line - 1), only when the text holds lone CRs:
+   * the log's lines end at LF (as the CLI counts them), editors also break at a lone CR.
+   */
+  docLineOf?: Int32Array;
 }
 
 export interface W3cDocumentOptions {
   handshakeWindowSeconds?: number;
+  /** Line count as the editor sees the text; when it differs from the LF count, lines are mapped. */
+  editorLineCount?: number;
 }
 
 export function analyzeW3cDocument(text: string, opts: W3cDocumentOptions = {}): W3cDocumentAnalysis {
@@ -46,7 +53,45 @@ export function analyzeW3cDocument(text: string, opts: W3cDocumentOptions = {}):
   const handshakeWindowSeconds = opts.handshakeWindowSeconds ?? 120;
   const model = parseW3cDocument(text, { handshakeWindowSeconds });
   const blocks = blockStats(model.analysis, model.lineCount, model);
-  return { model, findings: model.analysis.findings, blocks, handshakeWindowSeconds, ms: performance.now() - t0 };
+  const out: W3cDocumentAnalysis = { model, findings: model.analysis.findings, blocks, handshakeWindowSeconds, ms: 0 };
+  const lfLines = text.endsWith('\n') ? model.lineCount + 1 : Math.max(1, model.lineCount);
+  if (opts.editorLineCount !== undefined && opts.editorLineCount !== lfLines) out.docLineOf = editorLines(text, model.lineCount);
+  out.ms = performance.now() - t0;
+  return out;
+}
+
+/** Editor line of every LF-terminated line, counting lone CRs as the editor does. */
+function editorLines(text: string, lines: number): Int32Array {
+  const map = new Int32Array(lines);
+  let doc = 0, p = 0;
+  for (let l = 0; l < lines; l++) {
+    map[l] = doc;
+    const lf = text.indexOf('\n', p);
+    const end = lf < 0 ? text.length : lf;
+    for (let cr = text.indexOf('\r', p); cr >= 0 && cr < end; cr = text.indexOf('\r', cr + 1)) {
+      if (cr + 1 < end) doc++; // a CR not directly before the LF breaks the editor's line
+    }
+    doc++;
+    p = end + 1;
+  }
+  return map;
+}
+
+/** Editor line (0-based) of a 1-based log line. */
+export function docLine(a: W3cDocumentAnalysis, line: number): number {
+  return a.docLineOf ? a.docLineOf[line - 1] ?? line - 1 : line - 1;
+}
+
+/** 1-based log line that holds the editor line (0-based). */
+export function logLine(a: W3cDocumentAnalysis, editorLine: number): number {
+  const map = a.docLineOf;
+  if (!map) return editorLine + 1;
+  let lo = 0, hi = map.length - 1, hit = 0;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (map[mid]! <= editorLine) { hit = mid; lo = mid + 1; } else hi = mid - 1;
+  }
+  return hit + 1;
 }
 
 /**

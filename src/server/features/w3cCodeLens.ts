@@ -6,7 +6,7 @@ import type { CodeLens } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Feature, ServerContext } from '../context';
 import type { Finding } from '../../core/findings';
-import { blockOfLine, type W3cBlockStats, type W3cDocumentAnalysis } from '../../core/w3c/w3cDocumentAnalysis';
+import { blockOfLine, docLine, type W3cBlockStats, type W3cDocumentAnalysis } from '../../core/w3c/w3cDocumentAnalysis';
 import { isW3cDocument, w3cAnalysis } from './w3cModelCache';
 import { FINDINGS_REQUEST, type FindingsParams, type ShowFindingsArgs } from './w3cProtocol';
 
@@ -29,7 +29,7 @@ export function w3cBlockLensTitle(b: W3cBlockStats): string {
 
 export function w3cCodeLenses(a: W3cDocumentAnalysis, uri: string): CodeLens[] {
   return a.blocks.map((b) => {
-    const line = (b.fieldsLine || b.headerLine) - 1;
+    const line = docLine(a, b.fieldsLine || b.headerLine);
     const args: ShowFindingsArgs = { uri, block: b.index, title: l10n.t('Findings of block {0} (line {1})', b.index, fmt(b.fieldsLine || b.headerLine)) };
     return {
       range: { start: { line, character: 0 }, end: { line, character: 0 } },

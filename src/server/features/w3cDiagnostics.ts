@@ -7,7 +7,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Feature, ServerContext } from '../context';
 import type { Finding } from '../../core/findings';
 import type { W3cDocumentModel } from '../../core/w3c/w3cDocument';
-import type { W3cDocumentAnalysis } from '../../core/w3c/w3cDocumentAnalysis';
+import { docLine, type W3cDocumentAnalysis } from '../../core/w3c/w3cDocumentAnalysis';
 import { dropW3cAnalysis, isW3cDocument, setW3cModelLog, w3cAnalysis } from './w3cModelCache';
 
 export const DIAGNOSTIC_SOURCE = 'IIS Auth Lens';
@@ -23,8 +23,9 @@ const SEVERITY: Record<string, DiagnosticSeverity> = {
 };
 
 /** Range of the field `column` on a 1-based line, or of the whole line. */
-function fieldRange(m: W3cDocumentModel, line: number, column: number | undefined): Range {
-  const l = Math.max(0, line - 1);
+function fieldRange(a: W3cDocumentAnalysis, line: number, column: number | undefined): Range {
+  const m = a.model;
+  const l = Math.max(0, docLine(a, line));
   const f = column !== undefined && column >= 0 ? m.fields(line)[column] : undefined;
   if (f) return { start: { line: l, character: f.start }, end: { line: l, character: f.end } };
   return { start: { line: l, character: 0 }, end: { line: l, character: m.lineText(line).length } };
@@ -47,7 +48,7 @@ export function w3cDiagnostics(a: W3cDocumentAnalysis, uri: string): Diagnostic[
   for (const f of a.findings) if (f.code === 'HANDSHAKE_INCOMPLETE' && f.relatedLines?.length) legsAt.set(f.line, f.relatedLines);
   return a.findings.map((f): Diagnostic => {
     const d: Diagnostic = {
-      range: fieldRange(m, f.line, columnFor(m, f)),
+      range: fieldRange(a, f.line, columnFor(m, f)),
       severity: SEVERITY[f.code] ?? (f.severity === 'error' ? DiagnosticSeverity.Error : f.severity === 'warning' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information),
       code: f.code,
       source: DIAGNOSTIC_SOURCE,
@@ -58,7 +59,7 @@ export function w3cDiagnostics(a: W3cDocumentAnalysis, uri: string): Diagnostic[
       d.relatedInformation = related.map((l) => {
         const lay = m.layoutOf(l);
         return {
-          location: { uri, range: fieldRange(m, l, lay && lay.columns.status >= 0 ? lay.columns.status : undefined) },
+          location: { uri, range: fieldRange(a, l, lay && lay.columns.status >= 0 ? lay.columns.status : undefined) },
           message: l10n.t('leg on line {0}: {1}', l, legSummary(m, l)),
         };
       });

@@ -10,7 +10,7 @@ import { describeHttpErrReason } from '../../core/w3c/httpErrReasons';
 import { describeStatus } from '../../core/httpStatus';
 import { describeWin32, parseWin32Code } from '../../core/win32Status';
 import { W3cLineKind } from '../../core/w3c/w3cDocument';
-import { BAD_BINDINGS_CODES, blockOfLine, type W3cDocumentAnalysis } from '../../core/w3c/w3cDocumentAnalysis';
+import { BAD_BINDINGS_CODES, blockOfLine, logLine, type W3cDocumentAnalysis } from '../../core/w3c/w3cDocumentAnalysis';
 import { isW3cDocument, w3cAnalysis } from './w3cModelCache';
 
 const fmt = (n: number): string => n.toLocaleString('en-US');
@@ -106,7 +106,7 @@ function directiveHover(a: W3cDocumentAnalysis, line: number, pos: Position): Ho
 
 export function w3cHoverAt(a: W3cDocumentAnalysis, pos: Position): Hover | null {
   const m = a.model;
-  const line = pos.line + 1;
+  const line = logLine(a, pos.line);
   if (line < 1 || line > m.lineCount) return null;
   const kind = m.lineKind(line);
   if (kind === W3cLineKind.Directive) return directiveHover(a, line, pos);

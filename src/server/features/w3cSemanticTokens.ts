@@ -5,7 +5,8 @@ import type { Range, SemanticTokens } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Feature, ServerContext } from '../context';
 import { describeField, type W3cLayout } from '../../core/w3c/w3cFields';
-import { W3cLineKind, type W3cDocumentModel } from '../../core/w3c/w3cDocument';
+import { W3cLineKind } from '../../core/w3c/w3cDocument';
+import { docLine, logLine, type W3cDocumentAnalysis } from '../../core/w3c/w3cDocumentAnalysis';
 import { isW3cDocument, w3cAnalysis } from './w3cModelCache';
 
 /** The token types of package.json `semanticTokenTypes`, in legend order. */
@@ -38,7 +39,8 @@ function columnRoles(lay: W3cLayout, typeIndex: (t: W3cTokenType) => number): In
 }
 
 /** Encodes the tokens of 1-based lines [first, last] in LSP relative form. */
-export function encodeW3cTokens(m: W3cDocumentModel, first: number, last: number, typeIndex: (t: W3cTokenType) => number): number[] {
+export function encodeW3cTokens(a: W3cDocumentAnalysis, first: number, last: number, typeIndex: (t: W3cTokenType) => number): number[] {
+  const m = a.model;
   const rolesByLayout = new Map<number, Int32Array>();
   const statusIdx = [typeIndex('iisStatusOk'), typeIndex('iisStatusRedirect'), typeIndex('iisStatusClientError'), typeIndex('iisStatusServerError')];
   const win32Err = typeIndex('iisWin32Error'), win32Ok = typeIndex('iisWin32Ok');
@@ -61,7 +63,7 @@ export function encodeW3cTokens(m: W3cDocumentModel, first: number, last: number
       const c = st.charCodeAt(0);
       statusType = c === 0x31 || c === 0x32 ? statusIdx[0]! : c === 0x33 ? statusIdx[1]! : c === 0x34 ? statusIdx[2]! : c === 0x35 ? statusIdx[3]! : -1;
     }
-    const dl = line - 1;
+    const dl = docLine(a, line);
     for (const f of spans) {
       const role = roles[f.index];
       if (role === undefined || role === NONE || f.raw === '-') continue;
@@ -95,10 +97,10 @@ export const w3cSemanticTokens: Feature = {
     ctx.semanticTokens.push({
       provideSemanticTokens(doc: TextDocument, range?: Range): SemanticTokens | null {
         if (!isW3cDocument(doc)) return null;
-        const { model } = w3cAnalysis(doc, ctx.settings().handshakeWindowSeconds);
-        const first = range ? range.start.line + 1 : 1;
-        const last = range ? range.end.line + 1 : model.lineCount;
-        return { data: encodeW3cTokens(model, first, last, typeIndex) };
+        const a = w3cAnalysis(doc, ctx.settings().handshakeWindowSeconds);
+        const first = range ? logLine(a, range.start.line) : 1;
+        const last = range ? logLine(a, range.end.line) : a.model.lineCount;
+        return { data: encodeW3cTokens(a, first, last, typeIndex) };
       },
     });
   },

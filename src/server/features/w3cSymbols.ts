@@ -3,13 +3,14 @@ import * as l10n from '@vscode/l10n';
 import { SymbolKind, type DocumentSymbol } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Feature, ServerContext } from '../context';
-import type { W3cDocumentAnalysis } from '../../core/w3c/w3cDocumentAnalysis';
+import { docLine, type W3cDocumentAnalysis } from '../../core/w3c/w3cDocumentAnalysis';
 import { isW3cDocument, w3cAnalysis } from './w3cModelCache';
 
 const fmt = (n: number): string => n.toLocaleString('en-US');
 
 function lineRange(a: W3cDocumentAnalysis, line1: number) {
-  return { start: { line: line1 - 1, character: 0 }, end: { line: line1 - 1, character: a.model.lineText(line1).length } };
+  const l = docLine(a, line1);
+  return { start: { line: l, character: 0 }, end: { line: l, character: a.model.lineText(line1).length } };
 }
 
 export function w3cSymbols(a: W3cDocumentAnalysis): DocumentSymbol[] {
