@@ -14,14 +14,14 @@ function io(): { io: CliIo; out: () => string; err: () => string } {
   return { io: { stdout, stderr, stdin: new PassThrough(), stdinIsTTY: true }, out: () => o, err: () => e };
 }
 
-test('no arguments prints the usage and exits 2', async () => {
+void test('no arguments prints the usage and exits 2', async () => {
   const t = io();
   assert.equal(await main([], t.io), 2);
   assert.match(t.out(), /Usage: iis-auth-lens <command>/);
   for (const c of ['analyze', 'decode', 'cbt', 'probe', 'explain']) assert.match(t.out(), new RegExp(`\\n  ${c} `));
 });
 
-test('--help exits 0, --version prints the package version', async () => {
+void test('--help exits 0, --version prints the package version', async () => {
   const t = io();
   assert.equal(await main(['--help'], t.io), 0);
   const v = io();
@@ -29,14 +29,14 @@ test('--help exits 0, --version prints the package version', async () => {
   assert.equal(v.out().trim(), (await import('../../package.json')).default.version);
 });
 
-test('an unknown command is a usage error on stderr, exit 2', async () => {
+void test('an unknown command is a usage error on stderr, exit 2', async () => {
   const t = io();
   assert.equal(await main(['frobnicate'], t.io), 2);
   assert.match(t.err(), /unknown command 'frobnicate'/);
   assert.equal(t.out(), '');
 });
 
-test('every subcommand answers --help with its usage line and exit 0', async () => {
+void test('every subcommand answers --help with its usage line and exit 0', async () => {
   for (const c of ['analyze', 'decode', 'cbt', 'probe', 'explain']) {
     const t = io();
     assert.equal(await main([c, '--help'], t.io), 0, c);
