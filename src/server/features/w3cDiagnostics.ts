@@ -78,12 +78,21 @@ function legSummary(m: W3cDocumentModel, line: number): string {
 
 export const w3cDiagnosticsFeature: Feature = {
   register(ctx: ServerContext) {
-    ctx.documents.onDidClose((e) => dropW3cAnalysis(e.document.uri));
+    // When a large document reached the server, to log how long its diagnostics took from there.
+    const openedAt = new Map<string, number>();
+    ctx.documents.onDidOpen((e) => { if (isW3cDocument(e.document)) openedAt.set(e.document.uri, performance.now()); });
+    ctx.documents.onDidClose((e) => { dropW3cAnalysis(e.document.uri); openedAt.delete(e.document.uri); });
     setW3cModelLog((msg) => ctx.connection.console.log(msg));
     ctx.diagnostics.push({
       provideDiagnostics(doc: TextDocument): Diagnostic[] {
         if (!isW3cDocument(doc)) return [];
-        return w3cDiagnostics(w3cAnalysis(doc, ctx.settings().handshakeWindowSeconds), doc.uri);
+        const diags = w3cDiagnostics(w3cAnalysis(doc, ctx.settings().handshakeWindowSeconds), doc.uri);
+        const t0 = openedAt.get(doc.uri);
+        if (t0 !== undefined) {
+          openedAt.delete(doc.uri);
+          if (doc.getText().length >= 1 << 20) ctx.connection.console.log(`W3C diagnostics for ${doc.uri}: ${diags.length}, ready ${Math.round(performance.now() - t0)} ms after the document reached the server`);
+        }
+        return diags;
       },
     });
   },

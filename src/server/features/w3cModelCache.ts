@@ -33,7 +33,7 @@ export function w3cAnalysis(doc: TextDocument, handshakeWindowSeconds: number): 
     return hit.analysis;
   }
   cache.delete(doc.uri);
-  const analysis = analyzeW3cDocument(doc.getText(), { handshakeWindowSeconds, editorLineCount: doc.lineCount });
+  const analysis = analyzeW3cDocument(doc.getText(), { handshakeWindowSeconds });
   cache.set(doc.uri, { version: doc.version, analysis });
   if (logLarge && analysis.model.text.length >= 1 << 20) {
     logLarge(`W3C log ${doc.uri} v${doc.version}: ${analysis.model.lineCount} lines, ${analysis.findings.length} findings, analyzed in ${Math.round(analysis.ms)} ms`);
