@@ -1,6 +1,7 @@
 // Entry points over the scanner + analyzer: a Buffer, a string (the editor's document), a stream
 // or a file on disk (.gz transparently, streamed: memory stays flat on GB-sized logs).
 import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { W3cAnalyzer, type W3cAnalysis, type W3cAnalyzeOptions } from './w3cFindings';
@@ -66,10 +67,10 @@ export function isGzip(head: Buffer): boolean {
  */
 export async function analyzeW3cFile(path: string, opts: StreamAnalyzeOptions = {}): Promise<W3cAnalysis> {
   const gz = path.toLowerCase().endsWith('.gz');
+  if (!gz) return analyzePlainFile(path, opts);
   const src = createReadStream(path, { highWaterMark: 1 << 20 });
   let bytesRead = 0;
   if (opts.onProgress) src.on('data', (c) => { bytesRead += (c as Buffer).length; opts.onProgress!({ bytesRead }); });
-  if (!gz) return analyzeW3cStream(src, opts);
   const gunzip = createGunzip({ chunkSize: 1 << 20 });
   src.on('error', (e) => gunzip.destroy(e));
   src.pipe(gunzip);
@@ -83,6 +84,35 @@ export async function analyzeW3cFile(path: string, opts: StreamAnalyzeOptions = 
     throw e;
   } finally {
     src.destroy();
+  }
+}
+
+/**
+ * A plain file read into one reused 4 MiB buffer (the scanner copies what outlives a push), so a
+ * GB-sized log costs no allocation per chunk. UTF-16 files go through the stream path.
+ */
+async function analyzePlainFile(path: string, opts: StreamAnalyzeOptions): Promise<W3cAnalysis> {
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(1 << 22);
+    let { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+    if (bytesRead >= 2 && ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff))) {
+      return await analyzeW3cStream(createReadStream('', { fd: fh.fd, start: 0, autoClose: false, highWaterMark: 1 << 20 }), opts);
+    }
+    const an = new W3cAnalyzer(opts);
+    const sc = new W3cScanner(an);
+    let pos = 0;
+    while (bytesRead > 0) {
+      if (opts.signal?.aborted) throw new Error('cancelled');
+      sc.push(buf.subarray(0, bytesRead));
+      pos += bytesRead;
+      opts.onProgress?.({ bytesRead: pos });
+      ({ bytesRead } = await fh.read(buf, 0, buf.length, pos));
+    }
+    sc.end();
+    return an.finishAnalysis(sc.bytes, sc.lines);
+  } finally {
+    await fh.close();
   }
 }
 
