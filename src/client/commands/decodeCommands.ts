@@ -68,8 +68,24 @@ async function showMarkdown(uri: vscode.Uri, log: vscode.LogOutputChannel): Prom
   }
 }
 
+async function certificateFromHost(target: string, log: vscode.LogOutputChannel): Promise<{ der: Uint8Array; name: string } | undefined> {
+  const hp = parseHostPort(target);
+  if (!hp) return undefined;
+  log.info(`checkChannelBindings: fetching the leaf certificate of ${hp.host}:${hp.port}`);
+  const der = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Connecting to {0}...', `${hp.host}:${hp.port}`) },
+    () => fetchLeafCertificate(hp.host, hp.port, 10000));
+  return { der, name: `${hp.host}:${hp.port}` };
+}
+
 /** Certificate DER from a file picker or host:port; undefined when the user cancels. */
-async function pickCertificate(log: vscode.LogOutputChannel): Promise<{ der: Uint8Array; name: string } | undefined> {
+async function pickCertificate(log: vscode.LogOutputChannel, given?: unknown): Promise<{ der: Uint8Array; name: string } | undefined> {
+  // Scripted use (and tests): a file path or host:port passed as the second argument.
+  if (typeof given === 'string' && given.trim()) {
+    if (parseHostPort(given)) return certificateFromHost(given, log);
+    const uri = vscode.Uri.file(given);
+    return { der: await vscode.workspace.fs.readFile(uri), name: given };
+  }
   const file = vscode.l10n.t('Certificate file (PEM or DER)...');
   const host = vscode.l10n.t('TLS host (host:port)...');
   const choice = await vscode.window.showQuickPick([file, host], { title: vscode.l10n.t('Compare the channel bindings with') });
@@ -88,13 +104,7 @@ async function pickCertificate(log: vscode.LogOutputChannel): Promise<{ der: Uin
     ignoreFocusOut: true,
     validateInput: (v) => (parseHostPort(v) ? undefined : vscode.l10n.t('Enter host:port')),
   });
-  const hp = target ? parseHostPort(target) : null;
-  if (!hp) return undefined;
-  log.info(`checkChannelBindings: fetching the leaf certificate of ${hp.host}:${hp.port}`);
-  const der = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Connecting to {0}...', `${hp.host}:${hp.port}`) },
-    () => fetchLeafCertificate(hp.host, hp.port, 10000));
-  return { der, name: `${hp.host}:${hp.port}` };
+  return target ? certificateFromHost(target, log) : undefined;
 }
 
 export const decodeCommands: ClientFeature = {
@@ -102,69 +112,73 @@ export const decodeCommands: ClientFeature = {
     const docs = new DecodeDocuments();
     const log = ctx.log;
 
-    const decode = async (arg?: unknown): Promise<void> => {
+    const decode = async (arg?: unknown): Promise<DecodeResult | undefined> => {
       const text = await tokenText(arg, vscode.l10n.t('Decode Authorization Header'));
-      if (!text) return;
+      if (!text) return undefined;
       const r = decodeToken(text);
       if (r.error) {
         log.info(`decode: could not decode (${r.errorKind})`);
         void vscode.window.showErrorMessage(vscode.l10n.t('The token could not be decoded: {0}', r.error));
-        return;
+        return r;
       }
       const uri = docs.add(decodeDocument(r, text.trim()));
       lastDecode = { uri, result: r };
       log.info(`decode: ${describe(r)}`);
       await showMarkdown(uri, log);
+      return r;
     };
 
-    const check = async (arg?: unknown): Promise<void> => {
+    // Returns the comparison (scripts and tests pass the token and a certificate file or host:port).
+    const check = async (arg?: unknown, certArg?: unknown): Promise<ChannelBindingsComparison | undefined> => {
       const text = await tokenText(arg, vscode.l10n.t('Check Channel Bindings Against Certificate'));
-      if (!text) return;
+      if (!text) return undefined;
       const r = decodeToken(text);
       if (r.error) {
         void vscode.window.showErrorMessage(vscode.l10n.t('The token could not be decoded: {0}', r.error));
-        return;
+        return undefined;
       }
       if (r.ntlm?.messageType !== 3) {
         void vscode.window.showWarningMessage(r.kerberos
           ? vscode.l10n.t('Kerberos carries channel bindings inside the encrypted authenticator: they cannot be read from the token.')
           : vscode.l10n.t('Only an NTLM AUTHENTICATE message (the third leg) carries channel bindings; this token is {0}.', describe(r)));
-        return;
+        return undefined;
       }
       let cert: { der: Uint8Array; name: string } | undefined;
       try {
-        cert = await pickCertificate(log);
+        cert = await pickCertificate(log, certArg);
       } catch (err) {
         const msg = err instanceof Error ? err.message : String(err);
         log.warn(`checkChannelBindings: ${msg}`);
         void vscode.window.showErrorMessage(msg);
-        return;
+        return undefined;
       }
-      if (!cert) return;
+      if (!cert) return undefined;
       let cmp: ChannelBindingsComparison;
       try {
         cmp = compareChannelBindings(r.ntlm.channelBindings, tlsServerEndPoint(cert.der, cert.name));
       } catch (err) {
         const msg = err instanceof CertificateError ? err.message : `${cert.name}: ${err instanceof Error ? err.message : String(err)}`;
         void vscode.window.showErrorMessage(msg);
-        return;
+        return undefined;
       }
       lastCbtCheck = cmp;
       log.info(`checkChannelBindings: ${cmp.state} against ${cmp.certificate}`);
       const head = {
-        match: vscode.l10n.t('Channel bindings MATCH {0}.', cmp.certificate),
-        mismatch: vscode.l10n.t('Channel bindings MISMATCH: the token was bound to another certificate than {0}.', cmp.certificate),
-        zero: vscode.l10n.t('The client sent all-zero channel bindings (compared with {0}).', cmp.certificate),
-        absent: vscode.l10n.t('The token carries no channel bindings (compared with {0}).', cmp.certificate),
+        match: vscode.l10n.t('Channel bindings MATCH.'),
+        mismatch: vscode.l10n.t('Channel bindings MISMATCH.'),
+        zero: vscode.l10n.t('Channel bindings ZERO (compared with {0}).', cmp.certificate),
+        absent: vscode.l10n.t('Channel bindings ABSENT (compared with {0}).', cmp.certificate),
       }[cmp.state];
       const details = vscode.l10n.t('Show Details');
       const show = cmp.state === 'match' ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
-      const pick = await show(`${head} ${cmp.explanation}`, details);
-      if (pick === details) {
+      // Not awaited: the command answers at once; the details open when the user asks for them.
+      void show(`${head} ${cmp.explanation}`, details).then(async (pick) => {
+        if (pick !== details) return;
         const uri = docs.add(decodeDocument(r, text.trim(), cmp));
         lastDecode = { uri, result: r };
         await showMarkdown(uri, log);
-      }
+      });
+      return cmp;
     };
 
     const reveal = async (arg?: unknown): Promise<void> => {

@@ -2,10 +2,36 @@
 // user, the SPN and the channel-binding state; "Decode Authorization Header" opens the full decode
 // as a read-only document; a Basic credential's hover never shows the password.
 import * as assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as tls from 'node:tls';
 import * as vscode from 'vscode';
 import { getExtensionApi, openFixture, screenshot, waitFor } from '../util';
 
 const TRACE = 'fr000017_bad_bindings.xml';
+const REPO = path.resolve(__dirname, '..', '..', '..', '..');
+const PY = '/usr/bin/python3';
+
+function makeCert(dir: string, name: string): { key: string; pem: string; der: Buffer } {
+  const key = path.join(dir, `${name}.key`);
+  const pem = path.join(dir, `${name}.pem`);
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', pem, '-days', '2', '-sha256', '-subj', `/CN=${name}.contoso.test`], { stdio: 'pipe' });
+  return { key, pem, der: execFileSync('openssl', ['x509', '-in', pem, '-outform', 'DER']) };
+}
+
+/** An NTLM AUTHENTICATE bound to `der` by python3-ntlm-auth (an independent client). */
+function pythonToken(der: Buffer): string | null {
+  const script = path.join(REPO, 'test', 'fixtures', 'tokens', 'ntlm_auth_tokens.py');
+  if (!fs.existsSync(script) || spawnSync(PY, ['-c', 'import ntlm_auth.ntlm']).status !== 0) return null;
+  const hash = createHash('sha256').update(der).digest();
+  const appData = Buffer.concat([Buffer.from('tls-server-end-point:'), hash]).toString('hex');
+  const input = JSON.stringify({ user: 'mrsadmin', domain: 'CONTOSO', workstation: 'MRSPROBE', ntHash: '8846f7eaee8fb117ad06bdd830b7586c', appData, spn: 'HTTP/mail.contoso.test', timestamp: true });
+  return (JSON.parse(execFileSync(PY, [script], { input, encoding: 'utf8' })) as { authenticate: string }).authenticate;
+}
 
 function hoverText(hovers: vscode.Hover[]): string {
   return hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
@@ -62,5 +88,33 @@ suite('tokenHover', () => {
     assert.match(md, /CONTOSO\\\\mrsadmin/);
     assert.match(md, /17 characters \(not shown\)/);
     assert.ok(!md.includes(secret));
+  });
+
+  test('Check Channel Bindings: match against the TLS server the token was bound to, mismatch against another certificate', async function () {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ial-cbt-'));
+    const mail = makeCert(dir, 'mail');
+    const proxy = makeCert(dir, 'proxy');
+    const token = pythonToken(mail.der);
+    if (!token) {
+      console.log('[tokenHover] skipped: /usr/bin/python3 with ntlm_auth is not available');
+      this.skip();
+    }
+    const server = tls.createServer({ key: fs.readFileSync(mail.key), cert: fs.readFileSync(mail.pem) }, (s) => s.end());
+    await new Promise<void>((res) => server.listen(0, '127.0.0.1', () => res()));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const ok = await vscode.commands.executeCommand<{ state: string; certificate: string; match: boolean }>(
+        'iisAuthLens.checkChannelBindings', `Authorization: NTLM ${token}`, `127.0.0.1:${port}`);
+      assert.equal(ok?.state, 'match');
+      assert.equal(ok?.certificate, 'CN=mail.contoso.test');
+      const bad = await vscode.commands.executeCommand<{ state: string; certificate: string }>(
+        'iisAuthLens.checkChannelBindings', `NTLM ${token}`, proxy.pem);
+      assert.equal(bad?.state, 'mismatch');
+      assert.equal(bad?.certificate, 'CN=proxy.contoso.test');
+      await new Promise((r) => setTimeout(r, 500)); // only for the picture: the notification
+      await screenshot('token-cbt-mismatch');
+    } finally {
+      server.close();
+    }
   });
 });
