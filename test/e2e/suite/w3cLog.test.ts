@@ -131,6 +131,38 @@ suite('w3cLog', () => {
     await screenshot('w3c-log-analysis-view');
   });
 
+  test('a 45 MB log in the editor: diagnostics and CodeLens (time printed)', async function () {
+    this.timeout(240_000);
+    const src = fs.readFileSync(path.join(workspaceRoot().fsPath, LOG), 'utf8').split(/\r?\n/);
+    const data = src.slice(5, 32).filter((l) => l && !l.startsWith('#'));
+    const chunk = data.join('\r\n') + '\r\n';
+    const reps = Math.ceil((45 * 1024 * 1024) / chunk.length);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'w3c-e2e-'));
+    const file = path.join(dir, 'u_ex261123.log');
+    fs.writeFileSync(file, src.slice(0, 5).join('\r\n') + '\r\n' + chunk.repeat(reps));
+    const badPerChunk = data.filter((l) => / 401 \d+ (2148074310|3221226331) /.test(l)).length;
+    const uri = vscode.Uri.file(file);
+    try {
+      const t0 = Date.now();
+      const doc = await vscode.workspace.openTextDocument(uri);
+      await vscode.window.showTextDocument(doc, { preview: false });
+      const tOpen = Date.now() - t0;
+      const diags = await waitForDiagnostics(uri, (d) => d.filter((x) => x.code === 'BAD_BINDINGS').length === badPerChunk * reps, 120_000);
+      const tDiag = Date.now() - t0;
+      const lenses = await waitFor(async () => {
+        const l = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
+        return l?.some((x) => x.command?.command === 'iisAuthLens.showFindings') ? l : undefined;
+      }, 'the CodeLens of the 45 MB log', 120_000);
+      const tLens = Date.now() - t0;
+      console.log(`[e2e] 45 MB log (${doc.lineCount} lines): opened in ${tOpen} ms; ${diags.length} diagnostics after ${tDiag} ms; CodeLens after ${tLens} ms (from openTextDocument)`);
+      const lens = lenses.find((x) => x.command?.command === 'iisAuthLens.showFindings')!;
+      assert.match(lens.command!.title, new RegExp(`^${(data.length * reps).toLocaleString('en-US')} requests · `));
+    } finally {
+      await closeAllEditors();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('a log over 50 MB opened in a tab is analyzed from disk', async function () {
     this.timeout(240_000);
     // ~55 MB: the fixture's data lines repeated under one header (not synchronised to extensions).
