@@ -78,7 +78,9 @@ void test('HANDSHAKE_INCOMPLETE: one per failed or abandoned NTLM handshake (tim
     // every NTLM handshake the generator ended in a failure or abandoned after the challenge
     const failed = hs.badBindings + hs.logonDenied + hs.invalidToken + hs.abandoned;
     const inc = r.findings.filter((f) => f.code === 'HANDSHAKE_INCOMPLETE');
-    // legs of two failed handshakes by one client to one URL inside the window merge into one group
+    // a final verdict (BAD_BINDINGS, LOGON_DENIED ...) ends its attempt; an abandoned attempt followed
+    // within the window by another one from the same client and URL merges with it (parallel
+    // connections look the same), so the count can only be lower
     assert.ok(inc.length <= failed && inc.length >= failed * 0.9, `${l.name}: ${inc.length} groups vs ${failed} failed handshakes`);
     // the whole-file reading of the generator (c-ip + uri over the whole file) can only be smaller or equal
     assert.ok(l.truth.handshakeGroups.withoutSuccess <= inc.length);

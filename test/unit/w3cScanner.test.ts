@@ -183,3 +183,15 @@ void test('without #Fields, only lines that start with date and time are read wi
   assert.deepEqual(r.findings.map((f) => [f.code, f.line]), [['MALFORMED_LINE', 1]]);
   assert.match(r.findings[0].message, /does not fit the IIS default layout/);
 });
+
+void test('each failed attempt is its own HANDSHAKE_INCOMPLETE, also when the client retries within the window', () => {
+  const attempt = (t: string): string[] => [
+    line(t, '52.1.1.1', '/EWS/mrsproxy.svc', '-', '401 2 5'),
+    line(t, '52.1.1.1', '/EWS/mrsproxy.svc', '-', '401 1 2148074254'),
+    line(t, '52.1.1.1', '/EWS/mrsproxy.svc', '-', '401 1 2148074310'),
+  ];
+  const r = analyzeW3cText([F, ...attempt('10:00:00'), ...attempt('10:00:30'), ...attempt('10:01:00')].join('\n'));
+  const inc = r.findings.filter((f) => f.code === 'HANDSHAKE_INCOMPLETE');
+  assert.deepEqual(inc.map((f) => [f.line, f.relatedLines]), [[4, [2, 3]], [7, [5, 6]], [10, [8, 9]]]);
+  assert.equal(r.summary.findings.BAD_BINDINGS, 3);
+});

@@ -6,9 +6,11 @@
 // first request) or a 401.1 whose win32 is an SSPI status (0x8009xxxx, e.g. 2148074254 the NTLM
 // challenge, or 3221226331). Legs are grouped per (c-ip, cs-uri-stem) as long as each leg follows
 // the previous one of its group within the window (default 120 s). A non-401 response to the same
-// (c-ip, cs-uri-stem) within the window completes the group. A group that ends (window passes,
-// file ends, or a new leg comes after the window) without a non-401 and that has at least one
-// SSPI 401.1 leg is one HANDSHAKE_INCOMPLETE finding at its last leg, with the other legs as
+// (c-ip, cs-uri-stem) within the window completes the group. A 401.1 with a final SSPI verdict
+// (any SSPI code but 2148074254, the challenge: e.g. BAD_BINDINGS, LOGON_DENIED) ends its group at
+// once, so every failed attempt counts. A group that ends (final verdict, window passes, file
+// ends, or a new leg comes after the window) without a non-401 and that has at least one SSPI
+// 401.1 leg is one HANDSHAKE_INCOMPLETE finding at its last leg, with the other legs as
 // relatedLines. Groups of 401.2 legs only are not reported: they tell nothing about the scheme
 // (Basic clients and probes also get 401.2). Other 401s (401.1 1326, 401.3) neither extend nor
 // complete a group.
@@ -283,6 +285,12 @@ export class W3cAnalyzer implements W3cScanHandler {
     g.lastTime = Number.isNaN(t) ? g.lastTime : t;
     g.last = leg;
     if (sspi) g.sspi = true;
+    // a final SSPI verdict (anything but the SEC_E_NO_CREDENTIALS challenge) ends this attempt: the
+    // client's next try starts a new handshake, so each failed attempt is one finding
+    if (sspi && win32 !== WIN32_NO_CREDENTIALS) {
+      this.finish(g);
+      this.close(g);
+    }
   }
 
   private context(rec: W3cRecord): { time: string | null; clientIp: string | null; user: string | null; uri: string | null } {
