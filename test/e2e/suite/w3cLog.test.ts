@@ -98,6 +98,24 @@ suite('w3cLog', () => {
     assert.match(text, /ExchangeExtendedProtectionManagement\.ps1/);
   });
 
+  test('the CodeLens command lists the block\'s findings in a quick pick that jumps to the line', async () => {
+    const editor = await openFixture(LOG);
+    const uri = editor.document.uri;
+    const { client } = await getExtensionApi();
+    const findings = await client.sendRequest<Array<{ line: number; code: string }>>('iisAuthLens/findings', { uri: uri.toString(), block: 1 });
+    assert.ok(findings.length > 0, 'block 1 has findings');
+    const target = findings[0]!.line;
+    const lens = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri))
+      .find((l) => l.command?.command === 'iisAuthLens.showFindings' && l.range.start.line === truth().layouts[0]!.line - 1)!;
+    editor.selection = new vscode.Selection(0, 0, 0, 0);
+    const shown = vscode.commands.executeCommand(lens.command!.command, ...(lens.command!.arguments ?? []));
+    await waitFor(async () => {
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      return vscode.window.activeTextEditor?.document.uri.toString() === uri.toString() && vscode.window.activeTextEditor.selection.start.line === target - 1;
+    }, `the cursor on line ${target} after picking the first finding`);
+    await shown;
+  });
+
   test('the Outline has one symbol per #Fields block', async () => {
     const editor = await openFixture(LOG);
     const t = truth();
