@@ -92,9 +92,9 @@ void test('u_ex241111 (CRLF, 8316 lines, gzip): CR does not stick to time-taken,
     assert.deepEqual(r.summary.win32, { 0: 335, 1: 13, 2: 7964 });
     assert.equal(malformedLines(r).length, 0);
   };
-  const viaFile = await analyzeW3cFile(join(dir, 'u_ex241111-crlf-scan.log.gz'));
+  const viaFile = await analyzeW3cFile(join(dir, 'u_ex241111-crlf-scan.gz'));
   expect(viaFile);
-  const raw = gunzipSync(load('u_ex241111-crlf-scan.log.gz'));
+  const raw = gunzipSync(load('u_ex241111-crlf-scan.gz'));
   assert.equal(viaFile.bytes, raw.length);
   expect(analyzeW3cBuffer(raw));
 });
