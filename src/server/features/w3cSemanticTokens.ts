@@ -55,32 +55,43 @@ export function encodeW3cTokens(a: W3cDocumentAnalysis, first: number, last: num
     if (!lay) continue;
     let roles = rolesByLayout.get(li);
     if (!roles) { roles = columnRoles(lay, typeIndex); rolesByLayout.set(li, roles); }
-    const spans = m.fields(line);
+    const f = m.fields(line);
+    const count = f.length;
+    const ch = (k: number): number => f[k]!.raw.charCodeAt(0);
     // status class of this line (the substatus takes the class of its status)
     let statusType = -1;
-    const st = spans[lay.columns.status]?.raw;
-    if (st) {
-      const c = st.charCodeAt(0);
+    const sc = lay.columns.status;
+    if (sc >= 0 && sc < count) {
+      const c = ch(sc);
       statusType = c === 0x31 || c === 0x32 ? statusIdx[0]! : c === 0x33 ? statusIdx[1]! : c === 0x34 ? statusIdx[2]! : c === 0x35 ? statusIdx[3]! : -1;
     }
     const dl = docLine(a, line);
-    for (const f of spans) {
-      const role = roles[f.index];
-      if (role === undefined || role === NONE || f.raw === '-') continue;
-      const type = role === STATUS ? statusType : role === WIN32 ? (f.raw === '0' ? win32Ok : win32Err) : role;
+    for (let k = 0; k < count; k++) {
+      const role = roles[k];
+      if (role === undefined || role === NONE) continue;
+      const s = f[k]!.start, e = f[k]!.end;
+      const one = e - s === 1;
+      if (one && ch(k) === 0x2d) continue; // "-": empty
+      const type = role === STATUS ? statusType : role === WIN32 ? (one && ch(k) === 0x30 ? win32Ok : win32Err) : role;
       if (type < 0) continue;
       if (n + 5 > out.length) { const o = new Uint32Array(out.length * 2); o.set(out); out = o; }
       out[n++] = dl - prevLine;
-      out[n++] = dl === prevLine ? f.start - prevChar : f.start;
-      out[n++] = f.end - f.start;
+      out[n++] = dl === prevLine ? s - prevChar : s;
+      out[n++] = e - s;
       out[n++] = type;
       out[n++] = 0;
       prevLine = dl;
-      prevChar = f.start;
+      prevChar = s;
     }
   }
-  return Array.from(out.subarray(0, n));
+  // Array.from(typedArray) is ~5x slower than this loop on millions of numbers
+  const data: number[] = new Array<number>(n);
+  for (let i = 0; i < n; i++) data[i] = out[i]!;
+  return data;
 }
+
+/** Full-document tokens per analysis (one analysis per document version). */
+const fullTokens = new WeakMap<W3cDocumentAnalysis, number[]>();
 
 export const w3cSemanticTokens: Feature = {
   register(ctx: ServerContext) {
@@ -98,9 +109,11 @@ export const w3cSemanticTokens: Feature = {
       provideSemanticTokens(doc: TextDocument, range?: Range): SemanticTokens | null {
         if (!isW3cDocument(doc)) return null;
         const a = w3cAnalysis(doc, ctx.settings().handshakeWindowSeconds);
-        const first = range ? logLine(a, range.start.line) : 1;
-        const last = range ? logLine(a, range.end.line) : a.model.lineCount;
-        return { data: encodeW3cTokens(a, first, last, typeIndex) };
+        if (range) return { data: encodeW3cTokens(a, logLine(a, range.start.line), logLine(a, range.end.line), typeIndex) };
+        // VS Code asks for the whole document again on focus and theme changes: keep the answer per version
+        let data = fullTokens.get(a);
+        if (!data) { data = encodeW3cTokens(a, 1, a.model.lineCount, typeIndex); fullTokens.set(a, data); }
+        return { data };
       },
     });
   },
