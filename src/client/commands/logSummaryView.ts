@@ -16,6 +16,8 @@ export const REVEAL_LINE_COMMAND = 'iisAuthLens.logSummary.revealLine';
 export const RESULTS_COMMAND = 'iisAuthLens.logSummary.results';
 /** True once the view has shown the current results (for tests and screenshots). */
 export const RENDERED_COMMAND = 'iisAuthLens.logSummary.rendered';
+/** Forgets analyzed files (all, or the given URIs) and their diagnostics. */
+export const CLEAR_COMMAND = 'iisAuthLens.logSummary.clear';
 /** Children of one group shown in the tree; the rest are summarised in one item. */
 const MAX_CHILDREN = 200;
 /** VS Code does not hand documents above this size to extensions. */
@@ -51,13 +53,28 @@ export class LogSummaryStore implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   readonly diagnostics = vscode.languages.createDiagnosticCollection('iisAuthLens.logFiles');
+  private readonly subscriptions: vscode.Disposable[];
+
+  constructor() {
+    // While a log is open as an IIS W3C document the language server publishes its diagnostics;
+    // ours come back when it is closed (or its language changes, which VS Code reports as close + open).
+    const sync = (d: vscode.TextDocument): void => { if (this.files.has(d.uri.toString())) this.publish(d.uri); };
+    this.subscriptions = [vscode.workspace.onDidOpenTextDocument(sync), vscode.workspace.onDidCloseTextDocument(sync)];
+  }
+
+  private servedByServer(uri: vscode.Uri): boolean {
+    return vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString() && d.languageId === 'iis-w3c-log' && !d.isClosed);
+  }
+
+  private publish(uri: vscode.Uri): void {
+    const f = this.files.get(uri.toString());
+    const findings = f && 'findings' in f.result && Array.isArray(f.result.findings) ? f.result.findings : [];
+    this.diagnostics.set(uri, this.servedByServer(uri) ? [] : findings.map((x) => findingToDiagnostic(x, uri)));
+  }
 
   set(uri: vscode.Uri, result: AnalyzeFileResult): void {
     this.files.set(uri.toString(), { uri, result });
-    const findings = 'findings' in result && Array.isArray(result.findings) ? result.findings : [];
-    // An open (synchronised) document gets its diagnostics from the server; don't double them.
-    const open = vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString());
-    this.diagnostics.set(uri, open ? [] : findings.map((f) => findingToDiagnostic(f, uri)));
+    this.publish(uri);
     this.changed.fire();
   }
 
@@ -69,6 +86,12 @@ export class LogSummaryStore implements vscode.Disposable {
     return [...this.files.values()].sort((a, b) => a.uri.fsPath.localeCompare(b.uri.fsPath));
   }
 
+  delete(uri: vscode.Uri): void {
+    if (!this.files.delete(uri.toString())) return;
+    this.diagnostics.delete(uri);
+    this.changed.fire();
+  }
+
   clear(): void {
     this.files.clear();
     this.diagnostics.clear();
@@ -76,6 +99,7 @@ export class LogSummaryStore implements vscode.Disposable {
   }
 
   dispose(): void {
+    for (const d of this.subscriptions) d.dispose();
     this.diagnostics.dispose();
     this.changed.dispose();
   }
@@ -310,6 +334,10 @@ export const logSummaryView: ClientFeature = {
       vscode.commands.registerCommand(REVEAL_LINE_COMMAND, (uri: string, line: number) => revealLine(vscode.Uri.parse(uri), line, ctx.log)),
       vscode.commands.registerCommand(RESULTS_COMMAND, () => logSummary.all().map((f) => ({ uri: f.uri.toString(), ...f.result }))),
       vscode.commands.registerCommand(RENDERED_COMMAND, () => view.visible && provider.rendered),
+      vscode.commands.registerCommand(CLEAR_COMMAND, (...uris: Array<string | vscode.Uri>) => {
+        if (!uris.length) logSummary.clear();
+        for (const u of uris) logSummary.delete(typeof u === 'string' ? vscode.Uri.parse(u) : u);
+      }),
     ];
   },
 };
