@@ -110,7 +110,7 @@ void test('with the German bundle, diagnostics, hover and CodeLens speak German'
     const h = await de.hover(uri, { line: 0, character: at });
     const md = (h!.contents as MarkupContent).value;
     assert.match(md, /Diesen Endpunkt testen/);
-    assert.match(md, /Passende IIS-Logzeilen finden/);
+    assert.match(md, /Passende IIS-Logzeilen suchen/);
     await de.open(fileUri(HCW_PATH), 'hcw-log', HCW);
     const lenses = (await de.codeLens(fileUri(HCW_PATH))) ?? [];
     assert.equal(lenses[0]!.command!.title, 'Test-MigrationServerAvailability nach 5428 ms fehlgeschlagen: MRS konnte sich nicht anmelden (Extended Protection)');
