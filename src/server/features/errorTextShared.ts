@@ -50,13 +50,15 @@ export function forgetDocument(uri: string): void {
 export interface ErrorTextCommandArgs {
   uri: string;
   line: number;
+  /** Last line of the recognised text (wrapped texts span lines). */
+  endLine: number;
   code: string;
   url: string | null;
   time: string | null;
 }
 
 export function commandArgs(uri: string, m: ExplainMatch): ErrorTextCommandArgs {
-  return { uri, line: m.line, code: m.code, url: m.url, time: m.time };
+  return { uri, line: m.line, endLine: m.endLine, code: m.code, url: m.url, time: m.time };
 }
 
 /** A markdown `command:` link; the client trusts only our own commands. */
