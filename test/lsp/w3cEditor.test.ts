@@ -239,6 +239,10 @@ void test('edits: a changed document gets a new model (the BAD_BINDINGS line tur
   await c.open(uri, 'iis-w3c-log', lines.join('\n'));
   const first = await c.waitForDiagnostics(uri, { predicate: (p) => p.diagnostics.some((d) => d.code === 'BAD_BINDINGS') });
   const before = first.params.diagnostics.filter((d) => d.code === 'BAD_BINDINGS').length;
+  // an untitled IIS log (pasted lines) gets the W3C hover, not the generic error-text one
+  const bl = truth.findingLines.BAD_BINDINGS!.first[0]!;
+  const hv = ((await c.hover(uri, { line: bl - 1, character: fieldSpan(bl, 'sc-win32-status').start }))!.contents as MarkupContent).value;
+  assert.match(hv, /^`sc-win32-status`/);
   const target = truth.findingLines.BAD_BINDINGS!.first[0]! - 1;
   lines[target] = lines[target]!.replace(' 401 1 2148074310 ', ' 200 0 0 ');
   const t = performance.now();

@@ -20,12 +20,12 @@ import { w3cAnalyzeFile } from './w3cAnalyzeFile';
 
 export const features: Feature[] = [
   authTokenHover,
+  w3cHover,
   errorTextHover,
   errorTextDiagnostics,
   hcwOutline,
   hcwCodeLens,
   w3cSemanticTokens,
-  w3cHover,
   w3cDiagnosticsFeature,
   w3cSymbolsFeature,
   w3cFolding,
