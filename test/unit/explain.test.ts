@@ -198,3 +198,17 @@ void test('prose after an HCW entry does not inherit its time or endpoint', () =
   assert.equal(cont[1]!.time, '2024-11-05T14:23:18.825', 'an indented exception line continues the entry');
   assert.equal(cont[1]!.url, 'https://hybrid.contoso.test/EWS/mrsproxy.svc');
 });
+
+void test('Test-MigrationServerAvailability output (Format-List, wrapped with blank lines in between)', () => {
+  const ms = explainText(read('test-migrationserveravailability-output.txt'));
+  const tmsa = ms.filter((m) => m.code === 'TEST_MIGRATION_SERVER_AVAILABILITY');
+  assert.deepEqual(tmsa.map((m) => m.line), [11]);
+  const neg = byCode(ms, 'MRS_UNAUTHORIZED_NEGOTIATE');
+  assert.equal(neg.line, 17);
+  assert.equal(neg.endLine, 21);
+  assert.equal(neg.header, 'Negotiate, NTLM');
+  assert.equal(neg.url, 'https://mail.contoso.test/EWS/mrsproxy.svc', 'the URL two wrapped lines above, across a blank line');
+  assert.equal(tmsa[0]!.url, 'https://mail.contoso.test/EWS/mrsproxy.svc');
+  assert.equal(byCode(ms, 'MRS_401').line, 21);
+  assert.ok(!ms.some((m) => m.line > 21), 'nothing after the error');
+});

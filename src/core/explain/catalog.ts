@@ -184,7 +184,7 @@ export const CATALOG: Record<ExplainCode, CatalogEntry> = {
   TEST_MIGRATION_SERVER_AVAILABILITY: {
     title: 'Test-MigrationServerAvailability failed',
     explanation:
-      'HCW runs Test-MigrationServerAvailability to check that Exchange Online\'s MRS can reach /EWS/mrsproxy.svc. ' +
+      'HCW runs Test-MigrationServerAvailability (and New-MigrationEndpoint does the same check) to see whether Exchange Online\'s MRS can reach /EWS/mrsproxy.svc. ' +
       'Its ErrorDetail carries the real cause; a 401 with "Negotiate, NTLM" there is Extended Protection or credentials. ' + CHAIN,
     next: ['find-iis-lines', 'show-extended-protection'],
     remediation: [SHOW_EP, IIS_LINES, DISABLE_EP],

@@ -88,6 +88,11 @@ const PHRASES: PhraseRecognizer[] = [
     ].join('|'), 'gi'),
   },
   {
+    // Test-MigrationServerAvailability / New-MigrationEndpoint: "The connection to the server 'x' could not be completed."
+    code: 'TEST_MIGRATION_SERVER_AVAILABILITY',
+    re: new RegExp(`(?:Microsoft\\.Exchange\\.Migration\\.)?MigrationServerConnectionFailedException`, 'gi'),
+  },
+  {
     code: 'MRS_CREDENTIALS_REJECTED',
     re: new RegExp(p('The Mailbox Replication Service was unable to connect to the remote server using the credentials provided'), 'gi'),
   },
@@ -203,11 +208,18 @@ export function explainText(text: string, opts: ExplainOptions = {}): ExplainMat
     const lineEnd = li + 1 < lineCount ? starts[li + 1]! : text.length;
     const head = text.slice(starts[li]!, Math.min(lineEnd, starts[li]! + 40));
     const tail = text.slice(Math.max(starts[li]!, lineEnd - 8), lineEnd).replace(/\s+$/, '');
-    const blank = /^\s*$/.test(head) && lineEnd - starts[li]! < 200 && /^\s*$/.test(text.slice(starts[li]!, lineEnd));
-    const continues = /^[ \t]/.test(head) || /^(?:at |-+>|\}|Error|Fehler|Inner|Innere|Microsoft\.|System\.)/.test(head) || prevOpen;
-    entryStartLine[li] = li === 0 || prevBlank || stampAtLineStart[li]! >= 0 || !continues ? li : entryStartLine[li - 1]!;
+    const blank = /^\s*$/.test(head) && (lineEnd - starts[li]! < 200 ? /^\s*$/.test(text.slice(starts[li]!, lineEnd)) : false);
+    const indented = /^[ \t]/.test(head) || /^(?:at |-+>|\}|Error|Fehler|Inner|Innere|Microsoft\.|System\.)/.test(head);
+    let start: number;
+    if (li === 0 || stampAtLineStart[li]! >= 0) start = li;
+    // Blank lines belong to the entry above; the next line decides whether the entry goes on
+    // (forum posts and some consoles put a blank line between wrapped lines).
+    else if (blank) start = entryStartLine[li - 1]!;
+    else if (prevBlank) start = indented ? entryStartLine[li - 1]! : li;
+    else start = indented || prevOpen ? entryStartLine[li - 1]! : li;
+    entryStartLine[li] = start;
+    if (!blank) prevOpen = !/[.!?:;)\]}'"\u2019\u201D]$/.test(tail);
     prevBlank = blank;
-    prevOpen = !blank && !/[.!?:;)\]}'"\u2019\u201D]$/.test(tail);
   }
   const nextEntryLine = new Int32Array(lineCount);
   nextEntryLine[lineCount - 1] = lineCount;
