@@ -60,6 +60,7 @@ suite('explain', () => {
   });
 
   test('an HCW log gets its outline and the failure CodeLens', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     const editor = await openFixture('explain/HybridConfiguration_11_5_2024_14_23_10.log');
     assert.equal(editor.document.languageId, 'hcw-log');
     const lenses = await waitFor(async () => {
