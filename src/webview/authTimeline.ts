@@ -18,6 +18,8 @@ Chart.register(BarController, BarElement, CategoryScale, LinearScale, Tooltip, L
 
 const vscode = acquireVsCodeApi();
 window.addEventListener('error', (e) => vscode.postMessage({ type: 'error', message: String(e.message) }));
+// A CSP violation would mean a broken chart in a stricter host: report it like an error.
+document.addEventListener('securitypolicyviolation', (e) => vscode.postMessage({ type: 'error', message: `CSP: ${e.violatedDirective} blocked ${e.blockedURI || 'inline'}` }));
 const payload = JSON.parse(document.getElementById('timeline-data')!.textContent ?? '{}') as Payload;
 const { timeline, outcomes, labels, strings } = payload;
 
