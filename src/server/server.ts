@@ -128,7 +128,9 @@ connection.languages.semanticTokens.on((p) => {
     const r = guarded('semanticTokens', () => s.provideSemanticTokens(doc!), null);
     if (r) return r;
   }
-  return { data: [] };
+  // null, not an empty result: VS Code then keeps asking for the visible range only, which is
+  // what a provider wants when it declines whole-document tokens for a large log.
+  return null;
 });
 
 connection.languages.semanticTokens.onRange((p) => {

@@ -90,6 +90,9 @@ export function encodeW3cTokens(a: W3cDocumentAnalysis, first: number, last: num
   return data;
 }
 
+/** Above this many lines only range requests are answered (about 15 MB of Exchange log). */
+const FULL_TOKENS_MAX_LINES = 50_000;
+
 /** Full-document tokens per analysis (one analysis per document version). */
 const fullTokens = new WeakMap<W3cDocumentAnalysis, number[]>();
 
@@ -110,6 +113,10 @@ export const w3cSemanticTokens: Feature = {
         if (!isW3cDocument(doc)) return null;
         const a = w3cAnalysis(doc, ctx.settings().handshakeWindowSeconds);
         if (range) return { data: encodeW3cTokens(a, logLine(a, range.start.line), logLine(a, range.end.line), typeIndex) };
+        // Whole-document tokens for a large log take most of a second and would hold back the
+        // diagnostics and CodeLens queued behind them: decline, and VS Code colours the viewport
+        // through range requests instead.
+        if (a.model.lineCount > FULL_TOKENS_MAX_LINES) return null;
         // VS Code asks for the whole document again on focus and theme changes: keep the answer per version
         let data = fullTokens.get(a);
         if (!data) { data = encodeW3cTokens(a, 1, a.model.lineCount, typeIndex); fullTokens.set(a, data); }
