@@ -10,6 +10,8 @@ const MAX_CHARS = 16 * 1024 * 1024;
 
 export function wantsErrorTexts(doc: TextDocument): boolean {
   if (doc.getText().length > MAX_CHARS) return false;
+  // IIS logs and FREB traces have analyzers of their own; an untitled one would get each finding twice.
+  if (doc.languageId === 'iis-w3c-log' || doc.languageId === 'freb') return false;
   return ERROR_TEXT_LANGUAGES.has(doc.languageId) || doc.uri.startsWith('untitled:');
 }
 
