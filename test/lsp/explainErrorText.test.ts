@@ -99,7 +99,7 @@ void test('no diagnostics in other languages or on ordinary text; edits update t
 void test('with the German bundle, diagnostics, hover and CodeLens speak German', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'explain-l10n-'));
   const bundle = join(dir, 'bundle.l10n.de.json');
-  writeFileSync(bundle, readFileSync(join(__dirname, '..', '..', 'l10n', 'parts', 'explain.de.json')));
+  writeFileSync(bundle, readFileSync(join(__dirname, '..', '..', 'l10n', 'bundle.l10n.de.json')));
   const de = await LspClient.start({ initializationOptions: { l10nBundle: bundle } });
   try {
     const uri = 'untitled:Unbenannt-1';

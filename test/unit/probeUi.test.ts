@@ -219,7 +219,7 @@ void test('every user-visible string of the probe UI has a German translation wi
   const fs = await import('node:fs');
   const path = await import('node:path');
   const root = path.resolve(__dirname, '..', '..');
-  const de = JSON.parse(fs.readFileSync(path.join(root, 'l10n', 'parts', 'probe.de.json'), 'utf8')) as Record<string, string>;
+  const de = JSON.parse(fs.readFileSync(path.join(root, 'l10n', 'bundle.l10n.de.json'), 'utf8')) as Record<string, string>;
   const files = ['probeCommand.ts', 'probeReport.ts', 'probeReportHtml.ts', 'probeModel.ts'].map((f) => path.join(root, 'src', 'client', 'commands', f));
   const missing: string[] = [];
   let count = 0;
