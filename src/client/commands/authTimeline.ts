@@ -3,10 +3,10 @@
 // change fixed things is visible; a click on a bar selects those lines in the log.
 import * as vscode from 'vscode';
 import { createReadStream } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import type { ClientFeature, ClientContext } from '../context';
 import { AuthTimelineBuilder, OUTCOMES, OUTCOME_LABELS, type AuthTimeline, type Outcome } from '../../core/timeline/authTimeline';
 import { W3cScanner } from '../../core/w3c/w3cScanner';
+import { escapeHtml, newNonce, webviewPage } from '../webviewPage';
 
 /** Open timeline panels (for the e2e suite): log URI -> panel and data. */
 export const timelinePanels = new Map<string, { panel: vscode.WebviewPanel; timeline: AuthTimeline; rendered: number; errors: string[] }>();
@@ -30,7 +30,7 @@ async function computeTimeline(uri: vscode.Uri): Promise<AuthTimeline> {
 }
 
 function html(webview: vscode.Webview, script: vscode.Uri, title: string, timeline: AuthTimeline): string {
-  const nonce = randomBytes(16).toString('base64');
+  const nonce = newNonce();
   const labels = Object.fromEntries(OUTCOMES.map((o) => [o, vscode.l10n.t(OUTCOME_LABELS[o])])) as Record<Outcome, string>;
   const strings = {
     empty: vscode.l10n.t('No authentication traffic (401s) in this log: nothing to chart.'),
@@ -47,15 +47,22 @@ function html(webview: vscode.Webview, script: vscode.Uri, title: string, timeli
   const span = timeline.from && timeline.to
     ? vscode.l10n.t('{0} to {1} (UTC, IIS log time), {2}-minute buckets, {3} requests', timeline.from.replace('T', ' ').replace('Z', ''), timeline.to.slice(11, 19), timeline.bucketSeconds / 60, timeline.requests)
     : vscode.l10n.t('{0} requests', timeline.requests);
-  const esc = (s: string): string => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
-  return `<!DOCTYPE html>
-<html lang="${esc(vscode.env.language)}">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src ${webview.cspSource} data:; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}';">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>${esc(title)}</title>
-<style nonce="${nonce}">
+  return webviewPage({
+    cspSource: webview.cspSource,
+    nonce,
+    lang: vscode.env.language,
+    title,
+    dataImages: true,
+    inlineStyle: TIMELINE_CSS,
+    scriptUris: [webview.asWebviewUri(script).toString()],
+    body: `<h1>${escapeHtml(vscode.l10n.t('Auth timeline: {0}', title))}</h1>
+<p class="sub">${escapeHtml(span)}</p>
+<div id="root"></div>
+<script type="application/json" id="timeline-data">${data}</script>`,
+  });
+}
+
+const TIMELINE_CSS = `
   body { color: var(--vscode-foreground); background: var(--vscode-editor-background); font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); padding: 0 16px 24px; }
   h1 { font-size: 1.3em; font-weight: 600; margin: 14px 0 2px; }
   h2 { font-size: 1.1em; font-weight: 600; margin: 18px 0 4px; font-family: var(--vscode-editor-font-family); }
@@ -68,17 +75,7 @@ function html(webview: vscode.Webview, script: vscode.Uri, title: string, timeli
   button { color: var(--vscode-textLink-foreground); background: none; border: none; cursor: pointer; font: inherit; padding: 0 4px; }
   button:focus-visible, summary:focus-visible { outline: 1px solid var(--vscode-focusBorder); outline-offset: 1px; }
   .empty { margin-top: 16px; }
-</style>
-</head>
-<body>
-<h1>${esc(vscode.l10n.t('Auth timeline: {0}', title))}</h1>
-<p class="sub">${esc(span)}</p>
-<div id="root"></div>
-<script type="application/json" id="timeline-data">${data}</script>
-<script nonce="${nonce}" src="${webview.asWebviewUri(script).toString()}"></script>
-</body>
-</html>`;
-}
+`;
 
 async function revealLines(log: vscode.Uri, lines: number[]): Promise<void> {
   if (lines.length === 0) return;

@@ -2,10 +2,10 @@
 // parsed here, in the extension host, with the same core parser the server and the CLI use; the
 // webview only renders the model it receives by postMessage.
 import * as vscode from 'vscode';
-import * as crypto from 'node:crypto';
 import type { ClientContext, ClientFeature } from '../context';
 import { tryAnalyzeFreb } from '../../core/freb/frebAnalyze';
 import { buildFrebReportModel } from '../../core/freb/frebReportModel';
+import { escapeHtml, newNonce, webviewPage } from '../webviewPage';
 
 /** What the e2e tests ask: the open report panels and what their webviews rendered. */
 export const FREB_REPORT_STATE_COMMAND = 'iisAuthLens.frebReport.state';
@@ -37,24 +37,16 @@ function webviewStrings(): Record<string, string> {
 }
 
 function html(webview: vscode.Webview, extensionUri: vscode.Uri, title: string): string {
-  const nonce = crypto.randomBytes(16).toString('base64');
-  const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'frebReport.js'));
-  const css = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'frebReport.css'));
-  const esc = (s: string): string => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
-  return `<!DOCTYPE html>
-<html lang="${esc(vscode.env.language)}">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${webview.cspSource}; script-src 'nonce-${nonce}'; img-src ${webview.cspSource};">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${css.toString()}">
-<title>${esc(title)}</title>
-</head>
-<body>
-<main id="app" aria-live="polite"><p>${esc(vscode.l10n.t('Loading the trace...'))}</p></main>
-<script nonce="${nonce}" src="${script.toString()}"></script>
-</body>
-</html>`;
+  const asset = (...p: string[]): string => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...p)).toString();
+  return webviewPage({
+    cspSource: webview.cspSource,
+    nonce: newNonce(),
+    lang: vscode.env.language,
+    title,
+    styleUris: [asset('media', 'frebReport.css')],
+    scriptUris: [asset('dist', 'webview', 'frebReport.js')],
+    body: `<main id="app" aria-live="polite"><p>${escapeHtml(vscode.l10n.t('Loading the trace...'))}</p></main>`,
+  });
 }
 
 async function revealLine(uri: vscode.Uri, line: number): Promise<void> {

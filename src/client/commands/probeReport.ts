@@ -2,7 +2,7 @@
 // probeReportHtml.ts; the page script (src/webview/probeReport.ts) asks for copies, "Probe again"
 // and the output channel through messages.
 import * as vscode from 'vscode';
-import { randomBytes } from 'node:crypto';
+import { newNonce } from '../webviewPage';
 import type { ClientContext } from '../context';
 import type { ProbeResult } from '../../probe/probeTypes';
 import { probeResultJson, remediationParts } from './probeModel';
@@ -73,7 +73,7 @@ function render(ctx: ClientContext, state: PanelState): void {
   state.renderId = ++renders;
   webview.html = renderProbeReportPage(state.result, {
     cspSource: webview.cspSource,
-    nonce: randomBytes(16).toString('base64'),
+    nonce: newNonce(),
     scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'probeReport.js')).toString(),
     styleUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'probeReport.css')).toString(),
     lang: vscode.env.language,

@@ -4,6 +4,9 @@
 // src/webview/probeReport.ts and talks to probeReport.ts through postMessage.
 import type { ProbeAttempt, ProbeResult, ProbeVerdict } from '../../probe/probeTypes';
 import { formatFingerprint, plainTranslate, remediationParts, type Translate } from './probeModel';
+import { escapeHtml, webviewPage } from '../webviewPage';
+
+export { escapeHtml };
 
 export interface ReportPageOptions {
   /** webview.cspSource */
@@ -20,9 +23,6 @@ export interface ReportPageOptions {
   t?: Translate;
 }
 
-export function escapeHtml(text: unknown): string {
-  return String(text).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
 
 export type VerdictTone = 'good' | 'info' | 'warning' | 'error';
 
@@ -176,28 +176,14 @@ export function renderProbeReportBody(result: ProbeResult, t: Translate = plainT
 /** The whole webview page. */
 export function renderProbeReportPage(result: ProbeResult, opts: ReportPageOptions): string {
   const t = opts.t ?? plainTranslate;
-  const csp = [
-    "default-src 'none'",
-    `style-src ${opts.cspSource}`,
-    `script-src 'nonce-${opts.nonce}'`,
-    `img-src ${opts.cspSource}`,
-    `font-src ${opts.cspSource}`,
-  ].join('; ');
-  return `<!DOCTYPE html>
-<html lang="${escapeHtml(opts.lang ?? 'en')}">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${escapeHtml(opts.styleUri)}">
-<title>${escapeHtml(t('MRS probe: {0}', result.verdict))}</title>
-</head>
-<body data-render-id="${escapeHtml(opts.renderId ?? 0)}">
-<main>
-${renderProbeReportBody(result, t, opts.notes)}
-</main>
-<div id="toast" role="status" aria-live="polite"></div>
-<script nonce="${escapeHtml(opts.nonce)}" src="${escapeHtml(opts.scriptUri)}"></script>
-</body>
-</html>`;
+  return webviewPage({
+    cspSource: opts.cspSource,
+    nonce: opts.nonce,
+    lang: opts.lang ?? 'en',
+    title: t('MRS probe: {0}', result.verdict),
+    styleUris: [opts.styleUri],
+    scriptUris: [opts.scriptUri],
+    bodyAttributes: `data-render-id="${escapeHtml(opts.renderId ?? 0)}"`,
+    body: `<main>\n${renderProbeReportBody(result, t, opts.notes)}\n</main>\n<div id="toast" role="status" aria-live="polite"></div>`,
+  });
 }
