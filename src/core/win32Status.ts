@@ -243,7 +243,7 @@ add(HRESULT, 'hresult');
 
 /**
  * The unsigned 32-bit value of a code written as decimal ("2148074310"), hex ("0x80090346",
- * "80090346h"), signed decimal ("-2146893818"); undefined when it is not a 32-bit value (IIS
+ * "80090346h"), signed decimal ("-2146892986"); undefined when it is not a 32-bit value (IIS
  * logs from sanitizers carry "214784354254": that must not wrap onto a real code).
  */
 export function parseWin32Code(code: number | string): number | undefined {

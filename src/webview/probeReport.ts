@@ -19,6 +19,7 @@ document.addEventListener('click', (ev) => {
   if (target.id === 'copy-json') vscode.postMessage({ type: 'copyJson' });
   else if (target.id === 'probe-again') vscode.postMessage({ type: 'probeAgain' });
   else if (target.id === 'show-log') vscode.postMessage({ type: 'showLog' });
+  else if (target.id === 'find-lines') vscode.postMessage({ type: 'findLines' });
   else if (target.dataset.copy !== undefined) vscode.postMessage({ type: 'copy', text: target.dataset.copy });
 });
 

@@ -237,3 +237,9 @@ void test('every user-visible string of the probe UI has a German translation wi
   assert.ok(count > 80, `found ${count} strings`);
   assert.deepEqual(missing, []);
 });
+
+void test('a report with attempts links to the IIS log lines the probe caused; an unreachable one does not', () => {
+  assert.match(renderProbeReportBody(acceptMismatch(), (s) => s), /<button type="button" id="find-lines"[^>]*>Find this probe&#39;s lines in an IIS log<\/button>/);
+  const r: ProbeResult = { url: 'https://nowhere.invalid/EWS/mrsproxy.svc', tls: null, anonymous: null, attempts: [], verdict: 'unreachable', explanation: 'dns: ENOTFOUND', remediation: [], steps: [], ms: 2 };
+  assert.doesNotMatch(renderProbeReportBody(r, (s) => s), /find-lines/);
+});

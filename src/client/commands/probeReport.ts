@@ -18,6 +18,8 @@ interface PanelState {
   renderId: number;
   /** The renderId the page reported after loading. */
   shownId: number;
+  /** When the probe started (UTC): its requests are in the server's IIS log around then. */
+  startedAt: string;
 }
 
 type ReportMessage = { type?: unknown; text?: unknown; renderId?: unknown } | undefined;
@@ -45,10 +47,22 @@ async function handleMessage(ctx: ClientContext, state: PanelState, msg: ReportM
       case 'showLog':
         ctx.log.show(true);
         break;
+      case 'findLines':
+        // The probe's own requests in the server's IIS log (UTC, like IIS writes it): the
+        // 401 1 2148074310 / 2148074252 lines that tell bad bindings from a bad password.
+        await vscode.commands.executeCommand('iisAuthLens.findMatchingIisLines', {
+          time: state.startedAt, url: state.result.url, utcOffsetMinutes: 0, windowMinutes: 5,
+        });
+        break;
     }
   } catch (err) {
     ctx.log.error(`probe report: ${err instanceof Error ? err.message : String(err)}`);
   }
+}
+
+/** The probe ran for result.ms up to now. */
+function probeStart(result: ProbeResult): string {
+  return new Date(Date.now() - (result.ms ?? 0)).toISOString();
 }
 
 let renders = 0;
@@ -88,6 +102,7 @@ export function showProbeReport(ctx: ClientContext, result: ProbeResult, rerun: 
     current.result = result;
     current.notes = notes;
     current.rerun = rerun;
+    current.startedAt = probeStart(result);
     render(ctx, current);
     current.panel.reveal(undefined, true);
     return current.panel;
@@ -97,7 +112,7 @@ export function showProbeReport(ctx: ClientContext, result: ProbeResult, rerun: 
     localResourceRoots: [vscode.Uri.joinPath(ctx.extension.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(ctx.extension.extensionUri, 'media')],
     retainContextWhenHidden: false,
   });
-  const state: PanelState = { panel, result, notes, rerun, renderId: 0, shownId: -1 };
+  const state: PanelState = { panel, result, notes, rerun, renderId: 0, shownId: -1, startedAt: probeStart(result) };
   current = state;
   panel.onDidDispose(() => {
     if (current === state) current = undefined;

@@ -80,6 +80,7 @@ export function renderProbeReportBody(result: ProbeResult, t: Translate = plainT
   out.push(`<button type="button" id="copy-json">${escapeHtml(t('Copy as JSON'))}</button>`);
   out.push(`<button type="button" id="probe-again">${escapeHtml(t('Probe again'))}</button>`);
   out.push(`<button type="button" id="show-log" class="secondary">${escapeHtml(t('Show in output'))}</button>`);
+  if (result.attempts.length) out.push(`<button type="button" id="find-lines" class="secondary">${escapeHtml(t("Find this probe's lines in an IIS log"))}</button>`);
   out.push('</nav>');
 
   out.push(`<section aria-labelledby="h-explanation"><h2 id="h-explanation">${escapeHtml(t('Explanation'))}</h2>`);
