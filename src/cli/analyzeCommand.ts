@@ -5,6 +5,7 @@ import type { Subcommand } from './commands';
 import { EXIT_INPUT, EXIT_OK, UsageError, oneLine, writeJson, type CliIo } from './io';
 import type { AnalyzeResult, FileEntry, W3cFileEntry } from '../core/analyzeResult';
 import { analyzeW3cFile, analyzeW3cStream } from '../core/w3c/w3cAnalyze';
+import { analyzeW3cSummaryParallel } from '../core/w3c/w3cParallel';
 import { analyzeFrebFile } from '../core/freb/frebAnalyze';
 import { describeWin32 } from '../core/win32Status';
 import { describeStatus } from '../core/httpStatus';
@@ -81,7 +82,8 @@ async function analyzeOne(path: string, kind: SniffedKind, o: Options, io: CliIo
   if (kind === 'freb') return analyzeFrebFile(path);
   if (kind === 'unknown') return errorEntry(path, 'unknown', `${path}: not an IIS W3C log or FREB trace (no #Fields/#Software directive, no <failedRequest>)`);
   try {
-    const r = await analyzeW3cFile(path, {
+    // --summary of a large plain log: one worker thread per core (exact; null when it does not apply)
+    const r = (o.summary && !path.toLowerCase().endsWith('.gz') ? await analyzeW3cSummaryParallel(path, { handshakeWindowSeconds: o.window }) : null) ?? await analyzeW3cFile(path, {
       collectFindings: !o.summary, handshakeWindowSeconds: o.window, maxMalformedFindings: MAX_MALFORMED, maxFindingsPerCode: MAX_PER_CODE,
     });
     const entry: W3cFileEntry & { findingsOmitted?: number } = { path, kind: 'w3c', lines: r.lines, requests: r.requests, bytes: r.bytes, summary: r.summary };

@@ -35,7 +35,15 @@ export interface W3cAnalyzeOptions {
   maxFindingsPerCode?: number;
   /** Keep at most this many MALFORMED_LINE findings (a binary file has one per "line"). Default unlimited. */
   maxMalformedFindings?: number;
+  /**
+   * Whether finishAnalysis ends the handshakes still open (default true). A parallel worker that
+   * reads a middle part of a file leaves them open: the next part continues them.
+   */
+  finishOpenAtEnd?: boolean;
 }
+
+/** Open handshakes are swept (ended when their window has passed) at each data line that crosses a multiple of this many bytes of the file. */
+export const SWEEP_BYTES = 1 << 21;
 
 export interface W3cTop {
   value: string;
@@ -167,13 +175,14 @@ export class W3cAnalyzer implements W3cScanHandler {
   private readonly layouts: W3cLayout[] = [];
   private readonly blocks: BlockAcc[] = [];
   private block: BlockAcc | null = null;
-  private sinceSweep = 0;
+  private readonly finishOpen: boolean;
 
   constructor(opts: W3cAnalyzeOptions = {}) {
     this.collect = opts.collectFindings !== false;
     this.maxPerCode = opts.maxFindingsPerCode ?? Infinity;
     this.maxMalformed = opts.maxMalformedFindings ?? Infinity;
     this.window = opts.handshakeWindowSeconds ?? 120;
+    this.finishOpen = opts.finishOpenAtEnd !== false;
   }
 
   onDirective(rec: W3cRecord, _name: string, _value: string, layout: W3cLayout | null): void {
@@ -225,9 +234,11 @@ export class W3cAnalyzer implements W3cScanHandler {
         }
       }
     }
-    if (++this.sinceSweep >= 8192 && this.openCount > 0) {
-      this.sinceSweep = 0;
-      this.sweep(rec.epochSeconds());
+    // the sweep points depend on the line alone (not on how many lines came before), so a part of
+    // the file read on its own sweeps where the whole file does
+    if (this.openCount > 0) {
+      const f = rec.fileOffset;
+      if (Math.floor(f / SWEEP_BYTES) !== Math.floor((f + rec.end - rec.start) / SWEEP_BYTES)) this.sweep(rec.epochSeconds());
     }
   }
 
@@ -381,7 +392,7 @@ export class W3cAnalyzer implements W3cScanHandler {
 
   /** Close open handshakes and build the result; call once after the scanner's end(). */
   finishAnalysis(bytes: number, lines: number): W3cAnalysis {
-    for (const g of this.openGroups().sort((a, b) => a.last.line - b.last.line)) { this.finish(g); this.close(g); }
+    if (this.finishOpen) for (const g of this.openGroups().sort((a, b) => a.last.line - b.last.line)) { this.finish(g); this.close(g); }
     this.bytes = bytes;
     this.lines = lines;
     const status: Record<string, number> = {};
@@ -403,6 +414,29 @@ export class W3cAnalyzer implements W3cScanHandler {
       return b.stats;
     });
     return { lines, requests: this.requests, bytes, summary: { status, win32, findings: findingsCount }, findings: this.findings, findingsOmitted: this.omitted, layouts: this.layouts, blocks };
+  }
+
+  /**
+   * The handshake state as text (one entry per open group: key, last time, SSPI leg seen), sorted:
+   * two readers of the same file agree from a line on when their states there are equal.
+   */
+  handshakeState(): string[] {
+    return this.openGroups().map((g) => `${g.keyBuf.toString('latin1')}\u0000${g.lastTime}\u0000${g.sspi ? 1 : 0}`).sort();
+  }
+
+  /** Forget every count and finding but keep the open handshakes (a parallel worker after its lead-in). */
+  resetCounts(): void {
+    this.requests = 0;
+    this.findings.length = 0;
+    this.omitted = 0;
+    this.statusSmall.fill(0);
+    this.statusBig.clear();
+    this.win32Small.fill(0);
+    this.win32Big.clear();
+    for (const k of Object.keys(this.counts)) delete this.counts[k as FindingCode];
+    this.layouts.length = 0;
+    this.blocks.length = 0;
+    this.block = null;
   }
 }
 

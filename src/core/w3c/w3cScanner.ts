@@ -221,6 +221,22 @@ export class W3cScanner {
     this.offset += n;
   }
 
+  /**
+   * The next push continues the file at byte `offset` (a line start): no BOM check, file offsets
+   * from there. For a parallel worker that reads a part of a file after a primed header.
+   */
+  continueAt(offset: number): void {
+    if (this.carryLen > 0) throw new Error('continueAt inside a line');
+    this.first = false;
+    this.offset = offset;
+  }
+
+  /** What the directives seen so far decide about the lines to come (layout, #Date, #Software), as text. */
+  directiveState(): string {
+    const l = this.layout;
+    return JSON.stringify([l ? l.fields : null, l ? l.date : null, l ? l.software : null, this.date, this.software]);
+  }
+
   /** Flush the last line when the input did not end with LF. */
   end(): void {
     if (this.carryLen > 0) this.flushCarry();

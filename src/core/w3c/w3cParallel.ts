@@ -1,0 +1,148 @@
+// `analyze --summary` of a large plain W3C log on several cores: the file is cut at line starts
+// into one byte range per core, each counted by a worker thread (w3cSummaryWorker.ts), and the
+// counts are added up. Exact, not approximate: a middle range first reads a lead-in (the bytes
+// just before it) to rebuild the #Fields layout and the open NTLM/Negotiate handshakes in force at
+// its start, and the result is used only when that rebuilt state equals the state the range before
+// ended with; otherwise (a handshake longer than the lead-in, a #Fields further back than the
+// look-back) the caller runs the one sequential pass. Handshakes still open at a range end are
+// continued by the next range (equal states), and ended at the end of the file by the last one.
+import { existsSync } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { makeLayout, type W3cLayout } from './w3cFields';
+import type { W3cAnalysis } from './w3cFindings';
+import type { FindingCode } from '../findings';
+import type { SummaryRangeJob, SummaryRangeResult } from './w3cSummaryRange';
+
+export interface ParallelOptions {
+  handshakeWindowSeconds?: number;
+  /** Number of ranges/workers (default: the cores, at most 8). */
+  workers?: number;
+  /** Smallest file worth cutting (default 64 MiB); smaller files return null. */
+  minBytes?: number;
+  /** Bytes of lead-in read before a middle range (default 8 MiB). */
+  leadBytes?: number;
+  /** The worker script (default: w3cSummaryWorker.js next to this bundle; from TypeScript, the .ts run with tsx). */
+  workerPath?: string;
+  onProgress?: (p: { bytesRead: number }) => void;
+  signal?: AbortSignal;
+  /** Told why the parallel result was not used (for logs and tests). */
+  onFallback?: (reason: string) => void;
+}
+
+function defaultWorker(): { path: string; execArgv?: string[] } | null {
+  const js = join(__dirname, 'w3cSummaryWorker.js');
+  if (existsSync(js)) return { path: js };
+  const ts = join(__dirname, 'w3cSummaryWorker.ts');
+  if (existsSync(ts)) return { path: ts, execArgv: ['--import', 'tsx'] };
+  return null;
+}
+
+/** The first line start at or after `pos` (the file size when there is none). */
+async function lineStartAtOrAfter(fh: import('node:fs/promises').FileHandle, pos: number, size: number): Promise<number> {
+  if (pos <= 0) return 0;
+  const buf = Buffer.allocUnsafe(1 << 16);
+  for (let p = pos - 1; p < size; p += buf.length) {
+    const { bytesRead } = await fh.read(buf, 0, buf.length, p);
+    if (bytesRead === 0) break;
+    const lf = buf.subarray(0, bytesRead).indexOf(10);
+    if (lf >= 0) return p + lf + 1;
+  }
+  return size;
+}
+
+function runWorker(w: { path: string; execArgv?: string[] }, job: SummaryRangeJob, onBytes: (n: number) => void, signal?: AbortSignal): Promise<SummaryRangeResult> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(w.path, { workerData: job, execArgv: w.execArgv });
+    let settled = false;
+    const abort = (): void => { void worker.terminate(); if (!settled) { settled = true; reject(new Error('cancelled')); } };
+    signal?.addEventListener('abort', abort, { once: true });
+    worker.on('message', (m: { type: string; bytes?: number; result?: SummaryRangeResult; message?: string }) => {
+      if (m.type === 'progress') onBytes(m.bytes ?? 0);
+      else if (m.type === 'done' && !settled) { settled = true; resolve(m.result!); }
+      else if (m.type === 'error' && !settled) { settled = true; reject(new Error(m.message)); }
+    });
+    worker.on('error', (e) => { if (!settled) { settled = true; reject(e); } });
+    worker.on('exit', (code) => {
+      signal?.removeEventListener('abort', abort);
+      if (!settled) { settled = true; reject(new Error(`worker stopped (exit code ${code})`)); }
+    });
+  });
+}
+
+/**
+ * Summary counts of a plain (not gzip, not UTF-16) W3C log on several cores; null when the file
+ * is too small, there is one core, no worker script, or the ranges' states disagree (then run the
+ * sequential analyzeW3cFile). `findings` and `blocks` are empty: counts only.
+ */
+export async function analyzeW3cSummaryParallel(path: string, opts: ParallelOptions = {}): Promise<W3cAnalysis | null> {
+  const fallback = (why: string): null => { opts.onFallback?.(why); return null; };
+  const n0 = opts.workers ?? Math.min(8, availableParallelism());
+  if (n0 < 2) return fallback('one core');
+  const size = (await stat(path)).size;
+  if (size < (opts.minBytes ?? 64 << 20)) return fallback('small file');
+  const w = opts.workerPath ? { path: opts.workerPath, execArgv: opts.workerPath.endsWith('.ts') ? ['--import', 'tsx'] : undefined } : defaultWorker();
+  if (!w) return fallback('no worker script');
+  const fh = await open(path, 'r');
+  const starts: number[] = [0];
+  const leads: number[] = [0];
+  try {
+    const head = Buffer.alloc(4);
+    const { bytesRead } = await fh.read(head, 0, 4, 0);
+    if (bytesRead >= 2 && ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff))) return fallback('UTF-16');
+    if (bytesRead >= 2 && head[0] === 0x1f && head[1] === 0x8b) return fallback('gzip');
+    const lead = opts.leadBytes ?? 8 << 20;
+    for (let k = 1; k < n0; k++) {
+      const s = await lineStartAtOrAfter(fh, Math.floor((size * k) / n0), size);
+      if (s <= starts[starts.length - 1] || s >= size) continue;
+      starts.push(s);
+      leads.push(await lineStartAtOrAfter(fh, Math.max(starts[starts.length - 2], s - lead), size));
+    }
+  } finally {
+    await fh.close();
+  }
+  if (starts.length < 2) return fallback('no line start to cut at');
+  const window = opts.handshakeWindowSeconds ?? 120;
+  let done = 0;
+  const onBytes = (b: number): void => { done += b; opts.onProgress?.({ bytesRead: done }); };
+  const results = await Promise.all(starts.map((s, k) => runWorker(w, {
+    path, leadStart: Math.min(leads[k], s), start: s, end: k + 1 < starts.length ? starts[k + 1] : size, last: k === starts.length - 1, handshakeWindowSeconds: window,
+  }, onBytes, opts.signal)));
+  for (let k = 1; k < results.length; k++) {
+    const a = results[k - 1].atEnd, b = results[k].atStart!;
+    if (a.dir !== b.dir) return fallback(`range ${k + 1}: the #Fields layout at byte ${starts[k]} lies before the look-back`);
+    if (a.hs.length !== b.hs.length || a.hs.some((x, i) => x !== b.hs[i])) return fallback(`range ${k + 1}: a handshake open at byte ${starts[k]} began before the lead-in`);
+  }
+  return merge(results, size);
+}
+
+function merge(results: SummaryRangeResult[], size: number): W3cAnalysis {
+  let lines = 0, requests = 0;
+  const status = new Map<number, number>(), win32 = new Map<number, number>();
+  const counts: Record<string, number> = {};
+  const layouts: W3cLayout[] = [];
+  let defaultSeen = false;
+  for (const r of results) {
+    for (const l of r.layouts) {
+      if (l.fieldsLine === 0) { if (defaultSeen) continue; defaultSeen = true; }
+      layouts.push(makeLayout(layouts.length, l.fieldsLine > 0 ? l.fieldsLine + lines : 0, l.headerLine + lines, l.fields, l.date, l.software));
+    }
+    lines += r.lines;
+    requests += r.requests;
+    for (const [k, v] of r.status) status.set(k, (status.get(k) ?? 0) + v);
+    for (const [k, v] of r.win32) win32.set(k, (win32.get(k) ?? 0) + v);
+    for (const [k, v] of Object.entries(r.findings)) counts[k] = (counts[k] ?? 0) + v;
+  }
+  const obj = (m: Map<number, number>): Record<string, number> => {
+    const o: Record<string, number> = {};
+    for (const [k, v] of [...m.entries()].sort((a, b) => a[0] - b[0])) o[String(k)] = v;
+    return o;
+  };
+  const order: FindingCode[] = ['BAD_BINDINGS', 'INVALID_TOKEN', 'LOGON_DENIED', 'HANDSHAKE_INCOMPLETE', 'MALFORMED_LINE'];
+  const findings: Partial<Record<FindingCode, number>> = {};
+  for (const c of order) if (counts[c]) findings[c] = counts[c];
+  for (const c of Object.keys(counts)) if (!order.includes(c as FindingCode) && counts[c]) findings[c as FindingCode] = counts[c];
+  return { lines, requests, bytes: size, summary: { status: obj(status), win32: obj(win32), findings }, findings: [], findingsOmitted: 0, layouts, blocks: [] };
+}

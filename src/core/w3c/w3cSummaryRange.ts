@@ -1,0 +1,150 @@
+// One byte range of a plain W3C log counted for `analyze --summary` (run in a worker thread by
+// w3cParallel.ts, or in-thread by tests). Synchronous reads: a worker has its own thread.
+import { closeSync, openSync, readSync } from 'node:fs';
+import { W3cAnalyzer } from './w3cFindings';
+import { W3cScanner } from './w3cScanner';
+
+export interface SummaryRangeJob {
+  path: string;
+  /** First byte of the lead-in (a line start); equals `start` for the first range. */
+  leadStart: number;
+  /** First byte of the range (a line start). */
+  start: number;
+  /** End of the range (exclusive; a line start or the file size). */
+  end: number;
+  /** True for the range that ends the file: it flushes a last line without LF and ends the open handshakes. */
+  last: boolean;
+  handshakeWindowSeconds: number;
+}
+
+export interface RangeState {
+  /** W3cScanner.directiveState() */
+  dir: string;
+  /** W3cAnalyzer.handshakeState() */
+  hs: string[];
+}
+
+export interface SummaryRangeResult {
+  lines: number;
+  requests: number;
+  status: [number, number][];
+  win32: [number, number][];
+  findings: Record<string, number>;
+  /** #Fields blocks that start in the range; line numbers relative to the range (1 = its first line). */
+  layouts: { fieldsLine: number; headerLine: number; fields: string[]; date: string | null; software: string | null }[];
+  /** State rebuilt from the lead-in at `start` (null for the first range). */
+  atStart: RangeState | null;
+  /** State at `end` (handshakes still open are not ended unless `last`). */
+  atEnd: RangeState;
+}
+
+const CHUNK = 1 << 22;
+/** How far back from the lead-in a middle range looks for the directives in force. */
+export const HEADER_LOOKBACK = 16 << 20;
+
+function readAt(fd: number, buf: Buffer, len: number, pos: number): number {
+  let got = 0;
+  while (got < len) {
+    const n = readSync(fd, buf, got, len - got, pos + got);
+    if (n === 0) break;
+    got += n;
+  }
+  return got;
+}
+
+/** Directive lines (text, no CR/LF) in buf, skipping a partial first line when `partial`. */
+function directiveLines(buf: Buffer, partial: boolean, stopAtData: boolean): string[] {
+  const out: string[] = [];
+  let p = 0;
+  if (partial) {
+    const lf = buf.indexOf(10);
+    if (lf < 0) return out;
+    p = lf + 1;
+  } else if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) p = 3;
+  while (p < buf.length) {
+    let lf = buf.indexOf(10, p);
+    if (lf < 0) lf = buf.length;
+    if (buf[p] === 35) {
+      let e = lf;
+      if (e > p && buf[e - 1] === 13) e--;
+      out.push(buf.toString('utf8', p, e));
+    } else if (stopAtData && lf > p) {
+      break;
+    }
+    if (!stopAtData && lf < buf.length) {
+      // jump to the next directive: a line that starts with '#'
+      const next = buf.indexOf('\n#', lf);
+      if (next < 0) break;
+      p = next + 1;
+      continue;
+    }
+    p = lf + 1;
+  }
+  return out;
+}
+
+/**
+ * The directive lines that set up the state at `at`: the file's first header block and every
+ * directive in the HEADER_LOOKBACK bytes before `at`. If a directive that matters lies further
+ * back, the state check of the main thread sees it.
+ */
+export function headerBefore(fd: number, at: number): string[] {
+  if (at <= 0) return [];
+  const from = Math.max(0, at - HEADER_LOOKBACK);
+  const win = Buffer.allocUnsafe(at - from);
+  const n = readAt(fd, win, win.length, from);
+  const lines = directiveLines(win.subarray(0, n), from > 0, false);
+  if (from === 0) return lines;
+  const head = Buffer.allocUnsafe(Math.min(1 << 16, from));
+  const hn = readAt(fd, head, head.length, 0);
+  return [...directiveLines(head.subarray(0, hn), false, true), ...lines];
+}
+
+export function runSummaryRange(job: SummaryRangeJob, onProgress?: (bytes: number) => void): SummaryRangeResult {
+  const fd = openSync(job.path, 'r');
+  try {
+    const an = new W3cAnalyzer({ collectFindings: false, handshakeWindowSeconds: job.handshakeWindowSeconds, finishOpenAtEnd: job.last });
+    const sc = new W3cScanner(an);
+    const buf = Buffer.allocUnsafe(CHUNK);
+    let reported = 0;
+    const feed = (from: number, to: number): void => {
+      for (let pos = from; pos < to;) {
+        const n = readAt(fd, buf, Math.min(CHUNK, to - pos), pos);
+        if (n === 0) throw new Error(`${job.path}: the file ended at byte ${pos}, expected ${to} (changed while being read?)`);
+        sc.push(buf.subarray(0, n));
+        pos += n;
+        if (onProgress && pos - reported >= 1 << 26) { onProgress(pos - reported); reported = pos; }
+      }
+    };
+    let atStart: RangeState | null = null;
+    let linesBefore = 0;
+    if (job.start > 0) {
+      const header = headerBefore(fd, job.leadStart);
+      if (header.length) sc.push(Buffer.from(header.join('\n') + '\n', 'utf8'));
+      sc.continueAt(job.leadStart);
+      reported = job.start;
+      feed(job.leadStart, job.start);
+      an.resetCounts();
+      atStart = { dir: sc.directiveState(), hs: an.handshakeState() };
+      linesBefore = sc.lines;
+    } else {
+      reported = 0;
+    }
+    feed(job.start, job.end);
+    if (job.last) sc.end();
+    if (onProgress && job.end > reported) onProgress(job.end - reported);
+    const lines = sc.lines - linesBefore;
+    const atEnd: RangeState = { dir: sc.directiveState(), hs: job.last ? [] : an.handshakeState() };
+    const r = an.finishAnalysis(0, lines);
+    const num = (m: Record<string, number>): [number, number][] => Object.entries(m).map(([k, v]) => [Number(k), v]);
+    return {
+      lines, requests: r.requests, status: num(r.summary.status), win32: num(r.summary.win32), findings: { ...r.summary.findings } as Record<string, number>,
+      layouts: r.layouts.map((l) => ({
+        fieldsLine: l.fieldsLine > 0 ? l.fieldsLine - linesBefore : 0, headerLine: l.headerLine - linesBefore, fields: l.fields, date: l.date, software: l.software,
+      })),
+      atStart, atEnd,
+    };
+  } finally {
+    closeSync(fd);
+  }
+}
