@@ -205,6 +205,7 @@ export class W3cAnalyzer implements W3cScanHandler {
   onRecord(rec: W3cRecord): void {
     this.lines = rec.line;
     this.requests++;
+    if (this.trackMin) this.trackTime(rec);
     const lay = rec.layout!;
     const col = lay.columns;
     const b = this.block && this.block.stats.layoutIndex === lay.index ? this.block : this.blockFor(rec);
@@ -417,11 +418,34 @@ export class W3cAnalyzer implements W3cScanHandler {
   }
 
   /**
-   * The handshake state as text (one entry per open group: key, last time, SSPI leg seen), sorted:
-   * two readers of the same file agree from a line on when their states there are equal.
+   * The open handshakes that can still become a finding (those with an SSPI leg) as text, one
+   * `key NUL lastTime` each, sorted. Groups without an SSPI leg never change a count (whatever
+   * ends them, and a group that extends one of them counts as the new group alone would), so two
+   * readers of the same file count alike from a line on when these sets are equal there.
    */
   handshakeState(): string[] {
-    return this.openGroups().map((g) => `${g.keyBuf.toString('latin1')}\u0000${g.lastTime}\u0000${g.sspi ? 1 : 0}`).sort();
+    return this.openGroups().filter((g) => g.sspi).map((g) => `${g.keyBuf.toString('latin1')}\u0000${g.lastTime}`).sort();
+  }
+
+  /**
+   * Lowest time of the data lines from now up to and including the first one at a sweep point
+   * (null while there was none, or when a line had no readable time). A handshake open in the
+   * whole file's reading but unknown to a part's lead-in ends late (a finding) when this is past
+   * its window.
+   */
+  get minTimeToSweep(): number | null {
+    return this.trackMin ? null : this.minTime;
+  }
+
+  private trackMin = false;
+  private minTime: number | null = Infinity;
+
+  private trackTime(rec: W3cRecord): void {
+    const t = rec.epochSeconds();
+    if (Number.isNaN(t)) this.minTime = null;
+    else if (this.minTime !== null && t < this.minTime) this.minTime = t;
+    const f = rec.fileOffset;
+    if (Math.floor(f / SWEEP_BYTES) !== Math.floor((f + rec.end - rec.start) / SWEEP_BYTES)) this.trackMin = false;
   }
 
   /** Forget every count and finding but keep the open handshakes (a parallel worker after its lead-in). */
@@ -437,6 +461,8 @@ export class W3cAnalyzer implements W3cScanHandler {
     this.layouts.length = 0;
     this.blocks.length = 0;
     this.block = null;
+    this.trackMin = true;
+    this.minTime = Infinity;
   }
 }
 

@@ -7,6 +7,7 @@
 // look-back) the caller runs the one sequential pass. Handshakes still open at a range end are
 // continued by the next range (equal states), and ended at the end of the file by the last one.
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { open, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -32,12 +33,21 @@ export interface ParallelOptions {
   onFallback?: (reason: string) => void;
 }
 
-function defaultWorker(): { path: string; execArgv?: string[] } | null {
+interface WorkerScript { path: string; ts: boolean }
+
+function defaultWorker(): WorkerScript | null {
   const js = join(__dirname, 'w3cSummaryWorker.js');
-  if (existsSync(js)) return { path: js };
+  if (existsSync(js)) return { path: js, ts: false };
   const ts = join(__dirname, 'w3cSummaryWorker.ts');
-  if (existsSync(ts)) return { path: ts, execArgv: ['--import', 'tsx'] };
+  if (existsSync(ts)) return { path: ts, ts: true };
   return null;
+}
+
+/** A worker for the bundled script, or (tests, from TypeScript) the .ts file through tsx's require hook. */
+function startWorker(w: WorkerScript, job: SummaryRangeJob): Worker {
+  if (!w.ts) return new Worker(w.path, { workerData: job });
+  const tsx = createRequire(__filename).resolve(['tsx', 'cjs'].join('/'));
+  return new Worker(`require(${JSON.stringify(tsx)}); require(${JSON.stringify(w.path)});`, { eval: true, workerData: job });
 }
 
 /** The first line start at or after `pos` (the file size when there is none). */
@@ -53,9 +63,9 @@ async function lineStartAtOrAfter(fh: import('node:fs/promises').FileHandle, pos
   return size;
 }
 
-function runWorker(w: { path: string; execArgv?: string[] }, job: SummaryRangeJob, onBytes: (n: number) => void, signal?: AbortSignal): Promise<SummaryRangeResult> {
+function runWorker(w: WorkerScript, job: SummaryRangeJob, onBytes: (n: number) => void, signal?: AbortSignal): Promise<SummaryRangeResult> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(w.path, { workerData: job, execArgv: w.execArgv });
+    const worker = startWorker(w, job);
     let settled = false;
     const abort = (): void => { void worker.terminate(); if (!settled) { settled = true; reject(new Error('cancelled')); } };
     signal?.addEventListener('abort', abort, { once: true });
@@ -83,7 +93,7 @@ export async function analyzeW3cSummaryParallel(path: string, opts: ParallelOpti
   if (n0 < 2) return fallback('one core');
   const size = (await stat(path)).size;
   if (size < (opts.minBytes ?? 64 << 20)) return fallback('small file');
-  const w = opts.workerPath ? { path: opts.workerPath, execArgv: opts.workerPath.endsWith('.ts') ? ['--import', 'tsx'] : undefined } : defaultWorker();
+  const w = opts.workerPath ? { path: opts.workerPath, ts: opts.workerPath.endsWith('.ts') } : defaultWorker();
   if (!w) return fallback('no worker script');
   const fh = await open(path, 'r');
   const starts: number[] = [0];
@@ -110,15 +120,27 @@ export async function analyzeW3cSummaryParallel(path: string, opts: ParallelOpti
   const results = await Promise.all(starts.map((s, k) => runWorker(w, {
     path, leadStart: Math.min(leads[k], s), start: s, end: k + 1 < starts.length ? starts[k + 1] : size, last: k === starts.length - 1, handshakeWindowSeconds: window,
   }, onBytes, opts.signal)));
+  let lateFinds = 0;
   for (let k = 1; k < results.length; k++) {
     const a = results[k - 1].atEnd, b = results[k].atStart!;
     if (a.dir !== b.dir) return fallback(`range ${k + 1}: the #Fields layout at byte ${starts[k]} lies before the look-back`);
-    if (a.hs.length !== b.hs.length || a.hs.some((x, i) => x !== b.hs[i])) return fallback(`range ${k + 1}: a handshake open at byte ${starts[k]} began before the lead-in`);
+    const inA = new Set(a.hs);
+    if (b.hs.some((x) => !inA.has(x))) return fallback(`range ${k + 1}: a handshake open at byte ${starts[k]} began before the lead-in`);
+    const inB = new Set(b.hs);
+    for (const x of a.hs) {
+      if (inB.has(x)) continue;
+      // open in the whole file's reading, silent in the lead-in: it ends late (one finding) when
+      // every line up to the range's first sweep point is past its window
+      const last = Number(x.slice(x.lastIndexOf('\u0000') + 1));
+      const min = results[k].minTimeToSweep;
+      if (min === null || !(min - last > window)) return fallback(`range ${k + 1}: a handshake open at byte ${starts[k]} began before the lead-in`);
+      lateFinds++;
+    }
   }
-  return merge(results, size);
+  return merge(results, size, lateFinds);
 }
 
-function merge(results: SummaryRangeResult[], size: number): W3cAnalysis {
+function merge(results: SummaryRangeResult[], size: number, lateFinds: number): W3cAnalysis {
   let lines = 0, requests = 0;
   const status = new Map<number, number>(), win32 = new Map<number, number>();
   const counts: Record<string, number> = {};
@@ -135,6 +157,7 @@ function merge(results: SummaryRangeResult[], size: number): W3cAnalysis {
     for (const [k, v] of r.win32) win32.set(k, (win32.get(k) ?? 0) + v);
     for (const [k, v] of Object.entries(r.findings)) counts[k] = (counts[k] ?? 0) + v;
   }
+  if (lateFinds) counts.HANDSHAKE_INCOMPLETE = (counts.HANDSHAKE_INCOMPLETE ?? 0) + lateFinds;
   const obj = (m: Map<number, number>): Record<string, number> => {
     const o: Record<string, number> = {};
     for (const [k, v] of [...m.entries()].sort((a, b) => a[0] - b[0])) o[String(k)] = v;

@@ -36,6 +36,8 @@ export interface SummaryRangeResult {
   atStart: RangeState | null;
   /** State at `end` (handshakes still open are not ended unless `last`). */
   atEnd: RangeState;
+  /** W3cAnalyzer.minTimeToSweep from `start` (null for the first range, or when unknown). */
+  minTimeToSweep: number | null;
 }
 
 const CHUNK = 1 << 22;
@@ -142,7 +144,7 @@ export function runSummaryRange(job: SummaryRangeJob, onProgress?: (bytes: numbe
       layouts: r.layouts.map((l) => ({
         fieldsLine: l.fieldsLine > 0 ? l.fieldsLine - linesBefore : 0, headerLine: l.headerLine - linesBefore, fields: l.fields, date: l.date, software: l.software,
       })),
-      atStart, atEnd,
+      atStart, atEnd, minTimeToSweep: atStart ? an.minTimeToSweep : null,
     };
   } finally {
     closeSync(fd);

@@ -1,0 +1,118 @@
+// The parallel `analyze --summary` path (worker threads over byte ranges) gives exactly the
+// sequential counts on generated logs with known truth: any number of ranges, cuts right at a
+// #Fields restart, garbage lines, LF and CRLF; and it declines (null, with a reason) when a
+// handshake open at a cut began before the lead-in instead of returning a wrong count.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { analyzeW3cFile } from '../../src/core/w3c/w3cAnalyze';
+import { analyzeW3cSummaryParallel } from '../../src/core/w3c/w3cParallel';
+import { runSummaryRange } from '../../src/core/w3c/w3cSummaryRange';
+import type { W3cAnalysis } from '../../src/core/w3c/w3cFindings';
+
+const GEN = process.env.GEN_IISLOG ?? join(__dirname, '..', '..', '..', 'shared', 'tools', 'gen-iislog.mjs');
+const GEN_PATH = existsSync(GEN) ? GEN : '/work/shared/tools/gen-iislog.mjs';
+const WORKER = join(__dirname, '..', '..', 'src', 'core', 'w3c', 'w3cSummaryWorker.ts');
+
+let dir = '';
+const logs: { path: string; truth: { lines: number; requests: number; status: Record<string, number>; win32: Record<string, number>; findings: Record<string, number>; layouts: { line: number }[] } }[] = [];
+
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'w3c-par-'));
+  const mk = (name: string, args: string[]): void => {
+    const path = join(dir, name);
+    execFileSync(process.execPath, [GEN_PATH, '--out', path, ...args], { stdio: 'pipe' });
+    logs.push({ path, truth: JSON.parse(readFileSync(path + '.truth.json', 'utf8')) });
+  };
+  mk('u_ex261121.log', ['--size', '4M', '--seed', '3', '--garbage', '25', '--bad-bindings-rate', '0.02', '--logon-denied-rate', '0.01', '--invalid-token-rate', '0.005', '--abandon-rate', '0.02']);
+  mk('u_ex261122.log', ['--size', '3M', '--seed', '8', '--lf', '--abandon-rate', '0.05', '--layout-change', '0.5', '--restart-at', '0.3']);
+});
+after(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
+
+function counts(r: W3cAnalysis): unknown {
+  return { lines: r.lines, requests: r.requests, bytes: r.bytes, summary: r.summary, layouts: r.layouts.map((l) => [l.fieldsLine, l.fields.join(' ')]) };
+}
+
+void test('parallel summary equals the sequential one for 2 to 5 ranges (workers run from TypeScript)', async () => {
+  for (const l of logs) {
+    const seq = await analyzeW3cFile(l.path, { collectFindings: false });
+    assert.ok((seq.summary.findings.HANDSHAKE_INCOMPLETE ?? 0) > 10, 'the log has incomplete handshakes to carry across cuts');
+    for (const workers of [2, 3, 5]) {
+      const why: string[] = [];
+      const par = await analyzeW3cSummaryParallel(l.path, { workers, minBytes: 0, leadBytes: 1 << 20, workerPath: WORKER, onFallback: (w) => why.push(w) });
+      if (!par && workers === 5) {
+        // ranges smaller than the 2 MiB between sweep points cannot prove that a handshake unknown to the lead-in ended late
+        assert.match(why.join(';'), /began before the lead-in/);
+        continue;
+      }
+      assert.ok(par, `${workers} ranges fell back: ${why.join('; ')}`);
+      assert.deepEqual(counts(par), counts(seq), `${workers} ranges`);
+      assert.equal(par.lines, l.truth.lines);
+      assert.equal(par.requests, l.truth.requests);
+      assert.deepEqual(par.summary.status, l.truth.status);
+      assert.deepEqual(par.summary.win32, l.truth.win32);
+      assert.deepEqual(par.layouts.map((x) => x.fieldsLine), l.truth.layouts.map((x) => x.line));
+      for (const c of ['BAD_BINDINGS', 'INVALID_TOKEN', 'LOGON_DENIED', 'MALFORMED_LINE']) assert.equal(par.summary.findings[c as 'BAD_BINDINGS'] ?? 0, l.truth.findings[c] ?? 0, c);
+    }
+  }
+});
+
+void test('a cut right after a #Fields restart: the lead-in carries the new layout', async () => {
+  const l = logs[1];
+  const buf = readFileSync(l.path);
+  const lastFields = buf.lastIndexOf('\n#Fields:') + 1;
+  const start = buf.indexOf(10, lastFields + 600000) + 1;
+  const seq = await analyzeW3cFile(l.path, { collectFindings: false });
+  const job = { path: l.path, handshakeWindowSeconds: 120 };
+  const a = runSummaryRange({ ...job, leadStart: 0, start: 0, end: start, last: false });
+  const from = Math.max(0, lastFields - 100000);
+  // lead-in holding the #Fields line, and one that starts right after it (the look-back finds it)
+  for (const leadStart of [from === 0 ? 0 : buf.indexOf(10, from - 1) + 1, buf.indexOf(10, lastFields) + 1]) {
+    const b = runSummaryRange({ ...job, leadStart, start, end: buf.length, last: true });
+    assert.equal(b.atStart!.dir, a.atEnd.dir);
+    assert.deepEqual(b.atStart!.hs, a.atEnd.hs, `lead-in from ${leadStart}`);
+    assert.equal(a.lines + b.lines, seq.lines);
+    assert.equal(a.requests + b.requests, seq.requests);
+    for (const k of Object.keys(seq.summary.findings)) assert.equal((a.findings[k] ?? 0) + (b.findings[k] ?? 0), seq.summary.findings[k as 'BAD_BINDINGS'], k);
+  }
+  assert.ok(JSON.parse(a.atEnd.dir)[0].includes('X-Forwarded-For'), 'the cut is in the second layout');
+});
+
+void test('a handshake open at a cut that began before the lead-in: declined with the reason, never a wrong count', async () => {
+  // one client keeps a handshake open across the cut: 401.2, then challenges every 60 s (within the window)
+  const head = '#Software: Microsoft Internet Information Services 10.0\r\n#Version: 1.0\r\n#Date: 2026-11-21 00:00:00\r\n' +
+    '#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken\r\n';
+  const rows: string[] = [];
+  for (let i = 0; i < 400; i++) {
+    const t = `${String(Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}:00`;
+    rows.push(`2026-11-21 ${t} 10.0.0.1 POST /EWS/mrsproxy.svc - 443 - 52.1.2.3 MRS - 401 ${i === 0 ? '2 5' : '1 2148074254'} 1`);
+    for (let j = 0; j < 200; j++) rows.push(`2026-11-21 ${t} 10.0.0.1 GET /owa/ - 443 CONTOSO\\u${j} 10.1.${j}.1 Mozilla - 200 0 0 5`);
+  }
+  const path = join(dir, 'u_ex261123.log');
+  writeFileSync(path, head + rows.join('\r\n') + '\r\n');
+  const seq = await analyzeW3cFile(path, { collectFindings: false });
+  assert.equal(seq.summary.findings.HANDSHAKE_INCOMPLETE, 1);
+  const why: string[] = [];
+  const par = await analyzeW3cSummaryParallel(path, { workers: 2, minBytes: 0, leadBytes: 3000, workerPath: WORKER, onFallback: (w) => why.push(w) });
+  assert.equal(par, null);
+  assert.match(why.join(';'), /range 2: a handshake open at byte \d+ began before the lead-in/);
+  // a lead-in that covers it gives the exact count
+  const ok = await analyzeW3cSummaryParallel(path, { workers: 2, minBytes: 0, leadBytes: 64 << 20, workerPath: WORKER });
+  assert.ok(ok);
+  assert.deepEqual(ok.summary, seq.summary);
+});
+
+void test('declines what it does not cut: small files, gzip, UTF-16', async () => {
+  const why: string[] = [];
+  assert.equal(await analyzeW3cSummaryParallel(logs[0].path, { workers: 2, workerPath: WORKER, onFallback: (w) => why.push(w) }), null);
+  const gz = join(dir, 'x.log');
+  writeFileSync(gz, Buffer.concat([Buffer.from([0x1f, 0x8b, 8, 0]), Buffer.alloc(1000)]));
+  assert.equal(await analyzeW3cSummaryParallel(gz, { workers: 2, minBytes: 0, workerPath: WORKER, onFallback: (w) => why.push(w) }), null);
+  const u16 = join(dir, 'y.log');
+  writeFileSync(u16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('#Fields: date time\r\n'.repeat(100), 'utf16le')]));
+  assert.equal(await analyzeW3cSummaryParallel(u16, { workers: 2, minBytes: 0, workerPath: WORKER, onFallback: (w) => why.push(w) }), null);
+  assert.deepEqual(why, ['small file', 'gzip', 'UTF-16']);
+});
