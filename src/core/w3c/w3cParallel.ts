@@ -89,8 +89,10 @@ function runWorker(w: WorkerScript, job: SummaryRangeJob, onBytes: (n: number) =
  */
 export async function analyzeW3cSummaryParallel(path: string, opts: ParallelOptions = {}): Promise<W3cAnalysis | null> {
   const fallback = (why: string): null => { opts.onFallback?.(why); return null; };
-  const n0 = opts.workers ?? Math.min(8, availableParallelism());
-  if (n0 < 2) return fallback('one core');
+  // IIS_AUTH_LENS_THREADS caps the threads (1: the sequential pass; for measuring and for shared machines)
+  const env = Number(process.env.IIS_AUTH_LENS_THREADS);
+  const n0 = opts.workers ?? Math.min(8, availableParallelism(), Number.isInteger(env) && env > 0 ? env : 8);
+  if (n0 < 2) return fallback('one thread');
   const size = (await stat(path)).size;
   if (size < (opts.minBytes ?? 64 << 20)) return fallback('small file');
   const w = opts.workerPath ? { path: opts.workerPath, ts: opts.workerPath.endsWith('.ts') } : defaultWorker();
