@@ -95,19 +95,17 @@ interface OpenGroup {
   ipHash: number;
   /** Next group with the same hash (collisions). */
   next: OpenGroup | null;
-  legs: number[];
+  /** Lines of the legs (only when findings are kept: counting needs none). */
+  legs: number[] | null;
+  legCount: number;
   lastTime: number;
   sspi: boolean;
-  last: LegInfo;
-}
-
-/** The last leg of a group, kept cheap: strings are built only when the group becomes a finding. */
-interface LegInfo {
-  line: number;
-  epoch: number;
-  user: string | null;
-  sub: number;
-  win32: number;
+  /** The last leg, kept cheap (no object per leg): strings are built only when the group becomes a finding. */
+  lastLine: number;
+  lastEpoch: number;
+  lastUser: string | null;
+  lastSub: number;
+  lastWin32: number;
 }
 
 interface BlockAcc {
@@ -280,22 +278,33 @@ export class W3cAnalyzer implements W3cScanHandler {
       this.close(g);
       g = null;
     }
-    const leg: LegInfo = { line: rec.line, epoch: t, user: col.user < 0 || rec.isDash(col.user) ? null : rec.str(col.user), sub, win32 };
     if (!g) {
       const ipHash = hashToken(rec, col.cIp);
-      const ip = tokenBytes(rec, col.cIp), uri = tokenBytes(rec, uriI);
-      const keyBuf = Buffer.allocUnsafe(ip.length + 1 + uri.length);
-      ip.copy(keyBuf, 0);
-      keyBuf[ip.length] = 32;
-      uri.copy(keyBuf, ip.length + 1);
-      g = { hash: h, keyBuf, ipLen: ip.length, ipHash, next: this.open.get(h) ?? null, legs: [], lastTime: t, sspi: false, last: leg };
+      const b = rec.buf;
+      const ipOk = col.cIp >= 0 && col.cIp < rec.count, uriOk = uriI >= 0 && uriI < rec.count;
+      const is = ipOk ? rec.starts[col.cIp] : 0, ie = ipOk ? rec.ends[col.cIp] : 0;
+      const us = uriOk ? rec.starts[uriI] : 0, ue = uriOk ? rec.ends[uriI] : 0;
+      const keyBuf = Buffer.allocUnsafe(ie - is + 1 + ue - us);
+      let o = 0;
+      for (let p = is; p < ie; p++) keyBuf[o++] = b[p];
+      keyBuf[o++] = 32;
+      for (let p = us; p < ue; p++) keyBuf[o++] = b[p];
+      g = {
+        hash: h, keyBuf, ipLen: ie - is, ipHash, next: this.open.get(h) ?? null, legs: this.collect ? [] : null, legCount: 0, lastTime: t, sspi: false,
+        lastLine: 0, lastEpoch: NaN, lastUser: null, lastSub: -1, lastWin32: -1,
+      };
       this.open.set(h, g);
       this.openCount++;
       this.ipBuckets[ipHash]++;
     }
-    if (g.legs.length < MAX_LEGS) g.legs.push(rec.line);
+    if (g.legs && g.legs.length < MAX_LEGS) g.legs.push(rec.line);
+    g.legCount++;
     g.lastTime = Number.isNaN(t) ? g.lastTime : t;
-    g.last = leg;
+    g.lastLine = rec.line;
+    g.lastEpoch = t;
+    g.lastUser = this.collect && col.user >= 0 && !rec.isDash(col.user) ? rec.str(col.user) : null;
+    g.lastSub = sub;
+    g.lastWin32 = win32;
     if (sspi) g.sspi = true;
     // a final SSPI verdict (anything but the SEC_E_NO_CREDENTIALS challenge) ends this attempt: the
     // client's next try starts a new handshake, so each failed attempt is one finding
@@ -321,15 +330,15 @@ export class W3cAnalyzer implements W3cScanHandler {
 
   private finish(g: OpenGroup): void {
     if (!g.sspi) return;
-    const last = g.last;
-    const w = last.win32 >= 0 ? last.win32 : null;
-    const status = last.sub >= 0 ? `401.${last.sub}` : '401';
+    const lastLine = g.lastLine, lastEpoch = g.lastEpoch, lastUser = g.lastUser;
+    const w = g.lastWin32 >= 0 ? g.lastWin32 : null;
+    const status = g.lastSub >= 0 ? `401.${g.lastSub}` : '401';
     const what = w !== null && w !== 0 ? `last leg ${status} ${describeWin32(w)?.name ?? w}` : `last leg ${status}`;
-    this.add('HANDSHAKE_INCOMPLETE', 'warning', last.line, () => ({
-      message: findingMessage('HANDSHAKE_INCOMPLETE', status, w, `${g.legs.length} legs, ${what}`),
-      time: Number.isNaN(last.epoch) ? null : new Date(last.epoch * 1000).toISOString().slice(0, 19) + 'Z',
-      clientIp: g.keyBuf.toString('utf8', 0, g.ipLen) || null, user: last.user, uri: g.keyBuf.toString('utf8', g.ipLen + 1) || null, status, win32: w,
-      relatedLines: g.legs.filter((l) => l !== last.line),
+    this.add('HANDSHAKE_INCOMPLETE', 'warning', lastLine, () => ({
+      message: findingMessage('HANDSHAKE_INCOMPLETE', status, w, `${g.legs ? g.legs.length : g.legCount} legs, ${what}`),
+      time: Number.isNaN(lastEpoch) ? null : new Date(lastEpoch * 1000).toISOString().slice(0, 19) + 'Z',
+      clientIp: g.keyBuf.toString('utf8', 0, g.ipLen) || null, user: lastUser, uri: g.keyBuf.toString('utf8', g.ipLen + 1) || null, status, win32: w,
+      relatedLines: (g.legs ?? []).filter((l) => l !== lastLine),
     }));
   }
 
@@ -393,7 +402,7 @@ export class W3cAnalyzer implements W3cScanHandler {
 
   /** Close open handshakes and build the result; call once after the scanner's end(). */
   finishAnalysis(bytes: number, lines: number): W3cAnalysis {
-    if (this.finishOpen) for (const g of this.openGroups().sort((a, b) => a.last.line - b.last.line)) { this.finish(g); this.close(g); }
+    if (this.finishOpen) for (const g of this.openGroups().sort((a, b) => a.lastLine - b.lastLine)) { this.finish(g); this.close(g); }
     this.bytes = bytes;
     this.lines = lines;
     const status: Record<string, number> = {};
@@ -472,10 +481,6 @@ function top(m: Map<string, number>): W3cTop | null {
   return best;
 }
 
-function tokenBytes(rec: W3cRecord, i: number): Buffer {
-  if (i < 0 || i >= rec.count) return Buffer.alloc(0);
-  return rec.buf.subarray(rec.starts[i], rec.ends[i]);
-}
 
 /** 32-bit FNV-1a of c-ip bytes, a space, cs-uri-stem bytes. */
 function keyHash(rec: W3cRecord, ipI: number, uriI: number): number {
