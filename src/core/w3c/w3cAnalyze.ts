@@ -7,6 +7,7 @@ import type { Readable } from 'node:stream';
 import { W3cAnalyzer, type W3cAnalysis, type W3cAnalyzeOptions } from './w3cFindings';
 import { W3cScanner, type W3cScanHandler, type W3cRecord } from './w3cScanner';
 import type { W3cLayout } from './w3cFields';
+import { createW3cKernel } from './w3cKernel';
 
 export function analyzeW3cBuffer(buf: Buffer, opts?: W3cAnalyzeOptions): W3cAnalysis {
   const an = new W3cAnalyzer(opts);
@@ -88,19 +89,21 @@ export async function analyzeW3cFile(path: string, opts: StreamAnalyzeOptions = 
 }
 
 /**
- * A plain file read into one reused 4 MiB buffer (the scanner copies what outlives a push), so a
+ * A plain file read into one reused 4 MiB buffer (the WebAssembly kernel's, see w3cKernel.ts) (the scanner copies what outlives a push), so a
  * GB-sized log costs no allocation per chunk. UTF-16 files go through the stream path.
  */
 async function analyzePlainFile(path: string, opts: StreamAnalyzeOptions): Promise<W3cAnalysis> {
   const fh = await open(path, 'r');
   try {
-    const buf = Buffer.allocUnsafe(1 << 22);
+    // read straight into the WebAssembly tokenizer's memory when it is there
+    const kernel = createW3cKernel();
+    const buf = kernel ? kernel.chunk : Buffer.allocUnsafe(1 << 22);
     let { bytesRead } = await fh.read(buf, 0, buf.length, 0);
     if (bytesRead >= 2 && ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff))) {
       return await analyzeW3cStream(createReadStream('', { fd: fh.fd, start: 0, autoClose: false, highWaterMark: 1 << 20 }), opts);
     }
     const an = new W3cAnalyzer(opts);
-    const sc = new W3cScanner(an);
+    const sc = new W3cScanner(an, kernel);
     let pos = 0;
     while (bytesRead > 0) {
       if (opts.signal?.aborted) throw new Error('cancelled');

@@ -9,6 +9,7 @@
 // quote is an ordinary character. A data line whose token count differs from the number of fields
 // of its `#Fields` layout is malformed. Blank lines are neither requests nor malformed.
 import { IIS_DEFAULT_FIELDS, makeLayout, type W3cLayout } from './w3cFields';
+import type { W3cKernel } from './w3cKernel';
 
 /** More tokens than this are counted but their positions are not kept (such a line is malformed anyway). */
 export const MAX_TOKENS = 1024;
@@ -36,8 +37,8 @@ export class W3cRecord {
   fileOffset = 0;
   /** Number of tokens (may exceed MAX_TOKENS; positions beyond it are not kept). */
   count = 0;
-  readonly starts = new Int32Array(MAX_TOKENS);
-  readonly ends = new Int32Array(MAX_TOKENS);
+  /** Token positions in `buf` (the WebAssembly kernel's tables when the scanner has one). */
+  constructor(readonly starts: Int32Array<ArrayBufferLike> = new Int32Array(MAX_TOKENS), readonly ends: Int32Array<ArrayBufferLike> = new Int32Array(MAX_TOKENS)) {}
 
   /** Token i as text (UTF-8), W3C quotes removed; '' when out of range. */
   str(i: number): string {
@@ -165,7 +166,9 @@ export class W3cScanner {
   readonly layouts: W3cLayout[] = [];
   lines = 0;
   bytes = 0;
-  private readonly rec = new W3cRecord();
+  private readonly rec: W3cRecord;
+  /** With a kernel, lines in its chunk buffer are tokenized by WebAssembly SIMD (w3cKernel.ts). */
+  private readonly kernelMem: ArrayBuffer | null;
   private carry: Buffer[] = [];
   private carryLen = 0;
   private carryKept = 0;
@@ -179,7 +182,10 @@ export class W3cScanner {
   private first = true;
   private offset = 0;
 
-  constructor(private readonly handler: W3cScanHandler) {}
+  constructor(private readonly handler: W3cScanHandler, private readonly kernel: W3cKernel | null = null) {
+    this.rec = kernel ? new W3cRecord(kernel.starts, kernel.ends) : new W3cRecord();
+    this.kernelMem = kernel ? kernel.memory.buffer : null;
+  }
 
   push(chunk: Buffer): void {
     let buf = chunk;
@@ -295,6 +301,12 @@ export class W3cScanner {
     // tokenize: runs of non-blanks, W3C quoting at token start
     const starts = r.starts, ends = r.ends;
     let n = 0, i = s;
+    if (buf.buffer === this.kernelMem) {
+      const o = buf.byteOffset;
+      n = this.kernel!.tok(o, o + s, o + e);
+      // -1: a quote in the line, the loop below decides
+      if (n >= 0) i = e; else n = 0;
+    }
     while (i < e) {
       let c = buf[i];
       while (c === SP || c === TAB) { if (++i >= e) break; c = buf[i]; }

@@ -3,6 +3,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { W3cAnalyzer } from './w3cFindings';
 import { W3cScanner } from './w3cScanner';
+import { createW3cKernel, KERNEL_CHUNK } from './w3cKernel';
 
 export interface SummaryRangeJob {
   path: string;
@@ -40,7 +41,7 @@ export interface SummaryRangeResult {
   minTimeToSweep: number | null;
 }
 
-const CHUNK = 1 << 22;
+const CHUNK = KERNEL_CHUNK;
 /** How far back from the lead-in a middle range looks for the directives in force. */
 export const HEADER_LOOKBACK = 16 << 20;
 
@@ -106,8 +107,9 @@ export function runSummaryRange(job: SummaryRangeJob, onProgress?: (bytes: numbe
   const fd = openSync(job.path, 'r');
   try {
     const an = new W3cAnalyzer({ collectFindings: false, handshakeWindowSeconds: job.handshakeWindowSeconds, finishOpenAtEnd: job.last });
-    const sc = new W3cScanner(an);
-    const buf = Buffer.allocUnsafe(CHUNK);
+    const kernel = createW3cKernel();
+    const sc = new W3cScanner(an, kernel);
+    const buf = kernel ? kernel.chunk : Buffer.allocUnsafe(CHUNK);
     let reported = 0;
     const feed = (from: number, to: number): void => {
       for (let pos = from; pos < to;) {

@@ -1,0 +1,162 @@
+// The W3C tokenizer's hot loop as a small hand-written WebAssembly SIMD module: 16 bytes at a time
+// it finds the blanks (space, tab) of a line and writes where each token starts and ends, the
+// same rule as the JavaScript tokenizer in w3cScanner.ts (a token is a run of non-blanks). A line
+// with a `"` is left to the JavaScript tokenizer (W3C quoting), which the module says by -1.
+//
+// The module is written here instruction by instruction (no compiler, no binary in the repo). It
+// owns one memory: token starts at byte 0, token ends at byte 4096 (1024 entries each, as
+// MAX_TOKENS), and the read buffer at byte 65536 (CHUNK bytes). The scanner uses the module only
+// for lines that lie in that buffer; everything else takes the JavaScript path.
+import { MAX_TOKENS } from './w3cScanner';
+
+export const KERNEL_CHUNK = 1 << 22;
+const STARTS = 0;
+const ENDS = 4096;
+const CHUNK_AT = 65536;
+/** Pages of 64 KiB: the tables, the chunk, and room for the last 16-byte load past its end. */
+const PAGES = (CHUNK_AT + KERNEL_CHUNK) / 65536 + 1;
+
+export interface W3cKernel {
+  memory: WebAssembly.Memory;
+  /** The read buffer (KERNEL_CHUNK bytes) inside the module's memory. */
+  chunk: Buffer;
+  starts: Int32Array;
+  ends: Int32Array;
+  /** Tokens of the bytes [s, e) (addresses in memory), positions written relative to base; -1 when the line has a quote. */
+  tok(base: number, s: number, e: number): number;
+}
+
+// ---- a few opcodes (WebAssembly core 2.0 and fixed-width SIMD)
+const I32 = 0x7f, V128 = 0x7b, VOID = 0x40;
+const op = {
+  block: 0x02, loop: 0x03, if: 0x04, end: 0x0b, br: 0x0c, brIf: 0x0d, return: 0x0f, select: 0x1b,
+  get: 0x20, set: 0x21, tee: 0x22, store: 0x36, const: 0x41,
+  eqz: 0x45, ltU: 0x49, geU: 0x4f, ctz: 0x68, add: 0x6a, sub: 0x6b, and: 0x71, or: 0x72, xor: 0x73, shl: 0x74, shrU: 0x76,
+};
+const simd = { load: 0x00, splat: 0x0f, eq: 0x23, or: 0x50, bitmask: 0x64 };
+
+function sleb(n: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const b = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) { out.push(b); return out; }
+    out.push(b | 0x80);
+  }
+}
+function uleb(n: number): number[] {
+  const out: number[] = [];
+  do { let b = n & 0x7f; n >>>= 7; if (n) b |= 0x80; out.push(b); } while (n);
+  return out;
+}
+const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
+const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
+const str = (s: string): number[] => [...uleb(s.length), ...[...s].map((c) => c.charCodeAt(0))];
+
+// locals: 0 base, 1 s, 2 e (params); 3 p, 4 n, 5 m, 6 valid, 7 bl, 8 nb, 9 st, 10 en, 11 prev, 12 rem, 13 x; 14 v
+const [BASE, , E, P, N, M, VALID, BL, NB, ST, EN, PREV, REM, X, V] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14];
+const get = (i: number): number[] => [op.get, i];
+const set = (i: number): number[] => [op.set, i];
+const c = (n: number): number[] => [op.const, ...sleb(n)];
+const sx = (o: number): number[] => [0xfd, ...uleb(o)];
+
+/** Write each set bit of `mask` (lowest first) as (p + bit - base) into table[counter] (while counter < 1024), counting. */
+function drain(mask: number, counter: number, table: number): number[] {
+  return [
+    op.block, VOID, op.loop, VOID,
+    ...get(mask), op.eqz, op.brIf, 1,
+    ...get(counter), ...c(MAX_TOKENS), op.ltU, op.if, VOID,
+    ...get(counter), ...c(2), op.shl,
+    ...get(P), ...get(mask), op.ctz, op.add, ...get(BASE), op.sub,
+    op.store, 2, ...uleb(table),
+    op.end,
+    ...get(counter), ...c(1), op.add, ...set(counter),
+    ...get(mask), ...get(mask), ...c(1), op.sub, op.and, ...set(mask),
+    op.br, 0,
+    op.end, op.end,
+  ];
+}
+
+function body(): number[] {
+  const code = [
+    // p = s
+    ...get(1), ...set(P),
+    op.block, VOID, op.loop, VOID,
+    ...get(P), ...get(E), op.geU, op.brIf, 1,
+    // v = load16(p)
+    ...get(P), ...sx(simd.load), 0, 0, ...set(V),
+    // valid = e - p >= 16 ? 0xffff : (1 << (e - p)) - 1
+    ...c(0xffff), ...c(1), ...get(E), ...get(P), op.sub, op.tee, REM, op.shl, ...c(1), op.sub, ...get(REM), ...c(16), op.geU, op.select, ...set(VALID),
+    // a quote anywhere: the JavaScript tokenizer decides
+    ...get(V), ...c(34), ...sx(simd.splat), ...sx(simd.eq), ...sx(simd.bitmask), ...get(VALID), op.and, op.if, VOID, ...c(-1), op.return, op.end,
+    // bl = blanks, nb = non-blanks (within the line)
+    ...get(V), ...c(32), ...sx(simd.splat), ...sx(simd.eq), ...get(V), ...c(9), ...sx(simd.splat), ...sx(simd.eq), ...sx(simd.or), ...sx(simd.bitmask),
+    ...get(VALID), op.and, op.tee, BL, ...get(VALID), op.xor, ...set(NB),
+    // x = non-blank one byte earlier; token starts = nb & ~x, token ends (the blank after) = bl & x
+    ...get(NB), ...c(1), op.shl, ...get(PREV), op.or, ...set(X),
+    ...get(NB), ...get(X), ...c(-1), op.xor, op.and, ...set(ST),
+    ...get(BL), ...get(X), op.and, ...set(EN),
+    ...drain(ST, N, STARTS),
+    ...drain(EN, M, ENDS),
+    ...get(NB), ...c(15), op.shrU, ...c(1), op.and, ...set(PREV),
+    ...get(P), ...c(16), op.add, ...set(P),
+    op.br, 0,
+    op.end, op.end,
+    // the last token runs to the line end
+    ...get(M), ...get(N), op.ltU, op.if, VOID,
+    ...get(M), ...c(MAX_TOKENS), op.ltU, op.if, VOID,
+    ...get(M), ...c(2), op.shl, ...get(E), ...get(BASE), op.sub, op.store, 2, ...uleb(ENDS),
+    op.end, op.end,
+    ...get(N),
+    op.end,
+  ];
+  const locals = vec([[...uleb(11), I32], [...uleb(1), V128]]);
+  const fn = [...locals, ...code];
+  return [...uleb(fn.length), ...fn];
+}
+
+function moduleBytes(): Uint8Array<ArrayBuffer> {
+  const bytes = [
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, vec([[0x60, ...vec([[I32], [I32], [I32]]), ...vec([[I32]])]])),
+    ...section(3, vec([[0]])),
+    ...section(5, vec([[0x01, ...uleb(PAGES), ...uleb(PAGES)]])),
+    ...section(7, vec([[...str('tok'), 0x00, 0], [...str('mem'), 0x02, 0]])),
+    ...section(10, vec([body()])),
+  ];
+  return new Uint8Array(bytes);
+}
+
+let compiled: WebAssembly.Module | null | undefined;
+
+/** A tokenizer kernel with its own memory; null where WebAssembly SIMD is not available (then the JavaScript path runs). */
+export function createW3cKernel(): W3cKernel | null {
+  if (process.env.IIS_AUTH_LENS_NO_WASM) return null;
+  if (compiled === undefined) {
+    try {
+      compiled = new WebAssembly.Module(moduleBytes());
+    } catch {
+      compiled = null;
+    }
+  }
+  if (!compiled) return null;
+  const inst = new WebAssembly.Instance(compiled, {});
+  const memory = inst.exports.mem as WebAssembly.Memory;
+  return {
+    memory,
+    chunk: Buffer.from(memory.buffer, CHUNK_AT, KERNEL_CHUNK),
+    starts: new Int32Array(memory.buffer, STARTS, MAX_TOKENS),
+    ends: new Int32Array(memory.buffer, ENDS, MAX_TOKENS),
+    tok: inst.exports.tok as (base: number, s: number, e: number) => number,
+  };
+}
+
+/** Why the kernel is not used, or null when it is (for tests and logs). */
+export function w3cKernelProblem(): string | null {
+  try {
+    new WebAssembly.Module(moduleBytes());
+    return null;
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
+}
