@@ -94,27 +94,37 @@ export async function analyzeW3cFile(path: string, opts: StreamAnalyzeOptions = 
  */
 async function analyzePlainFile(path: string, opts: StreamAnalyzeOptions): Promise<W3cAnalysis> {
   const fh = await open(path, 'r');
+  let pending: Promise<unknown> | null = null;
   try {
-    // read straight into the WebAssembly tokenizer's memory when it is there
+    // read straight into the WebAssembly tokenizer's memory when it is there; two buffers, so the
+    // next read runs (libuv thread) while this one is scanned
     const kernel = createW3cKernel();
-    const buf = kernel ? kernel.chunk : Buffer.allocUnsafe(1 << 22);
+    const bufs = kernel ? kernel.chunks : [Buffer.allocUnsafe(1 << 22), Buffer.allocUnsafe(1 << 22)];
+    let buf = bufs[0];
     let { bytesRead } = await fh.read(buf, 0, buf.length, 0);
     if (bytesRead >= 2 && ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff))) {
       return await analyzeW3cStream(createReadStream('', { fd: fh.fd, start: 0, autoClose: false, highWaterMark: 1 << 20 }), opts);
     }
     const an = new W3cAnalyzer(opts);
     const sc = new W3cScanner(an, kernel);
-    let pos = 0;
+    let pos = 0, cur = 0;
     while (bytesRead > 0) {
       if (opts.signal?.aborted) throw new Error('cancelled');
-      sc.push(buf.subarray(0, bytesRead));
       pos += bytesRead;
+      const next = bufs[1 - cur];
+      const read = fh.read(next, 0, next.length, pos);
+      pending = read.catch(() => undefined);
+      sc.push(buf.subarray(0, bytesRead));
       opts.onProgress?.({ bytesRead: pos });
-      ({ bytesRead } = await fh.read(buf, 0, buf.length, pos));
+      ({ bytesRead } = await read);
+      pending = null;
+      cur = 1 - cur;
+      buf = next;
     }
     sc.end();
     return an.finishAnalysis(sc.bytes, sc.lines);
   } finally {
+    if (pending) await pending;
     await fh.close();
   }
 }

@@ -255,16 +255,16 @@ export class W3cAnalyzer implements W3cScanHandler {
         b.clients.set(c, (b.clients.get(c) ?? 0) + 1);
       }
     }
-    const statusText = sub >= 0 ? `401.${sub}` : '401';
     let code: FindingCode | null = null;
     if (win32 === WIN32_BAD_BINDINGS || win32 === NTSTATUS_BAD_BINDINGS) { code = 'BAD_BINDINGS'; if (b) b.stats.badBindings++; }
     else if (win32 === WIN32_INVALID_TOKEN) code = 'INVALID_TOKEN';
     else if (win32 === WIN32_LOGON_DENIED) code = 'LOGON_DENIED';
     if (code) {
       const c = code;
-      this.add(c, c === 'LOGON_DENIED' ? 'warning' : 'error', rec.line, () => ({
-        message: findingMessage(c, statusText, win32), ...this.context(rec), status: statusText, win32,
-      }));
+      this.add(c, c === 'LOGON_DENIED' ? 'warning' : 'error', rec.line, () => {
+        const statusText = sub >= 0 ? `401.${sub}` : '401';
+        return { message: findingMessage(c, statusText, win32), ...this.context(rec), status: statusText, win32 };
+      });
     }
     // handshake legs
     const sspi = sub === 1 && win32 >= 0 && isSspiFailure(win32);

@@ -5,7 +5,7 @@
 //
 // The module is written here instruction by instruction (no compiler, no binary in the repo). It
 // owns one memory: token starts at byte 0, token ends at byte 4096 (1024 entries each, as
-// MAX_TOKENS), and the read buffer at byte 65536 (CHUNK bytes). The scanner uses the module only
+// MAX_TOKENS), and two read buffers from byte 65536 (KERNEL_CHUNK bytes each). The scanner uses the module only
 // for lines that lie in that buffer; everything else takes the JavaScript path.
 import { MAX_TOKENS } from './w3cScanner';
 
@@ -13,13 +13,15 @@ export const KERNEL_CHUNK = 1 << 22;
 const STARTS = 0;
 const ENDS = 4096;
 const CHUNK_AT = 65536;
-/** Pages of 64 KiB: the tables, the chunk, and room for the last 16-byte load past its end. */
-const PAGES = (CHUNK_AT + KERNEL_CHUNK) / 65536 + 1;
+/** Pages of 64 KiB: the tables, two chunks (one is read while the other is scanned), and room for the last 16-byte load past the end. */
+const PAGES = (CHUNK_AT + 2 * KERNEL_CHUNK) / 65536 + 1;
 
 export interface W3cKernel {
   memory: WebAssembly.Memory;
   /** The read buffer (KERNEL_CHUNK bytes) inside the module's memory. */
   chunk: Buffer;
+  /** Two read buffers (the first is `chunk`), for reading ahead. */
+  chunks: [Buffer, Buffer];
   starts: Int32Array;
   ends: Int32Array;
   /** Tokens of the bytes [s, e) (addresses in memory), positions written relative to base; -1 when the line has a quote. */
@@ -145,6 +147,7 @@ export function createW3cKernel(): W3cKernel | null {
   return {
     memory,
     chunk: Buffer.from(memory.buffer, CHUNK_AT, KERNEL_CHUNK),
+    chunks: [Buffer.from(memory.buffer, CHUNK_AT, KERNEL_CHUNK), Buffer.from(memory.buffer, CHUNK_AT + KERNEL_CHUNK, KERNEL_CHUNK)],
     starts: new Int32Array(memory.buffer, STARTS, MAX_TOKENS),
     ends: new Int32Array(memory.buffer, ENDS, MAX_TOKENS),
     tok: inst.exports.tok as (base: number, s: number, e: number) => number,
