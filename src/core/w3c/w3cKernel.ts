@@ -1,4 +1,4 @@
-// The W3C tokenizer's hot loop as a small hand-written WebAssembly SIMD module: 16 bytes at a time
+// The W3C tokenizer's hot loop as a small hand-written WebAssembly SIMD module: 32 bytes at a time
 // it finds the blanks (space, tab) of a line and writes where each token starts and ends, the
 // same rule as the JavaScript tokenizer in w3cScanner.ts (a token is a run of non-blanks). A line
 // with a `"` is left to the JavaScript tokenizer (W3C quoting), which the module says by -1.
@@ -13,7 +13,7 @@ export const KERNEL_CHUNK = 1 << 22;
 const STARTS = 0;
 const ENDS = 4096;
 const CHUNK_AT = 65536;
-/** Pages of 64 KiB: the tables, two chunks (one is read while the other is scanned), and room for the last 16-byte load past the end. */
+/** Pages of 64 KiB: the tables, two chunks (one is read while the other is scanned), and room for the last 32-byte load past the end. */
 const PAGES = (CHUNK_AT + 2 * KERNEL_CHUNK) / 65536 + 1;
 
 export interface W3cKernel {
@@ -55,8 +55,8 @@ const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.fl
 const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
 const str = (s: string): number[] => [...uleb(s.length), ...[...s].map((c) => c.charCodeAt(0))];
 
-// locals: 0 base, 1 s, 2 e (params); 3 p, 4 n, 5 m, 6 valid, 7 bl, 8 nb, 9 st, 10 en, 11 prev, 12 rem, 13 x; 14 v
-const [BASE, , E, P, N, M, VALID, BL, NB, ST, EN, PREV, REM, X, V] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14];
+// locals: 0 base, 1 s, 2 e (params); 3 p, 4 n, 5 m, 6 valid, 7 bl, 8 nb, 9 st, 10 en, 11 prev, 12 rem, 13 x; 14 v, 15 v2 (32 bytes a step)
+const [BASE, , E, P, N, M, VALID, BL, NB, ST, EN, PREV, REM, X, V, V2] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
 const get = (i: number): number[] => [op.get, i];
 const set = (i: number): number[] => [op.set, i];
 const c = (n: number): number[] => [op.const, ...sleb(n)];
@@ -85,14 +85,18 @@ function body(): number[] {
     ...get(1), ...set(P),
     op.block, VOID, op.loop, VOID,
     ...get(P), ...get(E), op.geU, op.brIf, 1,
-    // v = load16(p)
+    // v, v2 = the 32 bytes at p
     ...get(P), ...sx(simd.load), 0, 0, ...set(V),
-    // valid = e - p >= 16 ? 0xffff : (1 << (e - p)) - 1
-    ...c(0xffff), ...c(1), ...get(E), ...get(P), op.sub, op.tee, REM, op.shl, ...c(1), op.sub, ...get(REM), ...c(16), op.geU, op.select, ...set(VALID),
+    ...get(P), ...sx(simd.load), 0, 16, ...set(V2),
+    // valid = e - p >= 32 ? all : (1 << (e - p)) - 1
+    ...c(-1), ...c(1), ...get(E), ...get(P), op.sub, op.tee, REM, op.shl, ...c(1), op.sub, ...get(REM), ...c(32), op.geU, op.select, ...set(VALID),
     // a quote anywhere: the JavaScript tokenizer decides
-    ...get(V), ...c(34), ...sx(simd.splat), ...sx(simd.eq), ...sx(simd.bitmask), ...get(VALID), op.and, op.if, VOID, ...c(-1), op.return, op.end,
+    ...get(V), ...c(34), ...sx(simd.splat), ...sx(simd.eq), ...sx(simd.bitmask),
+    ...get(V2), ...c(34), ...sx(simd.splat), ...sx(simd.eq), ...sx(simd.bitmask), ...c(16), op.shl, op.or,
+    ...get(VALID), op.and, op.if, VOID, ...c(-1), op.return, op.end,
     // bl = blanks, nb = non-blanks (within the line)
     ...get(V), ...c(32), ...sx(simd.splat), ...sx(simd.eq), ...get(V), ...c(9), ...sx(simd.splat), ...sx(simd.eq), ...sx(simd.or), ...sx(simd.bitmask),
+    ...get(V2), ...c(32), ...sx(simd.splat), ...sx(simd.eq), ...get(V2), ...c(9), ...sx(simd.splat), ...sx(simd.eq), ...sx(simd.or), ...sx(simd.bitmask), ...c(16), op.shl, op.or,
     ...get(VALID), op.and, op.tee, BL, ...get(VALID), op.xor, ...set(NB),
     // x = non-blank one byte earlier; token starts = nb & ~x, token ends (the blank after) = bl & x
     ...get(NB), ...c(1), op.shl, ...get(PREV), op.or, ...set(X),
@@ -100,8 +104,8 @@ function body(): number[] {
     ...get(BL), ...get(X), op.and, ...set(EN),
     ...drain(ST, N, STARTS),
     ...drain(EN, M, ENDS),
-    ...get(NB), ...c(15), op.shrU, ...c(1), op.and, ...set(PREV),
-    ...get(P), ...c(16), op.add, ...set(P),
+    ...get(NB), ...c(31), op.shrU, ...set(PREV),
+    ...get(P), ...c(32), op.add, ...set(P),
     op.br, 0,
     op.end, op.end,
     // the last token runs to the line end
@@ -112,7 +116,7 @@ function body(): number[] {
     ...get(N),
     op.end,
   ];
-  const locals = vec([[...uleb(11), I32], [...uleb(1), V128]]);
+  const locals = vec([[...uleb(11), I32], [...uleb(2), V128]]);
   const fn = [...locals, ...code];
   return [...uleb(fn.length), ...fn];
 }
