@@ -482,14 +482,14 @@ function top(m: Map<string, number>): W3cTop | null {
 }
 
 
-/** 32-bit FNV-1a of c-ip bytes, a space, cs-uri-stem bytes. */
+/** FNV-1a of c-ip bytes, a space, cs-uri-stem bytes, folded to 30 bits. */
 function keyHash(rec: W3cRecord, ipI: number, uriI: number): number {
   const b = rec.buf;
   let h = 0x811c9dc5;
   if (ipI >= 0 && ipI < rec.count) for (let p = rec.starts[ipI], e = rec.ends[ipI]; p < e; p++) h = Math.imul(h ^ b[p], 16777619);
   h = Math.imul(h ^ 32, 16777619);
   if (uriI >= 0 && uriI < rec.count) for (let p = rec.starts[uriI], e = rec.ends[uriI]; p < e; p++) h = Math.imul(h ^ b[p], 16777619);
-  return h >>> 0;
+  return h & 0x3fffffff; // a small integer: Map keys without a boxed number
 }
 
 function keyEquals(g: OpenGroup, rec: W3cRecord, ipI: number, uriI: number): boolean {
