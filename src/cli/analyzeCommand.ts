@@ -83,7 +83,12 @@ async function analyzeOne(path: string, kind: SniffedKind, o: Options, io: CliIo
   if (kind === 'unknown') return errorEntry(path, 'unknown', `${path}: not an IIS W3C log or FREB trace (no #Fields/#Software directive, no <failedRequest>)`);
   try {
     // --summary of a large plain log: one worker thread per core (exact; null when it does not apply)
-    const r = (o.summary && !path.toLowerCase().endsWith('.gz') ? await analyzeW3cSummaryParallel(path, { handshakeWindowSeconds: o.window }) : null) ?? await analyzeW3cFile(path, {
+    // (IIS_AUTH_LENS_TRACE=1 says on stderr how the file was read)
+    const trace = process.env.IIS_AUTH_LENS_TRACE ? (m: string): void => { io.stderr.write(`iis-auth-lens analyze: ${path}: ${m}\n`); } : undefined;
+    const par = o.summary && !path.toLowerCase().endsWith('.gz') ? await analyzeW3cSummaryParallel(path, {
+      handshakeWindowSeconds: o.window, onFallback: trace && ((why) => trace(`one thread (${why})`)), onRanges: trace && ((n) => trace(`${n} threads`)),
+    }) : null;
+    const r = par ?? await analyzeW3cFile(path, {
       collectFindings: !o.summary, handshakeWindowSeconds: o.window, maxMalformedFindings: MAX_MALFORMED, maxFindingsPerCode: MAX_PER_CODE,
     });
     const entry: W3cFileEntry & { findingsOmitted?: number } = { path, kind: 'w3c', lines: r.lines, requests: r.requests, bytes: r.bytes, summary: r.summary };

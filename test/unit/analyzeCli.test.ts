@@ -20,6 +20,8 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'analyze-cli-'));
   cli = join(dir, 'cli.js');
   await build({ entryPoints: [join(root, 'src', 'cli', 'main.ts')], bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile: cli, logLevel: 'error' });
+  // the parallel --summary path runs its worker from next to the CLI bundle, as in dist/
+  await build({ entryPoints: [join(root, 'src', 'core', 'w3c', 'w3cSummaryWorker.ts')], bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile: join(dir, 'w3cSummaryWorker.js'), logLevel: 'error' });
   execFileSync(process.execPath, [GEN, '--size', '600k', '--seed', '3', '--garbage', '3', '--bad-bindings-rate', '0.05', '--out', join(dir, 'u_ex261121.log')], { stdio: 'pipe' });
 });
 after(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
@@ -152,4 +154,30 @@ void test('- reads one W3C log from stdin', () => {
   assert.equal(e.path, '-');
   assert.equal(e.requests, 3);
   assert.deepEqual(e.findings.map((f: { line: number }) => f.line), [16, 17]);
+});
+
+void test('--summary of a large log: worker threads, the same JSON as one thread, counts equal the truth', () => {
+  const big = join(dir, 'u_ex261124.log');
+  execFileSync(process.execPath, [GEN, '--size', '70M', '--seed', '21', '--garbage', '9', '--abandon-rate', '0.01', '--out', big], { stdio: 'pipe' });
+  const truth = JSON.parse(readFileSync(big + '.truth.json', 'utf8'));
+  const go = (threads: string): { code: number | null; out: string; err: string } => {
+    const r = spawnSync(process.execPath, [cli, 'analyze', '--json', '--summary', big], { encoding: 'utf8', timeout: 120000, env: { ...process.env, IIS_AUTH_LENS_TRACE: '1', IIS_AUTH_LENS_THREADS: threads } });
+    return { code: r.status, out: r.stdout, err: r.stderr };
+  };
+  const par = go('2'), one = go('1');
+  assert.equal(par.code, 0, par.err);
+  assert.equal(one.code, 0, one.err);
+  assert.match(par.err, /u_ex261124\.log: 2 threads/);
+  assert.match(one.err, /u_ex261124\.log: one thread \(one thread\)/);
+  assert.equal(par.out, one.out);
+  const e = JSON.parse(par.out).files[0];
+  assert.equal(e.lines, truth.lines);
+  assert.equal(e.requests, truth.requests);
+  assert.equal(e.bytes, truth.bytes);
+  assert.deepEqual(e.summary.status, truth.status);
+  assert.deepEqual(e.summary.win32, truth.win32);
+  for (const c of ['BAD_BINDINGS', 'INVALID_TOKEN', 'LOGON_DENIED', 'MALFORMED_LINE']) assert.equal(e.summary.findings[c] ?? 0, truth.findings[c], c);
+  assert.ok(e.summary.findings.HANDSHAKE_INCOMPLETE > 0);
+  assert.equal(e.findings, undefined);
+  rmSync(big);
 });

@@ -31,6 +31,8 @@ export interface ParallelOptions {
   signal?: AbortSignal;
   /** Told why the parallel result was not used (for logs and tests). */
   onFallback?: (reason: string) => void;
+  /** Told how many ranges (threads) counted the file when the parallel result is used. */
+  onRanges?: (ranges: number) => void;
 }
 
 interface WorkerScript { path: string; ts: boolean }
@@ -139,6 +141,7 @@ export async function analyzeW3cSummaryParallel(path: string, opts: ParallelOpti
       lateFinds++;
     }
   }
+  opts.onRanges?.(results.length);
   return merge(results, size, lateFinds);
 }
 
