@@ -116,3 +116,15 @@ void test('declines what it does not cut: small files, gzip, UTF-16', async () =
   assert.equal(await analyzeW3cSummaryParallel(u16, { workers: 2, minBytes: 0, workerPath: WORKER, onFallback: (w) => why.push(w) }), null);
   assert.deepEqual(why, ['small file', 'gzip', 'UTF-16']);
 });
+
+void test('a worker that fails: the others are stopped and the caller is told to read sequentially; cancel rejects', async () => {
+  const bad = join(dir, 'badWorker.js');
+  writeFileSync(bad, "throw new Error('boom in the worker');\n");
+  const why: string[] = [];
+  assert.equal(await analyzeW3cSummaryParallel(logs[0].path, { workers: 2, minBytes: 0, workerPath: bad, onFallback: (w) => why.push(w) }), null);
+  assert.match(why[0], /^a worker failed: boom in the worker/);
+  const ac = new AbortController();
+  const p = analyzeW3cSummaryParallel(logs[0].path, { workers: 2, minBytes: 0, workerPath: WORKER, signal: ac.signal });
+  setTimeout(() => ac.abort(), 5);
+  await assert.rejects(p, /cancelled/);
+});

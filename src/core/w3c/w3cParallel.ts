@@ -65,12 +65,12 @@ async function lineStartAtOrAfter(fh: import('node:fs/promises').FileHandle, pos
   return size;
 }
 
-function runWorker(w: WorkerScript, job: SummaryRangeJob, onBytes: (n: number) => void, signal?: AbortSignal): Promise<SummaryRangeResult> {
+function runWorker(w: WorkerScript, job: SummaryRangeJob, onBytes: (n: number) => void, stop: AbortSignal): Promise<SummaryRangeResult> {
   return new Promise((resolve, reject) => {
     const worker = startWorker(w, job);
     let settled = false;
     const abort = (): void => { void worker.terminate(); if (!settled) { settled = true; reject(new Error('cancelled')); } };
-    signal?.addEventListener('abort', abort, { once: true });
+    stop.addEventListener('abort', abort, { once: true });
     worker.on('message', (m: { type: string; bytes?: number; result?: SummaryRangeResult; message?: string }) => {
       if (m.type === 'progress') onBytes(m.bytes ?? 0);
       else if (m.type === 'done' && !settled) { settled = true; resolve(m.result!); }
@@ -78,7 +78,7 @@ function runWorker(w: WorkerScript, job: SummaryRangeJob, onBytes: (n: number) =
     });
     worker.on('error', (e) => { if (!settled) { settled = true; reject(e); } });
     worker.on('exit', (code) => {
-      signal?.removeEventListener('abort', abort);
+      stop.removeEventListener('abort', abort);
       if (!settled) { settled = true; reject(new Error(`worker stopped (exit code ${code})`)); }
     });
   });
@@ -121,9 +121,24 @@ export async function analyzeW3cSummaryParallel(path: string, opts: ParallelOpti
   const window = opts.handshakeWindowSeconds ?? 120;
   let done = 0;
   const onBytes = (b: number): void => { done += b; opts.onProgress?.({ bytesRead: done }); };
-  const results = await Promise.all(starts.map((s, k) => runWorker(w, {
-    path, leadStart: Math.min(leads[k], s), start: s, end: k + 1 < starts.length ? starts[k + 1] : size, last: k === starts.length - 1, handshakeWindowSeconds: window,
-  }, onBytes, opts.signal)));
+  // one failing worker stops the others; the caller's cancel stops all
+  if (opts.signal?.aborted) throw new Error('cancelled');
+  const stop = new AbortController();
+  const onAbort = (): void => stop.abort();
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  let results: SummaryRangeResult[];
+  try {
+    results = await Promise.all(starts.map((s, k) => runWorker(w, {
+      path, leadStart: Math.min(leads[k], s), start: s, end: k + 1 < starts.length ? starts[k + 1] : size, last: k === starts.length - 1, handshakeWindowSeconds: window,
+    }, onBytes, stop.signal)));
+  } catch (err) {
+    stop.abort();
+    if (opts.signal?.aborted) throw new Error('cancelled');
+    // the one sequential pass reads the file again and names a read error precisely
+    return fallback(`a worker failed: ${err instanceof Error ? err.message : String(err)}`);
+  } finally {
+    opts.signal?.removeEventListener('abort', onAbort);
+  }
   let lateFinds = 0;
   for (let k = 1; k < results.length; k++) {
     const a = results[k - 1].atEnd, b = results[k].atStart!;
