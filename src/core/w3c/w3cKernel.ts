@@ -12,6 +12,8 @@ import { MAX_TOKENS } from './w3cScanner';
 export const KERNEL_CHUNK = 1 << 22;
 const STARTS = 0;
 const ENDS = 4096;
+/** Where `line` leaves the address of the LF that ended the line (or its limit). */
+const LINE_END = 8192;
 const CHUNK_AT = 65536;
 /** Pages of 64 KiB: the tables, two chunks (one is read while the other is scanned), and room for the last 32-byte load past the end. */
 const PAGES = (CHUNK_AT + 2 * KERNEL_CHUNK) / 65536 + 1;
@@ -26,6 +28,13 @@ export interface W3cKernel {
   ends: Int32Array;
   /** Tokens of the bytes [s, e) (addresses in memory), positions written relative to base; -1 when the line has a quote. */
   tok(base: number, s: number, e: number): number;
+  /**
+   * Tokens of the line from s to the next LF before limit (CR included: the caller takes it off);
+   * the LF's address (limit when there is none) is then `lineEnd[0]`. -1 when the line has a
+   * quote (lineEnd is not set: find the LF yourself).
+   */
+  line(base: number, s: number, limit: number): number;
+  lineEnd: Int32Array;
 }
 
 // ---- a few opcodes (WebAssembly core 2.0 and fixed-width SIMD)
@@ -57,6 +66,8 @@ const str = (s: string): number[] => [...uleb(s.length), ...[...s].map((c) => c.
 
 // locals: 0 base, 1 s, 2 e (params); 3 p, 4 n, 5 m, 6 valid, 7 bl, 8 nb, 9 st, 10 en, 11 prev, 12 rem, 13 x; 14 v, 15 v2 (32 bytes a step)
 const [BASE, , E, P, N, M, VALID, BL, NB, ST, EN, PREV, REM, X, V, V2] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
+// `line` only: 16 lf mask, 17 line end, 18 done
+const [LFM, LEND, DONE] = [16, 17, 18];
 const get = (i: number): number[] => [op.get, i];
 const set = (i: number): number[] => [op.set, i];
 const c = (n: number): number[] => [op.const, ...sleb(n)];
@@ -79,10 +90,16 @@ function drain(mask: number, counter: number, table: number): number[] {
   ];
 }
 
-function body(): number[] {
+/**
+ * `tok(base, s, e)`: the tokens of [s, e). `line(base, s, limit)` (lineMode): the tokens of the
+ * line from s to the next LF (or limit), whose address it stores at LINE_END: one pass finds the
+ * line and its tokens.
+ */
+function body(lineMode: boolean): number[] {
   const code = [
     // p = s
     ...get(1), ...set(P),
+    ...(lineMode ? [...get(E), ...set(LEND)] : []),
     op.block, VOID, op.loop, VOID,
     ...get(P), ...get(E), op.geU, op.brIf, 1,
     // v, v2 = the 32 bytes at p
@@ -90,6 +107,16 @@ function body(): number[] {
     ...get(P), ...sx(simd.load), 0, 16, ...set(V2),
     // valid = e - p >= 32 ? all : (1 << (e - p)) - 1
     ...c(-1), ...c(1), ...get(E), ...get(P), op.sub, op.tee, REM, op.shl, ...c(1), op.sub, ...get(REM), ...c(32), op.geU, op.select, ...set(VALID),
+    // lineMode: an LF in these bytes ends the line there
+    ...(lineMode ? [
+      ...get(V), ...c(10), ...sx(simd.splat), ...sx(simd.eq), ...sx(simd.bitmask),
+      ...get(V2), ...c(10), ...sx(simd.splat), ...sx(simd.eq), ...sx(simd.bitmask), ...c(16), op.shl, op.or,
+      ...get(VALID), op.and, op.tee, LFM, op.if, VOID,
+      ...c(1), ...get(LFM), op.ctz, op.shl, ...c(1), op.sub, ...set(VALID),
+      ...get(P), ...get(LFM), op.ctz, op.add, ...set(LEND),
+      ...c(1), ...set(DONE),
+      op.end,
+    ] : []),
     // a quote anywhere: the JavaScript tokenizer decides
     ...get(V), ...c(34), ...sx(simd.splat), ...sx(simd.eq), ...sx(simd.bitmask),
     ...get(V2), ...c(34), ...sx(simd.splat), ...sx(simd.eq), ...sx(simd.bitmask), ...c(16), op.shl, op.or,
@@ -105,18 +132,20 @@ function body(): number[] {
     ...drain(ST, N, STARTS),
     ...drain(EN, M, ENDS),
     ...get(NB), ...c(31), op.shrU, ...set(PREV),
+    ...(lineMode ? [...get(DONE), op.brIf, 1] : []),
     ...get(P), ...c(32), op.add, ...set(P),
     op.br, 0,
     op.end, op.end,
     // the last token runs to the line end
     ...get(M), ...get(N), op.ltU, op.if, VOID,
     ...get(M), ...c(MAX_TOKENS), op.ltU, op.if, VOID,
-    ...get(M), ...c(2), op.shl, ...get(E), ...get(BASE), op.sub, op.store, 2, ...uleb(ENDS),
+    ...get(M), ...c(2), op.shl, ...get(lineMode ? LEND : E), ...get(BASE), op.sub, op.store, 2, ...uleb(ENDS),
     op.end, op.end,
+    ...(lineMode ? [...c(0), ...get(LEND), op.store, 2, ...uleb(LINE_END)] : []),
     ...get(N),
     op.end,
   ];
-  const locals = vec([[...uleb(11), I32], [...uleb(2), V128]]);
+  const locals = vec([[...uleb(11), I32], [...uleb(2), V128], ...(lineMode ? [[...uleb(3), I32]] : [])]);
   const fn = [...locals, ...code];
   return [...uleb(fn.length), ...fn];
 }
@@ -125,10 +154,10 @@ function moduleBytes(): Uint8Array<ArrayBuffer> {
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, vec([[0x60, ...vec([[I32], [I32], [I32]]), ...vec([[I32]])]])),
-    ...section(3, vec([[0]])),
+    ...section(3, vec([[0], [0]])),
     ...section(5, vec([[0x01, ...uleb(PAGES), ...uleb(PAGES)]])),
-    ...section(7, vec([[...str('tok'), 0x00, 0], [...str('mem'), 0x02, 0]])),
-    ...section(10, vec([body()])),
+    ...section(7, vec([[...str('tok'), 0x00, 0], [...str('line'), 0x00, 1], [...str('mem'), 0x02, 0]])),
+    ...section(10, vec([body(false), body(true)])),
   ];
   return new Uint8Array(bytes);
 }
@@ -155,6 +184,8 @@ export function createW3cKernel(): W3cKernel | null {
     starts: new Int32Array(memory.buffer, STARTS, MAX_TOKENS),
     ends: new Int32Array(memory.buffer, ENDS, MAX_TOKENS),
     tok: inst.exports.tok as (base: number, s: number, e: number) => number,
+    line: inst.exports.line as (base: number, s: number, limit: number) => number,
+    lineEnd: new Int32Array(memory.buffer, LINE_END, 1),
   };
 }
 

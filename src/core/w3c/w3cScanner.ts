@@ -214,6 +214,23 @@ export class W3cScanner {
     const base = this.offset;
     // the tokenizer reads 4 bytes at a time through this view (offsets relative to the chunk)
     const dv = n >= 64 ? new DataView(buf.buffer, buf.byteOffset, n) : null;
+    if (buf.buffer === this.kernelMem) {
+      // the kernel finds each line's end and its tokens in one pass
+      const k = this.kernel!, o = buf.byteOffset, le = k.lineEnd;
+      while (pos < n) {
+        const cnt = k.line(o, o + pos, o + n);
+        const lf = cnt >= 0 ? (le[0] - o < n ? le[0] - o : -1) : buf.indexOf(LF, pos);
+        if (lf < 0) {
+          this.carryStart = base + pos;
+          this.addCarry(buf.subarray(pos));
+          break;
+        }
+        this.line(buf, pos, lf, base + pos, dv, cnt);
+        pos = lf + 1;
+      }
+      this.offset += n;
+      return;
+    }
     while (pos < n) {
       const lf = buf.indexOf(LF, pos);
       if (lf < 0) {
@@ -283,9 +300,11 @@ export class W3cScanner {
     this.handler.onMalformed(r, `a line of ${total} bytes, longer than ${MAX_LINE_BYTES / 1048576} MiB: not a W3C log line`);
   }
 
-  private line(buf: Buffer, s: number, e: number, fileOffset: number, dv: DataView | null = null): void {
+  /** `pre`: the kernel's token count of [s, e) with a CR before the LF still in (-1: a quote, tokenize here; -2: not counted). */
+  private line(buf: Buffer, s: number, e: number, fileOffset: number, dv: DataView | null = null, pre = -2): void {
     this.lines++;
-    if (e > s && buf[e - 1] === CR) e--;
+    let cr = false;
+    if (e > s && buf[e - 1] === CR) { e--; cr = true; }
     const r = this.rec;
     r.line = this.lines;
     r.buf = buf;
@@ -301,7 +320,15 @@ export class W3cScanner {
     // tokenize: runs of non-blanks, W3C quoting at token start
     const starts = r.starts, ends = r.ends;
     let n = 0, i = s;
-    if (buf.buffer === this.kernelMem) {
+    if (pre >= 0) {
+      // the kernel counted the CR as (part of) a token: take it off
+      n = pre;
+      if (cr) {
+        if (e === s || buf[e - 1] === SP || buf[e - 1] === TAB) n--;
+        else if (n - 1 < MAX_TOKENS) ends[n - 1] = e;
+      }
+      i = e;
+    } else if (pre === -2 && buf.buffer === this.kernelMem) {
       const o = buf.byteOffset;
       n = this.kernel!.tok(o, o + s, o + e);
       // -1: a quote in the line, the loop below decides
