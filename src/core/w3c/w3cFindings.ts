@@ -91,6 +91,8 @@ interface OpenGroup {
   /** 32-bit hash of the key bytes; `keyBuf` = c-ip bytes, a space, cs-uri-stem bytes. */
   hash: number;
   keyBuf: Buffer;
+  /** Bytes of the key in keyBuf (groups are reused: keyBuf may be longer). */
+  keyLen: number;
   ipLen: number;
   ipHash: number;
   /** Next group with the same hash (collisions). */
@@ -168,6 +170,8 @@ export class W3cAnalyzer implements W3cScanHandler {
   /** Open handshake groups by key hash (no strings on the hot path). */
   private readonly open = new Map<number, OpenGroup>();
   private openCount = 0;
+  /** Closed groups to reuse. */
+  private readonly pool: OpenGroup[] = [];
   /** How many open groups per hash bucket of the client IP: lets most lines skip building a key. */
   private readonly ipBuckets = new Int32Array(65536);
   private readonly layouts: W3cLayout[] = [];
@@ -235,10 +239,7 @@ export class W3cAnalyzer implements W3cScanHandler {
     }
     // the sweep points depend on the line alone (not on how many lines came before), so a part of
     // the file read on its own sweeps where the whole file does
-    if (this.openCount > 0) {
-      const f = rec.fileOffset;
-      if (Math.floor(f / SWEEP_BYTES) !== Math.floor((f + rec.end - rec.start) / SWEEP_BYTES)) this.sweep(rec.epochSeconds());
-    }
+    if (this.openCount > 0 && this.atSweepPoint(rec)) this.sweep(rec.epochSeconds());
   }
 
   private on401(rec: W3cRecord, b: BlockAcc | null, win32: number): void {
@@ -284,15 +285,25 @@ export class W3cAnalyzer implements W3cScanHandler {
       const ipOk = col.cIp >= 0 && col.cIp < rec.count, uriOk = uriI >= 0 && uriI < rec.count;
       const is = ipOk ? rec.starts[col.cIp] : 0, ie = ipOk ? rec.ends[col.cIp] : 0;
       const us = uriOk ? rec.starts[uriI] : 0, ue = uriOk ? rec.ends[uriI] : 0;
-      const keyBuf = Buffer.allocUnsafe(ie - is + 1 + ue - us);
+      const keyLen = ie - is + 1 + ue - us;
+      // closed groups are reused (no allocation per handshake on a busy log)
+      const reuse = this.pool.pop();
+      const keyBuf = reuse && reuse.keyBuf.length >= keyLen ? reuse.keyBuf : Buffer.allocUnsafe(Math.max(keyLen, 64));
       let o = 0;
       for (let p = is; p < ie; p++) keyBuf[o++] = b[p];
       keyBuf[o++] = 32;
       for (let p = us; p < ue; p++) keyBuf[o++] = b[p];
-      g = {
-        hash: h, keyBuf, ipLen: ie - is, ipHash, next: this.open.get(h) ?? null, legs: this.collect ? [] : null, legCount: 0, lastTime: t, sspi: false,
-        lastLine: 0, lastEpoch: NaN, lastUser: null, lastSub: -1, lastWin32: -1,
-      };
+      const next = this.open.get(h) ?? null;
+      if (reuse) {
+        g = reuse;
+        g.hash = h; g.keyBuf = keyBuf; g.keyLen = keyLen; g.ipLen = ie - is; g.ipHash = ipHash; g.next = next; g.legs = this.collect ? [] : null; g.legCount = 0;
+        g.lastTime = t; g.sspi = false; g.lastLine = 0; g.lastEpoch = NaN; g.lastUser = null; g.lastSub = -1; g.lastWin32 = -1;
+      } else {
+        g = {
+          hash: h, keyBuf, keyLen, ipLen: ie - is, ipHash, next, legs: this.collect ? [] : null, legCount: 0, lastTime: t, sspi: false,
+          lastLine: 0, lastEpoch: NaN, lastUser: null, lastSub: -1, lastWin32: -1,
+        };
+      }
       this.open.set(h, g);
       this.openCount++;
       this.ipBuckets[ipHash]++;
@@ -337,7 +348,7 @@ export class W3cAnalyzer implements W3cScanHandler {
     this.add('HANDSHAKE_INCOMPLETE', 'warning', lastLine, () => ({
       message: findingMessage('HANDSHAKE_INCOMPLETE', status, w, `${g.legs ? g.legs.length : g.legCount} legs, ${what}`),
       time: Number.isNaN(lastEpoch) ? null : new Date(lastEpoch * 1000).toISOString().slice(0, 19) + 'Z',
-      clientIp: g.keyBuf.toString('utf8', 0, g.ipLen) || null, user: lastUser, uri: g.keyBuf.toString('utf8', g.ipLen + 1) || null, status, win32: w,
+      clientIp: g.keyBuf.toString('utf8', 0, g.ipLen) || null, user: lastUser, uri: g.keyBuf.toString('utf8', g.ipLen + 1, g.keyLen) || null, status, win32: w,
       relatedLines: (g.legs ?? []).filter((l) => l !== lastLine),
     }));
   }
@@ -361,6 +372,7 @@ export class W3cAnalyzer implements W3cScanHandler {
     g.next = null;
     this.openCount--;
     this.ipBuckets[g.ipHash]--;
+    if (this.pool.length < 1024) this.pool.push(g);
   }
 
   private openGroups(): OpenGroup[] {
@@ -433,7 +445,7 @@ export class W3cAnalyzer implements W3cScanHandler {
    * readers of the same file count alike from a line on when these sets are equal there.
    */
   handshakeState(): string[] {
-    return this.openGroups().filter((g) => g.sspi).map((g) => `${g.keyBuf.toString('latin1')}\u0000${g.lastTime}`).sort();
+    return this.openGroups().filter((g) => g.sspi).map((g) => `${g.keyBuf.toString('latin1', 0, g.keyLen)}\u0000${g.lastTime}`).sort();
   }
 
   /**
@@ -446,6 +458,20 @@ export class W3cAnalyzer implements W3cScanHandler {
     return this.trackMin ? null : this.minTime;
   }
 
+  /** The SWEEP_BYTES block [sweepLo, sweepHi) of the file the last line started in. */
+  private sweepLo = 0;
+  private sweepHi = 0;
+
+  /** Whether the line crosses a multiple of SWEEP_BYTES (from its start to its end). */
+  private atSweepPoint(rec: W3cRecord): boolean {
+    const f = rec.fileOffset;
+    if (f < this.sweepLo || f >= this.sweepHi) {
+      this.sweepLo = Math.floor(f / SWEEP_BYTES) * SWEEP_BYTES;
+      this.sweepHi = this.sweepLo + SWEEP_BYTES;
+    }
+    return f + rec.end - rec.start >= this.sweepHi;
+  }
+
   private trackMin = false;
   private minTime: number | null = Infinity;
 
@@ -453,8 +479,7 @@ export class W3cAnalyzer implements W3cScanHandler {
     const t = rec.epochSeconds();
     if (Number.isNaN(t)) this.minTime = null;
     else if (this.minTime !== null && t < this.minTime) this.minTime = t;
-    const f = rec.fileOffset;
-    if (Math.floor(f / SWEEP_BYTES) !== Math.floor((f + rec.end - rec.start) / SWEEP_BYTES)) this.trackMin = false;
+    if (this.atSweepPoint(rec)) this.trackMin = false;
   }
 
   /** Forget every count and finding but keep the open handshakes (a parallel worker after its lead-in). */
@@ -496,7 +521,7 @@ function keyEquals(g: OpenGroup, rec: W3cRecord, ipI: number, uriI: number): boo
   const k = g.keyBuf, b = rec.buf;
   const is = ipI >= 0 && ipI < rec.count ? rec.starts[ipI] : 0, ie = ipI >= 0 && ipI < rec.count ? rec.ends[ipI] : 0;
   const us = uriI >= 0 && uriI < rec.count ? rec.starts[uriI] : 0, ue = uriI >= 0 && uriI < rec.count ? rec.ends[uriI] : 0;
-  if (ie - is !== g.ipLen || ue - us !== k.length - g.ipLen - 1) return false;
+  if (ie - is !== g.ipLen || ue - us !== g.keyLen - g.ipLen - 1) return false;
   for (let i = 0; i < g.ipLen; i++) if (k[i] !== b[is + i]) return false;
   for (let i = 0, o = g.ipLen + 1; i < ue - us; i++) if (k[o + i] !== b[us + i]) return false;
   return true;
