@@ -86,6 +86,8 @@ export interface W3cAnalysis {
 
 const MAX_FAILURE_LINES = 1000;
 const MAX_LEGS = 64;
+const TABLE_SIZE = 1 << 15;
+const TABLE_MASK = TABLE_SIZE - 1;
 
 interface OpenGroup {
   /** 32-bit hash of the key bytes; `keyBuf` = c-ip bytes, a space, cs-uri-stem bytes. */
@@ -167,8 +169,8 @@ export class W3cAnalyzer implements W3cScanHandler {
   private readonly win32Small = new Float64Array(65536);
   private readonly win32Big = new Map<number, number>();
   private readonly counts: Partial<Record<FindingCode, number>> = {};
-  /** Open handshake groups by key hash (no strings on the hot path). */
-  private readonly open = new Map<number, OpenGroup>();
+  /** Open handshake groups in buckets by key hash, chained through `next` (no strings, no Map churn on the hot path). */
+  private readonly table: (OpenGroup | null)[] = new Array<OpenGroup | null>(TABLE_SIZE).fill(null);
   private openCount = 0;
   /** Closed groups to reuse. */
   private readonly pool: OpenGroup[] = [];
@@ -293,7 +295,7 @@ export class W3cAnalyzer implements W3cScanHandler {
       for (let p = is; p < ie; p++) keyBuf[o++] = b[p];
       keyBuf[o++] = 32;
       for (let p = us; p < ue; p++) keyBuf[o++] = b[p];
-      const next = this.open.get(h) ?? null;
+      const next = this.table[h & TABLE_MASK];
       if (reuse) {
         g = reuse;
         g.hash = h; g.keyBuf = keyBuf; g.keyLen = keyLen; g.ipLen = ie - is; g.ipHash = ipHash; g.next = next; g.legs = this.collect ? [] : null; g.legCount = 0;
@@ -304,7 +306,7 @@ export class W3cAnalyzer implements W3cScanHandler {
           lastLine: 0, lastEpoch: NaN, lastUser: null, lastSub: -1, lastWin32: -1,
         };
       }
-      this.open.set(h, g);
+      this.table[h & TABLE_MASK] = g;
       this.openCount++;
       this.ipBuckets[ipHash]++;
     }
@@ -354,18 +356,18 @@ export class W3cAnalyzer implements W3cScanHandler {
   }
 
   private find(rec: W3cRecord, ipI: number, uriI: number, h: number): OpenGroup | null {
-    let g = this.open.get(h) ?? null;
-    while (g && !keyEquals(g, rec, ipI, uriI)) g = g.next;
+    let g = this.table[h & TABLE_MASK];
+    while (g && !(g.hash === h && keyEquals(g, rec, ipI, uriI))) g = g.next;
     return g;
   }
 
   private close(g: OpenGroup): void {
-    const head = this.open.get(g.hash);
+    const slot = g.hash & TABLE_MASK;
+    const head = this.table[slot];
     if (head === g) {
-      if (g.next) this.open.set(g.hash, g.next);
-      else this.open.delete(g.hash);
+      this.table[slot] = g.next;
     } else {
-      let p = head ?? null;
+      let p = head;
       while (p && p.next !== g) p = p.next;
       if (p) p.next = g.next;
     }
@@ -377,7 +379,9 @@ export class W3cAnalyzer implements W3cScanHandler {
 
   private openGroups(): OpenGroup[] {
     const all: OpenGroup[] = [];
-    for (const head of this.open.values()) for (let g: OpenGroup | null = head; g; g = g.next) all.push(g);
+    if (this.openCount === 0) return all;
+    const t = this.table;
+    for (let i = 0; i < TABLE_SIZE; i++) for (let g = t[i]; g; g = g.next) all.push(g);
     return all;
   }
 
