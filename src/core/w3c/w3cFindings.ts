@@ -531,11 +531,16 @@ function keyEquals(g: OpenGroup, rec: W3cRecord, ipI: number, uriI: number): boo
   return true;
 }
 
-/** 16-bit hash of token i's bytes (FNV-1a folded). */
+/**
+ * 16-bit hash of token i from its length and its last four bytes (where client addresses differ):
+ * a quick filter before the full key is hashed, read on every line.
+ */
 function hashToken(rec: W3cRecord, i: number): number {
   if (i < 0 || i >= rec.count) return 0;
   const b = rec.buf;
-  let h = 0x811c9dc5;
-  for (let p = rec.starts[i], e = rec.ends[i]; p < e; p++) h = Math.imul(h ^ b[p], 16777619);
+  const s = rec.starts[i], e = rec.ends[i], n = e - s;
+  if (n <= 0) return 0;
+  const w = n >= 4 ? b[e - 1] | (b[e - 2] << 8) | (b[e - 3] << 16) | (b[e - 4] << 24) : b[e - 1] | (b[s] << 8);
+  const h = Math.imul(w ^ Math.imul(n, 0x9e3779b1), 0x85ebca6b);
   return (h ^ (h >>> 16)) & 0xffff;
 }
