@@ -4,6 +4,8 @@
 //   ours      node cli.js analyze --summary --json (full parse: layouts, malformed lines, handshakes;
 //             one worker thread per core over byte ranges, exact: see src/core/w3c/w3cParallel.ts)
 //   ours, 1 thread   the same with IIS_AUTH_LENS_THREADS=1 (the per-core speed)
+//   ours, 1 thread, no wasm   and with IIS_AUTH_LENS_NO_WASM=1 (the JavaScript tokenizer instead of
+//             the WebAssembly SIMD kernel, src/core/w3c/w3cKernel.ts)
 // plus peak RSS of ours and the editor path: parseW3cDocument on a 50 MB string (tokens + findings).
 // Targets (issue 4): ours <= grep, naive/ours >= 8, RSS < 200 MB, 50 MB document well under 1 s.
 import { existsSync, mkdirSync, openSync, readSync, closeSync, writeFileSync, statSync, createReadStream } from 'node:fs';
@@ -92,6 +94,9 @@ async function main(): Promise<void> {
   const one = best(2, () => wall(process.execPath, [cli, 'analyze', '--summary', '--json', LOG], { IIS_AUTH_LENS_THREADS: '1' }));
   if (JSON.stringify(JSON.parse(one.out).files[0]) !== JSON.stringify(entry)) throw new Error('the parallel and the one-thread summary differ');
   console.log(`  the same on 1 thread          ${one.ms.toFixed(0).padStart(7)} ms wall ${one.cpuMs.toFixed(0).padStart(6)} ms cpu  (identical JSON; ${(size / 1048576 / (one.ms / 1000)).toFixed(0)} MiB/s)`);
+  const js = wall(process.execPath, [cli, 'analyze', '--summary', '--json', LOG], { IIS_AUTH_LENS_THREADS: '1', IIS_AUTH_LENS_NO_WASM: '1' });
+  if (JSON.stringify(JSON.parse(js.out).files[0]) !== JSON.stringify(entry)) throw new Error('the JavaScript tokenizer gives another summary');
+  console.log(`  1 thread, JS tokenizer        ${js.ms.toFixed(0).padStart(7)} ms wall ${js.cpuMs.toFixed(0).padStart(6)} ms cpu  (identical JSON; ${(size / 1048576 / (js.ms / 1000)).toFixed(0)} MiB/s)`);
   const nv = wall(process.execPath, [naive, LOG]);
   const n = JSON.parse(nv.out);
   console.log(`naive readline + split(' ')     ${nv.ms.toFixed(0).padStart(7)} ms wall ${nv.cpuMs.toFixed(0).padStart(6)} ms cpu  (${n.requests} requests, BAD_BINDINGS ${n.findings.BAD_BINDINGS})`);
