@@ -96,7 +96,12 @@ function drain(mask: number, counter: number, table: number): number[] {
  * line and its tokens.
  */
 function body(lineMode: boolean): number[] {
+  // the four byte values to compare with, splat once per call into v128 locals after the others
+  const k0 = lineMode ? 19 : 16;
+  const K: Record<number, number> = { 32: k0, 9: k0 + 1, 34: k0 + 2, 10: k0 + 3 };
+  const splat = (b: number): number[] => get(K[b]);
   const code = [
+    ...[32, 9, 34, 10].flatMap((b) => [...c(b), ...sx(simd.splat), ...set(K[b])]),
     // p = s
     ...get(1), ...set(P),
     ...(lineMode ? [...get(E), ...set(LEND)] : []),
@@ -109,8 +114,8 @@ function body(lineMode: boolean): number[] {
     ...c(-1), ...c(1), ...get(E), ...get(P), op.sub, op.tee, REM, op.shl, ...c(1), op.sub, ...get(REM), ...c(32), op.geU, op.select, ...set(VALID),
     // lineMode: an LF in these bytes ends the line there
     ...(lineMode ? [
-      ...get(V), ...c(10), ...sx(simd.splat), ...sx(simd.eq), ...sx(simd.bitmask),
-      ...get(V2), ...c(10), ...sx(simd.splat), ...sx(simd.eq), ...sx(simd.bitmask), ...c(16), op.shl, op.or,
+      ...get(V), ...splat(10), ...sx(simd.eq), ...sx(simd.bitmask),
+      ...get(V2), ...splat(10), ...sx(simd.eq), ...sx(simd.bitmask), ...c(16), op.shl, op.or,
       ...get(VALID), op.and, op.tee, LFM, op.if, VOID,
       ...c(1), ...get(LFM), op.ctz, op.shl, ...c(1), op.sub, ...set(VALID),
       ...get(P), ...get(LFM), op.ctz, op.add, ...set(LEND),
@@ -118,12 +123,12 @@ function body(lineMode: boolean): number[] {
       op.end,
     ] : []),
     // a quote anywhere: the JavaScript tokenizer decides
-    ...get(V), ...c(34), ...sx(simd.splat), ...sx(simd.eq), ...sx(simd.bitmask),
-    ...get(V2), ...c(34), ...sx(simd.splat), ...sx(simd.eq), ...sx(simd.bitmask), ...c(16), op.shl, op.or,
+    ...get(V), ...splat(34), ...sx(simd.eq), ...sx(simd.bitmask),
+    ...get(V2), ...splat(34), ...sx(simd.eq), ...sx(simd.bitmask), ...c(16), op.shl, op.or,
     ...get(VALID), op.and, op.if, VOID, ...c(-1), op.return, op.end,
     // bl = blanks, nb = non-blanks (within the line)
-    ...get(V), ...c(32), ...sx(simd.splat), ...sx(simd.eq), ...get(V), ...c(9), ...sx(simd.splat), ...sx(simd.eq), ...sx(simd.or), ...sx(simd.bitmask),
-    ...get(V2), ...c(32), ...sx(simd.splat), ...sx(simd.eq), ...get(V2), ...c(9), ...sx(simd.splat), ...sx(simd.eq), ...sx(simd.or), ...sx(simd.bitmask), ...c(16), op.shl, op.or,
+    ...get(V), ...splat(32), ...sx(simd.eq), ...get(V), ...splat(9), ...sx(simd.eq), ...sx(simd.or), ...sx(simd.bitmask),
+    ...get(V2), ...splat(32), ...sx(simd.eq), ...get(V2), ...splat(9), ...sx(simd.eq), ...sx(simd.or), ...sx(simd.bitmask), ...c(16), op.shl, op.or,
     ...get(VALID), op.and, op.tee, BL, ...get(VALID), op.xor, ...set(NB),
     // x = non-blank one byte earlier; token starts = nb & ~x, token ends (the blank after) = bl & x
     ...get(NB), ...c(1), op.shl, ...get(PREV), op.or, ...set(X),
@@ -145,7 +150,7 @@ function body(lineMode: boolean): number[] {
     ...get(N),
     op.end,
   ];
-  const locals = vec([[...uleb(11), I32], [...uleb(2), V128], ...(lineMode ? [[...uleb(3), I32]] : [])]);
+  const locals = vec([[...uleb(11), I32], [...uleb(2), V128], ...(lineMode ? [[...uleb(3), I32]] : []), [...uleb(4), V128]]);
   const fn = [...locals, ...code];
   return [...uleb(fn.length), ...fn];
 }
