@@ -15,11 +15,11 @@ import { Worker } from 'node:worker_threads';
 import { makeLayout, type W3cLayout } from './w3cFields';
 import type { W3cAnalysis } from './w3cFindings';
 import type { FindingCode } from '../findings';
-import type { SummaryRangeJob, SummaryRangeResult } from './w3cSummaryRange';
+import { runSummaryRange, type SummaryRangeJob, type SummaryRangeResult } from './w3cSummaryRange';
 
 export interface ParallelOptions {
   handshakeWindowSeconds?: number;
-  /** Number of ranges/workers (default: the cores, at most 8). */
+  /** Number of ranges (default: the cores, at most 8): the first is counted on this thread (blocking it), the others in workers. */
   workers?: number;
   /** Smallest file worth cutting (default 64 MiB); smaller files return null. */
   minBytes?: number;
@@ -128,9 +128,22 @@ export async function analyzeW3cSummaryParallel(path: string, opts: ParallelOpti
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   let results: SummaryRangeResult[];
   try {
-    results = await Promise.all(starts.map((s, k) => runWorker(w, {
+    const jobs = starts.map((s, k): SummaryRangeJob => ({
       path, leadStart: Math.min(leads[k], s), start: s, end: k + 1 < starts.length ? starts[k + 1] : size, last: k === starts.length - 1, handshakeWindowSeconds: window,
-    }, onBytes, stop.signal)));
+    }));
+    // the other ranges in workers; the first one here, meanwhile (one thread fewer to start)
+    const others = jobs.slice(1).map((j) => runWorker(w, j, onBytes, stop.signal));
+    const settledOthers = Promise.allSettled(others);
+    let first: SummaryRangeResult;
+    try {
+      first = runSummaryRange(jobs[0], onBytes);
+    } catch (err) {
+      stop.abort();
+      await settledOthers;
+      throw err;
+    }
+    results = [first, ...await Promise.all(others)];
+    if (opts.signal?.aborted) throw new Error('cancelled');
   } catch (err) {
     stop.abort();
     if (opts.signal?.aborted) throw new Error('cancelled');
