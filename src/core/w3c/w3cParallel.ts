@@ -1,11 +1,13 @@
 // `analyze --summary` of a large plain W3C log on several cores: the file is cut at line starts
-// into one byte range per core, each counted by a worker thread (w3cSummaryWorker.ts), and the
-// counts are added up. Exact, not approximate: a middle range first reads a lead-in (the bytes
-// just before it) to rebuild the #Fields layout and the open NTLM/Negotiate handshakes in force at
-// its start, and the result is used only when that rebuilt state equals the state the range before
-// ended with; otherwise (a handshake longer than the lead-in, a #Fields further back than the
-// look-back) the caller runs the one sequential pass. Handshakes still open at a range end are
-// continued by the next range (equal states), and ended at the end of the file by the last one.
+// into one byte range per core, counted by worker threads (w3cSummaryWorker.ts; the first range on
+// the calling thread), and the counts are added up. Exact, not approximate: a middle range first
+// reads a lead-in (the bytes just before it) to rebuild the #Fields layout and the open
+// NTLM/Negotiate handshakes in force at its start. Its result is used only when that state agrees
+// with the state the range before ended with: the same layout, the same open handshakes that can
+// still become findings, except ones the lead-in never saw that provably end late (a finding each,
+// added here). Otherwise (a handshake longer than the lead-in, a #Fields further back than the
+// look-back, a failing worker) the caller runs the one sequential pass. The last range ends the
+// handshakes still open at the end of the file.
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { open, stat } from 'node:fs/promises';
