@@ -7,11 +7,13 @@ import type { AnalyzeResult, FileEntry, W3cFileEntry } from '../core/analyzeResu
 import { analyzeW3cFile, analyzeW3cStream } from '../core/w3c/w3cAnalyze';
 import { analyzeW3cSummaryParallel } from '../core/w3c/w3cParallel';
 import { analyzeFrebFile } from '../core/freb/frebAnalyze';
+import { FILTER_HELP, FrebFilterError, frebFilterFromArgs, type FrebFilter } from '../core/freb/frebFilter';
+import { analyzeFrebFileFiltered } from '../core/freb/frebSearch';
 import { describeWin32 } from '../core/win32Status';
 import { describeStatus } from '../core/httpStatus';
 import { kindByName, listFolder, sniffKind, type SniffedKind } from './analyzeFiles';
 
-const USAGE = 'iis-auth-lens analyze [--json] [--summary] [--window SECONDS] PATH...';
+const USAGE = 'iis-auth-lens analyze [--json] [--summary] [--window SECONDS] [--filter KEY=VALUE]... PATH...';
 const HELP = `${USAGE}
 
 Analyze IIS W3C logs (u_ex*.log, HTTPERR, any W3C extended log), FREB traces (fr*.xml) and folders
@@ -20,8 +22,12 @@ of them (searched recursively) for Windows-authentication failures. .gz files ar
   --json            one JSON document on stdout (see the CLI contract)
   --summary         counts only, no list of findings
   --window SECONDS  time window grouping the legs of one NTLM/Negotiate handshake (default 120)
+  --filter KEY=VALUE  keep only the FREB traces that match (repeatable, all must match; W3C logs
+                    are analyzed as usual) - what the article's Copy-FREBEvents script selects
   -                 read one W3C log from stdin
   --help            this text
+
+${FILTER_HELP}
 
 Findings: BAD_BINDINGS, INVALID_TOKEN, LOGON_DENIED, HANDSHAKE_INCOMPLETE, MALFORMED_LINE.
 Exit codes: 0 analyzed (findings are results), 1 a file could not be read or parsed (the others are
@@ -36,10 +42,18 @@ interface Options {
   summary: boolean;
   window: number;
   paths: string[];
+  frebFilter: FrebFilter | null;
 }
 
 function parseArgs(argv: string[]): Options | 'help' {
-  const o: Options = { json: false, summary: false, window: 120, paths: [] };
+  let frebFilter: FrebFilter | null;
+  try {
+    ({ filter: frebFilter, rest: argv } = frebFilterFromArgs(argv));
+  } catch (err) {
+    if (err instanceof FrebFilterError) throw new UsageError(err.message);
+    throw err;
+  }
+  const o: Options = { json: false, summary: false, window: 120, paths: [], frebFilter };
   let rest = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -70,7 +84,8 @@ function errorEntry(path: string, kind: SniffedKind, error: string): FileEntry {
   return { path, kind, error } as FileEntry;
 }
 
-async function analyzeOne(path: string, kind: SniffedKind, o: Options, io: CliIo): Promise<FileEntry> {
+/** The entry of one file; null for a FREB trace that --filter leaves out. */
+async function analyzeOne(path: string, kind: SniffedKind, o: Options, io: CliIo): Promise<FileEntry | null> {
   if (path === '-') {
     // a W3C log piped in (e.g. `zcat u_ex*.log.gz | iis-auth-lens analyze -`)
     if (io.stdinIsTTY) return errorEntry('-', 'w3c', '-: nothing piped in on stdin');
@@ -79,7 +94,7 @@ async function analyzeOne(path: string, kind: SniffedKind, o: Options, io: CliIo
     if (!o.summary) entry.findings = r.findings;
     return entry;
   }
-  if (kind === 'freb') return analyzeFrebFile(path);
+  if (kind === 'freb') return o.frebFilter ? analyzeFrebFileFiltered(path, o.frebFilter) : analyzeFrebFile(path);
   if (kind === 'unknown') return errorEntry(path, 'unknown', `${path}: not an IIS W3C log or FREB trace (no #Fields/#Software directive, no <failedRequest>)`);
   try {
     // --summary of a large plain log: one worker thread per core (exact; null when it does not apply)
@@ -183,10 +198,15 @@ export const analyzeCommand: Subcommand = {
       return EXIT_OK;
     }
     const files = await collect(o.paths);
-    const result: AnalyzeResult = { files: [] };
+    const result: AnalyzeResult & { filteredOut?: number } = { files: [] };
+    if (o.frebFilter) result.filteredOut = 0;
     let failed = false;
     for (const f of files) {
       const entry = f.error ? errorEntry(f.path, f.kind, f.error) : await analyzeOne(f.path, f.kind, o, io);
+      if (entry === null) {
+        result.filteredOut!++;
+        continue;
+      }
       if (entry.kind === 'freb' && o.summary) delete entry.findings;
       if (entry.error) {
         failed = true;
@@ -197,6 +217,7 @@ export const analyzeCommand: Subcommand = {
     }
     if (o.json) writeJson(io, result);
     else if (files.length === 0) io.stdout.write('No IIS W3C logs or FREB traces found.\n');
+    else if (result.filteredOut) io.stdout.write(`${result.filteredOut} FREB traces did not match the filter.\n`);
     return failed ? EXIT_INPUT : EXIT_OK;
   },
 };

@@ -181,3 +181,25 @@ void test('--summary of a large log: worker threads, the same JSON as one thread
   assert.equal(e.findings, undefined);
   rmSync(big);
 });
+
+void test('--filter keeps the FREB traces that match (win32 + URL glob), as the generator truth says, and counts the rest', () => {
+  const gen = ['/work/shared/tools/gen-freb.mjs', join(root, '..', 'shared', 'tools', 'gen-freb.mjs')].find(existsSync)!;
+  const dir = mkdtempSync(join(tmpdir(), 'analyze-filter-'));
+  try {
+    execFileSync(process.execPath, [gen, '--count', '80', '--out', dir, '--seed', '11']);
+    const truth = JSON.parse(readFileSync(join(dir, 'truth.json'), 'utf8')) as { files: { file: string; url: string; win32Status: number | null }[] };
+    const expected = truth.files.filter((f) => f.win32Status === 2148074310 && /\/EWS\/mrsproxy\.svc$/i.test(f.url)).map((f) => f.file).sort();
+    assert.ok(expected.length > 0, 'the seed makes bad-bindings traces on mrsproxy.svc');
+    const r = run('--json', '--summary', '--filter', 'win32=0x80090346', '--filter=url=*/EWS/mrsproxy.svc', dir);
+    assert.equal(r.code, 0, r.err);
+    const out = JSON.parse(r.out) as { files: { path: string; kind: string; win32Status: number }[]; filteredOut: number };
+    assert.deepEqual(out.files.map((f) => f.path.split('/').pop()).sort(), expected);
+    assert.ok(out.files.every((f) => f.kind === 'freb' && f.win32Status === 2148074310));
+    assert.equal(out.filteredOut, truth.files.length - expected.length);
+    const bad = run('--filter', 'colour=blue', dir);
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /unknown key "colour"/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
