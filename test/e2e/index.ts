@@ -36,6 +36,15 @@ export async function run(): Promise<void> {
     : [];
   if (files.length === 0) throw new Error(`no e2e suites (*.test.js) in ${suiteDir}: was esbuild run?`);
   for (const f of files) mocha.addFile(path.join(suiteDir, f));
+  await mocha.loadFilesAsync();
+  // Each suite leaves the workbench as it found it, so the next suite's screenshots show its own
+  // editors and not a pile-up of tabs and notifications from the suites before it.
+  for (const s of mocha.suite.suites) {
+    s.afterAll('close the editors and notifications of this suite', async () => {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await vscode.commands.executeCommand('notifications.clearAll');
+    });
+  }
 
   const stats = await new Promise<Mocha.Stats>((resolve, reject) => {
     try {
