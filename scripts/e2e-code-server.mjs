@@ -229,6 +229,9 @@ async function main() {
 
   say(`opening the workbench in Chromium${vsix ? ' (extension from the .vsix)' : ' (extension from this repo)'}${opts.grep ? `, grep /${opts.grep}/` : ''}`);
   await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 60_000 });
+  // A headless page is not focused by itself; without focus the workbench never shows keyboard-
+  // triggered widgets such as hovers, and screenshots would miss them.
+  await page.bringToFront();
 
   let timer;
   const timedOut = new Promise((_, rej) => {

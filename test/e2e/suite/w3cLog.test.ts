@@ -65,6 +65,14 @@ suite('w3cLog', () => {
     }
     const denied = diags.filter((d) => d.code === 'LOGON_DENIED').map((d) => d.range.start.line + 1);
     assert.deepEqual(denied, t.findingLines.LOGON_DENIED!.first);
+    // the picture a user sees: the first BAD_BINDINGS line, its squiggle and the hover that explains it
+    const first = bad[0]!;
+    await vscode.window.showTextDocument(doc, { preview: false, preserveFocus: false });
+    editor.selection = new vscode.Selection(first.range.start, first.range.start);
+    editor.revealRange(first.range, vscode.TextEditorRevealType.InCenter);
+    await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
+    await vscode.commands.executeCommand('editor.action.showHover');
+    await new Promise((r) => setTimeout(r, 1500)); // only for the picture: let the hover widget paint
     await screenshot('w3c-log-bad-bindings');
   });
 
