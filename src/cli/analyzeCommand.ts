@@ -102,6 +102,7 @@ async function analyzeOne(path: string, kind: SniffedKind, o: Options, io: CliIo
     const trace = process.env.IIS_AUTH_LENS_TRACE ? (m: string): void => { io.stderr.write(`iis-auth-lens analyze: ${path}: ${m}\n`); } : undefined;
     const par = o.summary && !path.toLowerCase().endsWith('.gz') ? await analyzeW3cSummaryParallel(path, {
       handshakeWindowSeconds: o.window, onFallback: trace && ((why) => trace(`one thread (${why})`)), onRanges: trace && ((n) => trace(`${n} threads`)),
+      onTiming: trace && ((ts) => { for (const t of ts) trace(`range ${t.range + 1}${t.range ? '' : ' (main thread)'}: ${(t.bytes / 1048576).toFixed(0)} MiB, ${t.startedMs.toFixed(0)}-${t.doneMs.toFixed(0)} ms after start`); }),
     }) : null;
     const r = par ?? await analyzeW3cFile(path, {
       collectFindings: !o.summary, handshakeWindowSeconds: o.window, maxMalformedFindings: MAX_MALFORMED, maxFindingsPerCode: MAX_PER_CODE,
@@ -118,7 +119,7 @@ async function analyzeOne(path: string, kind: SniffedKind, o: Options, io: CliIo
 }
 
 /** Expand the arguments into (path, kind) in a stable order: arguments as given, folder contents sorted. */
-async function collect(paths: string[]): Promise<{ path: string; kind: SniffedKind; error?: string }[]> {
+async function collect(paths: string[], skipped: string[]): Promise<{ path: string; kind: SniffedKind; error?: string }[]> {
   const out: { path: string; kind: SniffedKind; error?: string }[] = [];
   for (const p of paths) {
     if (p === '-') {
@@ -144,6 +145,7 @@ async function collect(paths: string[]): Promise<{ path: string; kind: SniffedKi
         try {
           const k = await sniffKind(f, false);
           if (k !== 'unknown') out.push({ path: f, kind: k });
+          else skipped.push(f);
         } catch (err) {
           const k = kindByName(f);
           if (k !== 'unknown') out.push({ path: f, kind: k, error: readError(f, err) });
@@ -197,7 +199,13 @@ export const analyzeCommand: Subcommand = {
       io.stdout.write(HELP + '\n');
       return EXIT_OK;
     }
-    const files = await collect(o.paths);
+    const skipped: string[] = [];
+    const files = await collect(o.paths, skipped);
+    // Files in a folder that are neither W3C logs nor FREB traces are passed over, but said so.
+    if (skipped.length) {
+      const shown = skipped.slice(0, 3).join(', ') + (skipped.length > 3 ? `, and ${skipped.length - 3} more` : '');
+      io.stderr.write(`iis-auth-lens analyze: skipped ${skipped.length} file(s) in folders that are neither IIS W3C logs nor FREB traces: ${shown}\n`);
+    }
     const result: AnalyzeResult & { filteredOut?: number } = { files: [] };
     if (o.frebFilter) result.filteredOut = 0;
     let failed = false;
