@@ -35,6 +35,9 @@ export interface ParallelOptions {
   onFallback?: (reason: string) => void;
   /** Told how many ranges (threads) counted the file when the parallel result is used. */
   onRanges?: (ranges: number) => void;
+  /** Told when each range (0: this thread) was started and done, in ms after `since` (ms since the epoch), and its bytes. */
+  onTiming?: (t: { range: number; bytes: number; startedMs: number; doneMs: number }[]) => void;
+  since?: number;
 }
 
 interface WorkerScript { path: string; ts: boolean }
@@ -172,6 +175,10 @@ export async function analyzeW3cSummaryParallel(path: string, opts: ParallelOpti
     }
   }
   opts.onRanges?.(results.length);
+  if (opts.onTiming) {
+    const since = opts.since ?? performance.timeOrigin;
+    opts.onTiming(results.map((r, k) => ({ range: k, bytes: (k + 1 < starts.length ? starts[k + 1] : size) - starts[k], startedMs: r.startedAt - since, doneMs: r.doneAt - since })));
+  }
   return merge(results, size, lateFinds);
 }
 

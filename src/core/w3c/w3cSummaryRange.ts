@@ -39,6 +39,14 @@ export interface SummaryRangeResult {
   atEnd: RangeState;
   /** W3cAnalyzer.minTimeToSweep from `start` (null for the first range, or when unknown). */
   minTimeToSweep: number | null;
+  /** When the range was started and done (ms since the epoch, fractional; for traces). */
+  startedAt: number;
+  doneAt: number;
+}
+
+/** Now in ms since the epoch, comparable across threads. */
+export function epochMs(): number {
+  return performance.timeOrigin + performance.now();
 }
 
 const CHUNK = KERNEL_CHUNK;
@@ -104,6 +112,7 @@ export function headerBefore(fd: number, at: number): string[] {
 }
 
 export function runSummaryRange(job: SummaryRangeJob, onProgress?: (bytes: number) => void): SummaryRangeResult {
+  const startedAt = epochMs();
   const fd = openSync(job.path, 'r');
   try {
     const an = new W3cAnalyzer({ collectFindings: false, handshakeWindowSeconds: job.handshakeWindowSeconds, finishOpenAtEnd: job.last });
@@ -146,7 +155,7 @@ export function runSummaryRange(job: SummaryRangeJob, onProgress?: (bytes: numbe
       layouts: r.layouts.map((l) => ({
         fieldsLine: l.fieldsLine > 0 ? l.fieldsLine - linesBefore : 0, headerLine: l.headerLine - linesBefore, fields: l.fields, date: l.date, software: l.software,
       })),
-      atStart, atEnd, minTimeToSweep: atStart ? an.minTimeToSweep : null,
+      atStart, atEnd, minTimeToSweep: atStart ? an.minTimeToSweep : null, startedAt, doneAt: epochMs(),
     };
   } finally {
     closeSync(fd);
