@@ -99,6 +99,9 @@ interface OpenGroup {
   ipHash: number;
   /** Next group with the same hash (collisions). */
   next: OpenGroup | null;
+  /** Neighbours in the list of all open groups (a sweep walks the open groups, not the table). */
+  prevOpen: OpenGroup | null;
+  nextOpen: OpenGroup | null;
   /** Lines of the legs (only when findings are kept: counting needs none). */
   legs: number[] | null;
   legCount: number;
@@ -172,6 +175,9 @@ export class W3cAnalyzer implements W3cScanHandler {
   /** Open handshake groups in buckets by key hash, chained through `next` (no strings, no Map churn on the hot path). */
   private readonly table: (OpenGroup | null)[] = new Array<OpenGroup | null>(TABLE_SIZE).fill(null);
   private openCount = 0;
+  /** The open groups, oldest first (linked through nextOpen): a sweep ends them in the order they began. */
+  private openHead: OpenGroup | null = null;
+  private openTail: OpenGroup | null = null;
   /** Closed groups to reuse. */
   private readonly pool: OpenGroup[] = [];
   /** How many open groups per hash bucket of the client IP: lets most lines skip building a key. */
@@ -298,15 +304,18 @@ export class W3cAnalyzer implements W3cScanHandler {
       const next = this.table[h & TABLE_MASK];
       if (reuse) {
         g = reuse;
-        g.hash = h; g.keyBuf = keyBuf; g.keyLen = keyLen; g.ipLen = ie - is; g.ipHash = ipHash; g.next = next; g.legs = this.collect ? [] : null; g.legCount = 0;
+        g.hash = h; g.keyBuf = keyBuf; g.keyLen = keyLen; g.ipLen = ie - is; g.ipHash = ipHash; g.next = next; g.prevOpen = null; g.nextOpen = null; g.legs = this.collect ? [] : null; g.legCount = 0;
         g.lastTime = t; g.sspi = false; g.lastLine = 0; g.lastEpoch = NaN; g.lastUser = null; g.lastSub = -1; g.lastWin32 = -1;
       } else {
         g = {
-          hash: h, keyBuf, keyLen, ipLen: ie - is, ipHash, next, legs: this.collect ? [] : null, legCount: 0, lastTime: t, sspi: false,
+          hash: h, keyBuf, keyLen, ipLen: ie - is, ipHash, next, prevOpen: null, nextOpen: null, legs: this.collect ? [] : null, legCount: 0, lastTime: t, sspi: false,
           lastLine: 0, lastEpoch: NaN, lastUser: null, lastSub: -1, lastWin32: -1,
         };
       }
       this.table[h & TABLE_MASK] = g;
+      g.prevOpen = this.openTail;
+      if (this.openTail) this.openTail.nextOpen = g; else this.openHead = g;
+      this.openTail = g;
       this.openCount++;
       this.ipBuckets[ipHash]++;
     }
@@ -372,6 +381,10 @@ export class W3cAnalyzer implements W3cScanHandler {
       if (p) p.next = g.next;
     }
     g.next = null;
+    if (g.prevOpen) g.prevOpen.nextOpen = g.nextOpen; else this.openHead = g.nextOpen;
+    if (g.nextOpen) g.nextOpen.prevOpen = g.prevOpen; else this.openTail = g.prevOpen;
+    g.prevOpen = null;
+    g.nextOpen = null;
     this.openCount--;
     this.ipBuckets[g.ipHash]--;
     if (this.pool.length < 1024) this.pool.push(g);
@@ -379,16 +392,16 @@ export class W3cAnalyzer implements W3cScanHandler {
 
   private openGroups(): OpenGroup[] {
     const all: OpenGroup[] = [];
-    if (this.openCount === 0) return all;
-    const t = this.table;
-    for (let i = 0; i < TABLE_SIZE; i++) for (let g = t[i]; g; g = g.next) all.push(g);
+    for (let g = this.openHead; g; g = g.nextOpen) all.push(g);
     return all;
   }
 
   private sweep(now: number): void {
     if (Number.isNaN(now)) return;
-    for (const g of this.openGroups()) {
+    for (let g = this.openHead; g;) {
+      const next = g.nextOpen;
       if (now - g.lastTime > this.window) { this.finish(g); this.close(g); }
+      g = next;
     }
   }
 
