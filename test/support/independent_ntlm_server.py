@@ -38,6 +38,8 @@ try:
     from ntlm_auth.constants import AvId, NegotiateFlags
     from ntlm_auth.gss_channel_bindings import GssChannelBindingsStruct
     from ntlm_auth.messages import TargetInfo
+    from ntlm_auth.rc4 import ARC4
+    from ntlm_auth.session_security import SessionSecurity
 except ImportError as e:  # pragma: no cover
     sys.stderr.write('independent_ntlm_server: python3-ntlm-auth is missing (%s); run scripts/setup-system.sh\n' % e)
     sys.exit(3)
@@ -145,6 +147,42 @@ def find_ntlm_in_der(buf, pos=0, end=None, depth=0):
     return None
 
 
+def der_children(buf, start, end):
+    out = {}
+    pos = start
+    while pos < end:
+        tag, cs, ce = der_read(buf, pos)
+        out.setdefault(tag, (pos, cs, ce))
+        pos = ce
+    return out
+
+
+def spnego_fields(raw):
+    """NegTokenInit: {'mechTypes': DER of the MechTypeList} / NegTokenResp: {'mechListMIC': bytes}."""
+    tag, cs, ce = der_read(raw, 0)
+    if tag == 0x60:  # [APPLICATION 0] { OID spnego, [0] NegTokenInit }
+        kids = der_children(raw, cs, ce)
+        if 0xa0 not in kids:
+            raise ValueError('NegTokenInit without [0]')
+        _, s0, e0 = kids[0xa0]
+        t, s1, e1 = der_read(raw, s0)
+        fields = der_children(raw, s1, e1)
+        if 0xa0 not in fields:
+            raise ValueError('NegTokenInit without mechTypes')
+        _, ms, me = fields[0xa0]
+        mt = der_read(raw, ms)
+        return {'mechTypes': raw[ms:mt[2]]}
+    if tag == 0xa1:  # NegTokenResp
+        t, s1, e1 = der_read(raw, cs)
+        fields = der_children(raw, s1, e1)
+        if 0xa3 in fields:
+            _, ms, me = fields[0xa3]
+            t, os_, oe = der_read(raw, ms)
+            return {'mechListMIC': raw[os_:oe]}
+        return {}
+    raise ValueError('not a SPNEGO token (tag 0x%02x)' % tag)
+
+
 def der(tag, content):
     n = len(content)
     if n < 0x80:
@@ -216,8 +254,8 @@ class Verdict(Exception):
         self.win32 = win32
 
 
-def verify_authenticate(msg, server_challenge, account, ep, expected_cbt):
-    """Raises Verdict when the AUTHENTICATE message fails; returns the user on success."""
+def verify_authenticate(msg, server_challenge, account, ep, expected_cbt, type1=b'', type2=b''):
+    """Raises Verdict when the AUTHENTICATE message fails; returns (user, flags, exported session key)."""
     if msg[:8] != NTLMSSP or len(msg) < 64 or struct.unpack('<I', msg[8:12])[0] != 3:
         raise Verdict(SEC_E_INVALID_TOKEN, 'not an NTLM AUTHENTICATE message')
     nt = field(msg, 20)
@@ -237,13 +275,34 @@ def verify_authenticate(msg, server_challenge, account, ep, expected_cbt):
         info.unpack(blob[28:])
     except Exception:
         raise Verdict(SEC_E_INVALID_TOKEN, 'AV pairs of the client blob are malformed')
+    # MS-NLMP 3.3.2: SessionBaseKey = HMAC_MD5(NTOWFv2, NTProofStr); with KEY_EXCH the client's
+    # random session key comes RC4-encrypted under it. The MIC covers all three messages.
+    flags = struct.unpack('<I', msg[60:64])[0]
+    session_base_key = hmac.new(key, proof, hashlib.md5).digest()
+    exported = session_base_key
+    if flags & NegotiateFlags.NTLMSSP_NEGOTIATE_KEY_EXCH:
+        enc = field(msg, 52)
+        if len(enc) != 16:
+            raise Verdict(SEC_E_INVALID_TOKEN, 'KEY_EXCH without a 16-byte EncryptedRandomSessionKey')
+        exported = ARC4(session_base_key).update(enc)
+    av_flags = info[AvId.MSV_AV_FLAGS]
+    if av_flags and struct.unpack('<I', av_flags)[0] & 0x2:
+        if len(msg) < 88:
+            raise Verdict(SEC_E_INVALID_TOKEN, 'MsvAvFlags says MIC present but the message has no MIC field')
+        mic = msg[72:88]
+        zeroed = msg[:72] + b'\x00' * 16 + msg[88:]
+        if not hmac.compare_digest(hmac.new(exported, type1 + type2 + zeroed, hashlib.md5).digest(), mic):
+            raise Verdict(SEC_E_INVALID_TOKEN, 'MIC does not match')
+        checked = 'MIC ok'
+    else:
+        checked = 'no MIC'
     cbt = info[AvId.MSV_AV_CHANNEL_BINDINGS]
     zero = cbt is None or cbt == b'\x00' * 16
     if ep == 'require' and zero:
         raise Verdict(SEC_E_BAD_BINDINGS, 'Extended Protection Require: no channel bindings')
     if ep in ('accept', 'require') and not zero and cbt != expected_cbt:
         raise Verdict(SEC_E_BAD_BINDINGS, 'channel bindings %s, expected %s' % (cbt.hex(), expected_cbt.hex()))
-    return '%s\\%s' % (domain, user)
+    return '%s\\%s %s' % (domain, user, checked), flags, exported
 
 
 # ---------------------------------------------------------------------------------------------
@@ -336,10 +395,14 @@ class Handler(BaseHTTPRequestHandler):
         except Exception as e:  # garbage: IIS answers 401 with SEC_E_INVALID_TOKEN
             return self.deny(SEC_E_INVALID_TOKEN, 'bad token: %s' % e)
         wrap_reply = spnego and o.negotiate_reply == 'spnego'
+        try:
+            spnego_info = spnego_fields(raw) if spnego else {}
+        except Exception as e:
+            return self.deny(SEC_E_INVALID_TOKEN, 'bad SPNEGO: %s' % e)
         if mtype == 1:
             server_challenge = os.urandom(8)
-            self.ntlm = (scheme, spnego, server_challenge)
             ch = challenge_message(server_challenge, not o.no_target_info)
+            self.ntlm = (scheme, spnego, server_challenge, msg, ch, spnego_info.get('mechTypes'))
             out = neg_token_resp(1, ch, True) if wrap_reply else ch
             name = 'Negotiate' if scheme == 'negotiate' else 'NTLM'
             self.iis_log(401, 1, 2148074254)
@@ -350,10 +413,19 @@ class Handler(BaseHTTPRequestHandler):
             return self.deny(SEC_E_INVALID_TOKEN, 'AUTHENTICATE without a challenge on this connection')
         if self.ntlm[0] != scheme:
             return self.deny(SEC_E_INVALID_TOKEN, 'scheme changed within the handshake')
-        server_challenge = self.ntlm[2]
+        _, _, server_challenge, type1, type2, mech_types = self.ntlm
         self.ntlm = None
         try:
-            who = verify_authenticate(msg, server_challenge, self.server.account, o.ep, self.server.cbt)
+            who, flags, exported = verify_authenticate(msg, server_challenge, self.server.account, o.ep, self.server.cbt, type1, type2)
+            mech_list_mic = spnego_info.get('mechListMIC')
+            if mech_list_mic is not None:
+                if mech_types is None:
+                    raise Verdict(SEC_E_INVALID_TOKEN, 'mechListMIC without a NegTokenInit on this connection')
+                try:
+                    SessionSecurity(flags, exported, source='server')._verify_signature(mech_types, mech_list_mic)
+                except Exception as e:
+                    raise Verdict(SEC_E_INVALID_TOKEN, 'mechListMIC: %s' % e)
+                who += ' mechListMIC ok'
         except Verdict as v:
             return self.deny(v.win32, str(v))
         self.iis_log(o.success_status, 0, 0, who)

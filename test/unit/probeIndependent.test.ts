@@ -193,6 +193,11 @@ void test('direct: EP none -> ok, accept -> ok, require -> require; the probe co
   assertOutcomes(none, { absent: true, zero: true, correct: true });
   assert.ok(none.attempts.every((a) => a.status === 400), 'success is the MRS 400');
   assert.ok(none.attempts.filter((a) => a.scheme === 'Negotiate').every((a) => a.negotiateToken === 'spnego'));
+  // ntlm_auth's side checked the MIC over all three messages (and SessionSecurity the SPNEGO mechListMIC) on every success.
+  const ok = logOf('none').split('\n').filter((l) => / 400 0 0 /.test(l));
+  assert.equal(ok.length, 6, logOf('none'));
+  assert.ok(ok.every((l) => /CONTOSO\\mrsadmin MIC ok/.test(l)), ok.join('\n'));
+  assert.equal(ok.filter((l) => /mechListMIC ok/.test(l)).length, 3, ok.join('\n'));
 
   const accept = await probe('direct / EP accept', servers.accept.port, exCert);
   assert.equal(accept.verdict, 'ok');
