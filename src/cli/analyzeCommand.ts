@@ -102,6 +102,7 @@ async function analyzeOne(path: string, kind: SniffedKind, o: Options, io: CliIo
     const trace = process.env.IIS_AUTH_LENS_TRACE ? (m: string): void => { io.stderr.write(`iis-auth-lens analyze: ${path}: ${m}\n`); } : undefined;
     const par = o.summary && !path.toLowerCase().endsWith('.gz') ? await analyzeW3cSummaryParallel(path, {
       handshakeWindowSeconds: o.window, onFallback: trace && ((why) => trace(`one thread (${why})`)), onRanges: trace && ((n) => trace(`${n} threads`)),
+      onRecount: trace && ((k, why) => trace(`range ${k} counted again on the main thread (${why})`)),
       onTiming: trace && ((ts) => { for (const t of ts) trace(`range ${t.range + 1}${t.range ? '' : ' (main thread)'}: ${(t.bytes / 1048576).toFixed(0)} MiB, ${t.startedMs.toFixed(0)}-${t.doneMs.toFixed(0)} ms after start`); }),
     }) : null;
     const r = par ?? await analyzeW3cFile(path, {

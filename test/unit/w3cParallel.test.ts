@@ -81,6 +81,30 @@ void test('a cut right after a #Fields restart: the lead-in carries the new layo
   assert.ok(JSON.parse(a.atEnd.dir)[0].includes('X-Forwarded-For'), 'the cut is in the second layout');
 });
 
+void test('a #Fields change further back than the look-back: that range is counted again with the layout in force, exact', async () => {
+  const l = logs[1];
+  const buf = readFileSync(l.path);
+  const change = buf.lastIndexOf('\n#Fields:') + 1;
+  const seq = await analyzeW3cFile(l.path, { collectFindings: false });
+  const recounted: number[] = [];
+  const why: string[] = [];
+  const lookback = 4096, leadBytes = 64 << 10;
+  const par = await analyzeW3cSummaryParallel(l.path, {
+    workers: 2, minBytes: 0, leadBytes, headerLookbackBytes: lookback, workerPath: WORKER, onFallback: (w) => why.push(w), onRecount: (k) => recounted.push(k),
+  });
+  assert.ok(par, `fell back: ${why.join('; ')}`);
+  assert.deepEqual(recounted, [2], 'the cut lies after the layout change, further than lead-in + look-back');
+  assert.deepEqual(counts(par), counts(seq));
+  // the layouts carry the #Date and #Software of their own header blocks
+  assert.deepEqual(par.layouts.map((x) => [x.fieldsLine, x.date, x.software]), seq.layouts.map((x) => [x.fieldsLine, x.date, x.software]));
+  assert.ok(seq.layouts.length >= 3 && change > 0);
+  // the same without the look-back limit: no second count
+  const again: number[] = [];
+  const par2 = await analyzeW3cSummaryParallel(l.path, { workers: 2, minBytes: 0, leadBytes, workerPath: WORKER, onRecount: (k) => again.push(k) });
+  assert.deepEqual(again, []);
+  assert.deepEqual(counts(par2!), counts(seq));
+});
+
 void test('a handshake open at a cut that began before the lead-in: declined with the reason, never a wrong count', async () => {
   // one client keeps a handshake open across the cut: 401.2, then challenges every 60 s (within the window)
   const head = '#Software: Microsoft Internet Information Services 10.0\r\n#Version: 1.0\r\n#Date: 2026-11-21 00:00:00\r\n' +

@@ -17,7 +17,7 @@ import { Worker } from 'node:worker_threads';
 import { makeLayout, type W3cLayout } from './w3cFields';
 import type { W3cAnalysis } from './w3cFindings';
 import type { FindingCode } from '../findings';
-import { runSummaryRange, type SummaryRangeJob, type SummaryRangeResult } from './w3cSummaryRange';
+import { headerForState, runSummaryRange, type SummaryRangeJob, type SummaryRangeResult } from './w3cSummaryRange';
 
 export interface ParallelOptions {
   handshakeWindowSeconds?: number;
@@ -27,6 +27,10 @@ export interface ParallelOptions {
   minBytes?: number;
   /** Bytes of lead-in read before a middle range (default 8 MiB). */
   leadBytes?: number;
+  /** Bytes a middle range looks back from its lead-in for the directives in force (default 16 MiB). */
+  headerLookbackBytes?: number;
+  /** Told when a range is counted again on this thread with the directives in force at its start (its look-back missed them). */
+  onRecount?: (range: number, why: string) => void;
   /**
    * Bytes the first range (this thread) counts beyond an equal share (default: HEAD_START_BYTES,
    * at most a quarter of a share): the workers start later (thread start, lead-in), so the ranges
@@ -142,9 +146,11 @@ export async function analyzeW3cSummaryParallel(path: string, opts: ParallelOpti
   const onAbort = (): void => stop.abort();
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   let results: SummaryRangeResult[];
+  let jobs: SummaryRangeJob[];
   try {
-    const jobs = starts.map((s, k): SummaryRangeJob => ({
+    jobs = starts.map((s, k): SummaryRangeJob => ({
       path, leadStart: Math.min(leads[k], s), start: s, end: k + 1 < starts.length ? starts[k + 1] : size, last: k === starts.length - 1, handshakeWindowSeconds: window,
+      ...(opts.headerLookbackBytes !== undefined ? { headerLookback: opts.headerLookbackBytes } : {}),
     }));
     // the other ranges in workers; the first one here, meanwhile (one thread fewer to start)
     const others = jobs.slice(1).map((j) => runWorker(w, j, onBytes, stop.signal));
@@ -169,8 +175,23 @@ export async function analyzeW3cSummaryParallel(path: string, opts: ParallelOpti
   }
   let lateFinds = 0;
   for (let k = 1; k < results.length; k++) {
-    const a = results[k - 1].atEnd, b = results[k].atStart!;
-    if (a.dir !== b.dir) return fallback(`range ${k + 1}: the #Fields layout at byte ${starts[k]} lies before the look-back`);
+    const a = results[k - 1].atEnd;
+    let b = results[k].atStart!;
+    if (a.dir !== b.dir) {
+      // the look-back missed a header block (a #Fields further back): count this range again here,
+      // now that the range before tells the directives in force (the others stay as they are)
+      const why = `the #Fields layout at byte ${starts[k]} lies before the look-back`;
+      const header = headerForState(a.dir);
+      if (!header) return fallback(`range ${k + 1}: ${why}`);
+      opts.onRecount?.(k + 1, why);
+      try {
+        results[k] = runSummaryRange({ ...jobs[k], header });
+      } catch (err) {
+        return fallback(`range ${k + 1}: counting it again failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      b = results[k].atStart!;
+      if (a.dir !== b.dir) return fallback(`range ${k + 1}: ${why}`);
+    }
     const inA = new Set(a.hs);
     if (b.hs.some((x) => !inA.has(x))) return fallback(`range ${k + 1}: a handshake open at byte ${starts[k]} began before the lead-in`);
     const inB = new Set(b.hs);

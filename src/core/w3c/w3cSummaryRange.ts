@@ -16,6 +16,10 @@ export interface SummaryRangeJob {
   /** True for the range that ends the file: it flushes a last line without LF and ends the open handshakes. */
   last: boolean;
   handshakeWindowSeconds: number;
+  /** Bytes looked back from the lead-in for the directives in force (default HEADER_LOOKBACK). */
+  headerLookback?: number;
+  /** The directive lines in force at the lead-in, when known (then the file is not looked back into). */
+  header?: string[];
 }
 
 export interface RangeState {
@@ -99,9 +103,9 @@ function directiveLines(buf: Buffer, partial: boolean, stopAtData: boolean): str
  * directive in the HEADER_LOOKBACK bytes before `at`. If a directive that matters lies further
  * back, the state check of the main thread sees it.
  */
-export function headerBefore(fd: number, at: number): string[] {
+export function headerBefore(fd: number, at: number, lookback = HEADER_LOOKBACK): string[] {
   if (at <= 0) return [];
-  const from = Math.max(0, at - HEADER_LOOKBACK);
+  const from = Math.max(0, at - lookback);
   const win = Buffer.allocUnsafe(at - from);
   const n = readAt(fd, win, win.length, from);
   const lines = directiveLines(win.subarray(0, n), from > 0, false);
@@ -109,6 +113,22 @@ export function headerBefore(fd: number, at: number): string[] {
   const head = Buffer.allocUnsafe(Math.min(1 << 16, from));
   const hn = readAt(fd, head, head.length, 0);
   return [...directiveLines(head.subarray(0, hn), false, true), ...lines];
+}
+
+/**
+ * Directive lines that rebuild a W3cScanner.directiveState() (the #Fields layout with its #Date
+ * and #Software, then the #Date / #Software in force after it); null when there is no layout.
+ */
+export function headerForState(dir: string): string[] | null {
+  const [fields, layDate, laySoftware, date, software] = JSON.parse(dir) as [string[] | null, string | null, string | null, string | null, string | null];
+  if (!fields || fields.length === 0) return null;
+  const out: string[] = [];
+  if (laySoftware !== null) out.push(`#Software: ${laySoftware}`);
+  if (layDate !== null) out.push(`#Date: ${layDate}`);
+  out.push(`#Fields: ${fields.join(' ')}`);
+  if (software !== null && software !== laySoftware) out.push(`#Software: ${software}`);
+  if (date !== null && date !== layDate) out.push(`#Date: ${date}`);
+  return out;
 }
 
 export function runSummaryRange(job: SummaryRangeJob, onProgress?: (bytes: number) => void): SummaryRangeResult {
@@ -132,7 +152,7 @@ export function runSummaryRange(job: SummaryRangeJob, onProgress?: (bytes: numbe
     let atStart: RangeState | null = null;
     let linesBefore = 0;
     if (job.start > 0) {
-      const header = headerBefore(fd, job.leadStart);
+      const header = job.header ?? headerBefore(fd, job.leadStart, job.headerLookback);
       if (header.length) sc.push(Buffer.from(header.join('\n') + '\n', 'utf8'));
       sc.continueAt(job.leadStart);
       reported = job.start;
