@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # System packages the tests and `npm start` need (Debian): Chromium for the e2e tests, ripgrep and
-# native-build headers for code-server, haproxy and python3-ntlm-auth for the probe tests, openssl
+# native-build headers for code-server, haproxy, nginx-light and python3-ntlm-auth (+ python3-cryptography) for the probe tests, openssl
 # for test certificates. Idempotent: does nothing when everything is present.
 set -euo pipefail
 need=()
@@ -9,6 +9,8 @@ command -v rg >/dev/null || need+=(ripgrep)
 command -v haproxy >/dev/null && [ -x /usr/sbin/haproxy ] || need+=(haproxy)
 command -v openssl >/dev/null || need+=(openssl)
 /usr/bin/python3 -c 'import ntlm_auth' 2>/dev/null || need+=(python3-ntlm-auth)
+/usr/bin/python3 -c 'import cryptography' 2>/dev/null || need+=(python3-cryptography)
+[ -x /usr/sbin/nginx ] || need+=(nginx-light)
 # code-server's native modules (node-pty, kerberos, spdlog, argon2) are compiled with node-gyp.
 command -v g++ >/dev/null && command -v make >/dev/null || need+=(build-essential)
 command -v python3 >/dev/null || need+=(python3)

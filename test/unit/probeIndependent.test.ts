@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +18,7 @@ const root = join(__dirname, '..', '..');
 const PY = '/usr/bin/python3';
 const SERVER = join(root, 'test', 'support', 'independent_ntlm_server.py');
 const HAPROXY = ['/usr/sbin/haproxy', '/usr/bin/haproxy'].find(existsSync);
+const NGINX = ['/usr/sbin/nginx', '/usr/bin/nginx'].find(existsSync);
 const PASSWORD = 'Sommer2026!';
 
 interface PyServer { name: string; port: number; cbt: string; log: string; proc: ChildProcess }
@@ -28,6 +29,7 @@ let exCert: TestCert;
 let proxyCert: TestCert;
 const servers: Record<string, PyServer> = {};
 let haproxy: ChildProcess | null = null;
+let nginx: ChildProcess | null = null;
 const proxyPorts: Record<string, number> = {};
 const matrix: string[] = [];
 
@@ -101,6 +103,7 @@ before(async () => {
     startPy('closes', ['--ep', 'none', '--close-after-challenge']),
     startPy('noaffinity', ['--ep', 'none']),
   ]);
+  await startNginx();
   if (!HAPROXY) return;
   writeFileSync(join(dir, 'proxy.pem'), proxyCert.cert + proxyCert.key);
   const lines = ['global', '  maxconn 200', 'defaults', '  timeout connect 5s', '  timeout client 15s', '  timeout server 15s'];
@@ -129,8 +132,44 @@ before(async () => {
   for (const p of Object.values(proxyPorts)) await waitForPort(p, 10000);
 });
 
+/**
+ * nginx as the TLS-terminating reverse proxy admins often put in front of Exchange: with an upstream
+ * keepalive pool and HTTP/1.1 (one worker, one sequential client: the idle upstream connection that
+ * carried the challenge is the one the AUTHENTICATE leg gets), and with nginx's default
+ * (HTTP/1.0 and a new upstream connection per request: the handshake is split).
+ */
+async function startNginx(): Promise<void> {
+  if (!NGINX) return;
+  const nd = join(dir, 'nginx');
+  const lines = [
+    'daemon off;', 'master_process off;', 'worker_processes 1;', `pid ${join(nd, 'nginx.pid')};`, `error_log ${join(nd, 'error.log')} warn;`,
+    'events { worker_connections 64; }', 'http {', `  access_log off;`,
+    ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `  ${t}_temp_path ${join(nd, t)};`),
+  ];
+  for (const ep of ['none', 'accept', 'require']) {
+    proxyPorts[`nginx-${ep}`] = await freePort();
+    lines.push(
+      `  upstream ex_${ep} { server 127.0.0.1:${servers[ep].port}; keepalive 4; }`,
+      `  server { listen 127.0.0.1:${proxyPorts[`nginx-${ep}`]} ssl; ssl_certificate ${proxyCert.certPath}; ssl_certificate_key ${proxyCert.keyPath};`,
+      `    location / { proxy_pass https://ex_${ep}; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_ssl_verify off; } }`,
+    );
+  }
+  proxyPorts['nginx-close'] = await freePort();
+  lines.push(
+    `  server { listen 127.0.0.1:${proxyPorts['nginx-close']} ssl; ssl_certificate ${proxyCert.certPath}; ssl_certificate_key ${proxyCert.keyPath};`,
+    `    location / { proxy_pass https://127.0.0.1:${servers.noaffinity.port}; proxy_ssl_verify off; } }`,
+    '}',
+  );
+  mkdirSync(nd);
+  writeFileSync(join(nd, 'nginx.conf'), lines.join('\n') + '\n');
+  const check = spawnSync(NGINX, ['-t', '-e', join(nd, 'error.log'), '-p', nd, '-c', join(nd, 'nginx.conf')], { encoding: 'utf8' });
+  assert.equal(check.status, 0, `nginx config: ${check.stderr}`);
+  nginx = spawn(NGINX, ['-e', join(nd, 'error.log'), '-p', nd, '-c', join(nd, 'nginx.conf')], { stdio: ['ignore', 'ignore', 'ignore'] });
+  for (const name of ['nginx-none', 'nginx-accept', 'nginx-require', 'nginx-close']) await waitForPort(proxyPorts[name], 10000);
+}
+
 after(async () => {
-  const procs = [haproxy, ...Object.values(servers).map((s) => s.proc)].filter((p): p is ChildProcess => !!p && p.exitCode === null && p.signalCode === null);
+  const procs = [haproxy, nginx, ...Object.values(servers).map((s) => s.proc)].filter((p): p is ChildProcess => !!p && p.exitCode === null && p.signalCode === null);
   await Promise.all(procs.map((p) => new Promise((r) => { p.once('exit', r); p.kill('SIGTERM'); setTimeout(r, 3000); })));
   if (dir) rmSync(dir, { recursive: true, force: true });
   if (matrix.length) console.log(`\nverdicts against the independent endpoint:\n${matrix.join('\n')}`);
@@ -183,6 +222,7 @@ function logOf(name: string): string {
   return readFileSync(servers[name].log, 'utf8');
 }
 
+const withNginx = { skip: !NGINX && 'nginx is not installed (scripts/setup-system.sh installs nginx-light)' };
 const withProxy = { skip: !HAPROXY && 'haproxy is not installed (scripts/setup-system.sh installs it)' };
 
 void test('direct: EP none -> ok, accept -> ok, require -> require; the probe computes the same bindings as ntlm_auth', async () => {
@@ -249,6 +289,26 @@ void test('haproxy without connection affinity: no EP verdict is claimed', withP
   assert.ok(d.verdict === 'rejected' || d.verdict === 'inconclusive', d.verdict);
   assert.match(d.explanation, /affinity|backend connection/i);
   assert.match(logOf('noaffinity'), / 401 1 2148074248 .*without a challenge/);
+});
+
+void test('nginx terminating TLS with an upstream keepalive pool: none -> ok, accept -> accept-mismatch, require -> rejected', withNginx, async () => {
+  assert.equal((await probe('nginx keepalive / EP none', proxyPorts['nginx-none'], proxyCert)).verdict, 'ok');
+  const accept = await probe('nginx keepalive / EP accept', proxyPorts['nginx-accept'], proxyCert);
+  assert.equal(accept.verdict, 'accept-mismatch');
+  assertOutcomes(accept, { absent: true, zero: true, correct: false });
+  const require = await probe('nginx keepalive / EP require', proxyPorts['nginx-require'], proxyCert);
+  assert.equal(require.verdict, 'rejected');
+  assertOutcomes(require, { absent: false, zero: false, correct: false });
+});
+
+void test('nginx with its default upstream HTTP/1.0 (a backend connection per request): no EP verdict is claimed', withNginx, async () => {
+  const before = logOf('noaffinity').split('\n').length;
+  const d = await probe('nginx HTTP/1.0 upstream', proxyPorts['nginx-close'], proxyCert);
+  assert.equal(d.verdict, 'rejected');
+  assert.match(d.explanation, /affinity|backend connection/i);
+  const fresh = logOf('noaffinity').split('\n').slice(before - 1).join('\n');
+  assert.match(fresh, / 401 1 2148074248 .*without a challenge/);
+  assert.doesNotMatch(fresh, /2148074310|2148074252/);
 });
 
 void test('one merged "negotiate, ntlm" line, lower-case names, raw NTLM answering SPNEGO, chunked 401 bodies -> same verdicts', async () => {
