@@ -357,7 +357,7 @@ export class W3cAnalyzer implements W3cScanHandler {
     const status = g.lastSub >= 0 ? `401.${g.lastSub}` : '401';
     const what = w !== null && w !== 0 ? `last leg ${status} ${describeWin32(w)?.name ?? w}` : `last leg ${status}`;
     this.add('HANDSHAKE_INCOMPLETE', 'warning', lastLine, () => ({
-      message: findingMessage('HANDSHAKE_INCOMPLETE', status, w, `${g.legs ? g.legs.length : g.legCount} legs, ${what}`),
+      message: findingMessage('HANDSHAKE_INCOMPLETE', status, w, `${legCount(g.legs ? g.legs.length : g.legCount)}, ${what}`),
       time: Number.isNaN(lastEpoch) ? null : new Date(lastEpoch * 1000).toISOString().slice(0, 19) + 'Z',
       clientIp: g.keyBuf.toString('utf8', 0, g.ipLen) || null, user: lastUser, uri: g.keyBuf.toString('utf8', g.ipLen + 1, g.keyLen) || null, status, win32: w,
       relatedLines: (g.legs ?? []).filter((l) => l !== lastLine),
@@ -556,4 +556,8 @@ function hashToken(rec: W3cRecord, i: number): number {
   const w = n >= 4 ? b[e - 1] | (b[e - 2] << 8) | (b[e - 3] << 16) | (b[e - 4] << 24) : b[e - 1] | (b[s] << 8);
   const h = Math.imul(w ^ Math.imul(n, 0x9e3779b1), 0x85ebca6b);
   return (h ^ (h >>> 16)) & 0xffff;
+}
+
+function legCount(n: number): string {
+  return n === 1 ? '1 leg' : `${n} legs`;
 }
