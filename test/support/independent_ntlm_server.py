@@ -18,6 +18,7 @@ Run with /usr/bin/python3 (Debian python3-ntlm-auth). Serves HTTPS on 127.0.0.1 
 - --chunked sends 401 bodies chunked; --http10 speaks HTTP/1.0 with Connection: keep-alive;
 - --no-spnego refuses SPNEGO under Negotiate (raw NTLM only); --lowercase writes `www-authenticate:
   negotiate` / `ntlm` (header and scheme names are case-insensitive);
+- --stall-authenticate S waits S seconds before answering the AUTHENTICATE leg (client timeouts);
 - --close-after-challenge sends Connection: close with the challenge (the handshake cannot finish).
 
 Prints `READY <port>` on stdout once listening; logs one line per request on stderr in an IIS-like
@@ -413,6 +414,9 @@ class Handler(BaseHTTPRequestHandler):
             return self.deny(SEC_E_INVALID_TOKEN, 'AUTHENTICATE without a challenge on this connection')
         if self.ntlm[0] != scheme:
             return self.deny(SEC_E_INVALID_TOKEN, 'scheme changed within the handshake')
+        if o.stall_authenticate:
+            import time
+            time.sleep(o.stall_authenticate)
         _, _, server_challenge, type1, type2, mech_types = self.ntlm
         self.ntlm = None
         try:
@@ -459,6 +463,7 @@ def main():
     p.add_argument('--chunked', action='store_true')
     p.add_argument('--http10', action='store_true')
     p.add_argument('--close-after-challenge', action='store_true')
+    p.add_argument('--stall-authenticate', type=float, default=0, help='seconds to wait before answering the AUTHENTICATE leg')
     p.add_argument('--no-spnego', action='store_true', help='Negotiate takes raw NTLM only; SPNEGO gets 401')
     p.add_argument('--lowercase', action='store_true', help='lower-case header name and scheme names')
     o = p.parse_args()

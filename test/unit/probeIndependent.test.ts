@@ -101,6 +101,7 @@ before(async () => {
     // Negotiate takes raw NTLM only, a challenge without target info, 200 on success, HTTP/1.0 with keep-alive.
     startPy('plain', ['--ep', 'require', '--no-spnego', '--no-target-info', '--success-status', '200', '--http10']),
     startPy('closes', ['--ep', 'none', '--close-after-challenge']),
+    startPy('stalls', ['--ep', 'none', '--stall-authenticate', '30']),
     startPy('noaffinity', ['--ep', 'none']),
   ]);
   await startNginx();
@@ -195,8 +196,8 @@ function runCli(args: string[], stdin: string): Promise<{ code: number | null; o
   });
 }
 
-async function probe(label: string, port: number, ca: TestCert, password = PASSWORD): Promise<ProbeJson> {
-  const r = await runCli(['--json', `https://127.0.0.1:${port}/EWS/mrsproxy.svc`, '--user', 'CONTOSO\\mrsadmin', '--password-stdin', '--ca', ca.certPath, '--timeout', '5000'], `${password}\n`);
+async function probe(label: string, port: number, ca: TestCert, password = PASSWORD, timeoutMs = 5000): Promise<ProbeJson> {
+  const r = await runCli(['--json', `https://127.0.0.1:${port}/EWS/mrsproxy.svc`, '--user', 'CONTOSO\\mrsadmin', '--password-stdin', '--ca', ca.certPath, '--timeout', String(timeoutMs)], `${password}\n`);
   assert.equal(r.code, 0, r.err);
   assert.equal(r.err, '');
   assert.ok(!r.out.includes(password), 'the password never appears in the output');
@@ -330,4 +331,13 @@ void test('a server that closes the connection with its challenge -> inconclusiv
   const d = await probe('closes after challenge', servers.closes.port, exCert);
   assert.equal(d.verdict, 'inconclusive');
   assert.ok(d.attempts.every((a) => /closed the connection/.test(a.error ?? '')), JSON.stringify(d.attempts));
+});
+
+void test('a server that never answers the AUTHENTICATE leg -> inconclusive within the timeout per attempt', async () => {
+  const t0 = Date.now();
+  const d = await probe('stalls on AUTHENTICATE', servers.stalls.port, exCert, PASSWORD, 800);
+  assert.equal(d.verdict, 'inconclusive');
+  assert.equal(d.attempts.length, 6);
+  assert.ok(d.attempts.every((a) => a.status === null && /no HTTP answer within 800 ms/.test(a.error ?? '')), JSON.stringify(d.attempts));
+  assert.ok(Date.now() - t0 < 15000, `took ${Date.now() - t0} ms`);
 });
