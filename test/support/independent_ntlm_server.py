@@ -1,11 +1,11 @@
 #!/usr/bin/python3
 """An NTLM/Negotiate endpoint independent of our TypeScript code, for checking the probe.
 
-Run with /usr/bin/python3 (Debian python3-ntlm-auth). Serves HTTPS on 127.0.0.1 at any path
+Run with /usr/bin/python3 (Debian python3-ntlm-auth). Serves HTTPS (--plain-http: HTTP) on 127.0.0.1 at any path
 (the probe uses /EWS/mrsproxy.svc) with http.server (threading, HTTP/1.1 keep-alive):
 
 - anonymous requests get 401 with `WWW-Authenticate: Negotiate` and `WWW-Authenticate: NTLM`
-  (--offers combined: one header line `Negotiate, NTLM`);
+  (--offers combined: one header line `Negotiate, NTLM`; --offers negotiate: Negotiate only);
 - raw NTLM under both schemes; SPNEGO-wrapped NTLM under Negotiate, answered with a SPNEGO
   NegTokenResp (--negotiate-reply raw: answered with the raw NTLM challenge, as some servers do);
 - the CHALLENGE carries target info AV pairs and a timestamp (--no-target-info: none);
@@ -362,6 +362,8 @@ class Handler(BaseHTTPRequestHandler):
     def offers(self):
         if self.server.opts.offers == 'combined':
             return ['Negotiate, NTLM']
+        if self.server.opts.offers == 'negotiate':
+            return ['Negotiate']
         return ['Negotiate', 'NTLM']
 
     def deny(self, win32, why):
@@ -456,7 +458,8 @@ def main():
     p.add_argument('--ep', choices=('none', 'accept', 'require'), default='none')
     p.add_argument('--account', default='CONTOSO\\mrsadmin')
     p.add_argument('--password-env', default='NTLM_TEST_PASSWORD', help='environment variable holding the password')
-    p.add_argument('--offers', choices=('separate', 'combined'), default='separate')
+    p.add_argument('--offers', choices=('separate', 'combined', 'negotiate'), default='separate')
+    p.add_argument('--plain-http', action='store_true', help='no TLS (behind a TLS-terminating proxy); --cert still names the certificate EP binds to')
     p.add_argument('--negotiate-reply', choices=('spnego', 'raw'), default='spnego')
     p.add_argument('--success-status', type=int, choices=(200, 400), default=400)
     p.add_argument('--no-target-info', action='store_true')
@@ -478,10 +481,11 @@ def main():
     httpd.account = {'domain': domain, 'user': user, 'password': password}
     with open(o.cert, 'rb') as f:
         httpd.cbt = channel_bindings_hash(f.read())
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    ctx.load_cert_chain(o.cert, o.key)
-    ctx.set_alpn_protocols(['http/1.1'])
-    httpd.socket = ctx.wrap_socket(httpd.socket, server_side=True)
+    if not o.plain_http:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(o.cert, o.key)
+        ctx.set_alpn_protocols(['http/1.1'])
+        httpd.socket = ctx.wrap_socket(httpd.socket, server_side=True)
     sys.stdout.write('READY %d %s\n' % (httpd.server_address[1], httpd.cbt.hex()))
     sys.stdout.flush()
     try:

@@ -101,6 +101,8 @@ before(async () => {
     // Negotiate takes raw NTLM only, a challenge without target info, 200 on success, HTTP/1.0 with keep-alive.
     startPy('plain', ['--ep', 'require', '--no-spnego', '--no-target-info', '--success-status', '200', '--http10']),
     startPy('closes', ['--ep', 'none', '--close-after-challenge']),
+    // Plain HTTP behind the TLS-terminating proxy, Negotiate only; EP binds to the Exchange certificate.
+    startPy('plainhttp', ['--ep', 'accept', '--plain-http', '--offers', 'negotiate']),
     startPy('stalls', ['--ep', 'none', '--stall-authenticate', '30']),
     startPy('noaffinity', ['--ep', 'none']),
   ]);
@@ -120,6 +122,11 @@ before(async () => {
       `backend bterm_${ep}`, '  mode http', '  http-reuse never', `  server ex 127.0.0.1:${servers[ep].port} ssl verify none`,
     );
   }
+  proxyPorts.plainhttp = await freePort();
+  lines.push(
+    'frontend plainhttp', '  mode http', `  bind 127.0.0.1:${proxyPorts.plainhttp} ssl crt ${join(dir, 'proxy.pem')}`, '  default_backend bplainhttp',
+    'backend bplainhttp', '  mode http', '  http-reuse never', `  server ex 127.0.0.1:${servers.plainhttp.port}`,
+  );
   proxyPorts.noaffinity = await freePort();
   lines.push(
     // Without affinity: a new backend connection for every request, so type 3 meets no challenge.
@@ -283,6 +290,14 @@ void test('haproxy terminating TLS with another certificate: none -> ok, accept 
   const require = await probe('terminating / EP require', proxyPorts['term-require'], proxyCert);
   assert.equal(require.verdict, 'rejected');
   assertOutcomes(require, { absent: false, zero: false, correct: false });
+});
+
+void test('haproxy terminating TLS in front of a plain-HTTP backend that offers Negotiate only: accept -> accept-mismatch', withProxy, async () => {
+  const d = await probe('terminating / plain HTTP / Negotiate only', proxyPorts.plainhttp, proxyCert);
+  assert.equal(d.verdict, 'accept-mismatch');
+  assert.deepEqual(d.anonymous?.wwwAuthenticate, ['Negotiate']);
+  assert.deepEqual(d.attempts.map((a) => `${a.cbt}/${a.scheme}/${a.ok}`), ['absent/Negotiate/true', 'zero/Negotiate/true', 'correct/Negotiate/false']);
+  assert.match(logOf('plainhttp'), / 401 1 2148074310 .*channel bindings/);
 });
 
 void test('haproxy without connection affinity: no EP verdict is claimed', withProxy, async () => {
