@@ -218,8 +218,9 @@ def windows_time():
     return struct.pack('<Q', int((time.time() + 11644473600) * 10000000))
 
 
-def challenge_message(server_challenge, with_target_info):
+def challenge_message(server_challenge, with_target_info, minimal=False):
     flags = (NegotiateFlags.NTLMSSP_NEGOTIATE_UNICODE | NegotiateFlags.NTLMSSP_REQUEST_TARGET
+             | NegotiateFlags.NTLMSSP_NEGOTIATE_NTLM | NegotiateFlags.NTLMSSP_TARGET_TYPE_DOMAIN) if minimal else (NegotiateFlags.NTLMSSP_NEGOTIATE_UNICODE | NegotiateFlags.NTLMSSP_REQUEST_TARGET
              | NegotiateFlags.NTLMSSP_NEGOTIATE_NTLM | NegotiateFlags.NTLMSSP_NEGOTIATE_ALWAYS_SIGN
              | NegotiateFlags.NTLMSSP_TARGET_TYPE_DOMAIN
              | NegotiateFlags.NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY
@@ -404,7 +405,7 @@ class Handler(BaseHTTPRequestHandler):
             return self.deny(SEC_E_INVALID_TOKEN, 'bad SPNEGO: %s' % e)
         if mtype == 1:
             server_challenge = os.urandom(8)
-            ch = challenge_message(server_challenge, not o.no_target_info)
+            ch = challenge_message(server_challenge, not o.no_target_info, o.minimal_flags)
             self.ntlm = (scheme, spnego, server_challenge, msg, ch, spnego_info.get('mechTypes'))
             out = neg_token_resp(1, ch, True) if wrap_reply else ch
             name = 'Negotiate' if scheme == 'negotiate' else 'NTLM'
@@ -463,6 +464,7 @@ def main():
     p.add_argument('--negotiate-reply', choices=('spnego', 'raw'), default='spnego')
     p.add_argument('--success-status', type=int, choices=(200, 400), default=400)
     p.add_argument('--no-target-info', action='store_true')
+    p.add_argument('--minimal-flags', action='store_true', help='challenge without extended session security, KEY_EXCH, SIGN, 128/56, VERSION')
     p.add_argument('--chunked', action='store_true')
     p.add_argument('--http10', action='store_true')
     p.add_argument('--close-after-challenge', action='store_true')

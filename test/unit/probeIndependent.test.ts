@@ -96,8 +96,9 @@ before(async () => {
     startPy('none', ['--ep', 'none']),
     startPy('accept', ['--ep', 'accept']),
     startPy('require', ['--ep', 'require']),
-    // IIS behind some proxies: one merged header line, lower-case names, raw NTLM in the Negotiate answer, chunked 401 bodies.
-    startPy('shapes', ['--ep', 'accept', '--offers', 'combined', '--lowercase', '--negotiate-reply', 'raw', '--chunked']),
+    // IIS behind some proxies: one merged header line, lower-case names, raw NTLM in the Negotiate answer, chunked 401 bodies;
+    // a challenge without extended session security, KEY_EXCH or SIGN (the MIC is then keyed with the SessionBaseKey).
+    startPy('shapes', ['--ep', 'accept', '--offers', 'combined', '--lowercase', '--negotiate-reply', 'raw', '--chunked', '--minimal-flags']),
     // Negotiate takes raw NTLM only, a challenge without target info, 200 on success, HTTP/1.0 with keep-alive.
     startPy('plain', ['--ep', 'require', '--no-spnego', '--no-target-info', '--success-status', '200', '--http10']),
     startPy('closes', ['--ep', 'none', '--close-after-challenge']),
@@ -327,11 +328,14 @@ void test('nginx with its default upstream HTTP/1.0 (a backend connection per re
   assert.doesNotMatch(fresh, /2148074310|2148074252/);
 });
 
-void test('one merged "negotiate, ntlm" line, lower-case names, raw NTLM answering SPNEGO, chunked 401 bodies -> same verdicts', async () => {
+void test('one merged "negotiate, ntlm" line, lower-case names, raw NTLM answering SPNEGO, chunked 401 bodies, minimal challenge flags -> same verdicts', async () => {
   const d = await probe('shapes / EP accept', servers.shapes.port, exCert);
   assert.equal(d.verdict, 'ok');
   assert.deepEqual(d.anonymous?.wwwAuthenticate, ['negotiate', 'ntlm']);
   assertOutcomes(d, { absent: true, zero: true, correct: true });
+  const ok = logOf('shapes').split('\n').filter((l) => / 400 0 0 /.test(l));
+  assert.equal(ok.length, 6);
+  assert.ok(ok.every((l) => / MIC ok/.test(l)), ok.join('\n'));
 });
 
 void test('Negotiate without SPNEGO, a challenge without target info, HTTP/1.0 keep-alive, 200 on success -> require', async () => {
