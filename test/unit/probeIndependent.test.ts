@@ -354,9 +354,10 @@ void test('a server that closes the connection with its challenge -> inconclusiv
 
 void test('a server that never answers the AUTHENTICATE leg -> inconclusive within the timeout per attempt', async () => {
   const t0 = Date.now();
-  const d = await probe('stalls on AUTHENTICATE', servers.stalls.port, exCert, PASSWORD, 800);
+  const d = await probe('stalls on AUTHENTICATE', servers.stalls.port, exCert, PASSWORD, 1200);
   assert.equal(d.verdict, 'inconclusive');
   assert.equal(d.attempts.length, 6);
-  assert.ok(d.attempts.every((a) => a.status === null && /no HTTP answer within 800 ms/.test(a.error ?? '')), JSON.stringify(d.attempts));
-  assert.ok(Date.now() - t0 < 15000, `took ${Date.now() - t0} ms`);
+  assert.ok(d.attempts.every((a) => a.status === null && /(no HTTP answer within|timed out after) 1200 ms/.test(a.error ?? '')), JSON.stringify(d.attempts));
+  assert.ok(d.attempts.some((a) => a.legs.length === 1 && a.legs[0] === 401), 'the challenge came; the AUTHENTICATE leg is the one that stalled');
+  assert.ok(Date.now() - t0 < 20000, `took ${Date.now() - t0} ms`);
 });
