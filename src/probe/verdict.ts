@@ -93,13 +93,20 @@ export function decideVerdict(anonymous: ProbeAnonymous | null, attempts: ProbeA
     const what = anonymous.status === 401
       ? `The server answered 401 but offered ${anonymous.wwwAuthenticate.length ? anonymous.wwwAuthenticate.map((o) => o.split(/\s+/)[0]).join(', ') : 'no WWW-Authenticate scheme at all'}: no NTLM or Negotiate.`
       : `The server answered the anonymous request with ${anonymous.status} without asking for Windows authentication.`;
+    // IIS keeps a connection logged on after NTLM succeeded; a reverse proxy that pools backend
+    // connections (nginx "keepalive", haproxy "http-reuse always") can hand such a connection to
+    // the next client, whose anonymous request then passes as someone else.
+    const reused = anonymous.status !== 401
+      ? ' It is also what a reverse proxy that reuses backend connections across clients produces: IIS keeps a connection logged on after an NTLM logon, and a request that lands on such a pooled connection passes as the user who logged on before (a security problem as well). Run the probe again: if it then gets a 401 with NTLM/Negotiate, connections are being shared.'
+      : '';
     return {
       verdict: 'no-ntlm',
-      explanation: `${what} Exchange Online MRS authenticates to /EWS/mrsproxy.svc with NTLM (Negotiate), so it cannot log on here. A reverse proxy doing pre-authentication (Basic or forms) or an endpoint that is not the Exchange EWS virtual directory answers like this.`,
+      explanation: `${what} Exchange Online MRS authenticates to /EWS/mrsproxy.svc with NTLM (Negotiate), so it cannot log on here. A reverse proxy doing pre-authentication (Basic or forms) or an endpoint that is not the Exchange EWS virtual directory answers like this.${reused}`,
       remediation: [
         'Publish /EWS/mrsproxy.svc without pre-authentication on the proxy so Exchange itself offers Negotiate and NTLM.',
         'Check that Windows Authentication (Negotiate, NTLM providers) is enabled on the EWS virtual directory (Get-WebServicesVirtualDirectory | fl *Authentication*) and that MRSProxy is enabled (MRSProxyEnabled).',
         'Check that the URL points at Exchange and not at another web server.',
+        ...(anonymous.status !== 401 ? ['If the proxy pools backend connections (nginx upstream "keepalive", haproxy "http-reuse always"), give each client connection its own backend connection for /EWS (haproxy "http-reuse never"; nginx without upstream keepalive breaks NTLM altogether, so use TLS pass-through or a proxy with NTLM connection affinity).'] : []),
       ],
     };
   }

@@ -18,6 +18,7 @@ Run with /usr/bin/python3 (Debian python3-ntlm-auth). Serves HTTPS (--plain-http
 - --chunked sends 401 bodies chunked; --http10 speaks HTTP/1.0 with Connection: keep-alive;
 - --no-spnego refuses SPNEGO under Negotiate (raw NTLM only); --lowercase writes `www-authenticate:
   negotiate` / `ntlm` (header and scheme names are case-insensitive);
+- --persist-auth keeps a connection logged on after success (IIS's connection-based NTLM);
 - --stall-authenticate S waits S seconds before answering the AUTHENTICATE leg (client timeouts);
 - --close-after-challenge sends Connection: close with the challenge (the handshake cannot finish).
 
@@ -319,7 +320,8 @@ class Handler(BaseHTTPRequestHandler):
         super().setup()
         Handler.conn_counter[0] += 1
         self.conn_id = Handler.conn_counter[0]
-        self.ntlm = None  # (scheme, spnego, server_challenge) after a challenge on THIS connection
+        self.ntlm = None  # (scheme, spnego, server_challenge, ...) after a challenge on THIS connection
+        self.authenticated = None  # with --persist-auth: the user this connection logged on as
 
     def log_message(self, fmt, *args):
         pass
@@ -376,6 +378,9 @@ class Handler(BaseHTTPRequestHandler):
         o = self.server.opts
         self.drain()
         auth = self.headers.get('Authorization')
+        if not auth and o.persist_auth and self.authenticated:
+            self.iis_log(o.success_status, 0, 0, '%s (connection already authenticated)' % self.authenticated)
+            return self.answer(o.success_status, [], b'')
         if not auth:
             self.ntlm = None
             self.iis_log(401, 2, 5)
@@ -435,6 +440,7 @@ class Handler(BaseHTTPRequestHandler):
                 who += ' mechListMIC ok'
         except Verdict as v:
             return self.deny(v.win32, str(v))
+        self.authenticated = who
         self.iis_log(o.success_status, 0, 0, who)
         www = []
         if scheme == 'negotiate' and wrap_reply:
@@ -469,6 +475,7 @@ def main():
     p.add_argument('--http10', action='store_true')
     p.add_argument('--close-after-challenge', action='store_true')
     p.add_argument('--stall-authenticate', type=float, default=0, help='seconds to wait before answering the AUTHENTICATE leg')
+    p.add_argument('--persist-auth', action='store_true', help='like IIS: a connection stays logged on after NTLM succeeded')
     p.add_argument('--no-spnego', action='store_true', help='Negotiate takes raw NTLM only; SPNEGO gets 401')
     p.add_argument('--lowercase', action='store_true', help='lower-case header name and scheme names')
     o = p.parse_args()

@@ -104,6 +104,8 @@ before(async () => {
     startPy('closes', ['--ep', 'none', '--close-after-challenge']),
     // Plain HTTP behind the TLS-terminating proxy, Negotiate only; EP binds to the Exchange certificate.
     startPy('plainhttp', ['--ep', 'accept', '--plain-http', '--offers', 'negotiate']),
+    // Like IIS: a connection stays logged on after NTLM succeeded (behind nginx's upstream keepalive pool).
+    startPy('persists', ['--ep', 'none', '--persist-auth']),
     startPy('stalls', ['--ep', 'none', '--stall-authenticate', '30']),
     startPy('noaffinity', ['--ep', 'none']),
   ]);
@@ -163,6 +165,12 @@ async function startNginx(): Promise<void> {
       `    location / { proxy_pass https://ex_${ep}; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_ssl_verify off; } }`,
     );
   }
+  proxyPorts['nginx-persists'] = await freePort();
+  lines.push(
+    `  upstream ex_persists { server 127.0.0.1:${servers.persists.port}; keepalive 4; }`,
+    `  server { listen 127.0.0.1:${proxyPorts['nginx-persists']} ssl; ssl_certificate ${proxyCert.certPath}; ssl_certificate_key ${proxyCert.keyPath};`,
+    '    location / { proxy_pass https://ex_persists; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_ssl_verify off; } }',
+  );
   proxyPorts['nginx-close'] = await freePort();
   lines.push(
     `  server { listen 127.0.0.1:${proxyPorts['nginx-close']} ssl; ssl_certificate ${proxyCert.certPath}; ssl_certificate_key ${proxyCert.keyPath};`,
@@ -174,7 +182,7 @@ async function startNginx(): Promise<void> {
   const check = spawnSync(NGINX, ['-t', '-e', join(nd, 'error.log'), '-p', nd, '-c', join(nd, 'nginx.conf')], { encoding: 'utf8' });
   assert.equal(check.status, 0, `nginx config: ${check.stderr}`);
   nginx = spawn(NGINX, ['-e', join(nd, 'error.log'), '-p', nd, '-c', join(nd, 'nginx.conf')], { stdio: ['ignore', 'ignore', 'ignore'] });
-  for (const name of ['nginx-none', 'nginx-accept', 'nginx-require', 'nginx-close']) await waitForPort(proxyPorts[name], 10000);
+  for (const name of ['nginx-none', 'nginx-accept', 'nginx-require', 'nginx-persists', 'nginx-close']) await waitForPort(proxyPorts[name], 10000);
 }
 
 after(async () => {
@@ -326,6 +334,16 @@ void test('nginx with its default upstream HTTP/1.0 (a backend connection per re
   const fresh = logOf('noaffinity').split('\n').slice(before - 1).join('\n');
   assert.match(fresh, / 401 1 2148074248 .*without a challenge/);
   assert.doesNotMatch(fresh, /2148074310|2148074252/);
+});
+
+void test('nginx keepalive in front of a server that keeps connections logged on: the second probe lands on a logged-on connection and says so', withNginx, async () => {
+  const first = await probe('nginx keepalive / IIS-like, 1st run', proxyPorts['nginx-persists'], proxyCert);
+  assert.equal(first.verdict, 'ok');
+  const second = await probe('nginx keepalive / IIS-like, 2nd run', proxyPorts['nginx-persists'], proxyCert);
+  assert.equal(second.verdict, 'no-ntlm');
+  assert.deepEqual(second.anonymous, { status: 400, wwwAuthenticate: [] });
+  assert.match(second.explanation, /reuses backend connections/);
+  assert.match(logOf('persists'), / 400 0 0 .*connection already authenticated/);
 });
 
 void test('one merged "negotiate, ntlm" line, lower-case names, raw NTLM answering SPNEGO, chunked 401 bodies, minimal challenge flags -> same verdicts', async () => {

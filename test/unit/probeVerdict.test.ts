@@ -61,6 +61,10 @@ void test('no NTLM/Negotiate offer -> no-ntlm (Basic only, no header, anonymous 
   const v = decideVerdict({ status: 200, wwwAuthenticate: [] }, []);
   assert.equal(v.verdict, 'no-ntlm');
   assert.match(v.explanation, /200/);
+  // A non-401 may be a pooled backend connection another client logged on: the text says so; a 401 without offers does not.
+  assert.match(v.explanation, /reuses backend connections/);
+  assert.ok(v.remediation.some((r) => /http-reuse never/.test(r)));
+  assert.doesNotMatch(decideVerdict({ status: 401, wwwAuthenticate: ['Basic'] }, []).explanation, /reuses backend connections/);
 });
 
 void test('rejected explains bad password vs bad bindings vs connection affinity in IIS log terms', () => {
