@@ -440,6 +440,8 @@ class Handler(BaseHTTPRequestHandler):
                 who += ' mechListMIC ok'
         except Verdict as v:
             return self.deny(v.win32, str(v))
+        except Exception as e:  # truncated or hostile AUTHENTICATE: 401 like IIS, never a dropped connection
+            return self.deny(SEC_E_INVALID_TOKEN, 'malformed AUTHENTICATE: %s' % e)
         self.authenticated = who
         self.iis_log(o.success_status, 0, 0, who)
         www = []
