@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
+import { buildCli } from '../support/cliProcess';
 
 const root = join(__dirname, '..', '..');
 const fixtures = join(root, 'test', 'fixtures', 'w3c');
@@ -19,7 +20,7 @@ let cli = '';
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'analyze-cli-'));
   cli = join(dir, 'cli.js');
-  await build({ entryPoints: [join(root, 'src', 'cli', 'main.ts')], bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile: cli, logLevel: 'error' });
+  await buildCli(cli);
   // the parallel --summary path runs its worker from next to the CLI bundle, as in dist/
   await build({ entryPoints: [join(root, 'src', 'core', 'w3c', 'w3cSummaryWorker.ts')], bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile: join(dir, 'w3cSummaryWorker.js'), logLevel: 'error' });
   execFileSync(process.execPath, [GEN, '--size', '600k', '--seed', '3', '--garbage', '3', '--bad-bindings-rate', '0.05', '--out', join(dir, 'u_ex261121.log')], { stdio: 'pipe' });

@@ -8,11 +8,10 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import { makeCert, type TestCert } from '../support/certs';
+import { buildCli, freePort, runCliProcess, waitForPort, type CliRun } from '../support/cliProcess';
 
 const root = join(__dirname, '..', '..');
 const PY = '/usr/bin/python3';
@@ -32,32 +31,6 @@ let haproxy: ChildProcess | null = null;
 let nginx: ChildProcess | null = null;
 const proxyPorts: Record<string, number> = {};
 const matrix: string[] = [];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      const port = typeof a === 'object' && a ? a.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForPort(port: number, ms: number): Promise<void> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = connect(port, '127.0.0.1');
-      s.once('connect', () => { s.destroy(); resolve(true); });
-      s.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    if (Date.now() > until) throw new Error(`port ${port} did not open within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** Start one Python endpoint; resolves when it printed `READY <port> <cbt>`. */
 function startPy(name: string, args: string[]): Promise<PyServer> {
@@ -89,7 +62,7 @@ before(async () => {
   assert.equal(check.status, 0, `${PY} cannot import ntlm_auth / cryptography (Debian python3-ntlm-auth, python3-cryptography; scripts/setup-system.sh installs them): ${check.stderr || check.error?.message}`);
   dir = mkdtempSync(join(tmpdir(), 'probe-ind-'));
   cli = join(dir, 'cli.js');
-  await build({ entryPoints: [join(root, 'src', 'cli', 'main.ts')], bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile: cli, logLevel: 'error' });
+  await buildCli(cli);
   exCert = makeCert(dir, 'exchange', 'ex01.contoso.test');
   proxyCert = makeCert(dir, 'proxy', 'mail.contoso.test');
   await Promise.all([
@@ -200,16 +173,8 @@ interface ProbeJson {
   attempts: Array<{ cbt: string; scheme: string; status: number | null; ok: boolean; legs: number[]; negotiateToken?: string; error?: string }>;
 }
 
-function runCli(args: string[], stdin: string): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [cli, 'probe', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '', err = '';
-    p.stdout.on('data', (c: Buffer) => { out += c.toString(); });
-    p.stderr.on('data', (c: Buffer) => { err += c.toString(); });
-    const timer = setTimeout(() => p.kill('SIGKILL'), 30000);
-    p.on('close', (code) => { clearTimeout(timer); resolve({ code, out, err }); });
-    p.stdin.end(stdin);
-  });
+function runCli(args: string[], stdin: string | null): Promise<CliRun> {
+  return runCliProcess(cli, ['probe', ...args], stdin);
 }
 
 async function probe(label: string, port: number, ca: TestCert, password = PASSWORD, timeoutMs = 5000): Promise<ProbeJson> {

@@ -6,14 +6,12 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import { makeCert, type TestCert } from '../support/certs';
 import { startIisLikeServer, type EpMode, type IisLikeServer } from '../support/iisLikeNtlmServer';
+import { buildCli, freePort, runCliProcess, waitForPort, type CliRun } from '../support/cliProcess';
 
-const root = join(__dirname, '..', '..');
 const HAPROXY = ['/usr/sbin/haproxy', '/usr/bin/haproxy'].find(existsSync);
 const PASSWORD = 'Winter2026!';
 
@@ -28,36 +26,10 @@ let haproxy: ChildProcess | null = null;
 const proxyPorts: Record<string, number> = {};
 const matrix: string[] = [];
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      const port = typeof a === 'object' && a ? a.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForPort(port: number, ms: number): Promise<void> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = connect(port, '127.0.0.1');
-      s.once('connect', () => { s.destroy(); resolve(true); });
-      s.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    if (Date.now() > until) throw new Error(`port ${port} did not open within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'probe-it-'));
   cli = join(dir, 'cli.js');
-  await build({ entryPoints: [join(root, 'src', 'cli', 'main.ts')], bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile: cli, logLevel: 'error' });
+  await buildCli(cli);
   exCert = makeCert(dir, 'exchange', 'ex01.contoso.test');
   proxyCert = makeCert(dir, 'proxy', 'mail.contoso.test');
   const account = { domain: 'CONTOSO', user: 'mrsadmin', password: PASSWORD };
@@ -103,20 +75,9 @@ after(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-interface Run { code: number | null; out: string; err: string; ms: number }
 
-function runCli(args: string[], stdin: string | null): Promise<Run> {
-  const t0 = Date.now();
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [cli, 'probe', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '', err = '';
-    p.stdout.on('data', (c: Buffer) => { out += c.toString(); });
-    p.stderr.on('data', (c: Buffer) => { err += c.toString(); });
-    const timer = setTimeout(() => p.kill('SIGKILL'), 30000);
-    p.on('close', (code) => { clearTimeout(timer); resolve({ code, out, err, ms: Date.now() - t0 }); });
-    if (stdin !== null) p.stdin.end(stdin);
-    else p.stdin.end();
-  });
+function runCli(args: string[], stdin: string | null): Promise<CliRun> {
+  return runCliProcess(cli, ['probe', ...args], stdin);
 }
 
 interface ProbeJson {
