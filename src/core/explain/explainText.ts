@@ -6,7 +6,8 @@
 import { describeWin32 } from '../win32Status';
 import { parseHcwLog } from '../hcw/hcwLog';
 import { CATALOG, hostOf, isHybridAgentHost, type ExplainCode, type NextStep, type Remediation } from './catalog';
-import { compact, compactPhrase, lineOf, lineStarts, QUOTE } from './compactText';
+import { compact, compactPhrase, QUOTE } from './compactText';
+import { lineOf, lineStarts } from '../textLines';
 import { findTimestamps, type FoundTimestamp } from './timestamps';
 
 export interface ExplainMatch {

@@ -2,6 +2,7 @@
 //   2024.11.05 14:23:13.397 10276 [Client=UX, Session=Tenant, Cmdlet=Test-MigrationServerAvailability, Thread=12] START ...
 // continuation lines (exception texts) belong to the entry above. Entries are also found in the
 // middle of a line, because pasted HCW output often arrives with its line breaks lost.
+import { lineOf, lineStarts } from '../textLines';
 
 export type HcwKind = 'START' | 'FINISH' | 'OTHER';
 
@@ -50,16 +51,6 @@ export interface HcwLog {
 
 const HEADER = /(?<!\S)(\d{4})\.(\d{2})\.(\d{2}) (\d{2}):(\d{2}):(\d{2})\.(\d{1,7}) +(\d{1,10}) +\[([^\]\r\n]{0,1000})\]/g;
 
-function lineIndex(starts: number[], offset: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid]! <= offset) lo = mid; else hi = mid - 1;
-  }
-  return lo;
-}
-
 function parseFields(bracket: string): Record<string, string> {
   const fields: Record<string, string> = {};
   for (const part of bracket.split(',')) {
@@ -78,8 +69,7 @@ export function looksLikeHcwLog(text: string): boolean {
 }
 
 export function parseHcwLog(text: string): HcwLog {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  const starts = lineStarts(text);
   const raw: Array<{ m: RegExpExecArray }> = [];
   const re = new RegExp(HEADER.source, 'g');
   for (let m = re.exec(text); m; m = re.exec(text)) raw.push({ m });
@@ -115,8 +105,8 @@ export function parseHcwLog(text: string): HcwLog {
     entries.push({
       index,
       end,
-      line: lineIndex(starts, index) + 1,
-      endLine: lineIndex(starts, Math.max(index, endTrim - 1)) + 1,
+      line: lineOf(starts, index) + 1,
+      endLine: lineOf(starts, Math.max(index, endTrim - 1)) + 1,
       timestamp: `${y}.${mo}.${d} ${h}:${mi}:${s}.${frac}`,
       time: `${y}-${mo}-${d}T${h}:${mi}:${s}.${frac}`,
       sequence: Number(m[8]),
