@@ -6,12 +6,8 @@ import {
   authenticateMessage, negotiateMessage, ntowfv2, rc4, ntlmSign, spnegoInit, spnegoResponse,
   parseSpnegoResponse, parseSpnegoInit, spnegoServerResponse, MECH_TYPE_LIST, hmacMd5, parseAccount,
 } from '../../src/probe/ntlmClient';
+import { SPEC_CHALLENGE_V2 } from './msNlmpVectors';
 
-// MS-NLMP 4.2.4 (NTLMv2): user "User", domain "Domain", password "Password", workstation "COMPUTER".
-const SPEC_CHALLENGE = Buffer.from(
-  '4e544c4d53535000020000000c000c003800000033828ae20123456789abcdef00000000000000002400240044000000' +
-  '060070170000000f53006500720076006500720002000c0044006f006d00610069006e0001000c00530065007200760065' +
-  '00720000000000', 'hex');
 // 4.2.4.3 AUTHENTICATE_MESSAGE (without the sealed payload that follows it in the spec).
 const SPEC_AUTHENTICATE = Buffer.from(
   '4e544c4d5353500003000000180018006c00000054005400840000000c000c00480000000800080054000000100010005c' +
@@ -24,7 +20,7 @@ const SPEC_AUTHENTICATE = Buffer.from(
 
 function specRun() {
   return authenticateMessage({
-    negotiate: negotiateMessage(), challenge: SPEC_CHALLENGE,
+    negotiate: negotiateMessage(), challenge: SPEC_CHALLENGE_V2,
     domain: 'Domain', user: 'User', password: 'Password', workstation: 'COMPUTER',
     channelBindings: 'absent', mic: false, specVerbatimAvPairs: true,
     time: Buffer.alloc(8), clientChallenge: Buffer.alloc(8, 0xaa), exportedSessionKey: Buffer.alloc(16, 0x55),
@@ -56,7 +52,7 @@ for (const variant of ['absent', 'zero', 'correct'] as const) {
     const neg = negotiateMessage();
     const hash = 'a2dfe53f08865d7419d4c30862895eb8';
     const r = authenticateMessage({
-      negotiate: neg, challenge: SPEC_CHALLENGE, domain: 'CONTOSO', user: 'mrsadmin', password: 'P@ssw0rd!',
+      negotiate: neg, challenge: SPEC_CHALLENGE_V2, domain: 'CONTOSO', user: 'mrsadmin', password: 'P@ssw0rd!',
       spn: 'HTTP/mail.contoso.test', channelBindings: variant === 'correct' ? { hash } : variant,
     });
     const m = decodeNtlm(r.message);
@@ -73,7 +69,7 @@ for (const variant of ['absent', 'zero', 'correct'] as const) {
     // The MIC is HMAC_MD5(ExportedSessionKey, NEGOTIATE + CHALLENGE + AUTHENTICATE with the MIC zeroed).
     const zeroed = Buffer.from(r.message);
     zeroed.fill(0, 72, 88);
-    assert.equal(m.mic, hmacMd5(r.exportedSessionKey, neg, SPEC_CHALLENGE, zeroed).toString('hex'));
+    assert.equal(m.mic, hmacMd5(r.exportedSessionKey, neg, SPEC_CHALLENGE_V2, zeroed).toString('hex'));
     // The password never appears in the message.
     assert.ok(!r.message.includes(Buffer.from('P@ssw0rd!', 'utf16le')));
   });
@@ -81,7 +77,7 @@ for (const variant of ['absent', 'zero', 'correct'] as const) {
 
 void test('a bad channel-bindings hash and a non-CHALLENGE token are refused with a reason', () => {
   assert.throws(() => authenticateMessage({
-    negotiate: negotiateMessage(), challenge: SPEC_CHALLENGE, domain: 'D', user: 'u', password: 'p',
+    negotiate: negotiateMessage(), challenge: SPEC_CHALLENGE_V2, domain: 'D', user: 'u', password: 'p',
     channelBindings: { hash: 'abcd' },
   }), /16 bytes/);
   assert.throws(() => authenticateMessage({
@@ -100,10 +96,10 @@ void test('SPNEGO: NegTokenInit carries the NTLM OID and token; NegTokenResp rou
   assert.deepEqual(init.mechTypes, ['1.3.6.1.4.1.311.2.2.10']);
   assert.deepEqual(init.mechToken, neg);
   assert.deepEqual(init.mechTypesDer, MECH_TYPE_LIST);
-  const resp = parseSpnegoResponse(spnegoServerResponse(1, SPEC_CHALLENGE, true));
+  const resp = parseSpnegoResponse(spnegoServerResponse(1, SPEC_CHALLENGE_V2, true));
   assert.equal(resp.negState, 1);
   assert.equal(resp.supportedMech, '1.3.6.1.4.1.311.2.2.10');
-  assert.deepEqual(resp.responseToken, SPEC_CHALLENGE);
+  assert.deepEqual(resp.responseToken, SPEC_CHALLENGE_V2);
   const big = Buffer.alloc(300, 7);
   const mic = Buffer.alloc(16, 1);
   const r2 = parseSpnegoResponse(spnegoResponse(big, mic));
@@ -117,7 +113,7 @@ void test('python3-ntlm-auth computes the same NTProofStr and signature for our 
   const probe = spawnSync('/usr/bin/python3', ['-c', 'import ntlm_auth'], { encoding: 'utf8' });
   if (probe.status !== 0) { t.skip('/usr/bin/python3 with ntlm_auth is not installed'); return; }
   const r = authenticateMessage({
-    negotiate: negotiateMessage(), challenge: SPEC_CHALLENGE, domain: 'Domain', user: 'User', password: 'Password',
+    negotiate: negotiateMessage(), challenge: SPEC_CHALLENGE_V2, domain: 'Domain', user: 'User', password: 'Password',
     spn: 'HTTP/Server', channelBindings: 'zero', clientChallenge: Buffer.alloc(8, 0xaa), time: Buffer.alloc(8),
     exportedSessionKey: Buffer.alloc(16, 0x55),
   });
@@ -154,7 +150,7 @@ void test('python3-ntlm-auth recovers our exported session key, recomputes our M
   if (spawnSync('/usr/bin/python3', ['-c', 'import ntlm_auth'], { stdio: 'ignore' }).status !== 0) { t.skip('no ntlm_auth'); return; }
   const neg = negotiateMessage();
   const r = authenticateMessage({
-    negotiate: neg, challenge: SPEC_CHALLENGE, domain: 'Domain', user: 'User', password: 'Password',
+    negotiate: neg, challenge: SPEC_CHALLENGE_V2, domain: 'Domain', user: 'User', password: 'Password',
     spn: 'HTTP/Server', channelBindings: { hash: 'a2dfe53f08865d7419d4c30862895eb8' },
   });
   const sig = ntlmSign(r.exportedSessionKey, 'client', 0, MECH_TYPE_LIST, r.flags)!;
@@ -164,7 +160,7 @@ from ntlm_auth.compute_hash import _ntowfv2
 from ntlm_auth.rc4 import ARC4
 from ntlm_auth.session_security import SessionSecurity
 h = binascii.unhexlify
-neg, chal, auth = h('${neg.toString('hex')}'), h('${SPEC_CHALLENGE.toString('hex')}'), bytearray(h('${r.message.toString('hex')}'))
+neg, chal, auth = h('${neg.toString('hex')}'), h('${SPEC_CHALLENGE_V2.toString('hex')}'), bytearray(h('${r.message.toString('hex')}'))
 def field(off):
     ln, _, o = struct.unpack('<HHI', bytes(auth[off:off + 8]))
     return bytes(auth[o:o + ln])

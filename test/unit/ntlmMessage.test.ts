@@ -6,12 +6,8 @@ import {
   TokenError, decodeNtlm, ntlmFlagNames, ntlmFlagValue, NTLM_FLAG_NAMES, type NtlmAuthenticate, type NtlmChallenge, type NtlmNegotiate,
 } from '../../src/core/ntlmMessage';
 import { pythonNtlm, pythonNtlmMissing } from './tokenTestUtil';
+import { SPEC_CHALLENGE_V2 } from './msNlmpVectors';
 
-// MS-NLMP 4.2.4.3: the CHALLENGE_MESSAGE of the NTLMv2 examples.
-const SPEC_CHALLENGE_V2 = Buffer.from(
-  '4e544c4d53535000020000000c000c003800000033828ae20123456789abcdef00000000000000002400240044000000' +
-  '060070170000000f53006500720076006500720002000c0044006f006d00610069006e0001000c00530065007200760065' +
-  '0072000000000000', 'hex');
 // MS-NLMP 4.2.3.3: the CHALLENGE_MESSAGE of the NTLMv1 examples with extended session security (no target info).
 const SPEC_CHALLENGE_V1 = Buffer.from(
   '4e544c4d53535000020000000c000c003800000033820a820123456789abcdef00000000000000000000000000000000' +
