@@ -2,23 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as oniguruma from 'vscode-oniguruma';
 import * as vsctm from 'vscode-textmate';
+import { loadGrammar } from './textmateGrammar';
 
 const ROOT = join(__dirname, '..', '..');
 
-async function grammar(): Promise<vsctm.IGrammar> {
-  const wasm = readFileSync(require.resolve('vscode-oniguruma/release/onig.wasm'));
-  await oniguruma.loadWASM(wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength));
-  const registry = new vsctm.Registry({
-    onigLib: Promise.resolve({ createOnigScanner: (p: string[]) => new oniguruma.OnigScanner(p), createOnigString: (s: string) => new oniguruma.OnigString(s) }),
-    loadGrammar: async (scope) => scope === 'text.log.hcw'
-      ? vsctm.parseRawGrammar(readFileSync(join(ROOT, 'syntaxes', 'hcw-log.tmLanguage.json'), 'utf8'), 'hcw-log.tmLanguage.json')
-      : null,
-  });
-  const g = await registry.loadGrammar('text.log.hcw');
-  assert.ok(g);
-  return g;
+function grammar(): Promise<vsctm.IGrammar> {
+  return loadGrammar('text.log.hcw', 'hcw-log.tmLanguage.json');
 }
 
 function tokens(g: vsctm.IGrammar, line: string): Array<[string, string]> {

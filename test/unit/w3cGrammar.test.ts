@@ -4,27 +4,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as oniguruma from 'vscode-oniguruma';
 import * as vsctm from 'vscode-textmate';
+import { loadGrammar } from './textmateGrammar';
 
 const ROOT = join(__dirname, '..', '..');
 
-let cached: Promise<vsctm.IGrammar> | undefined;
 function grammar(): Promise<vsctm.IGrammar> {
-  cached ??= (async () => {
-    const wasm = readFileSync(require.resolve('vscode-oniguruma/release/onig.wasm'));
-    await oniguruma.loadWASM(wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength)).catch(() => undefined);
-    const registry = new vsctm.Registry({
-      onigLib: Promise.resolve({ createOnigScanner: (p: string[]) => new oniguruma.OnigScanner(p), createOnigString: (s: string) => new oniguruma.OnigString(s) }),
-      loadGrammar: async (scope) => scope === 'text.log.iis-w3c'
-        ? vsctm.parseRawGrammar(readFileSync(join(ROOT, 'syntaxes', 'iis-w3c-log.tmLanguage.json'), 'utf8'), 'iis-w3c-log.tmLanguage.json')
-        : null,
-    });
-    const g = await registry.loadGrammar('text.log.iis-w3c');
-    assert.ok(g);
-    return g;
-  })();
-  return cached;
+  return loadGrammar('text.log.iis-w3c', 'iis-w3c-log.tmLanguage.json');
 }
 
 /** [text, innermost scope] of each token of one line (whitespace tokens dropped). */
