@@ -23,39 +23,24 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rm
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs, format, inspect } from 'node:util';
+import { format, inspect } from 'node:util';
 import { ensureCodeServer, installExtension, startCodeServer, writeUserSettings } from './code-server-host.mjs';
+import { parseScriptArgs, scriptFailer } from './scriptArgs.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 // Workbench chatter that says nothing about our tests (no network here: the marketplace lookups fail).
 const WORKBENCH_NOISE = /^(Resolving connection token|Resolved connection token|Creating a socket|Updating additional builtin extensions cache|\[Service Worker\]|ChatSessionStore:|Started local extension host|getaddrinfo (ENOTFOUND|EAI_AGAIN)|Failed to fetch|.*open-vsx\.org)/;
 const CHROMIUM = process.env.IAL_CHROMIUM ?? '/usr/bin/chromium';
 
-function fail(msg, code = 1) {
-  process.stderr.write(`e2e-code-server: ${msg}\n`);
-  process.exit(code);
-}
-
-let opts;
-try {
-  opts = parseArgs({
-    options: {
-      grep: { type: 'string' },
-      vsix: { type: 'string' },
-      timeout: { type: 'string', default: '600' },
-      keep: { type: 'boolean', default: false },
-      'in-place': { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    strict: true,
-  }).values;
-} catch (err) {
-  fail(`${err.message}\nusage: node scripts/e2e-code-server.mjs [--grep PATTERN] [--vsix FILE] [--timeout SECONDS] [--keep] [--in-place]`, 2);
-}
-if (opts.help) {
-  process.stdout.write('usage: node scripts/e2e-code-server.mjs [--grep PATTERN] [--vsix FILE] [--timeout SECONDS] [--keep] [--in-place]\n');
-  process.exit(0);
-}
+const USAGE = 'usage: node scripts/e2e-code-server.mjs [--grep PATTERN] [--vsix FILE] [--timeout SECONDS] [--keep] [--in-place]';
+const fail = scriptFailer('e2e-code-server');
+const opts = parseScriptArgs(fail, USAGE, {
+  grep: { type: 'string' },
+  vsix: { type: 'string' },
+  timeout: { type: 'string', default: '600' },
+  keep: { type: 'boolean', default: false },
+  'in-place': { type: 'boolean', default: false },
+});
 const timeoutMs = Number(opts.timeout) * 1000;
 if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) fail(`--timeout must be a positive number of seconds, got ${opts.timeout}`, 2);
 

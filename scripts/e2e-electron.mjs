@@ -12,34 +12,17 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseScriptArgs, scriptFailer } from './scriptArgs.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const USAGE = 'usage: node scripts/e2e-electron.mjs [--grep PATTERN] [--vscode-version VERSION|stable] [--vscode-executable PATH]';
 
-function fail(msg, code = 1) {
-  process.stderr.write(`e2e-electron: ${msg}\n`);
-  process.exit(code);
-}
-
-let opts;
-try {
-  opts = parseArgs({
-    options: {
-      grep: { type: 'string' },
-      'vscode-version': { type: 'string', default: process.env.IAL_VSCODE_VERSION ?? 'stable' },
-      'vscode-executable': { type: 'string', default: process.env.IAL_VSCODE_EXECUTABLE },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    strict: true,
-  }).values;
-} catch (err) {
-  fail(`${err.message}\n${USAGE}`, 2);
-}
-if (opts.help) {
-  process.stdout.write(`${USAGE}\n`);
-  process.exit(0);
-}
+const fail = scriptFailer('e2e-electron');
+const opts = parseScriptArgs(fail, USAGE, {
+  grep: { type: 'string' },
+  'vscode-version': { type: 'string', default: process.env.IAL_VSCODE_VERSION ?? 'stable' },
+  'vscode-executable': { type: 'string', default: process.env.IAL_VSCODE_EXECUTABLE },
+});
 
 const extensionTestsPath = join(repo, 'out', 'test', 'e2e', 'index.js');
 if (!existsSync(extensionTestsPath)) fail(`${extensionTestsPath} is missing: run \`node esbuild.mjs\` first (npm run test:e2e:electron does)`);

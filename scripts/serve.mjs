@@ -14,35 +14,18 @@ import { existsSync, mkdtempSync, rmSync, statSync, readFileSync } from 'node:fs
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { CODE_SERVER_VERSION, ensureCodeServer, freePort, installExtension, startCodeServer, writeUserSettings } from './code-server-host.mjs';
+import { parseScriptArgs, scriptFailer } from './scriptArgs.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const USAGE = 'usage: node scripts/serve.mjs [--port N] [--folder DIR] [--check]   (npm start builds first, then runs this)';
 
-function fail(msg, code = 1) {
-  process.stderr.write(`serve: ${msg}\n`);
-  process.exit(code);
-}
-
-let opts;
-try {
-  opts = parseArgs({
-    options: {
-      port: { type: 'string', default: process.env.PORT },
-      folder: { type: 'string', default: join(repo, 'samples') },
-      check: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    strict: true,
-  }).values;
-} catch (err) {
-  fail(`${err.message}\n${USAGE}`, 2);
-}
-if (opts.help) {
-  process.stdout.write(`${USAGE}\n`);
-  process.exit(0);
-}
+const fail = scriptFailer('serve');
+const opts = parseScriptArgs(fail, USAGE, {
+  port: { type: 'string', default: process.env.PORT },
+  folder: { type: 'string', default: join(repo, 'samples') },
+  check: { type: 'boolean', default: false },
+});
 const folder = resolve(opts.folder);
 if (!existsSync(folder) || !statSync(folder).isDirectory()) fail(`--folder ${folder}: not a folder`, 2);
 if (!existsSync(join(repo, 'dist', 'client.js'))) fail('dist/client.js is missing: run `node esbuild.mjs` first (npm start does)');
