@@ -5,16 +5,14 @@ import * as l10n from '@vscode/l10n';
 import type { CodeLens } from 'vscode-languageserver/node';
 import type { Feature } from '../context';
 import { frebSummaryLine } from '../../core/freb/frebAnalyze';
-import { frebStateOf, isFrebDocument } from './frebDocument';
+import { frebAnalysisOf } from './frebDocument';
 
 export const frebCodeLens: Feature = {
   register(ctx) {
     ctx.codeLens.push({
       provideCodeLenses(doc) {
-        if (!isFrebDocument(doc)) return [];
-        const state = frebStateOf(doc);
-        if (!('analysis' in state)) return [];
-        const a = state.analysis;
+        const a = frebAnalysisOf(doc);
+        if (!a) return [];
         const line = Math.max(0, a.trace.rootLine - 1);
         const range = { start: { line, character: 0 }, end: { line, character: 0 } };
         const lenses: CodeLens[] = [

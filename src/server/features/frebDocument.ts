@@ -24,3 +24,10 @@ export function frebStateOf(doc: TextDocument): FrebDocState {
   if (cache.size > 16) cache.delete(cache.keys().next().value!);
   return state;
 }
+
+/** The analysis of a FREB document that parsed; null for other documents and broken traces. */
+export function frebAnalysisOf(doc: TextDocument): FrebAnalysis | null {
+  if (!isFrebDocument(doc)) return null;
+  const state = frebStateOf(doc);
+  return 'analysis' in state ? state.analysis : null;
+}

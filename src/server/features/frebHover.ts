@@ -10,7 +10,7 @@ import { describeWin32 } from '../../core/win32Status';
 import { describeStatus, statusLabel } from '../../core/httpStatus';
 import { FREB_EVENT_DOCS, FREB_LEVEL_DOCS, HEADER_DOCS, REQUEST_AUTH_TYPES } from '../../core/freb/frebEventDocs';
 import { decodeAuthorization } from '../../core/freb/frebAuthScheme';
-import { frebStateOf, isFrebDocument } from './frebDocument';
+import { frebAnalysisOf } from './frebDocument';
 
 function eventAt(a: FrebAnalysis, line: number): FrebEvent | undefined {
   const ev = a.trace.events;
@@ -80,10 +80,8 @@ function headerMarkdown(name: string, value: string): string {
 }
 
 export function frebHover(doc: TextDocument, position: Position): Hover | null {
-  if (!isFrebDocument(doc)) return null;
-  const state = frebStateOf(doc);
-  if (!('analysis' in state)) return null;
-  const a = state.analysis;
+  const a = frebAnalysisOf(doc);
+  if (!a) return null;
   const line = position.line + 1;
   const text = doc.getText({ start: { line: position.line, character: 0 }, end: { line: position.line + 1, character: 0 } }).replace(/\r?\n$/, '');
   const w = wordAt(text, position.character);

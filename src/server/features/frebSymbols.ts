@@ -5,7 +5,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Feature } from '../context';
 import { frebSummaryLine } from '../../core/freb/frebAnalyze';
 import { buildEventTree, eventLabel, type FrebNode } from '../../core/freb/frebTree';
-import { frebStateOf, isFrebDocument } from './frebDocument';
+import { frebAnalysisOf } from './frebDocument';
 
 function range(doc: TextDocument, from: number, to: number): DocumentSymbol['range'] {
   const end = Math.min(Math.max(to, from), doc.lineCount) - 1;
@@ -32,10 +32,8 @@ export const frebSymbols: Feature = {
   register(ctx) {
     ctx.symbols.push({
       provideSymbols(doc) {
-        if (!isFrebDocument(doc)) return [];
-        const state = frebStateOf(doc);
-        if (!('analysis' in state)) return [];
-        const a = state.analysis;
+        const a = frebAnalysisOf(doc);
+        if (!a) return [];
         const tree = buildEventTree(a.trace.events);
         const root = a.trace.rootLine;
         return [{
