@@ -1,7 +1,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.cache/**', 'test/fixtures/**', 'test-output/**', '*.mjs', 'scripts/**/*.mjs'] },
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.cache/**', 'test/fixtures/**', 'test-output/**', 'src/wasm/**', '*.mjs', 'scripts/**/*.mjs'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],

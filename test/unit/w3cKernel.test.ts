@@ -1,4 +1,4 @@
-// The WebAssembly SIMD tokenizer (w3cKernel.ts) splits every line exactly as the JavaScript
+// The WebAssembly SIMD tokenizer (src/wasm/w3cKernel.ts) splits every line exactly as the JavaScript
 // tokenizer does: blanks and tabs in any run, at either end, at every position around the 16-byte
 // blocks, CR inside a line, UTF-8, over 1024 tokens; a quote hands the line to JavaScript (W3C
 // quoting). And whole files analyze the same with and without it.
