@@ -8,6 +8,7 @@ import { W3cAnalyzer, type W3cAnalysis, type W3cAnalyzeOptions } from './w3cFind
 import { W3cScanner, type W3cScanHandler, type W3cRecord } from './w3cScanner';
 import type { W3cLayout } from './w3cFields';
 import { createW3cKernel } from './w3cKernel';
+import { KernelArenaFull, W3cCounter, type W3cCounting } from './w3cCounter';
 
 export function analyzeW3cBuffer(buf: Buffer, opts?: W3cAnalyzeOptions): W3cAnalysis {
   const an = new W3cAnalyzer(opts);
@@ -89,10 +90,22 @@ export async function analyzeW3cFile(path: string, opts: StreamAnalyzeOptions = 
 }
 
 /**
- * A plain file read into one reused 4 MiB buffer (the WebAssembly kernel's, see w3cKernel.ts) (the scanner copies what outlives a push), so a
- * GB-sized log costs no allocation per chunk. UTF-16 files go through the stream path.
+ * A plain file read into two reused 4 MiB buffers in the WebAssembly kernel's memory (w3cKernel.ts;
+ * the scanner copies what outlives a push), so a GB-sized log costs no allocation per chunk.
+ * Counting only (collectFindings false), the kernel counts the lines itself (W3cCounter); in the
+ * rare case that its arena for open handshakes fills up, W3cAnalyzer counts the file again.
+ * UTF-16 files go through the stream path.
  */
 async function analyzePlainFile(path: string, opts: StreamAnalyzeOptions): Promise<W3cAnalysis> {
+  try {
+    return await readPlainFile(path, opts, true);
+  } catch (e) {
+    if (e instanceof KernelArenaFull) return readPlainFile(path, opts, false);
+    throw e;
+  }
+}
+
+async function readPlainFile(path: string, opts: StreamAnalyzeOptions, kernelCounts: boolean): Promise<W3cAnalysis> {
   const fh = await open(path, 'r');
   let pending: Promise<unknown> | null = null;
   try {
@@ -105,7 +118,9 @@ async function analyzePlainFile(path: string, opts: StreamAnalyzeOptions): Promi
     if (bytesRead >= 2 && ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff))) {
       return await analyzeW3cStream(createReadStream('', { fd: fh.fd, start: 0, autoClose: false, highWaterMark: 1 << 20 }), opts);
     }
-    const an = new W3cAnalyzer(opts);
+    const an: W3cCounting = kernel && kernelCounts && opts.collectFindings === false
+      ? new W3cCounter(kernel, opts)
+      : new W3cAnalyzer(opts);
     const sc = new W3cScanner(an, kernel);
     let pos = 0, cur = 0;
     while (bytesRead > 0) {

@@ -142,7 +142,8 @@ export class W3cRecord {
   }
 }
 
-function dateDays(date: string): number {
+/** Days since 1970 of a #Date value (NaN when it does not start with yyyy-mm-dd). */
+export function dateDays(date: string): number {
   const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(date);
   return m ? Date.UTC(+m[1], +m[2] - 1, +m[3]) / 86400000 : NaN;
 }
@@ -156,6 +157,17 @@ export interface W3cScanHandler {
   onMalformed(rec: W3cRecord, reason: string): void;
   /** A line with only blanks. */
   onBlank?(rec: W3cRecord): void;
+  /**
+   * A handler that counts in WebAssembly (W3cCounter) names its kernel here; when it is the
+   * scanner's kernel, the scanner hands it whole runs of lines through countLines.
+   */
+  readonly countingKernel?: W3cKernel;
+  /**
+   * Counts the complete lines of `layout` from address s of the kernel's memory up to limit (the
+   * first at file offset fileOffset) without handing them out. Returns where it stopped (limit, or
+   * the start of a line left to the scanner); the kernel's countedLines tells how many it consumed.
+   */
+  countLines?(layout: W3cLayout, s: number, limit: number, fileOffset: number): number;
 }
 
 /**
@@ -182,9 +194,13 @@ export class W3cScanner {
   private first = true;
   private offset = 0;
 
+  /** Whether the handler counts runs of lines itself (W3cCounter with this scanner's kernel). */
+  private readonly counting: boolean;
+
   constructor(private readonly handler: W3cScanHandler, private readonly kernel: W3cKernel | null = null) {
     this.rec = kernel ? new W3cRecord(kernel.starts, kernel.ends) : new W3cRecord();
     this.kernelMem = kernel ? kernel.memory.buffer : null;
+    this.counting = kernel !== null && handler.countingKernel === kernel && typeof handler.countLines === 'function';
   }
 
   push(chunk: Buffer): void {
@@ -218,6 +234,14 @@ export class W3cScanner {
       // the kernel finds each line's end and its tokens in one pass
       const k = this.kernel!, o = buf.byteOffset, le = k.lineEnd;
       while (pos < n) {
+        if (this.counting && this.layout) {
+          // the handler counts every line it can in one call; the line it stops at comes below
+          const stop = this.handler.countLines!(this.layout, o + pos, o + n, base + pos);
+          const counted = k.countedLines[0];
+          if (counted > 0) { this.lines += counted; this.headerLine = 0; }
+          pos = stop - o;
+          if (pos >= n) break;
+        }
         const cnt = k.line(o, o + pos, o + n);
         const lf = cnt >= 0 ? (le[0] - o < n ? le[0] - o : -1) : buf.indexOf(LF, pos);
         if (lf < 0) {

@@ -4,6 +4,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { W3cAnalyzer } from './w3cFindings';
 import { W3cScanner } from './w3cScanner';
 import { createW3cKernel, KERNEL_CHUNK } from './w3cKernel';
+import { W3cCounter, type W3cCounting } from './w3cCounter';
 
 export interface SummaryRangeJob {
   path: string;
@@ -135,8 +136,10 @@ export function runSummaryRange(job: SummaryRangeJob, onProgress?: (bytes: numbe
   const startedAt = epochMs();
   const fd = openSync(job.path, 'r');
   try {
-    const an = new W3cAnalyzer({ collectFindings: false, handshakeWindowSeconds: job.handshakeWindowSeconds, finishOpenAtEnd: job.last });
     const kernel = createW3cKernel();
+    // the kernel counts whole chunks; without it (no WebAssembly SIMD) W3cAnalyzer counts line by line
+    const opts = { collectFindings: false, handshakeWindowSeconds: job.handshakeWindowSeconds, finishOpenAtEnd: job.last };
+    const an: W3cCounting = kernel ? new W3cCounter(kernel, opts) : new W3cAnalyzer(opts);
     const sc = new W3cScanner(an, kernel);
     const buf = kernel ? kernel.chunk : Buffer.allocUnsafe(CHUNK);
     let reported = 0;

@@ -1,0 +1,143 @@
+// `analyze --summary` counting in WebAssembly: the scanner hands whole chunks to the kernel's
+// `count` (src/wasm/w3cKernel.ts), which counts every data line that fits the layout in force
+// (requests, status, win32, the auth findings, HANDSHAKE_INCOMPLETE) without a JavaScript call per
+// line. The lines it leaves to the scanner (directives, lines that do not fit, lines split across
+// chunks) come back here as scanner events. The counts equal W3cAnalyzer's (w3cFindings.ts) in its
+// counting mode, which stays the reference and the path without WebAssembly:
+// test/unit/w3cCounter.test.ts compares both on real and generated logs.
+import type { FindingCode } from '../findings';
+import type { W3cLayout } from './w3cFields';
+import type { W3cAnalysis } from './w3cFindings';
+import type { W3cKernel, W3cKernelCount } from './w3cKernel';
+import { dateDays, MAX_TOKENS, type W3cRecord, type W3cScanHandler } from './w3cScanner';
+
+/** What runSummaryRange needs of a counting handler (W3cAnalyzer in its counting mode, or W3cCounter). */
+export interface W3cCounting extends W3cScanHandler {
+  resetCounts(): void;
+  handshakeState(): string[];
+  readonly minTimeToSweep: number | null;
+  finishAnalysis(bytes: number, lines: number): W3cAnalysis;
+}
+
+export interface W3cCounterOptions {
+  handshakeWindowSeconds?: number;
+  /** Whether finishAnalysis ends the handshakes still open (default true; false for a middle range). */
+  finishOpenAtEnd?: boolean;
+}
+
+/** The kernel's arena for open handshakes is full (then count with W3cAnalyzer instead). */
+export class KernelArenaFull extends Error {
+  constructor() {
+    super('too many NTLM/Negotiate handshakes open at once for the counting kernel');
+  }
+}
+
+const ORDER: FindingCode[] = ['BAD_BINDINGS', 'INVALID_TOKEN', 'LOGON_DENIED', 'HANDSHAKE_INCOMPLETE', 'MALFORMED_LINE'];
+
+export class W3cCounter implements W3cCounting {
+  private readonly k: W3cKernelCount;
+  private configured: W3cLayout | null = null;
+  private readonly statusBig = new Map<number, number>();
+  private readonly win32Big = new Map<number, number>();
+  private malformed = 0;
+  private readonly layouts: W3cLayout[] = [];
+  private readonly finishOpen: boolean;
+
+  constructor(readonly countingKernel: W3cKernel, opts: W3cCounterOptions = {}) {
+    this.k = countingKernel.counter;
+    this.finishOpen = opts.finishOpenAtEnd !== false;
+    const add = (m: Map<number, number>, v: number): void => { m.set(v, (m.get(v) ?? 0) + 1); };
+    countingKernel.sink = { bigStatus: (v) => add(this.statusBig, v), bigWin32: (v) => add(this.win32Big, v) };
+    this.k.setWindow(opts.handshakeWindowSeconds ?? 120);
+  }
+
+  onDirective(_rec: W3cRecord, _name: string, _value: string, layout: W3cLayout | null): void {
+    if (layout) this.layouts.push(layout);
+  }
+
+  onMalformed(): void {
+    this.malformed++;
+  }
+
+  /** A record the scanner read itself (split across chunks, or in the IIS default layout): counted from a copy in the kernel's scratch line. */
+  onRecord(rec: W3cRecord): void {
+    const lay = rec.layout!;
+    if (lay.fieldsLine === 0 && !this.layouts.includes(lay)) this.layouts.push(lay);
+    this.configure(lay);
+    const scratch = this.countingKernel.scratch;
+    const len = rec.end - rec.start;
+    if (len + 1 > scratch.length) throw new Error(`line ${rec.line}: ${len} bytes do not fit the kernel's line buffer`);
+    rec.buf.copy(scratch, 0, rec.start, rec.end);
+    scratch[len] = 10;
+    const at = scratch.byteOffset;
+    const stop = this.k.count(at, at + len + 1, rec.fileOffset);
+    if (stop !== at + len + 1 || this.countingKernel.countedLines[0] !== 1) throw new Error(`line ${rec.line}: the counting kernel did not take a record the scanner read`);
+    if (this.k.isOverflowed()) throw new KernelArenaFull();
+  }
+
+  /**
+   * Counts the complete lines of `layout` from address s of the kernel's memory up to limit (the
+   * first at file offset fileOffset). Returns where it stopped; the kernel's countedLines tells
+   * how many lines it consumed.
+   */
+  countLines(layout: W3cLayout, s: number, limit: number, fileOffset: number): number {
+    this.configure(layout);
+    const stop = this.k.count(s, limit, fileOffset);
+    if (this.k.isOverflowed()) throw new KernelArenaFull();
+    return stop;
+  }
+
+  private configure(lay: W3cLayout): void {
+    if (lay === this.configured) return;
+    this.configured = lay;
+    const c = lay.columns;
+    // token positions past MAX_TOKENS are not kept: such a column reads as absent (W3cRecord does the same)
+    const col = (i: number): number => (i >= 0 && i < MAX_TOKENS ? i : -1);
+    const uri = c.uriStem >= 0 ? c.uriStem : c.uri;
+    // -2: a date column that cannot be read (the time is then unknown); -1: none, the #Date counts
+    const date = c.date < 0 ? -1 : c.date < MAX_TOKENS ? c.date : -2;
+    this.k.configure(lay.fields.length, col(c.status), col(c.substatus), col(c.win32), col(c.cIp), col(uri), date, col(c.time), lay.date ? dateDays(lay.date) : 0);
+  }
+
+  resetCounts(): void {
+    this.k.resetCounts();
+    this.statusBig.clear();
+    this.win32Big.clear();
+    this.malformed = 0;
+    this.layouts.length = 0;
+  }
+
+  handshakeState(): string[] {
+    const mem = Buffer.from(this.countingKernel.memory.buffer);
+    const out: string[] = [];
+    for (let g = this.k.openFirst(); g !== 0; g = this.k.openNext(g)) {
+      if (!this.k.groupSspi(g)) continue;
+      const key = this.k.groupKey(g);
+      out.push(`${mem.toString('latin1', key, key + this.k.groupKeyLength(g))}\u0000${this.k.groupLastTime(g)}`);
+    }
+    return out.sort();
+  }
+
+  get minTimeToSweep(): number | null {
+    if (this.k.trackingMinTime()) return null;
+    const t = this.k.minTimeSeen();
+    return Number.isNaN(t) ? null : t;
+  }
+
+  finishAnalysis(bytes: number, lines: number): W3cAnalysis {
+    const kn = this.countingKernel;
+    if (this.finishOpen) kn.counter.finishOpen();
+    const status: Record<string, number> = {};
+    for (let i = 0; i < 1000; i++) if (kn.statusCounts[i]) status[String(i)] = kn.statusCounts[i];
+    for (const [k, v] of [...this.statusBig.entries()].sort((a, b) => a[0] - b[0])) status[String(k)] = v;
+    const big = new Map(this.win32Big);
+    for (let i = 0; i < kn.bigWin32.length; i += 2) if (kn.bigWin32[i + 1]) big.set(kn.bigWin32[i], (big.get(kn.bigWin32[i]) ?? 0) + kn.bigWin32[i + 1]);
+    const win32: Record<string, number> = {};
+    for (let i = 0; i < 65536; i++) if (kn.win32Counts[i]) win32[String(i)] = kn.win32Counts[i];
+    for (const [k, v] of [...big.entries()].sort((a, b) => a[0] - b[0])) win32[String(k)] = v;
+    const counts = [...kn.findings, this.malformed];
+    const findings: Partial<Record<FindingCode, number>> = {};
+    ORDER.forEach((c, i) => { if (counts[i]) findings[c] = counts[i]; });
+    return { lines, requests: kn.counter.requestCount(), bytes, summary: { status, win32, findings }, findings: [], findingsOmitted: 0, layouts: this.layouts, blocks: [] };
+  }
+}
