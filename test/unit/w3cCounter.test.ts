@@ -189,6 +189,16 @@ void test('dates and times read as JavaScript reads them (years 0-99 are 1900-19
   assert.equal(r.summary.findings.HANDSHAKE_INCOMPLETE, 1);
 });
 
+void test('a last record without LF, a file without #Fields (IIS default layout), a BOM: counted alike', () => {
+  const rows = ['2026-11-21 10:00:00 10.0.0.1 POST /EWS/mrsproxy.svc - 443 - 52.1.2.3 MRS - 401 2 5 15', '2026-11-21 10:00:01 10.0.0.1 POST /EWS/mrsproxy.svc - 443 - 52.1.2.3 MRS - 401 1 2148074254 15'];
+  const fields = '#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken';
+  for (const text of [`${fields}\r\n${rows.join('\r\n')}`, rows.join('\n'), `\ufeff${fields}\n${rows[0]}\n${rows[1]}\n`]) {
+    const r = assertSameCounts(Buffer.from(text, 'utf8'), JSON.stringify(text.slice(0, 30)));
+    assert.equal(r.requests, 2);
+    assert.equal(r.summary.findings.HANDSHAKE_INCOMPLETE, 1);
+  }
+});
+
 void test('many distinct large win32 codes overflow the kernel table into JavaScript, counted alike', () => {
   const lines = ['#Fields: date time c-ip cs-uri-stem sc-status sc-substatus sc-win32-status'];
   for (let i = 0; i < 9000; i++) lines.push(`2026-11-21 10:00:${String(i % 60).padStart(2, '0')} 10.0.0.${i % 200} /x 500 0 ${100000 + (i % 5000)}`);
