@@ -26,6 +26,7 @@ const OUT_LINES: usize = 8196; // i32: lines `count` consumed
 const MAX_TOKENS: i32 = 1024;
 const FINDINGS: usize = 8448; // f64[4]: BAD_BINDINGS, INVALID_TOKEN, LOGON_DENIED, HANDSHAKE_INCOMPLETE
 const FREE: usize = 8704; // i32[32]: free lists of arena blocks by size class
+const NEED: usize = 8832; // i32[8]: the columns `count` reads, ascending, then a large sentinel
 const STATUS_HIST: usize = 16384; // f64[1000]
 const TABLE: usize = 32768; // i32[32768]: open groups by key hash
 const TABLE_MASK: i32 = 32767;
@@ -128,6 +129,76 @@ const WIN32_NO_CREDENTIALS: f64 = 2148074254;
   if (m < n && m < MAX_TOKENS) store<i32>(ENDS + (<usize>m << 2), <i32>(lend - base));
   if (lineMode) store<i32>(LINE_END, <i32>lend);
   return n;
+}
+
+/** mask without its k lowest set bits (k < popcnt(mask)): ctz of it is the k-th set bit. */
+@inline function nthBit(mask: u64, k: i64): u64 {
+  while (k > 0) { mask &= mask - 1; k--; }
+  return mask;
+}
+
+@inline function mask16(v: v128, a: v128, b: v128): u64 {
+  return <u64>i8x16.bitmask(v128.or(i8x16.eq(v, a), i8x16.eq(v, b)));
+}
+
+/**
+ * `count`'s scan of one line from s (limit e), 64 bytes a step: the token count, and the start and
+ * end of only the columns listed in NEED (the counting reads no others). The LF's address (e when
+ * there is none) goes to LINE_END; -1 when the line holds a quote (then scalarTokens reads it).
+ */
+function scanNeeded(s: usize, e: usize): i32 {
+  const sp = i8x16.splat(32), tab = i8x16.splat(9), quote = i8x16.splat(34), lf = i8x16.splat(10);
+  let p = s;
+  let n: i64 = 0, m: i64 = 0, prev: u64 = 0;
+  let lend = e;
+  let ns: usize = NEED, ne: usize = NEED;
+  let needS = <i64>load<i32>(NEED), needE = needS;
+  while (p < e) {
+    const v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
+    const rem = e - p;
+    let valid: u64 = rem >= 64 ? <u64>-1 : (<u64>1 << <u64>rem) - 1;
+    let done = false;
+    // an LF or a quote in these 64 bytes (one test for both: rare)
+    const special = v128.or(v128.or(v128.or(i8x16.eq(v0, lf), i8x16.eq(v0, quote)), v128.or(i8x16.eq(v1, lf), i8x16.eq(v1, quote))),
+      v128.or(v128.or(i8x16.eq(v2, lf), i8x16.eq(v2, quote)), v128.or(i8x16.eq(v3, lf), i8x16.eq(v3, quote))));
+    if (v128.any_true(special)) {
+      const lfm = (<u64>i8x16.bitmask(i8x16.eq(v0, lf)) | (<u64>i8x16.bitmask(i8x16.eq(v1, lf)) << 16) |
+        (<u64>i8x16.bitmask(i8x16.eq(v2, lf)) << 32) | (<u64>i8x16.bitmask(i8x16.eq(v3, lf)) << 48)) & valid;
+      if (lfm != 0) {
+        const k = ctz(lfm);
+        valid = (<u64>1 << k) - 1;
+        lend = p + <usize>k;
+        done = true;
+      }
+      const qm = <u64>i8x16.bitmask(i8x16.eq(v0, quote)) | (<u64>i8x16.bitmask(i8x16.eq(v1, quote)) << 16) |
+        (<u64>i8x16.bitmask(i8x16.eq(v2, quote)) << 32) | (<u64>i8x16.bitmask(i8x16.eq(v3, quote)) << 48);
+      if ((qm & valid) != 0) return -1;
+    }
+    const bl = (mask16(v0, sp, tab) | (mask16(v1, sp, tab) << 16) | (mask16(v2, sp, tab) << 32) | (mask16(v3, sp, tab) << 48)) & valid;
+    const nb = bl ^ valid;
+    const x = (nb << 1) | prev;
+    const st = nb & ~x, en = bl & x;
+    const ps = <i64>popcnt(st), pe = <i64>popcnt(en);
+    while (needS < n + ps) {
+      store<i32>(STARTS + (<usize>needS << 2), <i32>(p + <usize>ctz(nthBit(st, needS - n))));
+      ns += 4;
+      needS = <i64>load<i32>(ns);
+    }
+    while (needE < m + pe) {
+      store<i32>(ENDS + (<usize>needE << 2), <i32>(p + <usize>ctz(nthBit(en, needE - m))));
+      ne += 4;
+      needE = <i64>load<i32>(ne);
+    }
+    n += ps;
+    m += pe;
+    prev = nb >> 63;
+    if (done) break;
+    p += 64;
+  }
+  // the last token runs to the line end
+  if (m < n && m == needE) store<i32>(ENDS + (<usize>m << 2), <i32>lend);
+  store<i32>(LINE_END, <i32>lend);
+  return n > 0x7fffffff ? 0x7fffffff : <i32>n;
 }
 
 /** Tokens of [s, e) at addresses s..e, positions minus base; -1 when there is a quote. */
@@ -330,13 +401,33 @@ function release(b: usize): void {
   store<i32>(head, <i32>b);
 }
 
-/** FNV-1a of c-ip, a space, cs-uri-stem, folded to 30 bits (W3cAnalyzer's keyHash). */
+const MIX: u64 = 0x9e3779b97f4a7c15;
+
+/** Mixes the bytes [p, e) into h, 8 at a time (the last word masked: reading past e stays inside the memory). */
+@inline function mixBytes(h: u64, p: usize, e: usize): u64 {
+  for (; p + 8 <= e; p += 8) h = rotl<u64>((h ^ load<u64>(p)) * MIX, 29);
+  const n = e - p;
+  if (n != 0) h = rotl<u64>((h ^ (load<u64>(p) & ((<u64>1 << (<u64>n << 3)) - 1)) ^ (<u64>n << 56)) * MIX, 29);
+  return h;
+}
+
+/** 30-bit hash of the key: c-ip, a space, cs-uri-stem (or cs-uri). */
 function keyHash(ipI: i32, uriI: i32): i32 {
-  let h: i32 = 0x811c9dc5;
-  if (ipI >= 0) for (let p = tokS(ipI), e = tokE(ipI); p < e; p++) h = (h ^ <i32>load<u8>(p)) * 16777619;
-  h = (h ^ 32) * 16777619;
-  if (uriI >= 0) for (let p = tokS(uriI), e = tokE(uriI); p < e; p++) h = (h ^ <i32>load<u8>(p)) * 16777619;
-  return h & 0x3fffffff;
+  let h: u64 = 0x243f6a8885a308d3;
+  if (ipI >= 0) h = mixBytes(h, tokS(ipI), tokE(ipI));
+  h = rotl<u64>((h ^ 0x20) * MIX, 29);
+  if (uriI >= 0) h = mixBytes(h, tokS(uriI), tokE(uriI));
+  h ^= h >> 32;
+  h *= MIX;
+  return <i32>(h >> 34);
+}
+
+/** Whether the n bytes at a and b are equal, 8 at a time. */
+@inline function sameBytes(a: usize, b: usize, n: usize): bool {
+  let i: usize = 0;
+  for (; i + 8 <= n; i += 8) if (load<u64>(a + i) != load<u64>(b + i)) return false;
+  for (; i < n; i++) if (load<u8>(a + i) != load<u8>(b + i)) return false;
+  return true;
 }
 
 /** 16-bit hash of the client address from its length and last bytes: a quick filter before the key. */
@@ -356,8 +447,7 @@ function keyEquals(g: usize, ipI: i32, uriI: i32): bool {
   const ipLen = <i32>(ie - is);
   if (ipLen != load<i32>(g + G_IPLEN) || <i32>(ue - us) != load<i32>(g + G_KEYLEN) - ipLen - 1) return false;
   const k = g + G_KEY;
-  if (memory.compare(k, is, <usize>ipLen) != 0) return false;
-  return memory.compare(k + <usize>ipLen + 1, us, ue - us) == 0;
+  return sameBytes(k, is, <usize>ipLen) && sameBytes(k + <usize>ipLen + 1, us, ue - us);
 }
 
 function find(h: i32, ipI: i32, uriI: i32): usize {
@@ -509,6 +599,15 @@ export function configure(fields: i32, status: i32, sub: i32, win32: i32, ip: i3
   colDate = date;
   colTime = time;
   layoutDays = days;
+  // the columns the scan writes positions for, ascending and distinct, then the sentinel
+  let k: usize = 0;
+  for (let c: i32 = 0; c < MAX_TOKENS && k < 7; c++) {
+    if (c == status || c == sub || c == win32 || c == ip || c == uri || c == date || c == time) {
+      store<i32>(NEED + (k << 2), c);
+      k++;
+    }
+  }
+  store<i32>(NEED + (k << 2), 0x7fffffff);
 }
 
 export function setWindow(seconds: f64): void {
@@ -526,7 +625,7 @@ export function count(s: usize, limit: usize, f: f64): usize {
   const s0 = s;
   while (s < limit) {
     if (load<u8>(s) == 35) break;
-    let n = scan(0, s, limit, true);
+    let n = scanNeeded(s, limit);
     let lf: usize, e: usize;
     if (n >= 0) {
       lf = <usize>load<i32>(LINE_END);

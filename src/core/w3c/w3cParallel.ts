@@ -32,9 +32,8 @@ export interface ParallelOptions {
   /** Told when a range is counted again on this thread with the directives in force at its start (its look-back missed them). */
   onRecount?: (range: number, why: string) => void;
   /**
-   * Bytes the first range (this thread) counts beyond an equal share (default: HEAD_START_BYTES,
-   * at most a quarter of a share): the workers start later (thread start, lead-in), so the ranges
-   * end together when this thread gets a little more.
+   * Bytes the first range (this thread) counts beyond an equal share, or fewer when negative
+   * (default HEAD_START_BYTES; at most a quarter of a share either way).
    */
   headStartBytes?: number;
   /** The worker script (default: w3cSummaryWorker.js next to this bundle; from TypeScript, the .ts run with tsx). */
@@ -50,8 +49,13 @@ export interface ParallelOptions {
   since?: number;
 }
 
-/** About the bytes this thread counts while a worker starts and reads its lead-in (~20-40 ms on 2 cores, measured with IIS_AUTH_LENS_TRACE). */
-export const HEAD_START_BYTES = 16 << 20;
+/**
+ * Equal shares: the workers start about 25 ms later (thread start, lead-in), but this thread counts
+ * a little slower, and with the kernel counting whole chunks equal shares end within about 20 ms
+ * of each other on 2 cores (measured with IIS_AUTH_LENS_TRACE on the 1 GiB bench log; a head
+ * start of +16 MiB ended about 40 ms apart).
+ */
+export const HEAD_START_BYTES = 0;
 
 interface WorkerScript { path: string; ts: boolean }
 
@@ -126,7 +130,8 @@ export async function analyzeW3cSummaryParallel(path: string, opts: ParallelOpti
     if (bytesRead >= 2 && ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff))) return fallback('UTF-16');
     if (bytesRead >= 2 && head[0] === 0x1f && head[1] === 0x8b) return fallback('gzip');
     const lead = opts.leadBytes ?? 8 << 20;
-    const first = Math.floor(size / n0) + Math.max(0, Math.min(opts.headStartBytes ?? HEAD_START_BYTES, Math.floor(size / n0 / 4)));
+    const quarter = Math.floor(size / n0 / 4);
+    const first = Math.floor(size / n0) + Math.max(-quarter, Math.min(opts.headStartBytes ?? HEAD_START_BYTES, quarter));
     for (let k = 1; k < n0; k++) {
       const s = await lineStartAtOrAfter(fh, first + Math.floor(((size - first) * (k - 1)) / (n0 - 1)), size);
       if (s <= starts[starts.length - 1] || s >= size) continue;
