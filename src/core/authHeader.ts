@@ -21,7 +21,10 @@ export interface NtlmJson {
   spn: string | null;
   channelBindings: string | null;
   channelBindingsState: 'absent' | 'zero' | 'present';
+  /** MsvAvFlags bit 0x2 and a MIC field (the contract). */
   mic: boolean;
+  /** Type 3: the MIC field holds a value, announced by MsvAvFlags or not. */
+  micFieldSet?: boolean;
   ntlmVersion: 1 | 2 | null;
   timestamp: string | null;
   osVersion: string | null;
@@ -205,7 +208,7 @@ function ntlmJson(m: NtlmMessage): NtlmJson {
   const av = m.ntlmV2?.avPairs ?? null;
   return {
     ...base, domain: m.domain, user: m.user, workstation: m.workstation, targetName: null, spn: m.spn,
-    channelBindings: m.channelBindings, channelBindingsState: m.channelBindingsState, mic: m.micPresent,
+    channelBindings: m.channelBindings, channelBindingsState: m.channelBindingsState, mic: m.micAnnounced, micFieldSet: m.micPresent,
     ntlmVersion: m.ntlmVersion, timestamp: m.timestamp, avPairs: pairs(av),
     avFlags: av?.avFlags != null ? '0x' + av.avFlags.toString(16).padStart(8, '0') : null,
     lmResponseLength: m.lmResponseLength, ntResponseLength: m.ntResponseLength, sessionKeyLength: m.sessionKeyLength,

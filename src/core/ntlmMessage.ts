@@ -195,7 +195,9 @@ export interface NtlmAuthenticate extends NtlmCommon {
   sessionKeyLength: number;
   /** The 16-byte MIC field as hex, when the header has room for it. */
   mic: string | null;
-  /** True when MsvAvFlags says a MIC is present, or the MIC field is there and not all zero. */
+  /** True when MsvAvFlags says a MIC is present (bit 0x2) and the header has the MIC field: the contract's `mic`. */
+  micAnnounced: boolean;
+  /** True when the MIC field is there and not all zero, announced or not (a local-call AUTHENTICATE carries one without AV pairs). */
   micPresent: boolean;
   /** MsvAvTargetName of the NTLMv2 blob. */
   spn: string | null;
@@ -451,7 +453,7 @@ function authenticate(b: Uint8Array): NtlmAuthenticate {
     messageType: 3, flags, flagNames: ntlmFlagNames(flags), version: ver, length: b.length, warnings,
     domain, user, workstation,
     lmResponseLength: lm.len, ntResponseLength: nt.len, ntlmVersion, ntlmV2,
-    sessionKeyLength: key.len, mic: micHex, micPresent,
+    sessionKeyLength: key.len, mic: micHex, micAnnounced: micByFlag && micHex !== null, micPresent,
     spn: av?.targetName ?? null, channelBindings, channelBindingsState,
     timestamp: av?.timestamp ?? null,
     anonymous: usr.len === 0 && nt.len === 0 && lm.len <= 1,

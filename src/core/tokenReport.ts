@@ -11,6 +11,12 @@ export function shortFlags(flags: string[]): string {
   return flags.map((f) => f.replace(/^NTLMSSP_NEGOTIATE_|^NTLM_NEGOTIATE_|^NTLMSSP_/, '')).join(' ');
 }
 
+/** The MIC of an AUTHENTICATE: announced by MsvAvFlags (the contract's `mic`), or a value in the field that nothing announces. */
+export function micText(n: NtlmJson): string {
+  if (n.mic) return 'yes';
+  return n.micFieldSet ? 'field set, not announced by MsvAvFlags' : 'no';
+}
+
 export function cbtLine(n: NtlmJson): string {
   if (n.messageType !== 3) return 'n/a (only an AUTHENTICATE message carries channel bindings)';
   switch (n.channelBindingsState) {
@@ -48,7 +54,7 @@ export function decodeRows(r: DecodeResult, cmp?: ChannelBindingsComparison | nu
       add('User', n.domain ? `${n.domain}\\${n.user}` : n.user || '(empty)');
       add('Workstation', n.workstation || '(empty)');
       add('SPN', n.spn ?? (n.ntlmVersion === 2 ? '(none)' : null));
-      add('MIC', n.mic ? 'yes' : 'no');
+      add('MIC', micText(n));
     } else if (n.messageType === 2) {
       add('Target', n.targetName);
       add('Server', n.dnsComputerName ?? n.nbComputerName);

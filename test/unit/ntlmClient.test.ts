@@ -62,6 +62,7 @@ for (const variant of ['absent', 'zero', 'correct'] as const) {
     assert.equal(m.domain, 'CONTOSO');
     assert.equal(m.ntlmVersion, 2);
     assert.equal(m.micPresent, true);
+    assert.equal(m.micAnnounced, true, 'MsvAvFlags bit 0x2');
     assert.equal(m.spn, 'HTTP/mail.contoso.test');
     assert.equal(m.channelBindingsState, variant === 'correct' ? 'present' : variant);
     if (variant === 'correct') assert.equal(m.channelBindings, hash);

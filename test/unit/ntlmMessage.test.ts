@@ -76,6 +76,7 @@ void test('real SPNEGO sample (plechenko fr000034): AUTHENTICATE with every fiel
   assert.equal(m.anonymous, true);
   assert.equal(m.version?.text, '10.0.26100');
   assert.equal(m.micPresent, true);
+  assert.equal(m.micAnnounced, false, 'no AV pairs, so no MsvAvFlags announces the MIC');
   assert.equal(m.mic, '74910e3a25541c4491eaad0e1e7d8cc1');
   assert.equal(m.channelBindingsState, 'absent');
 });
