@@ -24,6 +24,7 @@ const ENDS: usize = 4096; // i32[1024] token ends
 const LINE_END: usize = 8192; // i32: the LF address `line` found (or its limit)
 const OUT_LINES: usize = 8196; // i32: lines `count` consumed
 const MAX_TOKENS: i32 = 1024;
+const MAX_LINE_BYTES: usize = 1048576; // w3cScanner.ts: a longer line is malformed (the scanner says so)
 const FINDINGS: usize = 8448; // f64[4]: BAD_BINDINGS, INVALID_TOKEN, LOGON_DENIED, HANDSHAKE_INCOMPLETE
 const FREE: usize = 8704; // i32[32]: free lists of arena blocks by size class
 const NEED: usize = 8832; // i32[8]: the columns `count` reads, ascending, then a large sentinel
@@ -644,6 +645,7 @@ export function count(s: usize, limit: usize, f: f64): usize {
       if (e > s && load<u8>(e - 1) == 13) e--;
       n = scalarTokens(s, e);
     }
+    if (lf - s > MAX_LINE_BYTES) break;
     if (n != 0) {
       if (n != fieldCount) break;
       record(f + <f64>(s - s0), <f64>(e - s));

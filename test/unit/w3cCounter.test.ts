@@ -14,7 +14,7 @@ import { gunzipSync } from 'node:zlib';
 import { createW3cKernel, w3cKernelProblem } from '../../src/core/w3c/w3cKernel';
 import { W3cCounter, type W3cCounting } from '../../src/core/w3c/w3cCounter';
 import { W3cAnalyzer, SWEEP_BYTES, type W3cAnalysis } from '../../src/core/w3c/w3cFindings';
-import { W3cScanner } from '../../src/core/w3c/w3cScanner';
+import { W3cScanner, MAX_LINE_BYTES } from '../../src/core/w3c/w3cScanner';
 import { analyzeW3cFile } from '../../src/core/w3c/w3cAnalyze';
 
 const ROOT = join(__dirname, '..', '..');
@@ -196,6 +196,19 @@ void test('a last record without LF, a file without #Fields (IIS default layout)
     const r = assertSameCounts(Buffer.from(text, 'utf8'), JSON.stringify(text.slice(0, 30)));
     assert.equal(r.requests, 2);
     assert.equal(r.summary.findings.HANDSHAKE_INCOMPLETE, 1);
+  }
+});
+
+void test('a line over 1 MiB is malformed wherever the chunks fall; one just under it is a request', () => {
+  const fields = '#Fields: date time c-ip cs-uri-stem cs-uri-query sc-status sc-substatus sc-win32-status';
+  const row = (q: string): string => `2026-11-21 10:00:00 10.0.0.1 /owa/ ${q} 200 0 0`;
+  const short = row('q'), base = Buffer.byteLength(row(''));
+  for (const eol of ['\n', '\r\n']) {
+    const over = row('x'.repeat(MAX_LINE_BYTES - base + 1)), under = row('y'.repeat(MAX_LINE_BYTES - base - eol.length + 1));
+    const text = [fields, short, over, short, under, short].join(eol) + eol;
+    const r = assertSameCounts(Buffer.from(text), `long lines (${JSON.stringify(eol)})`);
+    assert.equal(r.requests, 4);
+    assert.equal(r.summary.findings.MALFORMED_LINE, 1);
   }
 });
 

@@ -13,7 +13,7 @@ import type { W3cKernel } from './w3cKernel';
 
 /** More tokens than this are counted but their positions are not kept (such a line is malformed anyway). */
 export const MAX_TOKENS = 1024;
-/** A line split across chunks longer than this is reported as malformed without being kept whole. */
+/** A line longer than this (without its LF) is malformed; split across chunks, it is not kept whole. */
 export const MAX_LINE_BYTES = 1 << 20;
 
 const SP = 32;
@@ -312,12 +312,17 @@ export class W3cScanner {
       return;
     }
     this.lines++;
+    this.overlong(line, 0, total, this.carryStart);
+  }
+
+  /** A line longer than MAX_LINE_BYTES (without its LF) is malformed; its first 256 bytes stand for it. */
+  private overlong(buf: Buffer, s: number, total: number, fileOffset: number): void {
     const r = this.rec;
     r.line = this.lines;
-    r.buf = line;
-    r.start = 0;
-    r.end = Math.min(line.length, 256);
-    r.fileOffset = this.carryStart;
+    r.buf = buf;
+    r.start = s;
+    r.end = s + Math.min(total, 256, buf.length - s);
+    r.fileOffset = fileOffset;
     r.count = 0;
     r.layout = this.layout;
     this.headerLine = 0;
@@ -327,9 +332,14 @@ export class W3cScanner {
   /** `pre`: the kernel's token count of [s, e) with a CR before the LF still in (-1: a quote, tokenize here; -2: not counted). */
   private line(buf: Buffer, s: number, e: number, fileOffset: number, dv: DataView | null = null, pre = -2): void {
     this.lines++;
+    const r = this.rec;
+    if (e - s > MAX_LINE_BYTES) {
+      // the same verdict whether the line lies in one chunk or was split across several
+      this.overlong(buf, s, e - s, fileOffset);
+      return;
+    }
     let cr = false;
     if (e > s && buf[e - 1] === CR) { e--; cr = true; }
-    const r = this.rec;
     r.line = this.lines;
     r.buf = buf;
     r.start = s;
