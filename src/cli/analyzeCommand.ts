@@ -192,7 +192,6 @@ function human(io: CliIo, e: FileEntry, summary: boolean): void {
 
 export const analyzeCommand: Subcommand = {
   name: 'analyze',
-  summary: 'Analyze IIS W3C logs, HTTPERR logs and FREB traces (files, folders, .gz) for Windows-auth failures',
   usage: USAGE,
   async run(argv: string[], io: CliIo): Promise<number> {
     const o = parseArgs(argv);

@@ -30,7 +30,6 @@ const HELP = [
 
 export const cbtCommand: Subcommand = {
   name: 'cbt',
-  summary: 'Compute the channel bindings (RFC 5929 tls-server-end-point) of a certificate or a TLS host',
   usage: USAGE,
   async run(argv: string[], io: CliIo): Promise<number> {
     let json = false;

@@ -59,7 +59,6 @@ export function cbtOf(r: DecodeResult, certDer: Buffer, certName: string): { jso
 
 export const decodeCommand: Subcommand = {
   name: 'decode',
-  summary: 'Decode an Authorization / WWW-Authenticate header or a bare NTLM, SPNEGO, Kerberos, Basic or JWT token',
   usage: USAGE,
   async run(argv: string[], io: CliIo): Promise<number> {
     let json = false;

@@ -84,7 +84,6 @@ function human(source: string, matches: ExplainMatch[]): string {
 
 export const explainCommand: Subcommand = {
   name: 'explain',
-  summary: 'Explain MRS, HCW and migration error texts and SSPI codes',
   usage: USAGE,
   async run(argv: string[], io: CliIo): Promise<number> {
     let json = false;

@@ -1,5 +1,5 @@
 // iis-auth-lens: the analysis core on a terminal. Contract: ../shared/cli-contract.md.
-import { subcommands } from './commands';
+import { subcommands, type Subcommand } from './commands';
 import { EXIT_INPUT, EXIT_USAGE, InputError, UsageError, oneLine, type CliIo } from './io';
 
 declare const __VERSION__: string | undefined;
@@ -26,30 +26,32 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     const target = name === 'help' ? subcommands.find((s) => s.name === rest[0]) : undefined;
-    io.stdout.write((target ? target.usage : mainUsage()) + '\n');
+    io.stdout.write((target ? (await target.load()).usage : mainUsage()) + '\n');
     return name ? 0 : EXIT_USAGE;
   }
   if (name === '--version' || name === '-V') {
     io.stdout.write(`${VERSION}\n`);
     return 0;
   }
-  const cmd = subcommands.find((s) => s.name === name);
-  if (!cmd) {
+  const entry = subcommands.find((s) => s.name === name);
+  if (!entry) {
     io.stderr.write(`iis-auth-lens: unknown command '${name}'\n\n${mainUsage()}\n`);
     return EXIT_USAGE;
   }
+  let cmd: Subcommand | undefined;
   try {
+    cmd = await entry.load();
     return await cmd.run(rest, io);
   } catch (err) {
-    if (err instanceof UsageError) {
-      io.stderr.write(`iis-auth-lens ${cmd.name}: ${err.message}\nUsage: ${cmd.usage}\n`);
+    if (err instanceof UsageError && cmd) {
+      io.stderr.write(`iis-auth-lens ${entry.name}: ${err.message}\nUsage: ${cmd.usage}\n`);
       return EXIT_USAGE;
     }
     if (err instanceof InputError) {
-      io.stderr.write(`iis-auth-lens ${cmd.name}: ${oneLine(err)}\n`);
+      io.stderr.write(`iis-auth-lens ${entry.name}: ${oneLine(err)}\n`);
       return EXIT_INPUT;
     }
-    io.stderr.write(`iis-auth-lens ${cmd.name}: internal error: ${oneLine(err)}\n`);
+    io.stderr.write(`iis-auth-lens ${entry.name}: internal error: ${oneLine(err)}\n`);
     return EXIT_INPUT;
   }
 }

@@ -157,7 +157,6 @@ export function formatProbeText(r: ProbeResult): string {
 
 export const probeCommand: Subcommand = {
   name: 'probe',
-  summary: 'Probe an MRS endpoint for Extended Protection and TLS-termination problems',
   usage: USAGE,
   async run(argv: string[], io: CliIo): Promise<number> {
     const args = parseProbeArgs(argv);
