@@ -6,9 +6,7 @@ import { EXIT_INPUT, EXIT_OK, UsageError, oneLine, writeJson, type CliIo } from 
 import type { AnalyzeResult, FileEntry, W3cFileEntry } from '../core/analyzeResult';
 import { analyzeW3cFile, analyzeW3cStream } from '../core/w3c/w3cAnalyze';
 import { analyzeW3cSummaryParallel } from '../core/w3c/w3cParallel';
-import { analyzeFrebFile } from '../core/freb/frebAnalyze';
 import { FILTER_HELP, FrebFilterError, frebFilterFromArgs, type FrebFilter } from '../core/freb/frebFilter';
-import { analyzeFrebFileFiltered } from '../core/freb/frebSearch';
 import { describeWin32 } from '../core/win32Status';
 import { describeStatus } from '../core/httpStatus';
 import { kindByName, listFolder, sniffKind, type SniffedKind } from './analyzeFiles';
@@ -94,7 +92,11 @@ async function analyzeOne(path: string, kind: SniffedKind, o: Options, io: CliIo
     if (!o.summary) entry.findings = r.findings;
     return entry;
   }
-  if (kind === 'freb') return o.frebFilter ? analyzeFrebFileFiltered(path, o.frebFilter) : analyzeFrebFile(path);
+  if (kind === 'freb') {
+    // loaded at the first FREB trace: fast-xml-parser and the token decoders cost a W3C-only run ~5 ms
+    if (o.frebFilter) return (await import('../core/freb/frebSearch.js')).analyzeFrebFileFiltered(path, o.frebFilter);
+    return (await import('../core/freb/frebAnalyze.js')).analyzeFrebFile(path);
+  }
   if (kind === 'unknown') return errorEntry(path, 'unknown', `${path}: not an IIS W3C log or FREB trace (no #Fields/#Software directive, no <failedRequest>)`);
   try {
     // --summary of a large plain log: one worker thread per core (exact; null when it does not apply)
