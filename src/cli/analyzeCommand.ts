@@ -9,7 +9,7 @@ import { analyzeW3cSummaryParallel } from '../core/w3c/w3cParallel';
 import { FILTER_HELP, FrebFilterError, frebFilterFromArgs, type FrebFilter } from '../core/freb/frebFilter';
 import { describeWin32 } from '../core/win32Status';
 import { describeStatus } from '../core/httpStatus';
-import { kindByName, listFolder, sniffKind, type SniffedKind } from './analyzeFiles';
+import { kindByName, listFolder, sniff, type SniffedKind } from './analyzeFiles';
 
 const USAGE = 'iis-auth-lens analyze [--json] [--summary] [--window SECONDS] [--filter KEY=VALUE]... PATH...';
 const HELP = `${USAGE}
@@ -83,7 +83,7 @@ function errorEntry(path: string, kind: SniffedKind, error: string): FileEntry {
 }
 
 /** The entry of one file; null for a FREB trace that --filter leaves out. */
-async function analyzeOne(path: string, kind: SniffedKind, o: Options, io: CliIo): Promise<FileEntry | null> {
+async function analyzeOne(path: string, kind: SniffedKind, o: Options, io: CliIo, why?: string): Promise<FileEntry | null> {
   if (path === '-') {
     // a W3C log piped in (e.g. `zcat u_ex*.log.gz | iis-auth-lens analyze -`)
     if (io.stdinIsTTY) return errorEntry('-', 'w3c', '-: nothing piped in on stdin');
@@ -97,7 +97,7 @@ async function analyzeOne(path: string, kind: SniffedKind, o: Options, io: CliIo
     if (o.frebFilter) return (await import('../core/freb/frebSearch.js')).analyzeFrebFileFiltered(path, o.frebFilter);
     return (await import('../core/freb/frebAnalyze.js')).analyzeFrebFile(path);
   }
-  if (kind === 'unknown') return errorEntry(path, 'unknown', `${path}: not an IIS W3C log or FREB trace (no #Fields/#Software directive, no <failedRequest>)`);
+  if (kind === 'unknown') return errorEntry(path, 'unknown', `${path}: ${why ?? 'not an IIS W3C log or FREB trace (no #Fields/#Software directive, no <failedRequest>)'}`);
   try {
     // --summary of a large plain log: one worker thread per core (exact; null when it does not apply)
     // (IIS_AUTH_LENS_TRACE=1 says on stderr how the file was read)
@@ -122,8 +122,8 @@ async function analyzeOne(path: string, kind: SniffedKind, o: Options, io: CliIo
 }
 
 /** Expand the arguments into (path, kind) in a stable order: arguments as given, folder contents sorted. */
-async function collect(paths: string[], skipped: string[]): Promise<{ path: string; kind: SniffedKind; error?: string }[]> {
-  const out: { path: string; kind: SniffedKind; error?: string }[] = [];
+async function collect(paths: string[], skipped: string[]): Promise<{ path: string; kind: SniffedKind; error?: string; why?: string }[]> {
+  const out: { path: string; kind: SniffedKind; error?: string; why?: string }[] = [];
   for (const p of paths) {
     if (p === '-') {
       out.push({ path: '-', kind: 'w3c' });
@@ -146,7 +146,7 @@ async function collect(paths: string[], skipped: string[]): Promise<{ path: stri
       }
       for (const f of files) {
         try {
-          const k = await sniffKind(f, false);
+          const k = (await sniff(f, false)).kind;
           if (k !== 'unknown') out.push({ path: f, kind: k });
           else skipped.push(f);
         } catch (err) {
@@ -157,7 +157,8 @@ async function collect(paths: string[], skipped: string[]): Promise<{ path: stri
       continue;
     }
     try {
-      out.push({ path: p, kind: await sniffKind(p) });
+      const s = await sniff(p);
+      out.push({ path: p, kind: s.kind, why: s.why });
     } catch (err) {
       out.push({ path: p, kind: kindByName(p), error: readError(p, err) });
     }
@@ -212,7 +213,7 @@ export const analyzeCommand: Subcommand = {
     if (o.frebFilter) result.filteredOut = 0;
     let failed = false;
     for (const f of files) {
-      const entry = f.error ? errorEntry(f.path, f.kind, f.error) : await analyzeOne(f.path, f.kind, o, io);
+      const entry = f.error ? errorEntry(f.path, f.kind, f.error) : await analyzeOne(f.path, f.kind, o, io, f.why);
       if (entry === null) {
         result.filteredOut!++;
         continue;

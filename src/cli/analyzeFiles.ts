@@ -17,12 +17,52 @@ export function kindByName(path: string): SniffedKind {
   return 'unknown';
 }
 
+/** What a file is, and for 'unknown' why (one line, for the error entry). */
+export interface Sniffed {
+  kind: SniffedKind;
+  why?: string;
+}
+
+/** A W3C data line as IIS writes it without a #Fields header (the default layout starts with date and time). */
+const DATE_TIME_RECORD = /^\d{4}-\d{2}-\d{2}[ \t]+\d{1,2}:\d{2}:\d{2}[ \t]/;
+
+function clip(s: string): string {
+  const t = s.replace(/[\u0000-\u001f\u007f]/g, '?');
+  return t.length > 60 ? t.slice(0, 60) + '...' : t;
+}
+
+/**
+ * What the head of a file (decoded) says it is. Exchange's own logs (HttpProxy, EWS, RPC client
+ * access...) carry `#Software:`/`#Fields:` directives too, but comma-separated: they are not W3C
+ * extended logs and are told apart here. Binary data is never a log.
+ */
+export function sniffText(text: string, name: string, byName: boolean): Sniffed {
+  if (/<failedRequest[\s>]/.test(text)) return { kind: 'freb' };
+  const logType = /^#Log-type:[ \t]*([^\r\n]*)/m.exec(text);
+  const fields = /^(?:\uFEFF)?#Fields:[ \t]*([^\r\n]*)/m.exec(text);
+  if (logType || (fields && fields[1].includes(',') && !/[ \t]/.test(fields[1].trim()))) {
+    const what = logType ? `#Log-type: ${clip(logType[1].trim())}` : 'comma-separated #Fields';
+    return { kind: 'unknown', why: `an Exchange-style CSV log (${what}), not an IIS W3C extended log (space-separated #Fields) or FREB trace` };
+  }
+  if (W3C_DIRECTIVE.test(text)) return { kind: 'w3c' };
+  const nul = text.indexOf('\u0000');
+  if (nul >= 0) return { kind: 'unknown', why: `binary data (a NUL byte at offset ${nul}), not an IIS W3C log or FREB trace` };
+  if (!byName) return FREB_NAME.test(name) && /<\?xml|<!--/.test(text) ? { kind: 'freb' } : { kind: 'unknown' };
+  const kind = kindByName(name);
+  if (kind !== 'w3c') return kind === 'unknown' ? { kind, why: 'not an IIS W3C log or FREB trace (no #Fields/#Software directive, no <failedRequest>)' } : { kind };
+  // a *.log without directives: a W3C log only if it starts like the IIS default layout (IIS
+  // writes the header; a headerless log is one cut out of a bigger one). An empty file is an empty log.
+  const first = text.split(/\r?\n/).find((l) => l.trim() !== '');
+  if (first === undefined || DATE_TIME_RECORD.test(first.replace(/^\uFEFF/, ''))) return { kind };
+  return { kind: 'unknown', why: `not an IIS W3C log or FREB trace: no #Fields/#Software directive, and the first line is not a 'date time ...' record: '${clip(first)}'` };
+}
+
 /**
  * Kind of a file from its first 8 KiB (gunzipped when gzip); throws when it cannot be read.
  * Without a directive or <failedRequest> in the head, the name decides only when `byName` is set
  * (a file named on the command line); in folders other programs' *.log files are skipped.
  */
-export async function sniffKind(path: string, byName = true): Promise<SniffedKind> {
+export async function sniff(path: string, byName = true): Promise<Sniffed> {
   const fh = await open(path, 'r');
   let head: Buffer;
   try {
@@ -37,16 +77,17 @@ export async function sniffKind(path: string, byName = true): Promise<SniffedKin
       // a partial gzip member: decompress what the head holds
       head = gunzipSync(head, { finishFlush: 2 /* Z_SYNC_FLUSH */ });
     } catch {
-      return byName ? kindByName(path) : 'unknown';
+      return { kind: byName ? kindByName(path) : 'unknown' };
     }
   }
   let text: string;
   if (head.length >= 2 && head[0] === 0xff && head[1] === 0xfe) text = head.subarray(2).toString('utf16le');
   else text = head.toString('utf8');
-  if (/<failedRequest[\s>]/.test(text)) return 'freb';
-  if (W3C_DIRECTIVE.test(text)) return 'w3c';
-  if (!byName) return FREB_NAME.test(basename(path)) && /<\?xml|<!--/.test(text) ? 'freb' : 'unknown';
-  return kindByName(path);
+  return sniffText(text, basename(path), byName);
+}
+
+export async function sniffKind(path: string, byName = true): Promise<SniffedKind> {
+  return (await sniff(path, byName)).kind;
 }
 
 /** Files under a folder, recursively, sorted by path; symlinked folders are not followed. */
