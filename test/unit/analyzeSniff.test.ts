@@ -56,7 +56,7 @@ void test('a *.log without directives is W3C only if it starts with a date-time 
   assert.equal(sniffText(headerless, 'u_ex180101.log', false).kind, 'unknown');
 });
 
-void test('binary data is unknown with the offset of its first NUL; gzip is looked into', () => {
+void test('binary data is unknown with the offset of its first NUL; gzip is looked into', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'sniff-'));
   try {
     const junk = Buffer.from('MZ\x90\x00\x03\x00\x00\x00garbage', 'latin1');
@@ -64,14 +64,15 @@ void test('binary data is unknown with the offset of its first NUL; gzip is look
     writeFileSync(join(dir, 'u_ex2.log.gz'), gzipSync(junk));
     writeFileSync(join(dir, 'u_ex3.log.gz'), gzipSync(Buffer.from(HTTPPROXY)));
     writeFileSync(join(dir, 'u_ex4.log.gz'), gzipSync(readFileSync(join(fixtures, 'httperr-beats.log'))));
-    return Promise.all([
-      sniff(join(dir, 'u_ex1.log')).then((s) => { assert.equal(s.kind, 'unknown'); assert.match(s.why!, /binary data \(a NUL byte at offset 3\)/); }),
-      sniff(join(dir, 'u_ex2.log.gz')).then((s) => { assert.equal(s.kind, 'unknown'); assert.match(s.why!, /offset 3/); }),
-      sniff(join(dir, 'u_ex3.log.gz')).then((s) => assert.equal(s.kind, 'unknown')),
-      sniff(join(dir, 'u_ex4.log.gz')).then((s) => assert.deepEqual(s, { kind: 'w3c' })),
-    ]).finally(() => rmSync(dir, { recursive: true, force: true }));
-  } catch (e) {
+    const s1 = await sniff(join(dir, 'u_ex1.log'));
+    assert.equal(s1.kind, 'unknown');
+    assert.match(s1.why!, /binary data \(a NUL byte at offset 3\)/);
+    const s2 = await sniff(join(dir, 'u_ex2.log.gz'));
+    assert.equal(s2.kind, 'unknown');
+    assert.match(s2.why!, /offset 3/);
+    assert.equal((await sniff(join(dir, 'u_ex3.log.gz'))).kind, 'unknown');
+    assert.deepEqual(await sniff(join(dir, 'u_ex4.log.gz')), { kind: 'w3c' });
+  } finally {
     rmSync(dir, { recursive: true, force: true });
-    throw e;
   }
 });
