@@ -222,24 +222,30 @@ const HRESULT: Row[] = [
   [0x800b0101, 'CERT_E_EXPIRED', 'A required certificate is not within its validity period when verifying against the current system clock or the timestamp in the signed file.'],
 ];
 
-const byCode = new Map<number, Win32Info>();
-const byName = new Map<string, Win32Info>();
-
 function toHex(n: number): string {
   return '0x' + (n > 0xffff ? n.toString(16).toUpperCase().padStart(8, '0') : n.toString(16).toUpperCase());
 }
 
-function add(rows: Row[], kind: Win32Kind): void {
-  for (const [code, name, text] of rows) {
-    const info: Win32Info = { decimal: code >>> 0, hex: toHex(code >>> 0), name, text, kind };
-    if (!byCode.has(info.decimal)) byCode.set(info.decimal, info);
-    if (!byName.has(name)) byName.set(name, info);
-  }
+interface Tables { byCode: Map<number, Win32Info>; byName: Map<string, Win32Info> }
+let tables: Tables | undefined;
+
+/** The lookup maps, built at the first lookup (not at load: the CLI's startup does not pay for them). */
+function lookup(): Tables {
+  if (tables) return tables;
+  const t: Tables = { byCode: new Map(), byName: new Map() };
+  const add = (rows: Row[], kind: Win32Kind): void => {
+    for (const [code, name, text] of rows) {
+      const info: Win32Info = { decimal: code >>> 0, hex: toHex(code >>> 0), name, text, kind };
+      if (!t.byCode.has(info.decimal)) t.byCode.set(info.decimal, info);
+      if (!t.byName.has(name)) t.byName.set(name, info);
+    }
+  };
+  add(SSPI, 'sspi');
+  add(NTSTATUS, 'ntstatus');
+  add(WIN32, 'win32');
+  add(HRESULT, 'hresult');
+  return (tables = t);
 }
-add(SSPI, 'sspi');
-add(NTSTATUS, 'ntstatus');
-add(WIN32, 'win32');
-add(HRESULT, 'hresult');
 
 /**
  * The unsigned 32-bit value of a code written as decimal ("2148074310"), hex ("0x80090346",
@@ -264,11 +270,12 @@ export function parseWin32Code(code: number | string): number | undefined {
 /** Name, text and notations of a sc-win32-status / SSPI / NTSTATUS / HRESULT code, or undefined. */
 export function describeWin32(code: number | string): Win32Info | undefined {
   if (typeof code === 'string') {
-    const byN = byName.get(code.trim().toUpperCase());
+    const byN = lookup().byName.get(code.trim().toUpperCase());
     if (byN) return byN;
   }
   const n = parseWin32Code(code);
   if (n === undefined) return undefined;
+  const { byCode } = lookup();
   const hit = byCode.get(n);
   if (hit) return hit;
   // HRESULT_FROM_WIN32: 0x8007xxxx carries a Win32 code in its low word.
