@@ -29,6 +29,24 @@ export async function readStdin(io: CliIo): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/**
+ * The first line of stdin without its CR/LF, read without waiting for the end of input (a writer
+ * that keeps the pipe open does not block us); null when more than maxBytes come without a line end.
+ */
+export async function readStdinLine(io: CliIo, maxBytes = 1 << 16): Promise<string | null> {
+  const chunks: Buffer[] = [];
+  let len = 0;
+  for await (const c of io.stdin) {
+    const b = typeof c === 'string' ? Buffer.from(c) : (c as Buffer);
+    const lf = b.indexOf(10);
+    chunks.push(lf >= 0 ? b.subarray(0, lf) : b);
+    len += lf >= 0 ? lf : b.length;
+    if (len > maxBytes) return null;
+    if (lf >= 0) break;
+  }
+  return Buffer.concat(chunks).toString('utf8').replace(/\r$/, '');
+}
+
 /** A one-line description of any error, without a stack. */
 export function oneLine(err: unknown): string {
   const msg = err instanceof Error ? err.message : String(err);

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { X509Certificate } from 'node:crypto';
 import type { Subcommand } from './commands';
-import { InputError, UsageError, readStdin, writeJson, type CliIo } from './io';
+import { InputError, UsageError, readStdinLine, writeJson, type CliIo } from './io';
 import { ProbeUrlError, runProbe, type ProbeResult } from '../probe/probe';
 
 const USAGE = 'iis-auth-lens probe [--json] URL --user DOMAIN\\USER --password-stdin [--ca FILE | --insecure] [--timeout MS]';
@@ -163,8 +163,9 @@ export const probeCommand: Subcommand = {
     if (args === 'help') { io.stdout.write(HELP + '\n'); return 0; }
     if (io.stdinIsTTY) throw new UsageError('--password-stdin: nothing is piped on stdin (e.g. `printf %s "$PW" | iis-auth-lens probe ...`)');
     const ca = args.ca ? await readCaFile(args.ca) : undefined;
-    const raw = await readStdin(io);
-    const password = raw.replace(/\r?\n$/, '');
+    // the first line is the password: a pipe that stays open after it does not keep us waiting
+    const password = await readStdinLine(io);
+    if (password === null) throw new UsageError('--password-stdin: no line end in the first 64 KiB of stdin: not a password');
     if (password === '') throw new UsageError('--password-stdin: stdin is empty, no password');
     let result: ProbeResult;
     try {

@@ -179,3 +179,18 @@ void test('CLI: in process, --json prints one document and exits 0 for a verdict
   assert.equal(doc.verdict, 'ok');
   assert.equal(doc.tls.trust, 'insecure');
 });
+
+void test('CLI: --password-stdin takes the first line and does not wait for a pipe that stays open', async () => {
+  const out = new PassThrough(), err = new PassThrough(), inp = new PassThrough();
+  let o = '', e = '';
+  out.on('data', (c: Buffer) => { o += c.toString(); });
+  err.on('data', (c: Buffer) => { e += c.toString(); });
+  inp.write(PASSWORD + '\r\n'); // and never ended
+  const code = await main(['probe', '--json', accept.url, '--user', 'CONTOSO\\mrsadmin', '--password-stdin', '--insecure'], { stdout: out, stderr: err, stdin: inp, stdinIsTTY: false });
+  assert.equal(code, 0, e);
+  assert.equal((JSON.parse(o) as { verdict: string }).verdict, 'ok', 'the password without CR/LF authenticated');
+  // 64 KiB without a line end is not a password
+  const t = io('x'.repeat(70000));
+  assert.equal(await main(['probe', accept.url, '--user', 'D\\u', '--password-stdin', '--insecure'], t.io), 2);
+  assert.match(t.text().err, /no line end/);
+});
