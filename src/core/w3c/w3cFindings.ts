@@ -359,7 +359,7 @@ export class W3cAnalyzer implements W3cScanHandler {
     this.add('HANDSHAKE_INCOMPLETE', 'warning', lastLine, () => ({
       message: findingMessage('HANDSHAKE_INCOMPLETE', status, w, `${legCount(g.legs ? g.legs.length : g.legCount)}, ${what}`),
       time: Number.isNaN(lastEpoch) ? null : new Date(lastEpoch * 1000).toISOString().slice(0, 19) + 'Z',
-      clientIp: g.keyBuf.toString('utf8', 0, g.ipLen) || null, user: lastUser, uri: g.keyBuf.toString('utf8', g.ipLen + 1, g.keyLen) || null, status, win32: w,
+      clientIp: unquoteW3c(g.keyBuf.toString('utf8', 0, g.ipLen)) || null, user: lastUser, uri: unquoteW3c(g.keyBuf.toString('utf8', g.ipLen + 1, g.keyLen)) || null, status, win32: w,
       relatedLines: (g.legs ?? []).filter((l) => l !== lastLine),
     }));
   }
@@ -532,6 +532,11 @@ function keyHash(rec: W3cRecord, ipI: number, uriI: number): number {
   h = Math.imul(h ^ 32, 16777619);
   if (uriI >= 0 && uriI < rec.count) for (let p = rec.starts[uriI], e = rec.ends[uriI]; p < e; p++) h = Math.imul(h ^ b[p], 16777619);
   return h & 0x3fffffff; // a small integer: Map keys without a boxed number
+}
+
+/** A token's text without its W3C quotes (IIS Advanced Logging quotes c-ip and strings), as W3cRecord.str gives it. */
+function unquoteW3c(t: string): string {
+  return t.length >= 2 && t.startsWith('"') && t.endsWith('"') ? t.slice(1, -1).replace(/""/g, '"') : t;
 }
 
 function keyEquals(g: OpenGroup, rec: W3cRecord, ipI: number, uriI: number): boolean {
