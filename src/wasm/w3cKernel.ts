@@ -265,11 +265,13 @@ function scalarTokens(s: usize, e: usize): i32 {
 
 // ---- values of a record (W3cRecord's num, epochSeconds)
 
-/** Token i as a non-negative integer; -1 for '-', absent or not all digits. */
+/** Token i as a non-negative integer (W3C quotes removed); -1 for '-', absent or not all digits. */
 function num(i: i32): f64 {
   if (i < 0) return -1;
   let s = tokS(i);
-  const e = tokE(i);
+  let e = tokE(i);
+  // a W3C-quoted value ("200", as IIS Advanced Logging and other W3C writers may quote) is its content
+  if (e - s >= 2 && load<u8>(s) == 34 && load<u8>(e - 1) == 34) { s++; e--; }
   if (e - s > 15) return bigNum(s, e);
   if (s == e) return -1;
   let v: i64 = 0;

@@ -39,6 +39,14 @@ const W3C_3 = `#Software: IIS Advanced Logging Module
 2012-08-15 17:00:00.675 10.10.28.140 GET /hello/world/6,681965 - 80 - "173.5.0.0" "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_10_1) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/37.0.2062.124 Safari/537.36" - "hello.example.com" 404 " ""garbage"" w/ spaces " 0 359
 `;
 const W3C_3_BB = W3C_3 + '2012-08-15 17:00:01.363 1.2.3.4 POST /EWS/mrsproxy.svc - 443 - "70.95.0.0" "MSRPC" - "mail.contoso.test" 401 1 2148074310 15\n';
+// Incapsula LOGS API: every value quoted, sc-status "200" and "" (empty)
+const W3C_4 = `#Software: Incapsula LOGS API
+#Version: 1.1
+#Date: 28/Jun/2017 07:28:59
+#Fields: date time cs-vid cs-clapp cs-browsertype cs-js-support cs-co-support c-ip s-caip cs-clappsig s-capsupport s-suid cs(User-Agent) cs-sessionid s-siteid cs-countrycode s-tag cs-cicode s-computername cs-lat cs-long s-accountname cs-uri cs-postbody cs-version sc-action s-externalid cs(Referrer) s-ip s-port cs-method cs-uri-query sc-status s-xff cs-bytes cs-start cs-rule cs-severity cs-attacktype cs-attackid s-ruleName
+"2017-06-28" "07:26:35" "a1f36498-c34a-45b9-b3a5-ee0bd00f91b6" "Chrome" "Browser" "false" "true" "123.123.123.123" "" "62a660e57ba257275cf7ccf699919eae18e07e84cb11c1075e99b1be98456059d3064ec14d3932ba6e89f5393a158b8b8c2572ad7ad7dadb0fe02a34ae4c3d504c035017bf9a6a7802bb898226378938" "NA" "774502" "Mozilla/5.0 (Windows NT 6.1; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/58.0.3029.110 Safari/537.36" "452000660051880893" "44850949" "SE" "LS" "Stockholm" "www.example.com" "32.0000" "32.0000" "Customer" "www.example.com/page.php" "" "HTTP" "REQ_PASSED" "118866685985031205" "" "124.124.124.124" "80" "GET" "variable=test" "200" "123.123.123.123" "10117" "1498634795555" "" "" "" "" ""
+"2017-06-26" "18:21:17" "daf5e234-24fc-4a69-985c-ab923529b393" "Firefox" "Browser" "false" "true" "125.125.125.125" "" "030404c9ac184e57a6c956e6bfad11dc23186ea6cf166908c6bc7db81aab7170e33740ea4d2972210f96e3365d25eb25a222f316a4f9221f39e56035fa9a49c80f9eedd9b846bb0491abe72a4b988e7cd3e7117283cee9f556726334972b7ce9" "NA" "774502" "Mozilla/5.0 (Macintosh; Intel Mac OS X 10.10; rv:45.0) Gecko/20100101 Thunderbird/45.8.0 Lightning/4.7.8" "000000830000750000" "85437078" "SE" "XX" "Town" "www.example.com" "66.3333" "66.3333" "Company" "www.example.com/rss/news" "" "HTTP" "REQ_BAD_SERVER_CLOSED_CONNECTION" "3004162128217401" "" "125.125.125.125" "80" "GET" "" "" "125.125.125.125" "" "1498501277430" "" "" "" "" ""
+`;
 // a #Fields line shorter than the data line after it
 const W3C_5 = `#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query
 2015-01-13 00:32:17 100.79.192.81 GET /robots.txt - 80 - 157.55.39.146 Mozilla/5.0+(compatible;+bingbot/2.0;++http://www.bing.com/bingbot.htm) - 404 0 2 1405 242 283
@@ -78,4 +86,9 @@ void test('IIS Advanced Logging (w3c.3): quoted values count as one field each; 
     assert.equal(f.clientIp, '70.95.0.0', `${f.code} clientIp`);
     assert.equal(f.uri, '/EWS/mrsproxy.svc');
   }
+});
+
+void test('Incapsula (w3c.4): a quoted status "200" counts as 200 (analyzer and kernel), an empty "" not at all', async () => {
+  const a = await both(W3C_4);
+  assert.deepEqual([a.lines, a.requests, a.summary.status, a.summary.win32, a.summary.findings], [6, 2, { 200: 1 }, {}, {}]);
 });

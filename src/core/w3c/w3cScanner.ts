@@ -49,12 +49,14 @@ export class W3cRecord {
     return b.toString('utf8', s, e);
   }
 
-  /** Token i as a non-negative integer; -1 for '-', missing or not all digits. Values above 2^32 stay as they are. */
+  /** Token i as a non-negative integer (W3C quotes removed); -1 for '-', missing or not all digits. Values above 2^32 stay as they are. */
   num(i: number): number {
     if (i < 0 || i >= this.count || i >= MAX_TOKENS) return -1;
     const b = this.buf;
     let s = this.starts[i];
-    const e = this.ends[i];
+    let e = this.ends[i];
+    // a W3C-quoted value ("200") is its content, as str() gives it
+    if (e - s >= 2 && b[s] === QUOTE && b[e - 1] === QUOTE) { s++; e--; }
     if (e - s > 15) return e - s < 300 && /^\d+$/.test(b.toString('latin1', s, e)) ? Number(b.toString('latin1', s, e)) : -1;
     let v = 0;
     if (s === e) return -1;
