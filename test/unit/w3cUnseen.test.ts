@@ -2,7 +2,10 @@
 // with a separate script over the same rule set as ../shared/data/SOURCES.md), by the analyzer
 // (findings) and the WebAssembly counter (--summary), which must agree.
 // Texts: tstack/lnav @ 32f112b8de52da52988aff1a8cc92e7226c8902e test/logfile_w3c.{0,1,3,5}
-// (BSD-2-Clause), byte for byte; the 401.1 BAD_BINDINGS line after w3c.3 is ours.
+// (BSD-2-Clause), byte for byte; the 401.1 BAD_BINDINGS line after w3c.3 is ours. And
+// log2timeline/plaso test_data/{iis10_cookies,iis_ipv6_zone}.log @ 68508e021458af1e5d38e1cfb3b184f92f04881b /
+// a39a6ac6ce33d2c9007aef8b82d8aa69cc55d81a, test_data/httperr/httperr_restart.log @ 4b5232ad70d048c6cb31292fd9e5b909491d1f19
+// (Apache-2.0), CRLF as stored.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -52,6 +55,41 @@ const W3C_5 = `#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query
 2015-01-13 00:32:17 100.79.192.81 GET /robots.txt - 80 - 157.55.39.146 Mozilla/5.0+(compatible;+bingbot/2.0;++http://www.bing.com/bingbot.htm) - 404 0 2 1405 242 283
 `;
 
+// #Date and #Fields before #Software; a cookie value with quotes inside a token (not W3C quoting)
+const PLASO_COOKIES = `#Date: 2021-04-01 00:00:21\r
+#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) cs(Cookie) cs(Referer) sc-status sc-substatus sc-win32-status time-taken\r
+#Software: Microsoft Internet Information Services 10.0\r
+#Version: 1.0\r
+2021-04-01 00:00:21 111.111.111.111 GET /foo/bar/baz.asp - 80 - 222.222.222.222 Mozilla/5.0+(Windows+NT+5.1)+AppleWebKit/537.36+(KHTML,+like+Gecko)+Chrome/35.0.2309.372+Safari/537.36 OutlookSession="{AAAAAAA-BBBB-CCCC-DDDD-EEEEEEEEEEEE}" http://111.111.111.111/ 200 0 0 65\r
+2021-04-01 00:00:21 111.111.111.111 GET /foo/bar/baz.asp - 80 - 222.222.222.222 Mozilla/5.0+(Windows+NT+5.1)+AppleWebKit/537.36+(KHTML,+like+Gecko)+Chrome/35.0.2309.372+Safari/537.36 username=realm\\user http://111.111.111.111/ 200 0 0 65\r
+2021-04-01 00:00:21 111.111.111.111 GET /foo/bar/baz.asp - 80 - 222.222.222.222 Mozilla/5.0+(Windows+NT+5.1)+AppleWebKit/537.36+(KHTML,+like+Gecko)+Chrome/35.0.2309.372+Safari/537.36 username=realm@user http://111.111.111.111/ 200 0 0 65\r
+`;
+// IPv6 zone ids (%3, %eth0) and two blanks where cs-username's neighbour was emptied
+const PLASO_IPV6 = `#Software: Microsoft Internet Information Services 10.0
+#Version: 1.0
+#Date: 2021-08-07 00:00:01
+#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken
+2022-01-01 00:01:24 fe80::1ff:fe23:4567:890a%3 POST /powershell clientApplication=ActiveMonitor;PSVersion=5.1.14393.4467 444  random\\ranuser1 ::1 Microsoft+WinRM+Client - 200 0 0 15
+2022-01-02 00:01:25 ::1 GET /api/test - 443  testuser fe80::abcd:ef01:2345:6789%eth0 Mozilla/5.0 - 200 0 0 20
+2022-01-03 00:01:26 2001:db8::1%2 POST /endpoint - 443  admin 192.168.1.100 curl/7.68.0 - 404 0 0 10
+`;
+// HTTPERR: a restart with a longer layout (streamid, transport, fault codes), '-' for status, HTTP/3
+const PLASO_HTTPERR = `#Software: Microsoft HTTP API 2.0\r
+#Version: 1.0\r
+#Date: 2025-03-14 08:00:01\r
+#Fields: date time c-ip c-port s-ip s-port cs-version cs-method cs-uri sc-status s-siteid s-reason s-queuename\r
+2025-03-14 08:00:01 192.0.2.10 50123 192.0.2.1 80 HTTP/1.1 GET /default.aspx 503 1 AppOffline DefaultAppPool\r
+2025-03-14 08:02:15 192.0.2.11 50124 192.0.2.1 80 - - - - - Timer_ConnectionIdle -\r
+2025-03-14 08:03:40 192.0.2.12 50125 192.0.2.1 443 HTTP/1.1 GET /Page'+AND+2*3*8=6*8+AND+'oLjH'!='oLjH%/CookiePolicy 400 1 BadRequest -\r
+2025-03-14 08:03:41 192.0.2.12 50126 192.0.2.1 443 HTTP/1.1 GET /(select+198766*667891)/index.js#frag{}|^~[]\`<>@$ 400 1 BadRequest -\r
+#Software: Microsoft HTTP API 2.0\r
+#Version: 1.0\r
+#Date: 2025-03-14 09:15:00\r
+#Fields: date time c-ip c-port s-ip s-port cs-version cs-method cs-uri streamid streamid_ex sc-status s-siteid s-reason s-queuename transport fault-code extended-fault-code\r
+2025-03-14 09:15:02 2001:db8::5%12 50200 2001:db8::1 443 HTTP/2.0 POST /api/upload 3 - 413 2 Request_Too_Large MyAppPool TCP - -\r
+2025-03-14 09:15:07 192.0.2.13 50201 192.0.2.1 443 HTTP/3 GET /status 5 - 503 2 QueueFull MyAppPool QUIC 0x80070008 0x1\r
+`;
+
 async function both(text: string): Promise<Awaited<ReturnType<typeof analyzeW3cFile>>> {
   const dir = mkdtempSync(join(tmpdir(), 'w3c-unseen-'));
   try {
@@ -91,4 +129,13 @@ void test('IIS Advanced Logging (w3c.3): quoted values count as one field each; 
 void test('Incapsula (w3c.4): a quoted status "200" counts as 200 (analyzer and kernel), an empty "" not at all', async () => {
   const a = await both(W3C_4);
   assert.deepEqual([a.lines, a.requests, a.summary.status, a.summary.win32, a.summary.findings], [6, 2, { 200: 1 }, {}, {}]);
+});
+
+void test('plaso: directives out of order, IPv6 zones, an HTTPERR layout change - counted like the independent count', async () => {
+  const c = await both(PLASO_COOKIES);
+  assert.deepEqual([c.lines, c.requests, c.summary.status, c.summary.win32, c.summary.findings], [7, 3, { 200: 3 }, { 0: 3 }, {}]);
+  const v6 = await both(PLASO_IPV6);
+  assert.deepEqual([v6.lines, v6.requests, v6.summary.status, v6.summary.findings], [7, 3, { 200: 2, 404: 1 }, {}]);
+  const h = await both(PLASO_HTTPERR);
+  assert.deepEqual([h.lines, h.requests, h.summary.status, h.summary.win32, h.summary.findings], [14, 6, { 400: 2, 413: 1, 503: 2 }, {}, {}]);
 });
