@@ -173,7 +173,8 @@ function fmtCounts(m: Record<string, number>, label: (k: string) => string): str
 
 function human(io: CliIo, e: FileEntry, summary: boolean): void {
   if (e.error) {
-    io.stdout.write(`${e.path}: error: ${e.error}\n`);
+    // the error line names the file already (it is also the stderr line)
+    io.stdout.write(e.error.startsWith(`${e.path}: `) ? `${e.path}: error: ${e.error.slice(e.path.length + 2)}\n` : `${e.path}: error: ${e.error}\n`);
     return;
   }
   if (e.kind === 'w3c') {
