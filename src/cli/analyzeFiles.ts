@@ -3,6 +3,7 @@
 import { open, readdir, stat } from 'node:fs/promises';
 import { join, basename } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { exchangeCsvLogSign } from '../core/documentKind';
 
 export type SniffedKind = 'w3c' | 'freb' | 'unknown';
 
@@ -38,12 +39,8 @@ function clip(s: string): string {
  */
 export function sniffText(text: string, name: string, byName: boolean): Sniffed {
   if (/<failedRequest[\s>]/.test(text)) return { kind: 'freb' };
-  const logType = /^#Log-type:[ \t]*([^\r\n]*)/m.exec(text);
-  const fields = /^(?:\uFEFF)?#Fields:[ \t]*([^\r\n]*)/m.exec(text);
-  if (logType || (fields && fields[1].includes(',') && !/[ \t]/.test(fields[1].trim()))) {
-    const what = logType ? `#Log-type: ${clip(logType[1].trim())}` : 'comma-separated #Fields';
-    return { kind: 'unknown', why: `an Exchange-style CSV log (${what}), not an IIS W3C extended log (space-separated #Fields) or FREB trace` };
-  }
+  const csv = exchangeCsvLogSign(text);
+  if (csv) return { kind: 'unknown', why: `an Exchange-style CSV log (${csv}), not an IIS W3C extended log (space-separated #Fields) or FREB trace` };
   if (W3C_DIRECTIVE.test(text)) return { kind: 'w3c' };
   const nul = text.indexOf('\u0000');
   if (nul >= 0) return { kind: 'unknown', why: `binary data (a NUL byte at offset ${nul}), not an IIS W3C log or FREB trace` };

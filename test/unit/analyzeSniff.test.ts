@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { sniff, sniffText } from '../../src/cli/analyzeFiles';
+import { detectDocumentKind, exchangeCsvLogSign } from '../../src/core/documentKind';
 
 const fixtures = join(__dirname, '..', 'fixtures', 'w3c');
 
@@ -75,4 +76,11 @@ void test('binary data is unknown with the offset of its first NUL; gzip is look
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+void test('the editor does not take an Exchange CSV log for a W3C log either (detectDocumentKind)', () => {
+  assert.equal(detectDocumentKind(HTTPPROXY), undefined);
+  assert.equal(exchangeCsvLogSign(HTTPPROXY), '#Log-type: HttpProxy Logs');
+  assert.equal(detectDocumentKind(readFileSync(join(fixtures, 'exchange-iis10-edge-cases.log'), 'utf8')), 'w3c');
+  assert.equal(exchangeCsvLogSign(readFileSync(join(fixtures, 'httperr-beats.log'), 'utf8')), null);
 });
