@@ -671,6 +671,26 @@ export function resetCounts(): void {
   minTime = Infinity;
 }
 
+/** Back to the state after init: no counts, no open groups, an empty arena (a kernel reused for the next file). */
+export function reset(): void {
+  resetCounts();
+  trackMin = false;
+  memory.fill(FREE, 0, 32 * 4);
+  memory.fill(TABLE, 0, <usize>(TABLE_MASK + 1) * 4);
+  memory.fill(IPB, 0, 65536 * 4);
+  openCount = 0;
+  openHead = 0;
+  openTail = 0;
+  arenaTop = (__heap_base + 15) & ~<usize>15;
+  overflowed = 0;
+  sweepLo = 0;
+  sweepHi = 0;
+  lastDateKey = -1;
+  lastDateDays = NaN;
+  windowSeconds = 120;
+  fieldCount = 0;
+}
+
 /** End every open group (the end of the file). */
 export function finishOpen(): void {
   while (openHead != 0) {

@@ -11,7 +11,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { createW3cKernel, w3cKernelProblem } from '../../src/core/w3c/w3cKernel';
+import { acquireW3cKernel, createW3cKernel, releaseW3cKernel, w3cKernelProblem } from '../../src/core/w3c/w3cKernel';
 import { W3cCounter, type W3cCounting } from '../../src/core/w3c/w3cCounter';
 import { W3cAnalyzer, SWEEP_BYTES, type W3cAnalysis } from '../../src/core/w3c/w3cFindings';
 import { W3cScanner, MAX_LINE_BYTES } from '../../src/core/w3c/w3cScanner';
@@ -238,6 +238,33 @@ void test('after a lead-in (resetCounts), the open handshakes and the lowest tim
     assert.ok(states[0].open.length > 0, 'open handshakes at the cut');
     assert.deepEqual(states[1], states[0], `cut at ${cut}`);
   }
+});
+
+void test('a released kernel is reused clean: open handshakes, counts and window of the last file are gone', () => {
+  const a = syntheticLog(4), b = syntheticLog(5);
+  const k = acquireW3cKernel()!;
+  // a middle range: handshakes left open, a short window, counts reset after a lead-in
+  const first = new W3cCounter(k, { handshakeWindowSeconds: 5, finishOpenAtEnd: false });
+  const sc = new W3cScanner(first, k);
+  a.copy(k.chunk, 0, 0, 1 << 21);
+  sc.push(k.chunk.subarray(0, 1 << 21));
+  first.resetCounts();
+  assert.ok(first.handshakeState().length > 0);
+  releaseW3cKernel(k);
+  const again = acquireW3cKernel()!;
+  assert.equal(again, k, 'the same kernel');
+  const counter = new W3cCounter(again);
+  const scanner = new W3cScanner(counter, again);
+  assert.deepEqual(counter.handshakeState(), []);
+  for (let p = 0; p < b.length; p += 1 << 22) {
+    const n = b.copy(again.chunk, 0, p, Math.min(b.length, p + (1 << 22)));
+    scanner.push(again.chunk.subarray(0, n));
+  }
+  scanner.end();
+  const ref = start(false);
+  ref.feed(b, b.length);
+  assert.deepEqual(comparable(counter.finishAnalysis(scanner.bytes, scanner.lines)), comparable(result(ref)));
+  releaseW3cKernel(again);
 });
 
 void test('analyze --summary of a file uses the kernel and equals the findings path', async () => {

@@ -7,7 +7,7 @@ import type { Readable } from 'node:stream';
 import { W3cAnalyzer, type W3cAnalysis, type W3cAnalyzeOptions } from './w3cFindings';
 import { W3cScanner, type W3cScanHandler, type W3cRecord } from './w3cScanner';
 import type { W3cLayout } from './w3cFields';
-import { createW3cKernel } from './w3cKernel';
+import { acquireW3cKernel, releaseW3cKernel, type W3cKernel } from './w3cKernel';
 import { KernelArenaFull, W3cCounter, type W3cCounting } from './w3cCounter';
 
 export function analyzeW3cBuffer(buf: Buffer, opts?: W3cAnalyzeOptions): W3cAnalysis {
@@ -108,10 +108,11 @@ async function analyzePlainFile(path: string, opts: StreamAnalyzeOptions): Promi
 async function readPlainFile(path: string, opts: StreamAnalyzeOptions, kernelCounts: boolean): Promise<W3cAnalysis> {
   const fh = await open(path, 'r');
   let pending: Promise<unknown> | null = null;
+  let kernel: W3cKernel | null = null;
   try {
     // read straight into the WebAssembly tokenizer's memory when it is there; two buffers, so the
     // next read runs (libuv thread) while this one is scanned
-    const kernel = createW3cKernel();
+    kernel = acquireW3cKernel();
     const bufs = kernel ? kernel.chunks : [Buffer.allocUnsafe(1 << 22), Buffer.allocUnsafe(1 << 22)];
     let buf = bufs[0];
     let { bytesRead } = await fh.read(buf, 0, buf.length, 0);
@@ -141,6 +142,7 @@ async function readPlainFile(path: string, opts: StreamAnalyzeOptions, kernelCou
   } finally {
     if (pending) await pending;
     await fh.close();
+    releaseW3cKernel(kernel);
   }
 }
 

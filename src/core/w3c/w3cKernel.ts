@@ -11,6 +11,7 @@ export const KERNEL_CHUNK = 1 << 22;
 
 /** The counting exports of the module (see src/wasm/w3cKernel.ts). */
 export interface W3cKernelCount {
+  reset(): void;
   configure(fields: number, status: number, sub: number, win32: number, ip: number, uri: number, date: number, time: number, days: number): void;
   setWindow(seconds: number): void;
   count(s: number, limit: number, fileOffset: number): number;
@@ -139,6 +140,23 @@ export function createW3cKernel(): W3cKernel | null {
   };
   if (x.isOverflowed()) { problem = `${WASM_NAME}: no room for the handshake arena`; return null; }
   return kernel;
+}
+
+/** Kernels given back by releaseW3cKernel, reused: a new one costs a few ms (its memory), a reset well under one. */
+const idle: W3cKernel[] = [];
+
+/** A kernel for one file or range: a released one, reset, or a new one (null: the JavaScript path). */
+export function acquireW3cKernel(): W3cKernel | null {
+  const k = idle.pop();
+  if (!k) return createW3cKernel();
+  k.counter.reset();
+  k.sink = null;
+  return k;
+}
+
+/** Gives a kernel back when nothing uses it or its buffers any more. */
+export function releaseW3cKernel(k: W3cKernel | null): void {
+  if (k && idle.length < 2 && !idle.includes(k)) idle.push(k);
 }
 
 /** Why the kernel is not used, or null when it is (for tests and logs). */

@@ -3,7 +3,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { W3cAnalyzer } from './w3cFindings';
 import { W3cScanner } from './w3cScanner';
-import { createW3cKernel, KERNEL_CHUNK } from './w3cKernel';
+import { acquireW3cKernel, releaseW3cKernel, KERNEL_CHUNK, type W3cKernel } from './w3cKernel';
 import { W3cCounter, type W3cCounting } from './w3cCounter';
 
 export interface SummaryRangeJob {
@@ -135,8 +135,9 @@ export function headerForState(dir: string): string[] | null {
 export function runSummaryRange(job: SummaryRangeJob, onProgress?: (bytes: number) => void): SummaryRangeResult {
   const startedAt = epochMs();
   const fd = openSync(job.path, 'r');
+  let kernel: W3cKernel | null = null;
   try {
-    const kernel = createW3cKernel();
+    kernel = acquireW3cKernel();
     // the kernel counts whole chunks; without it (no WebAssembly SIMD) W3cAnalyzer counts line by line
     const opts = { collectFindings: false, handshakeWindowSeconds: job.handshakeWindowSeconds, finishOpenAtEnd: job.last };
     const an: W3cCounting = kernel ? new W3cCounter(kernel, opts) : new W3cAnalyzer(opts);
@@ -182,5 +183,6 @@ export function runSummaryRange(job: SummaryRangeJob, onProgress?: (bytes: numbe
     };
   } finally {
     closeSync(fd);
+    releaseW3cKernel(kernel);
   }
 }
