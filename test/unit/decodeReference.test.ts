@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeToken } from '../../src/core/authHeader';
 import { ntlmFlagValue } from '../../src/core/ntlmMessage';
+import { compareChannelBindings, tlsServerEndPoint } from '../../src/core/channelBindings';
 
 interface Expected {
   mechanism: string;
@@ -84,3 +85,23 @@ for (const e of entries) {
     }
   });
 }
+
+// Channel bindings from another implementation: gss-ntlmssp (C) bound each AUTHENTICATE to the
+// certificate's tls-server-end-point, and its own acceptor accepted it with the same bindings.
+const cbtFixture = (JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'tokens', 'gss-ntlmssp-cbt.json'), 'utf8')) as {
+  tokens: { certificate: string; hash: string; authenticate: string }[];
+}).tokens;
+
+void test('gss-ntlmssp channel bindings match the certificate they were made for (SHA-256, SHA-384, SHA-512) and no other', () => {
+  assert.equal(cbtFixture.length, 3);
+  for (const [i, t] of cbtFixture.entries()) {
+    const r = decodeToken(`Authorization: NTLM ${t.authenticate}`);
+    assert.equal(r.error, undefined);
+    assert.equal(r.ntlm?.channelBindingsState, 'present');
+    assert.equal(tlsServerEndPoint(t.certificate).hashAlgorithm, t.hash);
+    const own = compareChannelBindings(r.ntlm?.channelBindings, t.certificate);
+    assert.equal(own.state, 'match', `${t.hash}: ${own.explanation}`);
+    const other = cbtFixture[(i + 1) % cbtFixture.length].certificate;
+    assert.equal(compareChannelBindings(r.ntlm?.channelBindings, other).state, 'mismatch');
+  }
+});
