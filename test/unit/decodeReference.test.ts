@@ -101,7 +101,7 @@ void test('gss-ntlmssp channel bindings match the certificate they were made for
     assert.equal(tlsServerEndPoint(t.certificate).hashAlgorithm, t.hash);
     const own = compareChannelBindings(r.ntlm?.channelBindings, t.certificate);
     assert.equal(own.state, 'match', `${t.hash}: ${own.explanation}`);
-    const other = cbtFixture[(i + 1) % cbtFixture.length].certificate;
+    const other: string = cbtFixture[(i + 1) % cbtFixture.length].certificate;
     assert.equal(compareChannelBindings(r.ntlm?.channelBindings, other).state, 'mismatch');
   }
 });
