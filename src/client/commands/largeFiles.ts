@@ -8,6 +8,7 @@ import { WorkDoneProgress, type WorkDoneProgressReport, type WorkDoneProgressBeg
 import type { ClientFeature, ClientContext } from '../context';
 import { ANALYZE_FILE_REQUEST, type AnalyzeFileParams, type AnalyzeFileResult } from '../../server/features/w3cProtocol';
 import { logSummary } from './logSummaryView';
+import { exchangeCsvLogSign } from '../../core/documentKind';
 
 /** VS Code does not synchronise documents above this size with extensions. */
 export const SYNC_LIMIT_BYTES = 50 * 1024 * 1024;
@@ -22,12 +23,12 @@ export function looksLikeIisLogName(file: string): boolean {
   return LOG_NAME.test(path.basename(file));
 }
 
-/** True when the file starts like a W3C extended log (`#Software: Microsoft`, `#Fields:`, `#Version:`). */
+/** True when the file starts like a W3C extended log (`#Software: Microsoft`, `#Fields:`, `#Version:`), not like Exchange's comma-separated logs. */
 export async function startsLikeW3c(file: string): Promise<boolean> {
   let fh: fs.FileHandle | undefined;
   try {
     fh = await fs.open(file, 'r');
-    const buf = Buffer.alloc(64);
+    const buf = Buffer.alloc(8192);
     const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
     const head = buf.subarray(0, bytesRead);
     // UTF-8 (with or without BOM) or UTF-16 with BOM, as IIS can be configured to write
@@ -36,7 +37,7 @@ export async function startsLikeW3c(file: string): Promise<boolean> {
       : head[0] === 0xfe && head[1] === 0xff ? Buffer.from(utf16).swap16().toString('utf16le')
         : head.toString('latin1');
     if (s.startsWith('\xef\xbb\xbf')) s = s.slice(3);
-    return /^#(Software: Microsoft|Fields:|Version:|Date:)/.test(s);
+    return /^#(Software: Microsoft|Fields:|Version:|Date:)/.test(s) && exchangeCsvLogSign(s) === null;
   } catch {
     return false;
   } finally {
