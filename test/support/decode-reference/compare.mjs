@@ -11,7 +11,6 @@ const CLI = new URL('../../../dist/cli.js', import.meta.url).pathname;
 const NTLM_FIELDS = ['messageType', 'flags', 'domain', 'user', 'workstation', 'targetName', 'spn', 'channelBindings', 'channelBindingsState', 'mic', 'ntlmVersion', 'timestamp', 'osVersion'];
 const KRB_FIELDS = ['realm', 'sname', 'etype'];
 const normFlag = (f) => f.replace(/^NTLMSSP_RESERVED_r\d+$|^NTLMSSP_NEGOTIATE_LOCAL_CALL$/, 'reserved');
-const bitOf = (name) => name;
 
 let compared = 0, fieldsCompared = 0;
 const diffs = [];
