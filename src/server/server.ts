@@ -7,6 +7,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import * as l10n from '@vscode/l10n';
 import { defaultSettings, type ServerContext, type ServerSettings } from './context';
 import { features } from './features';
+import { w3cKernelProblem } from '../core/w3c/w3cKernel';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -72,6 +73,10 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
 
 connection.onInitialized(() => {
   if (configurationSupported) void connection.client.register(DidChangeConfigurationNotification.type, undefined);
+  // say once whether logs are read by the WebAssembly kernel (dist/w3cKernel.wasm) or the slower JavaScript path
+  const kernel = w3cKernelProblem();
+  if (kernel) connection.console.warn(`W3C log kernel unavailable (${kernel}): logs are read by the slower JavaScript path`);
+  else connection.console.info('W3C log kernel: WebAssembly SIMD');
 });
 
 connection.onDidChangeConfiguration(async (change) => {

@@ -37,6 +37,8 @@ void test(`a ${SIZE} log: diagnostics and CodeLens match the generator's truth (
   await c.open(uri, 'iis-w3c-log', text);
   const ev = await c.waitForDiagnostics(uri, { timeoutMs: 60_000 });
   const tDiag = ev.at - t0;
+  // the bundled server found its WebAssembly kernel beside it (dist/w3cKernel.wasm)
+  assert.ok(c.logs.includes('W3C log kernel: WebAssembly SIMD'), c.logs.join('\n'));
   const t1 = performance.now();
   const lenses = (await c.codeLens(uri)) as CodeLens[];
   const tLens = performance.now() - t1;
