@@ -1,7 +1,7 @@
 // AssemblyScript (compiled by esbuild.mjs with asc to dist/w3cKernel.wasm; loaded by
 // src/core/w3c/w3cKernel.ts). Two jobs over W3C log lines in this module's memory:
 //
-// 1. `tok` / `line`: the tokenizer's hot loop for the JavaScript scanner (w3cScanner.ts), 32 bytes
+// 1. `tok` / `line`: the tokenizer's hot loop for the JavaScript scanner (w3cScanner.ts), 64 bytes
 //    a step with SIMD: where each token of a line starts and ends. A line with a `"` returns -1
 //    (the JavaScript tokenizer applies W3C quoting).
 // 2. `count`: `analyze --summary` in one call per chunk. It reads every complete data line of the
@@ -35,6 +35,7 @@ const IPB: usize = 163840; // i32[65536]: open groups per client-address hash
 const WIN32_HIST: usize = 425984; // f64[65536]
 const BIG: usize = 950272; // win32 >= 65536: BIG_SLOTS of (f64 key, f64 count), open addressing
 const BIG_SLOTS: i32 = 4096;
+const ALL_COLUMNS: usize = 1015808; // i32[1024 + 1]: 0..1023, then the sentinel (the scanner wants every token)
 const SCRATCH: usize = 1048576; // one line copied here (up to 1 MiB + LF)
 const CHUNK_SIZE: usize = 4194304;
 const CHUNK0: usize = 4194304; // two read chunks: [4 MiB, 12 MiB), then 64 bytes for the last 32-byte load
@@ -85,53 +86,6 @@ const WIN32_NO_CREDENTIALS: f64 = 2148074254;
 
 // ---- tokenizer
 
-@inline function drain(mask: i32, counter: i32, table: usize, p: usize, base: usize): i32 {
-  while (mask != 0) {
-    if (counter < MAX_TOKENS) store<i32>(table + (<usize>counter << 2), <i32>(p + <usize>ctz(mask) - base));
-    counter++;
-    mask &= mask - 1;
-  }
-  return counter;
-}
-
-/**
- * Tokens of [s, e) (lineMode: of the line from s to the next LF before e, whose address goes to
- * LINE_END; e when there is none), positions minus base; -1 when the bytes hold a quote.
- */
-@inline function scan(base: usize, s: usize, e: usize, lineMode: bool): i32 {
-  const sp = i8x16.splat(32), tab = i8x16.splat(9), quote = i8x16.splat(34), lf = i8x16.splat(10);
-  let p = s;
-  let n: i32 = 0, m: i32 = 0, prev: i32 = 0;
-  let lend = e;
-  while (p < e) {
-    const v = v128.load(p), v2 = v128.load(p, 16);
-    const rem = e - p;
-    let valid: i32 = rem >= 32 ? -1 : (1 << <i32>rem) - 1;
-    let done = false;
-    if (lineMode) {
-      const lfm = (i8x16.bitmask(i8x16.eq(v, lf)) | (i8x16.bitmask(i8x16.eq(v2, lf)) << 16)) & valid;
-      if (lfm != 0) {
-        const k = ctz(lfm);
-        valid = (1 << k) - 1;
-        lend = p + <usize>k;
-        done = true;
-      }
-    }
-    if (((i8x16.bitmask(i8x16.eq(v, quote)) | (i8x16.bitmask(i8x16.eq(v2, quote)) << 16)) & valid) != 0) return -1;
-    const bl = (i8x16.bitmask(v128.or(i8x16.eq(v, sp), i8x16.eq(v, tab))) | (i8x16.bitmask(v128.or(i8x16.eq(v2, sp), i8x16.eq(v2, tab))) << 16)) & valid;
-    const nb = bl ^ valid;
-    const x = (nb << 1) | prev;
-    n = drain(nb & ~x, n, STARTS, p, base);
-    m = drain(bl & x, m, ENDS, p, base);
-    prev = <i32>(<u32>nb >> 31);
-    if (done) break;
-    p += 32;
-  }
-  if (m < n && m < MAX_TOKENS) store<i32>(ENDS + (<usize>m << 2), <i32>(lend - base));
-  if (lineMode) store<i32>(LINE_END, <i32>lend);
-  return n;
-}
-
 /** mask without its k lowest set bits (k < popcnt(mask)): ctz of it is the k-th set bit. */
 @inline function nthBit(mask: u64, k: i64): u64 {
   while (k > 0) { mask &= mask - 1; k--; }
@@ -143,28 +97,32 @@ const WIN32_NO_CREDENTIALS: f64 = 2148074254;
 }
 
 /**
- * `count`'s scan of one line from s (limit e), 64 bytes a step: the token count, and the start and
- * end of only the columns listed in NEED (the counting reads no others). The LF's address (e when
- * there is none) goes to LINE_END; -1 when the line holds a quote (then scalarTokens reads it).
+ * The tokens of the line from s to the next LF before e (lineMode; the LF's address, e when there
+ * is none, goes to LINE_END) or of all of [s, e), 64 bytes a step. Returns the token count and
+ * writes the start and end (minus base) of the tokens listed at `need` (ascending, then a large
+ * sentinel): ALL_COLUMNS for the JavaScript scanner, NEED for `count`, which reads no others.
+ * -1 when the bytes hold a quote (W3C quoting: the caller reads that line byte by byte).
  */
-function scanNeeded(s: usize, e: usize): i32 {
+@inline function scan(base: usize, s: usize, e: usize, lineMode: bool, need: usize): i32 {
   const sp = i8x16.splat(32), tab = i8x16.splat(9), quote = i8x16.splat(34), lf = i8x16.splat(10);
   let p = s;
   let n: i64 = 0, m: i64 = 0, prev: u64 = 0;
   let lend = e;
-  let ns: usize = NEED, ne: usize = NEED;
-  let needS = <i64>load<i32>(NEED), needE = needS;
+  let ns = need, ne = need;
+  let needS = <i64>load<i32>(need), needE = needS;
   while (p < e) {
     const v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
     const rem = e - p;
     let valid: u64 = rem >= 64 ? <u64>-1 : (<u64>1 << <u64>rem) - 1;
     let done = false;
     // an LF or a quote in these 64 bytes (one test for both: rare)
-    const special = v128.or(v128.or(v128.or(i8x16.eq(v0, lf), i8x16.eq(v0, quote)), v128.or(i8x16.eq(v1, lf), i8x16.eq(v1, quote))),
-      v128.or(v128.or(i8x16.eq(v2, lf), i8x16.eq(v2, quote)), v128.or(i8x16.eq(v3, lf), i8x16.eq(v3, quote))));
+    const special = lineMode
+      ? v128.or(v128.or(v128.or(i8x16.eq(v0, lf), i8x16.eq(v0, quote)), v128.or(i8x16.eq(v1, lf), i8x16.eq(v1, quote))),
+        v128.or(v128.or(i8x16.eq(v2, lf), i8x16.eq(v2, quote)), v128.or(i8x16.eq(v3, lf), i8x16.eq(v3, quote))))
+      : v128.or(v128.or(i8x16.eq(v0, quote), i8x16.eq(v1, quote)), v128.or(i8x16.eq(v2, quote), i8x16.eq(v3, quote)));
     if (v128.any_true(special)) {
-      const lfm = (<u64>i8x16.bitmask(i8x16.eq(v0, lf)) | (<u64>i8x16.bitmask(i8x16.eq(v1, lf)) << 16) |
-        (<u64>i8x16.bitmask(i8x16.eq(v2, lf)) << 32) | (<u64>i8x16.bitmask(i8x16.eq(v3, lf)) << 48)) & valid;
+      const lfm = lineMode ? (<u64>i8x16.bitmask(i8x16.eq(v0, lf)) | (<u64>i8x16.bitmask(i8x16.eq(v1, lf)) << 16) |
+        (<u64>i8x16.bitmask(i8x16.eq(v2, lf)) << 32) | (<u64>i8x16.bitmask(i8x16.eq(v3, lf)) << 48)) & valid : 0;
       if (lfm != 0) {
         const k = ctz(lfm);
         valid = (<u64>1 << k) - 1;
@@ -181,12 +139,12 @@ function scanNeeded(s: usize, e: usize): i32 {
     const st = nb & ~x, en = bl & x;
     const ps = <i64>popcnt(st), pe = <i64>popcnt(en);
     while (needS < n + ps) {
-      store<i32>(STARTS + (<usize>needS << 2), <i32>(p + <usize>ctz(nthBit(st, needS - n))));
+      store<i32>(STARTS + (<usize>needS << 2), <i32>(p + <usize>ctz(nthBit(st, needS - n)) - base));
       ns += 4;
       needS = <i64>load<i32>(ns);
     }
     while (needE < m + pe) {
-      store<i32>(ENDS + (<usize>needE << 2), <i32>(p + <usize>ctz(nthBit(en, needE - m))));
+      store<i32>(ENDS + (<usize>needE << 2), <i32>(p + <usize>ctz(nthBit(en, needE - m)) - base));
       ne += 4;
       needE = <i64>load<i32>(ne);
     }
@@ -197,19 +155,19 @@ function scanNeeded(s: usize, e: usize): i32 {
     p += 64;
   }
   // the last token runs to the line end
-  if (m < n && m == needE) store<i32>(ENDS + (<usize>m << 2), <i32>lend);
-  store<i32>(LINE_END, <i32>lend);
+  if (m < n && m == needE) store<i32>(ENDS + (<usize>m << 2), <i32>(lend - base));
+  if (lineMode) store<i32>(LINE_END, <i32>lend);
   return n > 0x7fffffff ? 0x7fffffff : <i32>n;
 }
 
-/** Tokens of [s, e) at addresses s..e, positions minus base; -1 when there is a quote. */
+/** Tokens of [s, e) at addresses s..e, positions minus base (the first MAX_TOKENS kept); -1 when there is a quote. */
 export function tok(base: usize, s: usize, e: usize): i32 {
-  return scan(base, s, e, false);
+  return scan(base, s, e, false, ALL_COLUMNS);
 }
 
 /** Tokens of the line from s to the next LF before limit (CR included); the LF's address (limit when none) goes to LINE_END; -1 for a quote (LINE_END not set). */
 export function line(base: usize, s: usize, limit: usize): i32 {
-  return scan(base, s, limit, true);
+  return scan(base, s, limit, true, ALL_COLUMNS);
 }
 
 /** Address of the first LF in [s, limit), or limit. */
@@ -628,7 +586,7 @@ export function count(s: usize, limit: usize, f: f64): usize {
   const s0 = s;
   while (s < limit) {
     if (load<u8>(s) == 35) break;
-    let n = scanNeeded(s, limit);
+    let n = scan(0, s, limit, true, NEED);
     let lf: usize, e: usize;
     if (n >= 0) {
       lf = <usize>load<i32>(LINE_END);
@@ -729,6 +687,8 @@ export function chunkSize(): usize { return CHUNK_SIZE; }
 
 /** Sets the arena up (once, after instantiation): it runs from the static data to the end of memory. */
 export function init(): void {
+  for (let i: i32 = 0; i < MAX_TOKENS; i++) store<i32>(ALL_COLUMNS + (<usize>i << 2), i);
+  store<i32>(ALL_COLUMNS + (<usize>MAX_TOKENS << 2), 0x7fffffff);
   arenaTop = (__heap_base + 15) & ~<usize>15;
   arenaEnd = <usize>memory.size() << 16;
   if (arenaEnd - arenaTop < (<usize>ARENA_PAGES << 16) / 2) overflowed = 1;
