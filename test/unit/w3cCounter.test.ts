@@ -7,15 +7,16 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { acquireW3cKernel, createW3cKernel, releaseW3cKernel, w3cKernelProblem } from '../../src/core/w3c/w3cKernel';
 import { W3cCounter, type W3cCounting } from '../../src/core/w3c/w3cCounter';
 import { W3cAnalyzer, SWEEP_BYTES, type W3cAnalysis } from '../../src/core/w3c/w3cFindings';
 import { W3cScanner, MAX_LINE_BYTES } from '../../src/core/w3c/w3cScanner';
-import { analyzeW3cFile } from '../../src/core/w3c/w3cAnalyze';
+import { analyzeW3cFile, analyzeW3cStream } from '../../src/core/w3c/w3cAnalyze';
 
 const ROOT = join(__dirname, '..', '..');
 const GEN = [join(ROOT, '..', 'shared', 'tools', 'gen-iislog.mjs'), '/work/shared/tools/gen-iislog.mjs'].find(existsSync)!;
@@ -274,4 +275,23 @@ void test('analyze --summary of a file uses the kernel and equals the findings p
   const full = await analyzeW3cFile(path, { collectFindings: true });
   assert.deepEqual(comparable(counted), comparable(full));
   assert.equal(counted.blocks.length, 0, 'counted by W3cCounter (no block statistics)');
+});
+
+void test('a .gz log and a stream (stdin): the kernel reads them too, with the same counts and findings', async () => {
+  const plain = join(dir, 'gz.log');
+  execFileSync(process.execPath, [GEN, '--out', plain, '--size', '5M', '--seed', '33', '--garbage', '7', '--abandon-rate', '0.05']);
+  writeFileSync(plain + '.gz', gzipSync(readFileSync(plain)));
+  const ref = start(false);
+  ref.feed(readFileSync(plain), 1 << 30);
+  const want = comparable(result(ref));
+  const gz = await analyzeW3cFile(plain + '.gz', { collectFindings: false });
+  assert.deepEqual(comparable(gz), want);
+  assert.equal(gz.blocks.length, 0, 'counted by W3cCounter');
+  // a stream (as stdin) in odd-sized pieces: the kernel tokenizes, W3cAnalyzer keeps the findings
+  const pieces = Readable.from((function* () { const b = readFileSync(plain); for (let p = 0; p < b.length; p += 777_777) yield b.subarray(p, p + 777_777); })());
+  const streamed = await analyzeW3cStream(pieces, { collectFindings: true });
+  const full = await analyzeW3cFile(plain, { collectFindings: true });
+  assert.deepEqual(comparable(streamed), want);
+  assert.deepEqual(streamed.findings, full.findings);
+  assert.ok(streamed.findings.length > 20);
 });

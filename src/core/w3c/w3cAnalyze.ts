@@ -7,7 +7,7 @@ import type { Readable } from 'node:stream';
 import { W3cAnalyzer, type W3cAnalysis, type W3cAnalyzeOptions } from './w3cFindings';
 import { W3cScanner, type W3cScanHandler, type W3cRecord } from './w3cScanner';
 import type { W3cLayout } from './w3cFields';
-import { acquireW3cKernel, releaseW3cKernel, type W3cKernel } from './w3cKernel';
+import { acquireW3cKernel, releaseW3cKernel, KERNEL_CHUNK, type W3cKernel } from './w3cKernel';
 import { KernelArenaFull, W3cCounter, type W3cCounting } from './w3cCounter';
 
 export function analyzeW3cBuffer(buf: Buffer, opts?: W3cAnalyzeOptions): W3cAnalysis {
@@ -33,29 +33,51 @@ export interface StreamAnalyzeOptions extends W3cAnalyzeOptions {
 }
 
 export async function analyzeW3cStream(stream: Readable, opts: StreamAnalyzeOptions = {}): Promise<W3cAnalysis> {
-  const an = new W3cAnalyzer(opts);
-  const sc = new W3cScanner(an);
-  // UTF-16 logs (Notepad "Unicode" saves, some exporters) are transcoded to UTF-8 on the fly
-  let utf16: TextDecoder | null = null;
-  let first = true;
-  for await (const chunk of stream) {
-    if (opts.signal?.aborted) {
-      stream.destroy();
-      throw new Error('cancelled');
-    }
-    let buf = chunk as Buffer;
-    if (first) {
-      first = false;
-      if (buf.length >= 2 && ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff))) {
-        utf16 = new TextDecoder(buf[0] === 0xff ? 'utf-16le' : 'utf-16be');
+  return scanStream(stream, opts, false);
+}
+
+/**
+ * A stream's chunks are copied into the WebAssembly kernel's read buffer (its SIMD tokenizer, and
+ * with `kernelCounts` and collectFindings false its whole-chunk counting: only for a source that can
+ * be read again when the kernel's arena fills up, see analyzeW3cFile).
+ */
+async function scanStream(stream: Readable, opts: StreamAnalyzeOptions, kernelCounts: boolean): Promise<W3cAnalysis> {
+  const kernel = acquireW3cKernel();
+  try {
+    const an: W3cCounting = kernel && kernelCounts && opts.collectFindings === false ? new W3cCounter(kernel, opts) : new W3cAnalyzer(opts);
+    const sc = new W3cScanner(an, kernel);
+    // the scanner copies what outlives a push, so one read buffer serves every chunk
+    const push = (b: Buffer): void => {
+      if (!kernel) { sc.push(b); return; }
+      for (let p = 0; p < b.length; p += KERNEL_CHUNK) {
+        const n = b.copy(kernel.chunk, 0, p, Math.min(b.length, p + KERNEL_CHUNK));
+        sc.push(kernel.chunk.subarray(0, n));
       }
+    };
+    // UTF-16 logs (Notepad "Unicode" saves, some exporters) are transcoded to UTF-8 on the fly
+    let utf16: TextDecoder | null = null;
+    let first = true;
+    for await (const chunk of stream) {
+      if (opts.signal?.aborted) {
+        stream.destroy();
+        throw new Error('cancelled');
+      }
+      let buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk as Buffer;
+      if (first) {
+        first = false;
+        if (buf.length >= 2 && ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff))) {
+          utf16 = new TextDecoder(buf[0] === 0xff ? 'utf-16le' : 'utf-16be');
+        }
+      }
+      if (utf16) buf = Buffer.from(utf16.decode(buf, { stream: true }), 'utf8');
+      push(buf);
     }
-    if (utf16) buf = Buffer.from(utf16.decode(buf, { stream: true }), 'utf8');
-    sc.push(buf);
+    if (utf16) push(Buffer.from(utf16.decode(), 'utf8'));
+    sc.end();
+    return an.finishAnalysis(sc.bytes, sc.lines);
+  } finally {
+    releaseW3cKernel(kernel);
   }
-  if (utf16) sc.push(Buffer.from(utf16.decode(), 'utf8'));
-  sc.end();
-  return an.finishAnalysis(sc.bytes, sc.lines);
 }
 
 /** True when the first bytes are a gzip header. */
@@ -70,6 +92,15 @@ export function isGzip(head: Buffer): boolean {
 export async function analyzeW3cFile(path: string, opts: StreamAnalyzeOptions = {}): Promise<W3cAnalysis> {
   const gz = path.toLowerCase().endsWith('.gz');
   if (!gz) return analyzePlainFile(path, opts);
+  try {
+    return await analyzeGzipFile(path, opts, true);
+  } catch (e) {
+    if (e instanceof KernelArenaFull) return analyzeGzipFile(path, opts, false);
+    throw e;
+  }
+}
+
+async function analyzeGzipFile(path: string, opts: StreamAnalyzeOptions, kernelCounts: boolean): Promise<W3cAnalysis> {
   const src = createReadStream(path, { highWaterMark: 1 << 20 });
   let bytesRead = 0;
   if (opts.onProgress) src.on('data', (c) => { bytesRead += (c as Buffer).length; opts.onProgress!({ bytesRead }); });
@@ -77,7 +108,7 @@ export async function analyzeW3cFile(path: string, opts: StreamAnalyzeOptions = 
   src.on('error', (e) => gunzip.destroy(e));
   src.pipe(gunzip);
   try {
-    return await analyzeW3cStream(gunzip, opts);
+    return await scanStream(gunzip, opts, kernelCounts);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'Z_DATA_ERROR' || err.code === 'Z_BUF_ERROR' || /unexpected end of file|incorrect header check/i.test(err.message)) {
