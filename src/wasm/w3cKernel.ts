@@ -649,6 +649,13 @@ export function reset(): void {
   fieldCount = 0;
 }
 
+/** Tests only: the arena for open groups ends `bytes` after its start (0: the whole memory again); kept across reset. */
+export function limitArena(bytes: usize): void {
+  const start = (__heap_base + 15) & ~<usize>15;
+  const end = <usize>memory.size() << 16;
+  arenaEnd = bytes == 0 || start + bytes > end ? end : start + bytes;
+}
+
 /** End every open group (the end of the file). */
 export function finishOpen(): void {
   while (openHead != 0) {

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { acquireW3cKernel, createW3cKernel, releaseW3cKernel, w3cKernelProblem } from '../../src/core/w3c/w3cKernel';
-import { W3cCounter, type W3cCounting } from '../../src/core/w3c/w3cCounter';
+import { KernelArenaFull, W3cCounter, type W3cCounting } from '../../src/core/w3c/w3cCounter';
 import { W3cAnalyzer, SWEEP_BYTES, type W3cAnalysis } from '../../src/core/w3c/w3cFindings';
 import { W3cScanner, MAX_LINE_BYTES } from '../../src/core/w3c/w3cScanner';
 import { analyzeW3cFile, analyzeW3cStream } from '../../src/core/w3c/w3cAnalyze';
@@ -266,6 +266,32 @@ void test('a released kernel is reused clean: open handshakes, counts and window
   ref.feed(b, b.length);
   assert.deepEqual(comparable(counter.finishAnalysis(scanner.bytes, scanner.lines)), comparable(result(ref)));
   releaseW3cKernel(again);
+});
+
+void test('a full arena for open handshakes: the counter says so, and analyze counts the file again with W3cAnalyzer', async () => {
+  const buf = syntheticLog(6);
+  const k = acquireW3cKernel()!;
+  k.counter.limitArena(2048);
+  const counter = new W3cCounter(k);
+  const scanner = new W3cScanner(counter, k);
+  buf.copy(k.chunk, 0, 0, 1 << 22);
+  assert.throws(() => scanner.push(k.chunk.subarray(0, Math.min(buf.length, 1 << 22))), KernelArenaFull);
+  // the next file gets this kernel from the pool, arena still small: the fallback must give the exact counts
+  releaseW3cKernel(k);
+  const path = join(dir, 'arena.log');
+  writeFileSync(path, buf);
+  try {
+    const r = await analyzeW3cFile(path, { collectFindings: false });
+    const ref = start(false);
+    ref.feed(buf, buf.length);
+    assert.deepEqual(comparable(r), comparable(result(ref)));
+    assert.ok((r.summary.findings.HANDSHAKE_INCOMPLETE ?? 0) > 10);
+  } finally {
+    const back = acquireW3cKernel()!;
+    assert.equal(back, k);
+    back.counter.limitArena(0);
+    releaseW3cKernel(back);
+  }
 });
 
 void test('analyze --summary of a file uses the kernel and equals the findings path', async () => {

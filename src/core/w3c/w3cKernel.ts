@@ -12,6 +12,8 @@ export const KERNEL_CHUNK = 1 << 22;
 /** The counting exports of the module (see src/wasm/w3cKernel.ts). */
 export interface W3cKernelCount {
   reset(): void;
+  /** Tests only: a small arena for open handshakes (0: the whole memory again). */
+  limitArena(bytes: number): void;
   configure(fields: number, status: number, sub: number, win32: number, ip: number, uri: number, date: number, time: number, days: number): void;
   setWindow(seconds: number): void;
   count(s: number, limit: number, fileOffset: number): number;
