@@ -69,7 +69,8 @@ export async function sniff(path: string, byName = true): Promise<Sniffed> {
   } finally {
     await fh.close();
   }
-  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
+  const gzip = head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+  if (gzip) {
     try {
       // a partial gzip member: decompress what the head holds
       head = gunzipSync(head, { finishFlush: 2 /* Z_SYNC_FLUSH */ });
@@ -80,7 +81,10 @@ export async function sniff(path: string, byName = true): Promise<Sniffed> {
   let text: string;
   if (head.length >= 2 && head[0] === 0xff && head[1] === 0xfe) text = head.subarray(2).toString('utf16le');
   else text = head.toString('utf8');
-  return sniffText(text, basename(path), byName);
+  const s = sniffText(text, basename(path), byName);
+  // a *.gz stored plain is read as it is; when it is no log either, the name may be why
+  if (!gzip && s.why && /\.gz$/i.test(path)) s.why = `named .gz but not gzip data (no gzip header), and ${s.why}`;
+  return s;
 }
 
 export async function sniffKind(path: string, byName = true): Promise<SniffedKind> {

@@ -73,6 +73,11 @@ void test('binary data is unknown with the offset of its first NUL; gzip is look
     assert.match(s2.why!, /offset 3/);
     assert.equal((await sniff(join(dir, 'u_ex3.log.gz'))).kind, 'unknown');
     assert.deepEqual(await sniff(join(dir, 'u_ex4.log.gz')), { kind: 'w3c' });
+    // named .gz, stored plain: a log is read as it is; anything else says the name may be why
+    writeFileSync(join(dir, 'u_ex5.log.gz'), readFileSync(join(fixtures, 'httperr-beats.log')));
+    assert.deepEqual(await sniff(join(dir, 'u_ex5.log.gz')), { kind: 'w3c' });
+    writeFileSync(join(dir, 'u_ex6.log.gz'), 'hello\nworld\n');
+    assert.match((await sniff(join(dir, 'u_ex6.log.gz'))).why!, /^named \.gz but not gzip data \(no gzip header\), and not an IIS W3C log/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

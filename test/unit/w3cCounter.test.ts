@@ -313,6 +313,11 @@ void test('a .gz log and a stream (stdin): the kernel reads them too, with the s
   const gz = await analyzeW3cFile(plain + '.gz', { collectFindings: false });
   assert.deepEqual(comparable(gz), want);
   assert.equal(gz.blocks.length, 0, 'counted by W3cCounter');
+  // gzip is told by its magic bytes, not by the name
+  writeFileSync(join(dir, 'packed.log'), readFileSync(plain + '.gz'));
+  writeFileSync(join(dir, 'stored-plain.log.gz'), readFileSync(plain));
+  assert.deepEqual(comparable(await analyzeW3cFile(join(dir, 'packed.log'), { collectFindings: false })), want);
+  assert.deepEqual(comparable(await analyzeW3cFile(join(dir, 'stored-plain.log.gz'), { collectFindings: false })), want);
   // a stream (as stdin) in odd-sized pieces: the kernel tokenizes, W3cAnalyzer keeps the findings
   const pieces = Readable.from((function* () { const b = readFileSync(plain); for (let p = 0; p < b.length; p += 777_777) yield b.subarray(p, p + 777_777); })());
   const streamed = await analyzeW3cStream(pieces, { collectFindings: true });

@@ -90,8 +90,15 @@ export function isGzip(head: Buffer): boolean {
  * `bytes` in the result is the size of the log itself (uncompressed).
  */
 export async function analyzeW3cFile(path: string, opts: StreamAnalyzeOptions = {}): Promise<W3cAnalysis> {
-  const gz = path.toLowerCase().endsWith('.gz');
-  if (!gz) return analyzePlainFile(path, opts);
+  // gzip by its magic bytes, not by the name (a *.gz stored plain, a gzip without .gz)
+  const fh = await open(path, 'r');
+  const head = Buffer.alloc(2);
+  try {
+    await fh.read(head, 0, 2, 0);
+  } finally {
+    await fh.close();
+  }
+  if (!isGzip(head)) return analyzePlainFile(path, opts);
   try {
     return await analyzeGzipFile(path, opts, true);
   } catch (e) {
