@@ -6,7 +6,8 @@ import { createReadStream } from 'node:fs';
 import type { ClientFeature, ClientContext } from '../context';
 import { AuthTimelineBuilder, OUTCOMES, OUTCOME_LABELS, type AuthTimeline, type Outcome } from '../../core/timeline/authTimeline';
 import { W3cScanner } from '../../core/w3c/w3cScanner';
-import { escapeHtml, newNonce, webviewPage } from '../webviewPage';
+import { newNonce } from '../webviewPage';
+import { renderAuthTimelinePage } from './authTimelineHtml';
 
 /** Open timeline panels (for the e2e suite): log URI -> panel and data. */
 export const timelinePanels = new Map<string, { panel: vscode.WebviewPanel; timeline: AuthTimeline; rendered: number; errors: string[] }>();
@@ -30,7 +31,6 @@ async function computeTimeline(uri: vscode.Uri): Promise<AuthTimeline> {
 }
 
 function html(webview: vscode.Webview, script: vscode.Uri, title: string, timeline: AuthTimeline): string {
-  const nonce = newNonce();
   const labels = Object.fromEntries(OUTCOMES.map((o) => [o, vscode.l10n.t(OUTCOME_LABELS[o])])) as Record<Outcome, string>;
   const strings = {
     empty: vscode.l10n.t('No authentication traffic (401s) in this log: nothing to chart.'),
@@ -43,39 +43,18 @@ function html(webview: vscode.Webview, script: vscode.Uri, title: string, timeli
     bucket: vscode.l10n.t('Time (UTC)'),
     goTo: vscode.l10n.t('Go to the lines of'),
   };
-  const data = JSON.stringify({ timeline, outcomes: OUTCOMES, labels, strings }).replace(/</g, '\\u003c');
   const span = timeline.from && timeline.to
     ? vscode.l10n.t('{0} to {1} (UTC, IIS log time), {2}-minute buckets, {3} requests', timeline.from.replace('T', ' ').replace('Z', ''), timeline.to.slice(11, 19), timeline.bucketSeconds / 60, timeline.requests)
     : vscode.l10n.t('{0} requests', timeline.requests);
-  return webviewPage({
+  return renderAuthTimelinePage(timeline, {
     cspSource: webview.cspSource,
-    nonce,
-    lang: vscode.env.language,
+    nonce: newNonce(),
+    scriptUri: webview.asWebviewUri(script).toString(),
     title,
-    dataImages: true,
-    inlineStyle: TIMELINE_CSS,
-    scriptUris: [webview.asWebviewUri(script).toString()],
-    body: `<h1>${escapeHtml(vscode.l10n.t('Auth timeline: {0}', title))}</h1>
-<p class="sub">${escapeHtml(span)}</p>
-<div id="root"></div>
-<script type="application/json" id="timeline-data">${data}</script>`,
+    lang: vscode.env.language,
+    texts: { heading: vscode.l10n.t('Auth timeline: {0}', title), span, labels, strings },
   });
 }
-
-const TIMELINE_CSS = `
-  body { color: var(--vscode-foreground); background: var(--vscode-editor-background); font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); padding: 0 16px 24px; }
-  h1 { font-size: 1.3em; font-weight: 600; margin: 14px 0 2px; }
-  h2 { font-size: 1.1em; font-weight: 600; margin: 18px 0 4px; font-family: var(--vscode-editor-font-family); }
-  .sub, .fact { color: var(--vscode-descriptionForeground); margin: 2px 0; }
-  .chart { position: relative; height: 240px; margin: 6px 0; }
-  section { border-top: 1px solid var(--vscode-panel-border, rgba(128,128,128,0.35)); }
-  table { border-collapse: collapse; margin: 6px 0; }
-  th, td { padding: 2px 10px; text-align: right; border-bottom: 1px solid var(--vscode-panel-border, rgba(128,128,128,0.2)); }
-  th[scope=col] { font-weight: 600; }
-  button { color: var(--vscode-textLink-foreground); background: none; border: none; cursor: pointer; font: inherit; padding: 0 4px; }
-  button:focus-visible, summary:focus-visible { outline: 1px solid var(--vscode-focusBorder); outline-offset: 1px; }
-  .empty { margin-top: 16px; }
-`;
 
 async function revealLines(log: vscode.Uri, lines: number[]): Promise<void> {
   if (lines.length === 0) return;

@@ -5,7 +5,8 @@ import * as vscode from 'vscode';
 import type { ClientContext, ClientFeature } from '../context';
 import { tryAnalyzeFreb } from '../../core/freb/frebAnalyze';
 import { buildFrebReportModel } from '../../core/freb/frebReportModel';
-import { escapeHtml, newNonce, webviewPage } from '../webviewPage';
+import { newNonce } from '../webviewPage';
+import { renderFrebReportPage } from './frebReportHtml';
 
 /** What the e2e tests ask: the open report panels and what their webviews rendered. */
 export const FREB_REPORT_STATE_COMMAND = 'iisAuthLens.frebReport.state';
@@ -38,14 +39,14 @@ function webviewStrings(): Record<string, string> {
 
 function html(webview: vscode.Webview, extensionUri: vscode.Uri, title: string): string {
   const asset = (...p: string[]): string => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...p)).toString();
-  return webviewPage({
+  return renderFrebReportPage({
     cspSource: webview.cspSource,
     nonce: newNonce(),
     lang: vscode.env.language,
     title,
-    styleUris: [asset('media', 'frebReport.css')],
-    scriptUris: [asset('dist', 'webview', 'frebReport.js')],
-    body: `<main id="app" aria-live="polite"><p>${escapeHtml(vscode.l10n.t('Loading the trace...'))}</p></main>`,
+    styleUri: asset('media', 'frebReport.css'),
+    scriptUri: asset('dist', 'webview', 'frebReport.js'),
+    loading: vscode.l10n.t('Loading the trace...'),
   });
 }
 
