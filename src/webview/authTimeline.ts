@@ -55,6 +55,46 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string,
   return e;
 }
 
+/**
+ * Roving tabindex over the count buttons of a table: Tab enters at the last cell used, the arrows
+ * move to the nearest count left/right in the row or in the nearest row above/below, Home/End to the
+ * row's first/last count, Ctrl+Home/End to the table's first/last.
+ */
+function gridKeys(table: HTMLTableElement): void {
+  const cells = Array.from(table.querySelectorAll<HTMLButtonElement>('button')).map((b) => {
+    const td = b.closest('td')!;
+    return { b, r: (td.parentElement as HTMLTableRowElement).rowIndex, c: td.cellIndex };
+  });
+  cells.forEach((x, k) => { x.b.tabIndex = k === 0 ? 0 : -1; });
+  const move = (to: (typeof cells)[number] | undefined): void => {
+    to?.b.focus();
+  };
+  const nearestIn = (r: number, c: number): (typeof cells)[number] | undefined =>
+    cells.filter((x) => x.r === r).sort((a, b) => Math.abs(a.c - c) - Math.abs(b.c - c) || a.c - b.c)[0];
+  // a clicked (or otherwise focused) count becomes the table's tab stop
+  table.addEventListener('focusin', (ev) => {
+    const to = cells.find((x) => x.b === ev.target);
+    if (to) for (const x of cells) x.b.tabIndex = x === to ? 0 : -1;
+  });
+  table.addEventListener('keydown', (ev) => {
+    const cur = cells.find((x) => x.b === document.activeElement);
+    if (!cur) return;
+    const row = cells.filter((x) => x.r === cur.r);
+    let to: (typeof cells)[number] | undefined;
+    switch (ev.key) {
+      case 'ArrowRight': to = row.find((x) => x.c > cur.c); break;
+      case 'ArrowLeft': to = [...row].reverse().find((x) => x.c < cur.c); break;
+      case 'ArrowDown': { const r = cells.find((x) => x.r > cur.r)?.r; to = r === undefined ? undefined : nearestIn(r, cur.c); break; }
+      case 'ArrowUp': { const r = [...cells].reverse().find((x) => x.r < cur.r)?.r; to = r === undefined ? undefined : nearestIn(r, cur.c); break; }
+      case 'Home': to = ev.ctrlKey ? cells[0] : row[0]; break;
+      case 'End': to = ev.ctrlKey ? cells[cells.length - 1] : row[row.length - 1]; break;
+      default: return;
+    }
+    ev.preventDefault();
+    move(to);
+  });
+}
+
 const root = document.getElementById('root')!;
 if (timeline.urls.length === 0) {
   root.append(el('p', { class: 'empty' }, strings.empty));
@@ -132,10 +172,10 @@ timeline.urls.forEach((u, ui) => {
     },
   });
 
-  // The same data as a table: keyboard users tab through the non-empty cells.
+  // The same data as a table: one tab stop; the arrow keys move between the non-empty cells.
   const details = el('details');
   details.append(el('summary', {}, strings.table));
-  const table = el('table');
+  const table = el('table', { role: 'grid', 'aria-label': `${strings.table}: ${u.uri}` });
   const head = el('tr');
   head.append(el('th', { scope: 'col' }, strings.bucket));
   for (const o of used) head.append(el('th', { scope: 'col' }, labels[o]));
@@ -155,6 +195,7 @@ timeline.urls.forEach((u, ui) => {
     }
     table.append(tr);
   });
+  gridKeys(table);
   details.append(table);
   section.append(details);
   root.append(section);

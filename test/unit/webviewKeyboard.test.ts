@@ -416,38 +416,82 @@ void describe('auth timeline webview by keyboard', { skip }, () => {
     await page?.close();
   });
 
-  /** The non-empty cells of URL 0 in table order: [bucket, outcome]. */
-  function cells(ui: number): Array<{ bucket: number; outcome: Outcome }> {
+  /** The non-empty cells of a URL's table in reading order, with their grid position (row = bucket, col = outcome). */
+  function cells(ui: number): Array<{ bucket: number; outcome: Outcome; col: number }> {
     const u = timeline.urls[ui]!;
     const used = OUTCOMES.filter((o) => u.totals[o] > 0);
-    const out: Array<{ bucket: number; outcome: Outcome }> = [];
-    u.buckets.forEach((b, bucket) => { for (const o of used) if (b.counts[o] > 0) out.push({ bucket, outcome: o }); });
+    const out: Array<{ bucket: number; outcome: Outcome; col: number }> = [];
+    u.buckets.forEach((b, bucket) => { used.forEach((o, col) => { if (b.counts[o] > 0) out.push({ bucket, outcome: o, col }); }); });
     return out;
   }
 
-  void test('each URL table opens from its summary with Enter; Tab then reaches its counts, which reveal their lines', async () => {
+  async function revealed(): Promise<Record<string, unknown>> {
+    await clearPosted(page);
+    await page.keyboard.press('Enter');
+    const p = await posted(page);
+    assert.equal(p.length, 1, JSON.stringify(p));
+    return p[0]!;
+  }
+
+  void test('each URL table opens from its summary with Enter and is one tab stop; arrows move between counts, Enter reveals', async () => {
     await focusStart(page);
     await page.keyboard.press('Tab');
     assert.match(await active(page), /^summary\[Table \(select a count/);
     assert.equal((await focusIndicator(page)).outline, `solid ${FOCUS_BORDER}`);
     await page.keyboard.press('Enter');
     assert.equal(await page.evaluate(() => document.querySelector('details')!.open), true);
-    const want = cells(0);
-    assert.ok(want.length >= 2, `${want.length} cells`);
+    const grid = cells(0);
+    assert.ok(grid.length >= 4, `${grid.length} cells`);
     await page.keyboard.press('Tab');
     assert.equal(await page.evaluate(() => document.activeElement!.tagName), 'BUTTON');
     assert.equal((await focusIndicator(page)).outline, `solid ${FOCUS_BORDER}`);
-    await page.keyboard.press('Enter');
-    assert.deepEqual(await posted(page), [{ type: 'reveal', url: 0, bucket: want[0]!.bucket, outcome: want[0]!.outcome }]);
+    const at = (c: { bucket: number; outcome: Outcome }): Record<string, unknown> => ({ type: 'reveal', url: 0, bucket: c.bucket, outcome: c.outcome });
+    let cur = grid[0]!;
+    assert.deepEqual(await revealed(), at(cur));
+    // Independent expectations: right/left in the same bucket row, down/up to the nearest column of the next/previous row.
+    const right = (c: typeof cur): typeof cur => grid.find((x) => x.bucket === c.bucket && x.col > c.col) ?? c;
+    const vertical = (c: typeof cur, dir: 1 | -1): typeof cur => {
+      const rows = [...new Set(grid.map((x) => x.bucket))];
+      const r = rows[rows.indexOf(c.bucket) + dir];
+      if (r === undefined) return c;
+      return grid.filter((x) => x.bucket === r).sort((a, b) => Math.abs(a.col - c.col) - Math.abs(b.col - c.col) || a.col - b.col)[0]!;
+    };
+    const keys: Array<[string, (c: typeof cur) => typeof cur]> = [
+      ['ArrowDown', (c) => vertical(c, 1)], ['ArrowDown', (c) => vertical(c, 1)], ['ArrowRight', right], ['ArrowUp', (c) => vertical(c, -1)],
+      ['ArrowRight', right], ['ArrowLeft', (c) => [...grid].reverse().find((x) => x.bucket === c.bucket && x.col < c.col) ?? c],
+      ['Control+End', () => grid[grid.length - 1]!], ['ArrowDown', (c) => c], ['Home', (c) => grid.find((x) => x.bucket === c.bucket)!],
+      ['Control+Home', () => grid[0]!], ['ArrowUp', (c) => c], ['End', (c) => [...grid].reverse().find((x) => x.bucket === c.bucket)!],
+    ];
+    let moved = 0;
+    for (const [key, next] of keys) {
+      await page.keyboard.press(key);
+      const want = next(cur);
+      if (want !== cur) moved++;
+      cur = want;
+      assert.deepEqual(await revealed(), at(cur), `after ${key}`);
+      assert.equal(await page.evaluate(() => document.querySelectorAll('details')[0]!.querySelectorAll('button[tabindex="0"]').length), 1, 'one tab stop');
+    }
+    assert.ok(moved >= 6, `the keys moved ${moved} times`);
+    // Tab leaves the table (to the next URL's summary) and Shift+Tab comes back to the cell last used
+    await page.keyboard.press('Tab');
+    assert.match(await active(page), timeline.urls.length > 1 ? /^summary\[/ : /^body$/);
+    await page.keyboard.press('Shift+Tab');
+    assert.deepEqual(await revealed(), at(cur));
     await clearPosted(page);
   });
 
-  void test('closed tables are one tab stop each; nothing focusable is out of reach', async () => {
+  void test('Tab reaches every summary and, in an open table, exactly one count; nothing is out of reach', async () => {
     await page.evaluate(() => { for (const d of Array.from(document.querySelectorAll('details'))) d.open = false; });
     await focusStart(page);
-    const expected = await tabbables(page);
-    assert.equal(expected.length, timeline.urls.length, 'one summary per URL');
-    assert.deepEqual(await walk(page, 'Tab', expected.length), expected);
+    const closed = await tabbables(page);
+    assert.equal(closed.length, timeline.urls.length, 'one summary per URL');
+    assert.deepEqual(await walk(page, 'Tab', closed.length), closed);
+    await page.evaluate(() => { for (const d of Array.from(document.querySelectorAll('details'))) d.open = true; });
+    await focusStart(page);
+    const open = await tabbables(page);
+    assert.equal(open.length, 2 * timeline.urls.length, 'a summary and one count per URL');
+    assert.deepEqual(await walk(page, 'Tab', open.length), open);
+    assert.deepEqual(await walk(page, 'Shift+Tab', open.length - 1), open.slice(0, -1).reverse());
     assert.deepEqual(await errors(page), []);
   });
 });
