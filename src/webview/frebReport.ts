@@ -226,9 +226,14 @@ function applyFilters(): void {
     r.hidden = state.hidden.includes(lvl) || !matchText;
   }
   const list = document.querySelector<HTMLElement>('ul.events');
+  // The list stays one tab stop: when the event holding it is filtered out, the first shown event
+  // takes it over (and keeps it when the filter is cleared, so there are never two).
   if (list && !visibleRows(list).some((r) => r.tabIndex === 0)) {
     const first = visibleRows(list)[0];
-    if (first) first.tabIndex = 0;
+    if (first) {
+      for (const r of Array.from(list.querySelectorAll<HTMLElement>('li.event'))) r.tabIndex = -1;
+      first.tabIndex = 0;
+    }
   }
 }
 

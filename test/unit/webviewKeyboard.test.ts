@@ -260,25 +260,46 @@ void describe('FREB report webview by keyboard', { skip }, () => {
     await clearPosted(page);
   });
 
-  void test('a level checkbox toggled with Space hides those events, and the arrows skip them', async () => {
-    const levels = [...new Set(model.events.map((e) => e.level ?? 0))];
-    // hide the level of event 1 (so arrows from event 0 must jump over it when it differs from event 0)
-    const lvl = model.events.find((e) => (e.level ?? 0) !== (model.events[0]!.level ?? 0))?.level ?? levels[0]!;
+  void test('a level checkbox toggled with Space hides those events; the arrows skip them; the list keeps one tab stop', async () => {
+    // select an event whose level then gets hidden (event 1 when its level differs from event 0's)
+    const sel = model.events.findIndex((e) => (e.level ?? 0) !== (model.events[0]!.level ?? 0));
+    assert.ok(sel > 0, 'the trace has events of two levels');
+    const lvl = model.events[sel]!.level ?? 0;
+    await page.focus('li.event[tabindex="0"]');
+    await page.keyboard.press('Home');
+    for (let k = 0; k < sel; k++) await page.keyboard.press('ArrowDown');
+    assert.equal(await active(page), `#ev-${sel}`);
     await page.focus(`#lvl-${lvl}`);
+    assert.equal((await focusIndicator(page)).outline, `solid ${FOCUS_BORDER}`, 'the checkbox shows focus');
     await page.keyboard.press('Space');
     assert.equal(await page.isChecked(`#lvl-${lvl}`), false);
     const visible = model.events.map((e, k) => ({ e, k })).filter(({ e }) => (e.level ?? 0) !== lvl);
     assert.equal(await page.locator('li.event:not([hidden])').count(), visible.length);
-    await page.focus('li.event[tabindex="0"]:not([hidden])');
-    await page.keyboard.press('Home');
-    assert.equal(await active(page), `#ev-${visible[0]!.k}`);
+    const tabStops = (): Promise<number> => page.locator('li.event[tabindex="0"]').count();
+    assert.equal(await tabStops(), 1, 'one tab stop while filtered');
+    await page.focus('#event-search');
+    await page.keyboard.press('Tab');
+    assert.equal(await active(page), `#ev-${visible[0]!.k}`, 'Tab enters the list on a shown event');
     await page.keyboard.press('ArrowDown');
-    assert.equal(await active(page), `#ev-${visible[1]!.k}`);
-    // the list still has exactly one visible tab stop
-    assert.equal(await page.locator('li.event[tabindex="0"]:not([hidden])').count(), 1);
+    assert.equal(await active(page), `#ev-${visible[1]!.k}`, 'ArrowDown skips hidden events');
+    await page.keyboard.press('End');
+    assert.equal(await active(page), `#ev-${visible[visible.length - 1]!.k}`);
     await page.focus(`#lvl-${lvl}`);
     await page.keyboard.press('Space');
     assert.equal(await page.locator('li.event:not([hidden])').count(), model.events.length);
+    assert.equal(await tabStops(), 1, 'one tab stop after the filter is cleared');
+    // the text filter: typing hides the selected event, clearing it leaves one tab stop
+    await page.focus('#event-search');
+    await page.keyboard.type(model.events[0]!.label);
+    assert.ok(await page.locator('li.event:not([hidden])').count() < model.events.length);
+    assert.equal(await page.locator('li.event[tabindex="0"]:not([hidden])').count(), 1);
+    await page.keyboard.press('Tab');
+    assert.equal(await active(page), '#ev-0');
+    await page.focus('#event-search');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.press('Backspace');
+    assert.equal(await page.locator('li.event:not([hidden])').count(), model.events.length);
+    assert.equal(await tabStops(), 1);
   });
 
   void test('the host asking for the timeline focuses the failing event', async () => {
