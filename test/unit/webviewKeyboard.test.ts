@@ -48,6 +48,10 @@ const VSCODE_STUB = `(() => {
     const cls = e.className ? '.' + String(e.className).trim().split(/\\s+/).join('.') : '';
     return e.tagName.toLowerCase() + cls + '[' + (e.textContent || '').trim().slice(0, 40) + ']';
   };
+  window.__focusShown = (e) => {
+    const s = getComputedStyle(e);
+    return (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0 && s.outlineColor !== 'rgba(0, 0, 0, 0)') || s.boxShadow !== 'none';
+  };
   window.__tabbables = () => Array.from(document.querySelectorAll('a[href], button, input, select, textarea, summary, [tabindex]'))
     .filter((e) => e.tabIndex >= 0 && !e.disabled && e.checkVisibility({ visibilityProperty: true, contentVisibilityAuto: true }))
     .map(window.__describe);
@@ -88,7 +92,7 @@ async function waitPosted(page: Page, type: string): Promise<Record<string, unkn
   return (await posted(page)).find((m) => m.type === type)!;
 }
 
-interface Helpers { __describe(e: Element | null): string; __tabbables(): string[] }
+interface Helpers { __describe(e: Element | null): string; __tabbables(): string[]; __focusShown(e: Element): boolean }
 /** A short description of the focused element: id, else tag.class[text]. */
 function active(page: Page): Promise<string> {
   return page.evaluate(() => (window as unknown as Helpers).__describe(document.activeElement));
@@ -99,12 +103,20 @@ function tabbables(page: Page): Promise<string[]> {
   return page.evaluate(() => (window as unknown as Helpers).__tabbables());
 }
 
-/** Presses `key` n times and records where the focus was after each press. */
+/**
+ * Presses `key` n times and records where the focus was after each press; an element that shows no
+ * focus indicator (outline or box-shadow) gets " [focus not visible]" appended, so comparing with
+ * `tabbables` also checks that keyboard focus is visible everywhere.
+ */
 async function walk(page: Page, key: string, n: number): Promise<string[]> {
   const seen: string[] = [];
   for (let i = 0; i < n; i++) {
     await page.keyboard.press(key);
-    seen.push(await active(page));
+    seen.push(await page.evaluate(() => {
+      const w = window as unknown as Helpers;
+      const e = document.activeElement;
+      return w.__describe(e) + (e && e !== document.body && !w.__focusShown(e) ? ' [focus not visible]' : '');
+    }));
   }
   return seen;
 }
