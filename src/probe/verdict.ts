@@ -163,10 +163,17 @@ export function decideVerdict(anonymous: ProbeAnonymous | null, attempts: ProbeA
   let why = `The outcomes (${row}) fit no row of the verdict table.`;
   if (mixed.length) why += ` NTLM and Negotiate disagree for ${mixed.join(', ')}: every attempt of a variant must agree.`;
   if (errors.length) why += ` Handshakes broke off: ${errors.join('; ')}.`;
+  // 502/503/504 come from a proxy (or the server) itself, not from Windows authentication
+  const gateway = [...new Set(attempts.map((a) => /with (50[234]) instead of a 401 challenge/.exec(a.error ?? '')?.[1]).filter((s): s is string => !!s))];
+  if (gateway.length) {
+    why += ` ${gateway.join('/')} is not an authentication answer: a proxy in the path (or the server) had no working backend at that moment.` +
+      ' A reverse proxy keeps a backend it could not reach out of service for a while (Apache mod_proxy 60 s by default, haproxy until its health checks pass).';
+  }
   return {
     verdict: 'inconclusive',
     explanation: why + ' Run the probe again; if it stays so, compare with the IIS log of the server. ' + LOG_HINT,
     remediation: [
+      ...(gateway.length ? ['Check that the Exchange server is up and reachable from the proxy, wait for the proxy to take it back into service, and probe again.'] : []),
       'Repeat the probe directly against the Exchange server (bypassing the proxy) and through the published URL, and compare.',
       'Check that the proxy keeps one backend connection per client connection (NTLM is connection-bound).',
     ],

@@ -55,6 +55,17 @@ void test('a broken-off handshake makes the verdict inconclusive with its reason
   assert.equal(variantOutcome(attempts, 'correct'), 'error');
 });
 
+void test('a proxy answering the NEGOTIATE leg with 503: inconclusive, and said to be no authentication answer', () => {
+  const err = { error: 'the server answered the NEGOTIATE leg with 503 instead of a 401 challenge' };
+  const attempts = (['absent', 'zero', 'correct'] as CbtVariant[]).map((c) => at(c, null, 'NTLM', err));
+  const v = decideVerdict({ status: 401, wwwAuthenticate: ['NTLM'] }, attempts);
+  assert.equal(v.verdict, 'inconclusive');
+  assert.match(v.explanation, /503 is not an authentication answer/);
+  assert.match(v.remediation[0], /reachable from the proxy/);
+  // other broken-off handshakes get no such sentence
+  assert.doesNotMatch(decideVerdict({ status: 401, wwwAuthenticate: ['NTLM'] }, [at('absent', 400), at('zero', 400), at('correct', null, 'NTLM', { error: 'socket hang up' })]).explanation, /not an authentication answer/);
+});
+
 void test('no NTLM/Negotiate offer -> no-ntlm (Basic only, no header, anonymous allowed)', () => {
   assert.equal(decideVerdict({ status: 401, wwwAuthenticate: ['Basic'] }, []).verdict, 'no-ntlm');
   assert.equal(decideVerdict({ status: 401, wwwAuthenticate: [] }, []).verdict, 'no-ntlm');
