@@ -98,11 +98,13 @@ export async function analyzeW3cFile(path: string, opts: StreamAnalyzeOptions = 
   } finally {
     await fh.close();
   }
-  if (!isGzip(head)) return analyzePlainFile(path, opts);
+  const read = isGzip(head) ? analyzeGzipFile : readPlainFile;
+  // the kernel counts (collectFindings false); in the rare case that its arena for open
+  // handshakes fills up, W3cAnalyzer counts the file again
   try {
-    return await analyzeGzipFile(path, opts, true);
+    return await read(path, opts, true);
   } catch (e) {
-    if (e instanceof KernelArenaFull) return analyzeGzipFile(path, opts, false);
+    if (e instanceof KernelArenaFull) return read(path, opts, false);
     throw e;
   }
 }
@@ -130,19 +132,9 @@ async function analyzeGzipFile(path: string, opts: StreamAnalyzeOptions, kernelC
 /**
  * A plain file read into two reused 4 MiB buffers in the WebAssembly kernel's memory (w3cKernel.ts;
  * the scanner copies what outlives a push), so a GB-sized log costs no allocation per chunk.
- * Counting only (collectFindings false), the kernel counts the lines itself (W3cCounter); in the
- * rare case that its arena for open handshakes fills up, W3cAnalyzer counts the file again.
- * UTF-16 files go through the stream path.
+ * Counting only (collectFindings false) and with `kernelCounts`, the kernel counts the lines
+ * itself (W3cCounter). UTF-16 files go through the stream path.
  */
-async function analyzePlainFile(path: string, opts: StreamAnalyzeOptions): Promise<W3cAnalysis> {
-  try {
-    return await readPlainFile(path, opts, true);
-  } catch (e) {
-    if (e instanceof KernelArenaFull) return readPlainFile(path, opts, false);
-    throw e;
-  }
-}
-
 async function readPlainFile(path: string, opts: StreamAnalyzeOptions, kernelCounts: boolean): Promise<W3cAnalysis> {
   const fh = await open(path, 'r');
   let pending: Promise<unknown> | null = null;
