@@ -7,7 +7,7 @@
 // test/unit/w3cCounter.test.ts compares both on real and generated logs.
 import type { FindingCode } from '../findings';
 import type { W3cLayout } from './w3cFields';
-import type { W3cAnalysis } from './w3cFindings';
+import { histogram, W3C_FINDING_ORDER, type W3cAnalysis } from './w3cFindings';
 import type { W3cKernel, W3cKernelCount } from './w3cKernel';
 import { dateDays, MAX_TOKENS, type W3cRecord, type W3cScanHandler } from './w3cScanner';
 
@@ -31,8 +31,6 @@ export class KernelArenaFull extends Error {
     super('too many NTLM/Negotiate handshakes open at once for the counting kernel');
   }
 }
-
-const ORDER: FindingCode[] = ['BAD_BINDINGS', 'INVALID_TOKEN', 'LOGON_DENIED', 'HANDSHAKE_INCOMPLETE', 'MALFORMED_LINE'];
 
 export class W3cCounter implements W3cCounting {
   private readonly k: W3cKernelCount;
@@ -127,17 +125,15 @@ export class W3cCounter implements W3cCounting {
   finishAnalysis(bytes: number, lines: number): W3cAnalysis {
     const kn = this.countingKernel;
     if (this.finishOpen) kn.counter.finishOpen();
-    const status: Record<string, number> = {};
-    for (let i = 0; i < 1000; i++) if (kn.statusCounts[i]) status[String(i)] = kn.statusCounts[i];
-    for (const [k, v] of [...this.statusBig.entries()].sort((a, b) => a[0] - b[0])) status[String(k)] = v;
+    // win32 codes of 65536 and more: the kernel's table, and what overflowed it into JavaScript
     const big = new Map(this.win32Big);
     for (let i = 0; i < kn.bigWin32.length; i += 2) if (kn.bigWin32[i + 1]) big.set(kn.bigWin32[i], (big.get(kn.bigWin32[i]) ?? 0) + kn.bigWin32[i + 1]);
-    const win32: Record<string, number> = {};
-    for (let i = 0; i < 65536; i++) if (kn.win32Counts[i]) win32[String(i)] = kn.win32Counts[i];
-    for (const [k, v] of [...big.entries()].sort((a, b) => a[0] - b[0])) win32[String(k)] = v;
+    const status = histogram(kn.statusCounts, this.statusBig);
+    const win32 = histogram(kn.win32Counts, big);
+    // the kernel counts the first four codes in W3C_FINDING_ORDER; MALFORMED_LINE is counted here
     const counts = [...kn.findings, this.malformed];
     const findings: Partial<Record<FindingCode, number>> = {};
-    ORDER.forEach((c, i) => { if (counts[i]) findings[c] = counts[i]; });
+    W3C_FINDING_ORDER.forEach((c, i) => { if (counts[i]) findings[c] = counts[i]; });
     return { lines, requests: kn.counter.requestCount(), bytes, summary: { status, win32, findings }, findings: [], findingsOmitted: 0, layouts: this.layouts, blocks: [] };
   }
 }

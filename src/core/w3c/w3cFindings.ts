@@ -434,16 +434,9 @@ export class W3cAnalyzer implements W3cScanHandler {
     if (this.finishOpen) for (const g of this.openGroups().sort((a, b) => a.lastLine - b.lastLine)) { this.finish(g); this.close(g); }
     this.bytes = bytes;
     this.lines = lines;
-    const status: Record<string, number> = {};
-    for (let i = 0; i < 1000; i++) if (this.statusSmall[i]) status[String(i)] = this.statusSmall[i];
-    for (const [k, v] of [...this.statusBig.entries()].sort((a, b) => a[0] - b[0])) status[String(k)] = v;
-    const win32: Record<string, number> = {};
-    const w: [number, number][] = [];
-    for (let i = 0; i < 65536; i++) if (this.win32Small[i]) w.push([i, this.win32Small[i]]);
-    for (const e of this.win32Big.entries()) w.push(e);
-    w.sort((a, b) => a[0] - b[0]);
-    for (const [k, v] of w) win32[String(k)] = v;
-    const order: FindingCode[] = ['BAD_BINDINGS', 'INVALID_TOKEN', 'LOGON_DENIED', 'HANDSHAKE_INCOMPLETE', 'MALFORMED_LINE'];
+    const status = histogram(this.statusSmall, this.statusBig);
+    const win32 = histogram(this.win32Small, this.win32Big);
+    const order = W3C_FINDING_ORDER;
     const findingsCount: Partial<Record<FindingCode, number>> = {};
     for (const c of order) if (this.counts[c]) findingsCount[c] = this.counts[c];
     this.findings.sort((a, b) => a.line - b.line || order.indexOf(a.code) - order.indexOf(b.code));
@@ -515,6 +508,17 @@ export class W3cAnalyzer implements W3cScanHandler {
     this.trackMin = true;
     this.minTime = Infinity;
   }
+}
+
+/** The order of the finding codes in a summary and, per line, in the list of findings. */
+export const W3C_FINDING_ORDER: readonly FindingCode[] = ['BAD_BINDINGS', 'INVALID_TOKEN', 'LOGON_DENIED', 'HANDSHAKE_INCOMPLETE', 'MALFORMED_LINE'];
+
+/** A summary histogram: the values counted in `small` (indexed by value), then the larger ones in `big`, ascending; no zero counts. */
+export function histogram(small: ArrayLike<number>, big: Iterable<[number, number]>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (let i = 0; i < small.length; i++) if (small[i]) out[String(i)] = small[i];
+  for (const [k, v] of [...big].sort((a, b) => a[0] - b[0])) if (v) out[String(k)] = v;
+  return out;
 }
 
 function top(m: Map<string, number>): W3cTop | null {

@@ -15,7 +15,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { makeLayout, type W3cLayout } from './w3cFields';
-import type { W3cAnalysis } from './w3cFindings';
+import { histogram, W3C_FINDING_ORDER, type W3cAnalysis } from './w3cFindings';
 import type { FindingCode } from '../findings';
 import { headerForState, runSummaryRange, type SummaryRangeJob, type SummaryRangeResult } from './w3cSummaryRange';
 
@@ -236,14 +236,9 @@ function merge(results: SummaryRangeResult[], size: number, lateFinds: number): 
     for (const [k, v] of Object.entries(r.findings)) counts[k] = (counts[k] ?? 0) + v;
   }
   if (lateFinds) counts.HANDSHAKE_INCOMPLETE = (counts.HANDSHAKE_INCOMPLETE ?? 0) + lateFinds;
-  const obj = (m: Map<number, number>): Record<string, number> => {
-    const o: Record<string, number> = {};
-    for (const [k, v] of [...m.entries()].sort((a, b) => a[0] - b[0])) o[String(k)] = v;
-    return o;
-  };
-  const order: FindingCode[] = ['BAD_BINDINGS', 'INVALID_TOKEN', 'LOGON_DENIED', 'HANDSHAKE_INCOMPLETE', 'MALFORMED_LINE'];
+  const order = W3C_FINDING_ORDER;
   const findings: Partial<Record<FindingCode, number>> = {};
   for (const c of order) if (counts[c]) findings[c] = counts[c];
   for (const c of Object.keys(counts)) if (!order.includes(c as FindingCode) && counts[c]) findings[c as FindingCode] = counts[c];
-  return { lines, requests, bytes: size, summary: { status: obj(status), win32: obj(win32), findings }, findings: [], findingsOmitted: 0, layouts, blocks: [] };
+  return { lines, requests, bytes: size, summary: { status: histogram([], status), win32: histogram([], win32), findings }, findings: [], findingsOmitted: 0, layouts, blocks: [] };
 }
