@@ -341,6 +341,11 @@ const G_CLASS: usize = 32;
 const G_LASTTIME: usize = 40;
 const G_KEY: usize = 48;
 
+/** The arena for open groups begins after asc's static data. */
+@inline function arenaStart(): usize {
+  return (__heap_base + 15) & ~<usize>15;
+}
+
 function alloc(size: usize): usize {
   const cls: i32 = size <= 64 ? 6 : 32 - clz<i32>(<i32>size - 1);
   const head = FREE + (<usize>cls << 2);
@@ -639,7 +644,7 @@ export function reset(): void {
   openCount = 0;
   openHead = 0;
   openTail = 0;
-  arenaTop = (__heap_base + 15) & ~<usize>15;
+  arenaTop = arenaStart();
   overflowed = 0;
   sweepLo = 0;
   sweepHi = 0;
@@ -651,7 +656,7 @@ export function reset(): void {
 
 /** Tests only: the arena for open groups ends `bytes` after its start (0: the whole memory again); kept across reset. */
 export function limitArena(bytes: usize): void {
-  const start = (__heap_base + 15) & ~<usize>15;
+  const start = arenaStart();
   const end = <usize>memory.size() << 16;
   arenaEnd = bytes == 0 || start + bytes > end ? end : start + bytes;
 }
@@ -696,7 +701,7 @@ export function chunkSize(): usize { return CHUNK_SIZE; }
 export function init(): void {
   for (let i: i32 = 0; i < MAX_TOKENS; i++) store<i32>(ALL_COLUMNS + (<usize>i << 2), i);
   store<i32>(ALL_COLUMNS + (<usize>MAX_TOKENS << 2), 0x7fffffff);
-  arenaTop = (__heap_base + 15) & ~<usize>15;
+  arenaTop = arenaStart();
   arenaEnd = <usize>memory.size() << 16;
   if (arenaEnd - arenaTop < (<usize>ARENA_PAGES << 16) / 2) overflowed = 1;
 }
