@@ -90,21 +90,12 @@ export function isGzip(head: Buffer): boolean {
  * `bytes` in the result is the size of the log itself (uncompressed).
  */
 export async function analyzeW3cFile(path: string, opts: StreamAnalyzeOptions = {}): Promise<W3cAnalysis> {
-  // gzip by its magic bytes, not by the name (a *.gz stored plain, a gzip without .gz)
-  const fh = await open(path, 'r');
-  const head = Buffer.alloc(2);
-  try {
-    await fh.read(head, 0, 2, 0);
-  } finally {
-    await fh.close();
-  }
-  const read = isGzip(head) ? analyzeGzipFile : readPlainFile;
   // the kernel counts (collectFindings false); in the rare case that its arena for open
   // handshakes fills up, W3cAnalyzer counts the file again
   try {
-    return await read(path, opts, true);
+    return await readFile(path, opts, true);
   } catch (e) {
-    if (e instanceof KernelArenaFull) return read(path, opts, false);
+    if (e instanceof KernelArenaFull) return readFile(path, opts, false);
     throw e;
   }
 }
@@ -133,9 +124,10 @@ async function analyzeGzipFile(path: string, opts: StreamAnalyzeOptions, kernelC
  * A plain file read into two reused 4 MiB buffers in the WebAssembly kernel's memory (w3cKernel.ts;
  * the scanner copies what outlives a push), so a GB-sized log costs no allocation per chunk.
  * Counting only (collectFindings false) and with `kernelCounts`, the kernel counts the lines
- * itself (W3cCounter). UTF-16 files go through the stream path.
+ * itself (W3cCounter). Gzip (told by its magic bytes, not the name) and UTF-16 files go through
+ * the stream path.
  */
-async function readPlainFile(path: string, opts: StreamAnalyzeOptions, kernelCounts: boolean): Promise<W3cAnalysis> {
+async function readFile(path: string, opts: StreamAnalyzeOptions, kernelCounts: boolean): Promise<W3cAnalysis> {
   const fh = await open(path, 'r');
   let pending: Promise<unknown> | null = null;
   let kernel: W3cKernel | null = null;
@@ -146,6 +138,7 @@ async function readPlainFile(path: string, opts: StreamAnalyzeOptions, kernelCou
     const bufs = kernel ? kernel.chunks : [Buffer.allocUnsafe(1 << 22), Buffer.allocUnsafe(1 << 22)];
     let buf = bufs[0];
     let { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+    if (isGzip(buf.subarray(0, bytesRead))) return await analyzeGzipFile(path, opts, kernelCounts);
     if (bytesRead >= 2 && ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff))) {
       return await analyzeW3cStream(createReadStream('', { fd: fh.fd, start: 0, autoClose: false, highWaterMark: 1 << 20 }), opts);
     }
