@@ -165,7 +165,10 @@ export function releaseW3cKernel(k: W3cKernel | null): void {
 export function w3cKernelProblem(): string | null {
   if (process.env.IIS_AUTH_LENS_NO_WASM) return 'IIS_AUTH_LENS_NO_WASM is set';
   try {
-    return createW3cKernel() ? null : problem ?? 'unknown';
+    // the kernel made for the check is the first one the pool hands out
+    const k = acquireW3cKernel();
+    releaseW3cKernel(k);
+    return k ? null : problem ?? 'unknown';
   } catch (e) {
     return e instanceof Error ? e.message : String(e);
   }
