@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseHcwLog, looksLikeHcwLog } from '../../src/core/hcw/hcwLog';
+import { assertSubQuadratic } from '../support/growth';
 
 const LOG = readFileSync(join(__dirname, '..', 'fixtures', 'hcw', 'HybridConfiguration_11_5_2024_14_23_10.log'), 'utf8');
 const FLAT = readFileSync(join(__dirname, '..', 'fixtures', 'explain', 'hcw-article-flattened.txt'), 'utf8');
@@ -65,4 +66,14 @@ void test('continuation lines belong to the entry above; a FINISH without START 
   assert.equal(invocations[0]!.failed, true);
   assert.equal(looksLikeHcwLog('just text'), false);
   assert.deepEqual(parseHcwLog('').entries, []);
+});
+
+void test('HCW: an entry followed by a long run of blank lines or spaces is parsed in linear time', () => {
+  const head = '2024.11.05 14:23:13.397 10276 [Client=UX, Session=Tenant, Cmdlet=Test-MigrationServerAvailability, Thread=12] FINISH Time=5,0ms {ErrorDetail=x';
+  for (const blank of ['\n', ' ', '\r\n', '\t ']) {
+    assertSubQuadratic(`blank ${JSON.stringify(blank)}`, (n) => `${head}${blank.repeat(n)}y`, (t) => parseHcwLog(t), 2000);
+  }
+  const { entries } = parseHcwLog(`${head}${'\n'.repeat(1000)}  `);
+  assert.equal(entries[0]!.error, 'x');
+  assert.equal(entries[0]!.endLine, 1);
 });

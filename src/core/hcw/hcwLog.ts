@@ -86,7 +86,8 @@ export function parseHcwLog(text: string): HcwLog {
     const kind: HcwKind = kw ? (kw[1] as HcwKind) : 'OTHER';
     const keywordIndex = kw ? headerEnd + kw[0].length - kw[1]!.length : index + m[0].length - m[9]!.length - 2;
     const keywordLength = kw ? kw[1]!.length : m[9]!.length + 2;
-    const message = (kw ? body.slice(kw[0].length) : body).replace(/\s+$/, '').replace(/^ /, '');
+    // trimEnd, not /\s+$/: the regex retries from every blank of a long run that is not at the end (quadratic).
+    const message = (kw ? body.slice(kw[0].length) : body).trimEnd().replace(/^ /, '');
     let durationMs: number | null = null;
     let results: number | null = null;
     let error: string | null = null;
@@ -96,11 +97,13 @@ export function parseHcwLog(text: string): HcwLog {
       const r = /\bResults=(\d{1,9})\b/.exec(message);
       if (r) results = Number(r[1]);
     }
-    const e = /\{?\s*ErrorDetail=/.exec(message);
-    if (e) {
-      error = message.slice(e.index + e[0].length).replace(/\}\s*$/, '').trim() || null;
+    const detail = message.indexOf('ErrorDetail=');
+    if (detail >= 0) {
+      let rest = message.slice(detail + 'ErrorDetail='.length).trimEnd();
+      if (rest.endsWith('}')) rest = rest.slice(0, -1);
+      error = rest.trim() || null;
     }
-    const endTrim = index + m[0].length + body.replace(/\s+$/, '').length;
+    const endTrim = index + m[0].length + body.trimEnd().length;
     const [, y, mo, d, h, mi, s, frac] = m;
     entries.push({
       index,
