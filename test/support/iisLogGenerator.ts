@@ -197,8 +197,8 @@ export function generateIisLog(o: IisLogOptions): IisLogTruth {
   // latin1 keeps every char one byte (garbage lines included)
   const put = (s: string): void => {
     if (off + s.length + 2 > OUTBUF.length) flush();
-    off += OUTBUF.latin1Write(s, off);
-    off += OUTBUF.latin1Write(EOL, off);
+    off += OUTBUF.write(s, off, 'latin1');
+    off += OUTBUF.write(EOL, off, 'latin1');
     bytes += s.length + EOL.length; lines++;
   };
   let timeStr = '00:00:00', timeSecs = -1;
