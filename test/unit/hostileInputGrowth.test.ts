@@ -1,0 +1,36 @@
+// Hostile and unlucky input must cost time in proportion to its size: each case measures the time
+// on n and on 4n (test/support/growth), never an absolute time. Before the fixes each of these was
+// quadratic or worse (issue 15: 'NTLM' + 500k spaces + 'x' took 190 s).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { decodeToken, parseAuthText } from '../../src/core/authHeader';
+import { decodeAuthorization } from '../../src/core/freb/frebAuthScheme';
+import { assertSubQuadratic } from '../support/growth';
+
+void test('auth header: long runs of blanks, commas and unclosed tags are split in linear time', () => {
+  const cases: Array<[string, (n: number) => string]> = [
+    ['NTLM + spaces + x', (n) => `NTLM${' '.repeat(n)}x`],
+    ['spaces around commas', (n) => `Negotiate${' '.repeat(n)},${' '.repeat(n)}NTLM`],
+    ['header + <a repeated', (n) => `Authorization: NTLM ${'<a'.repeat(n)}`],
+    ['token + <a repeated', (n) => `NTLM x${'<a'.repeat(n)}`],
+    ['header names before a line separator', (n) => `${'Authorization:'.repeat(n)}\u2028x`],
+    ['blank, comma, blank', (n) => `Authorization: ${' , '.repeat(n)}x`],
+  ];
+  for (const [label, make] of cases) {
+    assertSubQuadratic(label, make, (t) => decodeToken(t), 2000);
+  }
+  assertSubQuadratic('FREB Authorization header with spaces', (n) => `Negotiate${' '.repeat(n)}!`, (t) => decodeAuthorization(t), 2000);
+});
+
+void test('auth header: the linear split gives the same parts as before', () => {
+  assert.deepEqual(parseAuthText('<Data Name="Headers">Authorization: NTLM TlRMTVNTUAABAAAAB4IIogAAAAAAAAAAAAAAAAAAAAAKAF1YAAAADw==</Data>'),
+    { header: 'Authorization', scheme: 'NTLM', token: 'TlRMTVNTUAABAAAAB4IIogAAAAAAAAAAAAAAAAAAAAAKAF1YAAAADw==', offers: [] });
+  assert.deepEqual(parseAuthText('WWW-Authenticate:  Negotiate ,NTLM  '), { header: 'WWW-Authenticate', scheme: null, token: null, offers: ['Negotiate', 'NTLM'] });
+  assert.deepEqual(parseAuthText('Authorization: NTLM x<1>'), { header: 'Authorization', scheme: 'NTLM', token: 'x<1>', offers: [] });
+  assert.deepEqual(parseAuthText('Authorization: NTLM abc</b'), { header: 'Authorization', scheme: 'NTLM', token: 'abc</b', offers: [] });
+  assert.deepEqual(parseAuthText(`NTLM\tabc"'`), { header: null, scheme: 'NTLM', token: 'abc', offers: [] });
+  // A lone CR or U+2028 ends a line like LF does.
+  assert.deepEqual(parseAuthText('Authorization: NTLM abc\u2028def'), { header: 'Authorization', scheme: 'NTLM', token: 'abc', offers: [] });
+  const r = decodeToken(`NTLM${' '.repeat(100_000)}x`);
+  assert.match(r.error ?? '', /./);
+});
