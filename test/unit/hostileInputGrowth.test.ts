@@ -5,6 +5,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeToken, parseAuthText } from '../../src/core/authHeader';
 import { decodeAuthorization } from '../../src/core/freb/frebAuthScheme';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { scanFreb } from '../../src/core/freb/frebScan';
+import { analyzeFrebText } from '../../src/core/freb/frebAnalyze';
 import { assertSubQuadratic } from '../support/growth';
 
 void test('auth header: long runs of blanks, commas and unclosed tags are split in linear time', () => {
@@ -33,4 +37,17 @@ void test('auth header: the linear split gives the same parts as before', () => 
   assert.deepEqual(parseAuthText('Authorization: NTLM abc\u2028def'), { header: 'Authorization', scheme: 'NTLM', token: 'abc', offers: [] });
   const r = decodeToken(`NTLM${' '.repeat(100_000)}x`);
   assert.match(r.error ?? '', /./);
+});
+
+void test('FREB: a trace on one line (minified) is scanned and analyzed in linear time', () => {
+  assertSubQuadratic('<a/> repeated on one line', (n) => `<r>${'<a/>'.repeat(n)}</r>`, (t) => scanFreb(t), 1000);
+  const text = readFileSync(join(__dirname, '..', 'fixtures', 'freb', 'plechenko', 'fr000001.xml'), 'utf8');
+  const first = text.indexOf('<Event');
+  const last = text.lastIndexOf('</Event>') + '</Event>'.length;
+  const events = text.slice(first, last);
+  const minified = (n: number) => (text.slice(0, first) + events.repeat(n) + text.slice(last)).replace(/\r?\n\s*/g, '');
+  const g = assertSubQuadratic('minified real trace', minified, (t) => analyzeFrebText(t, 'fr000001.xml'), 1);
+  const one = analyzeFrebText(minified(2), 'fr000001.xml');
+  assert.equal(one.kind, 'freb');
+  assert.ok(g.n >= 1);
 });

@@ -173,20 +173,27 @@ function truncated(stack: Array<{ name: string; line: number }>, lines: LineCoun
   return new FrebFormatError(endLine, `truncated: file ends at line ${endLine} with <${outer.name}> opened at line ${outer.line} not closed${cut}`);
 }
 
-/** 1-based line of an offset; queries must be (mostly) increasing, which a scan is. */
+/**
+ * 1-based line of an offset; queries must be (mostly) increasing, which a scan is. It keeps the
+ * next newline it has not counted yet, so a scan costs one pass over the text even when the whole
+ * trace is one line (searching for the next newline on every call made a minified trace quadratic).
+ */
 class LineCounter {
   private pos = 0;
   private line = 1;
-  constructor(private readonly text: string) {}
+  private next: number;
+  constructor(private readonly text: string) {
+    this.next = text.indexOf('\n');
+  }
   lineAt(offset: number): number {
     if (offset < this.pos) {
       this.pos = 0;
       this.line = 1;
+      this.next = this.text.indexOf('\n');
     }
-    let k = this.text.indexOf('\n', this.pos);
-    while (k >= 0 && k < offset) {
+    while (this.next >= 0 && this.next < offset) {
       this.line++;
-      k = this.text.indexOf('\n', k + 1);
+      this.next = this.text.indexOf('\n', this.next + 1);
     }
     this.pos = offset;
     return this.line;
