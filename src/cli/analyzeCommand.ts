@@ -1,6 +1,5 @@
 // `iis-auth-lens analyze [--json] [--summary] PATH...` (../shared/cli-contract.md): W3C logs
 // (streamed, .gz transparently), FREB traces and folders of both.
-import { stat } from 'node:fs/promises';
 import type { Subcommand } from './commands';
 import { EXIT_INPUT, EXIT_OK, UsageError, oneLine, writeJson, type CliIo } from './io';
 import type { AnalyzeResult, FileEntry, W3cFileEntry } from '../core/analyzeResult';
@@ -9,7 +8,8 @@ import { analyzeW3cSummaryParallel } from '../core/w3c/w3cParallel';
 import { FILTER_HELP, FrebFilterError, frebFilterFromArgs, type FrebFilter } from '../core/freb/frebFilter';
 import { describeWin32 } from '../core/win32Status';
 import { describeStatus } from '../core/httpStatus';
-import { kindByName, listFolder, sniff, type SniffedKind } from './analyzeFiles';
+import { collectInputs, readError, type AnalyzeInput, type SniffedKind } from './analyzeFiles';
+import { readLogText } from '../node/logFiles';
 
 const USAGE = 'iis-auth-lens analyze [--json] [--summary] [--window SECONDS] [--filter KEY=VALUE]... PATH...';
 const HELP = `${USAGE}
@@ -71,19 +71,24 @@ function parseArgs(argv: string[]): Options | 'help' {
   return o;
 }
 
-function readError(path: string, err: unknown): string {
-  const e = err as NodeJS.ErrnoException;
-  const why = e?.code === 'ENOENT' ? 'no such file or folder' : e?.code === 'EACCES' ? 'permission denied'
-    : e?.code === 'EISDIR' ? 'is a folder' : oneLine(err);
-  return `${path}: cannot read: ${why}`;
-}
-
 function errorEntry(path: string, kind: SniffedKind, error: string): FileEntry {
   return { path, kind, error } as FileEntry;
 }
 
 /** The entry of one file; null for a FREB trace that --filter leaves out. */
-async function analyzeOne(path: string, kind: SniffedKind, o: Options, io: CliIo, why?: string): Promise<FileEntry | null> {
+async function analyzeOne(f: AnalyzeInput, o: Options, io: CliIo): Promise<FileEntry | null> {
+  const { path, kind, why } = f;
+  if (f.input && kind === 'w3c') {
+    // a pipe or FIFO (`<(zcat u_ex*.log.gz)`): read once, as a stream
+    try {
+      const r = await analyzeW3cStream(f.input.stream, { collectFindings: !o.summary, handshakeWindowSeconds: o.window, maxMalformedFindings: MAX_MALFORMED, maxFindingsPerCode: MAX_PER_CODE });
+      const entry: W3cFileEntry = { path, kind: 'w3c', lines: r.lines, requests: r.requests, bytes: r.bytes, summary: r.summary };
+      if (!o.summary) entry.findings = r.findings;
+      return entry;
+    } catch (err) {
+      return errorEntry(path, 'w3c', `${path}: ${oneLine(err)}`);
+    }
+  }
   if (path === '-') {
     // a W3C log piped in (e.g. `zcat u_ex*.log.gz | iis-auth-lens analyze -`)
     if (io.stdinIsTTY) return errorEntry('-', 'w3c', '-: nothing piped in on stdin');
@@ -94,6 +99,16 @@ async function analyzeOne(path: string, kind: SniffedKind, o: Options, io: CliIo
   }
   if (kind === 'freb') {
     // loaded at the first FREB trace: fast-xml-parser and the token decoders cost a W3C-only run ~5 ms
+    if (f.input || typeof f.fsPath !== 'string') {
+      let text: string;
+      try {
+        text = await readLogText(f.input ? f.input.stream : f.fsPath, 64 << 20);
+      } catch (err) {
+        return errorEntry(path, 'freb', readError(path, err));
+      }
+      if (o.frebFilter) return (await import('../core/freb/frebSearch.js')).analyzeFrebTextFiltered(text, path, o.frebFilter);
+      return (await import('../core/freb/frebAnalyze.js')).analyzeFrebText(text, path);
+    }
     if (o.frebFilter) return (await import('../core/freb/frebSearch.js')).analyzeFrebFileFiltered(path, o.frebFilter);
     return (await import('../core/freb/frebAnalyze.js')).analyzeFrebFile(path);
   }
@@ -102,12 +117,12 @@ async function analyzeOne(path: string, kind: SniffedKind, o: Options, io: CliIo
     // --summary of a large plain log: one worker thread per core (exact; null when it does not apply)
     // (IIS_AUTH_LENS_TRACE=1 says on stderr how the file was read)
     const trace = process.env.IIS_AUTH_LENS_TRACE ? (m: string): void => { io.stderr.write(`iis-auth-lens analyze: ${path}: ${m}\n`); } : undefined;
-    const par = o.summary && !path.toLowerCase().endsWith('.gz') ? await analyzeW3cSummaryParallel(path, {
+    const par = o.summary && typeof f.fsPath === 'string' && !path.toLowerCase().endsWith('.gz') ? await analyzeW3cSummaryParallel(f.fsPath, {
       handshakeWindowSeconds: o.window, onFallback: trace && ((why) => trace(`one thread (${why})`)), onRanges: trace && ((n) => trace(`${n} threads`)),
       onRecount: trace && ((k, why) => trace(`range ${k} counted again on the main thread (${why})`)),
       onTiming: trace && ((ts) => { for (const t of ts) trace(`range ${t.range + 1}${t.range ? '' : ' (main thread)'}: ${(t.bytes / 1048576).toFixed(0)} MiB, ${t.startedMs.toFixed(0)}-${t.doneMs.toFixed(0)} ms after start`); }),
     }) : null;
-    const r = par ?? await analyzeW3cFile(path, {
+    const r = par ?? await analyzeW3cFile(f.fsPath, {
       collectFindings: !o.summary, handshakeWindowSeconds: o.window, maxMalformedFindings: MAX_MALFORMED, maxFindingsPerCode: MAX_PER_CODE,
     });
     const entry: W3cFileEntry & { findingsOmitted?: number } = { path, kind: 'w3c', lines: r.lines, requests: r.requests, bytes: r.bytes, summary: r.summary };
@@ -119,51 +134,6 @@ async function analyzeOne(path: string, kind: SniffedKind, o: Options, io: CliIo
   } catch (err) {
     return errorEntry(path, 'w3c', /gzip/.test(oneLine(err)) ? `${path}: ${oneLine(err)}` : readError(path, err));
   }
-}
-
-/** Expand the arguments into (path, kind) in a stable order: arguments as given, folder contents sorted. */
-async function collect(paths: string[], skipped: string[]): Promise<{ path: string; kind: SniffedKind; error?: string; why?: string }[]> {
-  const out: { path: string; kind: SniffedKind; error?: string; why?: string }[] = [];
-  for (const p of paths) {
-    if (p === '-') {
-      out.push({ path: '-', kind: 'w3c' });
-      continue;
-    }
-    let st;
-    try {
-      st = await stat(p);
-    } catch (err) {
-      out.push({ path: p, kind: kindByName(p), error: readError(p, err) });
-      continue;
-    }
-    if (st.isDirectory()) {
-      let files: string[];
-      try {
-        files = await listFolder(p);
-      } catch (err) {
-        out.push({ path: p, kind: 'unknown', error: readError(p, err) });
-        continue;
-      }
-      for (const f of files) {
-        try {
-          const k = (await sniff(f, false)).kind;
-          if (k !== 'unknown') out.push({ path: f, kind: k });
-          else skipped.push(f);
-        } catch (err) {
-          const k = kindByName(f);
-          if (k !== 'unknown') out.push({ path: f, kind: k, error: readError(f, err) });
-        }
-      }
-      continue;
-    }
-    try {
-      const s = await sniff(p);
-      out.push({ path: p, kind: s.kind, why: s.why });
-    } catch (err) {
-      out.push({ path: p, kind: kindByName(p), error: readError(p, err) });
-    }
-  }
-  return out;
 }
 
 function fmtCounts(m: Record<string, number>, label: (k: string) => string): string {
@@ -204,7 +174,7 @@ export const analyzeCommand: Subcommand = {
       return EXIT_OK;
     }
     const skipped: string[] = [];
-    const files = await collect(o.paths, skipped);
+    const files = await collectInputs(o.paths, skipped);
     // Files in a folder that are neither W3C logs nor FREB traces are passed over, but said so.
     if (skipped.length) {
       const shown = skipped.slice(0, 3).join(', ') + (skipped.length > 3 ? `, and ${skipped.length - 3} more` : '');
@@ -214,7 +184,7 @@ export const analyzeCommand: Subcommand = {
     if (o.frebFilter) result.filteredOut = 0;
     let failed = false;
     for (const f of files) {
-      const entry = f.error ? errorEntry(f.path, f.kind, f.error) : await analyzeOne(f.path, f.kind, o, io, f.why);
+      const entry = f.error ? errorEntry(f.path, f.kind, f.error) : await analyzeOne(f, o, io);
       if (entry === null) {
         result.filteredOut!++;
         continue;

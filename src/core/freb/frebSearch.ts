@@ -179,6 +179,11 @@ export async function analyzeFrebFileFiltered(file: string, filter: FrebFilter):
   } catch {
     return analyzeFrebFile(file);
   }
+  return analyzeFrebTextFiltered(text, file, filter, c);
+}
+
+/** The same for a trace already read (a pipe, a name that is not UTF-8). */
+export function analyzeFrebTextFiltered(text: string, file: string, filter: FrebFilter, c = compileFilter(filter)): FrebFileEntry | null {
   if (!headMayMatch(c, text.slice(0, HEAD_BYTES)) || !textMayMatch(c, text)) return null;
   const r = tryAnalyzeFreb(text, file);
   if ('error' in r) return r.error;

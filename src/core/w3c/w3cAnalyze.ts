@@ -1,6 +1,6 @@
 // Entry points over the scanner + analyzer: a Buffer, a string (the editor's document), a stream
 // or a file on disk (.gz transparently, streamed: memory stays flat on GB-sized logs).
-import { createReadStream } from 'node:fs';
+import { createReadStream, type PathLike } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
@@ -9,6 +9,8 @@ import { W3cScanner, type W3cScanHandler, type W3cRecord } from './w3cScanner';
 import type { W3cLayout } from './w3cFields';
 import { acquireW3cKernel, releaseW3cKernel, KERNEL_CHUNK, type W3cKernel } from './w3cKernel';
 import { KernelArenaFull, W3cCounter, type W3cCounting } from './w3cCounter';
+import { LogTextDecoder, detectLineEndsBytes, detectTextEncoding } from '../files/textEncoding';
+import { gunzipIfGzip, gzipError } from '../../node/logFiles';
 
 export function analyzeW3cBuffer(buf: Buffer, opts?: W3cAnalyzeOptions): W3cAnalysis {
   const an = new W3cAnalyzer(opts);
@@ -32,8 +34,13 @@ export interface StreamAnalyzeOptions extends W3cAnalyzeOptions {
   signal?: AbortSignal;
 }
 
+/** A log from a stream (stdin, a pipe): gzip is told by its magic bytes, as for files. */
 export async function analyzeW3cStream(stream: Readable, opts: StreamAnalyzeOptions = {}): Promise<W3cAnalysis> {
-  return scanStream(stream, opts, false);
+  try {
+    return await scanStream((await gunzipIfGzip(stream)).stream, opts, false);
+  } catch (e) {
+    throw gzipError(e);
+  }
 }
 
 /**
@@ -54,25 +61,19 @@ async function scanStream(stream: Readable, opts: StreamAnalyzeOptions, kernelCo
         sc.push(kernel.chunk.subarray(0, n));
       }
     };
-    // UTF-16 logs (Notepad "Unicode" saves, some exporters) are transcoded to UTF-8 on the fly
-    let utf16: TextDecoder | null = null;
-    let first = true;
+    // UTF-16 logs (Notepad "Unicode" saves, some exporters, with or without BOM) are transcoded to
+    // UTF-8 on the fly, and CR-only line ends read as LF (core/files/textEncoding.ts)
+    const dec = new LogTextDecoder();
     for await (const chunk of stream) {
       if (opts.signal?.aborted) {
         stream.destroy();
         throw new Error('cancelled');
       }
-      let buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk as Buffer;
-      if (first) {
-        first = false;
-        if (buf.length >= 2 && ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff))) {
-          utf16 = new TextDecoder(buf[0] === 0xff ? 'utf-16le' : 'utf-16be');
-        }
-      }
-      if (utf16) buf = Buffer.from(utf16.decode(buf, { stream: true }), 'utf8');
-      push(buf);
+      const buf = dec.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk as Buffer);
+      if (buf.length) push(buf);
     }
-    if (utf16) push(Buffer.from(utf16.decode(), 'utf8'));
+    const last = dec.end();
+    if (last.length) push(last);
     sc.end();
     return an.finishAnalysis(sc.bytes, sc.lines);
   } finally {
@@ -89,7 +90,7 @@ export function isGzip(head: Buffer): boolean {
  * Analyze a log on disk, streaming (1 MiB reads). `.gz` (or gzip magic) is decompressed on the fly;
  * `bytes` in the result is the size of the log itself (uncompressed).
  */
-export async function analyzeW3cFile(path: string, opts: StreamAnalyzeOptions = {}): Promise<W3cAnalysis> {
+export async function analyzeW3cFile(path: PathLike, opts: StreamAnalyzeOptions = {}): Promise<W3cAnalysis> {
   // the kernel counts (collectFindings false); in the rare case that its arena for open
   // handshakes fills up, W3cAnalyzer counts the file again
   try {
@@ -100,7 +101,7 @@ export async function analyzeW3cFile(path: string, opts: StreamAnalyzeOptions = 
   }
 }
 
-async function analyzeGzipFile(path: string, opts: StreamAnalyzeOptions, kernelCounts: boolean): Promise<W3cAnalysis> {
+async function analyzeGzipFile(path: PathLike, opts: StreamAnalyzeOptions, kernelCounts: boolean): Promise<W3cAnalysis> {
   const src = createReadStream(path, { highWaterMark: 1 << 20 });
   let bytesRead = 0;
   if (opts.onProgress) src.on('data', (c) => { bytesRead += (c as Buffer).length; opts.onProgress!({ bytesRead }); });
@@ -110,11 +111,7 @@ async function analyzeGzipFile(path: string, opts: StreamAnalyzeOptions, kernelC
   try {
     return await scanStream(gunzip, opts, kernelCounts);
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    if (err.code === 'Z_DATA_ERROR' || err.code === 'Z_BUF_ERROR' || /unexpected end of file|incorrect header check/i.test(err.message)) {
-      throw new Error(`gzip data is corrupt or truncated (${err.message})`);
-    }
-    throw e;
+    throw gzipError(e);
   } finally {
     src.destroy();
   }
@@ -127,7 +124,7 @@ async function analyzeGzipFile(path: string, opts: StreamAnalyzeOptions, kernelC
  * itself (W3cCounter). Gzip (told by its magic bytes, not the name) and UTF-16 files go through
  * the stream path.
  */
-async function readFile(path: string, opts: StreamAnalyzeOptions, kernelCounts: boolean): Promise<W3cAnalysis> {
+async function readFile(path: PathLike, opts: StreamAnalyzeOptions, kernelCounts: boolean): Promise<W3cAnalysis> {
   const fh = await open(path, 'r');
   let pending: Promise<unknown> | null = null;
   let kernel: W3cKernel | null = null;
@@ -139,8 +136,10 @@ async function readFile(path: string, opts: StreamAnalyzeOptions, kernelCounts: 
     let buf = bufs[0];
     let { bytesRead } = await fh.read(buf, 0, buf.length, 0);
     if (isGzip(buf.subarray(0, bytesRead))) return await analyzeGzipFile(path, opts, kernelCounts);
-    if (bytesRead >= 2 && ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff))) {
-      return await analyzeW3cStream(createReadStream('', { fd: fh.fd, start: 0, autoClose: false, highWaterMark: 1 << 20 }), opts);
+    // UTF-16 (with or without BOM) and CR-only line ends: decoded on the way (LogTextDecoder)
+    const head = buf.subarray(0, Math.min(bytesRead, 1 << 16));
+    if (detectTextEncoding(head).encoding !== 'utf-8' || detectLineEndsBytes(head) === 'cr') {
+      return await scanStream(createReadStream('', { fd: fh.fd, start: 0, autoClose: false, highWaterMark: 1 << 20 }), opts, false);
     }
     const an: W3cCounting = kernel && kernelCounts && opts.collectFindings === false
       ? new W3cCounter(kernel, opts)

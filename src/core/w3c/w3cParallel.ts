@@ -9,6 +9,7 @@
 // look-back, a failing worker) the caller runs the one sequential pass. The last range ends the
 // handshakes still open at the end of the file.
 import { existsSync } from 'node:fs';
+import { detectLineEndsBytes, detectTextEncoding, isGzipMagic } from '../files/textEncoding';
 import { createRequire } from 'node:module';
 import { open, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
@@ -125,10 +126,12 @@ export async function analyzeW3cSummaryParallel(path: string, opts: ParallelOpti
   const starts: number[] = [0];
   const leads: number[] = [0];
   try {
-    const head = Buffer.alloc(4);
-    const { bytesRead } = await fh.read(head, 0, 4, 0);
-    if (bytesRead >= 2 && ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff))) return fallback('UTF-16');
-    if (bytesRead >= 2 && head[0] === 0x1f && head[1] === 0x8b) return fallback('gzip');
+    const head = Buffer.alloc(4096);
+    const { bytesRead } = await fh.read(head, 0, head.length, 0);
+    const h = head.subarray(0, bytesRead);
+    if (detectTextEncoding(h).encoding !== 'utf-8') return fallback('UTF-16');
+    if (isGzipMagic(h)) return fallback('gzip');
+    if (detectLineEndsBytes(h) === 'cr') return fallback('CR-only line ends');
     const lead = opts.leadBytes ?? 8 << 20;
     const quarter = Math.floor(size / n0 / 4);
     const first = Math.floor(size / n0) + Math.max(-quarter, Math.min(opts.headStartBytes ?? HEAD_START_BYTES, quarter));
