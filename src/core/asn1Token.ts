@@ -79,13 +79,31 @@ export function oidOf(el: Asn | undefined): string | null {
   return el instanceof asn1js.ObjectIdentifier ? el.getValue() : null;
 }
 
+/**
+ * An INTEGER or ENUMERATED as a number (two's complement, up to 6 content bytes), or null.
+ * Read from the content bytes: asn1js's `valueDec` is 0 for a 4-byte value of 2^23 or more.
+ */
 export function intOf(el: Asn | undefined): number | null {
   if (el instanceof asn1js.Integer || el instanceof asn1js.Enumerated) {
     const view = el.valueBlock.valueHexView;
     if (view.length === 0 || view.length > 6) return null;
-    return el.valueBlock.valueDec;
+    let u = 0;
+    for (const byte of view) u = u * 256 + byte;
+    return view[0] & 0x80 ? u - 2 ** (8 * view.length) : u;
   }
   return null;
+}
+
+/**
+ * A Kerberos UInt32 (RFC 4120 5.2.4: kvno, nonce, seq-number) as 0..2^32-1, or null. Encoders
+ * that write it as a signed 32-bit INTEGER (a 4-byte value with the top bit set) mean the same
+ * unsigned number, as Wireshark shows it.
+ */
+export function uint32Of(el: Asn | undefined): number | null {
+  const v = intOf(el);
+  if (v === null) return null;
+  if (v < 0 && v >= -(2 ** 31)) return v + 2 ** 32;
+  return v >= 0 && v < 2 ** 32 ? v : null;
 }
 
 export function octetsOf(el: Asn | undefined): Uint8Array | null {

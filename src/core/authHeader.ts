@@ -20,14 +20,29 @@ export interface NtlmJson {
   targetName: string | null;
   spn: string | null;
   channelBindings: string | null;
+  /** absent | zero (16 zero bytes) | present (any other value; see channelBindingsMalformed). */
   channelBindingsState: 'absent' | 'zero' | 'present';
+  /** Type 3: MsvAvChannelBindings is there but not the 16 bytes MS-NLMP 2.2.2.1 prescribes (zero-length included). */
+  channelBindingsMalformed?: boolean;
   /** MsvAvFlags bit 0x2 and a MIC field (the contract). */
   mic: boolean;
   /** Type 3: the MIC field holds a value, announced by MsvAvFlags or not. */
   micFieldSet?: boolean;
+  /** Type 3: the MIC field as lowercase hex (at byte 72 after a VERSION, 64 without one); null when the header has no MIC field. */
+  micValue?: string | null;
   ntlmVersion: 1 | 2 | null;
   timestamp: string | null;
+  /** Type 3: the NTLMv2 response's own TimeStamp (the blob's FILETIME, which the server checks when MsvAvTimestamp is absent), ISO; null without one. */
+  clientTimestamp?: string | null;
+  /** The VERSION structure when NTLMSSP_NEGOTIATE_VERSION is negotiated, else null (MS-NLMP 2.2.2.10). */
   osVersion: string | null;
+  /** NTLMRevisionCurrent of the negotiated VERSION (15 = NTLMSSP_REVISION_W2K3), else null. */
+  ntlmRevision: number | null;
+  /**
+   * The VERSION field's bytes whenever they are not all zero, with `negotiated` false when the
+   * flags do not negotiate VERSION (then MS-NLMP gives them no meaning: shown, marked, never as osVersion).
+   */
+  version: { major: number; minor: number; build: number; ntlmRevision: number; text: string; negotiated: boolean } | null;
   /** Type 2: the server challenge (hex). */
   serverChallenge?: string;
   /** Type 2: target info AV pairs; type 3: the NTLMv2 blob's AV pairs. */
@@ -71,6 +86,8 @@ export interface SpnegoJson {
   state: string | null;
   mechListMIC: boolean;
   hintName?: string | null;
+  /** NegTokenInit reqFlags (RFC 4178 ContextFlags) by name, in bit order; null when the token has none. */
+  reqFlags?: string[] | null;
 }
 
 export interface JwtJson {
@@ -218,7 +235,9 @@ function ntlmJson(m: NtlmMessage): NtlmJson {
     messageTypeName: (['NEGOTIATE', 'CHALLENGE', 'AUTHENTICATE'] as const)[m.messageType - 1],
     flags: m.flagNames,
     flagsValue: '0x' + m.flags.toString(16).padStart(8, '0'),
-    osVersion: m.version?.text ?? null,
+    osVersion: m.version?.negotiated ? m.version.text : null,
+    ntlmRevision: m.version?.negotiated ? m.version.ntlmRevision : null,
+    version: m.version ? { ...m.version } : null,
   };
   const pairs = (av: AvInfo | null) => (av ? av.pairs.filter((p) => p.id !== 0).map((p) => ({ name: p.name, value: p.text })) : []);
   if (m.messageType === 1) {
@@ -240,8 +259,9 @@ function ntlmJson(m: NtlmMessage): NtlmJson {
   const av = m.ntlmV2?.avPairs ?? null;
   return {
     ...base, domain: m.domain, user: m.user, workstation: m.workstation, targetName: null, spn: m.spn,
-    channelBindings: m.channelBindings, channelBindingsState: m.channelBindingsState, mic: m.micAnnounced, micFieldSet: m.micPresent,
-    ntlmVersion: m.ntlmVersion, timestamp: m.timestamp, avPairs: pairs(av),
+    channelBindings: m.channelBindings, channelBindingsState: m.channelBindingsState, channelBindingsMalformed: m.channelBindingsMalformed,
+    mic: m.micAnnounced, micFieldSet: m.micPresent, micValue: m.mic,
+    ntlmVersion: m.ntlmVersion, timestamp: m.timestamp, clientTimestamp: m.ntlmV2?.timestamp ?? null, avPairs: pairs(av),
     avFlags: av?.avFlags != null ? '0x' + av.avFlags.toString(16).padStart(8, '0') : null,
     lmResponseLength: m.lmResponseLength, ntResponseLength: m.ntResponseLength, sessionKeyLength: m.sessionKeyLength,
     anonymous: m.anonymous,
@@ -283,6 +303,7 @@ function decodeBinary(b: Uint8Array, r: DecodeResult, warnings: string[]): void 
       state: s.state, mechListMIC: s.mechListMIC,
     };
     if (s.hintName) r.spnego.hintName = s.hintName;
+    if (s.token === 'negTokenInit') r.spnego.reqFlags = s.reqFlagNames;
     const inner = s.innerToken;
     if (inner && inner.length > 0) {
       try {

@@ -5,7 +5,7 @@
 import * as asn1js from 'asn1js';
 import { TokenError, toHex } from './ntlmMessage';
 import {
-  APPLICATION, type Asn, bitsOf, children, ctx, expectSequence, intOf, isTag, offsetOf, oidOf, parseOne, stringOf,
+  APPLICATION, type Asn, bitsOf, children, ctx, expectSequence, intOf, isTag, offsetOf, oidOf, parseOne, stringOf, uint32Of,
 } from './asn1Token';
 
 export const OID_KRB5 = '1.2.840.113554.1.2.2';
@@ -40,6 +40,7 @@ export interface KerberosToken {
   /** Encryption type of the ticket (AP-REQ) or of the enc-part (AP-REP). */
   etype: number | null;
   etypeName: string | null;
+  /** Key version of the ticket's enc-part (RFC 4120 UInt32). */
   kvno: number | null;
   authenticatorEtype: number | null;
   apOptions: string[];
@@ -151,7 +152,7 @@ function decodeKrbMessage(b: Uint8Array, base: number, gssOid: string | null, to
     const enc = ctx(ticket, 3);
     if (enc instanceof asn1js.Sequence) {
       t.etype = intOf(ctx(enc, 0));
-      t.kvno = intOf(ctx(enc, 1));
+      t.kvno = uint32Of(ctx(enc, 1));
       const cipher = ctx(enc, 2);
       t.ticketCipherLength = cipher instanceof asn1js.OctetString ? cipher.valueBlock.valueHexView.length : null;
     }

@@ -144,6 +144,11 @@ export interface NtlmVersion {
   ntlmRevision: number;
   /** "10.0.20348" */
   text: string;
+  /**
+   * NTLMSSP_NEGOTIATE_VERSION is set in the message's flags. MS-NLMP 2.2.2.10: the structure is
+   * meaningful only then (Wireshark shows it only then); bytes without the flag are reported, marked.
+   */
+  negotiated: boolean;
 }
 
 interface NtlmCommon {
@@ -193,8 +198,10 @@ export interface NtlmAuthenticate extends NtlmCommon {
   ntlmVersion: 1 | 2 | null;
   ntlmV2: NtlmV2Blob | null;
   sessionKeyLength: number;
-  /** The 16-byte MIC field as hex, when the header has room for it. */
+  /** The 16-byte MIC field as hex, when the header has one (see `micOffset`). */
   mic: string | null;
+  /** Byte offset of the MIC field: 72 after a VERSION, 64 in a header without VERSION; null without a MIC field. */
+  micOffset: number | null;
   /** True when MsvAvFlags says a MIC is present (bit 0x2) and the header has the MIC field: the contract's `mic`. */
   micAnnounced: boolean;
   /** True when the MIC field is there and not all zero, announced or not (a local-call AUTHENTICATE carries one without AV pairs). */
@@ -203,7 +210,10 @@ export interface NtlmAuthenticate extends NtlmCommon {
   spn: string | null;
   /** MsvAvChannelBindings as lowercase hex, or null when absent. */
   channelBindings: string | null;
+  /** absent; zero = 16 zero bytes (MS-NLMP 2.2.2.1); present = any other value, a malformed one included. */
   channelBindingsState: 'absent' | 'zero' | 'present';
+  /** MsvAvChannelBindings is there but not 16 bytes long (a zero-length one included): no server accepts it. */
+  channelBindingsMalformed: boolean;
   /** MsvAvTimestamp of the NTLMv2 blob as ISO, or null. */
   timestamp: string | null;
   /** Anonymous AUTHENTICATE: user, NT and LM responses all empty. */
@@ -288,11 +298,12 @@ export function filetimeToIso(b: Uint8Array, off: number): string | null {
   return new Date(n).toISOString();
 }
 
-function version(b: Uint8Array, off: number): NtlmVersion | null {
+function version(b: Uint8Array, off: number, flags: number): NtlmVersion | null {
   if (off + 8 > b.length) return null;
   const major = b[off], minor = b[off + 1], build = b[off + 2] | (b[off + 3] << 8), ntlmRevision = b[off + 7];
   if (major === 0 && minor === 0 && build === 0 && ntlmRevision === 0) return null;
-  return { major, minor, build, ntlmRevision, text: `${major}.${minor}.${build}` };
+  const negotiated = (flags & NTLMSSP_NEGOTIATE_VERSION) !== 0;
+  return { major, minor, build, ntlmRevision, text: `${major}.${minor}.${build}`, negotiated };
 }
 
 /** Parse an AV_PAIR list from `data`, whose first byte is at `base` in the whole message. */
@@ -381,7 +392,7 @@ function negotiate(b: Uint8Array): NtlmNegotiate {
     if (d.len) domain = latin1(slice(b, d));
     if (w.len) workstation = latin1(slice(b, w));
     const payloadStart = Math.min(...[d, w].filter((f) => f.len > 0).map((f) => f.offset), b.length);
-    if (b.length >= 40 && payloadStart >= 40) ver = version(b, 32);
+    if (b.length >= 40 && payloadStart >= 40) ver = version(b, 32, flags);
   } else if (b.length > 16) {
     warnings.push(`NEGOTIATE of ${b.length} bytes: fields after byte 16 are incomplete and ignored`);
   }
@@ -403,7 +414,7 @@ function challenge(b: Uint8Array): NtlmChallenge {
     if (ti.len) targetInfo = parseAvPairs(slice(b, ti), ti.offset, warnings);
     const starts = [tn, ti].filter((f) => f.len > 0).map((f) => f.offset);
     const payloadStart = starts.length ? Math.min(...starts) : b.length;
-    if (payloadStart >= 56) ver = version(b, 48);
+    if (payloadStart >= 56) ver = version(b, 48, flags);
   }
   return {
     messageType: 2, flags, flagNames: ntlmFlagNames(flags), version: ver, length: b.length, warnings,
@@ -423,12 +434,12 @@ function authenticate(b: Uint8Array): NtlmAuthenticate {
   const flags = u32(b, 60, 'NegotiateFlags');
   const unicode = (flags & NTLMSSP_NEGOTIATE_UNICODE) !== 0;
   const fields = [lm, nt, dom, usr, ws, key];
-  // Where the payload starts tells which optional header parts (VERSION, MIC) exist. Empty
-  // fields still carry an offset that real implementations point at the payload start.
+  // Where the payload starts bounds the fixed part, and so tells which optional parts (VERSION,
+  // MIC) it holds (MS-NLMP 2.2.1.3): 64 neither, 72 VERSION, 88 VERSION and MIC. Empty fields
+  // still carry an offset that real implementations point at the payload start.
   const offsets = fields.map((f) => f.offset).filter((o) => o >= 64 && o <= b.length);
   const payloadStart = offsets.length ? Math.min(...offsets) : 64;
-  const ver = payloadStart >= 72 && b.length >= 72 ? version(b, 64) : null;
-  const micHex = payloadStart >= 88 && b.length >= 88 ? toHex(b.subarray(72, 88)) : null;
+  const room = Math.min(payloadStart, b.length) - 64;
 
   const domain = str(b, dom, unicode, 'DomainName', warnings);
   const user = str(b, usr, unicode, 'UserName', warnings);
@@ -444,17 +455,30 @@ function authenticate(b: Uint8Array): NtlmAuthenticate {
     throw new TokenError(`NtChallengeResponse of ${nt.len} bytes is neither NTLMv1 (24) nor NTLMv2 (more than 24)`, nt.fieldOffset);
   }
   const av = ntlmV2?.avPairs ?? null;
-  const channelBindings = av?.channelBindings ?? null;
-  const channelBindingsState = channelBindings === null ? 'absent' : /^0*$/.test(channelBindings) ? 'zero' : 'present';
   const micByFlag = av?.avFlags !== null && av?.avFlags !== undefined && (av.avFlags & MsvAvFlags_MIC_PRESENT) !== 0;
+
+  // 16 to 23 bytes of room hold a MIC without a VERSION before it (a client that does not
+  // negotiate VERSION): reading them as VERSION would show the MIC's first bytes as an OS version.
+  let verAt: number | null = null;
+  let micAt: number | null = null;
+  if (room >= 24) { verAt = 64; micAt = 72; }
+  else if (room >= 16 && (micByFlag || (flags & NTLMSSP_NEGOTIATE_VERSION) === 0)) micAt = 64;
+  else if (room >= 8) verAt = 64;
+  const ver = verAt !== null ? version(b, verAt, flags) : null;
+  const micHex = micAt !== null ? toHex(b.subarray(micAt, micAt + 16)) : null;
+
+  const channelBindings = av?.channelBindings ?? null;
+  const channelBindingsMalformed = channelBindings !== null && channelBindings.length !== 32;
+  const channelBindingsState = channelBindings === null ? 'absent'
+    : channelBindings.length === 32 && /^0+$/.test(channelBindings) ? 'zero' : 'present';
   const micPresent = micHex !== null && (micByFlag || !/^0*$/.test(micHex));
   if (micByFlag && micHex === null) warnings.push('MsvAvFlags announces a MIC but the header has no room for the MIC field');
   return {
     messageType: 3, flags, flagNames: ntlmFlagNames(flags), version: ver, length: b.length, warnings,
     domain, user, workstation,
     lmResponseLength: lm.len, ntResponseLength: nt.len, ntlmVersion, ntlmV2,
-    sessionKeyLength: key.len, mic: micHex, micAnnounced: micByFlag && micHex !== null, micPresent,
-    spn: av?.targetName ?? null, channelBindings, channelBindingsState,
+    sessionKeyLength: key.len, mic: micHex, micOffset: micAt, micAnnounced: micByFlag && micHex !== null, micPresent,
+    spn: av?.targetName ?? null, channelBindings, channelBindingsState, channelBindingsMalformed,
     timestamp: av?.timestamp ?? null,
     anonymous: usr.len === 0 && nt.len === 0 && lm.len <= 1,
   };

@@ -20,6 +20,18 @@ export const MECH_NAMES: Record<string, string> = {
 
 export const NEG_STATES = ['accept-completed', 'accept-incomplete', 'reject', 'request-mic'] as const;
 
+/** RFC 4178 4.2.1 ContextFlags, by bit number (bit 0 is the first byte's high bit). */
+export const CONTEXT_FLAG_NAMES = ['delegFlag', 'mutualFlag', 'replayFlag', 'sequenceFlag', 'anonFlag', 'confFlag', 'integFlag'] as const;
+
+/** Names of the set ContextFlags bits, in bit order; bits RFC 4178 does not name as `bitN`. */
+export function contextFlagNames(bits: Uint8Array): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < bits.length * 8; i++) {
+    if (bits[i >> 3] & (0x80 >> (i & 7))) out.push(CONTEXT_FLAG_NAMES[i] ?? `bit${i}`);
+  }
+  return out;
+}
+
 export interface SpnegoToken {
   token: 'negTokenInit' | 'negTokenResp';
   /** mechTypes of a NegTokenInit; for a NegTokenResp the supportedMech, if any. */
@@ -28,7 +40,10 @@ export interface SpnegoToken {
   state: string | null;
   negState: number | null;
   supportedMech: string | null;
+  /** NegTokenInit reqFlags as hex of the BIT STRING's bytes, or null. */
   reqFlags: string | null;
+  /** The same by name (delegFlag, mutualFlag, ...), or null. */
+  reqFlagNames: string[] | null;
   /** NegTokenInit2 negHints hintName ("not_defined_in_RFC4178@please_ignore"). */
   hintName: string | null;
   /** The mechToken / responseToken, or null. */
@@ -95,7 +110,7 @@ function negTokenInit(el: Asn, base: number): SpnegoToken {
   if (ctx(seq, 4) instanceof asn1js.OctetString) mechListMIC = true;
   return {
     token: 'negTokenInit', mechTypes, state: null, negState: null, supportedMech: null,
-    reqFlags: flags ? Buffer.from(flags).toString('hex') : null, hintName,
+    reqFlags: flags ? Buffer.from(flags).toString('hex') : null, reqFlagNames: flags ? contextFlagNames(flags) : null, hintName,
     innerToken: tok.bytes, innerOffset: tok.offset, mechListMIC,
   };
 }
@@ -109,6 +124,6 @@ function negTokenResp(el: Asn, base: number): SpnegoToken {
   return {
     token: 'negTokenResp', mechTypes: supportedMech ? [supportedMech] : [],
     state: negState === null ? null : NEG_STATES[negState] ?? `negState ${negState}`, negState, supportedMech,
-    reqFlags: null, hintName: null, innerToken: tok.bytes, innerOffset: tok.offset, mechListMIC: mic,
+    reqFlags: null, reqFlagNames: null, hintName: null, innerToken: tok.bytes, innerOffset: tok.offset, mechListMIC: mic,
   };
 }

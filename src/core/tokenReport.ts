@@ -13,14 +13,28 @@ export function shortFlags(flags: string[]): string {
 
 /** The MIC of an AUTHENTICATE: announced by MsvAvFlags (the contract's `mic`), or a value in the field that nothing announces. */
 export function micText(n: NtlmJson): string {
-  if (n.mic) return 'yes';
-  return n.micFieldSet ? 'field set, not announced by MsvAvFlags' : 'no';
+  const value = n.micValue ? ` ${n.micValue}` : '';
+  if (n.mic) return `yes${value}`;
+  return n.micFieldSet ? `field set, not announced by MsvAvFlags${value}` : 'no';
+}
+
+/** The VERSION field: negotiated (with the NTLM revision), or bytes shown as what they are without NTLMSSP_NEGOTIATE_VERSION. */
+export function versionText(n: NtlmJson): string | null {
+  const v = n.version;
+  if (!v) return null;
+  if (v.negotiated) return `${v.text}, NTLM revision ${v.ntlmRevision}`;
+  return `${v.text}, NTLM revision ${v.ntlmRevision} (NOT negotiated: NTLMSSP_NEGOTIATE_VERSION is not set, so these bytes carry no meaning)`;
 }
 
 export function cbtLine(n: NtlmJson): string {
   if (n.messageType !== 3) return 'n/a (only an AUTHENTICATE message carries channel bindings)';
   switch (n.channelBindingsState) {
-    case 'present': return `present ${n.channelBindings}`;
+    case 'present':
+      if (n.channelBindingsMalformed) {
+        const len = (n.channelBindings ?? '').length / 2;
+        return `present but MALFORMED: ${len} bytes${len ? ' ' + n.channelBindings : ''} where MS-NLMP requires 16 (an MD5 hash); IIS cannot match it`;
+      }
+      return `present ${n.channelBindings}`;
     case 'zero': return 'zero (the client sent all-zero bindings: it had no TLS channel to bind)';
     default: return n.ntlmVersion === 2 ? 'absent (no MsvAvChannelBindings: Extended Protection "Require" rejects this)' : 'absent';
   }
@@ -42,7 +56,8 @@ export function decodeRows(r: DecodeResult, cmp?: ChannelBindingsComparison | nu
   if (r.spnego) {
     const s = r.spnego;
     const mechs = s.mechTypeNames.length ? `, mechTypes ${s.mechTypeNames.join(', ')}` : '';
-    add('SPNEGO', `${s.token}${s.state ? ' ' + s.state : ''}${mechs}${s.mechListMIC ? ', mechListMIC' : ''}`);
+    const req = s.reqFlags ? `, reqFlags ${s.reqFlags.length ? s.reqFlags.join(' ') : '(none set)'}` : '';
+    add('SPNEGO', `${s.token}${s.state ? ' ' + s.state : ''}${mechs}${req}${s.mechListMIC ? ', mechListMIC' : ''}`);
   }
   const n = r.ntlm;
   if (n) {
@@ -64,8 +79,9 @@ export function decodeRows(r: DecodeResult, cmp?: ChannelBindingsComparison | nu
       add('Domain', n.domain);
       add('Workstation', n.workstation);
     }
-    add('Timestamp', n.timestamp);
-    add('OS version', n.osVersion);
+    add('Timestamp', n.messageType === 3 && n.ntlmVersion === 2 && !n.timestamp ? '(no MsvAvTimestamp)' : n.timestamp);
+    add('Client timestamp', n.clientTimestamp);
+    add('OS version', versionText(n));
     add('Flags', `${n.flagsValue} ${shortFlags(n.flags)}`);
   } else if (r.kerberos) {
     const k = r.kerberos;

@@ -6,7 +6,7 @@ import type { DecodeResult } from '../authHeader';
 import type { AuthSniff } from './frebAuthScheme';
 import { frebSummaryLine, type FrebAnalysis } from './frebAnalyze';
 import { decodeAuthorization } from './frebAuthScheme';
-import { micText } from '../tokenReport';
+import { cbtLine, micText, versionText } from '../tokenReport';
 import { FREB_EVENT_DOCS } from './frebEventDocs';
 import { buildEventTree, eventLabel, type FrebNode } from './frebTree';
 
@@ -80,11 +80,11 @@ function detailsOf(d: DecodeResult | null): Array<[string, string]> {
     put('Workstation', n.workstation);
     put('Target name', n.targetName);
     put('SPN (MsvAvTargetName)', n.spn);
-    if (n.messageType === 3) put('Channel bindings', n.channelBindingsState === 'present' ? `present ${n.channelBindings}` : n.channelBindingsState);
+    if (n.messageType === 3) put('Channel bindings', n.channelBindingsMalformed ? cbtLine(n) : n.channelBindingsState === 'present' ? `present ${n.channelBindings}` : n.channelBindingsState);
     if (n.messageType === 3) put('MIC', micText(n));
     put('NTLM version', n.ntlmVersion);
     put('Timestamp', n.timestamp);
-    put('OS version', n.osVersion);
+    put('OS version', versionText(n));
     put('Flags', n.flags.join(' '));
   }
   const k = d.kerberos as unknown as Record<string, unknown> | undefined;
