@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import type { ClientFeature } from '../context';
 import { explainText, type ExplainMatch } from '../../core/explain/explainText';
+import { mdCode, mdFence, mdText } from '../../core/markdown';
 
 /** An HCW log by its first line (the file names HCW uses, YYYYMMDD_hhmmss.log, open as `log`). */
 export const HCW_FIRST_LINE = /^\uFEFF?\d{4}\.\d{2}\.\d{2} \d{2}:\d{2}:\d{2}\.\d{1,7} +\d+ \[Client=/;
@@ -26,19 +27,19 @@ const NEXT: Record<string, () => string> = {
 };
 
 export function explanationMarkdown(source: string, lineOffset: number, matches: ExplainMatch[]): string {
-  const out: string[] = [`# ${vscode.l10n.t('Explanation of {0}', source)}`, ''];
+  const out: string[] = [`# ${vscode.l10n.t('Explanation of {0}', mdText(source))}`, ''];
   if (matches.length === 0) {
     out.push(vscode.l10n.t('No known error text found. IIS Auth Lens recognises MRS and migration-batch errors, HCW log entries, Test-MigrationServerAvailability output, the WCF 401 text (English, German, French) and SSPI codes such as 2148074310, 0x80090346, 0xC000035B or SEC_E_BAD_BINDINGS.'));
     return out.join('\n');
   }
   for (const m of matches) {
-    out.push(`## ${vscode.l10n.t('Line {0}', m.line + lineOffset)}: ${m.title} \`${m.code}\``, '');
-    out.push('> ' + m.text.replace(/\n/g, ' '), '');
+    out.push(`## ${vscode.l10n.t('Line {0}', m.line + lineOffset)}: ${mdText(m.title)} ${mdCode(m.code)}`, '');
+    out.push('> ' + mdText(m.text), '');
     const facts: string[] = [];
-    if (m.time) facts.push(`**${vscode.l10n.t('Time')}:** ${m.time}`);
-    if (m.url) facts.push(`**${vscode.l10n.t('Endpoint')}:** \`${m.url}\`${m.hybridAgent ? ' (Hybrid Agent / Azure App Proxy)' : ''}`);
-    if (m.header) facts.push(`**${vscode.l10n.t('Server offered')}:** \`${m.header}\``);
-    if (m.internalUrl) facts.push(`**${vscode.l10n.t('Exchange Online internal call')}:** \`${m.internalUrl}\``);
+    if (m.time) facts.push(`**${vscode.l10n.t('Time')}:** ${mdText(m.time)}`);
+    if (m.url) facts.push(`**${vscode.l10n.t('Endpoint')}:** ${mdCode(m.url)}${m.hybridAgent ? ' (Hybrid Agent / Azure App Proxy)' : ''}`);
+    if (m.header) facts.push(`**${vscode.l10n.t('Server offered')}:** ${mdCode(m.header)}`);
+    if (m.internalUrl) facts.push(`**${vscode.l10n.t('Exchange Online internal call')}:** ${mdCode(m.internalUrl)}`);
     if (facts.length) out.push(facts.join('  \n'), '');
     out.push(m.explanation, '');
     if (m.next.length) {
@@ -49,8 +50,8 @@ export function explanationMarkdown(source: string, lineOffset: number, matches:
     if (m.remediation.length) {
       out.push(`### ${vscode.l10n.t('Remediation')}`, '');
       for (const r of m.remediation) {
-        out.push(`- ${r.label}`);
-        if (r.command) out.push('', '  ```powershell', `  ${r.command}`, '  ```');
+        out.push(`- ${mdText(r.label)}`);
+        if (r.command) out.push('', mdFence(r.command, 'powershell').replace(/^/gm, '  '));
       }
       out.push('');
     }

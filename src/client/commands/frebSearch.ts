@@ -9,6 +9,7 @@ import type { ClientContext, ClientFeature } from '../context';
 import type { FrebMatch, FrebSearchProgress, FrebSearchResult } from '../../core/freb/frebSearch';
 import { copyFrebMatches } from '../../core/freb/frebSearch';
 import { addFilterClause, FrebFilterError, isEmptyFilter, type FrebFilter } from '../../core/freb/frebFilter';
+import { mdBold, mdCode, mdText } from '../../core/markdown';
 
 export const FREB_RESULTS_COMMAND = 'iisAuthLens.frebResults.items';
 const DEFAULT_FOLDER = 'C:\\inetpub\\logs\\FailedReqLogFiles';
@@ -68,8 +69,8 @@ class FrebResultsProvider implements vscode.TreeDataProvider<Node> {
     }
     item.description = `${time} · ${m.verb ?? ''} ${stem} · ${path.basename(m.path)}`;
     item.tooltip = new vscode.MarkdownString(
-      `**${m.verb ?? ''} ${m.url ?? ''}**\n\n${m.status}${code ? ' ' + code : ''} · ${m.timeTaken ?? '?'} ms · ${m.authType ?? ''}` +
-      `${m.findings.length ? '\n\n' + m.findings.join(', ') : ''}\n\n\`${m.path}\``);
+      `${mdBold(`${m.verb ?? ''} ${m.url ?? ''}`)}\n\n${mdText(`${m.status}${code ? ' ' + code : ''} · ${m.timeTaken ?? '?'} ms · ${m.authType ?? ''}`)}` +
+      `${m.findings.length ? '\n\n' + mdText(m.findings.join(', ')) : ''}\n\n${mdCode(m.path)}`);
     item.iconPath = new vscode.ThemeIcon(m.findings.length ? 'error' : m.statusCode !== null && m.statusCode >= 400 ? 'warning' : 'pass');
     item.resourceUri = vscode.Uri.file(m.path);
     item.contextValue = 'frebMatch';

@@ -6,18 +6,16 @@ import type { Feature } from '../context';
 import { decodeToken, type DecodeResult } from '../../core/authHeader';
 import { findTokenAt } from '../../core/tokenLocate';
 import { decodeMarkdown } from '../../core/tokenReport';
-
-function commandLink(label: string, command: string, args: unknown[]): string {
-  return `[${label}](command:${command}?${encodeURIComponent(JSON.stringify(args))} "${label}")`;
-}
+import { mdBold, mdCommandLink, mdText } from '../../core/markdown';
 
 function title(r: DecodeResult): string {
-  const scheme = r.scheme ? ` · ${r.scheme}` : '';
-  if (r.ntlm) return `**NTLM ${r.ntlm.messageTypeName}**${r.spnego ? ' (SPNEGO)' : ''}${scheme}`;
-  if (r.kerberos) return `**Kerberos ${r.kerberos.messageType}**${r.spnego ? ' (SPNEGO)' : ''}${scheme}`;
-  if (r.basic) return `**Basic**${scheme}`;
-  if (r.jwt) return `**JWT**${scheme}`;
-  return `**${r.mechanism}**${scheme}`;
+  const scheme = r.scheme ? ` · ${mdText(r.scheme)}` : '';
+  const spnego = r.spnego ? ' (SPNEGO)' : '';
+  if (r.ntlm) return `${mdBold(`NTLM ${r.ntlm.messageTypeName}`)}${spnego}${scheme}`;
+  if (r.kerberos) return `${mdBold(`Kerberos ${r.kerberos.messageType}`)}${spnego}${scheme}`;
+  if (r.basic) return `${mdBold('Basic')}${scheme}`;
+  if (r.jwt) return `${mdBold('JWT')}${scheme}`;
+  return `${mdBold(r.mechanism)}${scheme}`;
 }
 
 export function tokenHoverMarkdown(text: string): string | null {
@@ -25,12 +23,14 @@ export function tokenHoverMarkdown(text: string): string | null {
   if (r.error) {
     // A bare base64 run that is no token at all is not worth a hover; a broken header value is.
     if (!/^(?:[\w-]+:\s*)?(?:Negotiate|NTLM|Kerberos|Basic|Bearer)\b/i.test(text) && r.errorKind === 'not-base64') return null;
-    return `${l10n.t('**Authorization token could not be decoded:**')} ${r.error.replace(/[\\`*_[\]<>|]/g, (c) => '\\' + c)}`;
+    return `${l10n.t('**Authorization token could not be decoded:**')} ${mdText(r.error)}`;
   }
   if (r.mechanism === 'unknown' && !r.header) return null;
   const parts = [title(r), decodeMarkdown(r)];
-  const links = [commandLink(l10n.t('Decode in a document'), 'iisAuthLens.decodeAuthorizationHeader', [text])];
-  if (r.ntlm?.messageType === 3) links.push(commandLink(l10n.t('Check channel bindings against a certificate…'), 'iisAuthLens.checkChannelBindings', [text]));
+  const decodeLabel = l10n.t('Decode in a document');
+  const checkLabel = l10n.t('Check channel bindings against a certificate…');
+  const links = [mdCommandLink(decodeLabel, 'iisAuthLens.decodeAuthorizationHeader', [text], decodeLabel)];
+  if (r.ntlm?.messageType === 3) links.push(mdCommandLink(checkLabel, 'iisAuthLens.checkChannelBindings', [text], checkLabel));
   parts.push(links.join(' · '));
   return parts.join('\n\n');
 }

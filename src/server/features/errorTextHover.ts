@@ -4,28 +4,30 @@ import { MarkupKind, type Hover } from 'vscode-languageserver/node';
 import * as l10n from '@vscode/l10n';
 import type { Feature } from '../context';
 import type { ExplainMatch } from '../../core/explain/explainText';
-import { allMatchesOf, commandArgs, commandLink, wantsErrorTexts } from './errorTextShared';
+import { mdBold, mdCode, mdCommandLink, mdFence, mdText } from '../../core/markdown';
+import { allMatchesOf, commandArgs, wantsErrorTexts } from './errorTextShared';
 
-function fence(cmd: string): string {
-  return '```powershell\n' + cmd + '\n```';
-}
-
+/**
+ * The hover's Markdown. Everything taken from the document (time, endpoint, the header the server
+ * offered) is escaped text or inline code; the only links are the three actions built here, and the
+ * probe action carries nothing but the endpoint URL, which only pre-fills the probe's own prompts.
+ */
 export function hoverMarkdown(uri: string, m: ExplainMatch): string {
   const args = commandArgs(uri, m);
-  const parts: string[] = [`**${l10n.t(m.title)}** \`${m.code}\``];
+  const parts: string[] = [`${mdBold(l10n.t(m.title))} ${mdCode(m.code)}`];
   const facts: string[] = [];
-  if (m.time) facts.push(l10n.t('time {0}', m.time));
-  if (m.url) facts.push(l10n.t('endpoint {0}', `\`${m.url}\``));
-  if (m.header) facts.push(l10n.t('server offered {0}', `\`${m.header}\``));
+  if (m.time) facts.push(mdText(l10n.t('time {0}', m.time)));
+  if (m.url) facts.push(l10n.t('endpoint {0}', mdCode(m.url)));
+  if (m.header) facts.push(l10n.t('server offered {0}', mdCode(m.header)));
   if (facts.length) parts.push(facts.join(' · '));
   const actions: string[] = [];
   if (m.next.includes('probe') && m.url && !m.hybridAgent) {
-    actions.push(commandLink(l10n.t('Probe this endpoint'), 'iisAuthLens.probeMrsEndpoint', [m.url]));
+    actions.push(mdCommandLink(l10n.t('Probe this endpoint'), 'iisAuthLens.probeMrsEndpoint', [m.url]));
   }
   if (m.next.includes('find-iis-lines')) {
-    actions.push(commandLink(l10n.t('Find matching IIS log lines'), 'iisAuthLens.findMatchingIisLines', [args]));
+    actions.push(mdCommandLink(l10n.t('Find matching IIS log lines'), 'iisAuthLens.findMatchingIisLines', [args]));
   }
-  actions.push(commandLink(l10n.t('Explain in a document'), 'iisAuthLens.explainError', [args]));
+  actions.push(mdCommandLink(l10n.t('Explain in a document'), 'iisAuthLens.explainError', [args]));
   parts.push(actions.join(' · '));
   parts.push(m.explanation);
   if (m.hybridAgent) {
@@ -34,8 +36,8 @@ export function hoverMarkdown(uri: string, m: ExplainMatch): string {
   if (m.remediation.length) {
     parts.push(`**${l10n.t('Remediation')}**`);
     for (const r of m.remediation) {
-      parts.push(`- ${r.label}` + (r.command
-        ? ` ${commandLink(l10n.t('Copy'), 'iisAuthLens.copyRemediation', [r.command])}\n\n${fence(r.command)}`
+      parts.push(`- ${mdText(r.label)}` + (r.command
+        ? ` ${mdCommandLink(l10n.t('Copy'), 'iisAuthLens.copyRemediation', [r.command])}\n\n${mdFence(r.command, 'powershell')}`
         : ''));
     }
   }

@@ -62,8 +62,3 @@ export interface ErrorTextCommandArgs {
 export function commandArgs(uri: string, m: ExplainMatch): ErrorTextCommandArgs {
   return { uri, line: m.line, endLine: m.endLine, code: m.code, url: m.url, time: m.time };
 }
-
-/** A markdown `command:` link; the client trusts only our own commands. */
-export function commandLink(label: string, command: string, args: unknown[]): string {
-  return `[${label}](command:${command}?${encodeURIComponent(JSON.stringify(args))})`;
-}

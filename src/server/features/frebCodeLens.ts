@@ -6,6 +6,7 @@ import type { CodeLens } from 'vscode-languageserver/node';
 import type { Feature } from '../context';
 import { frebSummaryLine } from '../../core/freb/frebAnalyze';
 import { frebAnalysisOf } from './frebDocument';
+import { plainLabel } from '../../core/markdown';
 
 export const frebCodeLens: Feature = {
   register(ctx) {
@@ -16,7 +17,7 @@ export const frebCodeLens: Feature = {
         const line = Math.max(0, a.trace.rootLine - 1);
         const range = { start: { line, character: 0 }, end: { line, character: 0 } };
         const lenses: CodeLens[] = [
-          { range, command: { title: frebSummaryLine(a), command: 'iisAuthLens.openFrebReport', arguments: [doc.uri] } },
+          { range, command: { title: plainLabel(frebSummaryLine(a)), command: 'iisAuthLens.openFrebReport', arguments: [doc.uri] } },
           { range, command: { title: l10n.t('Open report'), command: 'iisAuthLens.openFrebReport', arguments: [doc.uri] } },
         ];
         if (a.failure) {

@@ -11,6 +11,12 @@ import { describeStatus, statusLabel } from '../../core/httpStatus';
 import { FREB_EVENT_DOCS, FREB_LEVEL_DOCS, HEADER_DOCS, REQUEST_AUTH_TYPES } from '../../core/freb/frebEventDocs';
 import { decodeAuthorization } from '../../core/freb/frebAuthScheme';
 import { frebAnalysisOf } from './frebDocument';
+import { mdBold, mdCode, mdText } from '../../core/markdown';
+
+/** A table entry by a key read from the document (never an Object.prototype member such as `constructor`). */
+function own(table: Record<string, string>, key: string): string | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
+}
 
 function eventAt(a: FrebAnalysis, line: number): FrebEvent | undefined {
   const ev = a.trace.events;
@@ -42,36 +48,36 @@ function codeMarkdown(code: string): string | null {
 }
 
 function eventMarkdown(a: FrebAnalysis, ev: FrebEvent): string {
-  const parts = [`**${ev.name}** (event ${ev.index + 1} of ${a.trace.events.length})`];
-  const doc = FREB_EVENT_DOCS[ev.name];
+  const parts = [`${mdBold(ev.name)} (event ${ev.index + 1} of ${a.trace.events.length})`];
+  const doc = own(FREB_EVENT_DOCS, ev.name);
   if (doc) parts.push(doc);
   const facts: string[] = [];
-  if (ev.level !== null) facts.push(`level ${ev.level}: ${FREB_LEVEL_DOCS[ev.level] ?? ev.levelName ?? ''}`);
-  if (ev.time) facts.push(`time ${ev.time}`);
+  if (ev.level !== null) facts.push(`level ${ev.level}: ${FREB_LEVEL_DOCS[ev.level] ?? mdText(ev.levelName ?? '')}`);
+  if (ev.time) facts.push(`time ${mdText(ev.time)}`);
   const first = a.trace.events.find((e) => e.timeMs !== null)?.timeMs;
   if (first != null && ev.timeMs !== null) facts.push(`+${ev.timeMs - first} ms since the request started`);
-  if (ev.provider) facts.push(`provider ${ev.provider}`);
+  if (ev.provider) facts.push(`provider ${mdText(ev.provider)}`);
   if (facts.length) parts.push(facts.join(' · '));
   if (a.failure && a.failure.event === ev) parts.push('This event carries the failure of the trace.');
   return parts.join('\n\n');
 }
 
 function headerMarkdown(name: string, value: string): string {
-  const parts = [`**${name}** request/response header`];
-  const doc = HEADER_DOCS[name.toLowerCase()];
+  const parts = [`${mdBold(name)} request/response header`];
+  const doc = own(HEADER_DOCS, name.toLowerCase());
   if (doc) parts.push(doc);
   if (/^(authorization|www-authenticate|proxy-authorization)$/i.test(name)) {
     const s = decodeAuthorization(value);
     if (s && s.mechanism !== 'unknown') {
       const type = s.ntlmMessageType ? ` message type ${s.ntlmMessageType} (${['', 'NEGOTIATE', 'CHALLENGE', 'AUTHENTICATE'][s.ntlmMessageType]})` : '';
-      parts.push(`Scheme \`${s.scheme}\`, carries **${s.mechanism}**${type}.`);
+      parts.push(`Scheme ${mdCode(s.scheme)}, carries ${mdBold(s.mechanism)}${type}.`);
       const n = s.decoded?.ntlm;
       if (n) {
         const facts: string[] = [];
-        if (n.user || n.domain) facts.push(`user \`${n.domain ?? ''}\\${n.user ?? ''}\``);
-        if (n.workstation) facts.push(`workstation \`${n.workstation}\``);
-        if (n.spn) facts.push(`SPN \`${n.spn}\``);
-        if (n.messageType === 3) facts.push(n.channelBindingsState === 'present' ? `channel bindings \`${n.channelBindings}\`` : `channel bindings ${n.channelBindingsState}`);
+        if (n.user || n.domain) facts.push(`user ${mdCode(`${n.domain ?? ''}\\${n.user ?? ''}`)}`);
+        if (n.workstation) facts.push(`workstation ${mdCode(n.workstation)}`);
+        if (n.spn) facts.push(`SPN ${mdCode(n.spn)}`);
+        if (n.messageType === 3) facts.push(n.channelBindingsState === 'present' ? `channel bindings ${mdCode(n.channelBindings ?? '')}` : `channel bindings ${mdText(n.channelBindingsState)}`);
         if (facts.length) parts.push(facts.join(' · '));
       }
     }
@@ -96,7 +102,8 @@ export function frebHover(doc: TextDocument, position: Position): Hover | null {
   }
   if (!w) return null;
   if (/^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$/.test(w.word) && ev && ev.name === w.word) return md(eventMarkdown(a, ev));
-  if (FREB_EVENT_DOCS[w.word]) return md(`**${w.word}**\n\n${FREB_EVENT_DOCS[w.word]}`);
+  const eventDoc = own(FREB_EVENT_DOCS, w.word);
+  if (eventDoc) return md(`${mdBold(w.word)}\n\n${eventDoc}`);
   const dataName = /<Data Name="([^"]+)"/.exec(text)?.[1] ?? /<freb:Description Data="([^"]+)"/.exec(text)?.[1];
   if (/^(0x[0-9a-f]{1,8}|-?\d{4,11})$/i.test(w.word) && (dataName === 'ErrorCode' || /^0x/i.test(w.word) || Number(w.word) >= 0x80000000)) {
     const m = codeMarkdown(w.word);
@@ -110,8 +117,9 @@ export function frebHover(doc: TextDocument, position: Position): Hover | null {
       return md(`**${statusLabel(s, Number.isInteger(sub) ? sub : undefined)}**${d.hint ? '\n\n' + d.hint : ''}`);
     }
   }
-  if ((dataName === 'RequestAuthType' || dataName === 'AuthTypeSupported' || dataName === 'AuthType') && REQUEST_AUTH_TYPES[w.word]) {
-    return md(`**${dataName}** ${w.word} = ${REQUEST_AUTH_TYPES[w.word]}`);
+  const authType = own(REQUEST_AUTH_TYPES, w.word);
+  if ((dataName === 'RequestAuthType' || dataName === 'AuthTypeSupported' || dataName === 'AuthType') && authType) {
+    return md(`${mdBold(dataName)} ${mdText(w.word)} = ${authType}`);
   }
   const attr = /^\s*(?:<failedRequest\s+)?(statusCode|triggerStatusCode)="(\d+)(?:\.(\d+))?"/.exec(text);
   if (attr) return md(`**${statusLabel(Number(attr[2]), attr[3] !== undefined ? Number(attr[3]) : undefined)}**`);

@@ -6,6 +6,7 @@ import type { Feature } from '../context';
 import { explainText } from '../../core/explain/explainText';
 import type { HcwEntry } from '../../core/hcw/hcwLog';
 import { hcwLogOf, isHcwDocument } from './hcwDocument';
+import { plainLabel } from '../../core/markdown';
 
 const CAUSES: Array<[string, string]> = [
   ['SEC_E_BAD_BINDINGS', 'channel bindings rejected (Extended Protection)'],
@@ -20,8 +21,7 @@ const CAUSES: Array<[string, string]> = [
 export function hcwFailureCause(entry: HcwEntry): string {
   const codes = new Set(explainText(entry.error ?? '').map((m) => m.code));
   for (const [code, text] of CAUSES) if (codes.has(code as never)) return l10n.t(text);
-  const first = (entry.error ?? '').split(/\r?\n/)[0]!.trim();
-  return first.length > 90 ? first.slice(0, 87) + '...' : first;
+  return plainLabel((entry.error ?? '').split(/\r?\n/)[0]!.trim(), 90);
 }
 
 export const hcwCodeLens: Feature = {
@@ -32,7 +32,7 @@ export const hcwCodeLens: Feature = {
         const lenses: CodeLens[] = [];
         for (const e of hcwLogOf(doc).entries) {
           if (e.kind !== 'FINISH' || !e.error) continue;
-          const what = e.cmdlet ?? 'Cmdlet';
+          const what = plainLabel(e.cmdlet ?? 'Cmdlet', 80);
 
           const pos = doc.positionAt(e.index);
           lenses.push({

@@ -8,6 +8,7 @@ import type { Feature, ServerContext } from '../context';
 import type { Finding } from '../../core/findings';
 import { blockOfLine, docLine, type W3cBlockStats, type W3cDocumentAnalysis } from '../../core/w3c/w3cDocumentAnalysis';
 import { isW3cDocument, w3cAnalysis } from './w3cModelCache';
+import { plainLabel } from '../../core/markdown';
 import { FINDINGS_REQUEST, type FindingsParams, type ShowFindingsArgs } from './w3cProtocol';
 
 const fmt = (n: number): string => n.toLocaleString('en-US');
@@ -19,9 +20,10 @@ export function w3cBlockLensTitle(b: W3cBlockStats): string {
     l10n.t('{0} BAD_BINDINGS', fmt(b.badBindings)),
   ];
   if (b.topFailing) {
+    const uri = plainLabel(b.topFailing.uri, 80);
     parts.push(b.topFailing.clientIp
-      ? l10n.t('top failing: {0} from {1}', b.topFailing.uri, b.topFailing.clientIp)
-      : l10n.t('top failing: {0}', b.topFailing.uri));
+      ? l10n.t('top failing: {0} from {1}', uri, plainLabel(b.topFailing.clientIp, 48))
+      : l10n.t('top failing: {0}', uri));
   }
   if (b.findings) parts.push(l10n.t('{0} findings', fmt(b.findings)));
   return parts.join(' · ');

@@ -12,10 +12,9 @@ import { describeWin32, parseWin32Code } from '../../core/win32Status';
 import { W3cLineKind } from '../../core/w3c/w3cDocument';
 import { BAD_BINDINGS_CODES, blockOfLine, logLine, type W3cDocumentAnalysis } from '../../core/w3c/w3cDocumentAnalysis';
 import { isW3cDocument, w3cAnalysis } from './w3cModelCache';
+import { mdBold, mdCode as code, mdText } from '../../core/markdown';
 
 const fmt = (n: number): string => n.toLocaleString('en-US');
-/** Inline code that survives backticks in the value. */
-const code = (s: string): string => (s.includes('`') ? '`` ' + s + ' ``' : '`' + s + '`');
 
 /** Why a 401 with SEC_E_BAD_BINDINGS happens, and what fixes it (the two source articles). */
 export function badBindingsExplanation(): string {
@@ -81,7 +80,7 @@ function directiveHover(a: W3cDocumentAnalysis, line: number, pos: Position): Ho
     if (i >= 0) {
       const f = names[i]!;
       return {
-        contents: { kind: MarkupKind.Markdown, value: [`**${code(f.name)}**` + ' · ' + l10n.t('column {0} of {1}', i + 1, d.layout.fields.length), '', describeField(f.name).description].join('\n') },
+        contents: { kind: MarkupKind.Markdown, value: [`**${code(f.name)}**` + ' · ' + l10n.t('column {0} of {1}', i + 1, d.layout.fields.length), '', mdText(describeField(f.name).description)].join('\n') },
         range: { start: { line: pos.line, character: f.start }, end: { line: pos.line, character: f.end } },
       };
     }
@@ -101,7 +100,7 @@ function directiveHover(a: W3cDocumentAnalysis, line: number, pos: Position): Ho
     'end-date': l10n.t('When logging ended (UTC).'),
   };
   const text = texts[lname] ?? l10n.t('Directive (not one IIS writes).');
-  return { contents: { kind: MarkupKind.Markdown, value: `**#${d.name}** — ${text}` } };
+  return { contents: { kind: MarkupKind.Markdown, value: `${mdBold('#' + d.name)} — ${text}` } };
 }
 
 export function w3cHoverAt(a: W3cDocumentAnalysis, pos: Position): Hover | null {
@@ -121,7 +120,7 @@ export function w3cHoverAt(a: W3cDocumentAnalysis, pos: Position): Hover | null 
   const out: string[] = [];
   const fits = kind === W3cLineKind.Record;
   if (!fits) {
-    out.push('**' + l10n.t('This line does not fit its #Fields') + '**: ' + (m.malformed.get(line) ?? ''), '');
+    out.push('**' + l10n.t('This line does not fit its #Fields') + '**: ' + mdText(m.malformed.get(line) ?? ''), '');
     out.push(l10n.t('Value {0} (column {1}); its field cannot be known.', code(raw), i + 1));
     return { contents: { kind: MarkupKind.Markdown, value: out.join('\n') }, range };
   }
@@ -131,14 +130,14 @@ export function w3cHoverAt(a: W3cDocumentAnalysis, pos: Position): Hover | null 
     return { contents: { kind: MarkupKind.Markdown, value: out.join('\n') }, range };
   }
   const f = describeField(name);
-  out.push(`${code(name)} · ${f.description}`);
+  out.push(`${code(name)} · ${mdText(f.description)}`);
   const shown = displayValue(name, raw);
   if (raw === '-') out.push('', l10n.t('empty ("-")'));
   else if (shown !== raw) out.push('', code(shown));
 
   if (f.kind === 'reason' && raw !== '-') {
     const why = describeHttpErrReason(raw);
-    if (why) out.push('', `**${raw}** — ${why}`);
+    if (why) out.push('', `${mdBold(raw)} — ${mdText(why)}`);
   }
 
   const c = lay.columns;
