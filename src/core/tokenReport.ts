@@ -3,6 +3,7 @@
 // chasing SEC_E_BAD_BINDINGS needs first.
 import type { DecodeResult, NtlmJson } from './authHeader';
 import type { ChannelBindingsComparison } from './channelBindings';
+import { mdFence, mdText } from './markdown';
 
 export interface Row { label: string; value: string }
 
@@ -125,27 +126,23 @@ export function formatDecodeText(r: DecodeResult, cmp?: ChannelBindingsCompariso
   return rows.map((x) => `${x.label.padEnd(w)}  ${x.value}`).join('\n') + '\n';
 }
 
-function mdEscape(s: string): string {
-  return s.replace(/[\\`*[\]|<>]/g, (c) => '\\' + c).replace(/\r?\n/g, ' ');
-}
-
 /** Compact markdown table (hover). The CBT row is bold. */
 export function decodeMarkdown(r: DecodeResult, cmp?: ChannelBindingsComparison | null): string {
-  if (r.error) return `**Token could not be decoded:** ${mdEscape(r.error)}`;
+  if (r.error) return `**Token could not be decoded:** ${mdText(r.error)}`;
   const rows = decodeRows(r, cmp).filter((x) => x.label !== 'Header');
   const lines = ['| | |', '|---|---|'];
   for (const x of rows) {
     const cbt = x.label === 'Channel bindings' || x.label === 'CBT check';
-    lines.push(cbt ? `| **${x.label}** | **${mdEscape(x.value)}** |` : `| ${x.label} | ${mdEscape(x.value)} |`);
+    lines.push(cbt ? `| **${x.label}** | **${mdText(x.value)}** |` : `| ${x.label} | ${mdText(x.value)} |`);
   }
   return lines.join('\n');
 }
 
 /** The full decode as a markdown document: the table, then every field as JSON. */
 export function decodeDocument(r: DecodeResult, source: string, cmp?: ChannelBindingsComparison | null): string {
-  const parts = [`# Decoded ${r.header ? mdEscape(r.header) + ' header' : 'token'}`, ''];
-  parts.push('```text', source.length > 200 ? source.slice(0, 200) + '…' : source, '```', '');
-  if (r.error) parts.push(`**Could not be decoded:** ${mdEscape(r.error)}`, '');
+  const parts = [`# Decoded ${r.header ? mdText(r.header) + ' header' : 'token'}`, ''];
+  parts.push(mdFence(source.length > 200 ? source.slice(0, 200) + '…' : source, 'text'), '');
+  if (r.error) parts.push(`**Could not be decoded:** ${mdText(r.error)}`, '');
   else parts.push(decodeMarkdown(r, cmp), '');
   if (r.jwt) parts.push('> The JWT signature is **not verified**.', '');
   if (r.basic) parts.push('> The password is not shown. Use "Reveal Basic Authentication Password" to see it.', '');
