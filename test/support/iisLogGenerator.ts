@@ -68,8 +68,10 @@ export interface IisLogTruth {
   statusSub: Record<string, number>;
   win32: Record<string, number>;
   win32Of401: Record<string, number>;
-  findings: Record<TruthFindingCode | 'MALFORMED_LINE', number>;
-  findingLines: Record<TruthFindingCode, FindingLines>;
+  /** BAD_BINDINGS, INVALID_TOKEN, LOGON_DENIED, MALFORMED_LINE */
+  findings: Record<string, number>;
+  /** BAD_BINDINGS, INVALID_TOKEN, LOGON_DENIED */
+  findingLines: Record<string, FindingLines>;
   badBindingsCount: number;
   handshakes: {
     started: number; ntlm: number; kerberos: number; succeeded: number; badBindings: number; badBindingsAsNtStatus: number;

@@ -2,18 +2,19 @@
 // The CLI is bundled from src into a temp folder first (the same esbuild settings as dist/cli.js).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, copyFileSync, mkdirSync, readFileSync, existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync, copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { buildCli } from '../support/cliProcess';
+import { generateIisLog } from '../support/iisLogGenerator';
+import { generateFreb } from '../support/frebGenerator';
 
 const root = join(__dirname, '..', '..');
 const fixtures = join(root, 'test', 'fixtures', 'w3c');
-const GEN = ['/work/shared/tools/gen-iislog.mjs', join(root, '..', 'shared', 'tools', 'gen-iislog.mjs')].find(existsSync)!;
-const FREB = [join(root, 'test', 'fixtures', 'freb'), '/work/shared/data/freb/plechenko'];
+const FREB = join(root, 'test', 'fixtures', 'freb', 'plechenko');
 let dir = '';
 let cli = '';
 
@@ -23,7 +24,7 @@ before(async () => {
   await buildCli(cli);
   // the parallel --summary path runs its worker from next to the CLI bundle, as in dist/
   await build({ entryPoints: [join(root, 'src', 'core', 'w3c', 'w3cSummaryWorker.ts')], bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile: join(dir, 'w3cSummaryWorker.js'), logLevel: 'error' });
-  execFileSync(process.execPath, [GEN, '--size', '600k', '--seed', '3', '--garbage', '3', '--bad-bindings-rate', '0.05', '--out', join(dir, 'u_ex261121.log')], { stdio: 'pipe' });
+  generateIisLog({ size: '600k', seed: 3, garbage: 3, badBindingsRate: 0.05, out: join(dir, 'u_ex261121.log') });
 });
 after(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
 
@@ -91,21 +92,20 @@ void test('folder: recursive, W3C by content or name, FREB, .gz; non-log files a
   copyFileSync(join(fixtures, 'exchange-iis10-edge-cases.log'), join(f, 'W3SVC1', 'export.txt')); // W3C by content
   writeFileSync(join(f, 'W3SVC1', 'notes.txt'), 'not a log\n');
   writeFileSync(join(f, 'HybridConfiguration_7_1_2024.log'), '2024.11.05 14:23:13.397 10276 [Client=UX, Session=Tenant] START\n'); // another program's .log
-  const frebSrc = FREB.map((d) => join(d, 'fr000031.auth-401-anon.xml')).find(existsSync);
-  if (frebSrc) copyFileSync(frebSrc, join(f, 'FailedReqLogFiles', 'W3SVC1', 'fr000031.xml'));
+  copyFileSync(join(FREB, 'fr000031.auth-401-anon.xml'), join(f, 'FailedReqLogFiles', 'W3SVC1', 'fr000031.xml'));
   const r = run('--json', '--summary', f);
   assert.equal(r.code, 0, r.err);
   const files = JSON.parse(r.out).files as { path: string; kind: string; requests?: number; statusCode?: number }[];
   const rel = files.map((x) => [x.path.slice(f.length + 1), x.kind]);
   assert.deepEqual(rel, [
-    ...(frebSrc ? [['FailedReqLogFiles/W3SVC1/fr000031.xml', 'freb']] : []),
+    ['FailedReqLogFiles/W3SVC1/fr000031.xml', 'freb'],
     ['W3SVC1/export.txt', 'w3c'],
     ['W3SVC1/u_ex261121.log.gz', 'w3c'],
     ['httperr1.log', 'w3c'],
   ]);
   const gz = files.find((x) => x.path.endsWith('.gz'))!;
   assert.equal(gz.requests, JSON.parse(readFileSync(join(dir, 'u_ex261121.log.truth.json'), 'utf8')).requests);
-  if (frebSrc) assert.equal(files[0].statusCode, 401);
+  assert.equal(files[0].statusCode, 401);
 });
 
 void test('human output: per-file summary and path:line CODE message lines', () => {
@@ -159,7 +159,7 @@ void test('- reads one W3C log from stdin', () => {
 
 void test('--summary of a large log: worker threads, the same JSON as one thread, counts equal the truth', () => {
   const big = join(dir, 'u_ex261124.log');
-  execFileSync(process.execPath, [GEN, '--size', '70M', '--seed', '21', '--garbage', '9', '--abandon-rate', '0.01', '--out', big], { stdio: 'pipe' });
+  generateIisLog({ size: '70M', seed: 21, garbage: 9, abandonRate: 0.01, out: big });
   const truth = JSON.parse(readFileSync(big + '.truth.json', 'utf8'));
   const go = (threads: string): { code: number | null; out: string; err: string } => {
     const r = spawnSync(process.execPath, [cli, 'analyze', '--json', '--summary', big], { encoding: 'utf8', timeout: 120000, env: { ...process.env, IIS_AUTH_LENS_TRACE: '1', IIS_AUTH_LENS_THREADS: threads } });
@@ -184,10 +184,9 @@ void test('--summary of a large log: worker threads, the same JSON as one thread
 });
 
 void test('--filter keeps the FREB traces that match (win32 + URL glob), as the generator truth says, and counts the rest', () => {
-  const gen = ['/work/shared/tools/gen-freb.mjs', join(root, '..', 'shared', 'tools', 'gen-freb.mjs')].find(existsSync)!;
   const dir = mkdtempSync(join(tmpdir(), 'analyze-filter-'));
   try {
-    execFileSync(process.execPath, [gen, '--count', '80', '--out', dir, '--seed', '11']);
+    generateFreb({ count: 80, out: dir, seed: 11 });
     const truth = JSON.parse(readFileSync(join(dir, 'truth.json'), 'utf8')) as { files: { file: string; url: string; win32Status: number | null }[] };
     const expected = truth.files.filter((f) => f.win32Status === 2148074310 && /\/EWS\/mrsproxy\.svc$/i.test(f.url)).map((f) => f.file).sort();
     assert.ok(expected.length > 0, 'the seed makes bad-bindings traces on mrsproxy.svc');

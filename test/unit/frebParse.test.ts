@@ -4,21 +4,19 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { execFileSync } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
 import { analyzeFrebFile, analyzeFrebText, tryAnalyzeFreb } from '../../src/core/freb/frebAnalyze';
 import { parseFreb } from '../../src/core/freb/frebTrace';
+import { generateFreb } from '../support/frebGenerator';
 
 const FIX = path.resolve(__dirname, '..', 'fixtures', 'freb');
-const SHARED = '/work/shared/data/freb';
-const GEN = '/work/shared/tools/gen-freb.mjs';
 
 interface Expected {
   file: string; statusCode: number; subStatusCode: number; win32Status: number | null; events: number;
   authType: string; user: string; timeTaken: number; siteId: number; url: string; failureLine?: number;
 }
 
-// Values per /work/shared/data/SOURCES.md (status "S.SS" split, win32 = ErrorCode of the last
+// Values per test/fixtures/SOURCES.md and the traces themselves (status "S.SS" split, win32 = ErrorCode of the last
 // MODULE_SET_RESPONSE_ERROR_STATUS, sub-status from the last GENERAL_REQUEST_END otherwise).
 const REAL: Expected[] = [
   { file: 'plechenko/fr000031.auth-401-anon.xml', statusCode: 401, subStatusCode: 2, win32Status: 2147942405, events: 123, authType: 'Anonymous', user: '', timeTaken: 109, siteId: 2, url: 'http://localhost:8088/secure/index.html', failureLine: 2111 },
@@ -28,21 +26,17 @@ const REAL: Expected[] = [
   { file: 'plechenko/fr000070.arr-bad-backend.xml', statusCode: 502, subStatusCode: 3, win32Status: 2147954429, events: 244, authType: 'Anonymous', user: '', timeTaken: 8078, siteId: 2, url: 'http://localhost:8088/arr/bad-backend' },
   { file: 'plechenko/fr000013.asp-slow-5s.xml', statusCode: 200, subStatusCode: 0, win32Status: null, events: 191, authType: 'Anonymous', user: '', timeTaken: 4640, siteId: 2, url: 'http://localhost:8088/classic-asp/slow.asp?delay=5' },
   { file: 'plechenko/fr000020.aspnet-400.xml', statusCode: 400, subStatusCode: 0, win32Status: 0, events: 246, authType: 'Anonymous', user: '', timeTaken: 125, siteId: 2, url: 'http://localhost:8088/aspnet/status.aspx?code=400' },
-  { file: 'mexia/fr000001.xml', statusCode: 404, subStatusCode: 0, win32Status: 2147942402, events: 99, authType: 'Anonymous', user: '', timeTaken: 16, siteId: 294197211, url: 'http://devcampclassicaspdemo.azurewebsites.net:80/favicon.ico' },
   { file: 'alulab/fr000001.xml', statusCode: 404, subStatusCode: 0, win32Status: 2147942402, events: 150, authType: 'Anonymous', user: '', timeTaken: 16, siteId: 179, url: 'https://alu.homelabs.one:443/coi-serviceworker.js' },
 ];
 
-function realPath(file: string): string | undefined {
-  const fixture = path.join(FIX, file);
-  if (fs.existsSync(fixture)) return fixture;
-  const shared = path.join(SHARED, file);
-  return fs.existsSync(shared) ? shared : undefined;
+function realPath(file: string): string {
+  return path.join(FIX, file);
 }
 
 for (const exp of REAL) {
   const p = realPath(exp.file);
-  void test(`real trace ${exp.file}`, { skip: p ? false : 'sample not available here' }, async () => {
-    const e = await analyzeFrebFile(p!);
+  void test(`real trace ${exp.file}`, async () => {
+    const e = await analyzeFrebFile(p);
     assert.equal(e.error, undefined);
     assert.equal(e.kind, 'freb');
     assert.equal(e.url, exp.url);
@@ -58,7 +52,7 @@ for (const exp of REAL) {
     // None of the real samples is an auth-protocol failure (anonymous 401.2 is the first leg).
     assert.deepEqual(e.findings, []);
     if (exp.failureLine) {
-      const r = tryAnalyzeFreb(fs.readFileSync(p!, 'utf8'), p!);
+      const r = tryAnalyzeFreb(fs.readFileSync(p, 'utf8'), p);
       assert.ok('analysis' in r);
       assert.equal(r.analysis.failure?.event.line, exp.failureLine);
       assert.equal(r.analysis.failure?.event.opcodeLine, exp.failureLine + 24);
@@ -72,7 +66,7 @@ for (const exp of REAL) {
 }
 
 void test('two requests in one trace: both GENERAL_REQUEST_START events, in order, with their lines', () => {
-  const p = realPath('plechenko/fr000001.xml')!;
+  const p = realPath('plechenko/fr000001.xml');
   const t = parseFreb(fs.readFileSync(p, 'utf8'));
   const starts = t.events.filter((e) => e.name === 'GENERAL_REQUEST_START');
   assert.equal(starts.length, 2);
@@ -83,7 +77,7 @@ void test('two requests in one trace: both GENERAL_REQUEST_START events, in orde
 });
 
 void test('Windows auth trace: Authorization header, AUTH_SUCCEEDED, Negotiate scheme, escaped DOCTYPE in a response buffer', () => {
-  const p = realPath('plechenko/fr000034.auth-200-windows.xml')!;
+  const p = realPath('plechenko/fr000034.auth-200-windows.xml');
   const text = fs.readFileSync(p, 'utf8');
   const r = tryAnalyzeFreb(text, p);
   assert.ok('analysis' in r);
@@ -115,11 +109,10 @@ void test('generated traces (fixtures) match the generator truth: every field an
   for (const t of truth.files) checkAgainstTruth(await analyzeFrebFile(path.join(FIX, 'generated', t.file)), t);
 });
 
-void test('300 freshly generated traces match truth.json', { skip: fs.existsSync(GEN) ? false : 'generator not available' }, async () => {
+void test('300 freshly generated traces match truth.json', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'freb-gen-'));
   try {
-    execFileSync(process.execPath, [GEN, '--count', '300', '--out', dir, '--seed', '11'], { stdio: 'ignore' });
-    const truth = JSON.parse(fs.readFileSync(path.join(dir, 'truth.json'), 'utf8'));
+    const truth = generateFreb({ count: 300, out: dir, seed: 11 });
     let findings = 0;
     for (const t of truth.files) {
       const e = await analyzeFrebFile(path.join(dir, t.file));

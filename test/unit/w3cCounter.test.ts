@@ -6,8 +6,7 @@
 // are split across chunks anywhere.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,10 +16,10 @@ import { KernelArenaFull, W3cCounter, type W3cCounting } from '../../src/core/w3
 import { W3cAnalyzer, SWEEP_BYTES, type W3cAnalysis } from '../../src/core/w3c/w3cFindings';
 import { W3cScanner, MAX_LINE_BYTES } from '../../src/core/w3c/w3cScanner';
 import { analyzeW3cFile, analyzeW3cStream } from '../../src/core/w3c/w3cAnalyze';
+import { generateIisLog, type IisLogOptions } from '../support/iisLogGenerator';
 
 const ROOT = join(__dirname, '..', '..');
-const GEN = [join(ROOT, '..', 'shared', 'tools', 'gen-iislog.mjs'), '/work/shared/tools/gen-iislog.mjs'].find(existsSync)!;
-const DATA = [join(ROOT, '..', 'shared', 'data', 'w3c'), '/work/shared/data/w3c'].find(existsSync)!;
+const DATA = join(ROOT, 'test', 'fixtures');
 
 interface Run { counter: W3cCounting; scanner: W3cScanner; feed(b: Buffer, piece: number): void }
 
@@ -97,14 +96,13 @@ void test('real IIS and HTTPERR logs: the same counts', () => {
 });
 
 void test('generated Exchange logs (garbage, layout change, restart, CRLF and LF): the same counts and the truth', () => {
-  const cases: [string, string[]][] = [
-    ['crlf.log', ['--size', '5M', '--seed', '3', '--garbage', '25', '--bad-bindings-rate', '0.03', '--logon-denied-rate', '0.02', '--invalid-token-rate', '0.01', '--abandon-rate', '0.05']],
-    ['lf.log', ['--size', '3M', '--seed', '8', '--lf', '--garbage', '5', '--abandon-rate', '0.2', '--layout-change', '0.3', '--restart-at', '0.6']],
+  const cases: [string, Omit<IisLogOptions, 'out'>][] = [
+    ['crlf.log', { size: '5M', seed: 3, garbage: 25, badBindingsRate: 0.03, logonDeniedRate: 0.02, invalidTokenRate: 0.01, abandonRate: 0.05 }],
+    ['lf.log', { size: '3M', seed: 8, lf: true, garbage: 5, abandonRate: 0.2, layoutChange: 0.3, restartAt: 0.6 }],
   ];
-  for (const [name, args] of cases) {
+  for (const [name, options] of cases) {
     const path = join(dir, name);
-    execFileSync(process.execPath, [GEN, '--out', path, ...args], { stdio: 'pipe' });
-    const truth = JSON.parse(readFileSync(path + '.truth.json', 'utf8')) as { requests: number; status: Record<string, number>; findings: Record<string, number> };
+    const truth = generateIisLog({ out: path, ...options });
     const got = assertSameCounts(readFileSync(path), name);
     assert.equal(got.requests, truth.requests);
     assert.deepEqual(got.summary.status, truth.status);
@@ -296,7 +294,7 @@ void test('a full arena for open handshakes: the counter says so, and analyze co
 
 void test('analyze --summary of a file uses the kernel and equals the findings path', async () => {
   const path = join(dir, 'summary.log');
-  execFileSync(process.execPath, [GEN, '--out', path, '--size', '6M', '--seed', '21', '--garbage', '9', '--abandon-rate', '0.05']);
+  generateIisLog({ out: path, size: '6M', seed: 21, garbage: 9, abandonRate: 0.05 });
   const counted = await analyzeW3cFile(path, { collectFindings: false });
   const full = await analyzeW3cFile(path, { collectFindings: true });
   assert.deepEqual(comparable(counted), comparable(full));
@@ -305,7 +303,7 @@ void test('analyze --summary of a file uses the kernel and equals the findings p
 
 void test('a .gz log and a stream (stdin): the kernel reads them too, with the same counts and findings', async () => {
   const plain = join(dir, 'gz.log');
-  execFileSync(process.execPath, [GEN, '--out', plain, '--size', '5M', '--seed', '33', '--garbage', '7', '--abandon-rate', '0.05']);
+  generateIisLog({ out: plain, size: '5M', seed: 33, garbage: 7, abandonRate: 0.05 });
   writeFileSync(plain + '.gz', gzipSync(readFileSync(plain)));
   const ref = start(false);
   ref.feed(readFileSync(plain), 1 << 30);

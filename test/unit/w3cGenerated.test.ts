@@ -1,10 +1,10 @@
-// Generated Exchange logs (../shared/tools/gen-iislog.mjs) with exact ground truth: counts,
+// Generated Exchange logs (test/support/iisLogGenerator.ts) with exact ground truth: counts,
 // every finding's count / line sum / first lines, malformed lines, layouts; chunk boundaries
 // anywhere; gzip; the editor's document model agrees with the streaming path.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { generateIisLog, type IisLogOptions } from '../support/iisLogGenerator';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -13,8 +13,6 @@ import { W3cAnalyzer, type W3cAnalysis } from '../../src/core/w3c/w3cFindings';
 import { W3cScanner } from '../../src/core/w3c/w3cScanner';
 import { parseW3cDocument } from '../../src/core/w3c/w3cDocument';
 
-const GEN = process.env.GEN_IISLOG ?? join(__dirname, '..', '..', '..', 'shared', 'tools', 'gen-iislog.mjs');
-const GEN_PATH = existsSync(GEN) ? GEN : '/work/shared/tools/gen-iislog.mjs';
 
 interface FindingTruth { count: number; lineSum: number; first: number[]; last: number }
 interface Truth {
@@ -30,13 +28,12 @@ const logs: { name: string; path: string; truth: Truth }[] = [];
 
 before(() => {
   dir = mkdtempSync(join(tmpdir(), 'w3c-gen-'));
-  const mk = (name: string, args: string[]): void => {
+  const mk = (name: string, options: Omit<IisLogOptions, 'out'>): void => {
     const path = join(dir, name);
-    execFileSync(process.execPath, [GEN_PATH, '--out', path, ...args], { stdio: 'pipe' });
-    logs.push({ name, path, truth: JSON.parse(readFileSync(path + '.truth.json', 'utf8')) as Truth });
+    logs.push({ name, path, truth: generateIisLog({ out: path, ...options }) });
   };
-  mk('u_ex261121.log', ['--size', '3M', '--seed', '11', '--garbage', '20', '--bad-bindings-rate', '0.02', '--logon-denied-rate', '0.01', '--invalid-token-rate', '0.005', '--abandon-rate', '0.01']);
-  mk('u_ex261122.log', ['--size', '2M', '--seed', '5', '--garbage', '7', '--lf', '--bad-bindings-rate', '0.05']);
+  mk('u_ex261121.log', { size: '3M', seed: 11, garbage: 20, badBindingsRate: 0.02, logonDeniedRate: 0.01, invalidTokenRate: 0.005, abandonRate: 0.01 });
+  mk('u_ex261122.log', { size: '2M', seed: 5, garbage: 7, lf: true, badBindingsRate: 0.05 });
 });
 after(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
 

@@ -4,8 +4,8 @@
 // handshake open at a cut began before the lead-in instead of returning a wrong count.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { generateIisLog, type IisLogOptions } from '../support/iisLogGenerator';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzeW3cFile } from '../../src/core/w3c/w3cAnalyze';
@@ -13,8 +13,6 @@ import { analyzeW3cSummaryParallel } from '../../src/core/w3c/w3cParallel';
 import { runSummaryRange } from '../../src/core/w3c/w3cSummaryRange';
 import type { W3cAnalysis } from '../../src/core/w3c/w3cFindings';
 
-const GEN = process.env.GEN_IISLOG ?? join(__dirname, '..', '..', '..', 'shared', 'tools', 'gen-iislog.mjs');
-const GEN_PATH = existsSync(GEN) ? GEN : '/work/shared/tools/gen-iislog.mjs';
 const WORKER = join(__dirname, '..', '..', 'src', 'core', 'w3c', 'w3cSummaryWorker.ts');
 
 let dir = '';
@@ -22,13 +20,12 @@ const logs: { path: string; truth: { lines: number; requests: number; status: Re
 
 before(() => {
   dir = mkdtempSync(join(tmpdir(), 'w3c-par-'));
-  const mk = (name: string, args: string[]): void => {
+  const mk = (name: string, options: Omit<IisLogOptions, 'out'>): void => {
     const path = join(dir, name);
-    execFileSync(process.execPath, [GEN_PATH, '--out', path, ...args], { stdio: 'pipe' });
-    logs.push({ path, truth: JSON.parse(readFileSync(path + '.truth.json', 'utf8')) });
+    logs.push({ path, truth: generateIisLog({ out: path, ...options }) });
   };
-  mk('u_ex261121.log', ['--size', '4M', '--seed', '3', '--garbage', '25', '--bad-bindings-rate', '0.02', '--logon-denied-rate', '0.01', '--invalid-token-rate', '0.005', '--abandon-rate', '0.02']);
-  mk('u_ex261122.log', ['--size', '3M', '--seed', '8', '--lf', '--abandon-rate', '0.05', '--layout-change', '0.5', '--restart-at', '0.3']);
+  mk('u_ex261121.log', { size: '4M', seed: 3, garbage: 25, badBindingsRate: 0.02, logonDeniedRate: 0.01, invalidTokenRate: 0.005, abandonRate: 0.02 });
+  mk('u_ex261122.log', { size: '3M', seed: 8, lf: true, abandonRate: 0.05, layoutChange: 0.5, restartAt: 0.3 });
 });
 after(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
 
