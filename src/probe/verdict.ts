@@ -1,6 +1,7 @@
 // The contract's verdict table as a pure function over the attempts' outcomes, with the
 // explanation and remediation in the articles' terms.
 import type { CbtVariant, ProbeAnonymous, ProbeAttempt, ProbeVerdict } from './probeTypes';
+import { CMD_DISABLE_EP, CMD_EXCLUDE_EWS_FRONTEND } from '../core/iisConfig/epCommands';
 
 export interface VerdictText {
   verdict: ProbeVerdict;
@@ -80,7 +81,7 @@ const PASS_THROUGH =
 const BRIDGING =
   'Or use SSL bridging with the Exchange certificate on the proxy front end (re-encrypting to Exchange is not enough when the front-end certificate differs).';
 const EP_OFF =
-  'Or turn Extended Protection off for /EWS/mrsproxy.svc only: ExchangeExtendedProtectionManagement.ps1 (CSS-Exchange) with -ExcludeVirtualDirectories EWSBackend, or IIS "Extended Protection" = Off on EWS/mrsproxy.svc (not the whole server).';
+  `Or keep Extended Protection everywhere else and leave only Default Web Site/EWS (with mrsproxy.svc) at None, with CSS-Exchange's script on the Exchange server: \`${CMD_EXCLUDE_EWS_FRONTEND}\`; turning Extended Protection off altogether (\`${CMD_DISABLE_EP}\`) comes only last.`;
 const HYBRID_AGENT =
   'With the Hybrid Agent (Modern Hybrid) MRS reaches Exchange through the agent, not the published URL: probe the internal URL the agent forwards to; port 9821 in MRS errors is Exchange Online\'s side, not something to open on premises.';
 

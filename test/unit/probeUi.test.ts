@@ -33,7 +33,7 @@ function acceptMismatch(): ProbeResult {
     explanation: 'EP is Accept and the proxy terminates TLS with <another> certificate.',
     remediation: [
       'Use the same certificate on the proxy and on Exchange, or pass TLS through.',
-      'Turn Extended Protection off for mrsproxy.svc only: `.\\ExchangeExtendedProtectionManagement.ps1 -ExchangeServerNames EX01 -ExcludeVirtualDirectories "EWSBackend"`',
+      'Turn Extended Protection off for mrsproxy.svc only: `.\\ExchangeExtendedProtectionManagement.ps1 -ExchangeServerNames EX01 -ExcludeVirtualDirectories "EWSFrontEnd"`',
       'Check the setting: Get-WebConfigurationProperty -Filter system.webServer/security/authentication/windowsAuthentication -Name extendedProtection.tokenChecking',
     ],
     steps: [
@@ -123,7 +123,7 @@ void test('JSON keeps the contract fields and drops anything named like a secret
 void test('remediation commands: code spans, then a cmdlet or script in the prose', () => {
   const r = acceptMismatch().remediation;
   assert.deepEqual(remediationParts(r[0]!).commands, []);
-  assert.deepEqual(remediationParts(r[1]!).commands, ['.\\ExchangeExtendedProtectionManagement.ps1 -ExchangeServerNames EX01 -ExcludeVirtualDirectories "EWSBackend"']);
+  assert.deepEqual(remediationParts(r[1]!).commands, ['.\\ExchangeExtendedProtectionManagement.ps1 -ExchangeServerNames EX01 -ExcludeVirtualDirectories "EWSFrontEnd"']);
   assert.deepEqual(remediationParts(r[2]!).commands, ['Get-WebConfigurationProperty -Filter system.webServer/security/authentication/windowsAuthentication -Name extendedProtection.tokenChecking']);
   assert.deepEqual(remediationParts('In the IIS log of the server, 2148074252 means a bad password.').commands, []);
   assert.deepEqual(remediationParts('Run it (Get-WebServicesVirtualDirectory | fl *Authentication*) and then restart.').commands, ['Get-WebServicesVirtualDirectory | fl *Authentication*']);
@@ -136,7 +136,7 @@ void test("the probe's own remediation texts give copyable commands where they n
   const mismatch = decideVerdict({ status: 401, wwwAuthenticate: ['Negotiate', 'NTLM'] }, [attempt('absent', true), attempt('zero', true), attempt('correct', false)]);
   assert.equal(mismatch.verdict, 'accept-mismatch');
   const commands = mismatch.remediation.flatMap((r) => remediationParts(r).commands);
-  assert.deepEqual(commands, ['.\\ExchangeExtendedProtectionManagement.ps1 -ExcludeVirtualDirectories "EWSBackend"']);
+  assert.deepEqual(commands, ['.\\ExchangeExtendedProtectionManagement.ps1 -ExcludeVirtualDirectories EWSFrontEnd', '.\\ExchangeExtendedProtectionManagement.ps1 -DisableExtendedProtection']);
   const noNtlm = decideVerdict({ status: 401, wwwAuthenticate: ['Basic'] }, []);
   assert.equal(noNtlm.verdict, 'no-ntlm');
   assert.deepEqual(noNtlm.remediation.flatMap((r) => remediationParts(r).commands), ['Get-WebServicesVirtualDirectory | fl *Authentication*']);
@@ -162,7 +162,7 @@ void test('report HTML: verdict, variants, certificate, offers, steps; everythin
   assert.match(body, /WWW-Authenticate: NTLM<\/code>/);
   assert.match(body, /&lt;another&gt; certificate/, 'explanation is escaped');
   assert.doesNotMatch(body, /<another>/);
-  assert.match(body, /data-copy="\.\\ExchangeExtendedProtectionManagement\.ps1 -ExchangeServerNames EX01 -ExcludeVirtualDirectories &quot;EWSBackend&quot;"/);
+  assert.match(body, /data-copy="\.\\ExchangeExtendedProtectionManagement\.ps1 -ExchangeServerNames EX01 -ExcludeVirtualDirectories &quot;EWSFrontEnd&quot;"/);
   assert.match(body, /<li>SEC_E_BAD_BINDINGS\?<\/li>/, 'error chain of a step');
   assert.match(body, /id="copy-json"/);
   assert.match(renderProbeReportBody(r, undefined, ['A proxy <is> configured']), /<p class="note">A proxy &lt;is&gt; configured<\/p>/);

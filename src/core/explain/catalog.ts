@@ -5,6 +5,7 @@
 // NTLM logon to the TLS certificate the client saw; when TLS is terminated in between with another
 // certificate, IIS rejects the logon with SEC_E_BAD_BINDINGS - and the error texts the admin sees
 // first talk about credentials and a port 9821 instead.
+import { CMD_DISABLE_EP, CMD_SHOW_EP } from '../iisConfig/epCommands';
 
 export type ExplainCode =
   | 'MRS_UNAUTHORIZED_NEGOTIATE'
@@ -44,11 +45,11 @@ export interface CatalogEntry {
 
 export const SHOW_EP: Remediation = {
   label: 'Show the Extended Protection setting of every virtual directory (CSS-Exchange script, on the Exchange server)',
-  command: '.\\ExchangeExtendedProtectionManagement.ps1 -ShowExtendedProtection',
+  command: CMD_SHOW_EP,
 };
 export const DISABLE_EP: Remediation = {
   label: 'Turn Extended Protection off (the articles\' quick fix; required with the Hybrid Agent)',
-  command: '.\\ExchangeExtendedProtectionManagement.ps1 -DisableExtendedProtection',
+  command: CMD_DISABLE_EP,
 };
 export const SAME_CERT: Remediation = {
   label: 'Or keep Extended Protection and bind the same certificate on Exchange (IIS, Default Web Site :443) that the reverse proxy presents to Exchange Online',
