@@ -9,6 +9,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { scanFreb } from '../../src/core/freb/frebScan';
 import { analyzeFrebText } from '../../src/core/freb/frebAnalyze';
+import { compileGlob } from '../../src/core/glob';
+import { compileFilter, textMayMatch } from '../../src/core/freb/frebFilter';
 import { assertSubQuadratic } from '../support/growth';
 
 void test('auth header: long runs of blanks, commas and unclosed tags are split in linear time', () => {
@@ -50,4 +52,21 @@ void test('FREB: a trace on one line (minified) is scanned and analyzed in linea
   const one = analyzeFrebText(minified(2), 'fr000001.xml');
   assert.equal(one.kind, 'freb');
   assert.ok(g.n >= 1);
+});
+
+void test('--filter globs match in linear time (no backtracking per star)', () => {
+  const ua = compileGlob('User-Agent:*MSIE*MSIE*Windows*');
+  assertSubQuadratic('header glob on MSIE repeated', (n) => `User-Agent: ${'MSIE '.repeat(n)}`, (t) => ua.test(t), 200);
+  const q = compileGlob('*a?b*a?a');
+  assertSubQuadratic('? pieces on a run of one letter', (n) => 'a'.repeat(n), (t) => q.test(t), 1000);
+  assert.ok(ua.test('user-agent: Mozilla/4.0 (compatible; MSIE 8.0; MSIE 7; Windows NT 6.1)'));
+  assert.ok(!ua.test('User-Agent: MSIE Windows'));
+  assert.ok(compileGlob('*/EWS/mrsproxy.svc').test('https://mail.contoso.test/ews/MRSProxy.svc'));
+  assert.ok(compileGlob('a*').test('a') && compileGlob('*').test('') && !compileGlob('?').test(''));
+  assert.ok(compileGlob('ab*ba').test('aba') === false && compileGlob('ab*ba').test('abba'));
+  // The raw-text header prefilter: a name after a long run of blank lines.
+  const c = compileFilter({ headers: [{ name: 'X-Forwarded-For', value: null }] });
+  assertSubQuadratic('header name after blank lines', (n) => `<a>${'\n'.repeat(n)}  x-forwarded-for :1</a>`, (t) => textMayMatch(c, t), 1000);
+  assert.ok(textMayMatch(c, '<Data Name="Headers">Host: x\r\n  X-Forwarded-For: 1</Data>'));
+  assert.ok(!textMayMatch(c, '<Data Name="Headers">Host: x X-Forwarded-For: 1</Data>'));
 });

@@ -3,6 +3,7 @@
 // may let a non-match through but never drops a match, then an exact check on the parsed trace.
 import { parseWin32Code } from '../win32Status';
 import type { FrebAnalysis } from './frebAnalyze';
+import { compileGlob, type GlobMatcher } from '../glob';
 
 export interface StatusPattern {
   status: number;
@@ -42,12 +43,25 @@ export const FILTER_HELP = [
   '  from=TIME, to=TIME request start time range, ISO 8601 (from=2026-11-21T10:00:00Z)',
 ].join('\n');
 
+/** Longest `KEY=VALUE` clause: a URL or header glob is a few dozen characters. */
+export const MAX_FILTER_CLAUSE = 2048;
+
+/** The clause as error messages quote it: short, whatever was typed (or pasted by mistake). */
+function quoted(clause: string): string {
+  const c = clause.length > 60 ? `${clause.slice(0, 57)}...` : clause;
+  return JSON.stringify(c).slice(1, -1);
+}
+
 /** Adds one `KEY=VALUE` clause to a filter; throws FrebFilterError naming what is wrong. */
-export function addFilterClause(filter: FrebFilter, clause: string): FrebFilter {
-  const eq = clause.indexOf('=');
+export function addFilterClause(filter: FrebFilter, input: string): FrebFilter {
+  if (input.length > MAX_FILTER_CLAUSE) {
+    throw new FrebFilterError(`filter "${quoted(input)}" has ${input.length} characters: at most ${MAX_FILTER_CLAUSE}`);
+  }
+  const clause = quoted(input);
+  const eq = input.indexOf('=');
   if (eq <= 0) throw new FrebFilterError(`filter "${clause}": expected KEY=VALUE (url, status, win32, header, from, to)`);
-  const key = clause.slice(0, eq).trim().toLowerCase();
-  const value = clause.slice(eq + 1).trim();
+  const key = input.slice(0, eq).trim().toLowerCase();
+  const value = input.slice(eq + 1).trim();
   if (!value) throw new FrebFilterError(`filter "${clause}": empty value`);
   switch (key) {
     case 'url':
@@ -60,14 +74,14 @@ export function addFilterClause(filter: FrebFilter, clause: string): FrebFilter 
     case 'errorcode':
       filter.win32 = [...(filter.win32 ?? []), ...value.split(',').map((s) => {
         const n = parseWin32Code(s.trim());
-        if (n === undefined) throw new FrebFilterError(`filter "${clause}": "${s.trim()}" is not a 32-bit code (decimal or 0x hex)`);
+        if (n === undefined) throw new FrebFilterError(`filter "${clause}": "${quoted(s.trim())}" is not a 32-bit code (decimal or 0x hex)`);
         return n;
       })];
       break;
     case 'header': {
       const c = value.indexOf(':');
       const name = (c < 0 ? value : value.slice(0, c)).trim();
-      if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw new FrebFilterError(`filter "${clause}": "${name}" is not a header name`);
+      if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw new FrebFilterError(`filter "${clause}": "${quoted(name)}" is not a header name`);
       filter.headers = [...(filter.headers ?? []), { name, value: c < 0 ? null : value.slice(c + 1).trim() }];
       break;
     }
@@ -76,20 +90,20 @@ export function addFilterClause(filter: FrebFilter, clause: string): FrebFilter 
     case 'to':
     case 'until': {
       const t = Date.parse(value);
-      if (!Number.isFinite(t)) throw new FrebFilterError(`filter "${clause}": "${value}" is not a date/time (use ISO 8601, e.g. 2026-11-21T10:00:00Z)`);
+      if (!Number.isFinite(t)) throw new FrebFilterError(`filter "${clause}": "${quoted(value)}" is not a date/time (use ISO 8601, e.g. 2026-11-21T10:00:00Z)`);
       if (key === 'from' || key === 'since') filter.from = t;
       else filter.to = t;
       break;
     }
     default:
-      throw new FrebFilterError(`filter "${clause}": unknown key "${key}" (url, status, win32, header, from, to)`);
+      throw new FrebFilterError(`filter "${clause}": unknown key "${quoted(key)}" (url, status, win32, header, from, to)`);
   }
   return filter;
 }
 
 function parseStatus(s: string, clause: string): StatusPattern {
   const m = /^(\d{3})(?:\.(\d+))?$/.exec(s);
-  if (!m) throw new FrebFilterError(`filter "${clause}": "${s}" is not a status (401 or 401.1)`);
+  if (!m) throw new FrebFilterError(`filter "${clause}": "${quoted(s)}" is not a status (401 or 401.1)`);
   return { status: Number(m[1]), sub: m[2] !== undefined ? Number(m[2]) : null };
 }
 
@@ -119,25 +133,15 @@ export function isEmptyFilter(f: FrebFilter): boolean {
   return !f.url && !f.status?.length && !f.win32?.length && !f.headers?.length && f.from === undefined && f.to === undefined;
 }
 
-/** A glob (`*`, `?`) as a case-insensitive whole-string RegExp, like PowerShell -like. */
-export function globToRegExp(glob: string): RegExp {
-  let re = '';
-  for (const ch of glob) {
-    if (ch === '*') re += '.*';
-    else if (ch === '?') re += '.';
-    else re += ch.replace(/[\\^$.|+()[\]{}]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`, 'is');
-}
-
 /** What the raw-text stage needs, compiled once per search. */
 export interface CompiledFilter {
   filter: FrebFilter;
-  url: RegExp | null;
-  headerValues: Array<RegExp | null>;
+  url: GlobMatcher | null;
+  headerValues: Array<GlobMatcher | null>;
   /** Raw-text needles per win32 code (decimal, signed, hex), any of which must occur. */
   win32Needles: string[];
-  headerNeedles: RegExp[];
+  /** Header names, each of which must start a line or follow a '>' in the raw text. */
+  headerNeedles: string[];
 }
 
 export function compileFilter(filter: FrebFilter): CompiledFilter {
@@ -148,14 +152,14 @@ export function compileFilter(filter: FrebFilter): CompiledFilter {
   }
   return {
     filter,
-    url: filter.url ? globToRegExp(filter.url) : null,
-    headerValues: (filter.headers ?? []).map((h) => (h.value !== null ? globToRegExp(h.value) : null)),
+    url: filter.url ? compileGlob(filter.url) : null,
+    headerValues: (filter.headers ?? []).map((h) => (h.value !== null ? compileGlob(h.value) : null)),
     win32Needles,
-    headerNeedles: (filter.headers ?? []).map((h) => new RegExp(`(^|[>\\n])\\s*${h.name.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')}\\s*:`, 'im')),
+    headerNeedles: (filter.headers ?? []).map((h) => h.name),
   };
 }
 
-export function urlMatches(re: RegExp, url: string | null): boolean {
+export function urlMatches(re: GlobMatcher, url: string | null): boolean {
   if (url === null) return false;
   if (re.test(url)) return true;
   const m = /^[a-z][a-z0-9+.-]*:\/\/[^/]*(\/.*)?$/is.exec(url);
@@ -208,8 +212,29 @@ export function headMayMatch(c: CompiledFilter, head: string): boolean {
 /** The cheap stage on the whole raw text (win32 codes and header names). */
 export function textMayMatch(c: CompiledFilter, text: string): boolean {
   if (c.win32Needles.length && !c.win32Needles.some((n) => text.includes(n))) return false;
-  for (const re of c.headerNeedles) if (!re.test(text)) return false;
+  for (const name of c.headerNeedles) if (!headerNameInText(text, name)) return false;
   return true;
+}
+
+const BLANK = /\s/;
+const LINE_END = /[\n\r\u2028\u2029]/;
+
+/**
+ * Whether `name`, blanks and ':' start a line or follow a '>' (blanks between allowed), as
+ * /(^|[>\n])\s*NAME\s*:/im did, in one pass: that regex rescanned a long run of blank lines from
+ * each of its lines.
+ */
+export function headerNameInText(text: string, name: string): boolean {
+  const re = new RegExp(name.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&'), 'gi');
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    let after = m.index + m[0].length;
+    while (after < text.length && BLANK.test(text[after]!)) after++;
+    if (text[after] !== ':') continue;
+    let before = m.index - 1;
+    while (before >= 0 && BLANK.test(text[before]!) && !LINE_END.test(text[before]!)) before--;
+    if (before < 0 || text[before] === '>' || LINE_END.test(text[before]!)) return true;
+  }
+  return false;
 }
 
 /** The exact check on a parsed trace. */
