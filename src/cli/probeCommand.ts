@@ -96,12 +96,14 @@ export function parseProbeArgs(argv: string[]): ProbeArgs | 'help' {
       case '--timeout': timeout = inline ?? value(++i, '--timeout'); break;
       case '--': words.push(...argv.slice(i + 1)); i = argv.length; break;
       default:
-        if (a.startsWith('-')) throw new UsageError(`unknown option '${a}'`);
+        // A stray argument may be the password typed in the wrong place: only option-shaped words are echoed.
+        if (a.startsWith('-')) throw new UsageError(/^--?[A-Za-z][A-Za-z-]{0,30}$/.test(name) ? `unknown option '${name}'` : 'unknown option (an argument starting with "-"; not shown, it may be a secret)');
         words.push(a);
     }
   }
   if (words.length === 0) throw new UsageError('missing URL');
-  if (words.length > 1) throw new UsageError(`one URL only (got ${words.map((w) => `'${w}'`).join(', ')})`);
+  // Never echo the extra words: the usual one is a password given by mistake as an argument.
+  if (words.length > 1) throw new UsageError(`one URL only (got ${words.length - 1} extra argument${words.length > 2 ? 's' : ''}, not shown)`);
   if (!user) throw new UsageError('missing --user DOMAIN\\USER');
   if (!passwordStdin) throw new UsageError('the password is read from stdin: add --password-stdin and pipe the password');
   if (ca && insecure) throw new UsageError('--ca and --insecure exclude each other');

@@ -26,3 +26,23 @@ void test('a 100,000-character --filter value is a usage error with a short mess
     assert.equal(t.out(), '');
   }
 });
+
+void test('probe: a password given by mistake as an argument is never echoed', async () => {
+  const secret = 'Sup3r$ecret-Pa55';
+  for (const args of [
+    ['https://mail.contoso.test/EWS/mrsproxy.svc', secret, '--user', 'CONTOSO\\mrsadmin', '--password-stdin'],
+    ['https://mail.contoso.test/EWS/mrsproxy.svc', '--user', 'CONTOSO\\mrsadmin', secret, 'x', '--password-stdin'],
+    ['https://mail.contoso.test/EWS/mrsproxy.svc', '--user', 'CONTOSO\\mrsadmin', `-${secret}`, '--password-stdin'],
+    ['--json', 'https://mail.contoso.test/EWS/mrsproxy.svc', '--user', 'CONTOSO\\mrsadmin', `--${secret}=1`],
+  ]) {
+    const t = io();
+    assert.equal(await main(['probe', ...args], t.io), 2);
+    assert.ok(!t.err().includes('Sup3r') && !t.out().includes('Sup3r'), t.err());
+  }
+  const t = io();
+  await main(['probe', 'https://mail.contoso.test/EWS/mrsproxy.svc', secret, 'x', '--user', 'C\\u', '--password-stdin'], t.io);
+  assert.match(t.err(), /one URL only \(got 2 extra arguments, not shown\)/);
+  const u = io();
+  await main(['probe', 'https://h/', '--frobnicate', '--user', 'C\\u', '--password-stdin'], u.io);
+  assert.match(u.err(), /unknown option '--frobnicate'/);
+});
