@@ -1,4 +1,4 @@
-// `iis-auth-lens analyze [--json] [--summary] PATH...` (../shared/cli-contract.md): W3C logs
+// `iis-auth-lens analyze [--json] [--summary] PATH...` (docs/cli.md): W3C logs
 // (streamed, .gz transparently), FREB traces and folders of both.
 import type { Subcommand } from './commands';
 import { EXIT_INPUT, EXIT_OK, UsageError, oneLine, writeJson, type CliIo } from './io';

@@ -1,4 +1,4 @@
-// The subcommands of the CLI contract (../shared/cli-contract.md). Each module parses its own
+// The subcommands of the CLI contract (docs/cli.md). Each module parses its own
 // arguments and returns an exit code. This registry holds only what the main usage lists (name,
 // summary); a subcommand's module graph (parsers, asn1js, fast-xml-parser, the probe's TLS/HTTP,
 // tables) is loaded by `load()` when that subcommand runs, so `--version`, `--help` and `analyze`

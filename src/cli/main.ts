@@ -1,4 +1,4 @@
-// iis-auth-lens: the analysis core on a terminal. Contract: ../shared/cli-contract.md.
+// iis-auth-lens: the analysis core on a terminal. Contract: docs/cli.md.
 import { subcommands, type Subcommand } from './commands';
 import { EXIT_INPUT, EXIT_USAGE, InputError, UsageError, oneLine, type CliIo } from './io';
 

@@ -1,4 +1,4 @@
-// The shape of `iis-auth-lens analyze --json` (../shared/cli-contract.md). Field names are fixed.
+// The shape of `iis-auth-lens analyze --json` (docs/cli.md). Field names are fixed.
 import type { Finding, FindingCode } from './findings';
 
 export interface W3cSummary {

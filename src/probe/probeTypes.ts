@@ -1,5 +1,5 @@
 // The probe's public shapes: the contract's `probe` JSON plus the step-by-step report.
-// Field names of ProbeResult follow ../shared/cli-contract.md (fixed); more fields may be added.
+// Field names of ProbeResult follow docs/cli.md (fixed); more fields may be added.
 
 export type ProbeVerdict = 'ok' | 'require' | 'accept-mismatch' | 'rejected' | 'no-ntlm' | 'unreachable' | 'inconclusive';
 

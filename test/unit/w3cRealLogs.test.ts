@@ -1,5 +1,5 @@
-// Every real W3C sample (../shared/data/w3c, copied to test/fixtures/w3c) against the counts of
-// SOURCES.md: lines, requests, status, win32, malformed lines and their line numbers.
+// Every real W3C sample (test/fixtures/w3c, origins in test/fixtures/SOURCES.md) against the counts
+// its source documented: lines, requests, status, win32, malformed lines and their line numbers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';

@@ -1,5 +1,5 @@
 // W3C logs from outside our sample set, counted against an independent count (done by hand and
-// with a separate script over the same rule set as ../shared/data/SOURCES.md), by the analyzer
+// with a separate script over the rule set the counts of test/fixtures/w3c follow), by the analyzer
 // (findings) and the WebAssembly counter (--summary), which must agree.
 // Texts: tstack/lnav @ 32f112b8de52da52988aff1a8cc92e7226c8902e test/logfile_w3c.{0,1,3,5}
 // (BSD-2-Clause), byte for byte; the 401.1 BAD_BINDINGS line after w3c.3 is ours. And

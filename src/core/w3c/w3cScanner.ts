@@ -2,7 +2,7 @@
 // allocation on the hot path. Used by the CLI (streaming), the large-file worker and the language
 // server (a whole document as one Buffer).
 //
-// Tokenizing rule (the same as ../shared/data/SOURCES.md counts): split on LF, drop one CR before
+// Tokenizing rule (the one the counts in test/fixtures/w3c follow): split on LF, drop one CR before
 // it; a data token is a run of non-blanks (blank = space or tab), so a run of two blanks does NOT
 // make an empty field; a token that starts with `"` runs to the matching closing `"` (W3C quoting,
 // `""` inside is a literal quote) when that quote is followed by a blank or the line end, else the
