@@ -4,7 +4,7 @@
 import { stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { detectFileKind, kindByName as kindOfName, baseName, type FileKind } from '../core/files/fileKind';
-import { isStreamOnly, nodeLogFs, openStreamInput, sniffBytes, sniffFile, walkFolder, type LogFs, type StreamInput } from '../node/logFiles';
+import { isStreamOnly, nodeLogFs, readError, openStreamInput, sniffBytes, sniffFile, walkFolder, type LogFs, type StreamInput } from '../node/logFiles';
 
 export type SniffedKind = FileKind;
 
@@ -60,12 +60,7 @@ export interface AnalyzeInput {
   input?: StreamInput;
 }
 
-export function readError(path: string, err: unknown): string {
-  const e = err as NodeJS.ErrnoException;
-  const why = e?.code === 'ENOENT' ? 'no such file or folder' : e?.code === 'EACCES' ? 'permission denied'
-    : e?.code === 'EISDIR' ? 'is a folder' : String(e?.message ?? err).replace(/\s*\r?\n\s*/g, ' ').trim();
-  return `${path}: cannot read: ${why}`;
-}
+export { readError };
 
 export interface CollectOptions {
   fs?: LogFs;

@@ -351,10 +351,38 @@ function decodeBasic(b: Buffer, r: DecodeResult, warnings: string[]): void {
 
 const JWT_RE = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]*)$/;
 
+/** Deepest nesting of JWT header or claims shown: real tokens nest a few levels, and JSON.parse and every printer recurse. */
+export const MAX_JWT_DEPTH = 64;
+
+/** Deepest `[`/`{` nesting of a JSON text, strings skipped (one pass, no recursion). */
+function jsonDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c) i++;
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) max = depth;
+    } else if (c === 0x5d || c === 0x7d) {
+      depth--;
+    }
+  }
+  return max;
+}
+
 function jsonPart(part: string, what: string, offset: number): Record<string, unknown> {
   let v: unknown;
+  let text: string;
   try {
-    v = JSON.parse(base64Bytes(part).toString('utf8'));
+    text = base64Bytes(part).toString('utf8');
+  } catch {
+    throw new TokenError(`JWT ${what} is not base64url-encoded JSON`, offset);
+  }
+  const depth = jsonDepth(text);
+  if (depth > MAX_JWT_DEPTH) throw new TokenError(`JWT ${what} nested ${depth} levels deep (at most ${MAX_JWT_DEPTH} are shown; real tokens nest a few)`, offset);
+  try {
+    v = JSON.parse(text);
   } catch {
     throw new TokenError(`JWT ${what} is not base64url-encoded JSON`, offset);
   }

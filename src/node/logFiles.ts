@@ -9,6 +9,7 @@ import { Readable } from 'node:stream';
 import { constants as zlibConstants, createGunzip, gunzipSync } from 'node:zlib';
 import { sep } from 'node:path';
 import { detectFileKind, type FileKindResult, type KindMode, kindByName } from '../core/files/fileKind';
+import { W3cScanner, type W3cScanHandler } from '../core/w3c/w3cScanner';
 import { decodeHead, isGzipMagic, LogTextDecoder, type LineEnds, type TextEncodingInfo } from '../core/files/textEncoding';
 
 export const HEAD_BYTES = 8192;
@@ -99,9 +100,19 @@ export async function walkFolder(dir: string, opts: WalkOptions = {}): Promise<W
   return out;
 }
 
+/** One line for a file or folder that cannot be read: `<path>: cannot read: <why>`. */
+export function readError(path: string, err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  const why = e?.code === 'ENOENT' ? 'no such file or folder' : e?.code === 'EACCES' ? 'permission denied'
+    : e?.code === 'EISDIR' ? 'is a folder' : String(e?.message ?? err).replace(/\s*\r?\n\s*/g, ' ').trim();
+  return `${path}: cannot read: ${why}`;
+}
+
 /** What a file is and how it is stored. */
 export interface SniffedFile extends FileKindResult {
   gzip: boolean;
+  /** The decoded head (BOM removed, lone CRs as LF). */
+  text: string;
   encoding: TextEncodingInfo | null;
   lineEnds: LineEnds;
 }
@@ -116,14 +127,14 @@ export function sniffBytes(raw: Buffer, name: string, mode: KindMode): SniffedFi
       head = gunzipSync(raw, { finishFlush: zlibConstants.Z_SYNC_FLUSH });
     } catch {
       const kind = mode === 'named' ? kindByName(name) : 'unknown';
-      return { kind, reason: 'gzip data that does not decompress', gzip, encoding: null, lineEnds: 'none' };
+      return { kind, reason: 'gzip data that does not decompress', gzip, text: '', encoding: null, lineEnds: 'none' };
     }
   }
   const d = decodeHead(head.subarray(0, gzip ? HEAD_BYTES * 4 : HEAD_BYTES));
   const k = detectFileKind(d.text, name, mode);
   // a *.gz stored plain is read as it is; when it is no log either, the name may be why
   if (!gzip && k.kind === 'unknown' && /\.gz$/i.test(name)) k.reason = `named .gz but not gzip data (no gzip header), and ${k.reason}`;
-  return { ...k, gzip, encoding: d.encoding, lineEnds: d.lineEnds };
+  return { ...k, gzip, text: d.text, encoding: d.encoding, lineEnds: d.lineEnds };
 }
 
 /** Reads the first bytes of a regular file. */
@@ -263,8 +274,8 @@ export async function* logChunks(source: PathLike | Readable, opts: LogStreamOpt
   if (last.length) yield last;
 }
 
-/** The whole text of a (small) file or stream, decoded as logChunks does; refused above maxBytes. */
-export async function readLogText(source: PathLike | Readable, maxBytes: number): Promise<string> {
+/** The whole of a (small) file or stream, decoded as logChunks does (UTF-8); refused above maxBytes. */
+export async function readLogBytes(source: PathLike | Readable, maxBytes: number): Promise<Buffer> {
   const parts: Buffer[] = [];
   let n = 0;
   for await (const c of logChunks(source)) {
@@ -272,6 +283,19 @@ export async function readLogText(source: PathLike | Readable, maxBytes: number)
     if (n > maxBytes) throw new Error(`larger than ${Math.round(maxBytes / 1048576)} MiB`);
     parts.push(c);
   }
-  const text = Buffer.concat(parts).toString('utf8');
+  return Buffer.concat(parts);
+}
+
+/** The same as text, BOM removed. */
+export async function readLogText(source: PathLike | Readable, maxBytes: number): Promise<string> {
+  const text = (await readLogBytes(source, maxBytes)).toString('utf8');
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/** Runs a W3C log (file or stream, any storage logChunks reads) through a scan handler, streaming. */
+export async function scanW3cLog(source: PathLike | Readable, handler: W3cScanHandler, opts: LogStreamOptions = {}): Promise<{ bytes: number; lines: number }> {
+  const sc = new W3cScanner(handler);
+  for await (const c of logChunks(source, opts)) sc.push(c);
+  sc.end();
+  return { bytes: sc.bytes, lines: sc.lines };
 }

@@ -46,3 +46,21 @@ void test('probe: a password given by mistake as an argument is never echoed', a
   await main(['probe', 'https://h/', '--frobnicate', '--user', 'C\\u', '--password-stdin'], u.io);
   assert.match(u.err(), /unknown option '--frobnicate'/);
 });
+
+void test('decode: deeply nested JWT claims are a one-line token error, with --json too', async () => {
+  const b64 = (s: string): string => Buffer.from(s).toString('base64url');
+  for (const depth of [100, 20_000]) {
+    const claims = `{"a":${'['.repeat(depth)}${']'.repeat(depth)}}`;
+    const token = `Bearer ${b64('{"alg":"none"}')}.${b64(claims)}.`;
+    for (const json of [true, false]) {
+      const t = io();
+      const code = await main(['decode', ...(json ? ['--json'] : []), token], t.io);
+      assert.equal(code, 1, t.err());
+      assert.doesNotMatch(t.err(), /internal error|call stack/);
+      assert.match(t.err() + t.out(), /nested \d+ levels deep/);
+    }
+  }
+  const ok = io();
+  assert.equal(await main(['decode', '--json', `Bearer ${b64('{"alg":"none"}')}.${b64('{"a":[[[{"b":1}]]],"exp":1}')}.`], ok.io), 0);
+  assert.deepEqual((JSON.parse(ok.out()) as { jwt: { claims: unknown } }).jwt.claims, { a: [[[{ b: 1 }]]], exp: 1 });
+});

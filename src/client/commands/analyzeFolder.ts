@@ -7,30 +7,39 @@ import * as path from 'node:path';
 import type { ClientFeature, ClientContext } from '../context';
 import type { AnalyzeFileResult } from '../../server/features/w3cProtocol';
 import { logSummary } from './logSummaryView';
-import { analyzeFileFromDisk, looksLikeIisLogName, startsLikeW3c } from './largeFiles';
+import { analyzeFileFromDisk } from './largeFiles';
+import { kindByName } from '../../core/files/fileKind';
+import { readError, sniffFile, walkFolder } from '../../node/logFiles';
 
-/** Folders never worth descending into. */
-const SKIP_DIRS = new Set(['node_modules', '.git', '$RECYCLE.BIN', 'System Volume Information']);
+export interface FoundInFolder {
+  /** W3C logs and FREB traces (by content, as `iis-auth-lens analyze folder/` takes them), sorted. */
+  files: string[];
+  /** Subfolders that could not be listed and files that could not be read or named: path and why. */
+  unreadable: Array<{ path: string; error: string }>;
+}
 
-/** Every IIS W3C log below dir: IIS log names (also .gz), or any .log/.txt that starts like one. */
-export async function findLogs(dir: string, token?: vscode.CancellationToken): Promise<string[]> {
-  const out: string[] = [];
-  const walk = async (d: string): Promise<void> => {
-    if (token?.isCancellationRequested) return;
-    let entries;
-    try { entries = await fs.readdir(d, { withFileTypes: true }); } catch { return; }
-    for (const e of entries) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) {
-        if (!SKIP_DIRS.has(e.name)) await walk(p);
-      } else if (e.isFile()) {
-        if (looksLikeIisLogName(e.name)) out.push(p);
-        else if (/\.(log|txt)$/i.test(e.name) && await startsLikeW3c(p)) out.push(p);
-      }
+/**
+ * Every IIS W3C log and FREB trace below dir: the file pipeline's one folder walk and content rule
+ * (node/logFiles.ts), the same as the CLI's, so both find the same files.
+ */
+export async function findLogs(dir: string, token?: vscode.CancellationToken): Promise<FoundInFolder> {
+  const walk = await walkFolder(dir, { cancelled: () => token?.isCancellationRequested ?? false });
+  const out: FoundInFolder = { files: [], unreadable: walk.errors.map((e) => ({ path: e.path, error: readError(e.path, e.error) })) };
+  for (const f of walk.files) {
+    if (token?.isCancellationRequested) break;
+    let kind: string;
+    try {
+      kind = (await sniffFile(f.fsPath, f.path, 'content')).kind;
+    } catch (err) {
+      if (kindByName(f.path) !== 'unknown') out.unreadable.push({ path: f.path, error: readError(f.path, err) });
+      continue;
     }
-  };
-  await walk(dir);
-  return out.sort();
+    if (kind === 'unknown') continue;
+    // the language server takes a path as text: a name that is not UTF-8 cannot travel there
+    if (typeof f.fsPath !== 'string') out.unreadable.push({ path: f.path, error: `${f.path}: the file name is not valid UTF-8; analyze it with iis-auth-lens analyze` });
+    else out.files.push(f.fsPath);
+  }
+  return out;
 }
 
 export interface FolderAnalysis {
@@ -62,8 +71,15 @@ export async function analyzeFolder(ctx: ClientContext, folder?: vscode.Uri): Pr
     cancellable: true,
   }, async (progress, token) => {
     progress.report({ message: vscode.l10n.t('searching for logs…') });
-    const files = await findLogs(dir, token);
-    ctx.log.info(`Analyze folder ${dir}: ${files.length} logs found.`);
+    const found = await findLogs(dir, token);
+    const files = found.files;
+    ctx.log.info(`Analyze folder ${dir}: ${files.length} logs and traces found${found.unreadable.length ? `, ${found.unreadable.length} unreadable` : ''}.`);
+    for (const u of found.unreadable) {
+      ctx.log.error(`Analyze folder: ${u.error}`);
+      const failed: AnalyzeFileResult = { path: u.path, kind: 'unknown', error: u.error };
+      analysis.files.push(failed);
+      logSummary.set(vscode.Uri.file(u.path), failed);
+    }
     if (files.length === 0) {
       void vscode.window.showInformationMessage(vscode.l10n.t('No IIS logs found in {0}.', dir));
       return;
@@ -92,7 +108,8 @@ export async function analyzeFolder(ctx: ClientContext, folder?: vscode.Uri): Pr
       }
     }
   });
-  const bad = analysis.files.reduce((n, r) => n + (r.kind === 'w3c' ? r.summary.findings.BAD_BINDINGS ?? 0 : 0), 0);
+  const bad = analysis.files.reduce((n, r) => n + (r.kind === 'w3c' ? r.summary.findings.BAD_BINDINGS ?? 0
+    : r.kind === 'freb' ? (r.findings ?? []).filter((f) => f.code === 'BAD_BINDINGS').length : 0), 0);
   const findings = analysis.files.reduce((n, r) => n + (r.findingsTotal ?? 0), 0);
   const errors = analysis.files.filter((r) => r.error).length;
   ctx.log.info(`Analyzed ${analysis.files.length} logs in ${dir} in ${Date.now() - started} ms: ${findings} findings, ${bad} BAD_BINDINGS, ${errors} unreadable${analysis.cancelled ? ' (cancelled)' : ''}.`);

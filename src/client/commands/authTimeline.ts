@@ -2,11 +2,12 @@
 // time (successes, challenge legs, BAD_BINDINGS, LOGON_DENIED, INVALID_TOKEN), so the moment a
 // change fixed things is visible; a click on a bar selects those lines in the log.
 import * as vscode from 'vscode';
-import { createReadStream } from 'node:fs';
 import type { ClientFeature, ClientContext } from '../context';
 import { AuthTimelineBuilder, OUTCOMES, OUTCOME_LABELS, type AuthTimeline, type Outcome } from '../../core/timeline/authTimeline';
 import { W3cScanner } from '../../core/w3c/w3cScanner';
 import { newNonce } from '../webviewPage';
+import { scanW3cLog } from '../../node/logFiles';
+import { scannerBytes } from '../../core/files/textEncoding';
 import { renderAuthTimelinePage } from './authTimelineHtml';
 
 /** Open timeline panels (for the e2e suite): log URI -> panel and data. */
@@ -14,19 +15,15 @@ export const timelinePanels = new Map<string, { panel: vscode.WebviewPanel; time
 
 async function computeTimeline(uri: vscode.Uri): Promise<AuthTimeline> {
   const b = new AuthTimelineBuilder();
-  const sc = new W3cScanner(b);
   const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
   if (open) {
-    sc.push(Buffer.from(open.getText(), 'utf8'));
-  } else {
-    await new Promise<void>((resolve, reject) => {
-      const s = createReadStream(uri.fsPath, { highWaterMark: 1 << 20 });
-      s.on('data', (c) => sc.push(c as Buffer));
-      s.on('end', () => resolve());
-      s.on('error', reject);
-    });
+    const sc = new W3cScanner(b);
+    sc.push(scannerBytes(open.getText()));
+    sc.end();
+    return b.result();
   }
-  sc.end();
+  // from disk through the file pipeline: gzip, UTF-16 with or without BOM, CR-only line ends, as the CLI reads it
+  await scanW3cLog(uri.fsPath, b);
   return b.result();
 }
 

@@ -3,14 +3,18 @@
 // folder (`iisAuthLens.freb.folder`, set with `iisAuthLens.setFrebFolder`), and back from a
 // trace to its IIS log line (`iisAuthLens.openMatchingIisLine`).
 import * as vscode from 'vscode';
-import { open as openFile, readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import type { ClientFeature, ClientContext } from '../context';
 import { frebRequestOf, iisRequestsOf, loadFrebRequest, pathOf, rankFrebMatches, rankIisMatches, type FrebRequest, type IisRequest } from '../../core/timeline/frebMatch';
 import { tryAnalyzeFreb } from '../../core/freb/frebAnalyze';
 import { headAttribute } from '../../core/freb/frebFilter';
+import { baseName, FREB_NAME } from '../../core/files/fileKind';
+import { scannerBytes } from '../../core/files/textEncoding';
+import { readHead, readLogBytes, sniffBytes, walkFolder } from '../../node/logFiles';
 
 const MAX_FILES = 50_000;
+/** A log searched whole in memory for the line of one trace. */
+const MAX_LOG_BYTES = 1 << 30;
 
 export interface OpenMatchingFrebArgs { uri?: string; line?: number; folder?: string }
 
@@ -31,20 +35,18 @@ async function setFrebFolder(): Promise<string | undefined> {
   return folder;
 }
 
+/** The traces below the folder: the file pipeline's folder walk, files named as IIS names traces (fr000001.xml, also .gz). */
 async function traceFiles(folder: string): Promise<string[]> {
-  const names = await readdir(folder, { recursive: true });
-  return names.map(String).filter((n) => /(^|[\\/])fr\d+\.xml$/i.test(n)).slice(0, MAX_FILES).map((n) => join(folder, n));
+  const walk = await walkFolder(folder);
+  if (walk.errors[0]?.path === folder) throw walk.errors[0].error;
+  return walk.files.filter((f) => typeof f.fsPath === 'string' && FREB_NAME.test(baseName(f.path))).slice(0, MAX_FILES).map((f) => f.fsPath as string);
 }
 
 /** Cheap look at the <failedRequest> start tag: can this trace be the request at all? */
 async function headFits(file: string, req: IisRequest): Promise<boolean> {
-  let fh;
   try {
-    fh = await openFile(file, 'r');
-    const buf = Buffer.alloc(4096);
-    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
-    const head = buf.subarray(0, bytesRead).toString('utf8');
-    if (head.charCodeAt(0) === 0xfffd || buf[0] === 0x1f || buf[1] === 0) return true; // gzip / UTF-16: decide after a full read
+    // decoded by the file pipeline: gzip, UTF-16 with or without BOM
+    const head = sniffBytes(await readHead(file), file, 'named').text;
     const url = headAttribute(head, 'url');
     const status = headAttribute(head, 'statusCode');
     if (url !== null && (pathOf(url) ?? '').toLowerCase() !== req.uri.toLowerCase()) return false;
@@ -52,8 +54,6 @@ async function headFits(file: string, req: IisRequest): Promise<boolean> {
     return true;
   } catch {
     return true; // the full read reports the problem
-  } finally {
-    await fh?.close();
   }
 }
 
@@ -65,7 +65,7 @@ export async function openMatchingFreb(ctx: ClientContext, args: OpenMatchingFre
     return undefined;
   }
   const line = args.line ?? (editor && editor.document === doc ? editor.selection.active.line + 1 : 1);
-  const [req] = iisRequestsOf(Buffer.from(doc.getText(), 'utf8'), line);
+  const [req] = iisRequestsOf(scannerBytes(doc.getText()), line);
   if (!req) {
     void vscode.window.showInformationMessage(vscode.l10n.t('Line {0} is not a request line of an IIS log.', line));
     return undefined;
@@ -130,14 +130,16 @@ export async function openMatchingIisLine(ctx: ClientContext, args: OpenMatching
   const freb = frebRequestOf(r.analysis, doc.uri.fsPath);
   let logs = args.logs?.map((l) => vscode.Uri.parse(l)) ?? vscode.workspace.textDocuments.filter((d) => d.languageId === 'iis-w3c-log').map((d) => d.uri);
   if (logs.length === 0) {
-    logs = await vscode.window.showOpenDialog({ canSelectMany: true, openLabel: vscode.l10n.t('Search these IIS logs'), filters: { [vscode.l10n.t('IIS logs')]: ['log', 'txt'] } }) ?? [];
+    logs = await vscode.window.showOpenDialog({ canSelectMany: true, openLabel: vscode.l10n.t('Search these IIS logs'), filters: { [vscode.l10n.t('IIS logs')]: ['log', 'txt', 'gz'] } }) ?? [];
   }
   if (logs.length === 0) return undefined;
   const found: Array<{ log: vscode.Uri; line: number; deltaMs: number; score: number }> = [];
   for (const log of logs) {
     try {
       const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === log.toString());
-      const buf = open ? Buffer.from(open.getText(), 'utf8') : Buffer.from(await vscode.workspace.fs.readFile(log));
+      // from disk through the file pipeline (gzip, UTF-16, CR-only line ends), as the CLI reads it
+      const buf = open ? scannerBytes(open.getText())
+        : await readLogBytes(log.scheme === 'file' ? log.fsPath : Readable.from([Buffer.from(await vscode.workspace.fs.readFile(log))]), MAX_LOG_BYTES);
       for (const m of rankIisMatches(freb, iisRequestsOf(buf))) found.push({ log, line: m.item.line, deltaMs: m.deltaMs, score: m.score });
     } catch (err) {
       ctx.log.error(`openMatchingIisLine: ${log.fsPath}: ${err instanceof Error ? err.message : String(err)}`);

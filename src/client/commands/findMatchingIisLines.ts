@@ -3,11 +3,12 @@
 // endpoint's path (/EWS/mrsproxy.svc). The text's clock is usually local time, IIS logs UTC: the
 // admin says which (defaulting to this computer's offset).
 import * as vscode from 'vscode';
-import { createReadStream } from 'node:fs';
 import type { ClientFeature, ClientContext } from '../context';
 import { W3cScanner } from '../../core/w3c/w3cScanner';
 import { MatchingLinesCollector, pathOfUrl, timeWindow, type MatchingLine } from '../../core/timeline/matchingIisLines';
 import { explainText } from '../../core/explain/explainText';
+import { scanW3cLog } from '../../node/logFiles';
+import { scannerBytes } from '../../core/files/textEncoding';
 
 export interface FindLinesArgs {
   /** ISO-like time of the error text (local, or with Z / an offset). */
@@ -35,21 +36,22 @@ const OUTCOME_ICON: Record<string, string> = {
 
 async function scanFile(uri: vscode.Uri, collector: MatchingLinesCollector, token: vscode.CancellationToken): Promise<void> {
   const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-  const scanner = new W3cScanner(collector);
   if (open) {
-    scanner.push(Buffer.from(open.getText(), 'utf8'));
+    const scanner = new W3cScanner(collector);
+    scanner.push(scannerBytes(open.getText()));
     scanner.end();
     return;
   }
-  await new Promise<void>((resolve, reject) => {
-    const stream = createReadStream(uri.fsPath, { highWaterMark: 1 << 20 });
-    stream.on('data', (chunk) => {
-      if (token.isCancellationRequested) { stream.destroy(); resolve(); return; }
-      scanner.push(chunk as Buffer);
-    });
-    stream.on('end', () => { scanner.end(); resolve(); });
-    stream.on('error', reject);
-  });
+  // from disk through the file pipeline (gzip, UTF-16 with or without BOM, CR-only line ends), as the CLI reads it
+  const abort = new AbortController();
+  const sub = token.onCancellationRequested(() => abort.abort());
+  try {
+    await scanW3cLog(uri.fsPath, collector, { signal: abort.signal });
+  } catch (err) {
+    if (!abort.signal.aborted) throw err;
+  } finally {
+    sub.dispose();
+  }
 }
 
 async function askOffset(): Promise<number | undefined> {
@@ -71,7 +73,7 @@ async function logsToSearch(args: FindLinesArgs): Promise<vscode.Uri[] | undefin
   return vscode.window.showOpenDialog({
     canSelectMany: true,
     openLabel: vscode.l10n.t('Search these IIS logs'),
-    filters: { [vscode.l10n.t('IIS logs')]: ['log', 'txt'] },
+    filters: { [vscode.l10n.t('IIS logs')]: ['log', 'txt', 'gz'] },
   });
 }
 

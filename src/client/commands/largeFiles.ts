@@ -8,41 +8,35 @@ import { WorkDoneProgress, type WorkDoneProgressReport, type WorkDoneProgressBeg
 import type { ClientFeature, ClientContext } from '../context';
 import { ANALYZE_FILE_REQUEST, type AnalyzeFileParams, type AnalyzeFileResult } from '../../server/features/w3cProtocol';
 import { logSummary } from './logSummaryView';
-import { exchangeCsvLogSign } from '../../core/documentKind';
+import { isIisLogName } from '../../core/files/fileKind';
+import { sniffFile, type SniffedFile } from '../../node/logFiles';
 
 /** VS Code does not synchronise documents above this size with extensions. */
 export const SYNC_LIMIT_BYTES = 50 * 1024 * 1024;
 /** Findings published as diagnostics per file (the counts in the view are always complete). */
 export const MAX_DIAGNOSTICS = 10_000;
 
-// IIS (u_ex, u_in, u_nc, *_x for enhanced logging), IIS 6 (ex/in/nc + date) and HTTP.sys names.
-const LOG_NAME = /^(u_ex|u_in|u_nc|httperr).*\.log(\.gz)?$|^(ex|in|nc)\d{4,}.*\.log(\.gz)?$|_x\.log(\.gz)?$/i;
-
 /** True for names IIS gives its logs (and gzip copies of them). */
 export function looksLikeIisLogName(file: string): boolean {
-  return LOG_NAME.test(path.basename(file));
+  return isIisLogName(file);
 }
 
-/** True when the file starts like a W3C extended log (`#Software: Microsoft`, `#Fields:`, `#Version:`), not like Exchange's comma-separated logs. */
-export async function startsLikeW3c(file: string): Promise<boolean> {
-  let fh: fs.FileHandle | undefined;
+/**
+ * What the file pipeline makes of a file on disk (node/logFiles.ts): an IIS log name lets a
+ * headerless log count, any other name needs the content to say it (as the editor does for an open
+ * document). Gzip, UTF-16 with or without BOM and CR-only line ends are looked through.
+ */
+export async function sniffLogOnDisk(file: string): Promise<SniffedFile | null> {
   try {
-    fh = await fs.open(file, 'r');
-    const buf = Buffer.alloc(8192);
-    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
-    const head = buf.subarray(0, bytesRead);
-    // UTF-8 (with or without BOM) or UTF-16 with BOM, as IIS can be configured to write
-    const utf16 = head.subarray(2, 2 + (Math.max(0, head.length - 2) & ~1));
-    let s = head[0] === 0xff && head[1] === 0xfe ? utf16.toString('utf16le')
-      : head[0] === 0xfe && head[1] === 0xff ? Buffer.from(utf16).swap16().toString('utf16le')
-        : head.toString('latin1');
-    if (s.startsWith('\xef\xbb\xbf')) s = s.slice(3);
-    return /^#(Software: Microsoft|Fields:|Version:|Date:)/.test(s) && exchangeCsvLogSign(s) === null;
+    return await sniffFile(file, file, isIisLogName(file) ? 'named' : 'content');
   } catch {
-    return false;
-  } finally {
-    await fh?.close();
+    return null;
   }
+}
+
+/** True when the file is a W3C extended log by the pipeline's rule (not Exchange's comma-separated logs). */
+export async function startsLikeW3c(file: string): Promise<boolean> {
+  return (await sniffLogOnDisk(file))?.kind === 'w3c';
 }
 
 function thresholdBytes(): number {
@@ -137,7 +131,7 @@ export const largeFiles: ClientFeature = {
       if (!st.isFile() || st.size < thresholdBytes()) return;
       const stamp = `${st.size}:${st.mtimeMs}`;
       if (done.get(uri.toString()) === stamp) return;
-      if (!looksLikeIisLogName(uri.fsPath) && !(await startsLikeW3c(uri.fsPath))) return;
+      if (!(await startsLikeW3c(uri.fsPath))) return;
       // Under 50 MB VS Code does hand the document over; then the server analyzes it as usual.
       if (st.size < SYNC_LIMIT_BYTES && await waitForSync(uri, 1500)) return;
       done.set(uri.toString(), stamp);

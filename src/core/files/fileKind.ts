@@ -1,8 +1,6 @@
 // What a file is - IIS W3C log, FREB trace or neither - and why, from its decoded head (and, for
 // a file the user named, its name). One rule for the CLI, the language server, the editor's
 // content-language switch, large files and every folder walk.
-import { exchangeCsvLogSign } from '../documentKind';
-
 export type FileKind = 'w3c' | 'freb' | 'unknown';
 
 export interface FileKindResult {
@@ -59,6 +57,19 @@ function clip(s: string): string {
 }
 
 const NOT_OURS = 'not an IIS W3C log or FREB trace (no #Fields/#Software directive, no <failedRequest>)';
+
+/**
+ * Exchange's own logs (Logging\HttpProxy, EWS, RPC Client Access, ...) carry `#Software: Microsoft
+ * Exchange Server` and `#Fields:` too, but their fields are comma-separated (and a `#Log-type:`
+ * line names them): not W3C extended logs. Returns what tells, for a message, or null.
+ */
+export function exchangeCsvLogSign(head: string): string | null {
+  const text = head.slice(0, 8192);
+  const logType = /^\uFEFF?#Log-type:[ \t]*([^\r\n]*)/m.exec(text);
+  if (logType) return `#Log-type: ${logType[1].trim().slice(0, 60)}`;
+  const fields = /^\uFEFF?#Fields:[ \t]*([^\r\n]*)/m.exec(text);
+  return fields && fields[1].includes(',') && !/[ \t]/.test(fields[1].trim()) ? 'comma-separated #Fields' : null;
+}
 
 /**
  * The kind of a file from its decoded head (BOM removed, see decodeHead; at most the first 8 KiB

@@ -149,3 +149,14 @@ export class LogTextDecoder {
     return out ?? buf;
   }
 }
+
+/**
+ * An editor document's text as the W3C scanner reads it (UTF-8; lone CRs, which the editor
+ * counts as line ends, as LF), so an open document gives the lines and counts its file gives.
+ */
+export function scannerBytes(text: string): Buffer {
+  const buf = Buffer.from(text, 'utf8');
+  if (detectLineEnds(text.slice(0, 1 << 16)) !== 'cr') return buf;
+  for (let i = buf.indexOf(13); i >= 0; i = buf.indexOf(13, i + 1)) if (buf[i + 1] !== 10) buf[i] = 10;
+  return buf;
+}

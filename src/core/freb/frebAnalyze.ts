@@ -1,6 +1,8 @@
 // FREB analysis: one trace -> the `analyze` entry of the CLI contract, and the authentication
 // story (failure event, auth type, headers, findings) that the editor features and the report use.
 import { readFile, stat } from 'node:fs/promises';
+import type { PathLike } from 'node:fs';
+import { decodeHead } from '../files/textEncoding';
 import { gunzipSync } from 'node:zlib';
 import type { FrebFileEntry } from '../analyzeResult';
 import type { Finding, FindingCode, Severity } from '../findings';
@@ -77,8 +79,8 @@ export async function analyzeFrebFile(path: string): Promise<FrebFileEntry> {
   return analyzeFrebText(text, path);
 }
 
-/** Reads a FREB file as text: UTF-8 (BOM stripped), UTF-16 by BOM, gzip by magic bytes. */
-export async function readFrebText(path: string): Promise<string> {
+/** Reads a FREB file as text: UTF-8 (BOM stripped), UTF-16 with or without BOM, gzip by magic bytes. */
+export async function readFrebText(path: PathLike): Promise<string> {
   const st = await stat(path);
   if (!st.isFile()) throw new Error('not a regular file');
   if (st.size > MAX_FREB_BYTES) throw new Error(`file is ${st.size} bytes, larger than ${MAX_FREB_BYTES / 1048576} MiB: refused as a FREB trace`);
@@ -93,15 +95,9 @@ export async function readFrebText(path: string): Promise<string> {
   return decodeText(buf);
 }
 
+/** A trace's bytes as text: the file pipeline's decoding (UTF-8, BOM removed; UTF-16 LE/BE with or without BOM). */
 export function decodeText(buf: Buffer): string {
-  if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe) return buf.subarray(2).toString('utf16le');
-  if (buf.length >= 2 && buf[0] === 0xfe && buf[1] === 0xff) {
-    const sw = Buffer.from(buf.subarray(2));
-    sw.swap16();
-    return sw.toString('utf16le');
-  }
-  if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) return buf.subarray(3).toString('utf8');
-  return buf.toString('utf8');
+  return decodeHead(buf).text;
 }
 
 /** Full analysis, or the error entry when the text is not a (safe, complete) FREB trace. */

@@ -9,6 +9,7 @@ import type { Finding } from '../../core/findings';
 import { analyzeW3cFile } from '../../core/w3c/w3cAnalyze';
 import { blockStats } from '../../core/w3c/w3cDocumentAnalysis';
 import { analyzeFrebFile } from '../../core/freb/frebAnalyze';
+import { sniffFile, type SniffedFile } from '../../node/logFiles';
 import { ANALYZE_FILE_REQUEST, type AnalyzeFileParams, type AnalyzeFileResult } from './w3cProtocol';
 
 /** "12.3 MB" / "456 KB" */
@@ -36,10 +37,18 @@ export async function analyzeFileForEditor(ctx: ServerContext, p: AnalyzeFilePar
   } catch (err) {
     return { path: file, kind: 'unknown', error: `${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}` };
   }
-  if (/^fr\d+\.xml$/i.test(name)) {
+  // what the file is: the file pipeline's rule, as for a file named to the CLI
+  let sniffed: SniffedFile;
+  try {
+    sniffed = await sniffFile(file, file, 'named');
+  } catch (err) {
+    return { path: file, kind: 'unknown', error: `${file}: ${(err as Error).message}` };
+  }
+  if (sniffed.kind === 'freb') {
     const r = await analyzeFrebFile(file);
     return { ...r, findingsTotal: r.findings?.length ?? 0 };
   }
+  if (sniffed.kind === 'unknown') return { path: file, kind: 'unknown', error: `${file}: ${sniffed.reason}` };
   const t0 = performance.now();
   const progress = p.workDoneToken !== undefined ? ctx.connection.window.attachWorkDoneProgress(p.workDoneToken) : undefined;
   progress?.begin(`Analyzing ${name}`, 0, undefined, true);
