@@ -8,12 +8,11 @@
 // small factor of the baseline, the hostile line well under a second.
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { explainText } from '../src/core/explain/explainText';
+import { generateIisLog } from '../test/support/iisLogGenerator';
 
 const FIX = join(__dirname, '..', 'test', 'fixtures', 'explain');
-const GEN = ['/work/shared/tools/gen-iislog.mjs', join(__dirname, '..', '..', 'shared', 'tools', 'gen-iislog.mjs')].find(existsSync);
 
 const PHRASES = [
   /The HTTP request is unauthorized with client authentication scheme '[^']*'\. The authentication header received from the server was '[^']*'/gi,
@@ -52,12 +51,10 @@ function report(name: string, text: string): void {
 const errors = [readFileSync(join(FIX, 'mrs-move-request-error.en.txt'), 'utf8'), readFileSync(join(FIX, 'mrs-move-request-error.de.txt'), 'utf8'), readFileSync(join(FIX, 'hcw-article-flattened.txt'), 'utf8'), readFileSync(join(FIX, 'mrs-move-request-error.wrapped80.txt'), 'utf8')].join('\n\n');
 report('pasted error output', errors.repeat(Math.ceil(8 * 1048576 / errors.length)));
 
-if (GEN) {
+{
   const out = join(tmpdir(), 'explain-bench-u_ex.log');
-  if (!existsSync(out)) execFileSync(process.execPath, [GEN, '--size', '16M', '--out', out, '--seed', '3'], { stdio: 'ignore' });
+  if (!existsSync(out)) generateIisLog({ size: '16M', out, seed: 3 });
   report('IIS log (16 MB)', readFileSync(out, 'utf8'));
-} else {
-  console.log('IIS log: generator not found, skipped');
 }
 
 const chunk = "The HTTP request is unauthorized with client authentication scheme 'Negotiate'. The authentication header received from the server was '" + "'".repeat(40) + '2148074310x' + '9'.repeat(100) + ' ';

@@ -2,15 +2,15 @@
 // against the baseline of parsing every trace fully and filtering the parsed result, in one run on
 // the same folder of generated traces. Target: search >= 3x faster.
 //   npm run bench -- freb            (default: 5000 traces in /tmp/bench/W3SVC1, seed 7)
-//   node --import tsx bench/freb.bench.ts --count 1000 --out /tmp/bench/W3SVC1
+//   node --import tsx bench/freb.bench.ts --count 1000 --out DIR   (default: <tmp>/iis-auth-lens-bench/W3SVC1)
 import { existsSync, readFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { listFrebFiles, searchFreb } from '../src/core/freb/frebSearch';
 import { readFrebText, tryAnalyzeFreb } from '../src/core/freb/frebAnalyze';
 import { analysisMatches, compileFilter, addFilterClause } from '../src/core/freb/frebFilter';
+import { generateFreb } from '../test/support/frebGenerator';
 
-const GEN = '/work/shared/tools/gen-freb.mjs';
 
 function opt(name: string, def: string): string {
   const i = process.argv.indexOf('--' + name);
@@ -19,12 +19,11 @@ function opt(name: string, def: string): string {
 
 async function main(): Promise<void> {
   const count = Number(opt('count', '5000'));
-  const out = opt('out', '/tmp/bench/W3SVC1');
+  const out = opt('out', path.join(os.tmpdir(), 'iis-auth-lens-bench', 'W3SVC1'));
   const truthFile = path.join(out, 'truth.json');
   const fresh = !existsSync(truthFile) || JSON.parse(readFileSync(truthFile, 'utf8')).count !== count;
   if (fresh) {
-    if (!existsSync(GEN)) throw new Error(`${GEN} not found: cannot generate the bench folder`);
-    execFileSync(process.execPath, [GEN, '--count', String(count), '--out', out, '--seed', '7'], { stdio: 'inherit' });
+    generateFreb({ count, out, seed: 7 });
   }
   const files = await listFrebFiles(out);
   const filter = addFilterClause(addFilterClause({}, 'url=*/EWS/mrsproxy.svc'), 'status=401.1');

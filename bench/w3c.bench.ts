@@ -10,15 +10,16 @@
 // plus peak RSS of ours and the editor path: parseW3cDocument on a 50 MB string (tokens + findings).
 // Targets (issue 4): ours <= grep, naive/ours >= 8, RSS < 200 MB, 50 MB document well under 1 s.
 import { existsSync, mkdirSync, openSync, readSync, closeSync, writeFileSync, statSync, createReadStream, copyFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { parseW3cDocument } from '../src/core/w3c/w3cDocument';
+import { generateIisLog } from '../test/support/iisLogGenerator';
 
-const DIR = process.env.W3C_BENCH_DIR ?? '/tmp/bench';
+const DIR = process.env.W3C_BENCH_DIR ?? join(tmpdir(), 'iis-auth-lens-bench');
 const LOG = join(DIR, 'u_ex261121.log');
 const ROOT = join(__dirname, '..');
-const GEN = ['/work/shared/tools/gen-iislog.mjs', join(ROOT, '..', 'shared', 'tools', 'gen-iislog.mjs')].find(existsSync);
 
 interface Timed { ms: number; cpuMs: number; out: string; rssKb: number | null }
 
@@ -71,10 +72,8 @@ const fs = require('fs'), readline = require('readline');
 async function main(): Promise<void> {
   mkdirSync(DIR, { recursive: true });
   if (!existsSync(LOG)) {
-    if (!GEN) throw new Error('gen-iislog.mjs not found; set W3C_BENCH_DIR to a folder with u_ex261121.log');
     console.log(`generating ${LOG} (1 GiB, seed 42) ...`);
-    const g = spawnSync(process.execPath, [GEN, '--size', '1G', '--out', LOG, '--seed', '42'], { stdio: 'inherit' });
-    if (g.status !== 0) throw new Error('generator failed');
+    generateIisLog({ size: '1G', out: LOG, seed: 42 });
   }
   const size = statSync(LOG).size;
   const cli = join(DIR, 'iis-auth-lens-cli.js');
