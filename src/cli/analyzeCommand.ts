@@ -149,8 +149,9 @@ function human(io: CliIo, e: FileEntry, summary: boolean): void {
   }
   if (e.kind === 'w3c') {
     io.stdout.write(`${e.path} (W3C log): ${e.lines} lines, ${e.requests} requests, ${e.bytes} bytes\n`);
-    io.stdout.write(`  status:   ${fmtCounts(e.summary.status, (k) => k)}\n`);
+    io.stdout.write(`  status:   ${fmtCounts(e.summary.status, (k) => (k === '-' ? '- (none: connection-level)' : k))}\n`);
     io.stdout.write(`  win32:    ${fmtCounts(e.summary.win32, (k) => { const d = describeWin32(k); return d ? `${k} (${d.name})` : k; })}\n`);
+    if (e.summary.reason) io.stdout.write(`  s-reason: ${fmtCounts(e.summary.reason, (k) => k)}\n`);
     io.stdout.write(`  findings: ${fmtCounts(e.summary.findings as Record<string, number>, (k) => k)}\n`);
   } else if (e.kind === 'freb') {
     const st = e.statusCode !== null ? describeStatus(e.statusCode, e.subStatusCode ?? undefined).code : '-';

@@ -2,9 +2,12 @@
 import type { Finding, FindingCode } from './findings';
 
 export interface W3cSummary {
+  /** sc-status values; "-" for lines without one (HTTPERR's connection-level entries). */
   status: Record<string, number>;
   win32: Record<string, number>;
   findings: Partial<Record<FindingCode, number>>;
+  /** s-reason values (HTTPERR), most frequent first; only when the log has that column. */
+  reason?: Record<string, number>;
 }
 
 export interface W3cFileEntry {

@@ -63,6 +63,8 @@ let windowSeconds: f64 = 120;
 
 // ---- counting state
 let requests: f64 = 0;
+/** sc-status `-` (HTTPERR's connection-level entries such as Timer_ConnectionIdle). */
+let statusDash: f64 = 0;
 let bigUsed: i32 = 0;
 let openCount: i32 = 0;
 let openHead: usize = 0;
@@ -530,6 +532,8 @@ function record(f: f64, len: f64): void {
   if (status >= 0) {
     if (status < 1000) inc(STATUS_HIST + (<usize>(<i32>status) << 3));
     else bigStatus(status);
+  } else if (colStatus >= 0 && tokE(colStatus) - tokS(colStatus) == 1 && load<u8>(tokS(colStatus)) == 45) {
+    statusDash++;
   }
   const win32 = num(colWin32);
   if (win32 >= 0) addWin32(win32);
@@ -625,6 +629,7 @@ export function count(s: usize, limit: usize, f: f64): usize {
 /** Forget the counts but keep the open groups (a parallel range after its lead-in); from now on, track the lowest time up to the first sweep point. */
 export function resetCounts(): void {
   requests = 0;
+  statusDash = 0;
   memory.fill(STATUS_HIST, 0, 8000);
   memory.fill(WIN32_HIST, 0, 65536 * 8);
   memory.fill(BIG, 0, <usize>BIG_SLOTS * 16);
@@ -671,6 +676,7 @@ export function finishOpen(): void {
 }
 
 export function requestCount(): f64 { return requests; }
+export function statusDashCount(): f64 { return statusDash; }
 export function isOverflowed(): i32 { return overflowed; }
 export function openFirst(): usize { return openHead; }
 export function openNext(g: usize): usize { return <usize>load<i32>(g + G_NEXT_OPEN); }

@@ -22,11 +22,12 @@ void test('beats: three layouts, the last two lines written in the old layout ar
   assert.deepEqual(r.blocks.map((b) => [b.headerLine, b.fieldsLine, b.lastLine, b.requests, b.malformed]), [[1, 4, 5, 1, 0], [6, 9, 10, 1, 0], [11, 14, 17, 1, 2]]);
 });
 
-void test('HTTPERR log: no win32 column, "-" status is not counted', () => {
+void test('HTTPERR log: no win32 column, a "-" status counts as "-", the s-reason histogram', () => {
   const r = analyzeW3cBuffer(load('httperr-beats.log'));
   assert.equal(r.lines, 8);
   assert.equal(r.requests, 4);
-  assert.deepEqual(r.summary.status, { 400: 1, 503: 1, 505: 1 });
+  assert.deepEqual(r.summary.status, { 400: 1, 503: 1, 505: 1, '-': 1 });
+  assert.deepEqual(r.summary.reason, { ConnLimit: 1, Hostname: 1, Timer_MinBytesPerSecond: 1, 'Version_N/S': 1 });
   assert.deepEqual(r.summary.win32, {});
   assert.equal(r.findings.length, 0);
   assert.equal(r.layouts[0].httpErr, true);

@@ -137,5 +137,6 @@ void test('plaso: directives out of order, IPv6 zones, an HTTPERR layout change 
   const v6 = await both(PLASO_IPV6);
   assert.deepEqual([v6.lines, v6.requests, v6.summary.status, v6.summary.findings], [7, 3, { 200: 2, 404: 1 }, {}]);
   const h = await both(PLASO_HTTPERR);
-  assert.deepEqual([h.lines, h.requests, h.summary.status, h.summary.win32, h.summary.findings], [14, 6, { 400: 2, 413: 1, 503: 2 }, {}, {}]);
+  assert.deepEqual([h.lines, h.requests, h.summary.status, h.summary.win32, h.summary.findings], [14, 6, { 400: 2, 413: 1, 503: 2, '-': 1 }, {}, {}]);
+  assert.deepEqual(h.summary.reason, { BadRequest: 2, AppOffline: 1, QueueFull: 1, Request_Too_Large: 1, Timer_ConnectionIdle: 1 });
 });

@@ -10,6 +10,7 @@ import type { Finding, FindingCode } from '../../core/findings';
 import type { AnalyzeFileResult } from '../../server/features/w3cProtocol';
 import { describeWin32 } from '../../core/win32Status';
 import { statusLabel } from '../../core/httpStatus';
+import { describeHttpErrReason } from '../../core/w3c/httpErrReasons';
 
 export const REVEAL_LINE_COMMAND = 'iisAuthLens.logSummary.revealLine';
 /** Returns the analyzed files as JSON-able objects (used by the e2e tests and other features). */
@@ -110,7 +111,7 @@ export const logSummary = new LogSummaryStore();
 type Node =
   | { kind: 'file'; file: AnalyzedFile }
   | { kind: 'info'; label: string; description?: string; icon?: string; tooltip?: string }
-  | { kind: 'group'; file: AnalyzedFile; group: 'status' | 'win32' }
+  | { kind: 'group'; file: AnalyzedFile; group: 'status' | 'win32' | 'reason' }
   | { kind: 'codes'; file: AnalyzedFile }
   | { kind: 'code'; file: AnalyzedFile; code: FindingCode; findings: Finding[]; total: number }
   | { kind: 'finding'; file: AnalyzedFile; finding: Finding }
@@ -161,8 +162,9 @@ class LogSummaryProvider implements vscode.TreeDataProvider<Node> {
         return item;
       }
       case 'group': {
-        const item = new vscode.TreeItem(n.group === 'status' ? vscode.l10n.t('HTTP status') : vscode.l10n.t('Win32 status'), C.Collapsed);
-        item.iconPath = new vscode.ThemeIcon(n.group === 'status' ? 'symbol-number' : 'symbol-enum');
+        const label = n.group === 'status' ? vscode.l10n.t('HTTP status') : n.group === 'win32' ? vscode.l10n.t('Win32 status') : vscode.l10n.t('HTTP.sys reason (s-reason)');
+        const item = new vscode.TreeItem(label, C.Collapsed);
+        item.iconPath = new vscode.ThemeIcon(n.group === 'status' ? 'symbol-number' : n.group === 'win32' ? 'symbol-enum' : 'symbol-event');
         return item;
       }
       case 'codes': {
@@ -209,18 +211,23 @@ class LogSummaryProvider implements vscode.TreeDataProvider<Node> {
         if (r.blocks && r.blocks.length > 1) {
           out.push({ kind: 'info', label: vscode.l10n.t('#Fields blocks'), description: fmt(r.blocks.length), icon: 'symbol-structure' });
         }
-        out.push({ kind: 'group', file: n.file, group: 'status' }, { kind: 'group', file: n.file, group: 'win32' }, { kind: 'codes', file: n.file });
+        out.push({ kind: 'group', file: n.file, group: 'status' }, { kind: 'group', file: n.file, group: 'win32' });
+        // HTTPERR logs: what HTTP.sys says happened, including the connection-level entries without a status
+        if (r.summary.reason) out.push({ kind: 'group', file: n.file, group: 'reason' });
+        out.push({ kind: 'codes', file: n.file });
         return out;
       }
       case 'group': {
         const r = n.file.result;
         if (r.kind !== 'w3c') return [];
-        const counts = n.group === 'status' ? r.summary.status : r.summary.win32;
+        const counts = n.group === 'status' ? r.summary.status : n.group === 'win32' ? r.summary.win32 : r.summary.reason ?? {};
         return Object.entries(counts).sort((a, b) => b[1] - a[1]).map(([k, v]): Node => {
           if (n.group === 'status') {
             const s = Number(k);
+            if (k === '-') return { kind: 'info', label: vscode.l10n.t('- (no status: connection-level HTTP.sys entries)'), description: fmt(v) };
             return { kind: 'info', label: Number.isFinite(s) ? statusLabel(s) : k, description: fmt(v) };
           }
+          if (n.group === 'reason') return { kind: 'info', label: k, description: fmt(v), tooltip: describeHttpErrReason(k) };
           const w = describeWin32(k);
           return { kind: 'info', label: w ? `${k} ${w.hex} ${w.name}` : k, description: fmt(v), tooltip: w?.text };
         });

@@ -4,12 +4,15 @@
 // line. The lines it leaves to the scanner (directives, lines that do not fit, lines split across
 // chunks) come back here as scanner events. The counts equal W3cAnalyzer's (w3cFindings.ts) in its
 // counting mode, which stays the reference and the path without WebAssembly:
-// test/unit/w3cCounter.test.ts compares both on real and generated logs.
+// test/unit/w3cCounter.test.ts compares both on real and generated logs. Lines of a layout with an
+// s-reason column (HTTPERR) are left to the scanner one by one: the kernel counts their status and
+// handshakes from a copy, and the reason is counted here from the scanner's tokens.
 import type { FindingCode } from '../findings';
 import type { W3cLayout } from './w3cFields';
 import { histogram, W3C_FINDING_ORDER, type W3cAnalysis } from './w3cFindings';
 import type { W3cKernel, W3cKernelCount } from './w3cKernel';
 import { dateDays, MAX_TOKENS, type W3cRecord, type W3cScanHandler } from './w3cScanner';
+import { countReason, withHttpErrCounts } from './w3cHttpErrCounts';
 
 /** What runSummaryRange needs of a counting handler (W3cAnalyzer in its counting mode, or W3cCounter). */
 export interface W3cCounting extends W3cScanHandler {
@@ -38,6 +41,7 @@ export class W3cCounter implements W3cCounting {
   private readonly statusBig = new Map<number, number>();
   private readonly win32Big = new Map<number, number>();
   private malformed = 0;
+  private readonly reasons = new Map<string, number>();
   private readonly layouts: W3cLayout[] = [];
   private readonly finishOpen: boolean;
 
@@ -61,6 +65,7 @@ export class W3cCounter implements W3cCounting {
   onRecord(rec: W3cRecord): void {
     const lay = rec.layout!;
     if (lay.fieldsLine === 0 && !this.layouts.includes(lay)) this.layouts.push(lay);
+    if (lay.columns.reason >= 0) countReason(this.reasons, rec.str(lay.columns.reason));
     this.configure(lay);
     const scratch = this.countingKernel.scratch;
     const len = rec.end - rec.start;
@@ -79,6 +84,11 @@ export class W3cCounter implements W3cCounting {
    * how many lines it consumed.
    */
   countLines(layout: W3cLayout, s: number, limit: number, fileOffset: number): number {
+    if (layout.columns.reason >= 0) {
+      // the s-reason values are strings the kernel does not count: the scanner reads these lines
+      this.countingKernel.countedLines[0] = 0;
+      return s;
+    }
     this.configure(layout);
     const stop = this.k.count(s, limit, fileOffset);
     if (this.k.isOverflowed()) throw new KernelArenaFull();
@@ -102,6 +112,7 @@ export class W3cCounter implements W3cCounting {
     this.statusBig.clear();
     this.win32Big.clear();
     this.malformed = 0;
+    this.reasons.clear();
     this.layouts.length = 0;
   }
 
@@ -134,6 +145,7 @@ export class W3cCounter implements W3cCounting {
     const counts = [...kn.findings, this.malformed];
     const findings: Partial<Record<FindingCode, number>> = {};
     W3C_FINDING_ORDER.forEach((c, i) => { if (counts[i]) findings[c] = counts[i]; });
-    return { lines, requests: kn.counter.requestCount(), bytes, summary: { status, win32, findings }, findings: [], findingsOmitted: 0, layouts: this.layouts, blocks: [] };
+    const summary = withHttpErrCounts({ status, win32, findings }, kn.counter.statusDashCount(), this.reasons);
+    return { lines, requests: kn.counter.requestCount(), bytes, summary, findings: [], findingsOmitted: 0, layouts: this.layouts, blocks: [] };
   }
 }

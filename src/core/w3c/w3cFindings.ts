@@ -19,6 +19,7 @@ import type { W3cSummary } from '../analyzeResult';
 import { describeWin32, isSspiFailure } from '../win32Status';
 import type { W3cLayout } from './w3cFields';
 import type { W3cRecord, W3cScanHandler } from './w3cScanner';
+import { countReason, withHttpErrCounts } from './w3cHttpErrCounts';
 
 export const WIN32_BAD_BINDINGS = 2148074310;
 export const NTSTATUS_BAD_BINDINGS = 3221226331;
@@ -169,6 +170,8 @@ export class W3cAnalyzer implements W3cScanHandler {
   private readonly window: number;
   private readonly statusSmall = new Float64Array(1000);
   private readonly statusBig = new Map<number, number>();
+  private statusDash = 0;
+  private readonly reasons = new Map<string, number>();
   private readonly win32Small = new Float64Array(65536);
   private readonly win32Big = new Map<number, number>();
   private readonly counts: Partial<Record<FindingCode, number>> = {};
@@ -224,7 +227,10 @@ export class W3cAnalyzer implements W3cScanHandler {
     if (status >= 0) {
       if (status < 1000) this.statusSmall[status]++;
       else this.statusBig.set(status, (this.statusBig.get(status) ?? 0) + 1);
+    } else if (rec.isDash(col.status)) {
+      this.statusDash++;
     }
+    if (col.reason >= 0) countReason(this.reasons, rec.str(col.reason));
     const win32 = rec.num(col.win32);
     if (win32 >= 0) {
       if (win32 < 65536) this.win32Small[win32]++;
@@ -445,7 +451,8 @@ export class W3cAnalyzer implements W3cScanHandler {
       b.stats.topFailingClient = top(b.clients);
       return b.stats;
     });
-    return { lines, requests: this.requests, bytes, summary: { status, win32, findings: findingsCount }, findings: this.findings, findingsOmitted: this.omitted, layouts: this.layouts, blocks };
+    const summary = withHttpErrCounts({ status, win32, findings: findingsCount }, this.statusDash, this.reasons);
+    return { lines, requests: this.requests, bytes, summary, findings: this.findings, findingsOmitted: this.omitted, layouts: this.layouts, blocks };
   }
 
   /**
@@ -499,6 +506,8 @@ export class W3cAnalyzer implements W3cScanHandler {
     this.omitted = 0;
     this.statusSmall.fill(0);
     this.statusBig.clear();
+    this.statusDash = 0;
+    this.reasons.clear();
     this.win32Small.fill(0);
     this.win32Big.clear();
     for (const k of Object.keys(this.counts)) delete this.counts[k as FindingCode];

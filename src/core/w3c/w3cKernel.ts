@@ -20,6 +20,8 @@ export interface W3cKernelCount {
   resetCounts(): void;
   finishOpen(): void;
   requestCount(): number;
+  /** Lines whose sc-status is `-`. */
+  statusDashCount(): number;
   isOverflowed(): number;
   openFirst(): number;
   openNext(g: number): number;

@@ -19,6 +19,7 @@ import { makeLayout, type W3cLayout } from './w3cFields';
 import { histogram, W3C_FINDING_ORDER, type W3cAnalysis } from './w3cFindings';
 import type { FindingCode } from '../findings';
 import { headerForState, runSummaryRange, type SummaryRangeJob, type SummaryRangeResult } from './w3cSummaryRange';
+import { withHttpErrCounts } from './w3cHttpErrCounts';
 
 export interface ParallelOptions {
   handshakeWindowSeconds?: number;
@@ -224,6 +225,8 @@ export async function analyzeW3cSummaryParallel(path: string, opts: ParallelOpti
 function merge(results: SummaryRangeResult[], size: number, lateFinds: number): W3cAnalysis {
   let lines = 0, requests = 0;
   const status = new Map<number, number>(), win32 = new Map<number, number>();
+  const reason = new Map<string, number>();
+  let statusDash = 0;
   const counts: Record<string, number> = {};
   const layouts: W3cLayout[] = [];
   let defaultSeen = false;
@@ -235,6 +238,8 @@ function merge(results: SummaryRangeResult[], size: number, lateFinds: number): 
     lines += r.lines;
     requests += r.requests;
     for (const [k, v] of r.status) status.set(k, (status.get(k) ?? 0) + v);
+    statusDash += r.statusDash;
+    for (const [k, v] of r.reason) reason.set(k, (reason.get(k) ?? 0) + v);
     for (const [k, v] of r.win32) win32.set(k, (win32.get(k) ?? 0) + v);
     for (const [k, v] of Object.entries(r.findings)) counts[k] = (counts[k] ?? 0) + v;
   }
@@ -243,5 +248,6 @@ function merge(results: SummaryRangeResult[], size: number, lateFinds: number): 
   const findings: Partial<Record<FindingCode, number>> = {};
   for (const c of order) if (counts[c]) findings[c] = counts[c];
   for (const c of Object.keys(counts)) if (!order.includes(c as FindingCode) && counts[c]) findings[c as FindingCode] = counts[c];
-  return { lines, requests, bytes: size, summary: { status: histogram([], status), win32: histogram([], win32), findings }, findings: [], findingsOmitted: 0, layouts, blocks: [] };
+  const summary = withHttpErrCounts({ status: histogram([], status), win32: histogram([], win32), findings }, statusDash, reason);
+  return { lines, requests, bytes: size, summary, findings: [], findingsOmitted: 0, layouts, blocks: [] };
 }

@@ -5,6 +5,7 @@ import { W3cAnalyzer } from './w3cFindings';
 import { W3cScanner } from './w3cScanner';
 import { acquireW3cKernel, releaseW3cKernel, KERNEL_CHUNK, type W3cKernel } from './w3cKernel';
 import { W3cCounter, type W3cCounting } from './w3cCounter';
+import { STATUS_DASH } from './w3cHttpErrCounts';
 
 export interface SummaryRangeJob {
   path: string;
@@ -34,6 +35,10 @@ export interface SummaryRangeResult {
   lines: number;
   requests: number;
   status: [number, number][];
+  /** Lines with sc-status `-` (not in `status`). */
+  statusDash: number;
+  /** s-reason counts (HTTPERR). */
+  reason: [string, number][];
   win32: [number, number][];
   findings: Record<string, number>;
   /** #Fields blocks that start in the range; line numbers relative to the range (1 = its first line). */
@@ -173,9 +178,10 @@ export function runSummaryRange(job: SummaryRangeJob, onProgress?: (bytes: numbe
     const lines = sc.lines - linesBefore;
     const atEnd: RangeState = { dir: sc.directiveState(), hs: job.last ? [] : an.handshakeState() };
     const r = an.finishAnalysis(0, lines);
-    const num = (m: Record<string, number>): [number, number][] => Object.entries(m).map(([k, v]) => [Number(k), v]);
+    const num = (m: Record<string, number>): [number, number][] => Object.entries(m).filter(([k]) => k !== STATUS_DASH).map(([k, v]) => [Number(k), v]);
     return {
-      lines, requests: r.requests, status: num(r.summary.status), win32: num(r.summary.win32), findings: { ...r.summary.findings } as Record<string, number>,
+      lines, requests: r.requests, status: num(r.summary.status), statusDash: r.summary.status[STATUS_DASH] ?? 0, reason: Object.entries(r.summary.reason ?? {}),
+      win32: num(r.summary.win32), findings: { ...r.summary.findings } as Record<string, number>,
       layouts: r.layouts.map((l) => ({
         fieldsLine: l.fieldsLine > 0 ? l.fieldsLine - linesBefore : 0, headerLine: l.headerLine - linesBefore, fields: l.fields, date: l.date, software: l.software,
       })),
