@@ -1,7 +1,7 @@
 // FREB folder search: URL+status search (head/raw-text prefilter, full parse only of candidates)
 // against the baseline of parsing every trace fully and filtering the parsed result, in one run on
 // the same folder of generated traces. Target: search >= 3x faster.
-//   npm run bench -- freb            (default: 5000 traces in /tmp/bench/W3SVC1, seed 7)
+//   npm run bench -- freb            (default: 5000 traces in <tmp>/iis-auth-lens-bench/W3SVC1, seed 7)
 //   node --import tsx bench/freb.bench.ts --count 1000 --out DIR   (default: <tmp>/iis-auth-lens-bench/W3SVC1)
 import { existsSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';

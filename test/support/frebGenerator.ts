@@ -6,7 +6,7 @@
 // file carries a `<!-- SYNTHETIC trace ... -->` comment after the IIS comment line.
 //
 // In a test:   const truth = generateFreb({ out: join(dir, 'W3SVC1'), count: 200, seed: 5 });
-// On a shell:  node --import tsx test/support/frebGenerator.ts --count 5000 --out /tmp/W3SVC1 --seed 7
+// On a shell:  node --import tsx test/support/frebGenerator.ts --count 5000 --out "$TMPDIR/W3SVC1" --seed 7
 //
 // Options (CLI flag / option, default):
 //   --count N     count   traces fr000001.xml ... [200]

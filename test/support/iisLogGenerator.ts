@@ -6,7 +6,7 @@
 // carries a `#Remark: SYNTHETIC ...` directive (a W3C directive parsers must tolerate).
 //
 // In a test:   const truth = generateIisLog({ out: join(dir, 'u_ex261121.log'), size: '3M', seed: 11 });
-// On a shell:  node --import tsx test/support/iisLogGenerator.ts --size 1G --out /tmp/u_ex261121.log --seed 42
+// On a shell:  node --import tsx test/support/iisLogGenerator.ts --size 1G --out "$TMPDIR/u_ex261121.log" --seed 42
 //
 // Options (CLI flag / option, default):
 //   --size N[k|M|G]          size       stop after the line that reaches N bytes [100M]

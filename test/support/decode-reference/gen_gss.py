@@ -1,9 +1,9 @@
 """Real GSS-API tokens from MIT krb5 (KDC on 127.0.0.1) and gss-ntlmssp, through python3-gssapi:
 KRB5 AP-REQ/AP-REP, SPNEGO NegTokenInit/NegTokenResp around Kerberos and NTLM. JSONL on stdout."""
-import base64, json, os, sys
+import base64, json, os, sys, tempfile
 import gssapi
 
-K = os.environ.get('KRB_DIR', '/tmp/decode-ref/krb')
+K = os.environ.get('KRB_DIR', os.path.join(tempfile.gettempdir(), 'decode-ref', 'krb'))
 out = []
 PFX = os.environ.get('ONLY_NTLM', '')
 def emit(i, src, tok):

@@ -2,8 +2,8 @@
 tokens: NegTokenInit with the Windows mechTypes order [MS-KRB5, KRB5, NEGOEX, NTLM], with reqFlags,
 with mechListMIC; NegTokenResp reject, supportedMech only, accept-completed + AP-REP,
 KRB-ERROR inside a reject. Expected values are written by construction ("expect")."""
-import base64, json, os, sys
-WORK = sys.argv[1] if len(sys.argv) > 1 else '/tmp/decode-ref'
+import base64, json, os, sys, tempfile
+WORK = sys.argv[1] if len(sys.argv) > 1 else os.path.join(tempfile.gettempdir(), 'decode-ref')
 from pyasn1.codec.der import encoder
 from pyasn1.type import univ, tag, namedtype
 
