@@ -43,4 +43,9 @@ export const subcommands: readonly SubcommandEntry[] = [
     summary: 'Explain MRS, HCW and migration error texts and SSPI codes',
     load: async () => (await import('./explainCommand.js')).explainCommand,
   },
+  {
+    name: 'epconfig',
+    summary: 'Extended Protection per virtual directory from applicationHost.config / web.config, judged against Exchange',
+    load: async () => (await import('./epconfigCommand.js')).epconfigCommand,
+  },
 ];

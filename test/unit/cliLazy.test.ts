@@ -28,7 +28,7 @@ function loaded(args: string[]): { modules: string[]; code: number; stdout: stri
   return { modules, code: j.code, stdout: j.text };
 }
 
-const COMMAND_MODULES = ['analyzeCommand', 'decodeCommand', 'cbtCommand', 'probeCommand', 'explainCommand'].map((n) => `src/cli/${n}.ts`);
+const COMMAND_MODULES = ['analyzeCommand', 'decodeCommand', 'cbtCommand', 'probeCommand', 'explainCommand', 'epconfigCommand'].map((n) => `src/cli/${n}.ts`);
 
 void test('--version, --help and an unknown command load no subcommand module', () => {
   for (const args of [['--version'], ['--help'], ['frobnicate']]) {
@@ -81,7 +81,7 @@ void test('each subcommand loads its own module and none of the others', () => {
 });
 
 void test('every registry entry loads the subcommand of its name, and the main usage lists its summary', async () => {
-  assert.deepEqual(subcommands.map((s) => s.name), ['analyze', 'decode', 'cbt', 'probe', 'explain']);
+  assert.deepEqual(subcommands.map((s) => s.name), ['analyze', 'decode', 'cbt', 'probe', 'explain', 'epconfig']);
   const text = await inProcess(['--help']);
   for (const s of subcommands) {
     const cmd = await s.load();

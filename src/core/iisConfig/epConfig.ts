@@ -28,6 +28,8 @@ export interface EpFinding {
   expected: TokenChecking | null;
   /** EP_NOT_CONFIGURED: how many Exchange virtual directories are at None. */
   count?: number;
+  /** EP_MRS_PROXY_RISK: the fix choices in the order an admin should weigh them (`fix` joins them). */
+  fixes?: string[];
 }
 
 /** Where a resolved value was written: the element's line and the <location> path ('' = server level). */
@@ -272,6 +274,7 @@ function findingsFor(kind: EpConfigReport['kind'], locations: EpLocation[], mrs:
       location: l?.location ?? `${FRONT_END}/EWS`, tokenChecking: mrs.tokenChecking, expected: l?.expected ?? null,
       message: `${FRONT_END}/EWS (and /EWS/mrsproxy.svc) at ${mrs.tokenChecking} (${IIS_MANAGER_NAME[mrs.tokenChecking]}): Exchange Online MRS and the Hybrid Agent use Extended Protection when it is offered, so mailbox moves fail with 401 (SEC_E_BAD_BINDINGS) behind a device that terminates TLS with another certificate. With the same certificate every setting works; with another certificate in front only None works.`,
       fix: mrsFixChoices().map((c, i) => `${i + 1}. ${c}`).join(' '),
+      fixes: mrsFixChoices(),
     });
   }
   return out.sort((a, b) => a.line - b.line);
