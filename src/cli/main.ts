@@ -65,10 +65,19 @@ if (require.main === module) {
     get stdin() { return process.stdin; },
     get stdinIsTTY() { return !!process.stdin.isTTY; },
   };
-  // EPIPE on stdout (e.g. `| head`) is not an error worth a stack trace.
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(0); });
+  // EPIPE on stdout (e.g. `| head`): the reader has what it wanted, end quietly. Any other write
+  // error (ENOSPC on `> /dev/full`, EIO) means the result is lost: say so and exit 1 at once,
+  // instead of analyzing on and exiting 0 with nothing written.
+  let writeFailed = false;
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    if (writeFailed) return;
+    writeFailed = true;
+    process.stderr.write(`iis-auth-lens: cannot write the output to stdout: ${oneLine(e)}\n`, () => process.exit(EXIT_INPUT));
+    process.exitCode = EXIT_INPUT;
+  });
   main(process.argv.slice(2), io).then(
-    (code) => { process.exitCode = code; },
+    (code) => { process.exitCode = writeFailed ? EXIT_INPUT : code; },
     (err) => { process.stderr.write(`iis-auth-lens: internal error: ${oneLine(err)}\n`); process.exitCode = EXIT_INPUT; },
   );
 }
