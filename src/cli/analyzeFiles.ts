@@ -4,7 +4,7 @@
 import { stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { detectFileKind, kindByName as kindOfName, baseName, type FileKind } from '../core/files/fileKind';
-import { isStreamOnly, nodeLogFs, readError, openStreamInput, sniffBytes, sniffFile, walkFolder, type LogFs, type StreamInput } from '../node/logFiles';
+import { isStreamOnly, nodeLogFs, readError, openStreamInput, scanFolder, sniffBytes, sniffFile, walkFolder, type LogFs, type StreamInput } from '../node/logFiles';
 
 export type SniffedKind = FileKind;
 
@@ -89,18 +89,9 @@ export async function collectInputs(paths: string[], skipped: string[], opts: Co
       continue;
     }
     if (st.isDirectory()) {
-      const walk = await walkFolder(p, { fs });
-      for (const f of walk.files) {
-        try {
-          const k = (await sniffFile(f.fsPath, f.path, 'content', fs)).kind;
-          if (k !== 'unknown') out.push({ path: f.path, fsPath: f.fsPath, kind: k });
-          else skipped.push(f.path);
-        } catch (err) {
-          const k = kindByName(f.path);
-          if (k !== 'unknown') out.push({ path: f.path, fsPath: f.fsPath, kind: k, error: readError(f.path, err) });
-        }
-      }
-      for (const e of walk.errors) out.push({ path: e.path, fsPath: e.path, kind: 'unknown', error: readError(e.path, e.error) });
+      const scan = await scanFolder(p, { fs });
+      out.push(...scan.entries);
+      skipped.push(...scan.skipped);
       continue;
     }
     if (isStreamOnly(st)) {

@@ -8,7 +8,7 @@ import { Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import { constants as zlibConstants, createGunzip, gunzipSync } from 'node:zlib';
 import { sep } from 'node:path';
-import { detectFileKind, type FileKindResult, type KindMode, kindByName } from '../core/files/fileKind';
+import { detectFileKind, type FileKind, type FileKindResult, type KindMode, kindByName } from '../core/files/fileKind';
 import { W3cScanner, type W3cScanHandler } from '../core/w3c/w3cScanner';
 import { decodeHead, isGzipMagic, LogTextDecoder, type LineEnds, type TextEncodingInfo } from '../core/files/textEncoding';
 
@@ -155,6 +155,44 @@ export async function readHead(fsPath: PathLike, bytes = HEAD_BYTES, fs: LogFs =
  */
 export async function sniffFile(fsPath: PathLike, name: string, mode: KindMode, fs: LogFs = nodeLogFs): Promise<SniffedFile> {
   return sniffBytes(await readHead(fsPath, HEAD_BYTES, fs), name, mode);
+}
+
+/** One file of a folder scan: a W3C log or FREB trace, or something that could not be read (error set). */
+export interface FolderEntry extends FileRef {
+  kind: FileKind;
+  error?: string;
+}
+
+export interface FolderScan {
+  /** W3C logs and FREB traces by content, sorted by path; then what could not be read (subfolders included), each by its own path. */
+  entries: FolderEntry[];
+  /** Files that are neither (other programs' logs, READMEs, binaries). */
+  skipped: string[];
+}
+
+/**
+ * The one folder scan: every file below dir (walkFolder) taken by its content alone (a folder is
+ * not the user naming each file): W3C logs and FREB traces whose root element is <failedRequest>.
+ * A file that cannot be read counts when its name says log or trace; a subfolder that cannot be
+ * listed is an entry of its own. The CLI, Analyze Folder and the tests use this.
+ */
+export async function scanFolder(dir: string, opts: WalkOptions = {}): Promise<FolderScan> {
+  const fs = opts.fs ?? nodeLogFs;
+  const walk = await walkFolder(dir, opts);
+  const out: FolderScan = { entries: [], skipped: [] };
+  for (const f of walk.files) {
+    if (opts.cancelled?.()) break;
+    try {
+      const k = (await sniffFile(f.fsPath, f.path, 'content', fs)).kind;
+      if (k !== 'unknown') out.entries.push({ ...f, kind: k });
+      else out.skipped.push(f.path);
+    } catch (err) {
+      const k = kindByName(f.path);
+      if (k !== 'unknown') out.entries.push({ ...f, kind: k, error: readError(f.path, err) });
+    }
+  }
+  for (const e of walk.errors) out.entries.push({ path: e.path, fsPath: e.path, kind: 'unknown', error: readError(e.path, e.error) });
+  return out;
 }
 
 /** True for what can only be read once, front to back (a pipe, FIFO, socket or terminal). */

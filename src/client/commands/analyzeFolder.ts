@@ -1,4 +1,4 @@
-// "Analyze IIS Logs in Folder...": every W3C log below a folder (recursive, `.gz` too) analyzed
+// "Analyze IIS Logs in Folder...": every W3C log and FREB trace below a folder (recursive, `.gz` too) analyzed
 // from disk by the language server, one file at a time, with progress and cancel. Results go to
 // the Log Analysis view and each file's findings to the Problems panel.
 import * as vscode from 'vscode';
@@ -8,8 +8,7 @@ import type { ClientFeature, ClientContext } from '../context';
 import type { AnalyzeFileResult } from '../../server/features/w3cProtocol';
 import { logSummary } from './logSummaryView';
 import { analyzeFileFromDisk } from './largeFiles';
-import { kindByName } from '../../core/files/fileKind';
-import { readError, sniffFile, walkFolder } from '../../node/logFiles';
+import { scanFolder } from '../../node/logFiles';
 
 export interface FoundInFolder {
   /** W3C logs and FREB traces (by content, as `iis-auth-lens analyze folder/` takes them), sorted. */
@@ -19,25 +18,17 @@ export interface FoundInFolder {
 }
 
 /**
- * Every IIS W3C log and FREB trace below dir: the file pipeline's one folder walk and content rule
- * (node/logFiles.ts), the same as the CLI's, so both find the same files.
+ * Every IIS W3C log and FREB trace below dir: the file pipeline's one folder scan (node/logFiles.ts),
+ * the CLI's, so both find the same files.
  */
 export async function findLogs(dir: string, token?: vscode.CancellationToken): Promise<FoundInFolder> {
-  const walk = await walkFolder(dir, { cancelled: () => token?.isCancellationRequested ?? false });
-  const out: FoundInFolder = { files: [], unreadable: walk.errors.map((e) => ({ path: e.path, error: readError(e.path, e.error) })) };
-  for (const f of walk.files) {
-    if (token?.isCancellationRequested) break;
-    let kind: string;
-    try {
-      kind = (await sniffFile(f.fsPath, f.path, 'content')).kind;
-    } catch (err) {
-      if (kindByName(f.path) !== 'unknown') out.unreadable.push({ path: f.path, error: readError(f.path, err) });
-      continue;
-    }
-    if (kind === 'unknown') continue;
+  const scan = await scanFolder(dir, { cancelled: () => token?.isCancellationRequested ?? false });
+  const out: FoundInFolder = { files: [], unreadable: [] };
+  for (const e of scan.entries) {
+    if (e.error) out.unreadable.push({ path: e.path, error: e.error });
     // the language server takes a path as text: a name that is not UTF-8 cannot travel there
-    if (typeof f.fsPath !== 'string') out.unreadable.push({ path: f.path, error: `${f.path}: the file name is not valid UTF-8; analyze it with iis-auth-lens analyze` });
-    else out.files.push(f.fsPath);
+    else if (typeof e.fsPath !== 'string') out.unreadable.push({ path: e.path, error: `${e.path}: the file name is not valid UTF-8; analyze it with iis-auth-lens analyze` });
+    else out.files.push(e.fsPath);
   }
   return out;
 }
