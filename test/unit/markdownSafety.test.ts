@@ -5,7 +5,7 @@
 // issue 12 (a WCF 401 text whose "header received from the server" smuggles a probe link).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CodeLens, Hover, MarkupContent } from 'vscode-languageserver/node';
@@ -264,4 +264,14 @@ void test('token hover and the decode document: user names and claims from a tok
 void test('HCW CodeLens: the first error line of a failed cmdlet cannot inject icons or lines', () => {
   const cause = hcwFailureCause({ error: '$(alert) Something [x](command:y) failed\nsecond line' } as HcwEntry);
   assert.equal(cause, '\\$(alert) Something [x](command:y) failed');
+});
+
+void test('webview scripts put document text into the page as text nodes only (no innerHTML, outerHTML, insertAdjacentHTML, document.write)', () => {
+  const dir = join(__dirname, '..', '..', 'src', 'webview');
+  const files = readdirSync(dir).filter((f) => f.endsWith('.ts'));
+  assert.ok(files.length >= 3, files.join(', '));
+  for (const f of files) {
+    const src = readFileSync(join(dir, f), 'utf8');
+    assert.doesNotMatch(src, /\.(innerHTML|outerHTML)\s*[+]?=|insertAdjacentHTML|document\.write|DOMParser/, `${f} builds markup from strings`);
+  }
 });
