@@ -469,9 +469,11 @@ function atSweepPoint(f: f64, len: f64): bool {
 
 function on401(win32: f64): void {
   const sub = num(colSub);
+  let specific = true;
   if (win32 == WIN32_BAD_BINDINGS || win32 == NTSTATUS_BAD_BINDINGS) addFinding(0);
   else if (win32 == WIN32_INVALID_TOKEN) addFinding(1);
   else if (win32 == WIN32_LOGON_DENIED) addFinding(2);
+  else specific = false;
   const sspi = sub == 1 && win32 >= 0 && isSspiFailure(win32);
   if (sub != 2 && !sspi) return;
   const t = epochSeconds();
@@ -512,9 +514,10 @@ function on401(win32: f64): void {
   }
   if (!isNaN(t)) store<f64>(g + G_LASTTIME, t);
   if (sspi) store<i32>(g + G_SSPI, 1);
-  // a final SSPI verdict (anything but the SEC_E_NO_CREDENTIALS challenge) ends the attempt
+  // a final SSPI verdict (anything but the SEC_E_NO_CREDENTIALS challenge) ends the attempt; when
+  // it is itself a finding (BAD_BINDINGS, INVALID_TOKEN, LOGON_DENIED), that one alone (W3cAnalyzer)
   if (sspi && win32 != WIN32_NO_CREDENTIALS) {
-    finish(g);
+    if (!specific) finish(g);
     close(g);
   }
 }

@@ -51,10 +51,10 @@ void test('repeated #Fields re-map columns: status moves', () => {
   assert.equal(r.findings[0].time, null);
 });
 
-void test('a 2148074310 without a 401 is not BAD_BINDINGS; "-" and junk statuses are not counted', () => {
+void test('a 2148074310 without a 401 is not BAD_BINDINGS; a "-" status counts as "-", a junk status not at all', () => {
   const r = analyzeW3cText([F, line('10:00:00', '1.1.1.1', '/a', '-', '500 0 2148074310'), line('10:00:00', '1.1.1.1', '/a', '-', '- - -'), line('10:00:00', '1.1.1.1', '/a', '-', 'abc 0 0')].join('\n'));
   assert.equal(r.findings.length, 0);
-  assert.deepEqual(r.summary.status, { 500: 1 });
+  assert.deepEqual(r.summary.status, { 500: 1, '-': 1 });
   assert.equal(r.requests, 3);
 });
 
@@ -184,14 +184,16 @@ void test('without #Fields, only lines that start with date and time are read wi
   assert.match(r.findings[0].message, /does not fit the IIS default layout/);
 });
 
-void test('each failed attempt is its own HANDSHAKE_INCOMPLETE, also when the client retries within the window', () => {
+void test('each failed attempt is its own BAD_BINDINGS with its legs, also when the client retries within the window; no HANDSHAKE_INCOMPLETE on top', () => {
   const attempt = (t: string): string[] => [
     line(t, '52.1.1.1', '/EWS/mrsproxy.svc', '-', '401 2 5'),
     line(t, '52.1.1.1', '/EWS/mrsproxy.svc', '-', '401 1 2148074254'),
     line(t, '52.1.1.1', '/EWS/mrsproxy.svc', '-', '401 1 2148074310'),
   ];
   const r = analyzeW3cText([F, ...attempt('10:00:00'), ...attempt('10:00:30'), ...attempt('10:01:00')].join('\n'));
-  const inc = r.findings.filter((f) => f.code === 'HANDSHAKE_INCOMPLETE');
-  assert.deepEqual(inc.map((f) => [f.line, f.relatedLines]), [[4, [2, 3]], [7, [5, 6]], [10, [8, 9]]]);
-  assert.equal(r.summary.findings.BAD_BINDINGS, 3);
+  assert.deepEqual(r.findings.map((f) => [f.code, f.line, f.relatedLines]), [['BAD_BINDINGS', 4, [2, 3]], ['BAD_BINDINGS', 7, [5, 6]], ['BAD_BINDINGS', 10, [8, 9]]]);
+  assert.deepEqual(r.summary.findings, { BAD_BINDINGS: 3 });
+  // the same attempts with a final verdict that is no finding of its own (SEC_E_UNSUPPORTED_FUNCTION) stay HANDSHAKE_INCOMPLETE
+  const other = analyzeW3cText([F, ...attempt('10:00:00'), ...attempt('10:00:30')].join('\n').replace(/2148074310/g, '2148074242'));
+  assert.deepEqual(other.findings.map((f) => [f.code, f.line, f.relatedLines]), [['HANDSHAKE_INCOMPLETE', 4, [2, 3]], ['HANDSHAKE_INCOMPLETE', 7, [5, 6]]]);
 });

@@ -11,7 +11,8 @@
 // once, so every failed attempt counts. A group that ends (final verdict, window passes, file
 // ends, or a new leg comes after the window) without a non-401 and that has at least one SSPI
 // 401.1 leg is one HANDSHAKE_INCOMPLETE finding at its last leg, with the other legs as
-// relatedLines. Groups of 401.2 legs only are not reported: they tell nothing about the scheme
+// relatedLines - unless its final verdict is itself a finding (BAD_BINDINGS, INVALID_TOKEN,
+// LOGON_DENIED): then that finding alone says how the handshake ended, and carries the other legs. Groups of 401.2 legs only are not reported: they tell nothing about the scheme
 // (Basic clients and probes also get 401.2). Other 401s (401.1 1326, 401.3) neither extend nor
 // complete a group.
 import type { Finding, FindingCode, Severity } from '../findings';
@@ -337,9 +338,16 @@ export class W3cAnalyzer implements W3cScanHandler {
     // a final SSPI verdict (anything but the SEC_E_NO_CREDENTIALS challenge) ends this attempt: the
     // client's next try starts a new handshake, so each failed attempt is one finding
     if (sspi && win32 !== WIN32_NO_CREDENTIALS) {
-      this.finish(g);
+      if (code) this.relateLegs(rec.line, code, g);
+      else this.finish(g);
       this.close(g);
     }
+  }
+
+  /** The handshake's other legs become the related lines of the specific finding that ended it (when that finding was kept). */
+  private relateLegs(line: number, code: FindingCode, g: OpenGroup): void {
+    const f = this.findings[this.findings.length - 1];
+    if (f && f.line === line && f.code === code && g.legs && g.legs.length > 1) f.relatedLines = g.legs.filter((l) => l !== line);
   }
 
   private context(rec: W3cRecord): { time: string | null; clientIp: string | null; user: string | null; uri: string | null } {
