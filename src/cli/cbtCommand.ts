@@ -4,7 +4,8 @@ import { readFile, stat } from 'node:fs/promises';
 import type { Subcommand } from './commands';
 import { InputError, UsageError, writeJson, type CliIo } from './io';
 import { CertificateError, applicationDataText, ntlmChannelBindingsHash, tlsServerEndPoint } from '../core/channelBindings';
-import { TlsFetchError, fetchLeafCertificate, parseHostPort } from '../core/tlsLeaf';
+import { ServerCertificateError, fetchServerCertificate } from '../probe/connection';
+import { parseHostPort } from '../probe/probeUrl';
 
 const USAGE = 'iis-auth-lens cbt [--json] [--timeout MS] FILE|HOST:PORT';
 
@@ -56,9 +57,9 @@ export const cbtCommand: Subcommand = {
     const hp = isFile ? null : parseHostPort(target);
     if (hp) {
       try {
-        der = await fetchLeafCertificate(hp.host, hp.port, timeout);
+        der = await fetchServerCertificate(hp.host, hp.port, timeout);
       } catch (e) {
-        if (e instanceof TlsFetchError) throw new InputError(e.message);
+        if (e instanceof ServerCertificateError) throw new InputError(e.message);
         throw e;
       }
       source = `${hp.host}:${hp.port}`;

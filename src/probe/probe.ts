@@ -2,19 +2,20 @@
 // channel bindings absent / all-zero / correct for the certificate this client sees, raw NTLM and
 // Negotiate-wrapped, each on its own keep-alive connection; the verdict per the contract's table.
 // Runs in the extension host and behind the CLI; no vscode import.
-import { X509Certificate } from 'node:crypto';
-import * as dns from 'node:dns';
-import * as http from 'node:http';
 import * as net from 'node:net';
-import * as tls from 'node:tls';
-import { tlsServerEndPoint, ntlmChannelBindingsHash, type TlsServerEndPoint } from '../core/channelBindings';
+import {
+  certificateProblemText, lookupAll, tcpConnect, tcpConnectAny, tlsConnect, type LookupAll, type TlsConn, type TlsPolicy,
+} from './connection';
+import { HttpConnection, headerValues } from './httpConnection';
 import {
   authenticateMessage, negotiateMessage, parseAccount, parseSpnegoResponse, spnegoInit, spnegoResponse,
   ntlmSign, MECH_TYPE_LIST, type ChannelBindingsChoice,
 } from './ntlmClient';
+import { httpsInstead, normalizeProbeTarget } from './probeUrl';
+import { formatFingerprint } from './thumbprint';
 import { decideVerdict, ntlmOffers, offeredSchemes, splitChallenges } from './verdict';
 import type {
-  CbtVariant, CheckTlsOptions, CheckTlsResult, ProbeAnonymous, ProbeAttempt, ProbeCertificate, ProbeHooks,
+  CbtVariant, CheckTlsOptions, CheckTlsResult, ProbeAnonymous, ProbeAttempt, ProbeHooks,
   ProbeOptions, ProbeResult, ProbeStepName, ProbeStepReport, ProbeTls, ProbeVerdict,
 } from './probeTypes';
 
@@ -50,24 +51,21 @@ export interface ProbeTarget {
   path: string;
 }
 
-/** Parse and check the probe URL: https only (credentials never go over plain http), a bare host means /EWS/mrsproxy.svc. */
+/** Parse and check the probe URL with the one normalizer (probeUrl.ts): https only (credentials never go over plain http), a bare host or "/" means /EWS/mrsproxy.svc. */
 export function parseProbeUrl(input: string): ProbeTarget {
-  let text = input.trim();
-  if (!text) throw new ProbeUrlError('no URL given');
-  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) text = `https://${text}`;
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new ProbeUrlError(`"${input}" is not a URL`);
+  const n = normalizeProbeTarget(input);
+  if (!n.ok) {
+    switch (n.problem) {
+      case 'empty': throw new ProbeUrlError('no URL given');
+      case 'scheme': throw new ProbeUrlError(`unsupported scheme ${n.detail}: (only https:// can be probed)`);
+      case 'credentials': throw new ProbeUrlError('put the account in --user and the password on stdin, not in the URL');
+      case 'invalid': throw new ProbeUrlError(`"${input.trim().slice(0, 200)}" is neither a host name nor a URL`);
+    }
   }
-  if (url.protocol === 'http:') {
-    throw new ProbeUrlError(`refusing to send credentials over plain http (${url.origin}): MRS only uses https, probe https://${url.host}${url.pathname}`);
+  const url = new URL(n.url);
+  if (n.insecureScheme) {
+    throw new ProbeUrlError(`refusing to send credentials over plain http (${url.origin}): MRS only uses https, probe ${httpsInstead(n.url)}`);
   }
-  if (url.protocol !== 'https:') throw new ProbeUrlError(`unsupported scheme ${url.protocol} (only https:// can be probed)`);
-  if (url.username || url.password) throw new ProbeUrlError('put the account in --user and the password on stdin, not in the URL');
-  // A bare host (no path at all) means the MRS endpoint; an explicit "/" is kept.
-  if (!/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*[/?#]/i.test(text)) url.pathname = '/EWS/mrsproxy.svc';
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const port = url.port ? Number(url.port) : 443;
   return { url, host, port, hostHeader: url.host, path: url.pathname + url.search };
@@ -107,10 +105,18 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string, signal?: AbortS
 class StepRecorder {
   readonly steps: ProbeStepReport[] = [];
   constructor(private readonly hooks?: ProbeHooks) {}
+  /** Tells the listener which step is running now (the progress notification shows it). */
+  starting(name: ProbeStepName): void {
+    try {
+      this.hooks?.onStepStart?.(name);
+    } catch {
+      // A failing listener must not break the probe.
+    }
+  }
   async run<T>(name: ProbeStepName, fn: () => Promise<{ value: T; detail: string }>): Promise<T> {
     const t0 = performance.now();
+    this.starting(name);
     try {
-      if (this.hooks?.signal?.aborted) throw new Error('cancelled');
       const { value, detail } = await fn();
       this.push({ name, ok: true, ms: Math.round(performance.now() - t0), detail });
       return value;
@@ -131,110 +137,7 @@ class StepRecorder {
 }
 
 // ---------------------------------------------------------------------------------------------
-// DNS, TCP, TLS
-
-async function lookup(host: string): Promise<string[]> {
-  if (net.isIP(host)) return [host];
-  const all = await dns.promises.lookup(host, { all: true, verbatim: true });
-  if (!all.length) throw new Error(`${host} has no address`);
-  return all.map((a) => a.address);
-}
-
-function tcpConnect(address: string, port: number, timeoutMs: number): Promise<net.Socket> {
-  return new Promise((resolve, reject) => {
-    const s = net.connect({ host: address, port });
-    const timer = setTimeout(() => { s.destroy(); reject(new Error(`TCP connect to ${address}:${port} timed out after ${timeoutMs} ms`)); }, timeoutMs);
-    s.once('connect', () => { clearTimeout(timer); s.removeAllListeners('error'); resolve(s); });
-    s.once('error', (e) => { clearTimeout(timer); s.destroy(); reject(e); });
-  });
-}
-
-interface TlsPolicy {
-  ca?: Buffer | string;
-  insecure?: boolean;
-  trustedFingerprintSha256?: string;
-  /** Once the TLS step accepted a certificate, later connections must present the same one. */
-  pinnedFingerprint?: string;
-}
-
-interface TlsConn {
-  socket: tls.TLSSocket;
-  endPoint: TlsServerEndPoint;
-  cbtHash: string;
-  authorized: boolean;
-  authorizationError: string | null;
-  trust: ProbeTls['trust'];
-  chain: ProbeCertificate[];
-}
-
-function normFp(fp: string): string {
-  return fp.replace(/[^0-9a-f]/gi, '').toLowerCase();
-}
-
-function certOf(raw: Buffer): ProbeCertificate {
-  const ep = tlsServerEndPoint(raw);
-  return {
-    subject: ep.subject, issuer: ep.issuer, sans: ep.sans, validFrom: ep.validFrom, validTo: ep.validTo,
-    signatureHash: ep.hashAlgorithm, fingerprintSha256: ep.fingerprintSha256,
-    serialNumber: new X509Certificate(raw).serialNumber,
-  };
-}
-
-function peerChain(socket: tls.TLSSocket): ProbeCertificate[] {
-  const chain: ProbeCertificate[] = [];
-  let c = socket.getPeerCertificate(true) as tls.DetailedPeerCertificate | undefined;
-  const seen = new Set<string>();
-  while (c && c.raw && !seen.has(c.fingerprint256)) {
-    seen.add(c.fingerprint256);
-    try {
-      chain.push(certOf(c.raw));
-    } catch {
-      break;
-    }
-    c = c.issuerCertificate;
-  }
-  return chain;
-}
-
-/** Open TCP + TLS and decide whether the certificate is acceptable under the policy. */
-function tlsConnect(tcp: net.Socket, servername: string | undefined, policy: TlsPolicy, timeoutMs: number): Promise<TlsConn> {
-  return new Promise((resolve, reject) => {
-    const socket = tls.connect({
-      socket: tcp, servername, ca: policy.ca, rejectUnauthorized: false, ALPNProtocols: ['http/1.1'],
-      minVersion: 'TLSv1.2',
-    });
-    const timer = setTimeout(() => { socket.destroy(); reject(new Error(`TLS handshake timed out after ${timeoutMs} ms`)); }, timeoutMs);
-    socket.once('error', (e) => { clearTimeout(timer); socket.destroy(); reject(e); });
-    socket.once('secureConnect', () => {
-      clearTimeout(timer);
-      socket.removeAllListeners('error');
-      try {
-        const peer = socket.getPeerCertificate(true);
-        if (!peer || !peer.raw) throw new Error('the server presented no certificate');
-        const endPoint = tlsServerEndPoint(peer.raw, 'server certificate');
-        const fp = endPoint.fingerprintSha256;
-        const authorizationError = socket.authorized ? null : String(socket.authorizationError ?? 'not trusted');
-        let trust: ProbeTls['trust'];
-        if (policy.pinnedFingerprint && normFp(policy.pinnedFingerprint) !== fp) {
-          throw new Error(`the server presented another certificate (SHA-256 ${fp}) than in the TLS step (${policy.pinnedFingerprint}); a load balancer with different certificates?`);
-        }
-        if (socket.authorized) trust = 'verified';
-        else if (policy.trustedFingerprintSha256 && normFp(policy.trustedFingerprintSha256) === fp) trust = 'fingerprint';
-        else if (policy.insecure) trust = 'insecure';
-        else {
-          throw new Error(`the certificate does not verify (${authorizationError}${policy.ca ? ', against the given CA' : ', against the system store'}); subject ${endPoint.subject}, SHA-256 fingerprint ${fp}. Trust its CA (--ca) or accept this certificate explicitly (--insecure, or confirm its fingerprint)`);
-        }
-        resolve({
-          socket, endPoint, cbtHash: ntlmChannelBindingsHash(endPoint), authorized: socket.authorized,
-          authorizationError, trust, chain: peerChain(socket),
-        });
-      } catch (e) {
-        socket.destroy();
-        reject(e instanceof Error ? e : new Error(String(e)));
-      }
-    });
-  });
-}
+// DNS, TCP, TLS (connection.ts: the one connector of the CLI and the extension host)
 
 function tlsSummary(c: TlsConn): ProbeTls {
   const ep = c.endPoint;
@@ -243,7 +146,9 @@ function tlsSummary(c: TlsConn): ProbeTls {
     fingerprintSha256: ep.fingerprintSha256, channelBindings: c.cbtHash, serverEndPoint: ep.hash.toString('hex'),
     validFrom: ep.validFrom, validTo: ep.validTo,
     protocol: c.socket.getProtocol() ?? null, cipher: c.socket.getCipher()?.name ?? null,
-    verified: c.authorized, verifyError: c.authorizationError, trust: c.trust, chain: c.chain,
+    verified: c.authorized, verifyError: c.authorizationError,
+    verifyProblem: c.authorizationError ? certificateProblemText(c.authorizationError) : null,
+    trust: c.trust, chain: c.chain,
   };
 }
 
@@ -253,43 +158,41 @@ interface Connected {
   conn: TlsConn;
 }
 
-async function connectSteps(target: ProbeTarget, policy: TlsPolicy, timeoutMs: number, rec: StepRecorder): Promise<Connected> {
+async function connectSteps(target: ProbeTarget, policy: TlsPolicy, timeoutMs: number, rec: StepRecorder, lookup: LookupAll, signal?: AbortSignal): Promise<Connected> {
   const addresses = await rec.run('dns', async () => {
-    const a = await withTimeout(lookup(target.host), timeoutMs, `DNS lookup of ${target.host}`);
+    const a = await withTimeout(lookup(target.host), timeoutMs, `DNS lookup of ${target.host}`, signal);
     return { value: a, detail: net.isIP(target.host) ? `${target.host} (address literal)` : `${target.host} -> ${a.join(', ')}` };
   });
   let address = addresses[0];
   const tcp = await rec.run('tcp', async () => {
-    let last: unknown;
-    for (const a of addresses) {
-      try {
-        const s = await tcpConnect(a, target.port, timeoutMs);
-        address = a;
-        return { value: s, detail: `connected to ${net.isIPv6(a) ? `[${a}]` : a}:${target.port}` };
-      } catch (e) {
-        last = e;
-      }
+    try {
+      const c = await tcpConnectAny(addresses, target.port, timeoutMs, signal);
+      address = c.address;
+      return { value: c.socket, detail: `connected to ${net.isIPv6(c.address) ? `[${c.address}]` : c.address}:${target.port}` };
+    } catch (e) {
+      throw new StepError(`cannot connect to ${target.host} port ${target.port}`, e);
     }
-    throw new StepError(`cannot connect to ${target.host} port ${target.port}`, last);
   });
   const conn = await rec.run('tls', async () => {
-    const c = await tlsConnect(tcp, net.isIP(target.host) ? undefined : target.host, policy, timeoutMs);
+    const c = await tlsConnect(tcp, target.host, policy, timeoutMs, signal);
     const ep = c.endPoint;
-    const trustText = c.trust === 'verified' ? 'verified' : c.trust === 'fingerprint' ? `not verified (${c.authorizationError}), accepted by confirmed fingerprint` : `NOT verified (${c.authorizationError}), --insecure`;
+    const trustText = c.trust === 'verified' ? 'verified'
+      : c.trust === 'fingerprint' ? `not verified (${certificateProblemText(c.authorizationError)}), accepted by its confirmed thumbprint`
+        : `NOT verified (${certificateProblemText(c.authorizationError)}), --insecure`;
     return {
       value: c,
-      detail: `${c.socket.getProtocol() ?? 'TLS'}; ${ep.subject} issued by ${ep.issuer}; SANs ${ep.sans.join(', ') || '-'}; valid ${ep.validFrom.slice(0, 10)}..${ep.validTo.slice(0, 10)}; ${ep.signatureAlgorithm}; SHA-256 ${ep.fingerprintSha256}; channel bindings ${c.cbtHash}; ${trustText}`,
+      detail: `${c.socket.getProtocol() ?? 'TLS'}; ${ep.subject} issued by ${ep.issuer}; SANs ${ep.sans.join(', ') || '-'}; valid ${ep.validFrom.slice(0, 10)}..${ep.validTo.slice(0, 10)}; ${ep.signatureAlgorithm}; SHA-256 ${formatFingerprint(ep.fingerprintSha256)}; channel bindings ${c.cbtHash}; ${trustText}`,
     };
   });
   return { addresses, address, conn };
 }
 
-/** DNS, TCP and TLS only: to show the certificate (and fingerprint) before any credential is sent. */
-export async function checkTls(url: string, opts: CheckTlsOptions = {}): Promise<CheckTlsResult> {
+/** DNS, TCP and TLS only: to show the certificate (and thumbprint) before any credential is sent. */
+export async function checkTls(url: string, opts: CheckTlsOptions = {}, hooks: ProbeHooks = {}): Promise<CheckTlsResult> {
   const target = parseProbeUrl(url);
-  const rec = new StepRecorder();
+  const rec = new StepRecorder(hooks);
   try {
-    const c = await connectSteps(target, { ca: opts.ca, insecure: true }, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, rec);
+    const c = await connectSteps(target, { ca: opts.ca, insecure: true }, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, rec, hooks.lookup ?? lookupAll, hooks.signal);
     c.conn.socket.destroy();
     const tlsInfo = tlsSummary(c.conn);
     return { url: target.url.href, host: target.host, port: target.port, tls: tlsInfo, steps: rec.steps, ok: true };
@@ -297,61 +200,61 @@ export async function checkTls(url: string, opts: CheckTlsOptions = {}): Promise
     return { url: target.url.href, host: target.host, port: target.port, tls: null, steps: rec.steps, ok: false };
   }
 }
-
 // ---------------------------------------------------------------------------------------------
-// HTTP over our own TLS connections (so every connection gets the same certificate checks)
+// HTTP/1.1 over our own TLS connections (httpConnection.ts), so that every connection gets the same
+// certificate checks and no host patch of node:http can reroute a request.
 
-interface HttpResponse {
+interface ProbeResponse {
   status: number;
   wwwAuthenticate: string[];
-  socket: unknown;
-  headers: http.IncomingHttpHeaders;
+  connectionId: number;
 }
 
-class ConnectionPool {
-  readonly agent: http.Agent;
-  readonly conns: TlsConn[] = [];
-  constructor(target: ProbeTarget, address: string, policy: TlsPolicy, timeoutMs: number) {
-    this.agent = new http.Agent({ keepAlive: true, maxSockets: 1, maxFreeSockets: 1 });
-    // Every socket the agent needs is one of our checked TLS connections.
-    (this.agent as unknown as { createConnection: (o: unknown, cb: (e: Error | null, s?: net.Socket) => void) => undefined }).createConnection = (_o, cb) => {
-      tcpConnect(address, target.port, timeoutMs)
-        .then((tcp) => tlsConnect(tcp, net.isIP(target.host) ? undefined : target.host, policy, timeoutMs))
-        .then((c) => { this.conns.push(c); cb(null, c.socket); }, (e: unknown) => cb(e instanceof Error ? e : new Error(String(e))));
-      return undefined;
-    };
+/**
+ * The connections of one handshake (or of the anonymous request): a request goes over the open
+ * connection, or a new one when the server closed it or said `Connection: close`.
+ */
+class ProbeSession {
+  readonly conns: Array<{ tls: TlsConn; http: HttpConnection }> = [];
+  constructor(
+    private readonly target: ProbeTarget, private readonly address: string, private readonly policy: TlsPolicy,
+    private readonly timeoutMs: number, private readonly signal?: AbortSignal,
+  ) {}
+
+  get current(): TlsConn | undefined {
+    return this.conns[this.conns.length - 1]?.tls;
   }
+
+  private async connection(): Promise<HttpConnection> {
+    const last = this.conns[this.conns.length - 1];
+    if (last?.http.open) return last.http;
+    const tcp = await tcpConnect(this.address, this.target.port, this.timeoutMs, this.signal);
+    let c: TlsConn;
+    try {
+      c = await tlsConnect(tcp, this.target.host, this.policy, this.timeoutMs, this.signal);
+    } catch (e) {
+      tcp.destroy();
+      throw e;
+    }
+    const http = new HttpConnection(c.socket, this.conns.length + 1);
+    this.conns.push({ tls: c, http });
+    return http;
+  }
+
+  async send(authorization: string | undefined): Promise<ProbeResponse> {
+    const conn = await this.connection();
+    const headers: Array<[string, string]> = [
+      ['Host', this.target.hostHeader], ['User-Agent', USER_AGENT], ['Content-Type', 'application/soap+xml; charset=utf-8'],
+      ['Content-Length', '0'], ['Connection', 'keep-alive'],
+    ];
+    if (authorization) headers.push(['Authorization', authorization]);
+    const res = await conn.request({ method: 'POST', path: this.target.path, headers }, this.timeoutMs, this.signal);
+    return { status: res.status, wwwAuthenticate: headerValues(res, 'www-authenticate'), connectionId: res.connectionId };
+  }
+
   destroy(): void {
-    this.agent.destroy();
-    for (const c of this.conns) c.socket.destroy();
+    for (const c of this.conns) c.http.destroy();
   }
-}
-
-function request(pool: ConnectionPool, target: ProbeTarget, authorization: string | undefined, timeoutMs: number, signal?: AbortSignal): Promise<HttpResponse> {
-  return new Promise((resolve, reject) => {
-    const headers: http.OutgoingHttpHeaders = {
-      Host: target.hostHeader, 'User-Agent': USER_AGENT, 'Content-Type': 'application/soap+xml; charset=utf-8',
-      'Content-Length': '0', Connection: 'keep-alive',
-    };
-    if (authorization) headers.Authorization = authorization;
-    const req = http.request({ agent: pool.agent, method: 'POST', path: target.path, headers, host: target.host, port: target.port });
-    const timer = setTimeout(() => req.destroy(new Error(`no HTTP answer within ${timeoutMs} ms`)), timeoutMs);
-    const onAbort = (): void => { req.destroy(new Error('cancelled')); };
-    signal?.addEventListener('abort', onAbort, { once: true });
-    const done = (): void => { clearTimeout(timer); signal?.removeEventListener('abort', onAbort); };
-    req.once('error', (e) => { done(); reject(e); });
-    req.once('response', (res) => {
-      const www: string[] = [];
-      for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) {
-        if (res.rawHeaders[i].toLowerCase() === 'www-authenticate') www.push(res.rawHeaders[i + 1]);
-      }
-      const socket = res.socket;
-      res.on('error', (e) => { done(); reject(e); });
-      res.on('end', () => { done(); resolve({ status: res.statusCode ?? 0, wwwAuthenticate: www, socket, headers: res.headers }); });
-      res.resume();
-    });
-    req.end();
-  });
 }
 
 function tokenFor(scheme: string, offers: string[]): Buffer | null {
@@ -378,11 +281,11 @@ interface AttemptInput {
 
 class NoChallengeError extends Error {}
 
-/** Legs 1 and 2 of one handshake on one pool; `spnego` wraps the NTLM tokens for Negotiate. */
-async function handshake(a: AttemptInput, pool: ConnectionPool, result: ProbeAttempt, spnego: boolean): Promise<void> {
+/** Legs 1 and 2 of one handshake on one session; `spnego` wraps the NTLM tokens for Negotiate. */
+async function handshake(a: AttemptInput, session: ProbeSession, result: ProbeAttempt, spnego: boolean): Promise<void> {
   const type1 = negotiateMessage();
   const first = spnego ? spnegoInit(type1) : type1;
-  const r1 = await request(pool, a.target, `${a.scheme} ${first.toString('base64')}`, a.timeoutMs, a.signal);
+  const r1 = await session.send(`${a.scheme} ${first.toString('base64')}`);
   result.legs.push(r1.status);
   if (r1.status !== 401) {
     throw new NoChallengeError(`the server answered the NEGOTIATE leg with ${r1.status} instead of a 401 challenge`);
@@ -395,7 +298,7 @@ async function handshake(a: AttemptInput, pool: ConnectionPool, result: ProbeAtt
     if (!resp.responseToken) throw new NoChallengeError(`the server's SPNEGO answer has no NTLM challenge (negState ${resp.negState ?? '-'}, mech ${resp.supportedMech ?? '-'})`);
     challenge = resp.responseToken;
   } else challenge = tok;
-  const conn = pool.conns[pool.conns.length - 1];
+  const conn = session.current!;
   const cb: ChannelBindingsChoice = a.cbt === 'correct' ? { hash: conn.cbtHash } : a.cbt;
   const auth = authenticateMessage({
     negotiate: type1, challenge, domain: a.domain, user: a.user, password: a.password, workstation: a.workstation,
@@ -404,9 +307,9 @@ async function handshake(a: AttemptInput, pool: ConnectionPool, result: ProbeAtt
   const third = spnego
     ? spnegoResponse(auth.message, ntlmSign(auth.exportedSessionKey, 'client', 0, MECH_TYPE_LIST, auth.flags))
     : auth.message;
-  const r2 = await request(pool, a.target, `${a.scheme} ${third.toString('base64')}`, a.timeoutMs, a.signal);
+  const r2 = await session.send(`${a.scheme} ${third.toString('base64')}`);
   result.legs.push(r2.status);
-  result.sameConnection = r1.socket === r2.socket && pool.conns.length === 1;
+  result.sameConnection = r1.connectionId === r2.connectionId;
   result.status = r2.status;
   result.ok = r2.status !== 401;
   if (!result.sameConnection) {
@@ -418,18 +321,18 @@ async function handshake(a: AttemptInput, pool: ConnectionPool, result: ProbeAtt
 async function attempt(a: AttemptInput): Promise<ProbeAttempt> {
   const t0 = performance.now();
   const result: ProbeAttempt = { cbt: a.cbt, scheme: a.scheme, status: null, ms: 0, ok: false, legs: [], sameConnection: true };
-  let pool = new ConnectionPool(a.target, a.address, a.policy, a.timeoutMs);
+  let session = new ProbeSession(a.target, a.address, a.policy, a.timeoutMs, a.signal);
   try {
     try {
-      await handshake(a, pool, result, a.scheme === 'Negotiate');
+      await handshake(a, session, result, a.scheme === 'Negotiate');
     } catch (e) {
       if (!(e instanceof NoChallengeError) || a.scheme !== 'Negotiate') throw e;
       // Some servers take NTLM in the Negotiate header but not SPNEGO around it: try that once.
-      pool.destroy();
-      pool = new ConnectionPool(a.target, a.address, a.policy, a.timeoutMs);
+      session.destroy();
+      session = new ProbeSession(a.target, a.address, a.policy, a.timeoutMs, a.signal);
       result.legs = [];
       result.negotiateToken = 'raw-ntlm';
-      await handshake(a, pool, result, false);
+      await handshake(a, session, result, false);
     }
     if (a.scheme === 'Negotiate') result.negotiateToken ??= 'spnego';
     return result;
@@ -438,12 +341,21 @@ async function attempt(a: AttemptInput): Promise<ProbeAttempt> {
     return result;
   } finally {
     result.ms = Math.round(performance.now() - t0);
-    pool.destroy();
+    session.destroy();
   }
 }
 
 function stepName(scheme: 'NTLM' | 'Negotiate', cbt: CbtVariant): ProbeStepName {
   return `${scheme === 'NTLM' ? 'ntlm' : 'negotiate'}-${cbt}` as ProbeStepName;
+}
+
+/**
+ * The probe's own deadline over all steps (up to 2 + 6 x 4 network waits): a server answering just
+ * under the step timeout cannot stretch the probe past 6 step timeouts (and never under 30 s, which
+ * a slow but working WAN path needs for the eight connections).
+ */
+export function overallDeadlineMs(timeoutMs: number): number {
+  return Math.max(6 * timeoutMs, 30_000);
 }
 
 /** Run the whole probe. Never rejects for network trouble (that is the `unreachable` verdict); rejects with ProbeUrlError for a URL it will not probe. */
@@ -453,72 +365,90 @@ export async function runProbe(options: ProbeOptions, hooks?: ProbeHooks): Promi
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const rec = new StepRecorder(hooks);
   const { domain, user } = parseAccount(options.user);
+  // One signal for the user's Cancel and the overall deadline.
+  const stop = new AbortController();
+  const deadlineMs = options.deadlineMs ?? overallDeadlineMs(timeoutMs);
+  let pastDeadline = false;
+  const deadline = setTimeout(() => { pastDeadline = true; stop.abort(); }, deadlineMs);
+  const onUserAbort = (): void => stop.abort();
+  if (hooks?.signal?.aborted) stop.abort();
+  hooks?.signal?.addEventListener('abort', onUserAbort, { once: true });
+  const signal = stop.signal;
+  const stopped = (): string | undefined => pastDeadline
+    ? `The probe stopped at its overall deadline of ${deadlineMs} ms (the step timeout is ${timeoutMs} ms): the server answers too slowly for a verdict.`
+    : hooks?.signal?.aborted ? 'The probe was cancelled.' : undefined;
   const base = (verdict: ProbeVerdict, explanation: string, remediation: string[], tlsInfo: ProbeTls | null, anonymous: ProbeAnonymous | null, attempts: ProbeAttempt[]): ProbeResult => ({
     url: target.url.href, tls: tlsInfo, anonymous, attempts, verdict, explanation, remediation,
     steps: rec.steps, ms: Math.round(performance.now() - t0),
   });
-
-  let connected: Connected;
   try {
-    connected = await connectSteps(target, { ca: options.ca, insecure: options.insecure, trustedFingerprintSha256: options.trustedFingerprintSha256 }, timeoutMs, rec);
-  } catch (e) {
-    const failed = rec.steps[rec.steps.length - 1];
-    const chain = errorChain(e);
-    const cancelled = hooks?.signal?.aborted;
-    return base(
-      'unreachable',
-      cancelled ? 'The probe was cancelled.' : `The ${failed?.name.toUpperCase() ?? 'connection'} step failed: ${chain.join(': ')}.`,
-      unreachableFixes(failed?.name, target),
-      null, null, [],
-    );
-  }
-  const tlsInfo = tlsSummary(connected.conn);
-  connected.conn.socket.destroy();
-  const policy: TlsPolicy = {
-    ca: options.ca, insecure: options.insecure, trustedFingerprintSha256: options.trustedFingerprintSha256,
-    pinnedFingerprint: tlsInfo.fingerprintSha256,
-  };
+    let connected: Connected;
+    try {
+      connected = await connectSteps(target, { ca: options.ca, insecure: options.insecure, trustedFingerprintSha256: options.trustedFingerprintSha256 }, timeoutMs, rec, hooks?.lookup ?? lookupAll, signal);
+    } catch (e) {
+      const failed = rec.steps[rec.steps.length - 1];
+      const why = stopped();
+      if (why) return base(pastDeadline ? 'inconclusive' : 'unreachable', why, [], null, null, []);
+      return base(
+        'unreachable',
+        `The ${failed?.name.toUpperCase() ?? 'connection'} step failed: ${errorChain(e).join(': ')}.`,
+        unreachableFixes(failed?.name, target),
+        null, null, [],
+      );
+    }
+    const tlsInfo = tlsSummary(connected.conn);
+    connected.conn.socket.destroy();
+    const policy: TlsPolicy = {
+      ca: options.ca, insecure: options.insecure, trustedFingerprintSha256: options.trustedFingerprintSha256,
+      pinnedFingerprint: tlsInfo.fingerprintSha256,
+    };
 
-  let anonymous: ProbeAnonymous;
-  try {
-    anonymous = await rec.run('anonymous', async () => {
-      const pool = new ConnectionPool(target, connected.address, policy, timeoutMs);
-      try {
-        const r = await request(pool, target, undefined, timeoutMs, hooks?.signal);
-        const schemes = offeredSchemes(r.wwwAuthenticate);
-        return { value: { status: r.status, wwwAuthenticate: schemes }, detail: `POST ${target.path} -> ${r.status}; WWW-Authenticate: ${schemes.join(', ') || 'none'}` };
-      } finally {
-        pool.destroy();
-      }
-    });
-  } catch (e) {
-    return base('unreachable', `The anonymous request failed: ${errorChain(e).join(': ')}.`, unreachableFixes('anonymous', target), tlsInfo, null, []);
-  }
+    let anonymous: ProbeAnonymous;
+    try {
+      anonymous = await rec.run('anonymous', async () => {
+        const session = new ProbeSession(target, connected.address, policy, timeoutMs, signal);
+        try {
+          const r = await session.send(undefined);
+          const schemes = offeredSchemes(r.wwwAuthenticate);
+          return { value: { status: r.status, wwwAuthenticate: schemes }, detail: `POST ${target.path} -> ${r.status}; WWW-Authenticate: ${schemes.join(', ') || 'none'}` };
+        } finally {
+          session.destroy();
+        }
+      });
+    } catch (e) {
+      const why = stopped();
+      if (why) return base(pastDeadline ? 'inconclusive' : 'unreachable', why, [], tlsInfo, null, []);
+      return base('unreachable', `The anonymous request failed: ${errorChain(e).join(': ')}.`, unreachableFixes('anonymous', target), tlsInfo, null, []);
+    }
 
-  const schemes = ntlmOffers(anonymous.wwwAuthenticate);
-  const attempts: ProbeAttempt[] = [];
-  if (schemes.length) {
-    for (const cbt of ['absent', 'zero', 'correct'] as const) {
-      for (const scheme of schemes) {
-        if (hooks?.signal?.aborted) break;
-        const at = await attempt({
-          target, address: connected.address, policy, timeoutMs, scheme, cbt, domain, user, password: options.password,
-          workstation: options.workstation ?? 'MRSPROBE', signal: hooks?.signal,
-        });
-        attempts.push(at);
-        rec.push({
-          name: stepName(scheme, cbt), ok: at.error === undefined, ms: at.ms,
-          detail: at.error ?? `${scheme} with ${cbt} channel bindings: ${at.legs.join(' -> ')} (${at.ok ? 'authenticated' : 'rejected'})`,
-          ...(at.error ? { error: [at.error] } : {}),
-        });
+    const schemes = ntlmOffers(anonymous.wwwAuthenticate);
+    const attempts: ProbeAttempt[] = [];
+    if (schemes.length) {
+      for (const cbt of ['absent', 'zero', 'correct'] as const) {
+        for (const scheme of schemes) {
+          if (signal.aborted) break;
+          rec.starting(stepName(scheme, cbt));
+          const at = await attempt({
+            target, address: connected.address, policy, timeoutMs, scheme, cbt, domain, user, password: options.password,
+            workstation: options.workstation ?? 'MRSPROBE', signal,
+          });
+          attempts.push(at);
+          rec.push({
+            name: stepName(scheme, cbt), ok: at.error === undefined, ms: at.ms,
+            detail: at.error ?? `${scheme} with ${cbt} channel bindings: ${at.legs.join(' -> ')} (${at.ok ? 'authenticated' : 'rejected'})`,
+            ...(at.error ? { error: [at.error] } : {}),
+          });
+        }
       }
     }
+    const why = stopped();
+    if (why) return base('inconclusive', `${why} ${attempts.length} of ${schemes.length * 3} handshakes ran.`, [], tlsInfo, anonymous, attempts);
+    const v = decideVerdict(anonymous, attempts);
+    return base(v.verdict, v.explanation, v.remediation, tlsInfo, anonymous, attempts);
+  } finally {
+    clearTimeout(deadline);
+    hooks?.signal?.removeEventListener('abort', onUserAbort);
   }
-  if (hooks?.signal?.aborted) {
-    return base('inconclusive', 'The probe was cancelled before all variants ran.', [], tlsInfo, anonymous, attempts);
-  }
-  const v = decideVerdict(anonymous, attempts);
-  return base(v.verdict, v.explanation, v.remediation, tlsInfo, anonymous, attempts);
 }
 
 function unreachableFixes(step: ProbeStepName | undefined, target: ProbeTarget): string[] {

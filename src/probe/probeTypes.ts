@@ -20,6 +20,8 @@ export interface ProbeOptions {
   trustedFingerprintSha256?: string;
   /** Workstation name sent in the NTLM messages (default MRSPROBE). */
   workstation?: string;
+  /** Deadline of the whole probe in ms (default 6 x timeoutMs, at least 30 s); past it the verdict is inconclusive. */
+  deadlineMs?: number;
 }
 
 export type ProbeStepName =
@@ -64,8 +66,10 @@ export interface ProbeTls {
   cipher: string | null;
   /** Did the chain verify (against `ca` or the system store)? */
   verified: boolean;
-  /** Why it did not verify, when it did not. */
+  /** Why it did not verify, when it did not: OpenSSL's code (e.g. DEPTH_ZERO_SELF_SIGNED_CERT). */
   verifyError: string | null;
+  /** The same in plain words, for the person deciding whether to trust the certificate. */
+  verifyProblem?: string | null;
   /** How the certificate was accepted: verified, insecure, or confirmed by fingerprint. */
   trust: 'verified' | 'insecure' | 'fingerprint';
   /** Leaf first. */
@@ -108,8 +112,13 @@ export interface ProbeResult {
 }
 
 export interface ProbeHooks {
+  /** A step finished (ok or not). */
   onStep?(step: ProbeStepReport): void;
+  /** A step begins (DNS, TCP, TLS, anonymous, each handshake variant). */
+  onStepStart?(name: ProbeStepName): void;
   signal?: AbortSignal;
+  /** Resolves a host name to addresses (default: the system resolver, as dns.lookup). */
+  lookup?(host: string): Promise<string[]>;
 }
 
 export interface CheckTlsOptions {

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeCert, type TestCert } from '../support/certs';
 import { buildCli, freePort, runCliProcess, waitForPort, type CliRun } from '../support/cliProcess';
+import { runProbe } from '../../src/probe/probe';
 
 const root = join(__dirname, '..', '..');
 const PY = '/usr/bin/python3';
@@ -343,4 +344,15 @@ void test('a server that never answers the AUTHENTICATE leg -> inconclusive with
   assert.ok(d.attempts.every((a) => a.status === null && /(no HTTP answer within|timed out after) 1200 ms/.test(a.error ?? '')), JSON.stringify(d.attempts));
   assert.ok(d.attempts.some((a) => a.legs.length === 1 && a.legs[0] === 401), 'the challenge came; the AUTHENTICATE leg is the one that stalled');
   assert.ok(Date.now() - t0 < 20000, `took ${Date.now() - t0} ms`);
+});
+
+void test('the overall deadline ends a probe that a stalling server would stretch: inconclusive, saying so', async () => {
+  const t0 = Date.now();
+  const ca = readFileSync(exCert.certPath);
+  const d = await runProbe({ url: `https://127.0.0.1:${servers.stalls.port}/EWS/mrsproxy.svc`, user: 'CONTOSO\\mrsadmin', password: PASSWORD, ca, timeoutMs: 1200, deadlineMs: 3000 });
+  const took = Date.now() - t0;
+  assert.equal(d.verdict, 'inconclusive');
+  assert.match(d.explanation, /overall deadline of 3000 ms/);
+  assert.ok(d.attempts.length >= 1 && d.attempts.length < 6, `cut short: ${d.attempts.length} attempts`);
+  assert.ok(took < 3000 + 1500, `ended at the deadline, took ${took} ms`);
 });

@@ -10,7 +10,8 @@ import * as vscode from 'vscode';
 import type { ClientFeature } from '../context';
 import { decodeToken, revealBasicPassword, type DecodeResult } from '../../core/authHeader';
 import { CertificateError, compareChannelBindings, tlsServerEndPoint, type ChannelBindingsComparison } from '../../core/channelBindings';
-import { fetchLeafCertificate, parseHostPort } from '../../core/tlsLeaf';
+import { fetchServerCertificate } from '../../probe/connection';
+import { parseHostPort } from '../../probe/probeUrl';
 import { findTokenAt } from '../../core/tokenLocate';
 import { decodeDocument } from '../../core/tokenReport';
 
@@ -74,7 +75,7 @@ async function certificateFromHost(target: string, log: vscode.LogOutputChannel)
   log.info(`checkChannelBindings: fetching the leaf certificate of ${hp.host}:${hp.port}`);
   const der = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Connecting to {0}...', `${hp.host}:${hp.port}`) },
-    () => fetchLeafCertificate(hp.host, hp.port, 10000));
+    () => fetchServerCertificate(hp.host, hp.port, 10000));
   return { der, name: `${hp.host}:${hp.port}` };
 }
 

@@ -2,54 +2,11 @@
 // what the user typed turned into the probe URL, the history, the keys under which accounts,
 // passwords and trusted fingerprints are remembered, and the result as JSON and as log lines.
 import type { ProbeResult } from '../../probe/probeTypes';
+import { formatFingerprint, normalizeFingerprint } from '../../probe/thumbprint';
 
-/** The path of the MRS proxy endpoint, completed when the user types only a host. */
-export const MRS_PATH = '/EWS/mrsproxy.svc';
+export { MRS_PATH, normalizeProbeTarget, type NormalizedTarget, type TargetProblem } from '../../probe/probeUrl';
+export { formatFingerprint, normalizeFingerprint } from '../../probe/thumbprint';
 export const HISTORY_MAX = 10;
-
-export type TargetProblem =
-  | 'empty'
-  | 'scheme'          // not http(s)
-  | 'credentials'     // user:password@ inside the URL
-  | 'invalid';        // not a URL and not a host name
-
-export type NormalizedTarget = { ok: true; url: string; insecureScheme: boolean } | { ok: false; problem: TargetProblem; detail: string };
-
-const HOST_RE = /^(?:\[[0-9a-f:.]+\]|[a-z0-9](?:[a-z0-9-]{0,62})(?:\.[a-z0-9](?:[a-z0-9-]{0,62}))*\.?)(?::\d{1,5})?$/i;
-
-/**
- * `mail.contoso.test` → `https://mail.contoso.test/EWS/mrsproxy.svc`; `host:8443` keeps its port;
- * a URL without a path gets the MRS path; a URL with a path stays as typed. `http://` is kept
- * (the command refuses it with an explanation, rather than silently upgrading what the user typed).
- */
-export function normalizeProbeTarget(input: string): NormalizedTarget {
-  const text = input.trim();
-  if (!text) return { ok: false, problem: 'empty', detail: '' };
-  const schemeMatch = /^([a-z][a-z0-9+.-]*):\/\//i.exec(text);
-  let candidate = text;
-  if (!schemeMatch) {
-    // A bare host (optionally with port and path): only a host name or IP literal is accepted.
-    const hostPart = text.split('/')[0]!;
-    if (hostPart.includes('@')) return { ok: false, problem: 'credentials', detail: text };
-    if (!HOST_RE.test(hostPart)) return { ok: false, problem: 'invalid', detail: text };
-    candidate = `https://${text}`;
-  } else {
-    const scheme = schemeMatch[1]!.toLowerCase();
-    if (scheme !== 'https' && scheme !== 'http') return { ok: false, problem: 'scheme', detail: scheme };
-  }
-  let url: URL;
-  try {
-    url = new URL(candidate);
-  } catch {
-    return { ok: false, problem: 'invalid', detail: text };
-  }
-  if (url.username || url.password) return { ok: false, problem: 'credentials', detail: url.host };
-  if (!url.hostname) return { ok: false, problem: 'invalid', detail: text };
-  if (url.port && (Number(url.port) < 1 || Number(url.port) > 65535)) return { ok: false, problem: 'invalid', detail: text };
-  if (url.pathname === '/' || url.pathname === '') url.pathname = MRS_PATH;
-  url.hash = '';
-  return { ok: true, url: url.toString(), insecureScheme: url.protocol === 'http:' };
-}
 
 /** Lower-case `host:port` of a probe URL (port always written), the key for everything remembered per host. */
 export function hostKey(url: string): string {
@@ -81,16 +38,6 @@ export function validateAccount(input: string): AccountProblem | undefined {
 /** SecretStorage key of the password for this host and account (account compared case-insensitively, as Windows does). */
 export function passwordSecretKey(url: string, user: string): string {
   return `iisAuthLens.probe.password/${hostKey(url)}/${user.trim().toLowerCase()}`;
-}
-
-/** Lower-case hex without separators. */
-export function normalizeFingerprint(fp: string): string {
-  return fp.replace(/[^0-9a-f]/gi, '').toLowerCase();
-}
-
-/** `AB:CD:...` as certificate dialogs show it. */
-export function formatFingerprint(fp: string): string {
-  return (normalizeFingerprint(fp).toUpperCase().match(/.{1,2}/g) ?? []).join(':');
 }
 
 /** globalState value of host+fingerprint confirmations: `host:port` → normalized fingerprints the user trusted. */
