@@ -1,7 +1,7 @@
 // What a file is by its first bytes, for names no pattern covers (a renamed IIS log or FREB trace).
 // Used by the client to switch a `log`/`xml` document to our language; the rule is the file pipeline's.
 
-import { detectFileKind } from './files/fileKind';
+import { detectFileKind, type FileKindResult } from './files/fileKind';
 
 export { exchangeCsvLogSign } from './files/fileKind';
 
@@ -13,4 +13,14 @@ export { exchangeCsvLogSign } from './files/fileKind';
 export function detectDocumentKind(head: string): 'w3c' | 'freb' | undefined {
   const k = detectFileKind(head, '', 'content').kind;
   return k === 'unknown' ? undefined : k;
+}
+
+/** The language a document's content calls for, if it is one of ours and the current one is generic. */
+export function detectLanguage(languageId: string, head: string, found?: (k: FileKindResult) => void): 'iis-w3c-log' | 'freb' | undefined {
+  // the file pipeline's rule on content alone, as for a file found in a folder (core/files/fileKind.ts)
+  const k = detectFileKind(head, '', 'content');
+  found?.(k);
+  if (k.kind === 'w3c' && (languageId === 'log' || languageId === 'plaintext')) return 'iis-w3c-log';
+  if (k.kind === 'freb' && languageId === 'xml') return 'freb';
+  return undefined;
 }

@@ -3,18 +3,10 @@
 // IIS log (`W3SVC1-today.log`) opens as `log` and a renamed FREB trace (`failed-401.xml`) as `xml`.
 // We look at the first lines once per document and switch to our language when the content says so.
 import * as vscode from 'vscode';
-import { detectFileKind, type FileKindResult } from '../../core/files/fileKind';
+import { detectLanguage } from '../../core/documentKind';
 import type { ClientFeature } from '../context';
 
-/** The language a document's content calls for, if it is one of ours and the current one is generic. */
-export function detectLanguage(languageId: string, head: string, found?: (k: FileKindResult) => void): 'iis-w3c-log' | 'freb' | undefined {
-  // the file pipeline's rule on content alone, as for a file found in a folder (core/files/fileKind.ts)
-  const k = detectFileKind(head, '', 'content');
-  found?.(k);
-  if (k.kind === 'w3c' && (languageId === 'log' || languageId === 'plaintext')) return 'iis-w3c-log';
-  if (k.kind === 'freb' && languageId === 'xml') return 'freb';
-  return undefined;
-}
+export { detectLanguage };
 
 export const contentLanguageDetection: ClientFeature = {
   activate(ctx) {
