@@ -8,7 +8,7 @@ import {
   loadCertificate, ntlmChannelBindingsHash, tlsServerEndPoint,
 } from '../../src/core/channelBindings';
 import { decodeNtlm, type NtlmAuthenticate } from '../../src/core/ntlmMessage';
-import { PY, opensslCert, opensslDigest, pythonNtlm, pythonNtlmMissing, tmp } from './tokenTestUtil';
+import { PY, opensslCert, opensslDigest, pythonNtlm, pythonNtlmMissing, tmp } from '../support/tokenTestUtil';
 
 const dir = tmp('cbt-test-');
 const rsa = ['-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048'];

@@ -8,7 +8,7 @@ import * as tls from 'node:tls';
 import { main } from '../../src/cli/main';
 import type { CliIo } from '../../src/cli/io';
 import { applicationData } from '../../src/core/channelBindings';
-import { opensslCert, opensslDigest, pythonNtlm, pythonNtlmMissing, tmp } from './tokenTestUtil';
+import { opensslCert, opensslDigest, pythonNtlm, pythonNtlmMissing, tmp } from '../support/tokenTestUtil';
 
 function io(stdin?: string): { io: CliIo; out: () => string; err: () => string } {
   const stdout = new PassThrough();
