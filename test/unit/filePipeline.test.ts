@@ -21,6 +21,7 @@ import type { ServerContext } from '../../src/server/context';
 import { detectDocumentKind, detectLanguage } from '../../src/core/documentKind';
 import { decodeHead, LogTextDecoder, scannerBytes } from '../../src/core/files/textEncoding';
 import type { CancellationToken } from 'vscode-languageserver/node';
+import { W3cScanner } from '../../src/core/w3c/w3cScanner';
 
 const FIXTURE = join(__dirname, '..', 'fixtures', 'workspace', 'u_ex261121_bad_bindings.log');
 const truth = JSON.parse(readFileSync(FIXTURE + '.truth.json', 'utf8')) as { requests: number; lines: number; status: Record<string, number> };
@@ -178,7 +179,6 @@ void test('an open document (the editor\'s text) gives the same: content detecti
     assert.equal(detectDocumentKind(shown.slice(0, 8192)), 'w3c', name);
     assert.equal(detectLanguage('plaintext', shown.slice(0, 8192)), 'iis-w3c-log', name);
     const tl = new AuthTimelineBuilder();
-    const { W3cScanner } = await import('../../src/core/w3c/w3cScanner');
     const sc = new W3cScanner(tl);
     sc.push(scannerBytes(name === 'cr-only.log' ? text.replace(/\r\n/g, '\r') : shown));
     sc.end();
