@@ -1,4 +1,4 @@
-// `iis-auth-lens epconfig [--json] [--exchange-version 15.2.1118.29] PATH...` (../shared/cli-contract.md):
+// `iis-auth-lens epconfig [--json] [--exchange-version 15.2.1118.29] PATH...` (docs/cli.md):
 // Extended Protection as IIS applies it, per <location>, judged against Exchange's expected table;
 // with several servers' configs, one table across them with the rows where they disagree.
 import { readFile, readdir, stat } from 'node:fs/promises';
