@@ -78,24 +78,18 @@ function errorEntry(path: string, kind: SniffedKind, error: string): FileEntry {
 /** The entry of one file; null for a FREB trace that --filter leaves out. */
 async function analyzeOne(f: AnalyzeInput, o: Options, io: CliIo): Promise<FileEntry | null> {
   const { path, kind, why } = f;
-  if (f.input && kind === 'w3c') {
-    // a pipe or FIFO (`<(zcat u_ex*.log.gz)`): read once, as a stream
+  if ((f.input && kind === 'w3c') || path === '-') {
+    // a W3C log piped in (e.g. `zcat u_ex*.log.gz | iis-auth-lens analyze -`, gzip told by its magic
+    // bytes) or a pipe or FIFO (`<(zcat u_ex*.log.gz)`): read once, as a stream
+    if (!f.input && io.stdinIsTTY) return errorEntry('-', 'w3c', '-: nothing piped in on stdin');
     try {
-      const r = await analyzeW3cStream(f.input.stream, { collectFindings: !o.summary, handshakeWindowSeconds: o.window, maxMalformedFindings: MAX_MALFORMED, maxFindingsPerCode: MAX_PER_CODE });
+      const r = await analyzeW3cStream(f.input ? f.input.stream : io.stdin, { collectFindings: !o.summary, handshakeWindowSeconds: o.window, maxMalformedFindings: MAX_MALFORMED, maxFindingsPerCode: MAX_PER_CODE });
       const entry: W3cFileEntry = { path, kind: 'w3c', lines: r.lines, requests: r.requests, bytes: r.bytes, summary: r.summary };
       if (!o.summary) entry.findings = r.findings;
       return entry;
     } catch (err) {
       return errorEntry(path, 'w3c', `${path}: ${oneLine(err)}`);
     }
-  }
-  if (path === '-') {
-    // a W3C log piped in (e.g. `zcat u_ex*.log.gz | iis-auth-lens analyze -`)
-    if (io.stdinIsTTY) return errorEntry('-', 'w3c', '-: nothing piped in on stdin');
-    const r = await analyzeW3cStream(io.stdin, { collectFindings: !o.summary, handshakeWindowSeconds: o.window, maxMalformedFindings: MAX_MALFORMED, maxFindingsPerCode: MAX_PER_CODE });
-    const entry: W3cFileEntry = { path: '-', kind: 'w3c', lines: r.lines, requests: r.requests, bytes: r.bytes, summary: r.summary };
-    if (!o.summary) entry.findings = r.findings;
-    return entry;
   }
   if (kind === 'freb') {
     // loaded at the first FREB trace: fast-xml-parser and the token decoders cost a W3C-only run ~5 ms

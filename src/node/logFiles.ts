@@ -223,7 +223,8 @@ export async function openStreamInput(fsPath: PathLike, timeoutMs = 10_000): Pro
     closeSync(fd);
     throw err;
   }
-  return peekStream(sock, timeoutMs, `nothing was written to it within ${Math.round(timeoutMs / 1000)} s (a FIFO without a writer?)`);
+  const wait = timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`;
+  return peekStream(sock, timeoutMs, `nothing was written to it within ${wait} (a FIFO without a writer?)`);
 }
 
 /** Takes the head of a stream (waiting at most timeoutMs for the first bytes) and gives back the whole. */
