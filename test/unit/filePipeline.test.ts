@@ -22,6 +22,7 @@ import { detectDocumentKind, detectLanguage } from '../../src/core/documentKind'
 import { decodeHead, LogTextDecoder, scannerBytes } from '../../src/core/files/textEncoding';
 import type { CancellationToken } from 'vscode-languageserver/node';
 import { W3cScanner } from '../../src/core/w3c/w3cScanner';
+import { analyzeW3cDocument } from '../../src/core/w3c/w3cDocumentAnalysis';
 
 const FIXTURE = join(__dirname, '..', 'fixtures', 'workspace', 'u_ex261121_bad_bindings.log');
 const truth = JSON.parse(readFileSync(FIXTURE + '.truth.json', 'utf8')) as { requests: number; lines: number; status: Record<string, number> };
@@ -183,6 +184,11 @@ void test('an open document (the editor\'s text) gives the same: content detecti
     sc.push(scannerBytes(name === 'cr-only.log' ? text.replace(/\r\n/g, '\r') : shown));
     sc.end();
     assert.equal(tl.result().requests, 85, name);
+    // the language server's model of the open document: its diagnostics' codes and lines
+    const shownText = name === 'cr-only.log' ? text.replace(/\r\n/g, '\r') : shown;
+    const doc = analyzeW3cDocument(shownText);
+    assert.equal(doc.model.analysis.requests, 85, name);
+    assert.deepEqual(doc.findings.map((f) => [f.line, f.code]), (await base()).findings.map((f) => [at(name, f.line), f.code]), name);
   }
 });
 

@@ -3,6 +3,7 @@
 // CLI. Line numbers in this API are 1-based like findings; columns are 0-based UTF-16 offsets
 // within the line (what LSP positions use).
 import type { W3cAnalysis, W3cAnalyzeOptions } from './w3cFindings';
+import { detectLineEnds } from '../files/textEncoding';
 import { W3cAnalyzer } from './w3cFindings';
 import type { W3cLayout } from './w3cFields';
 import { W3cScanner, MAX_TOKENS, type W3cRecord, type W3cScanHandler } from './w3cScanner';
@@ -175,6 +176,9 @@ class ModelBuilder implements W3cScanHandler {
 
 /** Parse and analyze a document's text in one scan. */
 export function parseW3cDocument(text: string, opts?: W3cAnalyzeOptions): W3cDocumentModel {
+  // CR-only line ends (old Mac exports) are line ends to the editor: read them as LF (same length,
+  // so every position stays), as the file pipeline does on disk (core/files/textEncoding.ts)
+  if (detectLineEnds(text.slice(0, 1 << 16)) === 'cr') text = text.replace(/\r(?!\n)/g, '\n');
   // line starts in characters (after a BOM on line 1, which the scanner skips too)
   const starts: number[] = [text.charCodeAt(0) === 0xfeff ? 1 : 0];
   for (let p = text.indexOf('\n'); p >= 0 && p + 1 <= text.length; p = text.indexOf('\n', p + 1)) {
