@@ -155,3 +155,24 @@ void test('a generated HTTPERR log: analyzer, kernel (chunks of several sizes), 
   assert.ok(par, `parallel fell back: ${why.join('; ')}`);
   assert.deepEqual(par.summary, a.summary, 'parallel summary of 3 ranges');
 });
+
+void test('analyze (in process): --json --summary carries status "-" and summary.reason; the text names them', async () => {
+  const { main } = await import('../../src/cli/main');
+  const { PassThrough } = await import('node:stream');
+  const run = async (args: string[]): Promise<{ code: number; out: string }> => {
+    const stdout = new PassThrough(), stderr = new PassThrough();
+    let out = '';
+    stdout.on('data', (d: Buffer) => { out += d.toString('utf8'); });
+    stderr.resume();
+    const code = await main(args, { stdout, stderr, stdin: new PassThrough(), stdinIsTTY: true });
+    return { code, out };
+  };
+  const json = await run(['analyze', '--summary', '--json', FIXTURE]);
+  assert.equal(json.code, 0);
+  const entry = (JSON.parse(json.out) as { files: { summary: { status: Record<string, number>; reason?: Record<string, number> } }[] }).files[0];
+  assert.equal(entry.summary.status['-'], 1);
+  assert.deepEqual(entry.summary.reason, { ConnLimit: 1, Hostname: 1, Timer_MinBytesPerSecond: 1, 'Version_N/S': 1 });
+  const text = await run(['analyze', '--summary', FIXTURE]);
+  assert.match(text.out, /status: {3}.*- \(none: connection-level\) 1/);
+  assert.match(text.out, /s-reason: ConnLimit 1, Hostname 1, Timer_MinBytesPerSecond 1, Version_N\/S 1/);
+});
