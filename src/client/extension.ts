@@ -35,6 +35,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
       ...languages.map((language) => ({ language })),
       // FREB traces that stay in XML mode (e.g. with Red Hat XML installed) keep our features.
       { language: 'xml', pattern: '**/fr[0-9]*.xml' },
+      // IIS configuration (Extended Protection per virtual directory): applicationHost.config, copies
+      // such as EX01_applicationHost.config, and web.config - by name, not every XML file.
+      { language: 'xml', pattern: '**/*{applicationHost,ApplicationHost,applicationhost}.config' },
+      { language: 'xml', pattern: '**/{web,Web}.config' },
     ],
     synchronize: { configurationSection: 'iisAuthLens' },
     initializationOptions: {

@@ -42,7 +42,7 @@ export function displayName(name: Buffer): string {
   return out;
 }
 
-function joinRef(dir: FileRef, name: Buffer): FileRef {
+function joinRef(dir: FileRef, name: Buffer, sep: string): FileRef {
   const shown = displayName(name);
   const slash = dir.path.endsWith(sep) ? '' : sep;
   const path = dir.path + slash + shown;
@@ -63,6 +63,8 @@ export interface WalkResult {
 
 export interface WalkOptions {
   fs?: LogFs;
+  /** The separator joining a folder and a name: the platform's by default (path.win32.sep walks a Windows tree on any platform, as the tests do). */
+  sep?: string;
   /** Checked between folders; when it returns true the walk stops with what it has. */
   cancelled?: () => boolean;
 }
@@ -86,7 +88,7 @@ export async function walkFolder(dir: string, opts: WalkOptions = {}): Promise<W
     const names = entries.map((e) => ({ e, name: e.name as unknown as Buffer }));
     names.sort((a, b) => Buffer.compare(a.name, b.name));
     for (const { e, name } of names) {
-      const ref = joinRef(d, name);
+      const ref = joinRef(d, name, opts.sep ?? sep);
       if (e.isDirectory()) {
         if (!SKIP_DIRS.has(displayName(name))) await walk(ref);
       } else if (e.isFile()) out.files.push(ref);

@@ -13,6 +13,7 @@ import { showFindingsCommand } from './showFindings';
 import { largeFiles } from './largeFiles';
 import { analyzeFolderCommand } from './analyzeFolder';
 import { probeCommand } from './probeCommand';
+import { epConfigView } from './epConfigView';
 
 export const clientFeatures: ClientFeature[] = [
   decodeCommands,
@@ -27,4 +28,5 @@ export const clientFeatures: ClientFeature[] = [
   analyzeFolderCommand,
   frebReport, frebSearch,
   probeCommand,
+  epConfigView,
 ];

@@ -17,6 +17,9 @@ import { w3cSymbolsFeature } from './w3cSymbols';
 import { w3cFolding } from './w3cFolding';
 import { w3cCodeLens } from './w3cCodeLens';
 import { w3cAnalyzeFile } from './w3cAnalyzeFile';
+import { epConfigCodeLens } from './epConfigCodeLens';
+import { epConfigDiagnosticsFeature } from './epConfigDiagnostics';
+import { epConfigHover } from './epConfigHover';
 
 export const features: Feature[] = [
   authTokenHover,
@@ -32,4 +35,5 @@ export const features: Feature[] = [
   w3cCodeLens,
   w3cAnalyzeFile,
   frebHoverFeature, frebCodeLens, frebDiagnosticsFeature, frebSymbols,
+  epConfigHover, epConfigCodeLens, epConfigDiagnosticsFeature,
 ];
