@@ -14,6 +14,7 @@ import { analyzeCommand } from '../../src/cli/analyzeCommand';
 import { collectInputs, sniff } from '../../src/cli/analyzeFiles';
 import type { CliIo } from '../../src/cli/io';
 import { analyzeW3cStream } from '../../src/core/w3c/w3cAnalyze';
+import { listFrebFiles } from '../../src/core/freb/frebSearch';
 import { nodeLogFs, scanFolder, walkFolder, type LogFs } from '../../src/node/logFiles';
 
 const FIXTURE = join(__dirname, '..', 'fixtures', 'workspace', 'u_ex261121_bad_bindings.log');
@@ -63,6 +64,12 @@ void test('#10 one unreadable subfolder: reported by its own path, the readable 
     [join(top, 'W3SVC1', 'u_ex261121.log'), 'w3c', undefined],
     [join(top, 'W3SVC2'), 'unknown', `${join(top, 'W3SVC2')}: cannot read: permission denied`],
   ]);
+  // Find FREB Traces walks the same way: W3SVC2 reported, W3SVC1 searched
+  mkdirSync(join(top, 'W3SVC1', 'fr'), { recursive: true });
+  writeFileSync(join(top, 'W3SVC1', 'fr', 'fr000017.xml'), readFileSync(FREB));
+  const unreadable: Array<{ path: string; error: string }> = [];
+  assert.deepEqual(await listFrebFiles(top, unreadable, fs), [join(top, 'W3SVC1', 'fr', 'fr000017.xml')]);
+  assert.deepEqual(unreadable, [{ path: join(top, 'W3SVC2'), error: `${join(top, 'W3SVC2')}: cannot read: permission denied` }]);
   // the top folder itself unreadable: one entry naming it
   const none = await collectInputs([top], [], { fs: fsDenying(top) });
   assert.deepEqual(none.map((i) => [i.path, i.error]), [[top, `${top}: cannot read: permission denied`]]);

@@ -1,7 +1,8 @@
 // Folder search over FREB traces (C:\inetpub\logs\FailedReqLogFiles\W3SVCn\fr*.xml): cheap checks
 // on the file head and raw text first, the full parse only for files that may still match.
 // Runs in-process (CLI, tests) or inside frebSearchWorker.ts (the extension) with progress/cancel.
-import { open, readdir, copyFile, mkdir, stat } from 'node:fs/promises';
+import { open, copyFile, mkdir, stat } from 'node:fs/promises';
+import { readError, walkFolder, type LogFs } from '../../node/logFiles';
 import * as path from 'node:path';
 import type { FrebFileEntry } from '../analyzeResult';
 import type { FindingCode } from '../findings';
@@ -59,23 +60,30 @@ export interface FrebSearchOptions {
 
 const FREB_NAME = /^fr.*\.xml(\.gz)?$/i;
 
-/** Every FREB trace (fr*.xml, fr*.xml.gz) under a folder, recursively, sorted by path. */
-export async function listFrebFiles(folder: string): Promise<string[]> {
+/**
+ * Every FREB trace (fr*.xml, fr*.xml.gz) under a folder, recursively, sorted by path: the file
+ * pipeline's folder walk (node/logFiles.ts). Subfolders that cannot be listed go to `unreadable`
+ * (when given) and the others are still searched; a top folder that cannot be listed throws.
+ */
+export async function listFrebFiles(folder: string, unreadable?: Array<{ path: string; error: string }>, fs?: LogFs): Promise<string[]> {
   const st = await stat(folder);
   if (!st.isDirectory()) throw new Error(`${folder}: not a folder`);
-  const names = await readdir(folder, { recursive: true, withFileTypes: true });
-  return names
-    .filter((d) => d.isFile() && FREB_NAME.test(d.name))
-    .map((d) => path.join(d.parentPath ?? (d as unknown as { path: string }).path, d.name))
+  const walk = await walkFolder(folder, { fs });
+  if (walk.errors[0]?.path === folder) throw walk.errors[0].error;
+  for (const e of walk.errors) unreadable?.push({ path: e.path, error: readError(e.path, e.error) });
+  return walk.files
+    .filter((f) => typeof f.fsPath === 'string' && FREB_NAME.test(path.basename(f.path)))
+    .map((f) => f.fsPath as string)
     .sort();
 }
 
 /** Searches files (or a folder) for traces that match the filter; newest request last. */
 export async function searchFreb(input: string | string[], filter: FrebFilter, opts: FrebSearchOptions = {}): Promise<FrebSearchResult> {
   const t0 = performance.now();
-  const files = typeof input === 'string' ? await listFrebFiles(input) : input;
+  const unreadable: Array<{ path: string; error: string }> = [];
+  const files = typeof input === 'string' ? await listFrebFiles(input, unreadable) : input;
   const c = compileFilter(filter);
-  const result: FrebSearchResult = { files: files.length, parsed: 0, matches: [], errors: [], cancelled: false, ms: 0 };
+  const result: FrebSearchResult = { files: files.length, parsed: 0, matches: [], errors: unreadable, cancelled: false, ms: 0 };
   const interval = opts.progressIntervalMs ?? 100;
   let lastProgress = 0;
   let done = 0;
