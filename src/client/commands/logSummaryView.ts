@@ -149,6 +149,12 @@ class LogSummaryProvider implements vscode.TreeDataProvider<Node> {
           const bad = r.summary.findings.BAD_BINDINGS ?? 0;
           item.description = vscode.l10n.t('{0} requests · {1} BAD_BINDINGS', fmt(r.requests), fmt(bad));
           item.iconPath = new vscode.ThemeIcon(bad > 0 ? 'error' : (r.findingsTotal ?? 0) > 0 ? 'warning' : 'pass');
+        } else if (r.kind === 'freb') {
+          // a FREB trace found by Analyze Folder: its request and how it ended, as the CLI prints it
+          const w = r.win32Status !== null ? describeWin32(r.win32Status) : undefined;
+          const st = r.statusCode !== null ? `${r.statusCode}${r.subStatusCode !== null ? `.${r.subStatusCode}` : ''}` : '-';
+          item.description = `FREB · ${r.verb ?? '-'} ${(r.url ?? '-').replace(/^[a-z]+:\/\/[^/]+/i, '')} -> ${st}${w ? ` ${w.name}` : ''}`;
+          item.iconPath = new vscode.ThemeIcon((r.findings ?? []).some((f) => f.code === 'BAD_BINDINGS') ? 'error' : (r.findings ?? []).length ? 'warning' : 'pass');
         } else {
           item.description = r.kind;
         }

@@ -149,8 +149,11 @@ suite('w3cLog', () => {
     assert.equal(log.kind, 'w3c');
     assert.equal(log.requests, t.requests);
     assert.equal(log.summary!.findings.BAD_BINDINGS, t.findings.BAD_BINDINGS);
-    // only W3C logs: the HCW log and the FREB traces of the workspace are not in this view
-    assert.ok(entries.every((e) => !/HybridConfiguration|\.xml$/.test(e.uri)), JSON.stringify(entries.map((e) => e.uri)));
+    // the HCW log is not in this view; the FREB traces are, the renamed one too: found by content,
+    // as `iis-auth-lens analyze folder/` takes them (one folder scan for both)
+    assert.ok(entries.every((e) => !/HybridConfiguration/.test(e.uri)), JSON.stringify(entries.map((e) => e.uri)));
+    assert.deepEqual(entries.filter((e) => e.uri.endsWith('.xml')).map((e) => [e.uri.split('/').pop(), e.kind]).sort(),
+      [['failed_request_bad_bindings_renamed.xml', 'freb'], ['fr000017_bad_bindings.xml', 'freb'], ['fr000031_auth_401_anon.xml', 'freb']]);
     const uri = vscode.Uri.parse(log.uri);
     const diags = await waitForDiagnostics(uri, (d) => d.filter((x) => x.code === 'BAD_BINDINGS').length === t.findings.BAD_BINDINGS);
     assert.deepEqual(diags.filter((d) => d.code === 'BAD_BINDINGS').map((d) => d.range.start.line + 1).sort((a, b) => a - b), t.findingLines.BAD_BINDINGS!.first);
