@@ -1,8 +1,8 @@
 // `iis-auth-lens cbt [--json] FILE|HOST:PORT`: the channel bindings a certificate implies
 // (RFC 5929 tls-server-end-point and the MD5 that NTLM carries in MsvAvChannelBindings).
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import type { Subcommand } from './commands';
-import { InputError, UsageError, writeJson, type CliIo } from './io';
+import { InputError, MAX_CERT_BYTES, UsageError, readRegularFile, writeJson, type CliIo } from './io';
 import { CertificateError, applicationDataText, ntlmChannelBindingsHash, tlsServerEndPoint } from '../core/channelBindings';
 import { ServerCertificateError, fetchServerCertificate } from '../probe/connection';
 import { parseHostPort } from '../probe/probeUrl';
@@ -65,10 +65,11 @@ export const cbtCommand: Subcommand = {
       source = `${hp.host}:${hp.port}`;
     } else {
       try {
-        der = await readFile(target);
+        // A certificate is a few KB: a device (/dev/zero) or FIFO is refused before it is opened.
+        der = await readRegularFile(target, MAX_CERT_BYTES, 'a certificate (PEM or DER)');
       } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        throw new InputError(`${target}: cannot read (${code === 'ENOENT' ? 'no such file, and not HOST:PORT' : code === 'EISDIR' ? 'is a directory' : code ?? String(e)})`);
+        if (e instanceof InputError && !(await stat(target).then(() => true, () => false))) throw new InputError(`${target}: cannot read (no such file, and not HOST:PORT)`);
+        throw e;
       }
       source = target;
     }

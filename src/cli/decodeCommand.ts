@@ -1,11 +1,13 @@
 // `iis-auth-lens decode [--json] [--cert FILE] TEXT|-`: decode an Authorization / WWW-Authenticate
 // header or a bare token; with --cert, check its channel bindings against a certificate.
-import { readFile } from 'node:fs/promises';
 import type { Subcommand } from './commands';
-import { InputError, UsageError, readStdin, writeJson, type CliIo } from './io';
+import { InputError, MAX_CERT_BYTES, UsageError, readRegularFile, readStdin, terminalSafe, writeJson, type CliIo } from './io';
 import { decodeToken, type DecodeResult } from '../core/authHeader';
 import { CertificateError, compareChannelBindings, tlsServerEndPoint, type ChannelBindingsComparison } from '../core/channelBindings';
-import { formatDecodeText } from '../core/tokenReport';
+import { decodeRows } from '../core/tokenReport';
+
+/** Largest TEXT read from stdin: a header line or token is a few KB (the decoder takes up to 512K characters). */
+export const MAX_TEXT_BYTES = 1 << 20;
 
 const USAGE = 'iis-auth-lens decode [--json] [--cert FILE] TEXT|-';
 
@@ -82,7 +84,7 @@ export const decodeCommand: Subcommand = {
     let source = 'TEXT';
     if (words.length === 1 && words[0] === '-') {
       if (io.stdinIsTTY) throw new UsageError("'-' reads TEXT from stdin, but nothing is piped in");
-      text = await readStdin(io);
+      text = await readStdin(io, MAX_TEXT_BYTES, 'a header line or token is a few KB');
       source = 'stdin';
     } else {
       // Unquoted "Authorization: Negotiate TlRM..." arrives as several words.
@@ -90,12 +92,7 @@ export const decodeCommand: Subcommand = {
     }
     let cert: Buffer | null = null;
     if (certFile !== null) {
-      try {
-        cert = await readFile(certFile);
-      } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        throw new InputError(`${certFile}: cannot read the certificate (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code ?? String(e)})`);
-      }
+      cert = await readRegularFile(certFile, MAX_CERT_BYTES, 'a certificate (PEM or DER)', (why) => `${certFile}: cannot read the certificate (${why})`);
     }
     const r = decodeToken(text);
     if (r.error) {
@@ -116,9 +113,12 @@ export const decodeCommand: Subcommand = {
     if (json) {
       writeJson(io, cbt ? { ...r, cbt } : r);
     } else {
-      io.stdout.write(formatDecodeText(r, cmp));
-      if (cbt && !cmp) io.stdout.write(`CBT check  ${cbt.explanation}\n`);
-      if (cmp) io.stdout.write(`\n${cmp.explanation}\n`);
+      // User, domain, workstation, SPN and certificate names come from the input: escaped for the terminal.
+      const rows = decodeRows(r, cmp);
+      const w = Math.max(...rows.map((x) => x.label.length));
+      io.stdout.write(rows.map((x) => `${x.label.padEnd(w)}  ${terminalSafe(x.value)}`).join('\n') + '\n');
+      if (cbt && !cmp) io.stdout.write(`CBT check  ${terminalSafe(cbt.explanation)}\n`);
+      if (cmp) io.stdout.write(`\n${terminalSafe(cmp.explanation)}\n`);
     }
     return 0;
   },

@@ -1,8 +1,10 @@
 // `iis-auth-lens explain [--json] FILE|-`: the error texts an admin meets first, explained.
-import { readFile, stat } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
 import type { Subcommand } from './commands';
-import { InputError, UsageError, readStdin, writeJson, type CliIo } from './io';
-import { explainText, type ExplainMatch } from '../core/explain/explainText';
+import { InputError, UsageError, oneLine, requireRegularFile, terminalSafe, writeJson, type CliIo } from './io';
+import type { ExplainMatch } from '../core/explain/explainText';
+import { ExplainStream } from '../core/explain/explainStream';
+import { ExplainGroups, lineRanges } from '../core/explain/explainGroups';
 import type { NextStep } from '../core/explain/catalog';
 
 const USAGE = 'iis-auth-lens explain [--json] FILE|-';
@@ -54,32 +56,109 @@ function wrap(text: string, width: number, indent: string): string {
   return lines.join('\n');
 }
 
-function human(source: string, matches: ExplainMatch[]): string {
-  if (matches.length === 0) {
-    return `${source}: no known error text found (looked for MRS/HCW/WCF 401 texts and SSPI codes).`;
+/** One occurrence: where, what text, when, which endpoint (all escaped: they come from the input). */
+function occurrence(m: ExplainMatch): string[] {
+  const out = [`line ${m.line}${m.endLine !== m.line ? `-${m.endLine}` : ''}: ${m.title} [${m.code}]`];
+  out.push(`  text: ${terminalSafe(m.text.length > 160 ? m.text.slice(0, 157) + '...' : m.text)}`);
+  if (m.time) out.push(`  time: ${terminalSafe(m.time)}`);
+  if (m.url) out.push(`  endpoint: ${terminalSafe(m.url)}${m.hybridAgent ? ' (Hybrid Agent / Azure App Proxy)' : ''}`);
+  if (m.header) out.push(`  server offered: ${terminalSafe(m.header)}`);
+  return out;
+}
+
+/** Each kind once: its first occurrences, the lines of the others, then the explanation and the next steps. */
+function human(source: string, found: ExplainGroups): string {
+  const name = terminalSafe(source);
+  if (found.count === 0) {
+    return `${name}: no known error text found (looked for MRS/HCW/WCF 401 texts and SSPI codes).`;
   }
-  const out: string[] = [`${source}: ${matches.length} recognised text${matches.length === 1 ? '' : 's'}`];
-  for (const m of matches) {
+  const groups = found.groups;
+  const kinds = new Set(groups.map((g) => g.code)).size;
+  const out: string[] = [`${name}: ${found.count} recognised text${found.count === 1 ? '' : 's'}${kinds > 1 ? ` of ${kinds} kinds` : ''}`];
+  for (const g of groups) {
     out.push('');
-    out.push(`line ${m.line}${m.endLine !== m.line ? `-${m.endLine}` : ''}: ${m.title} [${m.code}]`);
-    out.push(`  text: ${m.text.length > 160 ? m.text.slice(0, 157) + '...' : m.text}`);
-    if (m.time) out.push(`  time: ${m.time}`);
-    if (m.url) out.push(`  endpoint: ${m.url}${m.hybridAgent ? ' (Hybrid Agent / Azure App Proxy)' : ''}`);
-    if (m.header) out.push(`  server offered: ${m.header}`);
-    out.push(wrap(m.explanation, 100, '  '));
-    if (m.next.length) {
+    if (g.count > 1) out.push(`${g.title} [${g.code}]: ${g.count} times, lines ${lineRanges(g.lines)}${g.linesTruncated ? ' (the first ' + g.lines.length + ' lines listed)' : ''}`);
+    for (const m of g.examples) out.push(...occurrence(m));
+    if (g.count > g.examples.length) out.push(`  ... and ${g.count - g.examples.length} more of this kind (lines above)`);
+    const first = g.examples.find((m) => m.url) ?? g.examples[0]!;
+    out.push(wrap(g.explanation, 100, '  '));
+    if (g.next.length) {
       out.push('  next:');
-      for (const n of m.next) out.push(`    - ${NEXT_TEXT[n](m)}`);
+      for (const n of g.next) out.push(`    - ${terminalSafe(NEXT_TEXT[n](first))}`);
     }
-    if (m.remediation.length) {
+    if (g.remediation.length) {
       out.push('  remediation:');
-      for (const r of m.remediation) {
+      for (const r of g.remediation) {
         out.push(wrap(r.label, 96, '    - ').replace(/\n {4}- /g, '\n      '));
         if (r.command) out.push(`      PS> ${r.command}`);
       }
     }
   }
   return out.join('\n');
+}
+
+/** Bytes to text as Windows tools write it (UTF-8 with or without BOM, UTF-16 with BOM or plain UTF-16LE), piece by piece. */
+async function* decodeChunks(chunks: AsyncIterable<Buffer | string>): AsyncGenerator<string> {
+  let decoder: TextDecoder | null = null;
+  let head = Buffer.alloc(0);
+  for await (const c of chunks) {
+    const b = typeof c === 'string' ? Buffer.from(c) : c;
+    if (!decoder) {
+      head = Buffer.concat([head, b]);
+      if (head.length < 4) continue;
+      decoder = new TextDecoder(encodingOf(head));
+      yield decoder.decode(head, { stream: true });
+      continue;
+    }
+    yield decoder.decode(b, { stream: true });
+  }
+  if (!decoder) {
+    decoder = new TextDecoder(encodingOf(head));
+    yield decoder.decode(head, { stream: true });
+  }
+  yield decoder.decode();
+}
+
+function encodingOf(head: Buffer): string {
+  if (head.length >= 2 && head[0] === 0xff && head[1] === 0xfe) return 'utf-16le';
+  if (head.length >= 2 && head[0] === 0xfe && head[1] === 0xff) return 'utf-16be';
+  // UTF-16LE without BOM (ASCII text with a NUL after every byte).
+  if (head.length >= 4 && head[0] !== 0 && head[1] === 0 && head[2] !== 0 && head[3] === 0) return 'utf-16le';
+  return 'utf-8';
+}
+
+/** Explains a text read piece by piece: memory stays bounded whatever its size (a 500 MB log ran out of heap). */
+async function explainChunks(source: string, chunks: AsyncIterable<Buffer | string>): Promise<ExplainGroups> {
+  const found = new ExplainGroups();
+  const stream = new ExplainStream((m) => found.add(m));
+  let offset = 0;
+  for await (const text of decodeChunks(chunks)) {
+    const nul = text.indexOf('\u0000');
+    if (nul >= 0) throw new InputError(`${source}: offset ${offset + nul}: binary data (NUL byte), expected a text file (UTF-8 or UTF-16)`);
+    offset += text.length;
+    stream.push(text);
+  }
+  stream.end();
+  return found;
+}
+
+/** The JSON document: the contract's per-match list (the first MAX_LISTED_MATCHES), the exact count, and each kind once with its lines. */
+function jsonDocument(found: ExplainGroups): unknown {
+  const strip = (m: ExplainMatch): Omit<ExplainMatch, 'start' | 'end'> => {
+    const { start: _s, end: _e, ...rest } = m;
+    void _s; void _e;
+    return rest;
+  };
+  const doc: Record<string, unknown> = {
+    matches: found.matches.map(strip),
+    matchCount: found.count,
+    groups: found.groups.map(({ examples: _x, ...g }) => { void _x; return g; }),
+  };
+  if (found.matchesTruncated) {
+    doc.matchesTruncated = true;
+    doc.note = `${found.count} matches: the first ${found.matches.length} are listed in "matches"; "groups" counts every one and lists the lines of each kind`;
+  }
+  return doc;
 }
 
 export const explainCommand: Subcommand = {
@@ -97,42 +176,28 @@ export const explainCommand: Subcommand = {
     if (positional.length === 0) throw new UsageError('missing FILE (or - for stdin)');
     if (positional.length > 1) throw new UsageError(`expected one FILE, got ${positional.length}`);
     const file = positional[0]!;
-    let text: string;
-    let source: string;
+    let found: ExplainGroups;
     if (file === '-') {
       if (io.stdinIsTTY) throw new UsageError("'-' reads the text from stdin, but nothing is piped in");
-      text = await readStdin(io);
-      source = 'stdin';
-    } else {
-      let buf: Buffer;
       try {
-        const st = await stat(file);
-        if (st.isDirectory()) throw new InputError(`${file}: is a directory, expected a text file`);
-        buf = await readFile(file);
+        found = await explainChunks('stdin', io.stdin as AsyncIterable<Buffer | string>);
+      } finally {
+        io.stdin.destroy();
+      }
+    } else {
+      await requireRegularFile(file, 'a text file');
+      const input = createReadStream(file, { highWaterMark: 1 << 20 });
+      try {
+        found = await explainChunks(file, input);
       } catch (err) {
         if (err instanceof InputError) throw err;
-        const code = (err as NodeJS.ErrnoException).code;
-        const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
-        throw new InputError(`${file}: cannot read: ${why}`);
+        throw new InputError(`${file}: cannot read: ${oneLine(err)}`);
+      } finally {
+        input.destroy();
       }
-      text = decodeText(buf);
-      source = file;
     }
-    if (text.includes('\u0000')) {
-      throw new InputError(`${source}: offset ${text.indexOf('\u0000')}: binary data (NUL byte), expected a text file (UTF-8 or UTF-16)`);
-    }
-    const matches = explainText(text);
-    if (json) {
-      writeJson(io, {
-        matches: matches.map((m) => {
-          const { start: _s, end: _e, ...rest } = m;
-          void _s; void _e;
-          return rest;
-        }),
-      });
-    } else {
-      io.stdout.write(human(source, matches) + '\n');
-    }
+    if (json) writeJson(io, jsonDocument(found));
+    else io.stdout.write(human(file === '-' ? 'stdin' : file, found) + '\n');
     return 0;
   },
 };

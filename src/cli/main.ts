@@ -1,6 +1,6 @@
 // iis-auth-lens: the analysis core on a terminal. Contract: docs/cli.md.
 import { subcommands, type Subcommand } from './commands';
-import { EXIT_INPUT, EXIT_USAGE, InputError, UsageError, oneLine, type CliIo } from './io';
+import { EXIT_INPUT, EXIT_USAGE, InputError, UsageError, oneLine, terminalSafe, type CliIo } from './io';
 
 declare const __VERSION__: string | undefined;
 const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.1.0';
@@ -35,7 +35,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
   const entry = subcommands.find((s) => s.name === name);
   if (!entry) {
-    io.stderr.write(`iis-auth-lens: unknown command '${name}'\n\n${mainUsage()}\n`);
+    io.stderr.write(`iis-auth-lens: unknown command '${terminalSafe(name)}'\n\n${mainUsage()}\n`);
     return EXIT_USAGE;
   }
   let cmd: Subcommand | undefined;
@@ -44,14 +44,14 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return await cmd.run(rest, io);
   } catch (err) {
     if (err instanceof UsageError && cmd) {
-      io.stderr.write(`iis-auth-lens ${entry.name}: ${err.message}\nUsage: ${cmd.usage}\n`);
+      io.stderr.write(`iis-auth-lens ${entry.name}: ${terminalSafe(err.message)}\nUsage: ${cmd.usage}\n`);
       return EXIT_USAGE;
     }
     if (err instanceof InputError) {
-      io.stderr.write(`iis-auth-lens ${entry.name}: ${oneLine(err)}\n`);
+      io.stderr.write(`iis-auth-lens ${entry.name}: ${terminalSafe(oneLine(err))}\n`);
       return EXIT_INPUT;
     }
-    io.stderr.write(`iis-auth-lens ${entry.name}: internal error: ${oneLine(err)}\n`);
+    io.stderr.write(`iis-auth-lens ${entry.name}: internal error: ${terminalSafe(oneLine(err))}\n`);
     return EXIT_INPUT;
   }
 }

@@ -2,11 +2,15 @@
 // errors stay short, secrets typed by mistake are not echoed, inputs are bounded.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PassThrough } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { main } from '../../src/cli/main';
 import type { CliIo } from '../../src/cli/io';
 
-function io(stdin: PassThrough = new PassThrough(), stdinIsTTY = true): { io: CliIo; out: () => string; err: () => string } {
+function io(stdin: Readable = new PassThrough(), stdinIsTTY = true): { io: CliIo; out: () => string; err: () => string } {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let o = '';
@@ -63,4 +67,99 @@ void test('decode: deeply nested JWT claims are a one-line token error, with --j
   const ok = io();
   assert.equal(await main(['decode', '--json', `Bearer ${b64('{"alg":"none"}')}.${b64('{"a":[[[{"b":1}]]],"exp":1}')}.`], ok.io), 0);
   assert.deepEqual((JSON.parse(ok.out()) as { jwt: { claims: unknown } }).jwt.claims, { a: [[[{ b: 1 }]]], exp: 1 });
+});
+
+/** A stdin that never ends, as `< /dev/zero` or `yes A |` give it. */
+function endless(byte: number): Readable {
+  const block = Buffer.alloc(1 << 16, byte);
+  return new Readable({ read() { this.push(block); } });
+}
+
+void test('decode - and explain - stop reading an endless stdin: over the limit, or at the first NUL', { timeout: 60_000 }, async () => {
+  const d = io(endless(0x41), false);
+  assert.equal(await main(['decode', '-'], d.io), 1);
+  assert.match(d.err(), /stdin: more than 1 MiB: a header line or token is a few KB/);
+  const e = io(endless(0), false);
+  assert.equal(await main(['explain', '--json', '-'], e.io), 1);
+  assert.match(e.err(), /stdin: offset 0: binary data \(NUL byte\)/);
+  assert.equal(e.out(), '');
+});
+
+void test('cbt, decode --cert and explain refuse devices and FIFOs before opening them (no endless read, no hang)', { timeout: 60_000, skip: !existsSync('/dev/zero') && 'no /dev/zero' }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hostile-'));
+  try {
+    const fifo = join(dir, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    const big = join(dir, 'big.pem');
+    writeFileSync(big, Buffer.alloc(2 << 20, 0x41));
+    const token = 'NTLM TlRMTVNTUAABAAAAB4IIogAAAAAAAAAAAAAAAAAAAAAKAF1YAAAADw==';
+    for (const special of ['/dev/zero', fifo]) {
+      for (const args of [['cbt', special], ['decode', '--cert', special, token], ['explain', special]]) {
+        const t = io();
+        assert.equal(await main(args, t.io), 1, args.join(' '));
+        assert.match(t.err(), /not a regular file \(a device, pipe or socket\)/, args.join(' '));
+      }
+    }
+    for (const args of [['cbt', big], ['decode', '--cert', big, token]]) {
+      const t = io();
+      assert.equal(await main(args, t.io), 1, args.join(' '));
+      assert.match(t.err(), /2 MiB is more than 1 MiB: too large for a certificate/);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+void test('explain --json of 20,000 matching lines: each kind once with its lines, the first 1000 matches listed, the count exact', async () => {
+  const stdin = new PassThrough();
+  stdin.end(`${'2026-11-21 10:00:00 W3SVC1 POST /EWS/mrsproxy.svc 443 - 52.1.2.3 401 1 2148074310 15\n'.repeat(20_000)}SEC_E_LOGON_DENIED\n`);
+  const t = io(stdin, false);
+  assert.equal(await main(['explain', '--json', '-'], t.io), 0, t.err());
+  assert.ok(t.out().length < 4_000_000, `${t.out().length} characters of JSON`);
+  const doc = JSON.parse(t.out()) as { matches: Array<{ line: number; code: string; explanation: string }>; matchCount: number; matchesTruncated: boolean; note: string; groups: Array<{ code: string; count: number; lines: number[]; explanation: string }> };
+  assert.equal(doc.matchCount, 20_001);
+  assert.equal(doc.matches.length, 1000);
+  assert.ok(doc.matchesTruncated);
+  assert.match(doc.note, /first 1000/);
+  assert.equal(doc.matches[999]!.line, 1000);
+  assert.match(doc.matches[0]!.explanation, /Extended Protection/);
+  assert.deepEqual(doc.groups.map((g) => [g.code, g.count, g.lines.length]), [['SEC_E_BAD_BINDINGS', 20_000, 20_000], ['SEC_E_LOGON_DENIED', 1, 1]]);
+  assert.equal(doc.groups[1]!.lines[0], 20_001);
+
+  const h = io(Readable.from([Buffer.from('0x80090346\n'.repeat(3000))]), false);
+  assert.equal(await main(['explain', '-'], h.io), 0);
+  assert.match(h.out(), /SEC_E_BAD_BINDINGS\]: 3000 times, lines 1-3000/);
+  assert.equal(h.out().split('\n  next:').length - 1, 1, 'the explanation and next steps once');
+  assert.ok(h.out().length < 20_000, `${h.out().length} characters`);
+});
+
+void test('control characters from the input are escaped in human output (file names, URLs, user names)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hostile-'));
+  try {
+    const name = join(dir, 'evil\u001b[2J\u001b]0;pwned\u0007\rforged.txt');
+    writeFileSync(name, 'The remote server returned an error: (401) Unauthorized. https://mail.contoso.test/EWS/mrsproxy.svc\u001b[31m\n');
+    const t = io();
+    assert.equal(await main(['explain', name], t.io), 0, t.err());
+    assert.ok(!/[\u0000-\u0008\u000b-\u001f\u007f]/.test(t.out()), JSON.stringify(t.out().slice(0, 300)));
+    assert.match(t.out(), /evil\\x1b\[2J\\x1b\]0;pwned\\x07\\x0dforged\.txt/);
+    const missing = io();
+    assert.equal(await main(['explain', `${name}.missing`], missing.io), 1);
+    assert.ok(!/[\u0000-\u0008\u000b-\u001f\u007f]/.test(missing.err()), JSON.stringify(missing.err()));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  // An NTLM AUTHENTICATE whose user name carries an escape sequence and a line break.
+  const user = Buffer.from('bob\u001b[31m\nForged: yes', 'utf16le');
+  const head = Buffer.alloc(88);
+  head.write('NTLMSSP\0', 0, 'latin1');
+  head.writeUInt32LE(3, 8);
+  const field = (at: number, len: number, off: number): void => { head.writeUInt16LE(len, at); head.writeUInt16LE(len, at + 2); head.writeUInt32LE(off, at + 4); };
+  for (const at of [12, 20, 28, 44, 52]) field(at, 0, 88);
+  field(36, user.length, 88);
+  head.writeUInt32LE(0x00000001 | 0x00000200, 60);
+  const token = Buffer.concat([head, user]).toString('base64');
+  const d = io();
+  assert.equal(await main(['decode', `NTLM ${token}`], d.io), 0, d.err());
+  assert.ok(!/\u001b/.test(d.out()) && !/^Forged/m.test(d.out()), d.out());
+  assert.match(d.out(), /bob\\x1b\[31m\\x0aForged: yes/);
 });

@@ -57,7 +57,7 @@ void test('explain reads stdin with -, and zero matches is exit 0 with a message
   assert.match(z.out(), /no known error text found/);
   const zj = io('');
   assert.equal(await main(['explain', '--json', '-'], zj.io), 0);
-  assert.deepEqual(JSON.parse(zj.out()), { matches: [] });
+  assert.deepEqual(JSON.parse(zj.out()), { matches: [], matchCount: 0, groups: [] });
 });
 
 void test('explain reads UTF-16LE files as Windows PowerShell redirects them', async () => {

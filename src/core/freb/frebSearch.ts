@@ -198,6 +198,35 @@ export function analyzeFrebTextFiltered(text: string, file: string, filter: Freb
   return analysisMatches(c, r.analysis) ? r.analysis.entry : null;
 }
 
+/**
+ * Where each trace goes (copyFrebMatches without touching the disk): names that collide get their
+ * parent folder as prefix (two servers' W3SVC1\fr000001.xml: W3SVC1_fr000001.xml and
+ * _W3SVC1_fr000001.xml), names compare without case (NTFS), and a trace already in the destination is
+ * not copied onto itself. `p` is the path flavour: the platform's, or path.win32 for Windows paths
+ * (drive letters, \\server\share) on any platform.
+ */
+export function frebCopyPlan(files: string[], destination: string, p: path.PlatformPath = path): { destination: string; copies: Array<{ src: string; target: string }>; sourceDirs: Set<string> } {
+  const dest = p.resolve(destination);
+  const caseless = p === path.win32 || process.platform === 'win32';
+  const same = (a: string, b: string): boolean => caseless ? a.toLowerCase() === b.toLowerCase() : a === b;
+  const used = new Set<string>();
+  const names = new Map<string, number>();
+  for (const f of files) names.set(p.basename(f).toLowerCase(), (names.get(p.basename(f).toLowerCase()) ?? 0) + 1);
+  const sourceDirs = new Set<string>();
+  const copies: Array<{ src: string; target: string }> = [];
+  for (const f of files) {
+    const src = p.resolve(f);
+    sourceDirs.add(p.dirname(src));
+    let name = p.basename(src);
+    if ((names.get(name.toLowerCase()) ?? 0) > 1) name = `${p.basename(p.dirname(src))}_${name}`;
+    while (used.has(name.toLowerCase())) name = '_' + name;
+    used.add(name.toLowerCase());
+    const target = p.join(dest, name);
+    if (!same(target, src)) copies.push({ src, target });
+  }
+  return { destination: dest, copies, sourceDirs };
+}
+
 export interface CopyResult {
   destination: string;
   copied: string[];
@@ -213,21 +242,11 @@ export interface CopyResult {
  */
 export async function copyFrebMatches(files: string[], destination: string): Promise<CopyResult> {
   await mkdir(destination, { recursive: true });
-  const dest = path.resolve(destination);
-  const result: CopyResult = { destination: dest, copied: [], stylesheet: false, errors: [] };
-  const used = new Set<string>();
-  const names = new Map<string, number>();
-  for (const f of files) names.set(path.basename(f).toLowerCase(), (names.get(path.basename(f).toLowerCase()) ?? 0) + 1);
-  const sourceDirs = new Set<string>();
-  for (const f of files) {
-    const src = path.resolve(f);
-    sourceDirs.add(path.dirname(src));
-    let name = path.basename(src);
-    if ((names.get(name.toLowerCase()) ?? 0) > 1) name = `${path.basename(path.dirname(src))}_${name}`;
-    while (used.has(name.toLowerCase())) name = '_' + name;
-    used.add(name.toLowerCase());
-    const target = path.join(dest, name);
-    if (target === src) continue;
+  const plan = frebCopyPlan(files, destination);
+  const result: CopyResult = { destination: plan.destination, copied: [], stylesheet: false, errors: [] };
+  const dest = plan.destination;
+  const sourceDirs = plan.sourceDirs;
+  for (const { src, target } of plan.copies) {
     try {
       await copyFile(src, target);
       result.copied.push(target);

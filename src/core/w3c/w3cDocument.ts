@@ -76,6 +76,8 @@ export class W3cDocumentModel {
     if (line < 1 || line > this.lineCount) return '';
     const s = this.lineStart[line - 1];
     let e = line < this.lineCount ? this.lineStart[line] - 1 : this.text.length;
+    // the last line keeps its terminator in the text (IIS ends every line with CRLF, the last one too)
+    if (line === this.lineCount && e > s && this.text.charCodeAt(e - 1) === 10) e--;
     if (e > s && this.text.charCodeAt(e - 1) === 13) e--;
     return this.text.slice(s, Math.max(s, e));
   }
