@@ -10,6 +10,8 @@ import * as asn1js from 'asn1js';
 import { decodeToken } from '../../src/core/authHeader';
 import { intOf, uint32Of } from '../../src/core/asn1Token';
 import { decodeMarkdown, formatDecodeText } from '../../src/core/tokenReport';
+import { tryAnalyzeFreb } from '../../src/core/freb/frebAnalyze';
+import { buildFrebReportModel } from '../../src/core/freb/frebReportModel';
 
 interface Entry {
   id: string; source: string; token: string; deviation?: string;
@@ -148,4 +150,20 @@ void test('SPNEGO reqFlags by name, and none on a NegTokenResp', () => {
   assert.ok(resp);
   assert.equal(decodeToken(resp.token).spnego?.reqFlags, undefined);
   assert.equal(decoded('spn-win-init-krb').spnego?.reqFlags, null, 'a NegTokenInit without reqFlags');
+});
+
+void test('the FREB report of a BAD_BINDINGS trace whose AUTHENTICATE has a zero-length MsvAvChannelBindings says malformed, not zero', () => {
+  const path = join(__dirname, '..', 'fixtures', 'freb', 'generated', 'fr000047.bad-bindings.xml');
+  const xml = readFileSync(path, 'utf8');
+  const original = /Authorization: NTLM (TlRMTVNTUAAD[A-Za-z0-9+/=]+)/.exec(xml);
+  assert.ok(original, 'the trace carries an AUTHENTICATE');
+  const r = tryAnalyzeFreb(xml.split(original[1]).join(byId.get('edge-cbt-empty')!.token), path);
+  assert.ok('analysis' in r);
+  const m = buildFrebReportModel(r.analysis, path);
+  const auth = m.requestHeaders.find((h) => h.name.toLowerCase() === 'authorization');
+  assert.ok(auth, 'Authorization header in the report');
+  const details = new Map(auth.details);
+  assert.match(details.get('Channel bindings') ?? '', /^present but MALFORMED: 0 bytes where MS-NLMP requires 16/);
+  assert.match(details.get('OS version') ?? '', /^6\.1\.7601, NTLM revision 15$/);
+  assert.match(m.failure?.bindingsHint ?? '', /malformed channel bindings \(0 bytes where MS-NLMP requires 16\)/);
 });

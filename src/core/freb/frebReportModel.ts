@@ -112,6 +112,7 @@ function bindingsHint(a: FrebAnalysis): string | null {
   }
   const compare = `Compare with what the server's certificate gives: iis-auth-lens cbt ${host} (run it from inside, against IIS itself). A different value means TLS is terminated in between with another certificate.`;
   if (n && n.messageType === 3) {
+    if (n.channelBindingsMalformed) return `The client's NTLM AUTHENTICATE carried malformed channel bindings (${(n.channelBindings ?? '').length / 2} bytes where MS-NLMP requires 16): IIS cannot match them. ${compare}`;
     if (n.channelBindingsState === 'present') return `The client's NTLM AUTHENTICATE carried channel bindings ${n.channelBindings}. ${compare}`;
     return `The client's NTLM AUTHENTICATE carried ${n.channelBindingsState} channel bindings: with Extended Protection "Require" IIS rejects that.`;
   }

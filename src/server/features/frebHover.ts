@@ -77,7 +77,10 @@ function headerMarkdown(name: string, value: string): string {
         if (n.user || n.domain) facts.push(`user ${mdCode(`${n.domain ?? ''}\\${n.user ?? ''}`)}`);
         if (n.workstation) facts.push(`workstation ${mdCode(n.workstation)}`);
         if (n.spn) facts.push(`SPN ${mdCode(n.spn)}`);
-        if (n.messageType === 3) facts.push(n.channelBindingsState === 'present' ? `channel bindings ${mdCode(n.channelBindings ?? '')}` : `channel bindings ${mdText(n.channelBindingsState)}`);
+        if (n.messageType === 3) {
+          if (n.channelBindingsMalformed) facts.push(`channel bindings ${mdBold(`malformed (${(n.channelBindings ?? '').length / 2} bytes, MS-NLMP requires 16)`)}`);
+          else facts.push(n.channelBindingsState === 'present' ? `channel bindings ${mdCode(n.channelBindings ?? '')}` : `channel bindings ${mdText(n.channelBindingsState)}`);
+        }
         if (facts.length) parts.push(facts.join(' · '));
       }
     }
