@@ -7,6 +7,18 @@
 //                                                    [--vscode-executable /path/to/code]
 // Linux without a display: run it under `xvfb-run -a`. Screenshots are not taken by this runner
 // (util.screenshot() logs that it skipped them).
+//
+// On Windows (where most users of the extension are), in PowerShell or cmd, with Node 20+ and Git:
+//   npm ci
+//   node esbuild.mjs
+//   node scripts/e2e-electron.mjs                              # the current VS Code (stable)
+//   node scripts/e2e-electron.mjs --vscode-version 1.100.3     # the declared minimum (engines.vscode)
+//   node scripts/e2e-electron.mjs --vscode-executable "%LOCALAPPDATA%\Programs\Microsoft VS Code\Code.exe"
+// VS Code is downloaded once to %USERPROFILE%\.cache\iis-auth-lens\vscode-test. The suite opens a
+// copy of test/fixtures/workspace under %TEMP%, so the logs, traces and file URIs it checks carry
+// drive letters and backslashes. The unit stage runs on Windows too (`bash scripts/node-tests.sh
+// test/unit` from Git Bash); the integration stage needs the Debian packages of
+// scripts/setup-system.sh (haproxy, nginx, python3-ntlm-auth): run it in WSL.
 import { downloadAndUnzipVSCode, runTests } from '@vscode/test-electron';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
