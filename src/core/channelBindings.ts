@@ -4,6 +4,7 @@
 // another certificate makes the client hash *that* certificate: the server's expectation and
 // the token's value then differ, and IIS answers 401.1 SEC_E_BAD_BINDINGS.
 import { createHash, X509Certificate } from 'node:crypto';
+import { formatFingerprint } from './thumbprint';
 import * as asn1js from 'asn1js';
 
 /** A file or buffer that is not a certificate, or a certificate we cannot read. */
@@ -261,6 +262,8 @@ export interface ChannelBindingsComparison {
   actual: string | null;
   /** Subject of the certificate compared with. */
   certificate: string;
+  /** Its SHA-256 thumbprint (hex): two certificates with the same subject are told apart by it. */
+  certificateSha256: string;
   hashAlgorithm: string;
   /** One sentence for the user. */
   explanation: string;
@@ -284,10 +287,10 @@ export function compareChannelBindings(tokenCbt: string | null | undefined, cert
     explanation = 'The client sent all-zero channel bindings (it had no TLS channel to bind, or chose not to): "Require" rejects it.';
   } else if (actual === expected) {
     state = 'match';
-    explanation = `The token is bound to the TLS channel of ${ep.subject}: the client saw this certificate.`;
+    explanation = `The token is bound to the TLS channel of ${ep.subject} (SHA-256 ${formatFingerprint(ep.fingerprintSha256)}): the client saw this certificate.`;
   } else {
     state = 'mismatch';
-    explanation = `The token is bound to another certificate than ${ep.subject}: the client saw a different certificate (a TLS-terminating proxy or load balancer in the path); IIS answers 401.1 SEC_E_BAD_BINDINGS (0x80090346).`;
+    explanation = `The token is bound to another certificate than ${ep.subject} (SHA-256 ${formatFingerprint(ep.fingerprintSha256)}): the client saw a different certificate (a TLS-terminating proxy or load balancer in the path); IIS answers 401.1 SEC_E_BAD_BINDINGS (0x80090346).`;
   }
-  return { state, match: state === 'match', expected, actual, certificate: ep.subject, hashAlgorithm: ep.hashAlgorithm, explanation };
+  return { state, match: state === 'match', expected, actual, certificate: ep.subject, certificateSha256: ep.fingerprintSha256, hashAlgorithm: ep.hashAlgorithm, explanation };
 }

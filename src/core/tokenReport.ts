@@ -2,6 +2,7 @@
 // document). The channel-binding line comes right after the mechanism: it is what an admin
 // chasing SEC_E_BAD_BINDINGS needs first.
 import type { DecodeResult, NtlmJson } from './authHeader';
+import { formatFingerprint } from './thumbprint';
 import type { ChannelBindingsComparison } from './channelBindings';
 import { mdFence, mdText } from './markdown';
 
@@ -43,7 +44,7 @@ export function cbtLine(n: NtlmJson): string {
 
 function comparisonLine(c: ChannelBindingsComparison): string {
   const head = { match: 'MATCH', mismatch: 'MISMATCH', zero: 'ZERO', absent: 'ABSENT' }[c.state];
-  return `${head} against ${c.certificate} (expected ${c.expected})`;
+  return `${head} against ${c.certificate}, SHA-256 ${formatFingerprint(c.certificateSha256)} (expected ${c.expected})`;
 }
 
 /** Rows of the summary table, most important first. */

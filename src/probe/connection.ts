@@ -8,6 +8,7 @@ import * as dns from 'node:dns';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { tlsServerEndPoint, ntlmChannelBindingsHash, type TlsServerEndPoint } from '../core/channelBindings';
+import { formatFingerprint, normalizeFingerprint } from '../core/thumbprint';
 import type { ProbeCertificate } from './probeTypes';
 
 export interface TlsPolicy {
@@ -48,39 +49,34 @@ export async function lookupAll(host: string): Promise<string[]> {
   return all.map((a) => a.address);
 }
 
-export function normFp(fp: string): string {
-  return fp.replace(/[^0-9a-f]/gi, '').toLowerCase();
-}
-
-/** SHA-256 thumbprint as admins read it in certlm.msc / Get-ChildItem Cert:\: upper-case pairs with colons. */
-export function formatThumbprint(fp: string): string {
-  return (normFp(fp).toUpperCase().match(/../g) ?? []).join(':');
-}
-
 /**
  * Plain words for OpenSSL's verification codes, for the reader who has to decide whether to trust
  * a certificate (the code itself stays beside it for searching).
  */
-export function certificateProblemText(code: string | null | undefined): string {
+export function certificateProblemText(code: string | null | undefined, t: Translate = plainTranslate): string {
   switch (code) {
-    case 'DEPTH_ZERO_SELF_SIGNED_CERT': return 'the certificate is self-signed: it vouches for itself and no certificate authority vouches for it';
-    case 'SELF_SIGNED_CERT_IN_CHAIN': return 'the chain ends in a root certificate this machine does not trust (a private or self-made certificate authority)';
+    case 'DEPTH_ZERO_SELF_SIGNED_CERT': return t('the certificate is self-signed: it vouches for itself and no certificate authority vouches for it');
+    case 'SELF_SIGNED_CERT_IN_CHAIN': return t('the chain ends in a root certificate this machine does not trust (a private or self-made certificate authority)');
     case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
     case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
-    case 'UNABLE_TO_GET_ISSUER_CERT': return 'the certificate was issued by a certificate authority this machine does not know (an internal CA, or the server does not send its intermediate certificates)';
-    case 'CERT_HAS_EXPIRED': return 'the certificate has expired';
-    case 'CERT_NOT_YET_VALID': return 'the certificate is not valid yet (check the clocks)';
+    case 'UNABLE_TO_GET_ISSUER_CERT': return t('the certificate was issued by a certificate authority this machine does not know (an internal CA, or the server does not send its intermediate certificates)');
+    case 'CERT_HAS_EXPIRED': return t('the certificate has expired');
+    case 'CERT_NOT_YET_VALID': return t('the certificate is not valid yet (check the clocks)');
     case 'ERR_TLS_CERT_ALTNAME_INVALID':
-    case 'HOSTNAME_MISMATCH': return 'the certificate is for another name than the one you typed';
-    case 'CERT_REVOKED': return 'the certificate has been revoked';
+    case 'HOSTNAME_MISMATCH': return t('the certificate is for another name than the one you typed');
+    case 'CERT_REVOKED': return t('the certificate has been revoked');
     case 'CERT_SIGNATURE_FAILURE':
-    case 'CERT_UNTRUSTED': return 'the certificate signature is not trusted';
+    case 'CERT_UNTRUSTED': return t('the certificate signature is not trusted');
     case null:
     case undefined:
-    case '': return 'the certificate could not be verified';
-    default: return `the certificate could not be verified (${code})`;
+    case '': return t('the certificate could not be verified');
+    default: return t('the certificate could not be verified ({0})', code);
   }
 }
+
+/** A translation function (vscode.l10n.t in the editor); the CLI prints English. */
+export type Translate = (message: string, ...args: Array<string | number | boolean>) => string;
+const plainTranslate: Translate = (message, ...args) => message.replace(/\{(\d+)\}/g, (whole, i: string) => (Number(i) < args.length ? String(args[Number(i)]) : whole));
 
 export function certOf(raw: Buffer): ProbeCertificate {
   const ep = tlsServerEndPoint(raw);
@@ -156,16 +152,16 @@ export function tlsConnect(tcp: net.Socket, host: string, policy: TlsPolicy, tim
           if (nameError) authorizationError = (nameError as NodeJS.ErrnoException).code ?? 'ERR_TLS_CERT_ALTNAME_INVALID';
         }
         const authorized = authorizationError === null;
-        if (policy.pinnedFingerprint && normFp(policy.pinnedFingerprint) !== fp) {
-          throw new Error(`the server presented another certificate (SHA-256 ${formatThumbprint(fp)}) than in the TLS step (${formatThumbprint(policy.pinnedFingerprint)}); a load balancer with different certificates?`);
+        if (policy.pinnedFingerprint && normalizeFingerprint(policy.pinnedFingerprint) !== fp) {
+          throw new Error(`the server presented another certificate (SHA-256 ${formatFingerprint(fp)}) than in the TLS step (${formatFingerprint(policy.pinnedFingerprint)}); a load balancer with different certificates?`);
         }
         let trust: TlsConn['trust'];
         if (authorized) trust = 'verified';
-        else if (policy.trustedFingerprintSha256 && normFp(policy.trustedFingerprintSha256) === fp) trust = 'fingerprint';
+        else if (policy.trustedFingerprintSha256 && normalizeFingerprint(policy.trustedFingerprintSha256) === fp) trust = 'fingerprint';
         else if (policy.insecure) trust = 'insecure';
         else {
           throw new UntrustedCertificateError(
-            `the certificate does not verify: ${certificateProblemText(authorizationError)} (${authorizationError}${policy.ca ? ', checked against the given CA' : ', checked against the system store'}); subject ${endPoint.subject}, SHA-256 ${formatThumbprint(fp)}. Trust its CA (--ca) or accept this certificate explicitly (--insecure, or confirm its thumbprint)`,
+            `the certificate does not verify: ${certificateProblemText(authorizationError)} (${authorizationError}${policy.ca ? ', checked against the given CA' : ', checked against the system store'}); subject ${endPoint.subject}, SHA-256 ${formatFingerprint(fp)}. Trust its CA (--ca) or accept this certificate explicitly (--insecure, or confirm its thumbprint)`,
             authorizationError ?? 'CERT_UNTRUSTED', fp);
         }
         resolve({

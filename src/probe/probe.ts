@@ -12,7 +12,7 @@ import {
   ntlmSign, MECH_TYPE_LIST, type ChannelBindingsChoice,
 } from './ntlmClient';
 import { httpsInstead, normalizeProbeTarget } from './probeUrl';
-import { formatFingerprint } from './thumbprint';
+import { formatFingerprint } from '../core/thumbprint';
 import { decideVerdict, ntlmOffers, offeredSchemes, splitChallenges } from './verdict';
 import type {
   CbtVariant, CheckTlsOptions, CheckTlsResult, ProbeAnonymous, ProbeAttempt, ProbeHooks,

@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { makeCert, type TestCert } from '../support/certs';
 import { startIisLikeServer, type IisLikeServer } from '../support/iisLikeNtlmServer';
 import { HttpConnection, HttpProtocolError, MAX_BODY_BYTES, headerValues, serializeRequest, type HttpRequest } from '../../src/probe/httpConnection';
-import { fetchServerCertificate, formatThumbprint } from '../../src/probe/connection';
+import { fetchServerCertificate } from '../../src/probe/connection';
+import { formatFingerprint } from '../../src/core/thumbprint';
 import { checkTls, runProbe } from '../../src/probe/probe';
 import { tlsServerEndPoint } from '../../src/core/channelBindings';
 
@@ -265,7 +266,7 @@ void test('a certificate for another name does not verify, and says so in plain 
   assert.ok(tlsStep && !tlsStep.ok);
   assert.match(tlsStep.detail, /for another name than the one you typed/);
   const fp = tlsServerEndPoint(cert.cert).fingerprintSha256;
-  assert.ok(tlsStep.detail.includes(formatThumbprint(fp)), tlsStep.detail);
+  assert.ok(tlsStep.detail.includes(formatFingerprint(fp)), tlsStep.detail);
   // The certificate check before the credentials shows the same reason.
   const check = await checkTls(url, { ca: cert.cert });
   assert.equal(check.tls?.verified, false);

@@ -5,8 +5,13 @@ import * as assert from 'node:assert/strict';
 import type { ProbeResult } from '../../src/probe/probeTypes';
 import {
   addToHistory, formatFingerprint, hostKey, isFingerprintTrusted, normalizeFingerprint, normalizeProbeTarget,
-  passwordSecretKey, probeResultJson, probeSummaryLines, remediationParts, trustFingerprint, validateAccount,
+  passwordSecretKey, PhaseClock, probeCommandInput, probeResultJson, probeStepActivity, probeSummaryLines, remediationParts,
+  trustFingerprint, validateAccount,
 } from '../../src/client/commands/probeModel';
+import { parseProbeUrl } from '../../src/probe/probe';
+import { httpsInstead } from '../../src/probe/probeUrl';
+import { certificateProblemText } from '../../src/probe/connection';
+import { rejectedCause } from '../../src/probe/rejectedCause';
 import { decideVerdict } from '../../src/probe/verdict';
 import { escapeHtml, renderProbeReportBody, renderProbeReportPage, verdictTone } from '../../src/client/commands/probeReportHtml';
 
@@ -242,4 +247,57 @@ void test('a report with attempts links to the IIS log lines the probe caused; a
   assert.match(renderProbeReportBody(acceptMismatch(), (s) => s), /<button type="button" id="find-lines"[^>]*>Find this probe&#39;s lines in an IIS log<\/button>/);
   const r: ProbeResult = { url: 'https://nowhere.invalid/EWS/mrsproxy.svc', tls: null, anonymous: null, attempts: [], verdict: 'unreachable', explanation: 'dns: ENOTFOUND', remediation: [], steps: [], ms: 2 };
   assert.doesNotMatch(renderProbeReportBody(r, (s) => s), /find-lines/);
+});
+
+void test('command arguments: a link pre-fills the URL only; credentials, CA, insecure and prompts only in test mode', () => {
+  const link = { url: 'https://mail.contoso.com/EWS/mrsproxy.svc', user: 'CONTOSO\\mrsadmin', insecure: true, ca: '/tmp/evil.pem', password: 'x' };
+  assert.deepEqual(probeCommandInput(link, false), { kind: 'interactive', initialUrl: link.url, scripted: false, ignored: ['user', 'insecure', 'ca', 'password'] });
+  assert.deepEqual(probeCommandInput(link, true), { kind: 'programmatic' });
+  assert.deepEqual(probeCommandInput('mail.contoso.com', false), { kind: 'interactive', initialUrl: 'mail.contoso.com', scripted: false, ignored: [] });
+  assert.deepEqual(probeCommandInput({ url: 'x', prompts: {} }, false), { kind: 'interactive', initialUrl: 'x', scripted: false, ignored: ['prompts'] });
+  assert.deepEqual(probeCommandInput({ url: 'x', prompts: {} }, true), { kind: 'interactive', initialUrl: 'x', scripted: true, ignored: [] });
+  assert.deepEqual(probeCommandInput(undefined, false), { kind: 'interactive', initialUrl: undefined, scripted: false, ignored: [] });
+  assert.deepEqual(probeCommandInput({ url: 42, user: 'a' }, true).kind, 'interactive', 'a URL that is not a string never runs without prompts');
+});
+
+void test('one URL normalizer: the CLI probes what the editor probes', () => {
+  for (const typed of ['mail.contoso.com', 'https://mail.contoso.com', 'https://mail.contoso.com/', 'mail.contoso.com:8443', 'https://Mail.Contoso.com/ews/MRSProxy.svc?x=1', '[::1]:4443']) {
+    const n = normalizeProbeTarget(typed);
+    assert.ok(n.ok);
+    assert.equal(parseProbeUrl(typed).url.href, n.url, typed);
+  }
+  assert.throws(() => parseProbeUrl('http://mail.contoso.com/'), /refusing to send credentials over plain http.*probe https:\/\/mail\.contoso\.com\/EWS\/mrsproxy\.svc/);
+  assert.equal(httpsInstead('http://mail.contoso.com:80/EWS/mrsproxy.svc'), 'https://mail.contoso.com/EWS/mrsproxy.svc');
+});
+
+void test('progress names the running step in words', () => {
+  assert.equal(probeStepActivity('dns', 'mail.contoso.com', 443), 'Looking up mail.contoso.com');
+  assert.equal(probeStepActivity('tcp', 'mail.contoso.com', 443), 'Connecting to mail.contoso.com port 443');
+  assert.equal(probeStepActivity('negotiate-zero', 'h', 1), 'Negotiate logon with all-zero channel bindings');
+  assert.equal(probeStepActivity('ntlm-correct', 'h', 1), "NTLM logon with the certificate's channel bindings");
+  const clock = new PhaseClock();
+  clock.mark('target', true);
+  clock.mark('certificate check');
+  assert.match(clock.summary(), /^target \d+ ms \(you\) · certificate check \d+ ms$/);
+});
+
+void test('rejected: the IIS log lines of the probe tell the password from Extended Protection', () => {
+  const bb = { status: '401.1', win32: 2148074310 };
+  const ld = { status: '401.1', win32: 2148074252 };
+  const challenge = { status: '401.1', win32: 2148074254 };
+  const anon = { status: '401.2', win32: 5 };
+  assert.deepEqual(rejectedCause([anon, challenge, bb, challenge, bb]), { cause: 'bad-bindings', badBindings: 2, logonDenied: 0, requests: 5 });
+  assert.equal(rejectedCause([anon, challenge, ld]).cause, 'logon-denied');
+  assert.equal(rejectedCause([bb, ld]).cause, 'both');
+  assert.equal(rejectedCause([anon, challenge]).cause, 'other');
+  assert.equal(rejectedCause([]).cause, 'none');
+});
+
+void test('certificate problems in plain words, the OpenSSL code kept aside; thumbprints as dialogs show them', () => {
+  assert.match(certificateProblemText('DEPTH_ZERO_SELF_SIGNED_CERT'), /self-signed/);
+  assert.match(certificateProblemText('UNABLE_TO_VERIFY_LEAF_SIGNATURE'), /certificate authority this machine does not know/);
+  assert.match(certificateProblemText('ERR_TLS_CERT_ALTNAME_INVALID'), /another name/);
+  assert.equal(certificateProblemText('SOMETHING_NEW'), 'the certificate could not be verified (SOMETHING_NEW)');
+  assert.equal(certificateProblemText('CERT_HAS_EXPIRED', (m) => `de:${m}`), 'de:the certificate has expired');
+  assert.equal(formatFingerprint('ab:cd:ef'), 'AB:CD:EF');
 });

@@ -7,17 +7,25 @@
 // trust of that host + SHA-256 fingerprint; the target comes only from what the user types or
 // confirms (a hover link only pre-fills the input); refused in restricted mode.
 //
-// Tests and other extensions may pass `{ url, user, password, insecure | ca | trustedFingerprintSha256 }`
-// to run without prompts; the command returns the ProbeResult (undefined when cancelled or refused).
+// A command link, a hover or another extension can only pre-fill the URL (a string, or `{ url }`):
+// the account, the password, a CA and any "insecure" choice come from the user's own answers. Only
+// in the extension's test mode (the e2e suites: ExtensionMode.Test, or IIS_AUTH_LENS_TEST_HOOKS=1
+// in the extension host's environment) may a caller pass `{ url, user, password, insecure | ca |
+// trustedFingerprintSha256 }` or scripted prompts. The command returns the ProbeResult (undefined
+// when cancelled or refused).
 import * as vscode from 'vscode';
 import * as fs from 'node:fs/promises';
 import type { ClientContext, ClientFeature } from '../context';
 import { checkTls, runProbe } from '../../probe/probe';
-import type { CheckTlsResult, ProbeOptions, ProbeResult, ProbeStepReport, ProbeTls } from '../../probe/probeTypes';
+import { certificateProblemText } from '../../probe/connection';
+import type { CheckTlsResult, ProbeOptions, ProbeResult, ProbeTls } from '../../probe/probeTypes';
 import {
-  addToHistory, formatFingerprint, hostKey, isFingerprintTrusted, normalizeProbeTarget, passwordSecretKey,
-  probeSummaryLines, trustFingerprint, validateAccount, type NormalizedTarget, type TrustedFingerprints,
+  addToHistory, formatFingerprint, hostKey, isFingerprintTrusted, normalizeProbeTarget, passwordSecretKey, PhaseClock,
+  probeCommandInput, probeStepActivity, probeSummaryLines, PROBE_STEP_ESTIMATE, trustFingerprint, validateAccount, type NormalizedTarget,
+  type TrustedFingerprints,
 } from './probeModel';
+import { httpsInstead } from '../../probe/probeUrl';
+import { rejectedCauseFromLogs, rejectedCauseText } from './probeLogEvidence';
 import { probeReportMessage, probeReportState, showProbeReport } from './probeReport';
 
 const HISTORY_KEY = 'iisAuthLens.probe.history';
@@ -25,6 +33,16 @@ const ACCOUNTS_KEY = 'iisAuthLens.probe.accounts';
 const TRUSTED_KEY = 'iisAuthLens.probe.trustedFingerprints';
 /** Which host/account pairs have a password in SecretStorage (SecretStorage cannot list its keys). */
 const STORED_KEY = 'iisAuthLens.probe.storedPasswords';
+/** host:port → the CA file the user chose for that host's certificate (a path, nothing secret). */
+const CA_KEY = 'iisAuthLens.probe.caFiles';
+
+/** Scripted prompts and credentials in command arguments: the e2e suites only. */
+function testMode(ctx: ClientContext): boolean {
+  return ctx.extension.extensionMode === vscode.ExtensionMode.Test || process.env.IIS_AUTH_LENS_TEST_HOOKS === '1';
+}
+
+/** What the user decided about a certificate that does not verify: trust it, cancel, or verify it against a CA file. */
+export type CertificateDecision = boolean | { caFile: string };
 
 interface StoredPassword { url: string; user: string }
 
@@ -52,8 +70,12 @@ export interface ProbePrompts {
   /** Plain http:// was chosen: explain the refusal; true = probe the https:// URL instead. */
   refuseHttp(url: string, httpsUrl: string): Thenable<boolean>;
   askAccount(url: string, remembered: string | undefined): Thenable<string | undefined>;
-  /** The certificate does not verify: show it; true only when the user trusts this host + fingerprint. */
-  confirmCertificate(url: string, tls: ProbeTls): Thenable<boolean>;
+  /**
+   * The certificate does not verify: show why in plain words and its thumbprint; true only when the
+   * user trusts this host + thumbprint, `{ caFile }` to verify it against a CA certificate instead.
+   * `caFile` names the CA it was checked against, when one was chosen.
+   */
+  confirmCertificate(url: string, tls: ProbeTls, caFile?: string): Thenable<CertificateDecision>;
   askPassword(url: string, user: string): Thenable<string | undefined>;
   offerRemember(url: string, user: string): Thenable<boolean>;
   offerForget(url: string, user: string): Thenable<boolean>;
@@ -61,13 +83,6 @@ export interface ProbePrompts {
 
 /** The last result (for the e2e suite and "Probe again"). */
 export let lastProbeResult: ProbeResult | undefined;
-
-function stepLabel(step: ProbeStepReport): string {
-  // Handshake steps "succeed" even when the server rejects the logon; their detail says which.
-  const detail = step.detail.length > 90 ? `${step.detail.slice(0, 89)}…` : step.detail;
-  const state = step.ok ? detail || vscode.l10n.t('ok') : vscode.l10n.t('failed');
-  return vscode.l10n.t('{0}: {1} ({2} ms)', step.name, state, step.ms);
-}
 
 function targetProblemMessage(t: Extract<NormalizedTarget, { ok: false }>): string {
   switch (t.problem) {
@@ -160,27 +175,46 @@ async function readCa(ca: string | undefined): Promise<string | undefined> {
   return fs.readFile(ca, 'utf8');
 }
 
-/** The modal for a certificate that does not verify: subject, issuer, names, validity and SHA-256 fingerprint. */
-async function confirmCertificateModal(url: string, tls: ProbeTls): Promise<boolean> {
-  const trust = vscode.l10n.t('Trust this certificate for {0}', hostKey(url));
+/**
+ * The modal for a certificate that does not verify: why in plain words, subject, issuer, names,
+ * validity and the SHA-256 thumbprint. Cancel is the default button (Enter and Escape); trusting
+ * needs a deliberate click, and a CA file can be chosen instead, as `--ca` does on the command line.
+ */
+async function confirmCertificateModal(url: string, tls: ProbeTls, caFile?: string): Promise<CertificateDecision> {
+  const cancel: vscode.MessageItem = { title: vscode.l10n.t('Cancel'), isCloseAffordance: true };
+  const chooseCa: vscode.MessageItem = { title: vscode.l10n.t('Choose CA Certificate...') };
+  const trust: vscode.MessageItem = { title: vscode.l10n.t('Trust This Certificate for {0}', hostKey(url)) };
+  const why = certificateProblemText(tls.verifyError, vscode.l10n.t);
   const pick = await vscode.window.showWarningMessage(
-    vscode.l10n.t('The certificate of {0} does not verify', new URL(url).host),
+    vscode.l10n.t('The certificate of {0} cannot be verified', new URL(url).host),
     {
       modal: true,
       detail: [
-        vscode.l10n.t('Reason: {0}', tls.verifyError ?? vscode.l10n.t('unknown')),
+        caFile ? vscode.l10n.t('Why: {0} (checked against {1}).', why, caFile) : vscode.l10n.t('Why: {0}.', why),
+        vscode.l10n.t('OpenSSL says: {0}', tls.verifyError ?? '-'),
+        '',
         vscode.l10n.t('Subject: {0}', tls.subject),
         vscode.l10n.t('Issuer: {0}', tls.issuer),
         vscode.l10n.t('Names: {0}', tls.sans.join(', ') || '-'),
         vscode.l10n.t('Valid: {0} - {1}', tls.validFrom, tls.validTo),
-        vscode.l10n.t('SHA-256 fingerprint: {0}', formatFingerprint(tls.fingerprintSha256)),
+        vscode.l10n.t('SHA-256 thumbprint: {0}', formatFingerprint(tls.fingerprintSha256)),
         '',
-        vscode.l10n.t('Compare the fingerprint with the certificate bound on the server or proxy. Only if it is the one you expect, the probe sends the credentials to this host. Your choice is remembered for this host and fingerprint.'),
+        vscode.l10n.t('If your certificates come from an internal CA, choose its certificate (PEM): the probe then verifies this one as Windows would. Trust this certificate only if its thumbprint is the one bound on the server or proxy; the probe then sends the credentials to this host, and your choice is remembered for this host and thumbprint.'),
       ].join('\n'),
     },
+    cancel,
+    chooseCa,
     trust,
   );
-  return pick === trust;
+  if (pick === trust) return true;
+  if (pick !== chooseCa) return false;
+  const files = await vscode.window.showOpenDialog({
+    title: vscode.l10n.t('CA certificate that issued the certificate of {0}', new URL(url).host),
+    canSelectMany: false,
+    openLabel: vscode.l10n.t('Use This CA'),
+    filters: { [vscode.l10n.t('Certificates')]: ['pem', 'crt', 'cer'], [vscode.l10n.t('All files')]: ['*'] },
+  });
+  return files?.[0] ? { caFile: files[0].fsPath } : false;
 }
 
 async function askPassword(url: string, user: string): Promise<string | undefined> {
@@ -273,16 +307,23 @@ async function execute(ctx: ClientContext, inputs: RunInputs): Promise<ProbeResu
   if (inputs.ca) options.ca = inputs.ca;
   if (inputs.insecure) options.insecure = true;
   if (inputs.trustedFingerprintSha256) options.trustedFingerprintSha256 = inputs.trustedFingerprintSha256;
+  const u = new URL(inputs.url);
+  const host = u.hostname;
+  const port = Number(u.port || 443);
   return vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Probing {0}', inputs.url), cancellable: true },
     async (progress, token) => {
       const abort = new AbortController();
       const sub = token.onCancellationRequested(() => abort.abort());
+      let done = 0;
       try {
         const result = await runProbe(options, {
           signal: abort.signal,
+          // The step that runs now, so that a slow DNS, TCP or server answer is visible as such.
+          onStepStart: (name) => progress.report({ message: `${Math.min(done + 1, PROBE_STEP_ESTIMATE)}/${PROBE_STEP_ESTIMATE} ${probeStepActivity(name, host, port, vscode.l10n.t)}…` }),
           onStep: (step) => {
-            progress.report({ message: stepLabel(step) });
+            done++;
+            progress.report({ increment: 100 / PROBE_STEP_ESTIMATE });
             ctx.log.debug(`probe step ${step.name}: ${step.ok ? 'ok' : 'failed'} ${step.ms} ms ${step.detail}`);
           },
         });
@@ -298,10 +339,32 @@ async function execute(ctx: ClientContext, inputs: RunInputs): Promise<ProbeResu
   );
 }
 
-function publish(ctx: ClientContext, result: ProbeResult, rerun: () => Promise<unknown>): void {
+/** DNS, TCP and TLS before anything secret is asked for: a cancellable notification naming the step. */
+async function checkCertificate(url: string, timeoutMs: number, ca: string | undefined): Promise<CheckTlsResult | undefined> {
+  const u = new URL(url);
+  const port = Number(u.port || 443);
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking the certificate of {0}', u.host), cancellable: true },
+    async (progress, token) => {
+      const abort = new AbortController();
+      const sub = token.onCancellationRequested(() => abort.abort());
+      try {
+        const check = await checkTls(url, { timeoutMs, ...(ca ? { ca } : {}) }, {
+          signal: abort.signal,
+          onStepStart: (name) => progress.report({ message: `${probeStepActivity(name, u.hostname, port, vscode.l10n.t)}…` }),
+        });
+        return abort.signal.aborted ? undefined : check;
+      } finally {
+        sub.dispose();
+      }
+    },
+  );
+}
+
+function publish(ctx: ClientContext, result: ProbeResult, rerun: () => Promise<unknown>, extraNotes: string[] = []): void {
   lastProbeResult = result;
   for (const line of probeSummaryLines(result, vscode.l10n.t)) ctx.log.info(line);
-  const notes: string[] = [];
+  const notes: string[] = [...extraNotes];
   const proxy = proxyNote(result.url);
   if (proxy) {
     notes.push(proxy);
@@ -309,6 +372,31 @@ function publish(ctx: ClientContext, result: ProbeResult, rerun: () => Promise<u
   }
   showProbeReport(ctx, result, rerun, notes);
 }
+
+/** Shows the report; for `rejected`, first reads the probe's own requests in the IIS logs at hand to say which cause it was. */
+async function publishWithEvidence(ctx: ClientContext, result: ProbeResult, rerun: () => Promise<unknown>, elapsedMs: number): Promise<void> {
+  const notes: string[] = [];
+  if (result.verdict === 'rejected') {
+    try {
+      const evidence = await rejectedCauseFromLogs(result.url, Date.now() - elapsedMs, ctx.log);
+      if (evidence) {
+        const text = rejectedCauseText(evidence);
+        notes.push(text);
+        ctx.log.info(`probe: ${text}`);
+        lastRejectedEvidence = { cause: evidence.cause, badBindings: evidence.badBindings, logonDenied: evidence.logonDenied, log: evidence.log.toString(), line: evidence.line };
+      } else {
+        lastRejectedEvidence = undefined;
+        ctx.log.info('probe: no IIS log at hand has the requests of this probe (open the server\'s u_ex*.log of today, or use "Find the probe\'s requests in the IIS log" in the report)');
+      }
+    } catch (err) {
+      ctx.log.warn(`probe: reading the IIS logs at hand failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  publish(ctx, result, rerun, notes);
+}
+
+/** What the last `rejected` report read from the IIS logs at hand (for the e2e suite). */
+export let lastRejectedEvidence: { cause: string; badBindings: number; logonDenied: number; log: string; line: number } | undefined;
 
 async function rememberTarget(ctx: ClientContext, url: string, user: string): Promise<void> {
   await ctx.extension.globalState.update(HISTORY_KEY, addToHistory(ctx.extension.globalState.get<string[]>(HISTORY_KEY, []), url));
@@ -340,64 +428,101 @@ function refuseRestricted(): boolean {
 async function interactive(ctx: ClientContext, initialUrl: string | undefined, prompts: ProbePrompts = defaultPrompts, scripted = false): Promise<ProbeResult | undefined> {
   const state = ctx.extension.globalState;
   const history = state.get<string[]>(HISTORY_KEY, []).filter((h) => typeof h === 'string');
+  const clock = new PhaseClock();
   const picked = await prompts.pickTarget(initialUrl, history);
+  clock.mark('target', true);
   if (!picked) return undefined;
   const n = normalizeProbeTarget(picked);
   if (!n.ok) throw new Error(targetProblemMessage(n));
   let url = n.url;
   if (n.insecureScheme) {
-    const httpsUrl = url.replace(/^http:/i, 'https:').replace(/^(https:\/\/[^/]+):80(?=\/|$)/i, '$1');
+    const httpsUrl = httpsInstead(url);
     if (!(await prompts.refuseHttp(url, httpsUrl))) return undefined;
     url = httpsUrl;
   }
   const user = (await prompts.askAccount(url, state.get<Record<string, string>>(ACCOUNTS_KEY, {})[hostKey(url)]))?.trim();
+  clock.mark('account', true);
   if (!user) return undefined;
   const accountProblem = accountProblemMessage(validateAccount(user));
   if (accountProblem) throw new Error(accountProblem);
   const timeoutMs = vscode.workspace.getConfiguration('iisAuthLens').get<number>('probe.timeoutMs') ?? 10_000;
-  const rerun = () => interactive(ctx, url);
+  const rerun = () => interactive(ctx, url, prompts, scripted);
 
   // The certificate first: nothing secret is asked for or sent before it is verified or trusted.
-  const started = Date.now();
-  const check = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking the certificate of {0}', new URL(url).host), cancellable: false },
-    () => checkTls(url, { timeoutMs }),
-  );
+  const cas = state.get<Record<string, string>>(CA_KEY, {});
+  let caFile: string | undefined = typeof cas[hostKey(url)] === 'string' ? cas[hostKey(url)] : undefined;
+  let ca = await readCa(caFile).catch((err: unknown) => {
+    ctx.log.warn(`probe: the CA file ${caFile ?? ''} chosen for ${hostKey(url)} cannot be read (${err instanceof Error ? err.message : String(err)}); checking against the system store`);
+    caFile = undefined;
+    return undefined;
+  });
+  const check = await checkCertificate(url, timeoutMs, ca);
+  clock.mark('certificate check');
+  if (!check) return undefined;
   if (!check.tls) {
-    const result = unreachableResult(url, check, Date.now() - started);
+    const result = unreachableResult(url, check, clock.totalMs);
     publish(ctx, result, rerun);
     return result;
   }
   let trustedFingerprintSha256: string | undefined;
-  if (!check.tls.verified) {
-    const fp = check.tls.fingerprintSha256;
+  let tls: ProbeTls = check.tls;
+  while (!tls.verified) {
+    const fp = tls.fingerprintSha256;
     const store = state.get<TrustedFingerprints>(TRUSTED_KEY, {});
     if (isFingerprintTrusted(store, url, fp)) {
-      ctx.log.info(`probe: the certificate of ${hostKey(url)} does not verify (${check.tls.verifyError ?? 'unknown reason'}); you trusted its fingerprint ${formatFingerprint(fp)} before`);
-    } else {
-      if (!(await prompts.confirmCertificate(url, check.tls))) return undefined;
+      ctx.log.info(`probe: the certificate of ${hostKey(url)} does not verify (${tls.verifyError ?? 'unknown reason'}); you trusted its thumbprint ${formatFingerprint(fp)} before`);
+      trustedFingerprintSha256 = fp;
+      break;
+    }
+    const decision = await prompts.confirmCertificate(url, tls, caFile);
+    clock.mark('certificate question', true);
+    if (decision === true) {
       await state.update(TRUSTED_KEY, trustFingerprint(store, url, fp));
       ctx.log.info(`probe: you trusted the certificate of ${hostKey(url)} with SHA-256 ${formatFingerprint(fp)}`);
+      trustedFingerprintSha256 = fp;
+      break;
     }
-    trustedFingerprintSha256 = fp;
+    if (!decision) return undefined;
+    caFile = decision.caFile;
+    ca = await readCa(caFile);
+    const again = await checkCertificate(url, timeoutMs, ca);
+    clock.mark('certificate check against the CA');
+    if (!again) return undefined;
+    if (!again.tls) {
+      const result = unreachableResult(url, again, clock.totalMs);
+      publish(ctx, result, rerun);
+      return result;
+    }
+    tls = again.tls;
+    if (tls.verified) {
+      await state.update(CA_KEY, { ...state.get<Record<string, string>>(CA_KEY, {}), [hostKey(url)]: caFile });
+      ctx.log.info(`probe: the certificate of ${hostKey(url)} verifies against ${caFile}; remembered for this host`);
+    }
   }
 
   let password = await ctx.extension.secrets.get(passwordSecretKey(url, user));
+  clock.mark('secret storage');
   const fromStore = !!password;
   if (!password) {
     password = await prompts.askPassword(url, user);
+    clock.mark('password', true);
     if (!password) return undefined;
   }
   await rememberTarget(ctx, url, user);
+  clock.mark('history');
 
   const inputs: RunInputs = { url, user, password, timeoutMs };
+  if (ca) inputs.ca = ca;
   if (trustedFingerprintSha256) inputs.trustedFingerprintSha256 = trustedFingerprintSha256;
   const result = await execute(ctx, inputs);
+  clock.mark('probe');
   if (!result) {
     ctx.log.info(`probe ${url}: cancelled`);
     return undefined;
   }
-  publish(ctx, result, rerun);
+  await publishWithEvidence(ctx, result, rerun, clock.totalMs);
+  clock.mark('report');
+  ctx.log.info(`probe ${url}: ${clock.summary()}`);
 
   // Offers after the report, not blocking it (awaited only for scripted callers, so tests see the effect).
   let offer: Promise<void> | undefined;
@@ -436,8 +561,9 @@ async function programmatic(ctx: ClientContext, args: ProbeCommandArgs): Promise
   if (args.insecure) inputs.insecure = true;
   if (args.trustedFingerprintSha256) inputs.trustedFingerprintSha256 = args.trustedFingerprintSha256;
   if (args.timeoutMs) inputs.timeoutMs = args.timeoutMs;
+  const started = Date.now();
   const result = await execute(ctx, inputs);
-  if (result) publish(ctx, result, () => interactive(ctx, n.url));
+  if (result) await publishWithEvidence(ctx, result, () => interactive(ctx, n.url), Date.now() - started);
   return result;
 }
 
@@ -467,11 +593,14 @@ export const probeCommand: ClientFeature = {
       vscode.commands.registerCommand('iisAuthLens.probeMrsEndpoint', async (arg?: string | ProbeCommandArgs) => {
         if (refuseRestricted()) return undefined;
         try {
-          if (arg && typeof arg === 'object' && typeof arg.url === 'string' && (arg.user !== undefined || arg.password !== undefined)) {
-            return await programmatic(ctx, arg);
+          const input = probeCommandInput(arg, testMode(ctx));
+          if (input.kind === 'programmatic') return await programmatic(ctx, arg as ProbeCommandArgs);
+          if (input.ignored.length) {
+            // A link or another extension may pre-fill the URL, nothing else: no account, password, CA or insecure.
+            ctx.log.warn(`probe: ignored arguments other than the URL (${input.ignored.join(', ')}); the probe asks for them`);
           }
-          const initial = typeof arg === 'string' ? arg : arg && typeof arg === 'object' && typeof arg.url === 'string' ? arg.url : undefined;
-          const { prompts, scripted } = promptsFrom(arg && typeof arg === 'object' ? (arg as { prompts?: unknown }).prompts : undefined);
+          const initial = input.initialUrl;
+          const { prompts, scripted } = input.scripted ? promptsFrom((arg as { prompts?: unknown }).prompts) : { prompts: defaultPrompts, scripted: false };
           return await interactive(ctx, initial, prompts, scripted);
         } catch (err) {
           const msg = err instanceof Error ? err.message : String(err);
@@ -481,7 +610,7 @@ export const probeCommand: ClientFeature = {
         }
       }),
       // Internal (not in package.json): what the report shows, for tests.
-      vscode.commands.registerCommand('iisAuthLens.probeReportState', () => probeReportState()),
+      vscode.commands.registerCommand('iisAuthLens.probeReportState', () => (testMode(ctx) ? { ...probeReportState(), rejectedEvidence: lastRejectedEvidence } : undefined)),
       vscode.commands.registerCommand('iisAuthLens.probeReportMessage', (msg: { type?: unknown; text?: unknown }) => probeReportMessage(ctx, msg)),
       vscode.commands.registerCommand('iisAuthLens.forgetProbePassword', (arg?: { url?: string; user?: string }) => forgetCommand(ctx, arg)),
     ];

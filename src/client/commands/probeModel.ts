@@ -2,10 +2,10 @@
 // what the user typed turned into the probe URL, the history, the keys under which accounts,
 // passwords and trusted fingerprints are remembered, and the result as JSON and as log lines.
 import type { ProbeResult } from '../../probe/probeTypes';
-import { formatFingerprint, normalizeFingerprint } from '../../probe/thumbprint';
+import { formatFingerprint, normalizeFingerprint } from '../../core/thumbprint';
 
 export { MRS_PATH, normalizeProbeTarget, type NormalizedTarget, type TargetProblem } from '../../probe/probeUrl';
-export { formatFingerprint, normalizeFingerprint } from '../../probe/thumbprint';
+export { formatFingerprint, normalizeFingerprint } from '../../core/thumbprint';
 export const HISTORY_MAX = 10;
 
 /** Lower-case `host:port` of a probe URL (port always written), the key for everything remembered per host. */
@@ -119,6 +119,66 @@ export function remediationParts(entry: string): RemediationParts {
     }
   }
   return { text: entry, commands };
+}
+
+/** What the progress notification says while a step runs (DNS, TCP, TLS, anonymous, each handshake variant). */
+export function probeStepActivity(name: string, host: string, port: number, t: Translate = plainTranslate): string {
+  const variant = (cbt: string): string => cbt === 'absent' ? t('without channel bindings') : cbt === 'zero' ? t('with all-zero channel bindings') : t("with the certificate's channel bindings");
+  const m = /^(ntlm|negotiate)-(absent|zero|correct)$/.exec(name);
+  if (m) return t('{0} logon {1}', m[1] === 'ntlm' ? 'NTLM' : 'Negotiate', variant(m[2]!));
+  switch (name) {
+    case 'dns': return t('Looking up {0}', host);
+    case 'tcp': return t('Connecting to {0} port {1}', host, port);
+    case 'tls': return t('TLS handshake: reading the certificate');
+    case 'anonymous': return t('Anonymous request: which schemes are offered');
+    default: return name;
+  }
+}
+
+/** Steps of a whole probe (DNS, TCP, TLS, anonymous, 3 variants x the schemes offered), for the progress increments. */
+export const PROBE_STEP_ESTIMATE = 10;
+
+/** Phase timings of one palette run, for the output channel: where the time between the prompts goes. */
+export class PhaseClock {
+  private readonly started = performance.now();
+  private last = this.started;
+  readonly phases: Array<{ name: string; ms: number; user: boolean }> = [];
+  /** Ends the phase running since the last mark; `user` when it was the user answering a prompt. */
+  mark(name: string, user = false): number {
+    const now = performance.now();
+    const ms = Math.round(now - this.last);
+    this.phases.push({ name, ms, user });
+    this.last = now;
+    return ms;
+  }
+  get totalMs(): number {
+    return Math.round(performance.now() - this.started);
+  }
+  /** "target 1.2 s (you) · certificate check 85 ms · …" */
+  summary(): string {
+    const fmt = (ms: number): string => (ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${ms} ms`);
+    return this.phases.map((p) => `${p.name} ${fmt(p.ms)}${p.user ? ' (you)' : ''}`).join(' · ');
+  }
+}
+
+/**
+ * What the probe command takes from its argument. A command link (a hover, a Markdown document) or
+ * another extension can only pre-fill the URL; the account, the password, a CA, `insecure` and
+ * scripted prompts come from the user - except in the extension's test mode, where the e2e suites
+ * pass them to run without prompts.
+ */
+export type ProbeCommandInput =
+  | { kind: 'programmatic' }
+  | { kind: 'interactive'; initialUrl: string | undefined; scripted: boolean; ignored: string[] };
+
+export function probeCommandInput(arg: unknown, testMode: boolean): ProbeCommandInput {
+  if (typeof arg === 'string') return { kind: 'interactive', initialUrl: arg, scripted: false, ignored: [] };
+  if (!arg || typeof arg !== 'object') return { kind: 'interactive', initialUrl: undefined, scripted: false, ignored: [] };
+  const o = arg as Record<string, unknown>;
+  const url = typeof o.url === 'string' ? o.url : undefined;
+  if (testMode && url !== undefined && (o.user !== undefined || o.password !== undefined)) return { kind: 'programmatic' };
+  const ignored = testMode ? [] : Object.keys(o).filter((k) => k !== 'url');
+  return { kind: 'interactive', initialUrl: url, scripted: testMode && o.prompts !== undefined, ignored };
 }
 
 /** Translation function shape (vscode.l10n.t in the extension, a plain formatter in tests). */
