@@ -129,6 +129,9 @@ async function main() {
   env.IAL_E2E_SCREENSHOT_DIR = shotDir;
   if (opts.grep) env.IAL_E2E_GREP = opts.grep;
   else delete env.IAL_E2E_GREP;
+  // The extension's test mode (scripted prompts, credentials as command arguments): a development
+  // extension has it by itself (ExtensionMode.Test); the one installed from a .vsix gets it from here.
+  env.IIS_AUTH_LENS_TEST_HOOKS = '1';
 
   server = await startCodeServer({ userDataDir, extensionsDir, timeoutMs: 120_000 });
   say(`code-server ${server.url} up after ${secs()} s (workspace ${workspace})`);
