@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { analyzeEpConfig, stateCounts, webConfigLocationFromPath, type EpLocation } from '../../src/core/iisConfig/epConfig';
 import { IisConfigFormatError, MAX_CONFIG_CHARS, MAX_CONFIG_DEPTH } from '../../src/core/iisConfig/iisConfigXml';
 import { parseExchangeBuild } from '../../src/core/iisConfig/exchangeEpTable';
+import { XMLParser } from 'fast-xml-parser';
 
 const FIX = join(__dirname, '..', 'fixtures', 'epconfig');
 const read = (f: string): string => readFileSync(join(FIX, f), 'utf8');
@@ -243,20 +244,41 @@ void test('hostile and broken XML: one error with a line, never a hang or an exp
   assert.match(formatError('<configuration>\n<location path="x"\n<system.webServer/></configuration>').reason, /cut off at line 2/);
 });
 
-void test('a 200 KB config is read well under 50 ms (linear: the sections we read are parsed, the rest only scanned)', () => {
+// Wall time on a shared CI machine is noise; bench/epconfig.bench.ts measures it (about 10 ms for
+// 200 KB here). This test holds the shape: linear in size, and no slower than fast-xml-parser
+// building the whole tree of the same file.
+void test('a 200 KB config is read in linear time, faster than parsing the whole file with fast-xml-parser', () => {
   const base = read('E19_Configured_ApplicationHost.config');
-  // Pad with more <location> elements of the same shape up to 200 KB (more vdirs, as on a busy server).
   const sample = base.slice(base.indexOf('<location path="Default Web Site/EWS"'), base.indexOf('</location>', base.indexOf('<location path="Default Web Site/EWS"')) + 11);
-  let extra = '';
-  for (let k = 0; base.length + extra.length < 200 * 1024; k++) extra += sample.replace('Default Web Site/EWS', `Default Web Site/app${k}`) + '\r\n';
-  const text = base.replace('</configuration>', extra + '</configuration>');
-  assert.ok(text.length >= 200 * 1024);
-  const times: number[] = [];
-  for (let i = 0; i < 7; i++) {
-    const t0 = performance.now();
-    analyzeEpConfig(text);
-    times.push(performance.now() - t0);
-  }
-  times.sort((a, b) => a - b);
-  assert.ok(times[3]! < 50, `median ${times[3]!.toFixed(1)} ms`);
+  const padTo = (bytes: number): string => {
+    const parts: string[] = [];
+    let len = base.length;
+    for (let k = 0; len < bytes; k++) {
+      const p = sample.replace('Default Web Site/EWS', `Default Web Site/app${k}`) + '\r\n';
+      parts.push(p);
+      len += p.length;
+    }
+    return base.replace('</configuration>', parts.join('') + '</configuration>');
+  };
+  const small = padTo(200 * 1024);
+  const big = padTo(2 * 1024 * 1024);
+  assert.ok(small.length >= 200 * 1024);
+  const whole = new XMLParser({ preserveOrder: true, ignoreAttributes: false, attributeNamePrefix: '', parseTagValue: false, processEntities: true, htmlEntities: false });
+  const best = (f: () => unknown): number => {
+    let b = Infinity;
+    for (let i = 0; i < 5; i++) {
+      const t0 = performance.now();
+      f();
+      b = Math.min(b, performance.now() - t0);
+    }
+    return b;
+  };
+  const ours = best(() => analyzeEpConfig(small));
+  const baseline = best(() => whole.parse(small));
+  assert.ok(ours < baseline * 1.5, `ours ${ours.toFixed(1)} ms, fast-xml-parser whole file ${baseline.toFixed(1)} ms`);
+  const oursBig = best(() => analyzeEpConfig(big));
+  // 10x the input: linear is about 10x; quadratic (a resolve over every location per location, as a
+  // first version did) was over 100x. The slack is for a loaded machine.
+  assert.ok(oursBig < ours * 50, `200 KB ${ours.toFixed(1)} ms, 2 MB ${oursBig.toFixed(1)} ms`);
+  assert.equal(analyzeEpConfig(big).locations.length > 1000, true);
 });

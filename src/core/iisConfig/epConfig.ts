@@ -144,16 +144,32 @@ function applyCollection(list: string[], el: XmlElement, add: string, remove: st
   return out;
 }
 
-function resolve(sources: Source[], path: string): Resolved {
+/** Sources by lower-cased path, each list in document order; the server level under ''. */
+type SourceIndex = Map<string, Source[]>;
+
+function indexSources(sources: Source[]): SourceIndex {
+  const index: SourceIndex = new Map();
+  for (const s of sources) {
+    const k = s.path.toLowerCase();
+    const list = index.get(k);
+    if (list) list.push(s);
+    else index.set(k, [s]);
+  }
+  return index;
+}
+
+function resolve(index: SourceIndex, path: string): Resolved {
   // IIS_schema.xml defaults.
   const r: Resolved = {
     enabled: false, providers: [], useKernelMode: true, useAppPoolCredentials: false,
     tokenChecking: 'None', tokenCheckingSetAt: null, flags: 'None', spns: [], sslFlags: 'None', ipFilter: false,
   };
   const lower = path.toLowerCase();
-  const applicable = sources
-    .filter((s) => s.path === '' || lower === s.path.toLowerCase() || lower.startsWith(s.path.toLowerCase() + '/'))
-    .sort((a, b) => a.depth - b.depth || a.order - b.order);
+  // The server level, then each ancestor path and the path itself (a lookup per segment, so a
+  // config with thousands of locations stays linear).
+  const segments = lower ? lower.split('/') : [];
+  const applicable = [...(index.get('') ?? [])].sort((a, b) => a.depth - b.depth || a.order - b.order);
+  for (let k = 1; k <= segments.length; k++) applicable.push(...(index.get(segments.slice(0, k).join('/')) ?? []));
   for (const s of applicable) {
     for (const wa of s.container.sections.windowsAuthentication) {
       r.enabled = bool(wa.attrs.enabled) ?? r.enabled;
@@ -196,8 +212,8 @@ function splitLocation(path: string): { site: string | null; vdir: string | null
   return { site: path.slice(0, k), vdir: path.slice(k + 1) };
 }
 
-function toLocation(sources: Source[], src: Source, name: string, build: ExchangeBuild | null | undefined, judgeIt: boolean): EpLocation {
-  const r = resolve(sources, src.path);
+function toLocation(index: SourceIndex, src: Source, name: string, build: ExchangeBuild | null | undefined, judgeIt: boolean): EpLocation {
+  const r = resolve(index, src.path);
   const exp = judgeIt ? expectedFor(name, build) : null;
   const wa = src.container.sections.windowsAuthentication[0] ?? null;
   const ep = wa?.children.find((c) => c.name === 'extendedProtection') ?? null;
@@ -287,13 +303,14 @@ export function analyzeEpConfig(text: string, options: EpConfigOptions = {}): Ep
     && containers.some((c) => c.location && /^(Default Web Site|Exchange Back End)(\/|$)/i.test(normPath(c.location.attrs.path))));
   const kind: EpConfigReport['kind'] = isAppHost ? 'applicationHost' : 'web.config';
   const sources = collectSources(containers);
+  const index = indexSources(sources);
   const locations: EpLocation[] = [];
   if (kind === 'applicationHost') {
     for (const s of sources) {
       if (!s.container.location || !s.path) continue;
       const exchangeVdir = expectedFor(s.path, options.build) !== null;
       const hasWa = s.container.sections.windowsAuthentication.length > 0;
-      if (exchangeVdir || hasWa) locations.push(toLocation(sources, s, s.path, options.build, true));
+      if (exchangeVdir || hasWa) locations.push(toLocation(index, s, s.path, options.build, true));
     }
   } else {
     // A web.config: its root-level sections belong to its own folder (named by the caller when known).
@@ -301,7 +318,7 @@ export function analyzeEpConfig(text: string, options: EpConfigOptions = {}): Ep
     const hasSections = here.container.sections.windowsAuthentication.length > 0 || here.container.sections.access.length > 0;
     const name = options.webConfigLocation ?? '';
     if (hasSections) {
-      const l = toLocation(sources, here, name || '(this folder)', options.build, Boolean(name));
+      const l = toLocation(index, here, name || '(this folder)', options.build, Boolean(name));
       // Only a value written in this file is judged: the rest comes from applicationHost.config.
       if (!l.tokenCheckingSetAt) { l.expected = null; l.state = 'not-exchange'; }
       locations.push(l);
@@ -309,7 +326,7 @@ export function analyzeEpConfig(text: string, options: EpConfigOptions = {}): Ep
     for (const s of sources.slice(1)) {
       const full = [name, s.path].filter(Boolean).join('/');
       if (s.container.sections.windowsAuthentication.length > 0) {
-        const l = toLocation(sources, s, full || s.path, options.build, Boolean(name));
+        const l = toLocation(index, s, full || s.path, options.build, Boolean(name));
         if (!l.tokenCheckingSetAt) { l.expected = null; l.state = 'not-exchange'; }
         locations.push(l);
       }
@@ -319,7 +336,7 @@ export function analyzeEpConfig(text: string, options: EpConfigOptions = {}): Ep
   let mrsLine: number | null = null;
   const ews = locations.find((l) => l.location.toLowerCase() === `${FRONT_END}/EWS`.toLowerCase());
   if (kind === 'applicationHost' && ews) {
-    const r = resolve(sources, MRS_PATH);
+    const r = resolve(index, MRS_PATH);
     mrsProxy = { tokenChecking: r.tokenChecking, setAt: r.tokenCheckingSetAt };
     mrsLine = findingLine(ews);
   }
