@@ -139,6 +139,7 @@ void test('the folder scan (Analyze Folder) and the language server\'s analyzeFi
   assert.deepEqual(scan.skipped, []);
   const ctx = {
     settings: () => ({ handshakeWindowSeconds: 120 }),
+    loadResourceSettings: () => Promise.resolve({ handshakeWindowSeconds: 120 }),
     connection: { console: { log: () => undefined }, window: { attachWorkDoneProgress: () => undefined } },
   } as unknown as ServerContext;
   const token = { isCancellationRequested: false, onCancellationRequested: () => ({ dispose: () => undefined }) } as unknown as CancellationToken;
@@ -213,4 +214,12 @@ void test('LogTextDecoder: any chunking of UTF-16 and CR-only input gives the sa
     }
     if (name === 'cr-only.log') assert.equal(whole.toString('utf8').split('\n').length, text.split('\r\n').length);
   }
+});
+
+void test('a log cut out of a bigger one (data lines, then the header after a restart) is W3C by content too', () => {
+  const cut = text.split('\r\n').slice(20).join('\r\n');
+  assert.match(cut.slice(0, 30), /^2026-11-21 /);
+  assert.equal(detectDocumentKind(cut), 'w3c');
+  // data lines alone stay other programs' logs in a folder (a name decides only for a file named)
+  assert.equal(detectDocumentKind(text.split('\r\n').slice(20, 28).join('\r\n')), undefined);
 });

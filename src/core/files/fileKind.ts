@@ -26,6 +26,8 @@ const W3C_SOFTWARE = /^#Software: Microsoft/;
 const W3C_DIRECTIVE = /^#(Software|Version|Date|Fields|Remark|Start-Date|End-Date):/;
 const W3C_HEADER_DIRECTIVE = /^#(Version: \d|Fields: \S|Date: \d{4}-\d{2}-\d{2})/;
 const W3C_FIELDS = /^#Fields:[ \t]*\S/;
+/** A #Fields line that names W3C fields (not just any text after the word). */
+const W3C_FIELD_LIST = /^#Fields:.*[ \t](date|time|c-ip|s-ip|cs-method|cs-uri-stem|sc-status)([ \t]|$)/;
 // Optional XML declaration, stylesheet and comments (IIS writes `<!-- saved from url=... -->`), then the root.
 // A comment may not run past its first `-->`, so every head parses one way only (no backtracking blow-up).
 const FREB_ROOT = /^\s*(<\?xml[^>]*\?>\s*)?((<\?xml-stylesheet[^>]*\?>|<!--(?:(?!-->)[\s\S])*-->)\s*)*<failedRequest[\s>]/;
@@ -90,6 +92,10 @@ export function detectFileKind(head: string, name: string, mode: KindMode): File
   if (first !== undefined && W3C_DIRECTIVE.test(first)) {
     if (lines.slice(0, 8).filter((l) => W3C_HEADER_DIRECTIVE.test(l)).length >= 2) return { kind: 'w3c', reason: 'W3C header directives (#Version, #Date, #Fields)' };
     if (lines.some((l) => W3C_FIELDS.test(l))) return { kind: 'w3c', reason: 'starts with a W3C directive and has #Fields' };
+  }
+  // a log cut out of a bigger one: data lines first, then the header IIS writes after a restart
+  if (first !== undefined && DATE_TIME_RECORD.test(first) && lines.some((l) => W3C_FIELD_LIST.test(l) && !l.includes(','))) {
+    return { kind: 'w3c', reason: "starts with a 'date time ...' record and has #Fields further on" };
   }
   const nul = text.indexOf('\u0000');
   if (nul >= 0) return { kind: 'unknown', reason: `binary data (a NUL byte at offset ${nul}), not an IIS W3C log or FREB trace` };
