@@ -10,6 +10,7 @@ import { describeWin32 } from '../core/win32Status';
 import { describeStatus } from '../core/httpStatus';
 import { collectInputs, readError, type AnalyzeInput, type SniffedKind } from './analyzeFiles';
 import { readLogText } from '../node/logFiles';
+import { DEFAULT_HANDSHAKE_WINDOW_SECONDS } from '../core/findings';
 
 const USAGE = 'iis-auth-lens analyze [--json] [--summary] [--window SECONDS] [--filter KEY=VALUE]... PATH...';
 const HELP = `${USAGE}
@@ -19,7 +20,7 @@ of them (searched recursively) for Windows-authentication failures. .gz files ar
 
   --json            one JSON document on stdout (see the CLI contract)
   --summary         counts only, no list of findings
-  --window SECONDS  time window grouping the legs of one NTLM/Negotiate handshake (default 120)
+  --window SECONDS  time window grouping the legs of one NTLM/Negotiate handshake (default ${DEFAULT_HANDSHAKE_WINDOW_SECONDS})
   --filter KEY=VALUE  keep only the FREB traces that match (repeatable, all must match; W3C logs
                     are analyzed as usual) - what the article's Copy-FREBEvents script selects
   -                 read one W3C log from stdin
@@ -51,7 +52,7 @@ function parseArgs(argv: string[]): Options | 'help' {
     if (err instanceof FrebFilterError) throw new UsageError(err.message);
     throw err;
   }
-  const o: Options = { json: false, summary: false, window: 120, paths: [], frebFilter };
+  const o: Options = { json: false, summary: false, window: DEFAULT_HANDSHAKE_WINDOW_SECONDS, paths: [], frebFilter };
   let rest = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];

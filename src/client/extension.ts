@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { clientFeatures } from './commands';
 import type { ClientContext } from './context';
+import { DEFAULT_HANDSHAKE_WINDOW_SECONDS } from '../core/findings';
 
 let client: LanguageClient | undefined;
 
@@ -43,7 +44,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
     synchronize: { configurationSection: 'iisAuthLens' },
     initializationOptions: {
       l10nBundle: serverL10nBundle(context),
-      settings: { decodeLanguages, handshakeWindowSeconds: config.get<number>('handshake.windowSeconds') ?? 120 },
+      settings: { decodeLanguages, handshakeWindowSeconds: config.get<number>('handshake.windowSeconds') ?? DEFAULT_HANDSHAKE_WINDOW_SECONDS },
     },
     outputChannel: log,
     // Hover links run only these commands of ours (markdown `command:` URIs from the server).

@@ -6,6 +6,7 @@ import type {
 } from 'vscode-languageserver/node';
 import type { TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { DEFAULT_HANDSHAKE_WINDOW_SECONDS } from '../core/findings';
 
 export interface ServerSettings {
   /** Languages in which Authorization headers and bare tokens get a hover. */
@@ -16,7 +17,7 @@ export interface ServerSettings {
 
 export const defaultSettings: ServerSettings = {
   decodeLanguages: ['plaintext', 'log', 'http', 'json', 'jsonc', 'iis-w3c-log', 'freb', 'xml', 'hcw-log'],
-  handshakeWindowSeconds: 120,
+  handshakeWindowSeconds: DEFAULT_HANDSHAKE_WINDOW_SECONDS,
 };
 
 export interface HoverProvider {
@@ -41,7 +42,13 @@ export interface SemanticTokensProvider {
 export interface ServerContext {
   connection: Connection;
   documents: TextDocuments<TextDocument>;
-  settings(): ServerSettings;
+  /**
+   * The settings, for one document when `uri` is given: `iisAuthLens.handshake.windowSeconds` is
+   * a resource setting (a folder of one site may use another window than the rest).
+   */
+  settings(uri?: string): ServerSettings;
+  /** Reads the resource settings of `uri` from the client (once per document and configuration change). */
+  loadResourceSettings(uri: string): Promise<ServerSettings>;
   /** Capabilities a feature adds (semantic token legend, commands, ...), merged at initialize. */
   capabilities: ServerCapabilities;
   hover: HoverProvider[];

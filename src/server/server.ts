@@ -1,6 +1,6 @@
 // The language server: thin LSP handlers that fan requests out to the feature providers.
 import {
-  createConnection, DidChangeConfigurationNotification, ProposedFeatures, TextDocuments,
+  CodeLensRefreshRequest, createConnection, DidChangeConfigurationNotification, ProposedFeatures, SemanticTokensRefreshRequest, TextDocuments,
   TextDocumentSyncKind, type Diagnostic, type Hover, type InitializeResult, type ServerCapabilities,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -13,11 +13,51 @@ const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 let settings: ServerSettings = { ...defaultSettings };
 let configurationSupported = false;
+let codeLensRefreshSupported = false;
+let semanticTokensRefreshSupported = false;
+
+/** iisAuthLens.handshake.windowSeconds per document (a resource setting), read when first needed. */
+const resourceWindow = new Map<string, Promise<number | null>>();
+
+function settingsFor(uri?: string): ServerSettings {
+  const w = uri !== undefined ? resolvedWindow.get(uri) : undefined;
+  return w !== undefined && w !== null ? { ...settings, handshakeWindowSeconds: w } : settings;
+}
+/** The resolved values of resourceWindow (the providers are synchronous). */
+const resolvedWindow = new Map<string, number | null>();
+
+async function loadResourceSettings(uri: string): Promise<ServerSettings> {
+  if (!configurationSupported) return settings;
+  let p = resourceWindow.get(uri);
+  if (!p) {
+    p = (async () => {
+      try {
+        const s = await connection.workspace.getConfiguration({ scopeUri: uri, section: 'iisAuthLens' }) as { handshake?: { windowSeconds?: unknown } } | null;
+        const w = s?.handshake?.windowSeconds;
+        return typeof w === 'number' && Number.isFinite(w) && w > 0 ? w : null;
+      } catch {
+        return null;
+      }
+    })();
+    resourceWindow.set(uri, p);
+  }
+  const w = await p;
+  if (resourceWindow.get(uri) === p) resolvedWindow.set(uri, w);
+  return settingsFor(uri);
+}
+
+function forgetResourceSettings(uri?: string): void {
+  if (uri === undefined) { resourceWindow.clear(); resolvedWindow.clear(); return; }
+  resourceWindow.delete(uri);
+  resolvedWindow.delete(uri);
+}
 
 const pending = new Map<string, NodeJS.Timeout>();
 const DIAGNOSTICS_DEBOUNCE_MS = 150;
 
-function publishDiagnostics(uri: string): void {
+async function publishDiagnostics(uri: string): Promise<void> {
+  if (!documents.get(uri)) return;
+  await loadResourceSettings(uri);
   const doc = documents.get(uri);
   if (!doc) return;
   const all: Diagnostic[] = [];
@@ -34,13 +74,14 @@ function publishDiagnostics(uri: string): void {
 function scheduleDiagnostics(uri: string, delay = DIAGNOSTICS_DEBOUNCE_MS): void {
   const t = pending.get(uri);
   if (t) clearTimeout(t);
-  pending.set(uri, setTimeout(() => { pending.delete(uri); publishDiagnostics(uri); }, delay));
+  pending.set(uri, setTimeout(() => { pending.delete(uri); void publishDiagnostics(uri); }, delay));
 }
 
 const ctx: ServerContext = {
   connection,
   documents,
-  settings: () => settings,
+  settings: settingsFor,
+  loadResourceSettings,
   capabilities: {},
   hover: [],
   diagnostics: [],
@@ -55,6 +96,8 @@ for (const f of features) f.register(ctx);
 
 connection.onInitialize(async (params): Promise<InitializeResult> => {
   configurationSupported = !!params.capabilities.workspace?.configuration;
+  codeLensRefreshSupported = !!params.capabilities.workspace?.codeLens?.refreshSupport;
+  semanticTokensRefreshSupported = !!params.capabilities.workspace?.semanticTokens?.refreshSupport;
   const opts = (params.initializationOptions ?? {}) as { l10nBundle?: string; settings?: Partial<ServerSettings> };
   if (opts.l10nBundle) {
     try { await l10n.config({ fsPath: opts.l10nBundle }); } catch { /* fall back to English */ }
@@ -92,7 +135,13 @@ connection.onDidChangeConfiguration(async (change) => {
       handshakeWindowSeconds: typeof handshake?.windowSeconds === 'number' ? handshake.windowSeconds : settings.handshakeWindowSeconds,
     };
   }
+  // a resource setting may have changed for any folder: read it again per document, then redo
+  // what depends on it (diagnostics here, CodeLens and semantic tokens on the client's request)
+  forgetResourceSettings();
+  await Promise.all(documents.all().map((d) => loadResourceSettings(d.uri)));
   for (const d of documents.all()) scheduleDiagnostics(d.uri);
+  if (codeLensRefreshSupported) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+  if (semanticTokensRefreshSupported) void connection.sendRequest(SemanticTokensRefreshRequest.type).catch(() => undefined);
 });
 
 function guarded<T>(what: string, fn: () => T, fallback: T): T {
@@ -153,6 +202,7 @@ documents.onDidClose((e) => {
   const t = pending.get(e.document.uri);
   if (t) clearTimeout(t);
   pending.delete(e.document.uri);
+  forgetResourceSettings(e.document.uri);
   void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
 });
 

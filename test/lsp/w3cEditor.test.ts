@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { WorkDoneProgress, type CodeLens, type Diagnostic, type DocumentSymbol, type FoldingRange, type MarkupContent } from 'vscode-languageserver-protocol/node';
 import { LspClient, decodeSemanticTokens, fileUri } from './lspClient';
+import { FINDINGS, type FindingCode } from '../../src/core/findings';
 
 const FIX = path.resolve(__dirname, '..', 'fixtures', 'lsp');
 const GEN = path.join(FIX, 'u_ex_generated_bad_bindings.log');
@@ -149,8 +150,12 @@ void test('diagnostics: every finding of the known truth at its line, BAD_BINDIN
     const w = fieldSpan(d.range.start.line + 1, 'sc-win32-status');
     assert.deepEqual(d.range, { start: { line: d.range.start.line, character: w.start }, end: { line: d.range.start.line, character: w.end } });
   }
-  for (const d of diags.filter((x) => x.code === 'LOGON_DENIED' || x.code === 'INVALID_TOKEN')) assert.equal(d.severity, 2);
-  for (const d of diags.filter((x) => x.code === 'MALFORMED_LINE')) assert.ok(d.severity === 2 || d.severity === 3);
+  // one severity per code, the findings table's, as the CLI JSON says it (1 error, 2 warning, 3 information)
+  for (const d of diags.filter((x) => x.code === 'LOGON_DENIED')) assert.equal(d.severity, 2);
+  for (const d of diags.filter((x) => x.code === 'INVALID_TOKEN')) assert.equal(d.severity, 1);
+  for (const d of diags.filter((x) => x.code === 'MALFORMED_LINE')) assert.equal(d.severity, 2);
+  const lsp = { error: 1, warning: 2, info: 3 } as const;
+  for (const d of diags) assert.equal(d.severity, lsp[FINDINGS[d.code as FindingCode].severity], String(d.code));
   // the handshake legs are linked: the related lines are earlier 401s of the same client and URL
   const withLegs = bad.filter((d) => d.relatedInformation?.length);
   assert.ok(withLegs.length > 0, 'BAD_BINDINGS diagnostics link the legs of their handshake');

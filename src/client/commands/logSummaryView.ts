@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as zlib from 'node:zlib';
 import * as path from 'node:path';
 import type { ClientFeature, ClientContext } from '../context';
-import type { Finding, FindingCode } from '../../core/findings';
+import { factsOfFinding, renderFindingMessage, severityOf, type Finding, type FindingCode, type Severity } from '../../core/findings';
 import type { AnalyzeFileResult } from '../../server/features/w3cProtocol';
 import { describeWin32 } from '../../core/win32Status';
 import { statusLabel } from '../../core/httpStatus';
@@ -31,13 +31,20 @@ export interface AnalyzedFile {
 
 const fmt = (n: number): string => n.toLocaleString('en-US');
 
+const SEVERITY: Record<Severity, vscode.DiagnosticSeverity> = {
+  error: vscode.DiagnosticSeverity.Error, warning: vscode.DiagnosticSeverity.Warning, info: vscode.DiagnosticSeverity.Information,
+};
+
+/** A W3C log finding's message in the UI's language (the findings table's wording, rendered here at the edge). */
+export function localFindingMessage(f: Finding): string {
+  return renderFindingMessage(factsOfFinding(f, (w) => describeWin32(w)?.name), vscode.l10n.t);
+}
+
 /** Findings → diagnostics for a document the server never sees. */
 export function findingToDiagnostic(f: Finding, uri: vscode.Uri): vscode.Diagnostic {
   const line = Math.max(0, f.line - 1);
   const range = new vscode.Range(line, 0, line, Number.MAX_SAFE_INTEGER);
-  const severity = f.severity === 'error' ? vscode.DiagnosticSeverity.Error
-    : f.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information;
-  const d = new vscode.Diagnostic(range, f.message, severity);
+  const d = new vscode.Diagnostic(range, localFindingMessage(f), SEVERITY[severityOf(f.code)]);
   d.code = f.code;
   d.source = 'IIS Auth Lens';
   if (f.relatedLines?.length) {
@@ -184,14 +191,16 @@ class LogSummaryProvider implements vscode.TreeDataProvider<Node> {
       case 'code': {
         const item = new vscode.TreeItem(n.code, C.Collapsed);
         item.description = fmt(n.total);
-        item.iconPath = new vscode.ThemeIcon(n.code === 'BAD_BINDINGS' ? 'error' : n.code === 'MALFORMED_LINE' ? 'info' : 'warning');
+        // the findings table's severity, as in Problems
+        item.iconPath = new vscode.ThemeIcon(severityOf(n.code));
         return item;
       }
       case 'finding': {
         const f = n.finding;
         const item = new vscode.TreeItem(vscode.l10n.t('Line {0}', fmt(f.line)), C.None);
-        item.description = [f.clientIp, f.uri, f.status, f.user].filter(Boolean).join(' · ') || f.message;
-        item.tooltip = f.message;
+        const message = localFindingMessage(f);
+        item.description = [f.clientIp, f.uri, f.status, f.user].filter(Boolean).join(' · ') || message;
+        item.tooltip = message;
         item.command = { command: REVEAL_LINE_COMMAND, title: vscode.l10n.t('Open at line'), arguments: [n.file.uri.toString(), f.line] };
         return item;
       }

@@ -2,9 +2,10 @@
 // file in a quick pick; picking one jumps to its line.
 import * as vscode from 'vscode';
 import type { ClientFeature, ClientContext } from '../context';
-import type { Finding } from '../../core/findings';
+import { severityOf, type Finding } from '../../core/findings';
 import { FINDINGS_REQUEST, type FindingsParams, type ShowFindingsArgs } from '../../server/features/w3cProtocol';
-import { logSummary, revealLine } from './logSummaryView';
+import { localFindingMessage, logSummary, revealLine } from './logSummaryView';
+import { plainLabel } from '../../core/markdown';
 
 interface FindingItem extends vscode.QuickPickItem {
   finding: Finding;
@@ -14,9 +15,9 @@ const ICON: Record<string, string> = { error: '$(error)', warning: '$(warning)',
 
 export function findingItems(findings: Finding[]): FindingItem[] {
   return findings.map((f) => ({
-    label: `${ICON[f.severity] ?? ''} ${vscode.l10n.t('Line {0}', f.line.toLocaleString('en-US'))}  ${f.code}`,
-    description: [f.clientIp, f.uri, f.status, f.win32 != null ? String(f.win32) : null, f.user].filter(Boolean).join(' · '),
-    detail: f.message,
+    label: `${ICON[severityOf(f.code)] ?? ''} ${vscode.l10n.t('Line {0}', f.line.toLocaleString('en-US'))}  ${f.code}`,
+    description: [f.clientIp, f.uri, f.status, f.win32 != null ? String(f.win32) : null, f.user].filter(Boolean).map((s) => plainLabel(String(s), 120)).join(' · '),
+    detail: localFindingMessage(f),
     finding: f,
   }));
 }

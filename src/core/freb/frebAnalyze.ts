@@ -5,15 +5,12 @@ import type { PathLike } from 'node:fs';
 import { decodeHead } from '../files/textEncoding';
 import { gunzipSync } from 'node:zlib';
 import type { FrebFileEntry } from '../analyzeResult';
-import type { Finding, FindingCode, Severity } from '../findings';
+import { findingOfWin32, isBadBindings, renderFindingMessage, SEC_E_NO_CREDENTIALS, severityOf, type Finding, type FindingCode, type FindingFacts } from '../findings';
 import { describeWin32 } from '../win32Status';
 import { decodeAuthorization, type AuthSniff } from './frebAuthScheme';
 import type { DecodeResult } from '../authHeader';
 import { dataValue, errorCodeValue, lastEvent, parseFreb, FrebFormatError, MAX_FREB_BYTES, type FrebEvent, type FrebTrace } from './frebTrace';
 
-export const BAD_BINDINGS_CODES = [2148074310, 3221226331];
-/** The challenge leg of NTLM/Negotiate: IIS logs it as a 401.1, but it is the protocol working. */
-export const SEC_E_NO_CREDENTIALS = 2148074254;
 
 export interface FrebHeader {
   name: string;
@@ -139,13 +136,13 @@ export function analyzeTrace(trace: FrebTrace, path: string): FrebAnalysis {
   const failure = failureOf(trace);
   const user = req.userName ?? '';
   const findings: Finding[] = [];
-  const f = failure ? findingFor(failure, req.statusCode) : null;
-  if (failure && f) {
+  const code = failure ? findingFor(failure, req.statusCode) : null;
+  if (failure && code) {
     findings.push({
       line: failure.event.line,
-      code: f.code,
-      severity: f.severity,
-      message: failureMessage(failure, f.code),
+      code,
+      severity: severityOf(code),
+      message: renderFindingMessage(frebFindingFacts(failure, code)),
       time: failure.event.time,
       clientIp,
       user: user || null,
@@ -216,36 +213,28 @@ function failureOf(trace: FrebTrace): FrebFailure | null {
   };
 }
 
-function findingFor(f: FrebFailure, statusCode: number | null): { code: FindingCode; severity: Severity } | null {
+/** The finding of a trace's failure (the findings table's codes; BAD_BINDINGS only with a 401). */
+function findingFor(f: FrebFailure, statusCode: number | null): FindingCode | null {
   const w = f.win32;
   const status = f.httpStatus ?? statusCode;
   if (w === null || w === 0) return null;
-  if (BAD_BINDINGS_CODES.includes(w) && status === 401) return { code: 'BAD_BINDINGS', severity: 'error' };
-  if (w === 2148074252) return { code: 'LOGON_DENIED', severity: 'error' };
-  if (w === 2148074248) return { code: 'INVALID_TOKEN', severity: 'error' };
+  const byCode = findingOfWin32(w);
+  if (byCode && (status === 401 || !isBadBindings(w))) return byCode;
   // The challenge leg (401.1 SEC_E_NO_CREDENTIALS) and the anonymous first leg (401.2) are the
   // handshake working as designed: the CodeLens tells them, a finding would be noise.
   if (w === SEC_E_NO_CREDENTIALS) return null;
   if (status === 401 && (f.httpSubStatus === 1 || (w >= 0x80090300 && w <= 0x800903ff) || (w >= 0xc0000000 && w <= 0xc0ffffff))) {
-    return { code: 'AUTH_FAILED', severity: 'error' };
+    return 'AUTH_FAILED';
   }
   return null;
 }
 
-function failureMessage(f: FrebFailure, code: FindingCode): string {
-  const what = `${f.status ?? '?'} ${f.codeName ?? ''} (${f.hex ?? f.win32})`.replace(/\s+\(/, ' (');
-  const who = `${f.module ?? 'a module'}${f.notification ? ' in ' + f.notification : ''}`;
-  const text = f.text ? `: ${/[.!?]$/.test(f.text) ? f.text : f.text + '.'}` : '.';
-  switch (code) {
-    case 'BAD_BINDINGS':
-      return `${what} set by ${who}${text} Extended Protection rejected the channel binding token: the client bound its NTLM/Kerberos token to a different TLS certificate, typically because a proxy or load balancer terminates TLS in front of IIS.`;
-    case 'LOGON_DENIED':
-      return `${what} set by ${who}${text} The credentials were rejected (wrong password, locked or disabled account, or no logon right).`;
-    case 'INVALID_TOKEN':
-      return `${what} set by ${who}${text} The Authorization token was malformed or did not belong to this handshake (a proxy that breaks keep-alive or rewrites the header).`;
-    default:
-      return `${what} set by ${who}${text}`;
-  }
+/** What the message of a trace's finding is made of (the editor renders it again through l10n). */
+export function frebFindingFacts(f: FrebFailure, code: FindingCode): FindingFacts {
+  return {
+    code, status: f.status ?? '?', win32: f.win32, codeName: f.codeName,
+    module: f.module ?? null, notification: f.notification, text: f.text,
+  };
 }
 
 function headersOf(events: FrebEvent[], name: string): FrebHeader[] {

@@ -4,16 +4,20 @@
 // Built in one streaming pass over B1's W3C scanner (minute buckets, merged at the end), so a
 // file of any size needs memory only per URL and minute.
 import { scanW3cBuffer, type W3cRecord, type W3cScanHandler } from '../w3c/w3cScanner';
+import { findingOfWin32, SEC_E_BAD_BINDINGS, SEC_E_INVALID_TOKEN, SEC_E_LOGON_DENIED, SEC_E_NO_CREDENTIALS, type FindingCode } from '../findings';
 
 export const OUTCOMES = ['success', 'challenge', 'badBindings', 'logonDenied', 'invalidToken', 'otherAuthFailure', 'otherError'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
+/** The outcome of each finding a 401 is by its win32 code alone (the findings table's findingOfWin32). */
+const FINDING_OUTCOME: Partial<Record<FindingCode, Outcome>> = { BAD_BINDINGS: 'badBindings', LOGON_DENIED: 'logonDenied', INVALID_TOKEN: 'invalidToken' };
+
 export const OUTCOME_LABELS: Record<Outcome, string> = {
   success: 'success (2xx/3xx)',
   challenge: 'challenge legs (401.2, 401.1 0x8009030E)',
-  badBindings: 'BAD_BINDINGS (2148074310)',
-  logonDenied: 'LOGON_DENIED (2148074252)',
-  invalidToken: 'INVALID_TOKEN (2148074248)',
+  badBindings: `BAD_BINDINGS (${SEC_E_BAD_BINDINGS})`,
+  logonDenied: `LOGON_DENIED (${SEC_E_LOGON_DENIED})`,
+  invalidToken: `INVALID_TOKEN (${SEC_E_INVALID_TOKEN})`,
   otherAuthFailure: 'other 401',
   otherError: 'other 4xx/5xx',
 };
@@ -74,10 +78,9 @@ const FAILURES: Outcome[] = ['badBindings', 'logonDenied', 'invalidToken', 'othe
 export function outcomeOf(status: number, substatus: number, win32: number): Outcome | null {
   if (status < 100) return null;
   if (status === 401) {
-    if (win32 === 2148074310 || win32 === 3221226331) return 'badBindings';
-    if (win32 === 2148074252) return 'logonDenied';
-    if (win32 === 2148074248) return 'invalidToken';
-    if (win32 === 2148074254 || substatus === 2 || (substatus === 0 && (win32 === 0 || win32 === 5))) return 'challenge';
+    const finding = findingOfWin32(win32);
+    if (finding) return FINDING_OUTCOME[finding]!;
+    if (win32 === SEC_E_NO_CREDENTIALS || substatus === 2 || (substatus === 0 && (win32 === 0 || win32 === 5))) return 'challenge';
     return 'otherAuthFailure';
   }
   if (status < 400) return 'success';

@@ -13,6 +13,7 @@ import { histogram, W3C_FINDING_ORDER, type W3cAnalysis } from './w3cFindings';
 import type { W3cKernel, W3cKernelCount } from './w3cKernel';
 import { dateDays, MAX_TOKENS, type W3cRecord, type W3cScanHandler } from './w3cScanner';
 import { countReason, withHttpErrCounts } from './w3cHttpErrCounts';
+import { DEFAULT_HANDSHAKE_WINDOW_SECONDS } from '../findings';
 
 /** What runSummaryRange needs of a counting handler (W3cAnalyzer in its counting mode, or W3cCounter). */
 export interface W3cCounting extends W3cScanHandler {
@@ -50,7 +51,7 @@ export class W3cCounter implements W3cCounting {
     this.finishOpen = opts.finishOpenAtEnd !== false;
     const add = (m: Map<number, number>, v: number): void => { m.set(v, (m.get(v) ?? 0) + 1); };
     countingKernel.sink = { bigStatus: (v) => add(this.statusBig, v), bigWin32: (v) => add(this.win32Big, v) };
-    this.k.setWindow(opts.handshakeWindowSeconds ?? 120);
+    this.k.setWindow(opts.handshakeWindowSeconds ?? DEFAULT_HANDSHAKE_WINDOW_SECONDS);
   }
 
   onDirective(_rec: W3cRecord, _name: string, _value: string, layout: W3cLayout | null): void {

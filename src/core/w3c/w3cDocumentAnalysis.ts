@@ -5,8 +5,8 @@
 import type { Finding } from '../findings';
 import type { W3cAnalysis } from './w3cFindings';
 import { parseW3cDocument, type W3cDocumentModel } from './w3cDocument';
+import { DEFAULT_HANDSHAKE_WINDOW_SECONDS } from '../findings';
 
-export const BAD_BINDINGS_CODES: ReadonlySet<number> = new Set([2148074310, 3221226331]);
 
 /** Statistics of one `#Fields` block (a layout and the lines until the next header). */
 export interface W3cBlockStats {
@@ -48,7 +48,7 @@ export interface W3cDocumentOptions {
 
 export function analyzeW3cDocument(text: string, opts: W3cDocumentOptions = {}): W3cDocumentAnalysis {
   const t0 = performance.now();
-  const handshakeWindowSeconds = opts.handshakeWindowSeconds ?? 120;
+  const handshakeWindowSeconds = opts.handshakeWindowSeconds ?? DEFAULT_HANDSHAKE_WINDOW_SECONDS;
   const model = parseW3cDocument(text, { handshakeWindowSeconds });
   const blocks = blockStats(model.analysis, model.lineCount, model);
   const out: W3cDocumentAnalysis = { model, findings: model.analysis.findings, blocks, handshakeWindowSeconds, ms: 0 };

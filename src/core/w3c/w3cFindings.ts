@@ -15,18 +15,17 @@
 // LOGON_DENIED): then that finding alone says how the handshake ended, and carries the other legs. Groups of 401.2 legs only are not reported: they tell nothing about the scheme
 // (Basic clients and probes also get 401.2). Other 401s (401.1 1326, 401.3) neither extend nor
 // complete a group.
-import type { Finding, FindingCode, Severity } from '../findings';
+import {
+  DEFAULT_HANDSHAKE_WINDOW_SECONDS, findingOfWin32, renderFindingMessage, SEC_E_NO_CREDENTIALS, severityOf, W3C_FINDING_ORDER,
+  type Finding, type FindingCode, type FindingFacts,
+} from '../findings';
 import type { W3cSummary } from '../analyzeResult';
 import { describeWin32, isSspiFailure } from '../win32Status';
 import type { W3cLayout } from './w3cFields';
 import type { W3cRecord, W3cScanHandler } from './w3cScanner';
 import { countReason, withHttpErrCounts } from './w3cHttpErrCounts';
 
-export const WIN32_BAD_BINDINGS = 2148074310;
-export const NTSTATUS_BAD_BINDINGS = 3221226331;
-export const WIN32_INVALID_TOKEN = 2148074248;
-export const WIN32_LOGON_DENIED = 2148074252;
-export const WIN32_NO_CREDENTIALS = 2148074254;
+export { W3C_FINDING_ORDER };
 
 export interface W3cAnalyzeOptions {
   /** Seconds between two legs of one handshake (default 120). */
@@ -123,39 +122,16 @@ interface BlockAcc {
   clients: Map<string, number>;
 }
 
-function hex(n: number): string {
-  return '0x' + n.toString(16).toUpperCase().padStart(8, '0');
-}
-
-/** The message of a finding; names the meaning and the usual causes. */
-export function findingMessage(code: FindingCode, status: string, win32: number | null, extra?: string): string {
-  switch (code) {
-    case 'BAD_BINDINGS': {
-      const name = win32 === NTSTATUS_BAD_BINDINGS ? 'STATUS_BAD_BINDINGS' : 'SEC_E_BAD_BINDINGS';
-      return `${status} ${name} (${hex(win32 ?? WIN32_BAD_BINDINGS)}): the client's channel binding does not match the certificate IIS presents. ` +
-        'TLS is terminated in between (reverse proxy / load balancer with another certificate), or Extended Protection is set to Require for a client that sends no bindings. ' +
-        'Fix: the same certificate on the proxy and on Exchange, TLS pass-through, or Extended Protection off for this vdir (e.g. mrsproxy.svc with ExchangeExtendedProtectionManagement.ps1).';
-    }
-    case 'INVALID_TOKEN':
-      return `${status} SEC_E_INVALID_TOKEN (${hex(WIN32_INVALID_TOKEN)}): the Negotiate/NTLM token the client sent could not be read. ` +
-        'A device in the path altered or cut the Authorization header, the client mixed NTLM and Kerberos legs across connections, or the token is too large for the header limits.';
-    case 'LOGON_DENIED':
-      return `${status} SEC_E_LOGON_DENIED (${hex(WIN32_LOGON_DENIED)}): the logon attempt failed - wrong password, unknown, disabled, expired or locked-out account (the DC's security log 4625 tells which).`;
-    case 'HANDSHAKE_INCOMPLETE':
-      return `${status}: a Negotiate/NTLM handshake from this client to this URL never reached a non-401 response${extra ? ' (' + extra + ')' : ''}. ` +
-        'The client gave up after the challenge, or every attempt was rejected.';
-    case 'MALFORMED_LINE':
-      return `Line does not fit its #Fields layout: ${extra ?? 'wrong number of fields'}.`;
-    default:
-      return `${status}`;
-  }
+/** The message of a W3C finding (English, for the CLI JSON): the findings table's wording. */
+export function findingMessage(facts: FindingFacts): string {
+  return renderFindingMessage(facts);
 }
 
 /** Key of a failure status for the failing-request counters (everything but the normal legs). */
 function isFailure(status: number, sub: number, win32: number): boolean {
   if (status !== 401) return false;
   if (sub === 2) return false;
-  if (sub === 1 && win32 === WIN32_NO_CREDENTIALS) return false;
+  if (sub === 1 && win32 === SEC_E_NO_CREDENTIALS) return false;
   return true;
 }
 
@@ -195,7 +171,7 @@ export class W3cAnalyzer implements W3cScanHandler {
     this.collect = opts.collectFindings !== false;
     this.maxPerCode = opts.maxFindingsPerCode ?? Infinity;
     this.maxMalformed = opts.maxMalformedFindings ?? Infinity;
-    this.window = opts.handshakeWindowSeconds ?? 120;
+    this.window = opts.handshakeWindowSeconds ?? DEFAULT_HANDSHAKE_WINDOW_SECONDS;
     this.finishOpen = opts.finishOpenAtEnd !== false;
   }
 
@@ -213,7 +189,7 @@ export class W3cAnalyzer implements W3cScanHandler {
     this.lines = rec.line;
     const b = this.blockFor(rec);
     if (b) { b.stats.malformed++; b.stats.lastLine = rec.line; }
-    this.add('MALFORMED_LINE', 'warning', rec.line, () => ({ message: findingMessage('MALFORMED_LINE', '', null, reason) }));
+    this.add('MALFORMED_LINE', rec.line, () => ({ message: findingMessage({ code: 'MALFORMED_LINE', reason }) }));
   }
 
   onRecord(rec: W3cRecord): void {
@@ -271,15 +247,12 @@ export class W3cAnalyzer implements W3cScanHandler {
         b.clients.set(c, (b.clients.get(c) ?? 0) + 1);
       }
     }
-    let code: FindingCode | null = null;
-    if (win32 === WIN32_BAD_BINDINGS || win32 === NTSTATUS_BAD_BINDINGS) { code = 'BAD_BINDINGS'; if (b) b.stats.badBindings++; }
-    else if (win32 === WIN32_INVALID_TOKEN) code = 'INVALID_TOKEN';
-    else if (win32 === WIN32_LOGON_DENIED) code = 'LOGON_DENIED';
+    const code = findingOfWin32(win32);
+    if (code === 'BAD_BINDINGS' && b) b.stats.badBindings++;
     if (code) {
-      const c = code;
-      this.add(c, c === 'LOGON_DENIED' ? 'warning' : 'error', rec.line, () => {
+      this.add(code, rec.line, () => {
         const statusText = sub >= 0 ? `401.${sub}` : '401';
-        return { message: findingMessage(c, statusText, win32), ...this.context(rec), status: statusText, win32 };
+        return { message: findingMessage({ code, status: statusText, win32 }), ...this.context(rec), status: statusText, win32 };
       });
     }
     // handshake legs
@@ -337,7 +310,7 @@ export class W3cAnalyzer implements W3cScanHandler {
     if (sspi) g.sspi = true;
     // a final SSPI verdict (anything but the SEC_E_NO_CREDENTIALS challenge) ends this attempt: the
     // client's next try starts a new handshake, so each failed attempt is one finding
-    if (sspi && win32 !== WIN32_NO_CREDENTIALS) {
+    if (sspi && win32 !== SEC_E_NO_CREDENTIALS) {
       if (code) this.relateLegs(rec.line, code, g);
       else this.finish(g);
       this.close(g);
@@ -356,12 +329,13 @@ export class W3cAnalyzer implements W3cScanHandler {
     return { time: rec.isoTime(), clientIp: opt(col.cIp), user: opt(col.user), uri: opt(col.uriStem >= 0 ? col.uriStem : col.uri) };
   }
 
-  private add(code: FindingCode, severity: Severity, line: number, rest: () => Partial<Finding> & { message: string }): void {
+  /** Counts a finding and keeps it (within the limits), with the findings table's severity. */
+  private add(code: FindingCode, line: number, rest: () => Partial<Finding> & { message: string }): void {
     const n = (this.counts[code] ?? 0) + 1;
     this.counts[code] = n;
     if (!this.collect) return;
     if (n > this.maxPerCode || (code === 'MALFORMED_LINE' && n > this.maxMalformed)) { this.omitted++; return; }
-    this.findings.push({ line, code, severity, ...rest() });
+    this.findings.push({ line, code, severity: severityOf(code), ...rest() });
   }
 
   private finish(g: OpenGroup): void {
@@ -369,9 +343,9 @@ export class W3cAnalyzer implements W3cScanHandler {
     const lastLine = g.lastLine, lastEpoch = g.lastEpoch, lastUser = g.lastUser;
     const w = g.lastWin32 >= 0 ? g.lastWin32 : null;
     const status = g.lastSub >= 0 ? `401.${g.lastSub}` : '401';
-    const what = w !== null && w !== 0 ? `last leg ${status} ${describeWin32(w)?.name ?? w}` : `last leg ${status}`;
-    this.add('HANDSHAKE_INCOMPLETE', 'warning', lastLine, () => ({
-      message: findingMessage('HANDSHAKE_INCOMPLETE', status, w, `${legCount(g.legs ? g.legs.length : g.legCount)}, ${what}`),
+    const lastLeg = w !== null && w !== 0 ? `${status} ${describeWin32(w)?.name ?? w}` : status;
+    this.add('HANDSHAKE_INCOMPLETE', lastLine, () => ({
+      message: findingMessage({ code: 'HANDSHAKE_INCOMPLETE', status, win32: w, legs: g.legs ? g.legs.length : g.legCount, lastLeg }),
       time: Number.isNaN(lastEpoch) ? null : new Date(lastEpoch * 1000).toISOString().slice(0, 19) + 'Z',
       clientIp: unquoteW3c(g.keyBuf.toString('utf8', 0, g.ipLen)) || null, user: lastUser, uri: unquoteW3c(g.keyBuf.toString('utf8', g.ipLen + 1, g.keyLen)) || null, status, win32: w,
       relatedLines: (g.legs ?? []).filter((l) => l !== lastLine),
@@ -527,8 +501,6 @@ export class W3cAnalyzer implements W3cScanHandler {
   }
 }
 
-/** The order of the finding codes in a summary and, per line, in the list of findings. */
-export const W3C_FINDING_ORDER: readonly FindingCode[] = ['BAD_BINDINGS', 'INVALID_TOKEN', 'LOGON_DENIED', 'HANDSHAKE_INCOMPLETE', 'MALFORMED_LINE'];
 
 /** A summary histogram: the values counted in `small` (indexed by value), then the larger ones in `big`, ascending; no zero counts. */
 export function histogram(small: ArrayLike<number>, big: Iterable<[number, number]>): Record<string, number> {
@@ -582,8 +554,4 @@ function hashToken(rec: W3cRecord, i: number): number {
   const w = n >= 4 ? b[e - 1] | (b[e - 2] << 8) | (b[e - 3] << 16) | (b[e - 4] << 24) : b[e - 1] | (b[s] << 8);
   const h = Math.imul(w ^ Math.imul(n, 0x9e3779b1), 0x85ebca6b);
   return (h ^ (h >>> 16)) & 0xffff;
-}
-
-function legCount(n: number): string {
-  return n === 1 ? '1 leg' : `${n} legs`;
 }

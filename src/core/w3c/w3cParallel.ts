@@ -20,6 +20,7 @@ import { histogram, W3C_FINDING_ORDER, type W3cAnalysis } from './w3cFindings';
 import type { FindingCode } from '../findings';
 import { headerForState, runSummaryRange, type SummaryRangeJob, type SummaryRangeResult } from './w3cSummaryRange';
 import { withHttpErrCounts } from './w3cHttpErrCounts';
+import { DEFAULT_HANDSHAKE_WINDOW_SECONDS } from '../findings';
 
 export interface ParallelOptions {
   handshakeWindowSeconds?: number;
@@ -146,7 +147,7 @@ export async function analyzeW3cSummaryParallel(path: string, opts: ParallelOpti
     await fh.close();
   }
   if (starts.length < 2) return fallback('no line start to cut at');
-  const window = opts.handshakeWindowSeconds ?? 120;
+  const window = opts.handshakeWindowSeconds ?? DEFAULT_HANDSHAKE_WINDOW_SECONDS;
   let done = 0;
   const onBytes = (b: number): void => { done += b; opts.onProgress?.({ bytesRead: done }); };
   // one failing worker stops the others; the caller's cancel stops all

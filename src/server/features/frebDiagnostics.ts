@@ -5,12 +5,10 @@ import * as l10n from '@vscode/l10n';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Feature } from '../context';
-import type { Severity } from '../../core/findings';
+import { renderFindingMessage } from '../../core/findings';
+import { frebFindingFacts } from '../../core/freb/frebAnalyze';
 import { frebStateOf, isFrebDocument } from './frebDocument';
-
-const SEVERITY: Record<Severity, DiagnosticSeverity> = {
-  error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, info: DiagnosticSeverity.Information,
-};
+import { diagnosticSeverity } from './findingDiagnostics';
 
 function lineRange(doc: TextDocument, line1: number): Diagnostic['range'] {
   const line = Math.min(Math.max(0, line1 - 1), doc.lineCount - 1);
@@ -27,7 +25,8 @@ export function frebDiagnostics(doc: TextDocument): Diagnostic[] {
   }
   const a = state.analysis;
   const out: Diagnostic[] = a.findings.map((f) => ({
-    range: lineRange(doc, f.line), severity: SEVERITY[f.severity], source: 'IIS Auth Lens', code: f.code, message: f.message,
+    range: lineRange(doc, f.line), severity: diagnosticSeverity(f.code), source: 'IIS Auth Lens', code: f.code,
+    message: a.failure ? renderFindingMessage(frebFindingFacts(a.failure, f.code), l10n.t) : f.message,
   }));
   if (!out.length && a.failure && a.failure.win32) {
     const f = a.failure;

@@ -3,6 +3,7 @@
 // for files VS Code does not hand to extensions (over 50 MB) and for "Analyze IIS Logs in Folder...".
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { LSPErrorCodes, ResponseError, type CancellationToken } from 'vscode-languageserver/node';
 import type { Feature, ServerContext } from '../context';
 import type { Finding } from '../../core/findings';
@@ -57,7 +58,8 @@ export async function analyzeFileForEditor(ctx: ServerContext, p: AnalyzeFilePar
   let lastPct = -1;
   try {
     const a = await analyzeW3cFile(file, {
-      handshakeWindowSeconds: ctx.settings().handshakeWindowSeconds,
+      // the window set for the file's folder (a resource setting), as for an open document
+      handshakeWindowSeconds: (await ctx.loadResourceSettings(pathToFileURL(file).href)).handshakeWindowSeconds,
       signal: abort.signal,
       onProgress: ({ bytesRead }) => {
         const pct = Math.min(100, Math.floor((bytesRead / Math.max(1, size)) * 100));

@@ -51,13 +51,13 @@ export const w3cCodeLens: Feature = {
     ctx.codeLens.push({
       provideCodeLenses(doc: TextDocument): CodeLens[] {
         if (!isW3cDocument(doc)) return [];
-        return w3cCodeLenses(w3cAnalysis(doc, ctx.settings().handshakeWindowSeconds), doc.uri);
+        return w3cCodeLenses(w3cAnalysis(doc, ctx.settings(doc.uri).handshakeWindowSeconds), doc.uri);
       },
     });
     ctx.connection.onRequest(FINDINGS_REQUEST, (p: FindingsParams): Finding[] => {
       const doc = ctx.documents.get(p.uri);
       if (!doc || !isW3cDocument(doc)) return [];
-      return w3cFindingsOf(w3cAnalysis(doc, ctx.settings().handshakeWindowSeconds), p.block);
+      return w3cFindingsOf(w3cAnalysis(doc, ctx.settings(doc.uri).handshakeWindowSeconds), p.block);
     });
   },
 };

@@ -1,26 +1,19 @@
-// The findings of an IIS W3C log as diagnostics: BAD_BINDINGS as errors, the other auth failures
-// as warnings, malformed lines as information; the range is the field that shows the problem
+// The findings of an IIS W3C log as diagnostics, with the findings table's severity and the
+// message rendered in the UI's language; the range is the field that shows the problem
 // (sc-win32-status, sc-status) and related information links the legs of a failed handshake.
 import * as l10n from '@vscode/l10n';
-import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-languageserver/node';
+import type { Diagnostic, Range } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Feature, ServerContext } from '../context';
-import type { Finding } from '../../core/findings';
+import { factsOfFinding, renderFindingMessage, type Finding } from '../../core/findings';
+import { describeWin32 } from '../../core/win32Status';
+import { diagnosticSeverity } from './findingDiagnostics';
 import type { W3cDocumentModel } from '../../core/w3c/w3cDocument';
 import { docLine, type W3cDocumentAnalysis } from '../../core/w3c/w3cDocumentAnalysis';
 import { dropW3cAnalysis, isW3cDocument, setW3cModelLog, w3cAnalysis } from './w3cModelCache';
 
 export const DIAGNOSTIC_SOURCE = 'IIS Auth Lens';
 
-const SEVERITY: Record<string, DiagnosticSeverity> = {
-  BAD_BINDINGS: DiagnosticSeverity.Error,
-  LOGON_DENIED: DiagnosticSeverity.Warning,
-  INVALID_TOKEN: DiagnosticSeverity.Warning,
-  HANDSHAKE_INCOMPLETE: DiagnosticSeverity.Warning,
-  NO_CREDENTIALS: DiagnosticSeverity.Warning,
-  AUTH_FAILED: DiagnosticSeverity.Warning,
-  MALFORMED_LINE: DiagnosticSeverity.Information,
-};
 
 /** Range of the field `column` on a 1-based line, or of the whole line. */
 function fieldRange(a: W3cDocumentAnalysis, line: number, column: number | undefined): Range {
@@ -49,10 +42,10 @@ export function w3cDiagnostics(a: W3cDocumentAnalysis, uri: string): Diagnostic[
   return a.findings.map((f): Diagnostic => {
     const d: Diagnostic = {
       range: fieldRange(a, f.line, columnFor(m, f)),
-      severity: SEVERITY[f.code] ?? (f.severity === 'error' ? DiagnosticSeverity.Error : f.severity === 'warning' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information),
+      severity: diagnosticSeverity(f.code),
       code: f.code,
       source: DIAGNOSTIC_SOURCE,
-      message: f.message,
+      message: renderFindingMessage(factsOfFinding(f, (w) => describeWin32(w)?.name), l10n.t),
     };
     const related = (f.relatedLines ?? legsAt.get(f.line) ?? []).filter((l) => l !== f.line);
     if (related.length) {
@@ -86,7 +79,7 @@ export const w3cDiagnosticsFeature: Feature = {
     ctx.diagnostics.push({
       provideDiagnostics(doc: TextDocument): Diagnostic[] {
         if (!isW3cDocument(doc)) return [];
-        const diags = w3cDiagnostics(w3cAnalysis(doc, ctx.settings().handshakeWindowSeconds), doc.uri);
+        const diags = w3cDiagnostics(w3cAnalysis(doc, ctx.settings(doc.uri).handshakeWindowSeconds), doc.uri);
         const t0 = openedAt.get(doc.uri);
         if (t0 !== undefined) {
           openedAt.delete(doc.uri);

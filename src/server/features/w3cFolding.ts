@@ -24,7 +24,7 @@ export const w3cFolding: Feature = {
     ctx.folding.push({
       provideFoldingRanges(doc: TextDocument): FoldingRange[] {
         if (!isW3cDocument(doc)) return [];
-        return w3cFoldingRanges(w3cAnalysis(doc, ctx.settings().handshakeWindowSeconds));
+        return w3cFoldingRanges(w3cAnalysis(doc, ctx.settings(doc.uri).handshakeWindowSeconds));
       },
     });
   },

@@ -10,7 +10,8 @@ import { describeHttpErrReason } from '../../core/w3c/httpErrReasons';
 import { describeStatus } from '../../core/httpStatus';
 import { describeWin32, parseWin32Code } from '../../core/win32Status';
 import { W3cLineKind } from '../../core/w3c/w3cDocument';
-import { BAD_BINDINGS_CODES, blockOfLine, logLine, type W3cDocumentAnalysis } from '../../core/w3c/w3cDocumentAnalysis';
+import { blockOfLine, logLine, type W3cDocumentAnalysis } from '../../core/w3c/w3cDocumentAnalysis';
+import { isBadBindings } from '../../core/findings';
 import { isW3cDocument, w3cAnalysis } from './w3cModelCache';
 import { mdBold, mdCode as code, mdText } from '../../core/markdown';
 
@@ -147,7 +148,7 @@ export function w3cHoverAt(a: W3cDocumentAnalysis, pos: Position): Hover | null 
   const substatus = /^\d+$/.test(subRaw) ? Number(subRaw) : undefined;
   const win32Raw = spans[c.win32]?.raw ?? '';
   const win32 = parseWin32Code(win32Raw);
-  const badBindings = status === 401 && win32 !== undefined && BAD_BINDINGS_CODES.has(win32);
+  const badBindings = status === 401 && isBadBindings(win32);
 
   if ((f.kind === 'status' || f.kind === 'substatus') && Number.isFinite(status)) {
     out.push('', ...statusSection(status, substatus));
@@ -172,7 +173,7 @@ export const w3cHover: Feature = {
     ctx.hover.push({
       provideHover(doc: TextDocument, position: Position): Hover | null {
         if (!isW3cDocument(doc)) return null;
-        return w3cHoverAt(w3cAnalysis(doc, ctx.settings().handshakeWindowSeconds), position);
+        return w3cHoverAt(w3cAnalysis(doc, ctx.settings(doc.uri).handshakeWindowSeconds), position);
       },
     });
   },

@@ -111,7 +111,7 @@ export const w3cSemanticTokens: Feature = {
     ctx.semanticTokens.push({
       provideSemanticTokens(doc: TextDocument, range?: Range): SemanticTokens | null {
         if (!isW3cDocument(doc)) return null;
-        const a = w3cAnalysis(doc, ctx.settings().handshakeWindowSeconds);
+        const a = w3cAnalysis(doc, ctx.settings(doc.uri).handshakeWindowSeconds);
         if (range) return { data: encodeW3cTokens(a, logLine(a, range.start.line), logLine(a, range.end.line), typeIndex) };
         // Whole-document tokens for a large log take most of a second and would hold back the
         // diagnostics and CodeLens queued behind them: decline, and VS Code colours the viewport

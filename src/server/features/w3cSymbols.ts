@@ -44,7 +44,7 @@ export const w3cSymbolsFeature: Feature = {
     ctx.symbols.push({
       provideSymbols(doc: TextDocument): DocumentSymbol[] {
         if (!isW3cDocument(doc)) return [];
-        return w3cSymbols(w3cAnalysis(doc, ctx.settings().handshakeWindowSeconds));
+        return w3cSymbols(w3cAnalysis(doc, ctx.settings(doc.uri).handshakeWindowSeconds));
       },
     });
   },
