@@ -1,8 +1,9 @@
 // `iis-auth-lens analyze [--json] [--summary] PATH...` (docs/cli.md): W3C logs
 // (streamed, .gz transparently), FREB traces and folders of both.
 import type { Subcommand } from './commands';
-import { EXIT_INPUT, EXIT_OK, UsageError, oneLine, writeJson, type CliIo } from './io';
-import type { AnalyzeResult, FileEntry, W3cFileEntry } from '../core/analyzeResult';
+import { EXIT_INPUT, EXIT_OK, UsageError, oneLine, terminalSafe, type CliIo } from './io';
+import { ChunkedWriter, jsonPieces } from './jsonStream';
+import type { FileEntry, W3cFileEntry } from '../core/analyzeResult';
 import { analyzeW3cFile, analyzeW3cStream } from '../core/w3c/w3cAnalyze';
 import { analyzeW3cSummaryParallel } from '../core/w3c/w3cParallel';
 import { FILTER_HELP, FrebFilterError, frebFilterFromArgs, type FrebFilter } from '../core/freb/frebFilter';
@@ -136,27 +137,30 @@ function fmtCounts(m: Record<string, number>, label: (k: string) => string): str
   return e.length ? e.map(([k, v]) => `${label(k)} ${v}`).join(', ') : '-';
 }
 
-function human(io: CliIo, e: FileEntry, summary: boolean): void {
+/** Human output of one entry. Paths, URLs, user names and messages come from the input: escaped for the terminal. */
+async function human(out: ChunkedWriter, e: FileEntry, summary: boolean): Promise<void> {
+  const path = terminalSafe(e.path);
   if (e.error) {
     // the error line names the file already (it is also the stderr line)
-    io.stdout.write(e.error.startsWith(`${e.path}: `) ? `${e.path}: error: ${e.error.slice(e.path.length + 2)}\n` : `${e.path}: error: ${e.error}\n`);
+    const error = e.error.startsWith(`${e.path}: `) ? e.error.slice(e.path.length + 2) : e.error;
+    await out.write(`${path}: error: ${terminalSafe(error)}\n`);
     return;
   }
   if (e.kind === 'w3c') {
-    io.stdout.write(`${e.path} (W3C log): ${e.lines} lines, ${e.requests} requests, ${e.bytes} bytes\n`);
-    io.stdout.write(`  status:   ${fmtCounts(e.summary.status, (k) => (k === '-' ? '- (none: connection-level)' : k))}\n`);
-    io.stdout.write(`  win32:    ${fmtCounts(e.summary.win32, (k) => { const d = describeWin32(k); return d ? `${k} (${d.name})` : k; })}\n`);
-    if (e.summary.reason) io.stdout.write(`  s-reason: ${fmtCounts(e.summary.reason, (k) => k)}\n`);
-    io.stdout.write(`  findings: ${fmtCounts(e.summary.findings as Record<string, number>, (k) => k)}\n`);
+    await out.write(`${path} (W3C log): ${e.lines} lines, ${e.requests} requests, ${e.bytes} bytes\n`);
+    await out.write(`  status:   ${terminalSafe(fmtCounts(e.summary.status, (k) => (k === '-' ? '- (none: connection-level)' : k)))}\n`);
+    await out.write(`  win32:    ${terminalSafe(fmtCounts(e.summary.win32, (k) => { const d = describeWin32(k); return d ? `${k} (${d.name})` : k; }))}\n`);
+    if (e.summary.reason) await out.write(`  s-reason: ${terminalSafe(fmtCounts(e.summary.reason, (k) => k))}\n`);
+    await out.write(`  findings: ${fmtCounts(e.summary.findings as Record<string, number>, (k) => k)}\n`);
   } else if (e.kind === 'freb') {
     const st = e.statusCode !== null ? describeStatus(e.statusCode, e.subStatusCode ?? undefined).code : '-';
     const w = e.win32Status !== null ? ` ${e.win32Status}${describeWin32(e.win32Status) ? ' (' + describeWin32(e.win32Status)!.name + ')' : ''}` : '';
-    io.stdout.write(`${e.path} (FREB trace): ${e.verb ?? '-'} ${e.url ?? '-'} -> ${st}${w}, ${e.events} events, auth ${e.authType ?? '-'}\n`);
+    await out.write(`${path} (FREB trace): ${terminalSafe(e.verb ?? '-')} ${terminalSafe(e.url ?? '-')} -> ${st}${w}, ${e.events} events, auth ${terminalSafe(e.authType ?? '-')}\n`);
   }
   if (!summary && 'findings' in e && e.findings) {
-    for (const f of e.findings) io.stdout.write(`${e.path}:${f.line} ${f.code} ${f.message}\n`);
+    for (const f of e.findings) await out.write(`${path}:${f.line} ${f.code} ${terminalSafe(f.message)}\n`);
     const omitted = (e as { findingsOmitted?: number }).findingsOmitted;
-    if (omitted) io.stdout.write(`${e.path}: ${omitted} more findings not listed (see the counts above)\n`);
+    if (omitted) await out.write(`${path}: ${omitted} more findings not listed (see the counts above)\n`);
   }
 }
 
@@ -174,28 +178,40 @@ export const analyzeCommand: Subcommand = {
     // Files in a folder that are neither W3C logs nor FREB traces are passed over, but said so.
     if (skipped.length) {
       const shown = skipped.slice(0, 3).join(', ') + (skipped.length > 3 ? `, and ${skipped.length - 3} more` : '');
-      io.stderr.write(`iis-auth-lens analyze: skipped ${skipped.length} file(s) in folders that are neither IIS W3C logs nor FREB traces: ${shown}\n`);
+      io.stderr.write(`iis-auth-lens analyze: skipped ${skipped.length} file(s) in folders that are neither IIS W3C logs nor FREB traces: ${terminalSafe(shown)}\n`);
     }
-    const result: AnalyzeResult & { filteredOut?: number } = { files: [] };
-    if (o.frebFilter) result.filteredOut = 0;
+    // Each file's entry is written as soon as it is analyzed and then let go: the document is the
+    // one JSON.stringify({files, filteredOut}, null, 2) would give, without ever being one string.
+    const out = new ChunkedWriter(io.stdout);
+    let written = 0;
+    let filteredOut = 0;
     let failed = false;
     for (const f of files) {
       const entry = f.error ? errorEntry(f.path, f.kind, f.error) : await analyzeOne(f, o, io);
       if (entry === null) {
-        result.filteredOut!++;
+        filteredOut++;
         continue;
       }
       if (entry.kind === 'freb' && o.summary) delete entry.findings;
       if (entry.error) {
         failed = true;
-        io.stderr.write(`iis-auth-lens analyze: ${entry.error}\n`);
+        io.stderr.write(`iis-auth-lens analyze: ${terminalSafe(entry.error)}\n`);
       }
-      result.files.push(entry);
-      if (!o.json) human(io, entry, o.summary);
+      if (o.json) {
+        await out.write(written === 0 ? '{\n  "files": [\n    ' : ',\n    ');
+        await out.writeAll(jsonPieces(entry, 2, 4));
+      } else {
+        await human(out, entry, o.summary);
+      }
+      written++;
     }
-    if (o.json) writeJson(io, result);
-    else if (files.length === 0) io.stdout.write('No IIS W3C logs or FREB traces found.\n');
-    else if (result.filteredOut) io.stdout.write(`${result.filteredOut} FREB traces did not match the filter.\n`);
+    if (o.json) {
+      await out.write(written === 0 ? '{\n  "files": []' : '\n  ]');
+      if (o.frebFilter) await out.write(`,\n  "filteredOut": ${filteredOut}`);
+      await out.write('\n}\n');
+    } else if (files.length === 0) await out.write('No IIS W3C logs or FREB traces found.\n');
+    else if (filteredOut) await out.write(`${filteredOut} FREB traces did not match the filter.\n`);
+    await out.flush();
     return failed ? EXIT_INPUT : EXIT_OK;
   },
 };
