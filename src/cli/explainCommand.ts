@@ -41,6 +41,7 @@ const NEXT_TEXT: Record<NextStep, (m: ExplainMatch) => string> = {
   'probe': (m) => `probe the endpoint: iis-auth-lens probe ${m.url ?? 'https://<public host>/EWS/mrsproxy.svc'} --user DOMAIN\\USER --password-stdin`,
   'find-iis-lines': (m) => `find the IIS log lines of /EWS/mrsproxy.svc${m.time ? ` around ${m.time}` : ''} on the Exchange server (iis-auth-lens analyze u_ex*.log)`,
   'show-extended-protection': () => 'show the Extended Protection settings: .\\ExchangeExtendedProtectionManagement.ps1 -ShowExtendedProtection',
+  'check-epconfig': () => 'or read them from a copy of each server\'s C:\\Windows\\System32\\inetsrv\\config\\applicationHost.config: iis-auth-lens epconfig FOLDER (Default Web Site/EWS at Allow or Require is what fails behind a TLS-terminating device)',
   'compare-certificates': () => 'compare the certificates: iis-auth-lens cbt <public host>:443 and iis-auth-lens cbt <exchange server>:443',
   'check-credentials': () => 'check the account and password stored on the migration endpoint',
 };

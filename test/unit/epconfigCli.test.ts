@@ -118,3 +118,14 @@ void test('epconfig: --exchange-version, missing file, usage errors', async () =
   assert.equal(await main(['epconfig', '--help'], help.io), 0);
   assert.match(help.out(), /--exchange-version/);
 });
+
+void test('explain names the config check as a next step for the Extended Protection errors', async () => {
+  const hcw = join(__dirname, '..', 'fixtures', 'hcw', 'HybridConfiguration_11_5_2024_14_23_10.log');
+  const t = io();
+  assert.equal(await main(['explain', '--json', hcw], t.io), 0);
+  const neg = (JSON.parse(t.out()) as { matches: Array<{ code: string; next: string[] }> }).matches.find((m) => m.code === 'MRS_UNAUTHORIZED_NEGOTIATE')!;
+  assert.ok(neg.next.includes('check-epconfig'), neg.next.join(','));
+  const h = io();
+  assert.equal(await main(['explain', hcw], h.io), 0);
+  assert.match(h.out(), /iis-auth-lens epconfig FOLDER/);
+});

@@ -22,6 +22,7 @@ const NEXT: Record<string, () => string> = {
   'probe': () => vscode.l10n.t('Probe the endpoint (command "IIS Auth Lens: Probe MRS Endpoint" or `iis-auth-lens probe URL --user DOMAIN\\USER --password-stdin`).'),
   'find-iis-lines': () => vscode.l10n.t('Find the matching IIS log lines of /EWS/mrsproxy.svc around the time of the error (command "IIS Auth Lens: Find Matching IIS Log Lines").'),
   'show-extended-protection': () => vscode.l10n.t('Show the Extended Protection settings on the Exchange server.'),
+  'check-epconfig': () => vscode.l10n.t('Or open a copy of the servers\' applicationHost.config (C:\\Windows\\System32\\inetsrv\\config): Extended Protection per virtual directory shows as CodeLens, and "IIS Auth Lens: Show Extended Protection for Configs in Folder..." compares the servers; Default Web Site/EWS at Allow or Require is what fails behind a TLS-terminating device.'),
   'compare-certificates': () => vscode.l10n.t('Compare the certificate the proxy presents with the one bound on Exchange (`iis-auth-lens cbt HOST:443`).'),
   'check-credentials': () => vscode.l10n.t('Check the account and password of the migration endpoint.'),
 };

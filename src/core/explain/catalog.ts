@@ -25,6 +25,7 @@ export type NextStep =
   | 'probe'                     // iis-auth-lens probe / "Probe this endpoint"
   | 'find-iis-lines'            // the IIS log lines of /EWS/mrsproxy.svc around the text's time
   | 'show-extended-protection'  // ExchangeExtendedProtectionManagement.ps1 -ShowExtendedProtection
+  | 'check-epconfig'            // iis-auth-lens epconfig / the editor on the servers' applicationHost.config
   | 'compare-certificates'      // the certificate the proxy presents vs. the one on Exchange
   | 'check-credentials';        // the migration endpoint's account and password
 
@@ -82,7 +83,7 @@ export const CATALOG: Record<ExplainCode, CatalogEntry> = {
     explanation:
       'The server offered Negotiate/NTLM, the client authenticated and was still refused with 401. ' + CHAIN +
       ' Wrong credentials give the same text; the IIS log of the Exchange server tells the two apart (2148074310 vs 2148074252).',
-    next: ['probe', 'find-iis-lines', 'show-extended-protection'],
+    next: ['probe', 'find-iis-lines', 'show-extended-protection', 'check-epconfig'],
     remediation: [SHOW_EP, IIS_LINES, DISABLE_EP, SAME_CERT, PASS_THROUGH],
     severity: 'warning',
   },
@@ -102,7 +103,7 @@ export const CATALOG: Record<ExplainCode, CatalogEntry> = {
       'net.tcp://...:9821/Microsoft.Exchange.MailboxReplicationService is the call between Exchange Online servers inside Microsoft 365 ' +
       '(the name does not even resolve from outside). Nothing on premises listens on or needs 9821, and no firewall rule fixes it: ' +
       'the real failure is in the "Error details" that follow - usually the HTTPS call to /EWS/mrsproxy.svc refused with 401. ' + CHAIN,
-    next: ['probe', 'find-iis-lines', 'show-extended-protection'],
+    next: ['probe', 'find-iis-lines', 'show-extended-protection', 'check-epconfig'],
     remediation: [
       { label: 'Optional: confirm nothing on premises uses 9821 (the article found no such port)', command: 'Get-NetTCPConnection -LocalPort 9821' },
       SHOW_EP, IIS_LINES, DISABLE_EP, SAME_CERT,
@@ -133,7 +134,7 @@ export const CATALOG: Record<ExplainCode, CatalogEntry> = {
     explanation:
       '0x80090346 (2148074310, NTSTATUS 0xC000035B STATUS_BAD_BINDINGS): the client\'s channel binding token was computed over another TLS certificate ' +
       'than the one IIS presents. A device in the path terminates TLS with its own certificate. ' + CHAIN,
-    next: ['probe', 'find-iis-lines', 'compare-certificates', 'show-extended-protection'],
+    next: ['probe', 'find-iis-lines', 'compare-certificates', 'show-extended-protection', 'check-epconfig'],
     remediation: [COMPARE_CERTS, SHOW_EP, SAME_CERT, PASS_THROUGH, DISABLE_EP],
     severity: 'warning',
   },
@@ -178,7 +179,7 @@ export const CATALOG: Record<ExplainCode, CatalogEntry> = {
       'with the Hybrid Agent, Extended Protection on /EWS must be off. Probing this URL from outside tests Microsoft\'s proxy ' +
       '(it answers 403 without its own pre-authentication), not your server. Check on the Exchange server instead: ' +
       'the Extended Protection setting, and the IIS log of /EWS/mrsproxy.svc at the time of the error.',
-    next: ['find-iis-lines', 'show-extended-protection'],
+    next: ['find-iis-lines', 'show-extended-protection', 'check-epconfig'],
     remediation: [SHOW_EP, DISABLE_EP, IIS_LINES],
     severity: 'information',
   },
@@ -187,7 +188,7 @@ export const CATALOG: Record<ExplainCode, CatalogEntry> = {
     explanation:
       'HCW runs Test-MigrationServerAvailability (and New-MigrationEndpoint does the same check) to see whether Exchange Online\'s MRS can reach /EWS/mrsproxy.svc. ' +
       'Its ErrorDetail carries the real cause; a 401 with "Negotiate, NTLM" there is Extended Protection or credentials. ' + CHAIN,
-    next: ['find-iis-lines', 'show-extended-protection'],
+    next: ['find-iis-lines', 'show-extended-protection', 'check-epconfig'],
     remediation: [SHOW_EP, IIS_LINES, DISABLE_EP],
     severity: 'warning',
   },
