@@ -12,6 +12,8 @@ import { FREB_EVENT_DOCS, FREB_LEVEL_DOCS, HEADER_DOCS, REQUEST_AUTH_TYPES } fro
 import { decodeAuthorization } from '../../core/freb/frebAuthScheme';
 import { frebAnalysisOf } from './frebDocument';
 import { mdBold, mdCode, mdText } from '../../core/markdown';
+import { FINDINGS, findingOfWin32, SEC_E_NO_CREDENTIALS } from '../../core/findings';
+import * as l10n from '@vscode/l10n';
 
 /** A table entry by a key read from the document (never an Object.prototype member such as `constructor`). */
 function own(table: Record<string, string>, key: string): string | undefined {
@@ -42,9 +44,10 @@ function wordAt(text: string, ch: number): { word: string; start: number; end: n
 function codeMarkdown(code: string): string | null {
   const info = describeWin32(code);
   if (!info) return null;
+  // the findings table's explanation of the code, as in Problems and the W3C hover
+  const finding = info.decimal === SEC_E_NO_CREDENTIALS ? 'NO_CREDENTIALS' : findingOfWin32(info.decimal);
   return `**${info.name}** \`${info.hex}\` = ${info.decimal}\n\n${info.text}` +
-    (info.name === 'SEC_E_BAD_BINDINGS' ? '\n\nExtended Protection rejected the channel binding token: the client bound its token to another TLS certificate than the one IIS presents - typically a proxy or load balancer terminates TLS in front of IIS.' : '') +
-    (info.name === 'SEC_E_NO_CREDENTIALS' ? '\n\nOn a 401.1 with an NTLM NEGOTIATE this is the challenge leg: normal when the next request completes the handshake.' : '');
+    (finding ? `\n\n${mdText(l10n.t(FINDINGS[finding].explanation))}` : '');
 }
 
 function eventMarkdown(a: FrebAnalysis, ev: FrebEvent): string {

@@ -11,36 +11,28 @@ import { describeStatus } from '../../core/httpStatus';
 import { describeWin32, parseWin32Code } from '../../core/win32Status';
 import { W3cLineKind } from '../../core/w3c/w3cDocument';
 import { blockOfLine, logLine, type W3cDocumentAnalysis } from '../../core/w3c/w3cDocumentAnalysis';
-import { isBadBindings } from '../../core/findings';
+import { FINDINGS, findingOfWin32, isBadBindings, SEC_E_NO_CREDENTIALS } from '../../core/findings';
 import { isW3cDocument, w3cAnalysis } from './w3cModelCache';
 import { mdBold, mdCode as code, mdText } from '../../core/markdown';
 
 const fmt = (n: number): string => n.toLocaleString('en-US');
 
-/** Why a 401 with SEC_E_BAD_BINDINGS happens, and what fixes it (the two source articles). */
+/** Why a 401 with SEC_E_BAD_BINDINGS happens and what fixes it: the findings table's wording, and how to check it from outside. */
 export function badBindingsExplanation(): string {
   return [
-    '**' + l10n.t('Extended Protection: the channel bindings do not match (SEC_E_BAD_BINDINGS)') + '**',
+    mdBold(l10n.t(FINDINGS.BAD_BINDINGS.title)),
     '',
-    l10n.t('The client bound its NTLM/Negotiate authentication to the TLS certificate it saw, and IIS compares that with its own certificate. They differ when TLS is terminated in between (a reverse proxy, load balancer, inspection proxy or the Hybrid Agent presents another certificate), or when Extended Protection is set to Require and the client sends no bindings at all.'),
-    '',
-    l10n.t('Fixes:'),
-    '- ' + l10n.t('Use the same certificate on the proxy / load balancer and on Exchange.'),
-    '- ' + l10n.t('Pass TLS through to Exchange (TCP pass-through), or re-encrypt (SSL bridging) with the Exchange certificate.'),
-    '- ' + l10n.t('Or turn Extended Protection off for the affected virtual directory (e.g. EWS/mrsproxy.svc for Exchange Online mailbox moves): `.\\ExchangeExtendedProtectionManagement.ps1 -DisableExtendedProtection` (CSS-Exchange).'),
+    mdText(l10n.t(FINDINGS.BAD_BINDINGS.explanation)),
     '',
     l10n.t('Check it from outside with `iis-auth-lens probe https://HOST/EWS/mrsproxy.svc` (command "Probe MRS Endpoint").'),
   ].join('\n');
 }
 
-/** A few sentences for the other Windows-auth codes IIS logs with a 401. */
+/** The other Windows-auth codes IIS logs with a 401: the findings table's title and explanation. */
 function authCodeExplanation(win32: number): string | undefined {
-  switch (win32) {
-    case 2148074252: return l10n.t('SEC_E_LOGON_DENIED: the user name or password is wrong, the account is locked or not allowed to log on here. Check the credentials the client uses (for MRS: the migration endpoint credentials).');
-    case 2148074248: return l10n.t('SEC_E_INVALID_TOKEN: IIS could not read the token. Behind a load balancer this typically means the legs of one NTLM handshake reached different servers (no session affinity), or a proxy changed the Authorization header.');
-    case 2148074254: return l10n.t('SEC_E_NO_CREDENTIALS on a 401.1 is normally the challenge leg of an NTLM/Negotiate handshake: IIS sent the challenge and waits for the third leg. Only a problem when no further request of the same client follows.');
-    default: return undefined;
-  }
+  const code = win32 === SEC_E_NO_CREDENTIALS ? 'NO_CREDENTIALS' : findingOfWin32(win32);
+  if (!code) return undefined;
+  return `${mdBold(l10n.t(FINDINGS[code].title))}: ${mdText(l10n.t(FINDINGS[code].explanation))}`;
 }
 
 function statusSection(status: number, substatus: number | undefined): string[] {
