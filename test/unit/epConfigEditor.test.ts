@@ -132,3 +132,31 @@ void test('German: CodeLens, diagnostics and the EWS table', async () => {
     await l10n.config({ contents: {} });
   }
 });
+
+void test('an IIS log with BAD_BINDINGS on /EWS/ names the configured Default Web Site/EWS setting of the open configs', () => {
+  const log = readFileSync(join(__dirname, '..', 'fixtures', 'workspace', 'u_ex261121_bad_bindings.log'), 'utf8');
+  const cfgText = readFileSync(join(__dirname, '..', 'fixtures', 'workspace', 'EX01_applicationHost.config'), 'utf8');
+  const logDoc = TextDocument.create('file:///logs/u_ex261121.log', 'iis-w3c-log', 1, log);
+  const cfg = TextDocument.create('file:///cfg/EX01_applicationHost.config', 'xml', 1, cfgText);
+  const notConfigured = TextDocument.create('file:///cfg/EX02/applicationHost.config', 'xml', 1, readFileSync(join(FIX, 'E19_NotConfigured_ApplicationHost.config'), 'utf8'));
+  const withDocs = (docs: TextDocument[]): Diagnostic[] => {
+    const noop = (): void => undefined;
+    const connection = new Proxy({}, { get: () => new Proxy(noop, { get: () => noop }) });
+    const documents = new Proxy({ get: (u: string) => docs.find((d) => d.uri === u), all: () => docs }, { get: (t, k) => (t as Record<string | symbol, unknown>)[k] ?? noop });
+    const ctx = {
+      connection, documents, settings: () => defaultSettings, capabilities: {},
+      hover: [], diagnostics: [], codeLens: [], symbols: [], folding: [], semanticTokens: [], refreshDiagnostics: noop,
+    } as unknown as ServerContext;
+    for (const f of features) f.register(ctx);
+    return ctx.diagnostics.flatMap((d) => d.provideDiagnostics(logDoc)).filter((d) => d.code === 'EP_CONFIGURED');
+  };
+  assert.deepEqual(withDocs([logDoc]), []);
+  const [d] = withDocs([logDoc, cfg]);
+  assert.ok(d);
+  assert.match(String(d.message), /^3 BAD_BINDINGS on \/EWS\/\. Extended Protection of Default Web Site\/EWS as configured - EX01: Allow \(Accept\), line 222\./);
+  assert.match(log.split('\n')[d.range.start.line]!, /POST \/EWS\/mrsproxy\.svc .* 401 1 2148074310/);
+  assert.equal(d.relatedInformation![0]!.location.uri, cfg.uri);
+  assert.equal(d.relatedInformation![0]!.location.range.start.line, 221);
+  const two = withDocs([logDoc, cfg, notConfigured])[0]!;
+  assert.match(String(two.message), /EX01: Allow \(Accept\), line 222; EX02: None \(Off\), line \d+/);
+});

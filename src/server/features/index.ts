@@ -20,6 +20,7 @@ import { w3cAnalyzeFile } from './w3cAnalyzeFile';
 import { epConfigCodeLens } from './epConfigCodeLens';
 import { epConfigDiagnosticsFeature } from './epConfigDiagnostics';
 import { epConfigHover } from './epConfigHover';
+import { epConfigEvidence } from './epConfigEvidence';
 
 export const features: Feature[] = [
   authTokenHover,
@@ -35,5 +36,5 @@ export const features: Feature[] = [
   w3cCodeLens,
   w3cAnalyzeFile,
   frebHoverFeature, frebCodeLens, frebDiagnosticsFeature, frebSymbols,
-  epConfigHover, epConfigCodeLens, epConfigDiagnosticsFeature,
+  epConfigHover, epConfigCodeLens, epConfigDiagnosticsFeature, epConfigEvidence,
 ];
