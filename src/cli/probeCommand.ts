@@ -131,7 +131,7 @@ export function formatProbeText(r: ProbeResult): string {
     out.push(`  subject      ${r.tls.subject}`, `  issuer       ${r.tls.issuer}`, `  SANs         ${r.tls.sans.join(', ') || '-'}`);
     out.push(`  valid        ${r.tls.validFrom} .. ${r.tls.validTo}`, `  signature    ${r.tls.signatureHash}`);
     out.push(`  SHA-256      ${r.tls.fingerprintSha256}`, `  bindings     ${r.tls.channelBindings} (MD5 of tls-server-end-point)`);
-    out.push(`  trust        ${r.tls.trust}${r.tls.verifyError ? ` (${r.tls.verifyError})` : ''}`);
+    out.push(`  trust        ${r.tls.trust}${r.tls.verifyError ? ` (${r.tls.verifyProblem ?? r.tls.verifyError}; ${r.tls.verifyError})` : ''}`);
   }
   if (r.anonymous) out.push('', `Anonymous request: ${r.anonymous.status}, WWW-Authenticate: ${r.anonymous.wwwAuthenticate.join(', ') || 'none'}`);
   if (r.attempts.length) {
@@ -152,6 +152,9 @@ export function formatProbeText(r: ProbeResult): string {
   if (r.remediation.length) {
     out.push('', 'Fix:');
     for (const f of r.remediation) out.push(`  - ${f}`);
+  }
+  if (r.probeId && r.attempts.length) {
+    out.push('', `The server's IIS log has this probe's requests with "run ${r.probeId}" in cs(User-Agent): findstr ${r.probeId} u_ex*.log`);
   }
   out.push('', `(${r.ms} ms)`);
   return out.map((l) => l.trimEnd()).join('\n');

@@ -2,13 +2,14 @@
 // channel bindings absent / all-zero / correct for the certificate this client sees, raw NTLM and
 // Negotiate-wrapped, each on its own keep-alive connection; the verdict per the contract's table.
 // Runs in the extension host and behind the CLI; no vscode import.
+import { randomBytes } from 'node:crypto';
 import * as net from 'node:net';
 import {
   certificateProblemText, lookupAll, tcpConnect, tcpConnectAny, tlsConnect, type LookupAll, type TlsConn, type TlsPolicy,
 } from './connection';
 import { HttpConnection, headerValues } from './httpConnection';
 import {
-  authenticateMessage, negotiateMessage, parseAccount, parseSpnegoResponse, spnegoInit, spnegoResponse,
+  authenticateMessage, challengeFromNegotiate, negotiateMessage, parseAccount, spnegoInit, spnegoResponse,
   ntlmSign, MECH_TYPE_LIST, type ChannelBindingsChoice,
 } from './ntlmClient';
 import { httpsInstead, normalizeProbeTarget } from './probeUrl';
@@ -26,7 +27,10 @@ export type {
 export { decideVerdict } from './verdict';
 
 export const DEFAULT_TIMEOUT_MS = 10000;
-const USER_AGENT = 'IIS-Auth-Lens-Probe/1.0';
+/** The User-Agent of every probe request; IIS logs it (with "+" for spaces) beside the run's id. */
+export function probeUserAgent(probeId: string): string {
+  return `IIS-Auth-Lens-Probe/1.0 (run ${probeId})`;
+}
 
 /** The URL cannot be probed (not https, malformed): a usage problem, not a verdict. */
 export class ProbeUrlError extends Error {
@@ -218,7 +222,7 @@ class ProbeSession {
   readonly conns: Array<{ tls: TlsConn; http: HttpConnection }> = [];
   constructor(
     private readonly target: ProbeTarget, private readonly address: string, private readonly policy: TlsPolicy,
-    private readonly timeoutMs: number, private readonly signal?: AbortSignal,
+    private readonly timeoutMs: number, private readonly userAgent: string, private readonly signal?: AbortSignal,
   ) {}
 
   get current(): TlsConn | undefined {
@@ -244,7 +248,7 @@ class ProbeSession {
   async send(authorization: string | undefined): Promise<ProbeResponse> {
     const conn = await this.connection();
     const headers: Array<[string, string]> = [
-      ['Host', this.target.hostHeader], ['User-Agent', USER_AGENT], ['Content-Type', 'application/soap+xml; charset=utf-8'],
+      ['Host', this.target.hostHeader], ['User-Agent', this.userAgent], ['Content-Type', 'application/soap+xml; charset=utf-8'],
       ['Content-Length', '0'], ['Connection', 'keep-alive'],
     ];
     if (authorization) headers.push(['Authorization', authorization]);
@@ -276,6 +280,7 @@ interface AttemptInput {
   user: string;
   password: string;
   workstation: string;
+  userAgent: string;
   signal?: AbortSignal;
 }
 
@@ -294,9 +299,9 @@ async function handshake(a: AttemptInput, session: ProbeSession, result: ProbeAt
   if (!tok) throw new NoChallengeError(`the 401 to the NEGOTIATE leg carries no ${a.scheme} challenge (WWW-Authenticate: ${r1.wwwAuthenticate.map((w) => w.split(/\s+/)[0]).join(', ') || 'none'})`);
   let challenge: Buffer;
   if (a.scheme === 'Negotiate') {
-    const resp = parseSpnegoResponse(tok);
-    if (!resp.responseToken) throw new NoChallengeError(`the server's SPNEGO answer has no NTLM challenge (negState ${resp.negState ?? '-'}, mech ${resp.supportedMech ?? '-'})`);
-    challenge = resp.responseToken;
+    const resp = challengeFromNegotiate(tok);
+    if (!resp.challenge) throw new NoChallengeError(`the server's SPNEGO answer has no NTLM challenge (negState ${resp.negState ?? '-'}, mech ${resp.supportedMech ?? '-'})`);
+    challenge = resp.challenge;
   } else challenge = tok;
   const conn = session.current!;
   const cb: ChannelBindingsChoice = a.cbt === 'correct' ? { hash: conn.cbtHash } : a.cbt;
@@ -321,7 +326,7 @@ async function handshake(a: AttemptInput, session: ProbeSession, result: ProbeAt
 async function attempt(a: AttemptInput): Promise<ProbeAttempt> {
   const t0 = performance.now();
   const result: ProbeAttempt = { cbt: a.cbt, scheme: a.scheme, status: null, ms: 0, ok: false, legs: [], sameConnection: true };
-  let session = new ProbeSession(a.target, a.address, a.policy, a.timeoutMs, a.signal);
+  let session = new ProbeSession(a.target, a.address, a.policy, a.timeoutMs, a.userAgent, a.signal);
   try {
     try {
       await handshake(a, session, result, a.scheme === 'Negotiate');
@@ -329,7 +334,7 @@ async function attempt(a: AttemptInput): Promise<ProbeAttempt> {
       if (!(e instanceof NoChallengeError) || a.scheme !== 'Negotiate') throw e;
       // Some servers take NTLM in the Negotiate header but not SPNEGO around it: try that once.
       session.destroy();
-      session = new ProbeSession(a.target, a.address, a.policy, a.timeoutMs, a.signal);
+      session = new ProbeSession(a.target, a.address, a.policy, a.timeoutMs, a.userAgent, a.signal);
       result.legs = [];
       result.negotiateToken = 'raw-ntlm';
       await handshake(a, session, result, false);
@@ -365,6 +370,8 @@ export async function runProbe(options: ProbeOptions, hooks?: ProbeHooks): Promi
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const rec = new StepRecorder(hooks);
   const { domain, user } = parseAccount(options.user);
+  const probeId = randomBytes(4).toString('hex');
+  const userAgent = probeUserAgent(probeId);
   // One signal for the user's Cancel and the overall deadline.
   const stop = new AbortController();
   const deadlineMs = options.deadlineMs ?? overallDeadlineMs(timeoutMs);
@@ -379,7 +386,7 @@ export async function runProbe(options: ProbeOptions, hooks?: ProbeHooks): Promi
     : hooks?.signal?.aborted ? 'The probe was cancelled.' : undefined;
   const base = (verdict: ProbeVerdict, explanation: string, remediation: string[], tlsInfo: ProbeTls | null, anonymous: ProbeAnonymous | null, attempts: ProbeAttempt[]): ProbeResult => ({
     url: target.url.href, tls: tlsInfo, anonymous, attempts, verdict, explanation, remediation,
-    steps: rec.steps, ms: Math.round(performance.now() - t0),
+    steps: rec.steps, ms: Math.round(performance.now() - t0), probeId,
   });
   try {
     let connected: Connected;
@@ -406,7 +413,7 @@ export async function runProbe(options: ProbeOptions, hooks?: ProbeHooks): Promi
     let anonymous: ProbeAnonymous;
     try {
       anonymous = await rec.run('anonymous', async () => {
-        const session = new ProbeSession(target, connected.address, policy, timeoutMs, signal);
+        const session = new ProbeSession(target, connected.address, policy, timeoutMs, userAgent, signal);
         try {
           const r = await session.send(undefined);
           const schemes = offeredSchemes(r.wwwAuthenticate);
@@ -430,7 +437,7 @@ export async function runProbe(options: ProbeOptions, hooks?: ProbeHooks): Promi
           rec.starting(stepName(scheme, cbt));
           const at = await attempt({
             target, address: connected.address, policy, timeoutMs, scheme, cbt, domain, user, password: options.password,
-            workstation: options.workstation ?? 'MRSPROBE', signal,
+            workstation: options.workstation ?? 'MRSPROBE', userAgent, signal,
           });
           attempts.push(at);
           rec.push({

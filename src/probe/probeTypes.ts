@@ -109,6 +109,11 @@ export interface ProbeResult {
   steps: ProbeStepReport[];
   /** Total wall time of the probe in ms. */
   ms: number;
+  /**
+   * This run's id, sent in every request's User-Agent (`IIS-Auth-Lens-Probe/1.0 (run ID)`), so the
+   * server's IIS log lines of exactly this probe can be found (`findstr ID u_ex*.log`).
+   */
+  probeId?: string;
 }
 
 export interface ProbeHooks {

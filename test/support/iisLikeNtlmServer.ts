@@ -11,9 +11,8 @@ import { appendFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { decodeNtlm, NTLMSSP_NEGOTIATE_KEY_EXCH, NTLMSSP_NEGOTIATE_UNICODE } from '../../src/core/ntlmMessage';
 import { ntlmChannelBindingsHash } from '../../src/core/channelBindings';
-import {
-  hmacMd5, ntowfv2, rc4, parseSpnegoInit, parseSpnegoResponse, spnegoServerResponse, ntlmSign,
-} from '../../src/probe/ntlmClient';
+import { hmacMd5, ntowfv2, rc4, ntlmSign } from '../../src/probe/ntlmClient';
+import { parseSpnegoInit, parseSpnegoResponse, spnegoServerResponse } from './spnegoPeer';
 
 export type EpMode = 'none' | 'accept' | 'require';
 

@@ -3,9 +3,10 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { decodeNtlm } from '../../src/core/ntlmMessage';
 import {
-  authenticateMessage, negotiateMessage, ntowfv2, rc4, ntlmSign, spnegoInit, spnegoResponse,
-  parseSpnegoResponse, parseSpnegoInit, spnegoServerResponse, MECH_TYPE_LIST, hmacMd5, parseAccount,
+  authenticateMessage, challengeFromNegotiate, negotiateMessage, ntowfv2, rc4, ntlmSign, spnegoInit, spnegoResponse,
+  MECH_TYPE_LIST, hmacMd5, parseAccount,
 } from '../../src/probe/ntlmClient';
+import { parseSpnegoResponse, parseSpnegoInit, spnegoServerResponse } from '../support/spnegoPeer';
 import { SPEC_CHALLENGE_V2 } from './msNlmpVectors';
 
 // 4.2.4.3 AUTHENTICATE_MESSAGE (without the sealed payload that follows it in the spec).
@@ -107,6 +108,19 @@ void test('SPNEGO: NegTokenInit carries the NTLM OID and token; NegTokenResp rou
   assert.deepEqual(r2.responseToken, big);
   assert.deepEqual(r2.mechListMic, mic);
   assert.throws(() => parseSpnegoResponse(Buffer.from([0xa1, 0x30, 0x01])), /declares|DER/);
+});
+
+void test("the probe reads the server's SPNEGO answer with the core decoder: challenge, negState, mech; a bare NTLM token as is", () => {
+  const viaSpnego = challengeFromNegotiate(spnegoServerResponse(1, SPEC_CHALLENGE_V2, true));
+  assert.deepEqual(viaSpnego.challenge, SPEC_CHALLENGE_V2);
+  assert.equal(viaSpnego.negState, 1);
+  assert.equal(viaSpnego.supportedMech, '1.3.6.1.4.1.311.2.2.10');
+  assert.deepEqual(challengeFromNegotiate(SPEC_CHALLENGE_V2).challenge, SPEC_CHALLENGE_V2);
+  const done = challengeFromNegotiate(spnegoServerResponse(0));
+  assert.equal(done.challenge, null);
+  assert.equal(done.negState, 0);
+  assert.throws(() => challengeFromNegotiate(Buffer.from([0xa1, 0x30, 0x01])), /not SPNEGO/);
+  assert.throws(() => challengeFromNegotiate(spnegoInit(negotiateMessage())), /NegTokenInit/);
 });
 
 // Independent check: Debian's python3-ntlm-auth computes the same NTLMv2 proof and MIC for our messages.

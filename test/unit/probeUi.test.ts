@@ -8,7 +8,8 @@ import {
   passwordSecretKey, PhaseClock, probeCommandInput, probeResultJson, probeStepActivity, probeSummaryLines, remediationParts,
   trustFingerprint, validateAccount,
 } from '../../src/client/commands/probeModel';
-import { parseProbeUrl } from '../../src/probe/probe';
+import { parseProbeUrl, probeUserAgent } from '../../src/probe/probe';
+import { findMatchingIisLines } from '../../src/core/timeline/matchingIisLines';
 import { httpsInstead } from '../../src/probe/probeUrl';
 import { certificateProblemText } from '../../src/probe/connection';
 import { rejectedCause } from '../../src/probe/rejectedCause';
@@ -300,4 +301,24 @@ void test('certificate problems in plain words, the OpenSSL code kept aside; thu
   assert.equal(certificateProblemText('SOMETHING_NEW'), 'the certificate could not be verified (SOMETHING_NEW)');
   assert.equal(certificateProblemText('CERT_HAS_EXPIRED', (m) => `de:${m}`), 'de:the certificate has expired');
   assert.equal(formatFingerprint('ab:cd:ef'), 'AB:CD:EF');
+});
+
+void test("a probe's own IIS log lines are found by the run id in its User-Agent, not by time alone", () => {
+  const log = [
+    '#Software: Microsoft Internet Information Services 10.0',
+    '#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken',
+    '2026-12-02 03:59:58 10.0.0.5 POST /EWS/mrsproxy.svc - 443 - 10.0.0.9 IIS-Auth-Lens-Probe/1.0+(run+0a1b2c3d) - 401 1 2148074252 3',
+    '2026-12-02 04:00:01 10.0.0.5 POST /EWS/mrsproxy.svc - 443 - 10.0.0.9 IIS-Auth-Lens-Probe/1.0+(run+9f8e7d6c) - 401 1 2148074310 3',
+    '2026-12-02 04:00:01 10.0.0.5 POST /EWS/mrsproxy.svc - 443 - 10.0.0.9 IIS-Auth-Lens-Probe/1.0+(run+9f8e7d6c) - 401 1 2148074310 2',
+    '2026-12-02 04:00:02 10.0.0.5 POST /EWS/mrsproxy.svc - 443 - 40.92.1.1 Microsoft+Exchange+Online - 401 1 2148074310 2',
+  ].join('\r\n') + '\r\n';
+  const from = Date.UTC(2026, 11, 2, 3, 45) / 1000;
+  const to = from + 30 * 60;
+  const mine = findMatchingIisLines(log, { from, to, userAgentContains: `run ${'9f8e7d6c'}` });
+  assert.deepEqual(mine.lines.map((l) => l.line), [4, 5]);
+  assert.equal(rejectedCause(mine.lines).cause, 'bad-bindings');
+  const other = findMatchingIisLines(log, { from, to, userAgentContains: 'run 0a1b2c3d' });
+  assert.equal(rejectedCause(other.lines).cause, 'logon-denied');
+  assert.equal(findMatchingIisLines(log, { from, to }).lines.length, 4, 'without the id: every request in the window');
+  assert.equal(probeUserAgent('9f8e7d6c'), 'IIS-Auth-Lens-Probe/1.0 (run 9f8e7d6c)');
 });

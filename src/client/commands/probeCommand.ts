@@ -376,9 +376,9 @@ function publish(ctx: ClientContext, result: ProbeResult, rerun: () => Promise<u
 /** Shows the report; for `rejected`, first reads the probe's own requests in the IIS logs at hand to say which cause it was. */
 async function publishWithEvidence(ctx: ClientContext, result: ProbeResult, rerun: () => Promise<unknown>, elapsedMs: number): Promise<void> {
   const notes: string[] = [];
-  if (result.verdict === 'rejected') {
+  if (result.verdict === 'rejected' && result.probeId) {
     try {
-      const evidence = await rejectedCauseFromLogs(result.url, Date.now() - elapsedMs, ctx.log);
+      const evidence = await rejectedCauseFromLogs(result.url, result.probeId, Date.now() - elapsedMs, ctx.log);
       if (evidence) {
         const text = rejectedCauseText(evidence);
         notes.push(text);
@@ -386,7 +386,7 @@ async function publishWithEvidence(ctx: ClientContext, result: ProbeResult, reru
         lastRejectedEvidence = { cause: evidence.cause, badBindings: evidence.badBindings, logonDenied: evidence.logonDenied, log: evidence.log.toString(), line: evidence.line };
       } else {
         lastRejectedEvidence = undefined;
-        ctx.log.info('probe: no IIS log at hand has the requests of this probe (open the server\'s u_ex*.log of today, or use "Find the probe\'s requests in the IIS log" in the report)');
+        ctx.log.info(`probe: no IIS log at hand has the requests of this probe: open the server's u_ex*.log of today in this workspace, or search it for ${result.probeId} (the probe's User-Agent carries it)`);
       }
     } catch (err) {
       ctx.log.warn(`probe: reading the IIS logs at hand failed: ${err instanceof Error ? err.message : String(err)}`);

@@ -54,16 +54,17 @@ async function candidateLogs(sinceMs: number): Promise<vscode.Uri[]> {
 }
 
 /**
- * The probe's requests (its URL path, from its start to now, one minute either side for clock
- * skew between here and the server) in the IIS logs at hand, and what they say. Undefined when no
- * log at hand has them.
+ * This probe's requests (its URL path and its run id in the User-Agent) in the IIS logs at hand,
+ * and what they say. Undefined when no log at hand has them.
  */
-export async function rejectedCauseFromLogs(url: string, startedMs: number, log: vscode.LogOutputChannel): Promise<ProbeLogEvidence | undefined> {
-  const from = Math.floor(startedMs / 1000) - 60;
-  const to = Math.ceil(Date.now() / 1000) + 60;
+export async function rejectedCauseFromLogs(url: string, probeId: string, startedMs: number, log: vscode.LogOutputChannel): Promise<ProbeLogEvidence | undefined> {
+  // The run id in the User-Agent singles out this probe's requests; the window only bounds the
+  // search (the server's clock may be off by minutes).
+  const from = Math.floor(startedMs / 1000) - 15 * 60;
+  const to = Math.ceil(Date.now() / 1000) + 15 * 60;
   const uriStem = pathOfUrl(url);
   for (const uri of await candidateLogs(startedMs)) {
-    const collector = new MatchingLinesCollector({ from, to, uriStem });
+    const collector = new MatchingLinesCollector({ from, to, uriStem, userAgentContains: `run ${probeId}` });
     try {
       await scan(uri, collector);
     } catch (err) {

@@ -27,6 +27,8 @@ export interface MatchingQuery {
   uriStem?: string;
   /** Stop after this many lines (default 5000). */
   limit?: number;
+  /** Only requests whose cs(User-Agent) contains this (case-insensitive; "+" and space alike), e.g. a probe's run id. */
+  userAgentContains?: string;
 }
 
 export const DEFAULT_MRS_PATH = '/EWS/mrsproxy.svc';
@@ -61,9 +63,11 @@ export class MatchingLinesCollector implements W3cScanHandler {
   pathRequests = 0;
   truncated = false;
   private readonly stem: string;
+  private readonly ua: string | undefined;
 
   constructor(private readonly q: MatchingQuery) {
     this.stem = (q.uriStem ?? DEFAULT_MRS_PATH).toLowerCase();
+    this.ua = q.userAgentContains?.toLowerCase().replace(/ /g, '+');
   }
 
   onRecord(rec: W3cRecord): void {
@@ -74,6 +78,8 @@ export class MatchingLinesCollector implements W3cScanHandler {
     let uri = stemCol >= 0 ? rec.str(stemCol) : '';
     if (c.uriStem < 0) uri = uri.split('?')[0]!;
     if (this.stem && uri.toLowerCase() !== this.stem) return;
+    // IIS writes the User-Agent with "+" for spaces.
+    if (this.ua !== undefined && (c.userAgent < 0 || !rec.str(c.userAgent).toLowerCase().replace(/ /g, '+').includes(this.ua))) return;
     this.pathRequests++;
     const t = rec.epochSeconds();
     if (!(t >= this.q.from && t <= this.q.to)) return;
