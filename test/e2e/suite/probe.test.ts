@@ -1,53 +1,69 @@
-// "Probe MRS Endpoint" in the real extension host against the local IIS-like NTLM endpoint
-// (test/support/iisLikeNtlmServer.ts, EP accept, direct, its own self-signed certificate). The
-// endpoint runs in a child node process (tsx), so this suite needs the repository, not a build.
-// The command is run with its inputs as arguments (the palette prompts are bypassed); the result
-// comes back as the command's return value, the report must open as a webview tab.
+// "Probe MRS Endpoint" in the real extension host, as a user runs it: against a real host name
+// (mail.contoso.test, resolved by the system resolver through a hosts-file entry the setup adds),
+// with VS Code's default settings and with every http.proxySupport value and a proxy configured that
+// would break the probe if it were used. The scene (test/support/probeTestbed.ts) is the articles':
+// an Exchange-like endpoint with Extended Protection, directly and behind haproxy terminating TLS
+// with another certificate. It runs in a child node process (tsx), so this suite needs the
+// repository, not a build. Each verdict is compared with the CLI's on the same endpoint.
 import * as assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { getExtensionApi, screenshot, waitFor } from '../util';
+import { getExtensionApi, screenshot, waitFor, workspaceRoot } from '../util';
 
 // out/test/e2e/suite → the repository.
 const REPO = path.resolve(__dirname, '..', '..', '..', '..');
 const USER = 'CONTOSO\\mrsadmin';
 const PASSWORD = 'Pr0be!e2e-secret';
+const HOST = 'mail.contoso.test';
 
-interface Endpoint { url: string; certPath: string; expectedBindings: string; logCount: number }
+interface EndpointInfo { url: string; certPath: string; logFile: string; logCount: number; expectedBindings: string }
+interface Endpoint extends EndpointInfo { direct: EndpointInfo; proxyAccept: EndpointInfo; proxyRequire: EndpointInfo }
 
 /** Minimal view of the ProbeResult the command returns (the e2e build does not bundle src/). */
 interface Result {
   url: string;
   verdict: string;
-  tls: { channelBindings: string; fingerprintSha256: string; trust: string; subject: string } | null;
+  tls: { channelBindings: string; fingerprintSha256: string; trust: string; subject: string; verifyProblem?: string | null } | null;
   anonymous: { status: number; wwwAuthenticate: string[] } | null;
   attempts: Array<{ cbt: string; scheme: string; status: number | null; ok: boolean }>;
-  steps: Array<{ name: string; ok: boolean; ms: number }>;
+  steps: Array<{ name: string; ok: boolean; ms: number; detail: string }>;
   ms: number;
   explanation: string;
 }
 
 const SERVER_SCRIPT = `
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 const repo = process.cwd();
 // tsx loads the TypeScript modules as CommonJS: their exports may sit under default.
 const load = async (rel) => { const m = await import(pathToFileURL(join(repo, rel)).href); return m.default ?? m; };
-const { makeCert } = await load('test/support/certs.ts');
-const { startIisLikeServer } = await load('test/support/iisLikeNtlmServer.ts');
+const { ensureLoopbackName } = await load('test/support/testHosts.ts');
+const { startProbeTestbed } = await load('test/support/probeTestbed.ts');
+await ensureLoopbackName(process.env.IAL_PROBE_HOST);
 const dir = mkdtempSync(join(tmpdir(), 'ial-e2e-probe-'));
-const cert = makeCert(dir, 'ex01', 'ex01.contoso.test');
-const server = await startIisLikeServer({ cert: cert.cert, key: cert.key, ep: 'accept', domain: 'CONTOSO', user: 'mrsadmin', password: process.env.IAL_PROBE_PASSWORD, host: '127.0.0.1', port: 0 });
-const report = () => process.stdout.write(JSON.stringify({ url: server.url, certPath: cert.certPath, expectedBindings: server.expectedBindings, logCount: server.log.length }) + '\\n');
+mkdirSync(process.env.IAL_PROBE_LOG_DIR, { recursive: true });
+const bed = await startProbeTestbed({ certDir: dir, logDir: process.env.IAL_PROBE_LOG_DIR, password: process.env.IAL_PROBE_PASSWORD, host: process.env.IAL_PROBE_HOST });
+const info = (e) => ({ url: e.url, certPath: e.certPath, logFile: e.logFile, logCount: e.server.log.length, expectedBindings: e.server.expectedBindings });
+const report = () => process.stdout.write(JSON.stringify({ ...info(bed.direct), direct: info(bed.direct), proxyAccept: info(bed.proxyAccept), proxyRequire: info(bed.proxyRequire) }) + '\\n');
 report();
 process.stdin.setEncoding('utf8');
 process.stdin.on('data', () => report());
-process.stdin.on('end', () => { void server.close().then(() => { rmSync(dir, { recursive: true, force: true }); process.exit(0); }); });
+process.stdin.on('end', () => { void bed.close().then(() => { rmSync(dir, { recursive: true, force: true }); process.exit(0); }); });
 `;
+
+/** A proxy that must never be used: it counts connections and answers nothing useful. */
+async function trapProxy(): Promise<{ port: number; connections: () => number; close: () => void }> {
+  let count = 0;
+  const server = net.createServer((s) => { count++; s.on('error', () => undefined); s.end('HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n'); });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const a = server.address();
+  return { port: typeof a === 'object' && a ? a.port : 0, connections: () => count, close: () => server.close() };
+}
 
 /** The workbench keeps a progress notification visible for at least 800 ms; a screenshot taken earlier shows it over the report. */
 async function afterProgressNotification(started: number): Promise<void> {
@@ -87,6 +103,7 @@ suite('probe', () => {
   let child: ChildProcessWithoutNullStreams | undefined;
   let endpoint: Endpoint;
   let lines: string[] = [];
+  let logDir = '';
 
   /** Asks the child for its current state (URL, log count) and returns the next JSON line. */
   async function endpointState(): Promise<Endpoint> {
@@ -99,9 +116,13 @@ suite('probe', () => {
   suiteSetup(async function () {
     this.timeout(60_000);
     await getExtensionApi();
-    const support = path.join(REPO, 'test', 'support', 'iisLikeNtlmServer.ts');
+    const support = path.join(REPO, 'test', 'support', 'probeTestbed.ts');
     assert.ok(fs.existsSync(support), `${support} is missing: this suite runs from the repository`);
-    child = spawn('node', ['--import', 'tsx', '--input-type=module', '-e', SERVER_SCRIPT], { cwd: REPO, env: { ...process.env, IAL_PROBE_PASSWORD: PASSWORD } });
+    // The Exchange side writes its IIS logs into the workspace: the "log at hand" of a rejected verdict.
+    logDir = path.join(workspaceRoot().fsPath, 'probe-logs');
+    child = spawn('node', ['--import', 'tsx', '--input-type=module', '-e', SERVER_SCRIPT], {
+      cwd: REPO, env: { ...process.env, IAL_PROBE_PASSWORD: PASSWORD, IAL_PROBE_HOST: HOST, IAL_PROBE_LOG_DIR: logDir },
+    });
     let stderr = '';
     let buffered = '';
     child.stdout.setEncoding('utf8');
@@ -118,7 +139,7 @@ suite('probe', () => {
       .catch((err: Error) => { throw new Error(`${err.message}; stderr: ${stderr.slice(0, 2000)}`); });
     assert.ok(first.startsWith('{'), `the endpoint did not start (${first}): ${stderr.slice(0, 2000)}`);
     endpoint = JSON.parse(first) as Endpoint;
-    assert.match(endpoint.url, /^https:\/\/127\.0\.0\.1:\d+\/EWS\/mrsproxy\.svc$/);
+    assert.match(endpoint.url, /^https:\/\/mail\.contoso\.test:\d+\/EWS\/mrsproxy\.svc$/, 'a real host name, not loopback');
   });
 
   suiteTeardown(async () => {
@@ -127,6 +148,7 @@ suite('probe', () => {
       child.stdin.end();
       await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
       if (child.exitCode === null) child.kill();
+      if (logDir) fs.rmSync(logDir, { recursive: true, force: true });
     }
     lines = [];
   });
@@ -227,6 +249,7 @@ suite('probe', () => {
     this.timeout(60_000);
     const asked: string[] = [];
     let shownFingerprint = '';
+    let lastAnswer = 0;
     const host = new URL(endpoint.url).host;
     const result = await vscode.commands.executeCommand<Result | undefined>('iisAuthLens.probeMrsEndpoint', {
       url: host,
@@ -240,11 +263,14 @@ suite('probe', () => {
           shownFingerprint = tls.fingerprintSha256;
           return true;
         },
-        askPassword: async () => { asked.push('password'); return PASSWORD; },
+        askPassword: async () => { asked.push('password'); lastAnswer = Date.now(); return PASSWORD; },
         offerRemember: async () => { asked.push('remember'); return true; },
         offerForget: async () => { asked.push('forget'); return false; },
       },
     });
+    const toReport = Date.now() - lastAnswer;
+    console.log(`[e2e] probe: ${toReport} ms from the last answer (the password) to the report`);
+    assert.ok(toReport < 15_000, `the report came ${toReport} ms after the last prompt`);
     assert.ok(result);
     assert.equal(result.verdict, 'ok', result.explanation);
     assert.equal(result.tls?.trust, 'fingerprint');
@@ -310,6 +336,76 @@ suite('probe', () => {
     assert.equal(result?.url, endpoint.url);
     await reportShows('ok');
     await vscode.commands.executeCommand('iisAuthLens.forgetProbePassword', { url: endpoint.url, user: USER });
+  });
+
+  test('the issue-14 scene: a host name behind a TLS-terminating proxy gives the CLI\'s verdict with default settings and every http.proxySupport value, and never touches the configured proxy', async function () {
+    this.timeout(180_000);
+    const target = endpoint.proxyAccept;
+    const cli = await runCli(['probe', '--json', target.url, '--user', USER, '--password-stdin', '--ca', target.certPath], PASSWORD);
+    assert.equal(cli.code, 0, cli.stderr);
+    const fromCli = JSON.parse(cli.stdout) as Result;
+    assert.equal(fromCli.verdict, 'accept-mismatch', `the CLI's verdict: ${fromCli.explanation}`);
+    const http = vscode.workspace.getConfiguration('http');
+    assert.equal(http.inspect('proxySupport')?.globalValue, undefined, 'the suite starts from the default settings');
+    const trap = await trapProxy();
+    const verdicts: string[] = [];
+    try {
+      const settings: Array<[string | undefined, string | undefined]> = [
+        [undefined, undefined], ['override', undefined], ['on', undefined], ['off', undefined],
+        [undefined, `http://127.0.0.1:${trap.port}`], ['override', `http://127.0.0.1:${trap.port}`], ['on', `http://127.0.0.1:${trap.port}`],
+      ];
+      for (const [support, proxy] of settings) {
+        await vscode.workspace.getConfiguration('http').update('proxySupport', support, vscode.ConfigurationTarget.Global);
+        await vscode.workspace.getConfiguration('http').update('proxy', proxy, vscode.ConfigurationTarget.Global);
+        const started = Date.now();
+        // The palette flow, with the answers a user gives (host, account, password), and the CA file as --ca.
+        const result = await vscode.commands.executeCommand<Result | undefined>('iisAuthLens.probeMrsEndpoint', {
+          url: target.url, user: USER, password: PASSWORD, ca: target.certPath,
+        });
+        const label = `proxySupport=${support ?? 'default'} http.proxy=${proxy ? 'trap' : 'none'}`;
+        assert.ok(result, label);
+        verdicts.push(`${label}: ${result.verdict} (${result.ms} ms, report after ${Date.now() - started} ms)`);
+        assert.equal(result.verdict, fromCli.verdict, `${label}: ${result.explanation}`);
+        assert.equal(result.tls?.channelBindings, fromCli.tls?.channelBindings, `${label}: the proxy's certificate, as the CLI saw it`);
+        assert.deepEqual(result.attempts.map((a) => [a.cbt, a.scheme, a.status]), fromCli.attempts.map((a) => [a.cbt, a.scheme, a.status]), label);
+        assert.equal(result.steps.find((st) => st.name === 'dns')?.detail, `${HOST} -> 127.0.0.1`, `${label}: resolved by the system resolver`);
+        await reportShows('accept-mismatch');
+      }
+      assert.equal(trap.connections(), 0, 'the configured proxy never saw a connection');
+      console.log(`[e2e] probe verdicts by proxy setting:\n  ${verdicts.join('\n  ')}`);
+      await screenshot('probe-report-accept-mismatch');
+    } finally {
+      await vscode.workspace.getConfiguration('http').update('proxySupport', undefined, vscode.ConfigurationTarget.Global);
+      await vscode.workspace.getConfiguration('http').update('proxy', undefined, vscode.ConfigurationTarget.Global);
+      trap.close();
+    }
+  });
+
+  test('rejected behind the proxy with EP Require: the IIS log at hand says bad bindings, not the password', async function () {
+    this.timeout(60_000);
+    const target = endpoint.proxyRequire;
+    const result = await vscode.commands.executeCommand<Result | undefined>('iisAuthLens.probeMrsEndpoint', {
+      url: target.url, user: USER, password: PASSWORD, ca: target.certPath,
+    });
+    assert.equal(result?.verdict, 'rejected', result?.explanation);
+    const state = await waitFor(async () => {
+      const st = await vscode.commands.executeCommand<(ReportState & { rejectedEvidence?: { cause: string; badBindings: number; logonDenied: number; log: string } }) | undefined>('iisAuthLens.probeReportState');
+      return st?.loaded && st.verdict === 'rejected' ? st : undefined;
+    }, 'the rejected report');
+    assert.equal(state.rejectedEvidence?.cause, 'bad-bindings', JSON.stringify(state.rejectedEvidence));
+    assert.ok((state.rejectedEvidence?.badBindings ?? 0) >= 6, 'every variant of both schemes was refused with 2148074310');
+    assert.equal(state.rejectedEvidence?.logonDenied, 0);
+    assert.match(state.rejectedEvidence?.log ?? '', /u_ex_probe_require_behind_proxy\.log$/);
+    await screenshot('probe-report-rejected-bad-bindings');
+
+    // The same endpoint, the wrong password: the log says so.
+    const wrong = await vscode.commands.executeCommand<Result | undefined>('iisAuthLens.probeMrsEndpoint', {
+      url: target.url, user: USER, password: 'Wrong-Passw0rd', ca: target.certPath,
+    });
+    assert.equal(wrong?.verdict, 'rejected');
+    const st2 = await vscode.commands.executeCommand<{ rejectedEvidence?: { cause: string; logonDenied: number } }>('iisAuthLens.probeReportState');
+    // Both causes are now in the window of this log: the password's 2148074252 is what changed.
+    assert.ok((st2?.rejectedEvidence?.logonDenied ?? 0) >= 1, JSON.stringify(st2?.rejectedEvidence));
   });
 
   test('interactive flow: plain http:// is explained and refused, or switched to https:// when the user asks', async function () {
