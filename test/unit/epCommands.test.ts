@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  CMD_DISABLE_EP, CMD_ENABLE_EP, CMD_EXCLUDE_EWS_FRONTEND, CMD_SHOW_EP,
+  CMD_DISABLE_EP, CMD_ENABLE_EP, CMD_EXCLUDE_EWS_FRONTEND, CMD_SHOW_EP, EP_SCRIPT_PARAMETERS,
   appcmdSetExtendedProtection, checkEpScriptCommand, checkIisCommand, epScriptCommand, psSetExtendedProtection,
 } from '../../src/core/iisConfig/epCommands';
 import { analyzeEpConfig, mrsFixChoices } from '../../src/core/iisConfig/epConfig';
@@ -89,4 +89,33 @@ void test('the probe remediation and the explain catalog print only valid script
   const all = texts.join('\n');
   assert.deepEqual(checkCommandsIn(all), []);
   assert.doesNotMatch(all, /ExcludeVirtualDirectories\s+"?EWSBackend/);
+});
+
+void test('every script invocation written anywhere in src names real parameters and accepted values', () => {
+  const root = join(__dirname, '..', '..', 'src');
+  const files = readdirSync(root, { recursive: true }).map(String).filter((f) => f.endsWith('.ts') && !f.endsWith(join('iisConfig', 'epCommands.ts')));
+  const problems: string[] = [];
+  let checked = 0;
+  for (const f of files) {
+    const text = readFileSync(join(root, f), 'utf8').replace(/\\\\/g, '\\').replace(/\\"/g, '"');
+    for (const m of text.matchAll(/ExchangeExtendedProtectionManagement\.ps1((?:[ \t]+[^\s`'$]+)*)/g)) {
+      // Take -Parameter [value] pairs as PowerShell would bind them; stop at the first word of prose.
+      const words = m[1]!.trim().split(/[ \t]+/).filter(Boolean);
+      const parts: string[] = [];
+      for (let i = 0; i < words.length; i++) {
+        const w = words[i]!;
+        if (!/^-[A-Za-z]+$/.test(w)) break;
+        parts.push(w);
+        const p = EP_SCRIPT_PARAMETERS.find((x) => x.name.toLowerCase() === w.slice(1).toLowerCase());
+        if (p && p.kind !== 'switch' && words[i + 1] !== undefined) parts.push(words[++i]!.replace(/[),.;]+$/, ''));
+      }
+      if (!parts.length) continue;
+      checked++;
+      const line = `.\\ExchangeExtendedProtectionManagement.ps1 ${parts.join(' ')}`;
+      const problem = checkEpScriptCommand(line);
+      if (problem) problems.push(`${f}: ${line}: ${problem}`);
+    }
+  }
+  assert.deepEqual(problems, []);
+  assert.ok(checked >= 3, `checked ${checked}`);
 });

@@ -3,6 +3,7 @@
 // passwords and trusted fingerprints are remembered, and the result as JSON and as log lines.
 import type { ProbeResult } from '../../probe/probeTypes';
 import { formatFingerprint, normalizeFingerprint } from '../../core/thumbprint';
+import { CMD_EXCLUDE_EWS_FRONTEND } from '../../core/iisConfig/epCommands';
 
 export { MRS_PATH, normalizeProbeTarget, type NormalizedTarget, type TargetProblem } from '../../probe/probeUrl';
 export { formatFingerprint, normalizeFingerprint } from '../../core/thumbprint';
@@ -97,7 +98,8 @@ function commandAt(text: string, start: number): string {
 
 /** Commands the probe names in prose whose exact syntax is documented (CSS-Exchange). */
 const KNOWN_COMMANDS: Array<{ when: RegExp; command: string }> = [
-  { when: /ExchangeExtendedProtectionManagement\.ps1[^.]*-ExcludeVirtualDirectories\s+"?EWSBackend/i, command: '.\\ExchangeExtendedProtectionManagement.ps1 -ExcludeVirtualDirectories "EWSBackend"' },
+  // Prose that names the exclusion (whatever value it spells) gets the one the script accepts.
+  { when: /ExchangeExtendedProtectionManagement\.ps1[^.]*-ExcludeVirtualDirectories\b/i, command: CMD_EXCLUDE_EWS_FRONTEND },
 ];
 
 export function remediationParts(entry: string): RemediationParts {
