@@ -36,6 +36,18 @@ export class KernelArenaFull extends Error {
   }
 }
 
+/**
+ * A `#Fields` layout with a column the kernel reads (date, time, c-ip, cs-uri-stem, sc-status,
+ * sc-substatus, sc-win32-status) beyond its MAX_TOKENS token tables: the layout goes back to the
+ * TypeScript path, which W3cAnalyzer counts exactly (analyzeW3cFile reads the file again).
+ */
+export class KernelLayoutTooWide extends KernelArenaFull {
+  constructor(readonly column: number) {
+    super();
+    this.message = `a #Fields layout with a column the counting kernel reads at field ${column + 1} (it keeps ${MAX_TOKENS})`;
+  }
+}
+
 export class W3cCounter implements W3cCounting {
   private readonly k: W3cKernelCount;
   private configured: W3cLayout | null = null;
@@ -100,9 +112,10 @@ export class W3cCounter implements W3cCounting {
     if (lay === this.configured) return;
     this.configured = lay;
     const c = lay.columns;
-    // token positions past MAX_TOKENS are not kept: such a column reads as absent (W3cRecord does the same)
     const col = (i: number): number => (i >= 0 && i < MAX_TOKENS ? i : -1);
     const uri = c.uriStem >= 0 ? c.uriStem : c.uri;
+    const widest = Math.max(c.status, c.substatus, c.win32, c.cIp, uri, c.date, c.time);
+    if (widest >= MAX_TOKENS) throw new KernelLayoutTooWide(widest);
     // -2: a date column that cannot be read (the time is then unknown); -1: none, the #Date counts
     const date = c.date < 0 ? -1 : c.date < MAX_TOKENS ? c.date : -2;
     this.k.configure(lay.fields.length, col(c.status), col(c.substatus), col(c.win32), col(c.cIp), col(uri), date, col(c.time), lay.date ? dateDays(lay.date) : 0);

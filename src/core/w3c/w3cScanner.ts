@@ -11,7 +11,12 @@
 import { IIS_DEFAULT_FIELDS, makeLayout, type W3cLayout } from './w3cFields';
 import type { W3cKernel } from './w3cKernel';
 
-/** More tokens than this are counted but their positions are not kept (such a line is malformed anyway). */
+/**
+ * Token positions kept per line for an ordinary layout; more tokens are counted but not kept (such a
+ * line is malformed anyway). A `#Fields` layout with more fields is read with its own, larger
+ * tables in TypeScript (the WebAssembly kernel's tables hold MAX_TOKENS), so a c-ip, cs-uri-stem or
+ * sc-status beyond field 1024 is read like any other.
+ */
 export const MAX_TOKENS = 1024;
 /** A line longer than this (without its LF) is malformed; split across chunks, it is not kept whole. */
 export const MAX_LINE_BYTES = 1 << 20;
@@ -42,7 +47,7 @@ export class W3cRecord {
 
   /** Token i as text (UTF-8), W3C quotes removed; '' when out of range. */
   str(i: number): string {
-    if (i < 0 || i >= this.count || i >= MAX_TOKENS) return '';
+    if (i < 0 || i >= this.count || i >= this.starts.length) return '';
     const s = this.starts[i], e = this.ends[i];
     const b = this.buf;
     if (b[s] === QUOTE && e - s >= 2 && b[e - 1] === QUOTE) return b.toString('utf8', s + 1, e - 1).replace(/""/g, '"');
@@ -51,7 +56,7 @@ export class W3cRecord {
 
   /** Token i as a non-negative integer (W3C quotes removed); -1 for '-', missing or not all digits. Values above 2^32 stay as they are. */
   num(i: number): number {
-    if (i < 0 || i >= this.count || i >= MAX_TOKENS) return -1;
+    if (i < 0 || i >= this.count || i >= this.starts.length) return -1;
     const b = this.buf;
     let s = this.starts[i];
     let e = this.ends[i];
@@ -70,12 +75,12 @@ export class W3cRecord {
 
   /** Whether token i is exactly "-" (W3C: empty). */
   isDash(i: number): boolean {
-    return i >= 0 && i < this.count && i < MAX_TOKENS && this.ends[i] - this.starts[i] === 1 && this.buf[this.starts[i]] === 45;
+    return i >= 0 && i < this.count && i < this.starts.length && this.ends[i] - this.starts[i] === 1 && this.buf[this.starts[i]] === 45;
   }
 
   /** Token i equals the ASCII string s (no allocation). */
   equals(i: number, s: string): boolean {
-    if (i < 0 || i >= this.count || i >= MAX_TOKENS) return false;
+    if (i < 0 || i >= this.count || i >= this.starts.length) return false;
     const st = this.starts[i];
     if (this.ends[i] - st !== s.length) return false;
     for (let k = 0; k < s.length; k++) if (this.buf[st + k] !== s.charCodeAt(k)) return false;
@@ -198,6 +203,14 @@ export class W3cScanner {
 
   /** Whether the handler counts runs of lines itself (W3cCounter with this scanner's kernel). */
   private readonly counting: boolean;
+
+  /** The record for layouts of more than MAX_TOKENS fields (created at the first such line). */
+  private wide: W3cRecord | null = null;
+
+  private wideRecord(fields: number): W3cRecord {
+    if (!this.wide || this.wide.starts.length < fields + 1) this.wide = new W3cRecord(new Int32Array(fields + 1), new Int32Array(fields + 1));
+    return this.wide;
+  }
 
   constructor(private readonly handler: W3cScanHandler, private readonly kernel: W3cKernel | null = null) {
     this.rec = kernel ? new W3cRecord(kernel.starts, kernel.ends) : new W3cRecord();
@@ -334,7 +347,7 @@ export class W3cScanner {
   /** `pre`: the kernel's token count of [s, e) with a CR before the LF still in (-1: a quote, tokenize here; -2: not counted). */
   private line(buf: Buffer, s: number, e: number, fileOffset: number, dv: DataView | null = null, pre = -2): void {
     this.lines++;
-    const r = this.rec;
+    let r = this.rec;
     if (e - s > MAX_LINE_BYTES) {
       // the same verdict whether the line lies in one chunk or was split across several
       this.overlong(buf, s, e - s, fileOffset);
@@ -354,6 +367,17 @@ export class W3cScanner {
       return;
     }
     // tokenize: runs of non-blanks, W3C quoting at token start
+    const wideLayout = this.layout;
+    if (wideLayout && wideLayout.fields.length > MAX_TOKENS) {
+      // a layout wider than the kernel's tables: positions in a record of its own, tokenized here
+      r = this.wideRecord(wideLayout.fields.length);
+      r.line = this.lines;
+      r.buf = buf;
+      r.start = s;
+      r.end = e;
+      r.fileOffset = fileOffset;
+      pre = -1;
+    }
     const starts = r.starts, ends = r.ends;
     let n = 0, i = s;
     if (pre >= 0) {
@@ -389,7 +413,7 @@ export class W3cScanner {
         }
         while (i < e) { c = buf[i]; if (c === SP || c === TAB) break; i++; }
       }
-      if (n < MAX_TOKENS) { starts[n] = ts; ends[n] = i; }
+      if (n < starts.length) { starts[n] = ts; ends[n] = i; }
       n++;
     }
     r.count = n;
