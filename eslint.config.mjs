@@ -14,7 +14,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/core/**/*.ts', 'src/cli/**/*.ts', 'src/server/**/*.ts', 'src/probe/**/*.ts'],
+    files: ['src/core/**/*.ts', 'src/protocol/**/*.ts', 'src/cli/**/*.ts', 'src/server/**/*.ts', 'src/probe/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'vscode is only for src/client and the e2e tests.' }] }] },
   },
 );

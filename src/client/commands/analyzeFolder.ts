@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type { ClientFeature, ClientContext } from '../context';
-import type { AnalyzeFileResult } from '../../server/features/w3cProtocol';
+import type { AnalyzeFileResult } from '../../protocol/requests';
 import { logSummary } from './logSummaryView';
 import { analyzeFileFromDisk } from './largeFiles';
 import { scanFolder } from '../../node/logFiles';

@@ -6,7 +6,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { WorkDoneProgress, type WorkDoneProgressReport, type WorkDoneProgressBegin, type WorkDoneProgressEnd } from 'vscode-languageclient/node';
 import type { ClientFeature, ClientContext } from '../context';
-import { ANALYZE_FILE_REQUEST, type AnalyzeFileParams, type AnalyzeFileResult } from '../../server/features/w3cProtocol';
+import { AnalyzeFileRequest, sendRequest, type AnalyzeFileParams, type AnalyzeFileResult } from '../../protocol/requests';
 import { logSummary } from './logSummaryView';
 import { isIisLogName } from '../../core/files/fileKind';
 import { sniffFile, type SniffedFile } from '../../node/logFiles';
@@ -78,7 +78,7 @@ export async function analyzeFileFromDisk(
   });
   try {
     const params: AnalyzeFileParams = { path: uri.fsPath, maxFindings: MAX_DIAGNOSTICS, workDoneToken };
-    const result = await ctx.client.sendRequest<AnalyzeFileResult>(ANALYZE_FILE_REQUEST, params, token);
+    const result = await sendRequest(ctx.client, AnalyzeFileRequest, params, token);
     if (last < 100) progress.report({ increment: ((100 - last) * share) / 100 });
     return result;
   } finally {

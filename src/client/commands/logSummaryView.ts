@@ -7,7 +7,7 @@ import * as zlib from 'node:zlib';
 import * as path from 'node:path';
 import type { ClientFeature, ClientContext } from '../context';
 import { factsOfFinding, renderFindingMessage, severityOf, type Finding, type FindingCode, type Severity } from '../../core/findings';
-import type { AnalyzeFileResult } from '../../server/features/w3cProtocol';
+import type { AnalyzeFileResult } from '../../protocol/requests';
 import { describeWin32 } from '../../core/win32Status';
 import { statusLabel } from '../../core/httpStatus';
 import { describeHttpErrReason } from '../../core/w3c/httpErrReasons';

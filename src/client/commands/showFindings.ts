@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import type { ClientFeature, ClientContext } from '../context';
 import { severityOf, type Finding } from '../../core/findings';
-import { FINDINGS_REQUEST, type FindingsParams, type ShowFindingsArgs } from '../../server/features/w3cProtocol';
+import { FindingsRequest, sendRequest, type FindingsParams, type ShowFindingsArgs } from '../../protocol/requests';
 import { localFindingMessage, logSummary, revealLine } from './logSummaryView';
 import { plainLabel } from '../../core/markdown';
 
@@ -31,7 +31,7 @@ async function findingsFor(ctx: ClientContext, args: ShowFindingsArgs): Promise<
     return analyzed.result.findings;
   }
   const params: FindingsParams = { uri: args.uri, ...(args.block !== undefined ? { block: args.block } : {}) };
-  return ctx.client.sendRequest<Finding[]>(FINDINGS_REQUEST, params);
+  return sendRequest(ctx.client, FindingsRequest, params);
 }
 
 export async function showFindings(ctx: ClientContext, args: ShowFindingsArgs | undefined): Promise<void> {

@@ -2,6 +2,7 @@
 // one cached explainText() result per document version.
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { explainText, type ExplainMatch } from '../../core/explain/explainText';
+import type { ErrorTextCommandArgs } from '../../protocol/requests';
 
 /** Languages where pasted error output and logs live (untitled documents count whatever their language). */
 export const ERROR_TEXT_LANGUAGES = new Set(['plaintext', 'log', 'hcw-log']);
@@ -48,16 +49,7 @@ export function forgetDocument(uri: string): void {
   cache.delete(uri);
 }
 
-/** The arguments our client commands take for one match (JSON-safe). */
-export interface ErrorTextCommandArgs {
-  uri: string;
-  line: number;
-  /** Last line of the recognised text (wrapped texts span lines). */
-  endLine: number;
-  code: string;
-  url: string | null;
-  time: string | null;
-}
+export type { ErrorTextCommandArgs };
 
 export function commandArgs(uri: string, m: ExplainMatch): ErrorTextCommandArgs {
   return { uri, line: m.line, endLine: m.endLine, code: m.code, url: m.url, time: m.time };

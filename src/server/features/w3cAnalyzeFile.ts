@@ -4,14 +4,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { LSPErrorCodes, ResponseError, type CancellationToken } from 'vscode-languageserver/node';
+import { LSPErrorCodes, ResponseError } from 'vscode-languageserver/node';
 import type { Feature, ServerContext } from '../context';
 import type { Finding } from '../../core/findings';
 import { analyzeW3cFile } from '../../core/w3c/w3cAnalyze';
 import { blockStats } from '../../core/w3c/w3cDocumentAnalysis';
 import { analyzeFrebFile } from '../../core/freb/frebAnalyze';
 import { sniffFile, type SniffedFile } from '../../node/logFiles';
-import { ANALYZE_FILE_REQUEST, type AnalyzeFileParams, type AnalyzeFileResult } from './w3cProtocol';
+import { AnalyzeFileRequest, onRequest, type AnalyzeFileParams, type AnalyzeFileResult, type CancellationTokenLike } from '../../protocol/requests';
 
 /** "12.3 MB" / "456 KB" */
 const fmtSize = (n: number, total: number): string =>
@@ -27,7 +27,7 @@ export function mostImportant(all: Finding[], max: number): Finding[] {
     .slice(0, max).sort((a, b) => a.line - b.line);
 }
 
-export async function analyzeFileForEditor(ctx: ServerContext, p: AnalyzeFileParams, token: CancellationToken): Promise<AnalyzeFileResult> {
+export async function analyzeFileForEditor(ctx: ServerContext, p: AnalyzeFileParams, token: CancellationTokenLike): Promise<AnalyzeFileResult> {
   const file = p.path;
   const name = path.basename(file);
   let size: number;
@@ -85,6 +85,6 @@ export async function analyzeFileForEditor(ctx: ServerContext, p: AnalyzeFilePar
 
 export const w3cAnalyzeFile: Feature = {
   register(ctx: ServerContext) {
-    ctx.connection.onRequest(ANALYZE_FILE_REQUEST, (p: AnalyzeFileParams, token: CancellationToken) => analyzeFileForEditor(ctx, p, token));
+    onRequest(ctx.connection, AnalyzeFileRequest, (p, token) => analyzeFileForEditor(ctx, p, token));
   },
 };

@@ -9,7 +9,7 @@ import type { Finding } from '../../core/findings';
 import { blockOfLine, docLine, type W3cBlockStats, type W3cDocumentAnalysis } from '../../core/w3c/w3cDocumentAnalysis';
 import { isW3cDocument, w3cAnalysis } from './w3cModelCache';
 import { plainLabel } from '../../core/markdown';
-import { FINDINGS_REQUEST, type FindingsParams, type ShowFindingsArgs } from './w3cProtocol';
+import { FindingsRequest, onRequest, type ShowFindingsArgs } from '../../protocol/requests';
 
 const fmt = (n: number): string => n.toLocaleString('en-US');
 
@@ -54,7 +54,7 @@ export const w3cCodeLens: Feature = {
         return w3cCodeLenses(w3cAnalysis(doc, ctx.settings(doc.uri).handshakeWindowSeconds), doc.uri);
       },
     });
-    ctx.connection.onRequest(FINDINGS_REQUEST, (p: FindingsParams): Finding[] => {
+    onRequest(ctx.connection, FindingsRequest, (p): Finding[] => {
       const doc = ctx.documents.get(p.uri);
       if (!doc || !isW3cDocument(doc)) return [];
       return w3cFindingsOf(w3cAnalysis(doc, ctx.settings(doc.uri).handshakeWindowSeconds), p.block);
