@@ -371,6 +371,19 @@ suite('probe', () => {
         assert.equal(result.steps.find((st) => st.name === 'dns')?.detail, `${HOST} -> 127.0.0.1`, `${label}: resolved by the system resolver`);
         await reportShows('accept-mismatch');
       }
+      // HTTPS_PROXY in the extension host's environment, as a corporate machine sets it.
+      await vscode.workspace.getConfiguration('http').update('proxySupport', undefined, vscode.ConfigurationTarget.Global);
+      await vscode.workspace.getConfiguration('http').update('proxy', undefined, vscode.ConfigurationTarget.Global);
+      const savedEnv = process.env.HTTPS_PROXY;
+      process.env.HTTPS_PROXY = `http://127.0.0.1:${trap.port}`;
+      try {
+        const viaEnv = await vscode.commands.executeCommand<Result | undefined>('iisAuthLens.probeMrsEndpoint', { url: target.url, user: USER, password: PASSWORD, ca: target.certPath });
+        verdicts.push(`HTTPS_PROXY=trap: ${viaEnv?.verdict ?? 'none'}`);
+        assert.equal(viaEnv?.verdict, fromCli.verdict, `HTTPS_PROXY: ${viaEnv?.explanation ?? ''}`);
+      } finally {
+        if (savedEnv === undefined) delete process.env.HTTPS_PROXY;
+        else process.env.HTTPS_PROXY = savedEnv;
+      }
       assert.equal(trap.connections(), 0, 'the configured proxy never saw a connection');
       console.log(`[e2e] probe verdicts by proxy setting:\n  ${verdicts.join('\n  ')}`);
       await screenshot('probe-report-accept-mismatch');
@@ -379,6 +392,42 @@ suite('probe', () => {
       await vscode.workspace.getConfiguration('http').update('proxy', undefined, vscode.ConfigurationTarget.Global);
       trap.close();
     }
+  });
+
+  test('the certificate question offers a CA file: the certificate then verifies, and the CA is remembered for the host', async function () {
+    this.timeout(60_000);
+    const target = endpoint.proxyAccept;
+    const asked: string[] = [];
+    const first = await vscode.commands.executeCommand<Result | undefined>('iisAuthLens.probeMrsEndpoint', {
+      url: target.url,
+      prompts: {
+        pickTarget: async (initial: string | undefined) => initial,
+        askAccount: async () => USER,
+        confirmCertificate: async (_url: string, tls: { verifyProblem?: string | null; fingerprintSha256: string }, caFile?: string) => {
+          asked.push(`certificate${caFile ? ' against CA' : ''}`);
+          assert.match(tls.verifyProblem ?? '', /self-signed|certificate authority/, 'the reason in plain words');
+          return { caFile: target.certPath };
+        },
+        askPassword: async () => { asked.push('password'); return PASSWORD; },
+        offerRemember: async () => false,
+      },
+    });
+    assert.equal(first?.verdict, 'accept-mismatch', first?.explanation);
+    assert.equal(first?.tls?.trust, 'verified', 'verified against the chosen CA, not trusted blindly');
+    assert.deepEqual(asked, ['certificate', 'password']);
+    const again: string[] = [];
+    const second = await vscode.commands.executeCommand<Result | undefined>('iisAuthLens.probeMrsEndpoint', {
+      url: target.url,
+      prompts: {
+        pickTarget: async (initial: string | undefined) => initial,
+        askAccount: async () => USER,
+        confirmCertificate: async () => { again.push('certificate'); return false; },
+        askPassword: async () => { again.push('password'); return PASSWORD; },
+        offerRemember: async () => false,
+      },
+    });
+    assert.equal(second?.tls?.trust, 'verified');
+    assert.deepEqual(again, ['password'], 'the remembered CA verifies the certificate: no question');
   });
 
   test('rejected behind the proxy with EP Require: the IIS log at hand says bad bindings, not the password', async function () {
