@@ -6,6 +6,7 @@ import { ChunkedWriter, jsonPieces } from './jsonStream';
 import type { FileEntry, W3cFileEntry } from '../core/analyzeResult';
 import { analyzeW3cFile, analyzeW3cStream } from '../core/w3c/w3cAnalyze';
 import { analyzeW3cSummaryParallel } from '../core/w3c/w3cParallel';
+import { MAX_OPEN_HANDSHAKES } from '../core/w3c/w3cFindings';
 import { FILTER_HELP, FrebFilterError, frebFilterFromArgs, type FrebFilter } from '../core/freb/frebFilter';
 import { describeWin32 } from '../core/win32Status';
 import { describeStatus } from '../core/httpStatus';
@@ -86,8 +87,9 @@ async function analyzeOne(f: AnalyzeInput, o: Options, io: CliIo): Promise<FileE
     if (!f.input && io.stdinIsTTY) return errorEntry('-', 'w3c', '-: nothing piped in on stdin');
     try {
       const r = await analyzeW3cStream(f.input ? f.input.stream : io.stdin, { collectFindings: !o.summary, handshakeWindowSeconds: o.window, maxMalformedFindings: MAX_MALFORMED, maxFindingsPerCode: MAX_PER_CODE });
-      const entry: W3cFileEntry = { path, kind: 'w3c', lines: r.lines, requests: r.requests, bytes: r.bytes, summary: r.summary };
+      const entry: W3cFileEntry & { handshakesNotTracked?: number } = { path, kind: 'w3c', lines: r.lines, requests: r.requests, bytes: r.bytes, summary: r.summary };
       if (!o.summary) entry.findings = r.findings;
+      if (r.handshakesNotTracked) entry.handshakesNotTracked = r.handshakesNotTracked;
       return entry;
     } catch (err) {
       return errorEntry(path, 'w3c', `${path}: ${oneLine(err)}`);
@@ -121,7 +123,8 @@ async function analyzeOne(f: AnalyzeInput, o: Options, io: CliIo): Promise<FileE
     const r = par ?? await analyzeW3cFile(f.fsPath, {
       collectFindings: !o.summary, handshakeWindowSeconds: o.window, maxMalformedFindings: MAX_MALFORMED, maxFindingsPerCode: MAX_PER_CODE,
     });
-    const entry: W3cFileEntry & { findingsOmitted?: number } = { path, kind: 'w3c', lines: r.lines, requests: r.requests, bytes: r.bytes, summary: r.summary };
+    const entry: W3cFileEntry & { findingsOmitted?: number; handshakesNotTracked?: number } = { path, kind: 'w3c', lines: r.lines, requests: r.requests, bytes: r.bytes, summary: r.summary };
+    if (r.handshakesNotTracked) entry.handshakesNotTracked = r.handshakesNotTracked;
     if (!o.summary) {
       entry.findings = r.findings;
       if (r.findingsOmitted > 0) entry.findingsOmitted = r.findingsOmitted;
@@ -152,6 +155,8 @@ async function human(out: ChunkedWriter, e: FileEntry, summary: boolean): Promis
     await out.write(`  win32:    ${terminalSafe(fmtCounts(e.summary.win32, (k) => { const d = describeWin32(k); return d ? `${k} (${d.name})` : k; }))}\n`);
     if (e.summary.reason) await out.write(`  s-reason: ${terminalSafe(fmtCounts(e.summary.reason, (k) => k))}\n`);
     await out.write(`  findings: ${fmtCounts(e.summary.findings as Record<string, number>, (k) => k)}\n`);
+    const dropped = (e as { handshakesNotTracked?: number }).handshakesNotTracked;
+    if (dropped) await out.write(`  note:     ${dropped} NTLM/Negotiate handshakes not followed to the end: more than ${MAX_OPEN_HANDSHAKES} were open at once (the memory bound); HANDSHAKE_INCOMPLETE may be undercounted\n`);
   } else if (e.kind === 'freb') {
     const st = e.statusCode !== null ? describeStatus(e.statusCode, e.subStatusCode ?? undefined).code : '-';
     const w = e.win32Status !== null ? ` ${e.win32Status}${describeWin32(e.win32Status) ? ' (' + describeWin32(e.win32Status)!.name + ')' : ''}` : '';

@@ -41,7 +41,17 @@ export interface W3cAnalyzeOptions {
    * reads a middle part of a file leaves them open: the next part continues them.
    */
   finishOpenAtEnd?: boolean;
+  /** Open handshakes tracked at once (default MAX_OPEN_HANDSHAKES); past it the oldest is let go without a verdict, and counted. */
+  maxOpenHandshakes?: number;
 }
+
+/**
+ * Open handshakes (distinct c-ip + cs-uri-stem keys) tracked at once: about what the WebAssembly
+ * kernel's 128 MiB arena holds (128-byte blocks for ordinary keys), and a few hundred MB here.
+ * 2M distinct keys took 1.8 GB before; past the bound the oldest open handshake is dropped without
+ * a verdict and the result says how many were (handshakesNotTracked).
+ */
+export const MAX_OPEN_HANDSHAKES = 1 << 20;
 
 /** Open handshakes are swept (ended when their window has passed) at each data line that crosses a multiple of this many bytes of the file. */
 export const SWEEP_BYTES = 1 << 21;
@@ -83,6 +93,8 @@ export interface W3cAnalysis {
   findingsOmitted: number;
   layouts: W3cLayout[];
   blocks: W3cBlockStats[];
+  /** Handshakes let go without a verdict because more than maxOpenHandshakes were open at once (absent when none). */
+  handshakesNotTracked?: number;
 }
 
 const MAX_FAILURE_LINES = 1000;
@@ -173,7 +185,11 @@ export class W3cAnalyzer implements W3cScanHandler {
     this.maxMalformed = opts.maxMalformedFindings ?? Infinity;
     this.window = opts.handshakeWindowSeconds ?? DEFAULT_HANDSHAKE_WINDOW_SECONDS;
     this.finishOpen = opts.finishOpenAtEnd !== false;
+    this.maxOpen = opts.maxOpenHandshakes ?? MAX_OPEN_HANDSHAKES;
   }
+
+  private readonly maxOpen: number;
+  private notTracked = 0;
 
   onDirective(rec: W3cRecord, _name: string, _value: string, layout: W3cLayout | null): void {
     this.lines = rec.line;
@@ -268,6 +284,11 @@ export class W3cAnalyzer implements W3cScanHandler {
       g = null;
     }
     if (!g) {
+      if (this.openCount >= this.maxOpen && this.openHead) {
+        // the memory bound: the oldest open handshake goes, without a verdict, and is counted
+        this.close(this.openHead);
+        this.notTracked++;
+      }
       const ipHash = hashToken(rec, col.cIp);
       const b = rec.buf;
       const ipOk = col.cIp >= 0 && col.cIp < rec.count, uriOk = uriI >= 0 && uriI < rec.count;
@@ -434,7 +455,9 @@ export class W3cAnalyzer implements W3cScanHandler {
       return b.stats;
     });
     const summary = withHttpErrCounts({ status, win32, findings: findingsCount }, this.statusDash, this.reasons);
-    return { lines, requests: this.requests, bytes, summary, findings: this.findings, findingsOmitted: this.omitted, layouts: this.layouts, blocks };
+    const result: W3cAnalysis = { lines, requests: this.requests, bytes, summary, findings: this.findings, findingsOmitted: this.omitted, layouts: this.layouts, blocks };
+    if (this.notTracked > 0) result.handshakesNotTracked = this.notTracked;
+    return result;
   }
 
   /**
