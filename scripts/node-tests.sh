@@ -18,6 +18,9 @@ status=$?
 count() { grep -E "^# $1 [0-9]+$" "$tap" | tail -1 | awk '{print $3}'; }
 tests=$(count tests); pass=$(count pass); fail=$(count fail); cancelled=$(count cancelled); skipped=$(count skipped); todo=$(count todo)
 echo "== $dir: ${#files[@]} files, ${tests:-?} tests: ${pass:-?} passed, ${fail:-?} failed, ${cancelled:-?} cancelled, ${skipped:-?} skipped, ${todo:-?} todo"
+# the slowest top-level tests: what to look at first when a stage grows
+awk '/^(not )?ok [0-9]+ - /{ sub(/^(not )?ok [0-9]+ - /, ""); f=($0 ~ / # SKIP/) ? "" : $0; next } f!="" && /^  duration_ms: /{ printf "%8.1f s  %s\n", $2/1000, f; f="" }' "$tap" \
+  | sort -rn | head -5 | sed "s#^#   slowest: #"
 if [ "${skipped:-0}" != 0 ] || [ "${todo:-0}" != 0 ]; then
   echo "   skipped or todo:"
   grep -E "^ *(not )?ok [0-9]+ - .* # (SKIP|TODO)" "$tap" | sed -E 's/^ *(not )?ok [0-9]+ - /   - /'
