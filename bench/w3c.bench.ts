@@ -14,7 +14,9 @@ import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { parseW3cDocument } from '../src/core/w3c/w3cDocument';
+import { KERNEL_CHUNK, w3cKernelProblem } from '../src/core/w3c/w3cKernel';
 import { generateIisLog } from '../test/support/iisLogGenerator';
 
 const DIR = process.env.W3C_BENCH_DIR ?? join(tmpdir(), 'iis-auth-lens-bench');
@@ -88,7 +90,13 @@ async function main(): Promise<void> {
   writeFileSync(naive, NAIVE);
   // warm the page cache so every contender reads from memory
   await new Promise<void>((res, rej) => createReadStream(LOG, { highWaterMark: 1 << 22 }).on('data', () => undefined).on('end', res).on('error', rej));
-  console.log(`file: ${LOG} (${(size / 1048576).toFixed(0)} MiB)`);
+  console.log(`file: ${LOG} (${(size / 1048576).toFixed(0)} MiB, in the page cache: read once just now)`);
+  // what this machine gives us, and how the CLI used it (IIS_AUTH_LENS_TRACE=1: threads, ranges, fallbacks)
+  const simd = w3cKernelProblem();
+  console.log(`machine: ${availableParallelism()} cores (${cpus()[0]?.model ?? '?'}), load average ${loadavg()[0]!.toFixed(1)}; ` +
+    `WebAssembly SIMD kernel: ${simd === null ? 'yes' : `no (${simd})`}; read size ${KERNEL_CHUNK >> 20} MiB x 2 buffers in the kernel's memory`);
+  const traced = spawnSync(process.execPath, [cli, 'analyze', '--summary', '--json', LOG], { encoding: 'utf8', env: { ...process.env, IIS_AUTH_LENS_TRACE: '1' }, maxBuffer: 1 << 26 });
+  for (const l of (traced.stderr ?? '').split('\n').filter((x) => x.startsWith('iis-auth-lens analyze: '))) console.log(`  ${l.replace(`iis-auth-lens analyze: ${LOG}: `, '')}`);
 
   const grep = best(3, () => wall('grep', ['-c', ' 2148074310 ', LOG], { LC_ALL: 'C' }));
   console.log(`grep -c ' 2148074310 '         ${grep.ms.toFixed(0).padStart(7)} ms wall ${grep.cpuMs.toFixed(0).padStart(6)} ms cpu  (${grep.out.trim()} lines)`);
