@@ -6,6 +6,7 @@ import { analyzeEpConfig, stateCounts, webConfigLocationFromPath, type EpLocatio
 import { IisConfigFormatError, MAX_CONFIG_CHARS, MAX_CONFIG_DEPTH } from '../../src/core/iisConfig/iisConfigXml';
 import { parseExchangeBuild } from '../../src/core/iisConfig/exchangeEpTable';
 import { XMLParser } from 'fast-xml-parser';
+import { buildEpMatrix, serverNameFromPath } from '../../src/core/iisConfig/epServers';
 
 const FIX = join(__dirname, '..', 'fixtures', 'epconfig');
 const read = (f: string): string => readFileSync(join(FIX, f), 'utf8');
@@ -281,4 +282,15 @@ void test('a 200 KB config is read in linear time, faster than parsing the whole
   // first version did) was over 100x. The slack is for a loaded machine.
   assert.ok(oursBig < ours * 50, `200 KB ${ours.toFixed(1)} ms, 2 MB ${oursBig.toFixed(1)} ms`);
   assert.equal(analyzeEpConfig(big).locations.length > 1000, true);
+});
+
+void test('servers: names from paths; a plain IIS config has rows only with includeOther', () => {
+  assert.equal(serverNameFromPath('C:\\copies\\EX01\\applicationHost.config'), 'EX01');
+  assert.equal(serverNameFromPath('/copies/EX02/inetsrv/config/applicationHost.config'), 'EX02');
+  assert.equal(serverNameFromPath('/copies/E19_Configured_ApplicationHost.config'), 'E19_Configured');
+  assert.equal(serverNameFromPath('/copies/ex03.applicationhost.config'), 'ex03');
+  const plain = analyzeEpConfig(config(loc('Intranet/app', '<windowsAuthentication enabled="true"><extendedProtection tokenChecking="Require" /></windowsAuthentication>')));
+  assert.deepEqual(buildEpMatrix([{ server: 'WEB01', report: plain }]).rows, []);
+  const rows = buildEpMatrix([{ server: 'WEB01', report: plain }], true).rows;
+  assert.deepEqual(rows.map((r) => [r.location, r.expected, r.cells[0]!.tokenChecking, r.cells[0]!.state]), [['Intranet/app', null, 'Require', 'not-exchange']]);
 });

@@ -55,7 +55,10 @@ class EpConfigTree implements vscode.TreeDataProvider<Node> {
 
   rows(): EpMatrixRow[] {
     const ok = this.configs().filter((c) => c.report);
-    return buildEpMatrix(ok.map((c) => ({ server: c.server, report: c.report! }))).rows;
+    const inputs = ok.map((c) => ({ server: c.server, report: c.report! }));
+    const exchange = buildEpMatrix(inputs).rows;
+    // A server without Exchange virtual directories still shows its Windows-auth locations.
+    return exchange.length ? exchange : buildEpMatrix(inputs, true).rows;
   }
 
   private servers(): ServerConfig[] {

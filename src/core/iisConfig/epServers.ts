@@ -39,19 +39,23 @@ export function serverNameFromPath(filePath: string): string {
   const parts = filePath.replace(/\\/g, '/').split('/').filter(Boolean);
   const base = parts[parts.length - 1] ?? filePath;
   if (/^applicationHost\.config$/i.test(base) && parts.length >= 2) {
-    const dir = parts[parts.length - 2]!;
-    // C:\Windows\System32\inetsrv\config\applicationHost.config copied as is: the folder says nothing.
-    if (!/^(config|inetsrv)$/i.test(dir) || parts.length < 3) return dir;
-    return parts[parts.length - 3]!;
+    // ...\EX01\Windows\System32\inetsrv\config\applicationHost.config copied as is: those folders say nothing.
+    let k = parts.length - 2;
+    while (k > 0 && /^(config|inetsrv|system32|windows|[a-z]:)$/i.test(parts[k]!)) k--;
+    return parts[k]!;
   }
   return base.replace(/[_.-]?applicationHost\.config$/i, '').replace(/\.config$/i, '') || base;
 }
 
-export function buildEpMatrix(inputs: EpServerInput[]): EpMatrix {
+/**
+ * Rows for the Exchange virtual directories; with `includeOther`, also every other location that
+ * sets Windows authentication (a plain IIS server has no Exchange rows at all).
+ */
+export function buildEpMatrix(inputs: EpServerInput[], includeOther = false): EpMatrix {
   const keys = new Map<string, { location: string; expected: TokenChecking | null }>();
   for (const i of inputs) {
     for (const l of i.report.locations) {
-      if (l.expected === null) continue;
+      if (l.expected === null && !includeOther) continue;
       const k = l.location.toLowerCase();
       if (!keys.has(k)) keys.set(k, { location: l.location, expected: l.expected });
     }
