@@ -177,11 +177,13 @@ async function readCa(ca: string | undefined): Promise<string | undefined> {
 
 /**
  * The modal for a certificate that does not verify: why in plain words, subject, issuer, names,
- * validity and the SHA-256 thumbprint. Cancel is the default button (Enter and Escape); trusting
- * needs a deliberate click, and a CA file can be chosen instead, as `--ca` does on the command line.
+ * validity and the SHA-256 thumbprint. The default (primary) button is "Don't Trust", so Enter
+ * never sends credentials (VS Code makes the first button primary and a close-affordance item the
+ * Escape button, so a Cancel item cannot be the default itself); Escape cancels too. Trusting needs
+ * a deliberate click, and a CA file can be chosen instead, as `--ca` does on the command line.
  */
 async function confirmCertificateModal(url: string, tls: ProbeTls, caFile?: string): Promise<CertificateDecision> {
-  const cancel: vscode.MessageItem = { title: vscode.l10n.t('Cancel'), isCloseAffordance: true };
+  const dontTrust: vscode.MessageItem = { title: vscode.l10n.t("Don't Trust") };
   const chooseCa: vscode.MessageItem = { title: vscode.l10n.t('Choose CA Certificate...') };
   const trust: vscode.MessageItem = { title: vscode.l10n.t('Trust This Certificate for {0}', hostKey(url)) };
   const why = certificateProblemText(tls.verifyError, vscode.l10n.t);
@@ -202,7 +204,7 @@ async function confirmCertificateModal(url: string, tls: ProbeTls, caFile?: stri
         vscode.l10n.t('If your certificates come from an internal CA, choose its certificate (PEM): the probe then verifies this one as Windows would. Trust this certificate only if its thumbprint is the one bound on the server or proxy; the probe then sends the credentials to this host, and your choice is remembered for this host and thumbprint.'),
       ].join('\n'),
     },
-    cancel,
+    dontTrust,
     chooseCa,
     trust,
   );
