@@ -27,6 +27,7 @@ import {
 import { httpsInstead } from '../../probe/probeUrl';
 import { rejectedCauseFromLogs, rejectedCauseText } from './probeLogEvidence';
 import { probeReportMessage, probeReportState, showProbeReport } from './probeReport';
+import { configuredEwsAtHand, configuredEwsNote } from './epConfigAtHand';
 
 const HISTORY_KEY = 'iisAuthLens.probe.history';
 const ACCOUNTS_KEY = 'iisAuthLens.probe.accounts';
@@ -392,6 +393,14 @@ async function publishWithEvidence(ctx: ClientContext, result: ProbeResult, reru
       }
     } catch (err) {
       ctx.log.warn(`probe: reading the IIS logs at hand failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  if (result.verdict === 'accept-mismatch' || result.verdict === 'rejected') {
+    // The applicationHost.config at hand says what Default Web Site/EWS is set to, and where.
+    for (const c of await configuredEwsAtHand(ctx.log)) {
+      const note = configuredEwsNote(c);
+      notes.push(note);
+      ctx.log.info(`probe: ${note}`);
     }
   }
   publish(ctx, result, rerun, notes);
