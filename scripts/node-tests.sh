@@ -29,5 +29,10 @@ if [ "${skipped:-0}" != 0 ] || [ "${todo:-0}" != 0 ]; then
     status=1
   fi
 fi
+# test/unit is in-process only: name the files that reach for processes or threads (they belong in test/integration)
+if [ "$(basename "$dir")" = unit ]; then
+  spawning=$(grep -lE "from 'node:(child_process|worker_threads)'" "${files[@]}" 2>/dev/null | sed 's#^#     #' || true)
+  [ -n "$spawning" ] && printf '   not in-process (move to test/integration):\n%s\n' "$spawning"
+fi
 if [ -z "${tests:-}" ] && [ "$status" = 0 ]; then echo "== $dir: the runner printed no summary" >&2; status=1; fi
 exit "$status"
