@@ -21,6 +21,7 @@ export function detectLanguage(languageId: string, head: string, found?: (k: Fil
   const k = detectFileKind(head, '', 'content');
   found?.(k);
   if (k.kind === 'w3c' && (languageId === 'log' || languageId === 'plaintext')) return 'iis-w3c-log';
-  if (k.kind === 'freb' && languageId === 'xml') return 'freb';
+  // a trace saved as .txt or .log opens as plain text: the content decides, as for the CLI
+  if (k.kind === 'freb' && (languageId === 'xml' || languageId === 'plaintext' || languageId === 'log')) return 'freb';
   return undefined;
 }

@@ -223,3 +223,13 @@ void test('a log cut out of a bigger one (data lines, then the header after a re
   // data lines alone stay other programs' logs in a folder (a name decides only for a file named)
   assert.equal(detectDocumentKind(text.split('\r\n').slice(20, 28).join('\r\n')), undefined);
 });
+
+void test('a FREB trace saved as .txt or .log is switched to freb by its content, as the CLI takes it', async () => {
+  const trace = readFileSync(join(__dirname, '..', 'fixtures', 'workspace', 'fr000017_bad_bindings.xml'), 'utf8');
+  for (const lang of ['xml', 'plaintext', 'log']) assert.equal(detectLanguage(lang, trace.slice(0, 8192)), 'freb', lang);
+  assert.equal(detectLanguage('markdown', trace.slice(0, 8192)), undefined);
+  const p = join(dir, 'trace-saved-as.txt');
+  writeFileSync(p, trace);
+  const r = await cliJson([p]);
+  assert.equal(r.files[0]!.kind, 'freb');
+});
