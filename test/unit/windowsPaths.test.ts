@@ -17,6 +17,7 @@ import { parseW3cDocument } from '../../src/core/w3c/w3cDocument';
 import { buildAuthTimeline } from '../../src/core/timeline/authTimeline';
 import { hoverMarkdown } from '../../src/server/features/errorTextHover';
 import { explainText } from '../../src/core/explain/explainText';
+import { serverNameFromPath } from '../../src/core/iisConfig/epServers';
 
 const LOG = 'C:\\inetpub\\logs\\LogFiles\\W3SVC1\\u_ex261121.log';
 const UNC_FREB = '\\\\ex01\\c$\\inetpub\\logs\\FailedReqLogFiles\\W3SVC1';
@@ -189,4 +190,12 @@ void test('file URIs of Windows paths (drive letter, UNC, spaces, $ and %) survi
       assert.equal(args.line, match.line);
     }
   }
+});
+
+void test('a server\'s name from the path of its applicationHost.config: a copy per server, or each server\'s admin share', () => {
+  // read over the network from one admin workstation, as one does for several Exchange servers
+  assert.equal(serverNameFromPath('\\\\ex01\\c$\\Windows\\System32\\inetsrv\\config\\applicationHost.config'), 'ex01');
+  assert.equal(serverNameFromPath('\\\\EX02.contoso.test\\C$\\Windows\\System32\\inetsrv\\config\\applicationHost.config'), 'EX02.contoso.test');
+  assert.equal(serverNameFromPath('D:\\configs\\EX03\\Windows\\System32\\inetsrv\\config\\applicationHost.config'), 'EX03');
+  assert.equal(serverNameFromPath('C:\\copies\\EX04_applicationHost.config'), 'EX04');
 });

@@ -39,9 +39,10 @@ export function serverNameFromPath(filePath: string): string {
   const parts = filePath.replace(/\\/g, '/').split('/').filter(Boolean);
   const base = parts[parts.length - 1] ?? filePath;
   if (/^applicationHost\.config$/i.test(base) && parts.length >= 2) {
-    // ...\EX01\Windows\System32\inetsrv\config\applicationHost.config copied as is: those folders say nothing.
+    // ...\EX01\Windows\System32\inetsrv\config\applicationHost.config copied as is, or read over the
+    // admin share (\\EX01\c$\Windows\...): those folders, the drive and the share say nothing.
     let k = parts.length - 2;
-    while (k > 0 && /^(config|inetsrv|system32|windows|[a-z]:)$/i.test(parts[k]!)) k--;
+    while (k > 0 && /^(config|inetsrv|system32|windows|[a-z]:|[a-z]\$)$/i.test(parts[k]!)) k--;
     return parts[k]!;
   }
   return base.replace(/[_.-]?applicationHost\.config$/i, '').replace(/\.config$/i, '') || base;
