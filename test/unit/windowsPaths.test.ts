@@ -18,6 +18,7 @@ import { buildAuthTimeline } from '../../src/core/timeline/authTimeline';
 import { hoverMarkdown } from '../../src/server/features/errorTextHover';
 import { explainText } from '../../src/core/explain/explainText';
 import { serverNameFromPath } from '../../src/core/iisConfig/epServers';
+import { webConfigLocationFromPath } from '../../src/core/iisConfig/epConfig';
 
 const LOG = 'C:\\inetpub\\logs\\LogFiles\\W3SVC1\\u_ex261121.log';
 const UNC_FREB = '\\\\ex01\\c$\\inetpub\\logs\\FailedReqLogFiles\\W3SVC1';
@@ -198,4 +199,16 @@ void test('a server\'s name from the path of its applicationHost.config: a copy 
   assert.equal(serverNameFromPath('\\\\EX02.contoso.test\\C$\\Windows\\System32\\inetsrv\\config\\applicationHost.config'), 'EX02.contoso.test');
   assert.equal(serverNameFromPath('D:\\configs\\EX03\\Windows\\System32\\inetsrv\\config\\applicationHost.config'), 'EX03');
   assert.equal(serverNameFromPath('C:\\copies\\EX04_applicationHost.config'), 'EX04');
+});
+
+void test('the virtual directory of an Exchange web.config from its Windows path, local or over the admin share', () => {
+  const v15 = 'C:\\Program Files\\Microsoft\\Exchange Server\\V15';
+  const unc = '\\\\ex01\\c$\\Program Files\\Microsoft\\Exchange Server\\V15';
+  assert.equal(webConfigLocationFromPath(`${v15}\\FrontEnd\\HttpProxy\\ews\\web.config`), 'Default Web Site/EWS');
+  assert.equal(webConfigLocationFromPath(`${unc}\\FrontEnd\\HttpProxy\\mapi\\web.config`), 'Default Web Site/MAPI');
+  assert.equal(webConfigLocationFromPath(`${unc}\\ClientAccess\\Owa\\web.config`), 'Exchange Back End/OWA');
+  // the back end's EWS (where /EWS/mrsproxy.svc runs) is one folder deeper
+  assert.equal(webConfigLocationFromPath(`${v15}\\ClientAccess\\exchweb\\ews\\web.config`), 'Exchange Back End/EWS');
+  assert.equal(webConfigLocationFromPath(`${unc}\\ClientAccess\\exchweb\\EWS\\WEB.CONFIG`), 'Exchange Back End/EWS');
+  assert.equal(webConfigLocationFromPath('C:\\inetpub\\wwwroot\\web.config'), null);
 });

@@ -358,6 +358,8 @@ export function webConfigLocationFromPath(filePath: string): string | null {
   if (!name) return null;
   if (parent === 'httpproxy' && grand === 'frontend') return `${FRONT_END}/${name}`;
   if (parent === 'clientaccess') return `${BACK_END}/${name}`;
+  // the back end's EWS lives one folder deeper: ...\V15\ClientAccess\exchweb\ews\web.config
+  if (name === 'EWS' && parent === 'exchweb' && grand === 'clientaccess') return `${BACK_END}/EWS`;
   return null;
 }
 
