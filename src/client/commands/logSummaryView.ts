@@ -3,7 +3,7 @@
 // files that were analyzed from disk (VS Code does not hand files over 50 MB to the server).
 import * as vscode from 'vscode';
 import * as fs from 'node:fs';
-import * as zlib from 'node:zlib';
+import { logChunks } from '../../node/logFiles';
 import * as path from 'node:path';
 import type { ClientFeature, ClientContext } from '../context';
 import { factsOfFinding, renderFindingMessage, severityOf, type Finding, type FindingCode, type Severity } from '../../core/findings';
@@ -274,16 +274,18 @@ class LogSummaryProvider implements vscode.TreeDataProvider<Node> {
   }
 }
 
-/** Lines around `line` (1-based) read from disk (gzip too), for files too large for an editor. */
+/**
+ * Lines around `line` (1-based) read from disk, for files too large for an editor: through the file
+ * pipeline (gzip by magic bytes, UTF-16, CR-only line ends), so the lines are the ones the findings name.
+ */
 export async function readLinesAround(file: string, line: number, context = 3): Promise<string[]> {
-  let input: NodeJS.ReadableStream = fs.createReadStream(file, { highWaterMark: 1 << 20 });
-  if (file.toLowerCase().endsWith('.gz')) input = input.pipe(zlib.createGunzip());
+  const input = logChunks(file);
   const first = Math.max(1, line - context), last = line + context;
   const out: string[] = [];
   let n = 1; // line number at the start of the current chunk position
   let carry: Buffer | null = null;
   try {
-    for await (const c of input as AsyncIterable<Buffer>) {
+    for await (const c of input) {
       const buf: Buffer = carry ? Buffer.concat([carry, c]) : c;
       carry = null;
       let pos = 0;
@@ -306,7 +308,7 @@ export async function readLinesAround(file: string, line: number, context = 3): 
     if (carry && carry.length && n >= first && n <= last) out.push(`${n}: ${carry.toString('utf8').replace(/\r$/, '')}`);
     return out;
   } finally {
-    (input as fs.ReadStream).destroy?.();
+    await input.return(undefined);
   }
 }
 
