@@ -2,30 +2,23 @@
 // W3cScanHandler). Memory stays flat: counters, the findings themselves, and the handshakes that
 // are still open within the time window.
 //
-// HANDSHAKE_INCOMPLETE, how legs are grouped: a "leg" is a 401 with substatus 2 (the anonymous
-// first request) or a 401.1 whose win32 is an SSPI status (0x8009xxxx, e.g. 2148074254 the NTLM
-// challenge, or 3221226331). Legs are grouped per (c-ip, cs-uri-stem) as long as each leg follows
-// the previous one of its group within the window (default 120 s). A non-401 response to the same
-// (c-ip, cs-uri-stem) within the window completes the group. A 401.1 with a final SSPI verdict
-// (any SSPI code but 2148074254, the challenge: e.g. BAD_BINDINGS, LOGON_DENIED) ends its group at
-// once, so every failed attempt counts. A group that ends (final verdict, window passes, file
-// ends, or a new leg comes after the window) without a non-401 and that has at least one SSPI
-// 401.1 leg is one HANDSHAKE_INCOMPLETE finding at its last leg, with the other legs as
-// relatedLines - unless its final verdict is itself a finding (BAD_BINDINGS, INVALID_TOKEN,
-// LOGON_DENIED): then that finding alone says how the handshake ended, and carries the other legs. Groups of 401.2 legs only are not reported: they tell nothing about the scheme
-// (Basic clients and probes also get 401.2). Other 401s (401.1 1326, 401.3) neither extend nor
-// complete a group.
+// How the lines are read (what a leg is, which verdict ends an attempt, the grouping rules) is
+// w3cRules.ts; the open handshakes live in w3cHandshakeTable.ts, the per-block statistics in
+// w3cBlockStats.ts. This file is the scan handler that ties them together.
 import {
-  DEFAULT_HANDSHAKE_WINDOW_SECONDS, findingOfWin32, renderFindingMessage, SEC_E_NO_CREDENTIALS, severityOf, W3C_FINDING_ORDER,
-  type Finding, type FindingCode, type FindingFacts,
+  DEFAULT_HANDSHAKE_WINDOW_SECONDS, findingOfWin32, severityOf, W3C_FINDING_ORDER, type Finding, type FindingCode,
 } from '../findings';
 import type { W3cSummary } from '../analyzeResult';
-import { describeWin32, isSspiFailure } from '../win32Status';
+import { describeWin32 } from '../win32Status';
 import type { W3cLayout } from './w3cFields';
 import type { W3cRecord, W3cScanHandler } from './w3cScanner';
 import { countReason, withHttpErrCounts } from './w3cHttpErrCounts';
+import { endsAttempt, findingMessage, isFailure, isSspiLeg } from './w3cRules';
+import { HandshakeTable, hashToken, keyHash, MAX_LEGS, unquoteW3c, type OpenGroup } from './w3cHandshakeTable';
+import { BlockStatsBuilder, countFailure, type BlockAcc, type W3cBlockStats } from './w3cBlockStats';
 
-export { W3C_FINDING_ORDER };
+export { W3C_FINDING_ORDER, findingMessage };
+export type { W3cBlockStats, W3cTop } from './w3cBlockStats';
 
 export interface W3cAnalyzeOptions {
   /** Seconds between two legs of one handshake (default 120). */
@@ -56,33 +49,6 @@ export const MAX_OPEN_HANDSHAKES = 1 << 20;
 /** Open handshakes are swept (ended when their window has passed) at each data line that crosses a multiple of this many bytes of the file. */
 export const SWEEP_BYTES = 1 << 21;
 
-export interface W3cTop {
-  value: string;
-  count: number;
-}
-
-/** Statistics of one #Fields block (from its header to the next #Fields), for CodeLens and Outline. */
-export interface W3cBlockStats {
-  layoutIndex: number;
-  /** 1-based line of the #Fields directive (0: implicit default layout). */
-  fieldsLine: number;
-  /** 1-based first line of the header block. */
-  headerLine: number;
-  /** 1-based last line that belongs to the block. */
-  lastLine: number;
-  fieldCount: number;
-  requests: number;
-  malformed: number;
-  status401: number;
-  badBindings: number;
-  /** Failed authentications: 401s other than the normal handshake legs (401.2, 401.1 SEC_E_NO_CREDENTIALS). */
-  failures: number;
-  topFailingUri: W3cTop | null;
-  topFailingClient: W3cTop | null;
-  /** Lines of the failed authentications (at most 1000). */
-  failureLines: number[];
-}
-
 export interface W3cAnalysis {
   lines: number;
   requests: number;
@@ -95,56 +61,6 @@ export interface W3cAnalysis {
   blocks: W3cBlockStats[];
   /** Handshakes let go without a verdict because more than maxOpenHandshakes were open at once (absent when none). */
   handshakesNotTracked?: number;
-}
-
-const MAX_FAILURE_LINES = 1000;
-const MAX_LEGS = 64;
-const TABLE_SIZE = 1 << 15;
-const TABLE_MASK = TABLE_SIZE - 1;
-
-interface OpenGroup {
-  /** 32-bit hash of the key bytes; `keyBuf` = c-ip bytes, a space, cs-uri-stem bytes. */
-  hash: number;
-  keyBuf: Buffer;
-  /** Bytes of the key in keyBuf (groups are reused: keyBuf may be longer). */
-  keyLen: number;
-  ipLen: number;
-  ipHash: number;
-  /** Next group with the same hash (collisions). */
-  next: OpenGroup | null;
-  /** Neighbours in the list of all open groups (a sweep walks the open groups, not the table). */
-  prevOpen: OpenGroup | null;
-  nextOpen: OpenGroup | null;
-  /** Lines of the legs (only when findings are kept: counting needs none). */
-  legs: number[] | null;
-  legCount: number;
-  lastTime: number;
-  sspi: boolean;
-  /** The last leg, kept cheap (no object per leg): strings are built only when the group becomes a finding. */
-  lastLine: number;
-  lastEpoch: number;
-  lastUser: string | null;
-  lastSub: number;
-  lastWin32: number;
-}
-
-interface BlockAcc {
-  stats: W3cBlockStats;
-  uris: Map<string, number>;
-  clients: Map<string, number>;
-}
-
-/** The message of a W3C finding (English, for the CLI JSON): the findings table's wording. */
-export function findingMessage(facts: FindingFacts): string {
-  return renderFindingMessage(facts);
-}
-
-/** Key of a failure status for the failing-request counters (everything but the normal legs). */
-function isFailure(status: number, sub: number, win32: number): boolean {
-  if (status !== 401) return false;
-  if (sub === 2) return false;
-  if (sub === 1 && win32 === SEC_E_NO_CREDENTIALS) return false;
-  return true;
 }
 
 export class W3cAnalyzer implements W3cScanHandler {
@@ -164,19 +80,10 @@ export class W3cAnalyzer implements W3cScanHandler {
   private readonly win32Small = new Float64Array(65536);
   private readonly win32Big = new Map<number, number>();
   private readonly counts: Partial<Record<FindingCode, number>> = {};
-  /** Open handshake groups in buckets by key hash, chained through `next` (no strings, no Map churn on the hot path). */
-  private readonly table: (OpenGroup | null)[] = new Array<OpenGroup | null>(TABLE_SIZE).fill(null);
-  private openCount = 0;
-  /** The open groups, oldest first (linked through nextOpen): a sweep ends them in the order they began. */
-  private openHead: OpenGroup | null = null;
-  private openTail: OpenGroup | null = null;
-  /** Closed groups to reuse. */
-  private readonly pool: OpenGroup[] = [];
-  /** How many open groups per hash bucket of the client IP: lets most lines skip building a key. */
-  private readonly ipBuckets = new Int32Array(65536);
-  private readonly layouts: W3cLayout[] = [];
-  private readonly blocks: BlockAcc[] = [];
-  private block: BlockAcc | null = null;
+  /** The handshakes still open within the window. */
+  private readonly open: HandshakeTable;
+  /** Statistics per #Fields block. */
+  private readonly blocks = new BlockStatsBuilder();
   private readonly finishOpen: boolean;
 
   constructor(opts: W3cAnalyzeOptions = {}) {
@@ -185,6 +92,7 @@ export class W3cAnalyzer implements W3cScanHandler {
     this.maxMalformed = opts.maxMalformedFindings ?? Infinity;
     this.window = opts.handshakeWindowSeconds ?? DEFAULT_HANDSHAKE_WINDOW_SECONDS;
     this.finishOpen = opts.finishOpenAtEnd !== false;
+    this.open = new HandshakeTable(this.collect);
     this.maxOpen = opts.maxOpenHandshakes ?? MAX_OPEN_HANDSHAKES;
   }
 
@@ -193,17 +101,17 @@ export class W3cAnalyzer implements W3cScanHandler {
 
   onDirective(rec: W3cRecord, _name: string, _value: string, layout: W3cLayout | null): void {
     this.lines = rec.line;
-    if (layout) this.startBlock(layout);
+    if (layout) this.blocks.start(layout);
   }
 
   onBlank(rec: W3cRecord): void {
     this.lines = rec.line;
-    if (this.block) this.block.stats.lastLine = rec.line;
+    if (this.blocks.current) this.blocks.current.stats.lastLine = rec.line;
   }
 
   onMalformed(rec: W3cRecord, reason: string): void {
     this.lines = rec.line;
-    const b = this.blockFor(rec);
+    const b = this.blocks.forRecord(rec);
     if (b) { b.stats.malformed++; b.stats.lastLine = rec.line; }
     this.add('MALFORMED_LINE', rec.line, () => ({ message: findingMessage({ code: 'MALFORMED_LINE', reason }) }));
   }
@@ -214,7 +122,8 @@ export class W3cAnalyzer implements W3cScanHandler {
     if (this.trackMin) this.trackTime(rec);
     const lay = rec.layout!;
     const col = lay.columns;
-    const b = this.block && this.block.stats.layoutIndex === lay.index ? this.block : this.blockFor(rec);
+    const cur = this.blocks.current;
+    const b = cur && cur.stats.layoutIndex === lay.index ? cur : this.blocks.forRecord(rec);
     if (b) { b.stats.requests++; b.stats.lastLine = rec.line; }
     const status = rec.num(col.status);
     if (status >= 0) {
@@ -231,22 +140,21 @@ export class W3cAnalyzer implements W3cScanHandler {
     }
     if (status === 401) {
       this.on401(rec, b, win32);
-    } else if (this.openCount > 0 && status >= 0) {
-      const ipHash = hashToken(rec, col.cIp);
-      if (this.ipBuckets[ipHash] > 0) {
+    } else if (this.open.count > 0 && status >= 0) {
+      if (this.open.mayHaveIp(hashToken(rec, col.cIp))) {
         const uriI = col.uriStem >= 0 ? col.uriStem : col.uri;
-        const g = this.find(rec, col.cIp, uriI, keyHash(rec, col.cIp, uriI));
+        const g = this.open.find(rec, col.cIp, uriI, keyHash(rec, col.cIp, uriI));
         if (g) {
           const t = rec.epochSeconds();
           // a late success still closes the group, but the earlier attempt counts as incomplete
           if (!(t - g.lastTime <= this.window)) this.finish(g);
-          this.close(g);
+          this.open.close(g);
         }
       }
     }
     // the sweep points depend on the line alone (not on how many lines came before), so a part of
     // the file read on its own sweeps where the whole file does
-    if (this.openCount > 0 && this.atSweepPoint(rec)) this.sweep(rec.epochSeconds());
+    if (this.open.count > 0 && this.atSweepPoint(rec)) this.sweep(rec.epochSeconds());
   }
 
   private on401(rec: W3cRecord, b: BlockAcc | null, win32: number): void {
@@ -254,14 +162,7 @@ export class W3cAnalyzer implements W3cScanHandler {
     const sub = rec.num(col.substatus);
     if (b) {
       b.stats.status401++;
-      if (isFailure(401, sub, win32)) {
-        b.stats.failures++;
-        if (b.stats.failureLines.length < MAX_FAILURE_LINES) b.stats.failureLines.push(rec.line);
-        const u = rec.str(col.uriStem >= 0 ? col.uriStem : col.uri);
-        b.uris.set(u, (b.uris.get(u) ?? 0) + 1);
-        const c = rec.str(col.cIp);
-        b.clients.set(c, (b.clients.get(c) ?? 0) + 1);
-      }
+      if (isFailure(401, sub, win32)) countFailure(b, rec);
     }
     const code = findingOfWin32(win32);
     if (code === 'BAD_BINDINGS' && b) b.stats.badBindings++;
@@ -272,53 +173,24 @@ export class W3cAnalyzer implements W3cScanHandler {
       });
     }
     // handshake legs
-    const sspi = sub === 1 && win32 >= 0 && isSspiFailure(win32);
+    const sspi = isSspiLeg(sub, win32);
     if (sub !== 2 && !sspi) return;
     const t = rec.epochSeconds();
     const uriI = col.uriStem >= 0 ? col.uriStem : col.uri;
     const h = keyHash(rec, col.cIp, uriI);
-    let g = this.find(rec, col.cIp, uriI, h);
+    let g = this.open.find(rec, col.cIp, uriI, h);
     if (g && !(t - g.lastTime <= this.window)) {
       this.finish(g);
-      this.close(g);
+      this.open.close(g);
       g = null;
     }
     if (!g) {
-      if (this.openCount >= this.maxOpen && this.openHead) {
+      if (this.open.count >= this.maxOpen && this.open.head) {
         // the memory bound: the oldest open handshake goes, without a verdict, and is counted
-        this.close(this.openHead);
+        this.open.close(this.open.head);
         this.notTracked++;
       }
-      const ipHash = hashToken(rec, col.cIp);
-      const b = rec.buf;
-      const ipOk = col.cIp >= 0 && col.cIp < rec.count, uriOk = uriI >= 0 && uriI < rec.count;
-      const is = ipOk ? rec.starts[col.cIp] : 0, ie = ipOk ? rec.ends[col.cIp] : 0;
-      const us = uriOk ? rec.starts[uriI] : 0, ue = uriOk ? rec.ends[uriI] : 0;
-      const keyLen = ie - is + 1 + ue - us;
-      // closed groups are reused (no allocation per handshake on a busy log)
-      const reuse = this.pool.pop();
-      const keyBuf = reuse && reuse.keyBuf.length >= keyLen ? reuse.keyBuf : Buffer.allocUnsafe(Math.max(keyLen, 64));
-      let o = 0;
-      for (let p = is; p < ie; p++) keyBuf[o++] = b[p];
-      keyBuf[o++] = 32;
-      for (let p = us; p < ue; p++) keyBuf[o++] = b[p];
-      const next = this.table[h & TABLE_MASK];
-      if (reuse) {
-        g = reuse;
-        g.hash = h; g.keyBuf = keyBuf; g.keyLen = keyLen; g.ipLen = ie - is; g.ipHash = ipHash; g.next = next; g.prevOpen = null; g.nextOpen = null; g.legs = this.collect ? [] : null; g.legCount = 0;
-        g.lastTime = t; g.sspi = false; g.lastLine = 0; g.lastEpoch = NaN; g.lastUser = null; g.lastSub = -1; g.lastWin32 = -1;
-      } else {
-        g = {
-          hash: h, keyBuf, keyLen, ipLen: ie - is, ipHash, next, prevOpen: null, nextOpen: null, legs: this.collect ? [] : null, legCount: 0, lastTime: t, sspi: false,
-          lastLine: 0, lastEpoch: NaN, lastUser: null, lastSub: -1, lastWin32: -1,
-        };
-      }
-      this.table[h & TABLE_MASK] = g;
-      g.prevOpen = this.openTail;
-      if (this.openTail) this.openTail.nextOpen = g; else this.openHead = g;
-      this.openTail = g;
-      this.openCount++;
-      this.ipBuckets[ipHash]++;
+      g = this.open.add(rec, col.cIp, uriI, h, t);
     }
     if (g.legs && g.legs.length < MAX_LEGS) g.legs.push(rec.line);
     g.legCount++;
@@ -331,10 +203,10 @@ export class W3cAnalyzer implements W3cScanHandler {
     if (sspi) g.sspi = true;
     // a final SSPI verdict (anything but the SEC_E_NO_CREDENTIALS challenge) ends this attempt: the
     // client's next try starts a new handshake, so each failed attempt is one finding
-    if (sspi && win32 !== SEC_E_NO_CREDENTIALS) {
+    if (sspi && endsAttempt(win32)) {
       if (code) this.relateLegs(rec.line, code, g);
       else this.finish(g);
-      this.close(g);
+      this.open.close(g);
     }
   }
 
@@ -373,74 +245,18 @@ export class W3cAnalyzer implements W3cScanHandler {
     }));
   }
 
-  private find(rec: W3cRecord, ipI: number, uriI: number, h: number): OpenGroup | null {
-    let g = this.table[h & TABLE_MASK];
-    while (g && !(g.hash === h && keyEquals(g, rec, ipI, uriI))) g = g.next;
-    return g;
-  }
-
-  private close(g: OpenGroup): void {
-    const slot = g.hash & TABLE_MASK;
-    const head = this.table[slot];
-    if (head === g) {
-      this.table[slot] = g.next;
-    } else {
-      let p = head;
-      while (p && p.next !== g) p = p.next;
-      if (p) p.next = g.next;
-    }
-    g.next = null;
-    if (g.prevOpen) g.prevOpen.nextOpen = g.nextOpen; else this.openHead = g.nextOpen;
-    if (g.nextOpen) g.nextOpen.prevOpen = g.prevOpen; else this.openTail = g.prevOpen;
-    g.prevOpen = null;
-    g.nextOpen = null;
-    this.openCount--;
-    this.ipBuckets[g.ipHash]--;
-    if (this.pool.length < 1024) this.pool.push(g);
-  }
-
-  private openGroups(): OpenGroup[] {
-    const all: OpenGroup[] = [];
-    for (let g = this.openHead; g; g = g.nextOpen) all.push(g);
-    return all;
-  }
-
   private sweep(now: number): void {
     if (Number.isNaN(now)) return;
-    for (let g = this.openHead; g;) {
+    for (let g = this.open.head; g;) {
       const next = g.nextOpen;
-      if (now - g.lastTime > this.window) { this.finish(g); this.close(g); }
+      if (now - g.lastTime > this.window) { this.finish(g); this.open.close(g); }
       g = next;
     }
   }
 
-  private startBlock(layout: W3cLayout): void {
-    this.layouts.push(layout);
-    // the previous block ends right before this block's header
-    if (this.block && layout.headerLine - 1 >= this.block.stats.fieldsLine) this.block.stats.lastLine = layout.headerLine - 1;
-    const acc: BlockAcc = {
-      stats: {
-        layoutIndex: layout.index, fieldsLine: layout.fieldsLine, headerLine: layout.headerLine, lastLine: layout.fieldsLine,
-        fieldCount: layout.fields.length, requests: 0, malformed: 0, status401: 0, badBindings: 0, failures: 0,
-        topFailingUri: null, topFailingClient: null, failureLines: [],
-      },
-      uris: new Map(), clients: new Map(),
-    };
-    this.blocks.push(acc);
-    this.block = acc;
-  }
-
-  private blockFor(rec: W3cRecord): BlockAcc | null {
-    const lay = rec.layout;
-    if (lay && (!this.block || this.block.stats.layoutIndex !== lay.index || lay.fieldsLine === 0)) {
-      if (lay.fieldsLine === 0 && !this.layouts.includes(lay)) { this.startBlock(lay); this.block!.stats.headerLine = rec.line; }
-    }
-    return this.block;
-  }
-
   /** Close open handshakes and build the result; call once after the scanner's end(). */
   finishAnalysis(bytes: number, lines: number): W3cAnalysis {
-    if (this.finishOpen) for (const g of this.openGroups().sort((a, b) => a.lastLine - b.lastLine)) { this.finish(g); this.close(g); }
+    if (this.finishOpen) for (const g of this.open.all().sort((a, b) => a.lastLine - b.lastLine)) { this.finish(g); this.open.close(g); }
     this.bytes = bytes;
     this.lines = lines;
     const status = histogram(this.statusSmall, this.statusBig);
@@ -449,13 +265,9 @@ export class W3cAnalyzer implements W3cScanHandler {
     const findingsCount: Partial<Record<FindingCode, number>> = {};
     for (const c of order) if (this.counts[c]) findingsCount[c] = this.counts[c];
     this.findings.sort((a, b) => a.line - b.line || order.indexOf(a.code) - order.indexOf(b.code));
-    const blocks = this.blocks.map((b) => {
-      b.stats.topFailingUri = top(b.uris);
-      b.stats.topFailingClient = top(b.clients);
-      return b.stats;
-    });
+    const blocks = this.blocks.result();
     const summary = withHttpErrCounts({ status, win32, findings: findingsCount }, this.statusDash, this.reasons);
-    const result: W3cAnalysis = { lines, requests: this.requests, bytes, summary, findings: this.findings, findingsOmitted: this.omitted, layouts: this.layouts, blocks };
+    const result: W3cAnalysis = { lines, requests: this.requests, bytes, summary, findings: this.findings, findingsOmitted: this.omitted, layouts: this.blocks.layouts, blocks };
     if (this.notTracked > 0) result.handshakesNotTracked = this.notTracked;
     return result;
   }
@@ -467,7 +279,7 @@ export class W3cAnalyzer implements W3cScanHandler {
    * readers of the same file count alike from a line on when these sets are equal there.
    */
   handshakeState(): string[] {
-    return this.openGroups().filter((g) => g.sspi).map((g) => `${g.keyBuf.toString('latin1', 0, g.keyLen)}\u0000${g.lastTime}`).sort();
+    return this.open.all().filter((g) => g.sspi).map((g) => `${g.keyBuf.toString('latin1', 0, g.keyLen)}\u0000${g.lastTime}`).sort();
   }
 
   /**
@@ -516,9 +328,7 @@ export class W3cAnalyzer implements W3cScanHandler {
     this.win32Small.fill(0);
     this.win32Big.clear();
     for (const k of Object.keys(this.counts)) delete this.counts[k as FindingCode];
-    this.layouts.length = 0;
-    this.blocks.length = 0;
-    this.block = null;
+    this.blocks.reset();
     this.trackMin = true;
     this.minTime = Infinity;
   }
@@ -533,48 +343,3 @@ export function histogram(small: ArrayLike<number>, big: Iterable<[number, numbe
   return out;
 }
 
-function top(m: Map<string, number>): W3cTop | null {
-  let best: W3cTop | null = null;
-  for (const [value, count] of m) if (!best || count > best.count || (count === best.count && value < best.value)) best = { value, count };
-  return best;
-}
-
-
-/** FNV-1a of c-ip bytes, a space, cs-uri-stem bytes, folded to 30 bits. */
-function keyHash(rec: W3cRecord, ipI: number, uriI: number): number {
-  const b = rec.buf;
-  let h = 0x811c9dc5;
-  if (ipI >= 0 && ipI < rec.count) for (let p = rec.starts[ipI], e = rec.ends[ipI]; p < e; p++) h = Math.imul(h ^ b[p], 16777619);
-  h = Math.imul(h ^ 32, 16777619);
-  if (uriI >= 0 && uriI < rec.count) for (let p = rec.starts[uriI], e = rec.ends[uriI]; p < e; p++) h = Math.imul(h ^ b[p], 16777619);
-  return h & 0x3fffffff; // a small integer: Map keys without a boxed number
-}
-
-/** A token's text without its W3C quotes (IIS Advanced Logging quotes c-ip and strings), as W3cRecord.str gives it. */
-function unquoteW3c(t: string): string {
-  return t.length >= 2 && t.startsWith('"') && t.endsWith('"') ? t.slice(1, -1).replace(/""/g, '"') : t;
-}
-
-function keyEquals(g: OpenGroup, rec: W3cRecord, ipI: number, uriI: number): boolean {
-  const k = g.keyBuf, b = rec.buf;
-  const is = ipI >= 0 && ipI < rec.count ? rec.starts[ipI] : 0, ie = ipI >= 0 && ipI < rec.count ? rec.ends[ipI] : 0;
-  const us = uriI >= 0 && uriI < rec.count ? rec.starts[uriI] : 0, ue = uriI >= 0 && uriI < rec.count ? rec.ends[uriI] : 0;
-  if (ie - is !== g.ipLen || ue - us !== g.keyLen - g.ipLen - 1) return false;
-  for (let i = 0; i < g.ipLen; i++) if (k[i] !== b[is + i]) return false;
-  for (let i = 0, o = g.ipLen + 1; i < ue - us; i++) if (k[o + i] !== b[us + i]) return false;
-  return true;
-}
-
-/**
- * 16-bit hash of token i from its length and its last four bytes (where client addresses differ):
- * a quick filter before the full key is hashed, read on every line.
- */
-function hashToken(rec: W3cRecord, i: number): number {
-  if (i < 0 || i >= rec.count) return 0;
-  const b = rec.buf;
-  const s = rec.starts[i], e = rec.ends[i], n = e - s;
-  if (n <= 0) return 0;
-  const w = n >= 4 ? b[e - 1] | (b[e - 2] << 8) | (b[e - 3] << 16) | (b[e - 4] << 24) : b[e - 1] | (b[s] << 8);
-  const h = Math.imul(w ^ Math.imul(n, 0x9e3779b1), 0x85ebca6b);
-  return (h ^ (h >>> 16)) & 0xffff;
-}
