@@ -37,7 +37,13 @@ void test(`fuzz: ${N} seeded random and mutated tokens, no exception escapes, ea
     }
     mechanisms.set(r.mechanism, (mechanisms.get(r.mechanism) ?? 0) + 1);
   }
-  assert.ok(worst < BOUND_MS, `slowest call ${worst.toFixed(1)} ms: ${JSON.stringify(worstInput.slice(0, 120))}`);
+  // A pause of the process (GC, a busy machine) can land in any one call: the slowest input is timed
+  // again on its own (best of 3), so only an input that is slow in itself (a blow-up) fails here.
+  // Timings as such are measured by bench/fuzz.bench.ts.
+  if (worst >= BOUND_MS) {
+    const again = Math.min(...[0, 1, 2].map(() => { const t0 = performance.now(); decodeToken(worstInput); return performance.now() - t0; }));
+    assert.ok(again < BOUND_MS, `slowest call ${again.toFixed(1)} ms (first ${worst.toFixed(1)} ms): ${JSON.stringify(worstInput.slice(0, 120))}`);
+  }
   // The stream really exercises both paths: many decode, many are rejected.
   assert.ok(errors > N * 0.2 && errors < N * 0.95, `errors ${errors}`);
   assert.ok((mechanisms.get('NTLM') ?? 0) > 1000);
