@@ -294,3 +294,18 @@ void test('servers: names from paths; a plain IIS config has rows only with incl
   const rows = buildEpMatrix([{ server: 'WEB01', report: plain }], true).rows;
   assert.deepEqual(rows.map((r) => [r.location, r.expected, r.cells[0]!.tokenChecking, r.cells[0]!.state]), [['Intranet/app', null, 'Require', 'not-exchange']]);
 });
+
+void test('inheritInChildApplications="false": a location\'s settings stop at the next application below it', () => {
+  const text = '<?xml version="1.0"?>\n<configuration>\n<system.applicationHost>\n<sites>\n<site name="Default Web Site" id="1">\n<application path="/" />\n<application path="/EWS" applicationPool="MSExchangeServicesAppPool" />\n</site>\n</sites>\n</system.applicationHost>\n' +
+    '<location path="Default Web Site" inheritInChildApplications="false">\n<system.webServer><security><authentication><windowsAuthentication enabled="true"><extendedProtection tokenChecking="Require" /></windowsAuthentication></authentication></security></system.webServer>\n</location>\n' +
+    '<location path="Default Web Site/EWS">\n<system.webServer><security><authentication><windowsAuthentication enabled="true" /></authentication></security></system.webServer>\n</location>\n' +
+    '<location path="Default Web Site/OWA">\n<system.webServer><security><authentication><windowsAuthentication enabled="true" /></authentication></security></system.webServer>\n</location>\n</configuration>\n';
+  const r = analyzeEpConfig(text);
+  const by = (p: string): EpLocation => r.locations.find((l) => l.location === p)!;
+  // EWS is an application: the site's Require does not reach it; OWA is not one here: it does.
+  assert.equal(by('Default Web Site/EWS').tokenChecking, 'None');
+  assert.equal(by('Default Web Site/OWA').tokenChecking, 'Require');
+  // Without the attribute, EWS inherits.
+  const inherited = analyzeEpConfig(text.replace(' inheritInChildApplications="false"', ''));
+  assert.equal(inherited.locations.find((l) => l.location === 'Default Web Site/EWS')!.tokenChecking, 'Require');
+});

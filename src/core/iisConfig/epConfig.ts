@@ -88,6 +88,8 @@ interface Source {
   depth: number;
   order: number;
   container: ConfigContainer;
+  /** inheritInChildApplications="false": the settings stop at the next application below the path. */
+  stopsAtApplications: boolean;
 }
 
 function normPath(p: string | undefined): string {
@@ -145,15 +147,19 @@ function applyCollection(list: string[], el: XmlElement, add: string, remove: st
 }
 
 /** Sources by lower-cased path, each list in document order; the server level under ''. */
-type SourceIndex = Map<string, Source[]>;
+interface SourceIndex {
+  byPath: Map<string, Source[]>;
+  /** Lower-cased `Site/app` of every application below a site root. */
+  applications: Set<string>;
+}
 
-function indexSources(sources: Source[]): SourceIndex {
-  const index: SourceIndex = new Map();
+function indexSources(sources: Source[], applications: string[]): SourceIndex {
+  const index: SourceIndex = { byPath: new Map(), applications: new Set(applications.map((a) => a.toLowerCase())) };
   for (const s of sources) {
     const k = s.path.toLowerCase();
-    const list = index.get(k);
+    const list = index.byPath.get(k);
     if (list) list.push(s);
-    else index.set(k, [s]);
+    else index.byPath.set(k, [s]);
   }
   return index;
 }
@@ -168,9 +174,15 @@ function resolve(index: SourceIndex, path: string): Resolved {
   // The server level, then each ancestor path and the path itself (a lookup per segment, so a
   // config with thousands of locations stays linear).
   const segments = lower ? lower.split('/') : [];
-  const applicable = [...(index.get('') ?? [])].sort((a, b) => a.depth - b.depth || a.order - b.order);
-  for (let k = 1; k <= segments.length; k++) applicable.push(...(index.get(segments.slice(0, k).join('/')) ?? []));
+  const applicable = [...(index.byPath.get('') ?? [])].sort((a, b) => a.depth - b.depth || a.order - b.order);
+  for (let k = 1; k <= segments.length; k++) applicable.push(...(index.byPath.get(segments.slice(0, k).join('/')) ?? []));
+  // Is there an application strictly below `from` segments, down to the path itself?
+  const appBetween = (from: number): boolean => {
+    for (let k = from + 1; k <= segments.length; k++) if (index.applications.has(segments.slice(0, k).join('/'))) return true;
+    return false;
+  };
   for (const s of applicable) {
+    if (s.stopsAtApplications && appBetween(Math.max(0, s.depth))) continue;
     for (const wa of s.container.sections.windowsAuthentication) {
       r.enabled = bool(wa.attrs.enabled) ?? r.enabled;
       r.useKernelMode = bool(wa.attrs.useKernelMode) ?? r.useKernelMode;
@@ -200,9 +212,10 @@ function resolve(index: SourceIndex, path: string): Resolved {
 function collectSources(containers: ConfigContainer[]): Source[] {
   // Sections directly under <configuration> are the server level (or, in a web.config, its folder).
   return containers.map((c, order) => {
-    if (!c.location) return { path: '', depth: -1, order, container: c };
+    if (!c.location) return { path: '', depth: -1, order, container: c, stopsAtApplications: false };
     const path = normPath(c.location.attrs.path);
-    return { path, depth: path ? path.split('/').length : 0, order, container: c };
+    const stops = /^false$/i.test((c.location.attrs.inheritInChildApplications ?? '').trim());
+    return { path, depth: path ? path.split('/').length : 0, order, container: c, stopsAtApplications: stops };
   });
 }
 
@@ -298,12 +311,12 @@ function findingsFor(kind: EpConfigReport['kind'], locations: EpLocation[], mrs:
 
 /** Reads one applicationHost.config or web.config; throws IisConfigFormatError (with the line) when it is not one. */
 export function analyzeEpConfig(text: string, options: EpConfigOptions = {}): EpConfigReport {
-  const { containers, applicationHost, lineStarts } = parseConfigXml(text);
+  const { containers, applicationHost, applications, lineStarts } = parseConfigXml(text);
   const isAppHost = applicationHost || (options.webConfigLocation === undefined
     && containers.some((c) => c.location && /^(Default Web Site|Exchange Back End)(\/|$)/i.test(normPath(c.location.attrs.path))));
   const kind: EpConfigReport['kind'] = isAppHost ? 'applicationHost' : 'web.config';
   const sources = collectSources(containers);
-  const index = indexSources(sources);
+  const index = indexSources(sources, applications);
   const locations: EpLocation[] = [];
   if (kind === 'applicationHost') {
     for (const s of sources) {

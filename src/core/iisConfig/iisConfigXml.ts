@@ -47,6 +47,8 @@ export interface ConfigXml {
   containers: ConfigContainer[];
   /** Whether <system.applicationHost> is there (applicationHost.config, not a web.config). */
   applicationHost: boolean;
+  /** `Site/app` of every <application> below the site root (system.applicationHost/sites), as written. */
+  applications: string[];
   /** Offsets where each line starts (index 0 = line 1). */
   lineStarts: number[];
 }
@@ -67,7 +69,13 @@ interface Span { section: SectionName; start: number; end: number; container: nu
 interface LocationTag { start: number; tagEnd: number; end: number }
 
 /** The structural pass: throws IisConfigFormatError naming the line on anything unsafe or broken. */
-function scan(text: string, lineStarts: number[]): { rootName: string; spans: Span[]; locations: LocationTag[]; applicationHost: boolean } {
+function attrOf(tag: string, name: string): string | null {
+  const m = new RegExp(`\\s${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)')`).exec(tag);
+  if (!m) return null;
+  return (m[1] ?? m[2] ?? '').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}
+
+function scan(text: string, lineStarts: number[]): { rootName: string; spans: Span[]; locations: LocationTag[]; applicationHost: boolean; applications: string[] } {
   const lineAt = (offset: number): number => lineOfOffset(lineStarts, offset);
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   const stack: Array<{ name: string; at: number }> = [];
@@ -76,6 +84,8 @@ function scan(text: string, lineStarts: number[]): { rootName: string; spans: Sp
   let open: Span | null = null;
   let openDepth = 0;
   let applicationHost = false;
+  const applications: string[] = [];
+  let siteName: string | null = null;
   let rootName = '';
   let rootClosed = false;
   const n = text.length;
@@ -141,6 +151,12 @@ function scan(text: string, lineStarts: number[]): { rootName: string; spans: Sp
     if (rootClosed) throw new IisConfigFormatError(lineAt(lt), `element <${name}> after the end of the root element`);
     if (!rootName) rootName = name;
     const selfClosing = text.charCodeAt(e - 1) === 0x2f;
+    if (stack.length === 3 && name === 'site' && stack[1]!.name === 'system.applicationHost' && stack[2]!.name === 'sites') {
+      siteName = attrOf(text.slice(nameEnd, e), 'name');
+    } else if (stack.length === 4 && name === 'application' && stack[3]!.name === 'site' && siteName) {
+      const app = (attrOf(text.slice(nameEnd, e), 'path') ?? '').replace(/^\/+|\/+$/g, '');
+      if (app) applications.push(`${siteName}/${app}`);
+    }
     if (stack.length === 1) {
       if (name === 'location') locations.push({ start: lt, tagEnd: e + 1, end: e + 1 });
       else if (name === 'system.applicationHost') applicationHost = true;
@@ -168,7 +184,7 @@ function scan(text: string, lineStarts: number[]): { rootName: string; spans: Sp
   }
   if (!rootName) throw new IisConfigFormatError(1, 'no root element: the file is empty or not XML');
   if (stack.length) throw truncated(stack, lineAt, n);
-  return { rootName, spans, locations, applicationHost };
+  return { rootName, spans, locations, applicationHost, applications };
 }
 
 /** Index of the '>' ending the tag that starts before `from`, skipping quoted values; -1 when cut. */
@@ -304,5 +320,5 @@ export function parseConfigXml(text: string): ConfigXml {
   for (const span of s.spans) {
     containers[span.container]!.sections[span.section].push(...parseFragment(text, span.start, span.end, lineStarts));
   }
-  return { containers, applicationHost: s.applicationHost, lineStarts };
+  return { containers, applicationHost: s.applicationHost, applications: s.applications, lineStarts };
 }
