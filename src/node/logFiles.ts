@@ -3,7 +3,8 @@
 // line ends), pipes and FIFOs read as streams that never block forever (openStreamInput), and the
 // one folder walk (walkFolder: byte-exact names, an unreadable subfolder reported by its own path).
 import * as fsp from 'node:fs/promises';
-import { constants, createReadStream, openSync, closeSync, type Dirent, type PathLike, type Stats } from 'node:fs';
+import { constants, createReadStream, openSync, closeSync, fstatSync, type Dirent, type PathLike, type Stats } from 'node:fs';
+import { isatty } from 'node:tty';
 import { Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import { constants as zlibConstants, createGunzip, gunzipSync } from 'node:zlib';
@@ -218,15 +219,22 @@ export interface StreamInput {
 export async function openStreamInput(fsPath: PathLike, timeoutMs = 10_000): Promise<StreamInput> {
   // O_NONBLOCK: open() of a FIFO without a writer returns at once; libuv then polls the pipe
   const fd = openSync(fsPath, constants.O_RDONLY | constants.O_NONBLOCK);
-  let sock: Socket;
+  let src: Readable;
   try {
-    sock = new Socket({ fd, readable: true, writable: false });
+    const st = fstatSync(fd);
+    if (st.isCharacterDevice()) {
+      // a device (/dev/zero, /dev/null) reads at once; a terminal would wait for typing
+      if (isatty(fd)) throw new Error('a terminal, not a log (pipe one in or name a file)');
+      src = createReadStream('', { fd, highWaterMark: 1 << 20 });
+    } else {
+      src = new Socket({ fd, readable: true, writable: false });
+    }
   } catch (err) {
     closeSync(fd);
     throw err;
   }
   const wait = timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`;
-  return peekStream(sock, timeoutMs, `nothing was written to it within ${wait} (a FIFO without a writer?)`);
+  return peekStream(src, timeoutMs, `nothing was written to it within ${wait} (a FIFO without a writer?)`);
 }
 
 /** Takes the head of a stream (waiting at most timeoutMs for the first bytes) and gives back the whole. */

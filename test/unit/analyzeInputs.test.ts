@@ -151,3 +151,12 @@ void test('gzip on stdin is recognised by its magic bytes; corrupt gzip on stdin
   assert.equal(b.code, 1);
   assert.match(b.files[0]!.error!, /gzip data is corrupt or truncated/);
 });
+
+void test('devices: /dev/zero is binary data (read once, bounded), /dev/null an empty log', async () => {
+  const z = await analyzeJson(['/dev/zero']);
+  assert.equal(z.code, 1);
+  assert.match(z.files[0]!.error!, /^\/dev\/zero: binary data \(a NUL byte at offset 0\)/);
+  const n = await analyzeJson(['/dev/null']);
+  assert.equal(n.code, 0, n.err);
+  assert.deepEqual([n.files[0]!.kind, n.files[0]!.requests], ['w3c', 0]);
+});
