@@ -54,7 +54,8 @@ export function assertSubQuadratic<T>(label: string, make: (n: number) => T, fn:
   for (let attempt = 0; attempt < 3; attempt++) {
     const g = growthRatio(make, fn, n, opts);
     if (!best || g.ratio < best.ratio) best = g;
-    if (g.ratio <= limit) return g;
+    // Still under minMs at the largest n allowed: fast at that size, so the ratio is timer and GC noise.
+    if (g.ratio <= limit || (g.n * 2 > (opts.maxN ?? n * 1024) && g.small < (opts.minMs ?? 25))) return g;
   }
   throw new Error(`${label}: grows faster than linear: ${describeGrowth(best!)}`);
 }
