@@ -10,7 +10,7 @@ export interface GlobMatcher {
 }
 
 /** Longest pattern accepted: a real URL or header glob is a few dozen characters. */
-export const MAX_GLOB_LENGTH = 1024;
+export const MAX_GLOB_LENGTH = 2048;
 
 export class GlobTooLongError extends Error {}
 
