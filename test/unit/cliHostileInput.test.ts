@@ -163,3 +163,18 @@ void test('control characters from the input are escaped in human output (file n
   assert.ok(!/\u001b/.test(d.out()) && !/^Forged/m.test(d.out()), d.out());
   assert.match(d.out(), /bob\\x1b\[31m\\x0aForged: yes/);
 });
+
+void test('analyze: a file name with control characters is escaped in the text output and on stderr', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hostile-'));
+  try {
+    const name = join(dir, 'u_ex\u001b[2J\rforged.log');
+    writeFileSync(name, '#Software: Microsoft Internet Information Services 10.0\n#Fields: date time c-ip cs-uri-stem sc-status sc-substatus sc-win32-status\n2026-11-21 10:00:00 52.1.2.3 /EWS/mrsproxy.svc\u001b[31m 401 1 2148074310\n');
+    const t = io();
+    assert.equal(await main(['analyze', name, join(dir, 'missing\u001b[0m.log')], t.io), 1);
+    for (const text of [t.out(), t.err()]) assert.ok(!/[\u0000-\u0008\u000b-\u001f\u007f]/.test(text), JSON.stringify(text.slice(0, 400)));
+    assert.match(t.out(), /u_ex\\x1b\[2J\\x0dforged\.log \(W3C log\)/);
+    assert.match(t.out(), /BAD_BINDINGS/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
