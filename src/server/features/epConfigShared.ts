@@ -13,6 +13,8 @@ export function iisManagerName(v: TokenChecking): string {
 
 /** `Default Web Site/EWS` -> `EWS`; other sites keep their name (`Exchange Back End/EWS`). */
 export function vdirLabel(l: EpLocation): string {
+  // A web.config whose virtual directory is not known from its folder.
+  if (l.location === '(this folder)') return l10n.t('this folder (web.config)');
   if (l.site === 'Default Web Site' && l.vdir) return l.vdir;
   return l.location;
 }
