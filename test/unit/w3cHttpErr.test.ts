@@ -14,6 +14,8 @@ import { W3cAnalyzer, type W3cAnalysis } from '../../src/core/w3c/w3cFindings';
 import { W3cScanner } from '../../src/core/w3c/w3cScanner';
 import { analyzeW3cBuffer, analyzeW3cFile } from '../../src/core/w3c/w3cAnalyze';
 import { analyzeW3cSummaryParallel } from '../../src/core/w3c/w3cParallel';
+import { PassThrough } from 'node:stream';
+import { main } from '../../src/cli/main';
 
 const FIXTURE = join(__dirname, '..', 'fixtures', 'w3c', 'httperr-beats.log');
 const WORKER = join(__dirname, '..', '..', 'src', 'core', 'w3c', 'w3cSummaryWorker.ts');
@@ -157,8 +159,6 @@ void test('a generated HTTPERR log: analyzer, kernel (chunks of several sizes), 
 });
 
 void test('analyze (in process): --json --summary carries status "-" and summary.reason; the text names them', async () => {
-  const { main } = await import('../../src/cli/main');
-  const { PassThrough } = await import('node:stream');
   const run = async (args: string[]): Promise<{ code: number; out: string }> => {
     const stdout = new PassThrough(), stderr = new PassThrough();
     let out = '';
