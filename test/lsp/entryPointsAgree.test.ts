@@ -39,6 +39,8 @@ const TRACES = [
 ];
 
 type Row = [line: number, code: string, severity: string];
+/** The codes of the findings table (not FREB_FAILURE, FREB_PARSE or the error-text codes). */
+const FINDING_CODE = /^(BAD_BINDINGS|INVALID_TOKEN|LOGON_DENIED|HANDSHAKE_INCOMPLETE|MALFORMED_LINE|NO_CREDENTIALS|AUTH_FAILED)$/;
 const SEVERITY_OF_LSP: Record<number, string> = { 1: 'error', 2: 'warning', 3: 'info' };
 
 interface Case {
@@ -98,14 +100,15 @@ after(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-async function cliEntry(path: string): Promise<{ kind: string; rows: Row[]; counts: Record<string, number>; requests?: number }> {
+async function cliEntry(path: string): Promise<{ kind: string; rows: Row[]; messages: string[]; counts: Record<string, number>; requests?: number }> {
   let out = '';
   const w = new Writable({ write(c, _e, cb) { out += String(c); cb(); } });
   const io: CliIo = { stdout: w, stderr: new Writable({ write(_c, _e, cb) { cb(); } }), stdin: Readable.from([]), stdinIsTTY: false };
   await analyzeCommand.run(['--json', path], io);
-  const e = (JSON.parse(out) as { files: Array<{ kind: string; requests?: number; findings?: Array<{ line: number; code: string; severity: string }>; summary?: { findings: Record<string, number> } }> }).files[0]!;
+  const e = (JSON.parse(out) as { files: Array<{ kind: string; requests?: number; findings?: Array<{ line: number; code: string; severity: string; message: string }>; summary?: { findings: Record<string, number> } }> }).files[0]!;
   const rows = (e.findings ?? []).map((f): Row => [f.line, f.code, f.severity]);
-  return { kind: e.kind, rows, counts: e.summary?.findings ?? countOf(rows), requests: e.requests };
+  const messages = (e.findings ?? []).map((f) => `${f.line} ${f.code} ${f.message}`).sort();
+  return { kind: e.kind, rows, messages, counts: e.summary?.findings ?? countOf(rows), requests: e.requests };
 }
 
 function countOf(rows: Row[]): Record<string, number> {
@@ -165,6 +168,12 @@ async function disagreements(which: (c: Case) => boolean): Promise<string[]> {
       .map((d): Row => [d.range.start.line + 1, String(d.code), SEVERITY_OF_LSP[d.severity ?? 1]!]));
     if (JSON.stringify(diagRows) !== JSON.stringify(sorted(cli.rows))) {
       failures.push(`${c.name} (opened as ${language}): ${diagRows.length} diagnostics ${JSON.stringify(countOf(diagRows))}, CLI ${cli.rows.length} ${JSON.stringify(countOf(cli.rows))}`);
+    } else {
+      // the same wording: the server renders the message again from the findings table (English here)
+      const diagMessages = ev.params.diagnostics.filter((d) => FINDING_CODE.test(String(d.code)))
+        .map((d) => `${d.range.start.line + 1} ${String(d.code)} ${typeof d.message === 'string' ? d.message : d.message.value}`).sort();
+      const wrong = diagMessages.filter((m, i) => m !== cli.messages[i]);
+      if (wrong.length) failures.push(`${c.name}: ${wrong.length} diagnostic messages differ from the CLI's, e.g. ${wrong[0]}`);
     }
   }
   return failures;
