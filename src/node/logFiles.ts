@@ -237,19 +237,23 @@ export async function openStreamInput(fsPath: PathLike, timeoutMs = 10_000): Pro
   return peekStream(src, timeoutMs, `nothing was written to it within ${wait} (a FIFO without a writer?)`);
 }
 
-/** Takes the head of a stream (waiting at most timeoutMs for the first bytes) and gives back the whole. */
-export async function peekStream(src: Readable, timeoutMs: number, noDataMessage = 'no data'): Promise<StreamInput> {
+/**
+ * Takes the head of a stream (at least `want` bytes unless it ends first, waiting at most timeoutMs
+ * for the first ones) and gives back the whole.
+ */
+export async function peekStream(src: Readable, timeoutMs: number, noDataMessage = 'no data', want = HEAD_BYTES): Promise<StreamInput> {
   const it = src[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
   const chunks: Buffer[] = [];
   let len = 0;
   let done = false;
   let timer: NodeJS.Timeout | undefined;
   try {
-    while (len < HEAD_BYTES) {
+    while (len < want) {
       const next = len === 0
         ? await Promise.race([it.next(), new Promise<'timeout'>((r) => { timer = setTimeout(() => r('timeout'), timeoutMs); })])
         : await it.next();
       clearTimeout(timer);
+      timer = undefined;
       if (next === 'timeout') {
         src.destroy();
         throw new NoDataError(noDataMessage);
@@ -262,6 +266,9 @@ export async function peekStream(src: Readable, timeoutMs: number, noDataMessage
   } catch (err) {
     src.destroy();
     throw err;
+  } finally {
+    // a stream that fails while we wait must not leave the timer holding the process
+    clearTimeout(timer);
   }
   const head = Buffer.concat(chunks);
   const stream = Readable.from((async function* (): AsyncGenerator<Buffer> {
@@ -282,7 +289,8 @@ export function gzipError(e: unknown): Error {
 
 /** Gunzips a stream when its first bytes are gzip (stdin, a pipe, a file whatever its name). */
 export async function gunzipIfGzip(src: Readable): Promise<{ stream: Readable; gzip: boolean }> {
-  const { head, stream } = await peekStream(src, 2_147_483_647);
+  // two bytes tell; a slow writer (`tail -f u_ex.log | iis-auth-lens analyze -`) is not waited for
+  const { head, stream } = await peekStream(src, 2_147_483_647, 'no data', 2);
   if (!isGzipMagic(head)) return { stream, gzip: false };
   const gunzip = createGunzip({ chunkSize: 1 << 20 });
   stream.on('error', (e) => gunzip.destroy(e));
