@@ -35,16 +35,21 @@ const SEVERITY: Record<Severity, vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error, warning: vscode.DiagnosticSeverity.Warning, info: vscode.DiagnosticSeverity.Information,
 };
 
-/** A W3C log finding's message in the UI's language (the findings table's wording, rendered here at the edge). */
-export function localFindingMessage(f: Finding): string {
+/**
+ * A finding's message in the UI's language: for a W3C log the findings table's wording rendered
+ * here at the edge from the finding's facts; a FREB trace's finding keeps the analysis' message
+ * (it quotes the failing module and event, which only the trace has).
+ */
+export function localFindingMessage(f: Finding, kind: string = 'w3c'): string {
+  if (kind !== 'w3c') return f.message;
   return renderFindingMessage(factsOfFinding(f, (w) => describeWin32(w)?.name), vscode.l10n.t);
 }
 
 /** Findings → diagnostics for a document the server never sees. */
-export function findingToDiagnostic(f: Finding, uri: vscode.Uri): vscode.Diagnostic {
+export function findingToDiagnostic(f: Finding, uri: vscode.Uri, kind: string = 'w3c'): vscode.Diagnostic {
   const line = Math.max(0, f.line - 1);
   const range = new vscode.Range(line, 0, line, Number.MAX_SAFE_INTEGER);
-  const d = new vscode.Diagnostic(range, localFindingMessage(f), SEVERITY[severityOf(f.code)]);
+  const d = new vscode.Diagnostic(range, localFindingMessage(f, kind), SEVERITY[severityOf(f.code)]);
   d.code = f.code;
   d.source = 'IIS Auth Lens';
   if (f.relatedLines?.length) {
@@ -77,7 +82,7 @@ export class LogSummaryStore implements vscode.Disposable {
   private publish(uri: vscode.Uri): void {
     const f = this.files.get(uri.toString());
     const findings = f && 'findings' in f.result && Array.isArray(f.result.findings) ? f.result.findings : [];
-    this.diagnostics.set(uri, this.servedByServer(uri) ? [] : findings.map((x) => findingToDiagnostic(x, uri)));
+    this.diagnostics.set(uri, this.servedByServer(uri) ? [] : findings.map((x) => findingToDiagnostic(x, uri, f!.result.kind)));
   }
 
   set(uri: vscode.Uri, result: AnalyzeFileResult): void {
@@ -198,7 +203,7 @@ class LogSummaryProvider implements vscode.TreeDataProvider<Node> {
       case 'finding': {
         const f = n.finding;
         const item = new vscode.TreeItem(vscode.l10n.t('Line {0}', fmt(f.line)), C.None);
-        const message = localFindingMessage(f);
+        const message = localFindingMessage(f, n.file.result.kind);
         item.description = [f.clientIp, f.uri, f.status, f.user].filter(Boolean).join(' · ') || message;
         item.tooltip = message;
         item.command = { command: REVEAL_LINE_COMMAND, title: vscode.l10n.t('Open at line'), arguments: [n.file.uri.toString(), f.line] };
