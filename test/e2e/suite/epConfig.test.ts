@@ -3,12 +3,15 @@
 // extendedProtection element of Default Web Site/EWS, the EWS hover with the fixes in order, and
 // the "Extended Protection by Virtual Directory" view lists it.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { getExtensionApi, openFixture, screenshot, waitFor } from '../util';
+import { getExtensionApi, openFixture, screenshot, waitFor, workspaceRoot } from '../util';
 
 const CONFIG = 'EX01_applicationHost.config';
 
-interface Rows { servers: Array<{ server: string; error: string | null }>; rows: Array<{ location: string; expected: string; cells: Array<{ tokenChecking: string | null; state: string | null }> }> }
+interface Rows { servers: Array<{ server: string; error: string | null }>; rows: Array<{ location: string; expected: string; disagree: boolean; cells: Array<{ tokenChecking: string | null; state: string | null }> }> }
 
 suite('epconfig', () => {
   suiteSetup(async () => {
@@ -62,5 +65,25 @@ suite('epconfig', () => {
     assert.equal(ews.cells[0]!.state, 'expected');
     await vscode.commands.executeCommand('iisAuthLens.epConfig.focus');
     await screenshot('epconfig-view');
+  });
+
+  test('"Show Extended Protection for Configs in Folder..." puts two servers side by side and flags where they disagree', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ial-epconfig-'));
+    const original = fs.readFileSync(vscode.Uri.joinPath(workspaceRoot(), CONFIG).fsPath, 'utf8');
+    for (const server of ['EX01', 'EX02']) fs.mkdirSync(path.join(dir, server));
+    fs.writeFileSync(path.join(dir, 'EX01', 'applicationHost.config'), original);
+    // EX02: Default Web Site/EWS excluded (what -ExcludeVirtualDirectories EWSFrontEnd leaves).
+    const ex02 = original.replace(/(<location path="Default Web Site\/EWS">[\s\S]*?<extendedProtection tokenChecking=")Allow"/, '$1None"');
+    assert.notEqual(ex02, original);
+    fs.writeFileSync(path.join(dir, 'EX02', 'applicationHost.config'), ex02);
+    const count = await vscode.commands.executeCommand<number>('iisAuthLens.showEpConfigFolder', vscode.Uri.file(dir));
+    assert.equal(count, 2);
+    const rows = await vscode.commands.executeCommand<Rows>('iisAuthLens.epConfig.rows');
+    assert.deepEqual(rows.servers.map((s) => s.server), ['EX01', 'EX02']);
+    const ews = rows.rows.find((r) => r.location === 'Default Web Site/EWS')!;
+    assert.deepEqual(ews.cells.map((c) => c.tokenChecking), ['Allow', 'None']);
+    assert.equal(ews.disagree, true);
+    assert.equal(rows.rows.filter((r) => r.disagree).length, 1);
+    await screenshot('epconfig-view-two-servers');
   });
 });
