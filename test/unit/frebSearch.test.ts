@@ -9,6 +9,7 @@ import { generateFreb } from '../support/frebGenerator';
 import { copyFrebMatches, searchFreb, analyzeFrebFileFiltered, listFrebFiles } from '../../src/core/freb/frebSearch';
 import { addFilterClause, frebFilterFromArgs, FrebFilterError, type FrebFilter } from '../../src/core/freb/frebFilter';
 import { compileGlob } from '../../src/core/glob';
+import { compareTriage } from '../../src/core/freb/frebTriage';
 
 const FIX = path.resolve(__dirname, '..', 'fixtures', 'freb');
 let dir = '';
@@ -64,11 +65,11 @@ void test('header name and header value glob', async () => {
   assert.deepEqual(await found(addFilterClause({}, 'header=Authorization:NTLM *')), expected((t) => t.authorization?.scheme === 'NTLM'));
 });
 
-void test('time range on the request start; results sorted by time', async () => {
+void test('time range on the request start; results worst first (compareTriage)', async () => {
   const r = await searchFreb(path.join(dir, 'W3SVC1'), {});
   assert.equal(r.matches.length, truth.length);
-  const times = r.matches.map((m) => m.timeMs!);
-  assert.deepEqual(times, [...times].sort((a, b) => a - b));
+  assert.deepEqual(r.matches, [...r.matches].sort(compareTriage));
+  const times = r.matches.map((m) => m.timeMs!).sort((a, b) => a - b);
   const mid = times[Math.floor(times.length / 2)];
   const from = new Date(mid).toISOString();
   const later = await searchFreb(path.join(dir, 'W3SVC1'), addFilterClause({}, `from=${from}`));

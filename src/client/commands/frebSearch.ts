@@ -1,15 +1,18 @@
 // "Find FREB traces..." and "Copy FREB matches to folder...": the article's Copy-FREBEvents script
 // in the editor. The search runs in a worker thread (dist/frebSearchWorker.js) with progress and
-// cancel; the matches land in the tree view iisAuthLens.frebResults, sorted by request time.
+// cancel; the matches land in the tree view iisAuthLens.frebResults, worst first (BAD_BINDINGS,
+// other errors, warnings, other failures, successes; newest first within each), with user, client
+// (X-Forwarded-For) and the channel binding of the NTLM AUTHENTICATE. A click opens the report.
 import * as vscode from 'vscode';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ClientContext, ClientFeature } from '../context';
 import type { FrebMatch, FrebSearchProgress, FrebSearchResult } from '../../core/freb/frebSearch';
-import { copyFrebMatches } from '../../core/freb/frebSearch';
+import { copyFrebMatches, type CopyResult } from '../../core/freb/frebSearch';
 import { addFilterClause, FrebFilterError, isEmptyFilter, type FrebFilter } from '../../core/freb/frebFilter';
 import { mdBold, mdCode, mdText } from '../../core/markdown';
+import { frebMatchesCsv, triageRank, type CbtState } from '../../core/freb/frebTriage';
 
 export const FREB_RESULTS_COMMAND = 'iisAuthLens.frebResults.items';
 const DEFAULT_FOLDER = 'C:\\inetpub\\logs\\FailedReqLogFiles';
@@ -57,30 +60,65 @@ class FrebResultsProvider implements vscode.TreeDataProvider<Node> {
       return item;
     }
     const m = node.match;
-    const time = m.time ? m.time.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '?';
-    const code = m.codeName ?? (m.win32Status ? `0x${m.win32Status.toString(16).toUpperCase()}` : '');
-    // The code first: the sidebar is narrow, and the list is already in time order.
+    const time = shortTime(m.time);
+    const code = codeText(m);
+    // Status and code first (the sidebar is narrow), then when, who, from where, and what the
+    // AUTHENTICATE said about channel binding: what tells a BAD_BINDINGS behind a proxy at a glance.
     const item = new vscode.TreeItem(`${m.status}${code ? ' ' + code : ''}`);
-    let stem = m.url ?? '';
-    try {
-      stem = new URL(m.url ?? '').pathname;
-    } catch {
-      // keep the url as written
-    }
-    item.description = `${time} · ${m.verb ?? ''} ${stem} · ${path.basename(m.path)}`;
-    item.tooltip = new vscode.MarkdownString(
-      `${mdBold(`${m.verb ?? ''} ${m.url ?? ''}`)}\n\n${mdText(`${m.status}${code ? ' ' + code : ''} · ${m.timeTaken ?? '?'} ms · ${m.authType ?? ''}`)}` +
-      `${m.findings.length ? '\n\n' + mdText(m.findings.join(', ')) : ''}\n\n${mdCode(m.path)}`);
-    item.iconPath = new vscode.ThemeIcon(m.findings.length ? 'error' : m.statusCode !== null && m.statusCode >= 400 ? 'warning' : 'pass');
+    const who = [time, m.user ?? vscode.l10n.t('no user'), clientText(m)];
+    if (m.cbt) who.push(vscode.l10n.t('CBT {0}', cbtText(m.cbt)));
+    item.description = who.join(' · ');
+    const lines = [
+      mdBold(`${m.verb ?? ''} ${m.url ?? ''}`),
+      mdText(`${m.status}${code ? ' ' + code : ''}${m.win32Status ? ` (0x${m.win32Status.toString(16).toUpperCase()})` : ''} · ${m.timeTaken ?? '?'} ms · ${m.authType ?? ''}`),
+      mdText(`${vscode.l10n.t('Time')}: ${time}`),
+      mdText(`${vscode.l10n.t('User')}: ${m.user ?? '-'}${m.userSource === 'token' ? ' ' + vscode.l10n.t('(from the NTLM AUTHENTICATE; IIS did not log anyone on)') : ''}`),
+      mdText(`${vscode.l10n.t('Client address')}: ${m.clientIp ?? '-'}`),
+    ];
+    if (m.xff) lines.push(mdText(`X-Forwarded-For: ${m.xff}`));
+    lines.push(mdText(`${vscode.l10n.t('Channel bindings')}: ${m.cbt ? cbtText(m.cbt) + (m.channelBindings ? ' ' + m.channelBindings : '') : vscode.l10n.t('no NTLM AUTHENTICATE in this request')}`));
+    if (m.findings.length) lines.push(mdText(m.findings.join(', ')));
+    lines.push(mdCode(m.path));
+    item.tooltip = new vscode.MarkdownString(lines.join('\n\n'));
+    const rank = triageRank(m);
+    item.iconPath = rank <= 1 ? new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground'))
+      : rank <= 4 ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')) : new vscode.ThemeIcon('pass');
     item.resourceUri = vscode.Uri.file(m.path);
     item.contextValue = 'frebMatch';
-    const line = Math.max(0, (m.failureLine ?? 1) - 1);
-    item.command = {
-      title: vscode.l10n.t('Open'), command: 'vscode.open',
-      arguments: [vscode.Uri.file(m.path), { selection: new vscode.Range(line, 0, line, 0), preview: true } satisfies vscode.TextDocumentShowOptions],
-    };
+    // A click opens the report (what the admin wants to read); the raw XML is the context menu's.
+    item.command = { title: vscode.l10n.t('Open FREB Report'), command: 'iisAuthLens.openFrebReport', arguments: [vscode.Uri.file(m.path)] };
     return item;
   }
+}
+
+function shortTime(iso: string | null): string {
+  return iso ? iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '?';
+}
+
+function codeText(m: FrebMatch): string {
+  return m.codeName ?? (m.win32Status ? `0x${m.win32Status.toString(16).toUpperCase()}` : '');
+}
+
+function clientText(m: FrebMatch): string {
+  if (!m.client) return vscode.l10n.t('no client address');
+  // Through a proxy: the XFF address, and the proxy that forwarded it.
+  return m.xff && m.clientIp && m.client !== m.clientIp ? vscode.l10n.t('{0} via {1}', m.client, m.clientIp) : m.xff ? vscode.l10n.t('{0} (XFF)', m.client) : m.client;
+}
+
+function cbtText(state: CbtState): string {
+  switch (state) {
+    case 'absent': return vscode.l10n.t('absent');
+    case 'zero': return vscode.l10n.t('zero');
+    case 'present': return vscode.l10n.t('present');
+    case 'malformed': return vscode.l10n.t('malformed');
+  }
+}
+
+function matchPath(arg: unknown): string | undefined {
+  if (arg instanceof vscode.Uri) return arg.fsPath;
+  if (typeof arg === 'string') return arg;
+  const n = arg as Node | undefined;
+  return n && n.kind === 'match' ? n.match.path : n && n.kind === 'error' ? n.path : undefined;
 }
 
 /** Runs the search in the worker; resolves with the result (cancelled or not). */
@@ -118,13 +156,16 @@ async function pickFolder(): Promise<string | undefined> {
 
 /** One optional input per filter; Enter on an empty box skips it, Escape cancels the search. */
 async function askFilter(): Promise<{ filter: FrebFilter; clauses: string[] } | undefined> {
-  const steps: Array<{ key: string; prompt: string; placeholder: string; value?: string }> = [
-    { key: 'url', prompt: vscode.l10n.t('URL or path, * and ? wildcards (empty: any)'), placeholder: '*/EWS/mrsproxy.svc', value: '' },
-    { key: 'status', prompt: vscode.l10n.t('Status or status.substatus, comma-separated (empty: any)'), placeholder: '401.1' },
-    { key: 'win32', prompt: vscode.l10n.t('Win32/SSPI error code, decimal or hex (empty: any)'), placeholder: '0x80090346' },
-    { key: 'header', prompt: vscode.l10n.t('Request header, optionally with a value glob: NAME[:GLOB] (empty: any)'), placeholder: 'X-Forwarded-For:*' },
-    { key: 'from', prompt: vscode.l10n.t('Requests from (ISO date/time, empty: no limit)'), placeholder: '2026-11-21T10:00:00Z' },
-    { key: 'to', prompt: vscode.l10n.t('Requests until (ISO date/time, empty: no limit)'), placeholder: '2026-11-21T18:00:00Z' },
+  // The placeholder says what an empty box means; the example sits in the prompt, so it never
+  // looks like a value that is already filled in.
+  const any = vscode.l10n.t('empty = any');
+  const steps: Array<{ key: string; prompt: string; placeholder: string }> = [
+    { key: 'url', prompt: vscode.l10n.t('URL or path, * and ? wildcards, e.g. {0}', '*/EWS/mrsproxy.svc'), placeholder: any },
+    { key: 'status', prompt: vscode.l10n.t('Status or status.substatus, comma-separated, e.g. {0}', '401.1'), placeholder: any },
+    { key: 'win32', prompt: vscode.l10n.t('Win32/SSPI error code, decimal or hex, e.g. {0} (SEC_E_BAD_BINDINGS)', '0x80090346'), placeholder: any },
+    { key: 'header', prompt: vscode.l10n.t('Request header, optionally with a value glob: NAME[:GLOB], e.g. {0}', 'X-Forwarded-For:*'), placeholder: any },
+    { key: 'from', prompt: vscode.l10n.t('Requests from (ISO date/time, UTC), e.g. {0}', '2026-11-21T10:00:00Z'), placeholder: vscode.l10n.t('empty = no limit') },
+    { key: 'to', prompt: vscode.l10n.t('Requests until (ISO date/time, UTC), e.g. {0}', '2026-11-21T18:00:00Z'), placeholder: vscode.l10n.t('empty = no limit') },
   ];
   const filter: FrebFilter = {};
   const clauses: string[] = [];
@@ -132,7 +173,7 @@ async function askFilter(): Promise<{ filter: FrebFilter; clauses: string[] } | 
     const s = steps[k];
     const v = await vscode.window.showInputBox({
       title: vscode.l10n.t('Find FREB traces ({0}/{1})', k + 1, steps.length),
-      prompt: s.prompt, placeHolder: s.placeholder, value: s.value ?? '', ignoreFocusOut: true,
+      prompt: s.prompt, placeHolder: s.placeholder, value: '', ignoreFocusOut: true,
       validateInput: (text) => {
         if (!text.trim()) return null;
         try {
@@ -164,6 +205,7 @@ function toFilter(arg: unknown): { filter: FrebFilter; clauses: string[] } {
 export const frebSearch: ClientFeature = {
   activate(ctx) {
     const provider = new FrebResultsProvider();
+    let lastCopy: CopyResult | undefined;
     const view = vscode.window.createTreeView('iisAuthLens.frebResults', { treeDataProvider: provider, showCollapseAll: false });
 
     // Arguments (folder, filter clauses) skip the prompts: for scripted use and the e2e tests.
@@ -226,21 +268,78 @@ export const frebSearch: ClientFeature = {
         dest = picked?.[0]?.fsPath;
       }
       if (!dest) return undefined;
-      const r = await copyFrebMatches(matches.map((m) => m.path), dest);
+      const r = await copyFrebMatches(matches.map((m) => m.path), dest, provider.folder ? [provider.folder] : []);
       for (const e of r.errors) ctx.log.warn(e.error);
-      const msg = vscode.l10n.t('{0} traces copied to {1}{2}', r.copied.length, r.destination, r.stylesheet ? ' ' + vscode.l10n.t('(with freb.xsl)') : '');
+      const parts = [vscode.l10n.t('{0} of {1} traces copied to {2}', r.copied.length, matches.length, r.destination)];
+      if (r.created) parts.push(vscode.l10n.t('the folder was created'));
+      parts.push(r.stylesheetSource ? vscode.l10n.t('freb.xsl copied from {0}', r.stylesheetSource) : vscode.l10n.t('no freb.xsl found next to the traces: the copies open as plain XML in a browser'));
+      if (r.errors.length) parts.push(vscode.l10n.t('{0} could not be copied (see the output log)', r.errors.length));
+      const msg = parts.join('; ');
       ctx.log.info(msg);
-      void vscode.window.showInformationMessage(msg, vscode.l10n.t('Reveal')).then((a) => {
-        if (a) void vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(r.destination));
+      const show = r.errors.length ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+      void show(msg, vscode.l10n.t('Reveal')).then((act) => {
+        if (act) void vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(r.destination));
       });
+      lastCopy = r;
       return r.copied;
+    };
+
+    const exportCsv = async (destArg?: unknown): Promise<string | undefined> => {
+      const matches = provider.result?.matches ?? [];
+      if (!matches.length) {
+        void vscode.window.showInformationMessage(vscode.l10n.t('No FREB matches to export: run "Find FREB traces..." first.'));
+        return undefined;
+      }
+      let dest = destArg instanceof vscode.Uri ? destArg.fsPath : typeof destArg === 'string' ? destArg : undefined;
+      if (!dest) {
+        const picked = await vscode.window.showSaveDialog({
+          defaultUri: provider.folder ? vscode.Uri.file(path.join(provider.folder, 'freb-matches.csv')) : undefined,
+          filters: { [vscode.l10n.t('CSV (comma-separated)')]: ['csv'] }, saveLabel: vscode.l10n.t('Export {0} rows', matches.length),
+          title: vscode.l10n.t('Export FREB matches as CSV'),
+        });
+        dest = picked?.fsPath;
+      }
+      if (!dest) return undefined;
+      try {
+        await fs.promises.mkdir(path.dirname(dest), { recursive: true });
+        // The BOM makes Excel read the file as UTF-8 (user names with umlauts); RFC 4180 otherwise.
+        await fs.promises.writeFile(dest, '\ufeff' + frebMatchesCsv(matches), 'utf8');
+      } catch (err) {
+        void vscode.window.showErrorMessage(vscode.l10n.t('Cannot write {0}: {1}', dest, err instanceof Error ? err.message : String(err)));
+        return undefined;
+      }
+      const msg = vscode.l10n.t('{0} FREB matches exported to {1}', matches.length, dest);
+      ctx.log.info(msg);
+      void vscode.window.showInformationMessage(msg, vscode.l10n.t('Open')).then((act) => {
+        if (act) void vscode.commands.executeCommand('vscode.open', vscode.Uri.file(dest));
+      });
+      return dest;
+    };
+
+    const openXml = async (arg?: unknown): Promise<void> => {
+      const p = matchPath(arg);
+      if (!p) return;
+      const n = arg as Node;
+      const line = n && typeof n === 'object' && 'kind' in n && n.kind === 'match' ? Math.max(0, (n.match.failureLine ?? 1) - 1) : 0;
+      await vscode.window.showTextDocument(vscode.Uri.file(p), { selection: new vscode.Range(line, 0, line, 0), preview: true });
     };
 
     return [
       view,
       vscode.commands.registerCommand('iisAuthLens.findFrebTraces', find),
       vscode.commands.registerCommand('iisAuthLens.copyFrebMatches', copy),
-      vscode.commands.registerCommand(FREB_RESULTS_COMMAND, () => provider.getChildren().map((n) => provider.getTreeItem(n).label)),
+      vscode.commands.registerCommand('iisAuthLens.exportFrebMatchesCsv', exportCsv),
+      vscode.commands.registerCommand('iisAuthLens.frebResults.openXml', openXml),
+      vscode.commands.registerCommand('iisAuthLens.frebResults.openReport', (arg?: unknown) => {
+        const p = matchPath(arg);
+        return p ? vscode.commands.executeCommand('iisAuthLens.openFrebReport', vscode.Uri.file(p)) : undefined;
+      }),
+      // For the e2e suite: what each row shows and what a click runs.
+      vscode.commands.registerCommand(FREB_RESULTS_COMMAND, (detail?: boolean) => provider.getChildren().map((n) => {
+        const it = provider.getTreeItem(n);
+        return detail ? { label: it.label, description: it.description, command: it.command?.command, arguments: it.command?.arguments?.map(String) } : it.label;
+      })),
+      vscode.commands.registerCommand('iisAuthLens.frebResults.lastCopy', () => lastCopy),
     ];
   },
 };

@@ -8,6 +8,7 @@ import type { FrebFileEntry } from '../analyzeResult';
 import type { FindingCode } from '../findings';
 import { analyzeFrebFile, readFrebText, tryAnalyzeFreb, type FrebAnalysis } from './frebAnalyze';
 import { analysisMatches, compileFilter, headMayMatch, requestTime, textMayMatch, type CompiledFilter, type FrebFilter } from './frebFilter';
+import { compareTriage, frebTriage, win32Name, type CbtState } from './frebTriage';
 
 /** How much of a file the head check reads: the <failedRequest> tag and the first event. */
 const HEAD_BYTES = 8192;
@@ -28,7 +29,18 @@ export interface FrebMatch {
   codeName: string | null;
   timeTaken: number | null;
   authType: string | null;
+  /** The authenticated user, else the domain\\user of the NTLM AUTHENTICATE (see userSource). */
   user: string | null;
+  userSource: 'iis' | 'token' | null;
+  /** The TCP peer (GENERAL_ENDPOINT_INFORMATION RemoteAddress). */
+  clientIp: string | null;
+  /** The X-Forwarded-For header as sent. */
+  xff: string | null;
+  /** The first X-Forwarded-For address, else clientIp. */
+  client: string | null;
+  /** Channel binding of the NTLM AUTHENTICATE; null without one. */
+  cbt: CbtState | null;
+  channelBindings: string | null;
   findings: FindingCode[];
   /** Line of the event that carries the failure, or null. */
   failureLine: number | null;
@@ -77,7 +89,7 @@ export async function listFrebFiles(folder: string, unreadable?: Array<{ path: s
     .sort();
 }
 
-/** Searches files (or a folder) for traces that match the filter; newest request last. */
+/** Searches files (or a folder) for traces that match the filter; worst first (compareTriage). */
 export async function searchFreb(input: string | string[], filter: FrebFilter, opts: FrebSearchOptions = {}): Promise<FrebSearchResult> {
   const t0 = performance.now();
   const unreadable: Array<{ path: string; error: string }> = [];
@@ -111,7 +123,7 @@ export async function searchFreb(input: string | string[], filter: FrebFilter, o
   await Promise.all(Array.from({ length: Math.min(8, files.length) }, worker));
   result.cancelled = !!opts.signal?.aborted;
   report(true);
-  result.matches.sort((a, b) => (a.timeMs ?? Infinity) - (b.timeMs ?? Infinity) || a.path.localeCompare(b.path));
+  result.matches.sort(compareTriage);
   result.ms = performance.now() - t0;
   return result;
 }
@@ -156,6 +168,7 @@ async function readHead(file: string): Promise<string> {
 export function toMatch(a: FrebAnalysis): FrebMatch {
   const e = a.entry;
   const t = requestTime(a);
+  const tr = frebTriage(a);
   return {
     path: e.path,
     time: t !== null ? new Date(t).toISOString() : null,
@@ -166,10 +179,16 @@ export function toMatch(a: FrebAnalysis): FrebMatch {
     subStatusCode: e.subStatusCode,
     status: e.statusCode === null ? '?' : e.subStatusCode ? `${e.statusCode}.${e.subStatusCode}` : String(e.statusCode),
     win32Status: e.win32Status,
-    codeName: a.failure?.codeName ?? null,
+    codeName: win32Name(e.win32Status, a.failure?.codeName),
     timeTaken: e.timeTaken,
     authType: e.authType,
-    user: e.user,
+    user: tr.user,
+    userSource: tr.userSource,
+    clientIp: tr.clientIp,
+    xff: tr.xff,
+    client: tr.client,
+    cbt: tr.cbt,
+    channelBindings: tr.channelBindings,
     findings: (e.findings ?? []).map((f) => f.code),
     failureLine: a.failure?.event.line ?? null,
   };
@@ -229,23 +248,27 @@ export function frebCopyPlan(files: string[], destination: string, p: path.Platf
 
 export interface CopyResult {
   destination: string;
+  /** The destination folder did not exist and was created. */
+  created: boolean;
   copied: string[];
   /** freb.xsl copied along, so the copies still open in a browser as before. */
   stylesheet: boolean;
+  /** Where the freb.xsl came from, or null. */
+  stylesheetSource: string | null;
   errors: Array<{ path: string; error: string }>;
 }
 
 /**
  * What the article's Copy-FREBEvents script does: copy the matching traces into one folder
- * (created when missing), plus freb.xsl from their folder. Names that collide (fr000001.xml from
+ * (created when missing), plus freb.xsl from their folder (IIS writes it next to the traces) or,
+ * failing that, from `stylesheetDirs` (the searched folder). Names that collide (fr000001.xml from
  * W3SVC1 and W3SVC2) get the parent folder as prefix; a file is never copied onto itself.
  */
-export async function copyFrebMatches(files: string[], destination: string): Promise<CopyResult> {
-  await mkdir(destination, { recursive: true });
+export async function copyFrebMatches(files: string[], destination: string, stylesheetDirs: string[] = []): Promise<CopyResult> {
+  const created = (await mkdir(destination, { recursive: true })) !== undefined;
   const plan = frebCopyPlan(files, destination);
-  const result: CopyResult = { destination: plan.destination, copied: [], stylesheet: false, errors: [] };
+  const result: CopyResult = { destination: plan.destination, created, copied: [], stylesheet: false, stylesheetSource: null, errors: [] };
   const dest = plan.destination;
-  const sourceDirs = plan.sourceDirs;
   for (const { src, target } of plan.copies) {
     try {
       await copyFile(src, target);
@@ -254,16 +277,21 @@ export async function copyFrebMatches(files: string[], destination: string): Pro
       result.errors.push({ path: src, error: `${src}: cannot copy: ${(err as NodeJS.ErrnoException).code ?? String(err)}` });
     }
   }
-  for (const dir of sourceDirs) {
+  const target = path.join(dest, 'freb.xsl');
+  for (const dir of [...plan.sourceDirs, ...stylesheetDirs.map((d) => path.resolve(d))]) {
     const xsl = path.join(dir, 'freb.xsl');
-    const target = path.join(dest, 'freb.xsl');
-    if (xsl === target) continue;
+    if (xsl === target) {
+      result.stylesheet = true;
+      result.stylesheetSource = xsl;
+      break;
+    }
     try {
       await copyFile(xsl, target);
       result.stylesheet = true;
+      result.stylesheetSource = xsl;
       break;
     } catch {
-      // No freb.xsl next to the traces (IIS writes one per W3SVC folder, copies often lack it).
+      // No freb.xsl here (IIS writes one per W3SVC folder, copies often lack it): try the next folder.
     }
   }
   return result;
