@@ -1,5 +1,6 @@
 // `iis-auth-lens explain [--json] FILE|-`: the error texts an admin meets first, explained.
 import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import type { Subcommand } from './commands';
 import { InputError, UsageError, oneLine, requireRegularFile, terminalSafe, writeJson, type CliIo } from './io';
 import type { ExplainMatch } from '../core/explain/explainText';
@@ -162,6 +163,10 @@ function jsonDocument(found: ExplainGroups): unknown {
   return doc;
 }
 
+async function isFifo(path: string): Promise<boolean> {
+  return stat(path).then((st) => st.isFIFO(), () => false);
+}
+
 export const explainCommand: Subcommand = {
   name: 'explain',
   usage: USAGE,
@@ -184,6 +189,21 @@ export const explainCommand: Subcommand = {
         found = await explainChunks('stdin', io.stdin as AsyncIterable<Buffer | string>);
       } finally {
         io.stdin.destroy();
+      }
+    } else if (await isFifo(file)) {
+      // a pipe such as `explain <(Get-Content ... )`: read once as a stream; open() never blocks,
+      // and a FIFO nobody writes to is given up after a while (openStreamInput)
+      let input;
+      try {
+        // loaded only here: the file pipeline is not needed for a plain file or stdin
+        input = await (await import('../node/logFiles.js')).openStreamInput(file);
+      } catch (err) {
+        throw new InputError(`${file}: ${oneLine(err)}`);
+      }
+      try {
+        found = await explainChunks(file, input.stream as AsyncIterable<Buffer | string>);
+      } finally {
+        input.stream.destroy();
       }
     } else {
       await requireRegularFile(file, 'a text file');
