@@ -467,16 +467,19 @@ async function interactive(ctx: ClientContext, initialUrl: string | undefined, p
     caFile = undefined;
     return undefined;
   });
-  const check = await checkCertificate(url, timeoutMs, ca);
-  clock.mark('certificate check');
-  if (!check) return undefined;
-  if (!check.tls) {
+  // DNS, TCP and TLS under a CA (or the system store): the certificate, or the `unreachable` report (published), or undefined when cancelled.
+  const certificateUnder = async (caPem: string | undefined, phase: string): Promise<ProbeTls | ProbeResult | undefined> => {
+    const check = await checkCertificate(url, timeoutMs, caPem);
+    clock.mark(phase);
+    if (!check || check.tls) return check?.tls ?? undefined;
     const result = unreachableResult(url, check, clock.totalMs);
     publish(ctx, result, rerun);
     return result;
-  }
+  };
+  const first = await certificateUnder(ca, 'certificate check');
+  if (!first || 'verdict' in first) return first;
   let trustedFingerprintSha256: string | undefined;
-  let tls: ProbeTls = check.tls;
+  let tls: ProbeTls = first;
   while (!tls.verified) {
     const fp = tls.fingerprintSha256;
     const store = state.get<TrustedFingerprints>(TRUSTED_KEY, {});
@@ -496,15 +499,9 @@ async function interactive(ctx: ClientContext, initialUrl: string | undefined, p
     if (!decision) return undefined;
     caFile = decision.caFile;
     ca = await readCa(caFile);
-    const again = await checkCertificate(url, timeoutMs, ca);
-    clock.mark('certificate check against the CA');
-    if (!again) return undefined;
-    if (!again.tls) {
-      const result = unreachableResult(url, again, clock.totalMs);
-      publish(ctx, result, rerun);
-      return result;
-    }
-    tls = again.tls;
+    const again = await certificateUnder(ca, 'certificate check against the CA');
+    if (!again || 'verdict' in again) return again;
+    tls = again;
     if (tls.verified) {
       await state.update(CA_KEY, { ...state.get<Record<string, string>>(CA_KEY, {}), [hostKey(url)]: caFile });
       ctx.log.info(`probe: the certificate of ${hostKey(url)} verifies against ${caFile}; remembered for this host`);
