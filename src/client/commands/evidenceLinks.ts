@@ -11,6 +11,7 @@ import { headAttribute } from '../../core/freb/frebFilter';
 import { baseName, FREB_NAME } from '../../core/files/fileKind';
 import { scannerBytes } from '../../core/files/textEncoding';
 import { readHead, readLogBytes, sniffBytes, walkFolder } from '../../node/logFiles';
+import { expandIisLogs, pickIisLogFolder } from './iisLogPicker';
 
 const MAX_FILES = 50_000;
 /** A log searched whole in memory for the line of one trace. */
@@ -113,9 +114,19 @@ export async function openMatchingFreb(ctx: ClientContext, args: OpenMatchingFre
   return matches.map((m) => m.item.path);
 }
 
-export interface OpenMatchingIisLineArgs { uri?: string; logs?: string[] }
+export interface OpenMatchingIisLineArgs {
+  uri?: string;
+  /** IIS logs or folders of them (URIs). */
+  logs?: string[];
+}
 
-/** And back: from a FREB trace to the IIS log line of the same request (open IIS logs, else the admin picks). */
+/** What the last "Open Matching IIS Log Line" said when nothing matched (for the e2e suite). */
+export let lastIisLineNoMatch: string | undefined;
+
+/**
+ * And back: from a FREB trace to the IIS log line of the same request (the open IIS logs, else a
+ * folder of logs the admin picks). No match is said in a modal: it is an answer, not a toast.
+ */
 export async function openMatchingIisLine(ctx: ClientContext, args: OpenMatchingIisLineArgs = {}): Promise<Array<{ log: string; line: number }> | undefined> {
   const doc = args.uri ? await vscode.workspace.openTextDocument(vscode.Uri.parse(args.uri)) : vscode.window.activeTextEditor?.document;
   if (!doc) {
@@ -128,10 +139,9 @@ export async function openMatchingIisLine(ctx: ClientContext, args: OpenMatching
     return undefined;
   }
   const freb = frebRequestOf(r.analysis, doc.uri.fsPath);
-  let logs = args.logs?.map((l) => vscode.Uri.parse(l)) ?? vscode.workspace.textDocuments.filter((d) => d.languageId === 'iis-w3c-log').map((d) => d.uri);
-  if (logs.length === 0) {
-    logs = await vscode.window.showOpenDialog({ canSelectMany: true, openLabel: vscode.l10n.t('Search these IIS logs'), filters: { [vscode.l10n.t('IIS logs')]: ['log', 'txt', 'gz'] } }) ?? [];
-  }
+  let logs = args.logs ? (await expandIisLogs(args.logs.map((l) => vscode.Uri.parse(l)))).logs
+    : vscode.workspace.textDocuments.filter((d) => d.languageId === 'iis-w3c-log').map((d) => d.uri);
+  if (logs.length === 0 && !args.logs) logs = await pickIisLogFolder(vscode.l10n.t('Folder with the IIS logs of this request (e.g. C:\\inetpub\\logs\\LogFiles\\W3SVC1)')) ?? [];
   if (logs.length === 0) return undefined;
   const found: Array<{ log: vscode.Uri; line: number; deltaMs: number; score: number }> = [];
   for (const log of logs) {
@@ -148,7 +158,14 @@ export async function openMatchingIisLine(ctx: ClientContext, args: OpenMatching
   found.sort((a, b) => b.score - a.score);
   ctx.log.info(`openMatchingIisLine: ${doc.uri.fsPath}: ${found.length} line(s) in ${logs.length} log(s)`);
   if (found.length === 0) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('No line of these IIS logs records this request ({0} {1}, client {2}).', pathOf(freb.url) ?? '?', `${freb.statusCode ?? '?'}.${freb.subStatusCode ?? '?'}`, freb.clientIp ?? '?'));
+    const msg = vscode.l10n.t('No line of these IIS logs records this request ({0} {1}, client {2}).', pathOf(freb.url) ?? '?', `${freb.statusCode ?? '?'}.${freb.subStatusCode ?? '?'}`, freb.clientIp ?? '?');
+    const detail = vscode.l10n.t('Searched {0} log(s): {1}. IIS logs are UTC and written per site (W3SVCn) and day; the request may be in another site\'s folder or a later log file, or logging was off for it.',
+      logs.length, logs.slice(0, 5).map((l) => l.fsPath).join(', ') + (logs.length > 5 ? ', ...' : ''));
+    lastIisLineNoMatch = msg;
+    ctx.log.warn(`openMatchingIisLine: ${msg}`);
+    // Modal, not a toast: the answer must not vanish before the admin has read it. Not awaited (a
+    // modal blocks until closed); the e2e suite reads lastIisLineNoMatch.
+    void vscode.window.showInformationMessage(msg, { modal: true, detail });
     return [];
   }
   const best = found[0]!;

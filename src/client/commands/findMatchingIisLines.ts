@@ -9,6 +9,7 @@ import { MatchingLinesCollector, pathOfUrl, timeWindow, type MatchingLine } from
 import { explainText } from '../../core/explain/explainText';
 import { scanW3cLog } from '../../node/logFiles';
 import { scannerBytes } from '../../core/files/textEncoding';
+import { expandIisLogs, pickIisLogFolder } from './iisLogPicker';
 
 export interface FindLinesArgs {
   /** ISO-like time of the error text (local, or with Z / an offset). */
@@ -18,7 +19,7 @@ export interface FindLinesArgs {
   utcOffsetMinutes?: number;
   /** Minutes before and after the time (default 10). */
   windowMinutes?: number;
-  /** IIS logs to search (file URIs); default: the open IIS logs, else the admin picks. */
+  /** IIS logs or folders of them to search (file URIs); default: the open IIS logs, else the admin picks a folder. */
   logs?: string[];
   /** Document and line of the text (from a hover); used when time is missing. */
   uri?: string;
@@ -67,14 +68,10 @@ async function askOffset(): Promise<number | undefined> {
 }
 
 async function logsToSearch(args: FindLinesArgs): Promise<vscode.Uri[] | undefined> {
-  if (args.logs?.length) return args.logs.map((l) => vscode.Uri.parse(l));
+  if (args.logs?.length) return (await expandIisLogs(args.logs.map((l) => vscode.Uri.parse(l)))).logs;
   const open = vscode.workspace.textDocuments.filter((d) => d.languageId === 'iis-w3c-log').map((d) => d.uri);
   if (open.length) return open;
-  return vscode.window.showOpenDialog({
-    canSelectMany: true,
-    openLabel: vscode.l10n.t('Search these IIS logs'),
-    filters: { [vscode.l10n.t('IIS logs')]: ['log', 'txt', 'gz'] },
-  });
+  return pickIisLogFolder(vscode.l10n.t('Folder with the IIS logs to search (e.g. C:\\inetpub\\logs\\LogFiles\\W3SVC1)'));
 }
 
 export async function findMatchingLines(ctx: ClientContext, args: FindLinesArgs = {}): Promise<LineHit[] | undefined> {
@@ -131,9 +128,11 @@ export async function findMatchingLines(ctx: ClientContext, args: FindLinesArgs 
   const iso = (t: number): string => new Date(t * 1000).toISOString().slice(0, 19) + 'Z';
   ctx.log.info(`findMatchingIisLines: ${path} ${iso(window.from)}..${iso(window.to)} in ${logs.length} log(s): ${hits.length} line(s), ${pathRequests} request(s) to the path in total`);
   if (hits.length === 0) {
+    // Modal, not a toast: "nothing there" is the answer and must stay until read (not awaited).
     void vscode.window.showInformationMessage(pathRequests
       ? vscode.l10n.t('No request to {0} between {1} and {2} (UTC); the logs have {3} at other times - check the time zone.', path, iso(window.from), iso(window.to), pathRequests)
-      : vscode.l10n.t('No request to {0} in these logs at all: the calls did not reach this server (DNS, firewall, proxy or Hybrid Agent).', path));
+      : vscode.l10n.t('No request to {0} in these logs at all: the calls did not reach this server (DNS, firewall, proxy or Hybrid Agent).', path),
+    { modal: true, detail: vscode.l10n.t('Searched {0} log(s).', logs.length) });
     return hits;
   }
   const pick = await vscode.window.showQuickPick(hits.map((h) => ({
