@@ -6,6 +6,7 @@ import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerO
 import { clientFeatures } from './commands';
 import type { ClientContext } from './context';
 import { DEFAULT_HANDSHAKE_WINDOW_SECONDS } from '../core/findings';
+import { EXCERPT_SCHEME } from './commands/logExcerptView';
 
 let client: LanguageClient | undefined;
 
@@ -47,6 +48,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
       settings: { decodeLanguages, handshakeWindowSeconds: config.get<number>('handshake.windowSeconds') ?? DEFAULT_HANDSHAKE_WINDOW_SECONDS },
     },
     outputChannel: log,
+    // Excerpts of big logs (logExcerptView.ts) are cut-outs: the server would read every handshake
+    // cut at the edges as a finding at the wrong line, so it is not given them.
+    middleware: {
+      didOpen: (doc, next) => (doc.uri.scheme === EXCERPT_SCHEME ? Promise.resolve() : next(doc)),
+      didChange: (e, next) => (e.document.uri.scheme === EXCERPT_SCHEME ? Promise.resolve() : next(e)),
+      didClose: (doc, next) => (doc.uri.scheme === EXCERPT_SCHEME ? Promise.resolve() : next(doc)),
+      provideHover: (doc, pos, token, next) => (doc.uri.scheme === EXCERPT_SCHEME ? undefined : next(doc, pos, token)),
+      provideCodeLenses: (doc, token, next) => (doc.uri.scheme === EXCERPT_SCHEME ? [] : next(doc, token)),
+      provideDocumentSymbols: (doc, token, next) => (doc.uri.scheme === EXCERPT_SCHEME ? [] : next(doc, token)),
+      provideDocumentSemanticTokens: (doc, token, next) => (doc.uri.scheme === EXCERPT_SCHEME ? undefined : next(doc, token)),
+    },
     // Hover links run only these commands of ours (markdown `command:` URIs from the server).
     markdown: { isTrusted: { enabledCommands: ['iisAuthLens.decodeAuthorizationHeader', 'iisAuthLens.checkChannelBindings', 'iisAuthLens.probeMrsEndpoint', 'iisAuthLens.findMatchingIisLines', 'iisAuthLens.explainError', 'iisAuthLens.copyRemediation', 'iisAuthLens.openMatchingFreb'] } },
   };

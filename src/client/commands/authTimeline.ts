@@ -9,22 +9,72 @@ import { newNonce } from '../webviewPage';
 import { scanW3cLog } from '../../node/logFiles';
 import { scannerBytes } from '../../core/files/textEncoding';
 import { renderAuthTimelinePage } from './authTimelineHtml';
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { EXCERPT_SCHEME, showLogExcerpt } from './logExcerptView';
+import { SYNC_LIMIT_BYTES } from './largeFiles';
+
+/** Milliseconds the last timeline took to build (logged; the e2e suite reports it). */
+let lastMs = 0;
 
 /** Open timeline panels (for the e2e suite): log URI -> panel and data. */
 export const timelinePanels = new Map<string, { panel: vscode.WebviewPanel; timeline: AuthTimeline; rendered: number; errors: string[] }>();
 
-async function computeTimeline(uri: vscode.Uri): Promise<AuthTimeline> {
+/** A log's timeline from memory when VS Code holds the document, else from disk with progress and cancel. */
+async function computeTimeline(uri: vscode.Uri): Promise<AuthTimeline | undefined> {
   const b = new AuthTimelineBuilder();
   const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
   if (open) {
-    const sc = new W3cScanner(b);
-    sc.push(scannerBytes(open.getText()));
-    sc.end();
-    return b.result();
+    return vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Building the auth timeline') }, () => {
+      const sc = new W3cScanner(b);
+      sc.push(scannerBytes(open.getText()));
+      sc.end();
+      return Promise.resolve(b.result());
+    });
   }
-  // from disk through the file pipeline: gzip, UTF-16 with or without BOM, CR-only line ends, as the CLI reads it
-  await scanW3cLog(uri.fsPath, b);
-  return b.result();
+  // from disk through the file pipeline (logs over 50 MB, gzip, UTF-16, CR-only line ends), as the CLI reads it
+  const size = (await fs.stat(uri.fsPath)).size;
+  return vscode.window.withProgress({
+    location: vscode.ProgressLocation.Notification,
+    title: vscode.l10n.t('Building the auth timeline of {0}', path.basename(uri.fsPath)),
+    cancellable: true,
+  }, async (progress, token) => {
+    const abort = new AbortController();
+    const sub = token.onCancellationRequested(() => abort.abort());
+    let shown = 0;
+    try {
+      await scanW3cLog(uri.fsPath, b, {
+        signal: abort.signal,
+        onRawBytes: (n) => {
+          const pct = Math.min(100, Math.floor((n / Math.max(1, size)) * 100));
+          if (pct > shown) {
+            progress.report({ increment: pct - shown, message: `${(n / 1048576).toFixed(0)} / ${(size / 1048576).toFixed(0)} MB` });
+            shown = pct;
+          }
+        },
+      });
+    } catch (err) {
+      if (abort.signal.aborted) return undefined;
+      throw err;
+    } finally {
+      sub.dispose();
+    }
+    return b.result();
+  });
+}
+
+/** The log of the active editor, or of the active tab when VS Code did not hand the file over (over 50 MB). */
+function activeLog(): vscode.Uri | undefined {
+  const editor = vscode.window.activeTextEditor?.document.uri;
+  if (editor && editor.scheme !== EXCERPT_SCHEME) return editor;
+  const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+  if (input instanceof vscode.TabInputText) {
+    if (input.uri.scheme !== EXCERPT_SCHEME) return input.uri;
+    // the excerpt of a big log stands for that log
+    const file = new URLSearchParams(input.uri.query).get('file');
+    if (file) return vscode.Uri.file(file);
+  }
+  return editor;
 }
 
 function html(webview: vscode.Webview, script: vscode.Uri, title: string, timeline: AuthTimeline): string {
@@ -55,6 +105,15 @@ function html(webview: vscode.Webview, script: vscode.Uri, title: string, timeli
 
 async function revealLines(log: vscode.Uri, lines: number[]): Promise<void> {
   if (lines.length === 0) return;
+  const synced = vscode.workspace.textDocuments.some((d) => d.uri.toString() === log.toString());
+  if (!synced && log.scheme === 'file') {
+    const st = await fs.stat(log.fsPath).catch(() => undefined);
+    if (st && (st.size >= SYNC_LIMIT_BYTES || log.fsPath.toLowerCase().endsWith('.gz'))) {
+      // too large for the editor: a read-only excerpt around the first, selecting those in its window
+      await showLogExcerpt(log.fsPath, lines[0]!, { alsoSelect: lines });
+      return;
+    }
+  }
   const doc = await vscode.workspace.openTextDocument(log);
   const editor = await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, preview: false });
   editor.selections = lines.map((l) => {
@@ -65,14 +124,19 @@ async function revealLines(log: vscode.Uri, lines: number[]): Promise<void> {
 }
 
 export async function openAuthTimeline(ctx: ClientContext, arg?: vscode.Uri | string): Promise<vscode.WebviewPanel | undefined> {
-  const uri = typeof arg === 'string' ? vscode.Uri.parse(arg) : arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;
+  const uri = typeof arg === 'string' ? vscode.Uri.parse(arg) : arg instanceof vscode.Uri ? arg : activeLog();
   if (!uri) {
     void vscode.window.showInformationMessage(vscode.l10n.t('Open an IIS log to see its auth timeline.'));
     return undefined;
   }
-  let timeline: AuthTimeline;
+  let timeline: AuthTimeline | undefined;
+  const started = performance.now();
   try {
-    timeline = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Building the auth timeline') }, () => computeTimeline(uri));
+    timeline = await computeTimeline(uri);
+    if (!timeline) {
+      ctx.log.info(`authTimeline ${uri.toString()}: cancelled`);
+      return undefined;
+    }
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
     ctx.log.error(`authTimeline ${uri.toString()}: ${msg}`);
@@ -109,7 +173,8 @@ export async function openAuthTimeline(ctx: ClientContext, arg?: vscode.Uri | st
   } else {
     panel.reveal();
   }
-  ctx.log.info(`authTimeline ${title}: ${timeline.requests} requests, ${timeline.urls.length} URL(s), ${timeline.bucketSeconds}s buckets`);
+  lastMs = Math.round(performance.now() - started);
+  ctx.log.info(`authTimeline ${title}: ${timeline.requests} requests, ${timeline.urls.length} URL(s), ${timeline.bucketSeconds}s buckets in ${lastMs} ms`);
   return panel;
 }
 
@@ -119,7 +184,7 @@ export const authTimeline: ClientFeature = {
       vscode.commands.registerCommand('iisAuthLens.openAuthTimeline', (arg?: vscode.Uri | string) => openAuthTimeline(ctx, arg)),
       // Internal (not in the palette): what the open timeline panels drew, for the e2e suite.
       vscode.commands.registerCommand('iisAuthLens.authTimelineState', () =>
-        [...timelinePanels.entries()].map(([uri, e]) => ({ uri, rendered: e.rendered, errors: e.errors, urls: e.timeline.urls.map((u) => u.uri) }))),
+        [...timelinePanels.entries()].map(([uri, e]) => ({ uri, rendered: e.rendered, errors: e.errors, urls: e.timeline.urls.map((u) => u.uri), requests: e.timeline.requests, ms: lastMs }))),
     ];
   },
 };

@@ -9,6 +9,8 @@ import { authTimeline } from './authTimeline';
 import { evidenceLinks } from './evidenceLinks';
 import { contentLanguageDetection } from './contentLanguageDetection';
 import { logSummaryView } from './logSummaryView';
+import { logExcerptView } from './logExcerptView';
+import { evidenceReadOnly } from './evidenceReadOnly';
 import { showFindingsCommand } from './showFindings';
 import { largeFiles } from './largeFiles';
 import { analyzeFolderCommand } from './analyzeFolder';
@@ -23,6 +25,8 @@ export const clientFeatures: ClientFeature[] = [
   evidenceLinks,
   contentLanguageDetection,
   logSummaryView,
+  logExcerptView,
+  evidenceReadOnly,
   showFindingsCommand,
   largeFiles,
   analyzeFolderCommand,

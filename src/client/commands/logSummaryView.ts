@@ -3,14 +3,15 @@
 // files that were analyzed from disk (VS Code does not hand files over 50 MB to the server).
 import * as vscode from 'vscode';
 import * as fs from 'node:fs';
-import { logChunks } from '../../node/logFiles';
 import * as path from 'node:path';
 import type { ClientFeature, ClientContext } from '../context';
 import { factsOfFinding, renderFindingMessage, severityOf, type Finding, type FindingCode, type Severity } from '../../core/findings';
-import type { AnalyzeFileResult } from '../../protocol/requests';
+import type { AnalyzeFileResult, W3cBlockInfo } from '../../protocol/requests';
 import { describeWin32 } from '../../core/win32Status';
 import { statusLabel } from '../../core/httpStatus';
 import { describeHttpErrReason } from '../../core/w3c/httpErrReasons';
+import { showLogExcerpt } from './logExcerptView';
+import { findingsByBlock } from '../../core/files/logExcerpt';
 
 export const REVEAL_LINE_COMMAND = 'iisAuthLens.logSummary.revealLine';
 /** Returns the analyzed files as JSON-able objects (used by the e2e tests and other features). */
@@ -19,6 +20,8 @@ export const RESULTS_COMMAND = 'iisAuthLens.logSummary.results';
 export const RENDERED_COMMAND = 'iisAuthLens.logSummary.rendered';
 /** Forgets analyzed files (all, or the given URIs) and their diagnostics. */
 export const CLEAR_COMMAND = 'iisAuthLens.logSummary.clear';
+/** "Clear Findings of Analyzed Files": forgets every analyzed file and its diagnostics. */
+export const CLEAR_FINDINGS_COMMAND = 'iisAuthLens.clearAnalyzedFindings';
 /** Children of one group shown in the tree; the rest are summarised in one item. */
 const MAX_CHILDREN = 200;
 /** VS Code does not hand documents above this size to extensions. */
@@ -125,8 +128,10 @@ type Node =
   | { kind: 'info'; label: string; description?: string; icon?: string; tooltip?: string }
   | { kind: 'group'; file: AnalyzedFile; group: 'status' | 'win32' | 'reason' }
   | { kind: 'codes'; file: AnalyzedFile }
+  | { kind: 'blocks'; file: AnalyzedFile }
+  | { kind: 'block'; file: AnalyzedFile; block: W3cBlockInfo; findings: Finding[] }
   | { kind: 'code'; file: AnalyzedFile; code: FindingCode; findings: Finding[]; total: number }
-  | { kind: 'finding'; file: AnalyzedFile; finding: Finding }
+  | { kind: 'finding'; file: AnalyzedFile; finding: Finding; withCode?: boolean }
   | { kind: 'more'; label: string };
 
 function fileFindings(r: AnalyzeFileResult): Finding[] {
@@ -200,9 +205,24 @@ class LogSummaryProvider implements vscode.TreeDataProvider<Node> {
         item.iconPath = new vscode.ThemeIcon(severityOf(n.code));
         return item;
       }
+      case 'blocks': {
+        const item = new vscode.TreeItem(vscode.l10n.t('Findings by #Fields block'), C.Collapsed);
+        item.iconPath = new vscode.ThemeIcon('symbol-structure');
+        item.tooltip = vscode.l10n.t('The findings of each header block, errors first; a click opens a read-only excerpt at the line.');
+        return item;
+      }
+      case 'block': {
+        const b = n.block;
+        const item = new vscode.TreeItem(vscode.l10n.t('Block {0} · lines {1}–{2}', b.index, fmt(b.headerLine || 1), fmt(b.endLine)), n.findings.length ? C.Collapsed : C.None);
+        item.description = vscode.l10n.t('{0} requests · {1} findings · {2} BAD_BINDINGS', fmt(b.requests), fmt(b.findings), fmt(b.badBindings));
+        item.iconPath = new vscode.ThemeIcon(b.badBindings > 0 ? 'error' : b.findings > 0 ? 'warning' : 'pass');
+        item.tooltip = b.fields.join(' ');
+        return item;
+      }
       case 'finding': {
         const f = n.finding;
-        const item = new vscode.TreeItem(vscode.l10n.t('Line {0}', fmt(f.line)), C.None);
+        const item = new vscode.TreeItem(n.withCode ? `${vscode.l10n.t('Line {0}', fmt(f.line))}  ${f.code}` : vscode.l10n.t('Line {0}', fmt(f.line)), C.None);
+        if (n.withCode) item.iconPath = new vscode.ThemeIcon(severityOf(f.code));
         const message = localFindingMessage(f, n.file.result.kind);
         item.description = [f.clientIp, f.uri, f.status, f.user].filter(Boolean).join(' · ') || message;
         item.tooltip = message;
@@ -235,6 +255,8 @@ class LogSummaryProvider implements vscode.TreeDataProvider<Node> {
         // HTTPERR logs: what HTTP.sys says happened, including the connection-level entries without a status
         if (r.summary.reason) out.push({ kind: 'group', file: n.file, group: 'reason' });
         out.push({ kind: 'codes', file: n.file });
+        // the Outline of a file the editor cannot hold: its findings per #Fields block
+        if (r.blocks?.length && fileFindings(r).length) out.push({ kind: 'blocks', file: n.file });
         return out;
       }
       case 'group': {
@@ -265,6 +287,17 @@ class LogSummaryProvider implements vscode.TreeDataProvider<Node> {
         return codes.filter(([, c]) => c > 0).sort((a, b) => b[1] - a[1])
           .map(([code, total]): Node => ({ kind: 'code', file: n.file, code, findings: by.get(code) ?? [], total }));
       }
+      case 'blocks': {
+        const r = n.file.result;
+        if (r.kind !== 'w3c' || !r.blocks) return [];
+        return findingsByBlock(r.blocks, fileFindings(r)).map(({ block, findings }): Node => ({ kind: 'block', file: n.file, block, findings }));
+      }
+      case 'block': {
+        const shown = n.findings.slice(0, MAX_CHILDREN);
+        const out: Node[] = shown.map((finding) => ({ kind: 'finding', file: n.file, finding, withCode: true }));
+        if (n.findings.length > shown.length) out.push({ kind: 'more', label: vscode.l10n.t('… {0} more (see Problems)', fmt(n.findings.length - shown.length)) });
+        return out;
+      }
       case 'code': {
         const shown = n.findings.slice(0, MAX_CHILDREN);
         const out: Node[] = shown.map((finding) => ({ kind: 'finding', file: n.file, finding }));
@@ -280,69 +313,27 @@ class LogSummaryProvider implements vscode.TreeDataProvider<Node> {
 }
 
 /**
- * Lines around `line` (1-based) read from disk, for files too large for an editor: through the file
- * pipeline (gzip by magic bytes, UTF-16, CR-only line ends), so the lines are the ones the findings name.
- */
-export async function readLinesAround(file: string, line: number, context = 3): Promise<string[]> {
-  const input = logChunks(file);
-  const first = Math.max(1, line - context), last = line + context;
-  const out: string[] = [];
-  let n = 1; // line number at the start of the current chunk position
-  let carry: Buffer | null = null;
-  try {
-    for await (const c of input) {
-      const buf: Buffer = carry ? Buffer.concat([carry, c]) : c;
-      carry = null;
-      let pos = 0;
-      // skip whole lines quickly until the window starts
-      while (n < first) {
-        const lf = buf.indexOf(10, pos);
-        if (lf < 0) break;
-        pos = lf + 1;
-        n++;
-      }
-      if (n < first) continue;
-      for (;;) {
-        const lf = buf.indexOf(10, pos);
-        if (lf < 0) { carry = buf.subarray(pos); break; }
-        out.push(`${n}: ${buf.toString('utf8', pos, lf).replace(/\r$/, '')}`);
-        pos = lf + 1;
-        if (++n > last) return out;
-      }
-    }
-    if (carry && carry.length && n >= first && n <= last) out.push(`${n}: ${carry.toString('utf8').replace(/\r$/, '')}`);
-    return out;
-  } finally {
-    await input.return(undefined);
-  }
-}
-
-/**
- * Opens uri at a 1-based line. Files that extensions never see (over 50 MB) or cannot open (gzip)
- * also get the lines around it in a preview beside, since the editor may refuse to show them.
+ * Opens uri at a 1-based line. Files that extensions never see (over 50 MB) or the editor cannot
+ * show (gzip) open as a read-only excerpt around the line instead (logExcerptView.ts).
  */
 export async function revealLine(uri: vscode.Uri, line: number, log?: vscode.LogOutputChannel): Promise<void> {
   const range = new vscode.Range(Math.max(0, line - 1), 0, Math.max(0, line - 1), 0);
   const gz = uri.fsPath.toLowerCase().endsWith('.gz');
   let size = 0;
   try { size = (await fs.promises.stat(uri.fsPath)).size; } catch { /* not on disk (untitled): the editor knows it */ }
-  let opened = false;
-  if (!gz) {
+  const synced = vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString());
+  if (uri.scheme !== 'file' || synced || (!gz && size < SYNC_LIMIT)) {
     try {
       await vscode.commands.executeCommand('vscode.open', uri, { selection: range, preview: true } satisfies vscode.TextDocumentShowOptions);
-      opened = true;
+      return;
     } catch (err) {
       log?.warn(`Could not open ${uri.fsPath} at line ${line}: ${err instanceof Error ? err.message : String(err)}`);
+      if (uri.scheme !== 'file') return;
     }
   }
-  if (opened && size < SYNC_LIMIT) return;
   try {
-    const lines = await readLinesAround(uri.fsPath, line);
-    const doc = await vscode.workspace.openTextDocument({
-      language: 'iis-w3c-log',
-      content: `# ${vscode.l10n.t('{0}, lines around {1}', uri.fsPath, line)}\n${lines.join('\n')}\n`,
-    });
-    await vscode.window.showTextDocument(doc, { preview: true, ...(opened ? { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true } : {}) });
+    // a read-only excerpt (the #Fields header in force and the lines around, real line numbers)
+    await showLogExcerpt(uri.fsPath, line);
   } catch (err) {
     void vscode.window.showErrorMessage(vscode.l10n.t('Could not read line {0} of {1}: {2}', line, uri.fsPath, err instanceof Error ? err.message : String(err)));
   }
@@ -363,6 +354,8 @@ export const logSummaryView: ClientFeature = {
       vscode.commands.registerCommand(REVEAL_LINE_COMMAND, (uri: string, line: number) => revealLine(vscode.Uri.parse(uri), line, ctx.log)),
       vscode.commands.registerCommand(RESULTS_COMMAND, () => logSummary.all().map((f) => ({ uri: f.uri.toString(), ...f.result }))),
       vscode.commands.registerCommand(RENDERED_COMMAND, () => view.visible && provider.rendered),
+      // the palette's and the view's title bar action: the Problems panel loses every finding of analyzed files
+      vscode.commands.registerCommand(CLEAR_FINDINGS_COMMAND, () => logSummary.clear()),
       vscode.commands.registerCommand(CLEAR_COMMAND, (...uris: Array<string | vscode.Uri>) => {
         if (!uris.length) logSummary.clear();
         for (const u of uris) logSummary.delete(typeof u === 'string' ? vscode.Uri.parse(u) : u);
