@@ -2,8 +2,7 @@
 // account or password, or Extended Protection Require behind a device that terminates TLS with
 // another certificate. The server's IIS log tells, by the win32 status of the probe's own 401s
 // (the article's table): 2148074252 SEC_E_LOGON_DENIED vs 2148074310 SEC_E_BAD_BINDINGS.
-export const SEC_E_LOGON_DENIED = 2148074252;
-export const SEC_E_BAD_BINDINGS = 2148074310;
+import { BAD_BINDINGS_CODES, SEC_E_LOGON_DENIED } from '../core/findings';
 
 export type RejectedCause = 'bad-bindings' | 'logon-denied' | 'both' | 'other' | 'none';
 
@@ -21,7 +20,7 @@ export function rejectedCause(lines: ReadonlyArray<{ status: string; win32: numb
   let logonDenied = 0;
   for (const l of lines) {
     if (!l.status.startsWith('401')) continue;
-    if (l.win32 === SEC_E_BAD_BINDINGS) badBindings++;
+    if (BAD_BINDINGS_CODES.includes(l.win32)) badBindings++;
     else if (l.win32 === SEC_E_LOGON_DENIED) logonDenied++;
   }
   const cause: RejectedCause = lines.length === 0 ? 'none'
