@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { X509Certificate } from 'node:crypto';
 import type { Subcommand } from './commands';
-import { InputError, UsageError, readStdinLine, writeJson, type CliIo } from './io';
+import { InputError, UsageError, readStdinLine, terminalSafe, writeJson, type CliIo } from './io';
 import { ProbeUrlError, runProbe, type ProbeResult } from '../probe/probe';
 
 const USAGE = 'iis-auth-lens probe [--json] URL --user DOMAIN\\USER --password-stdin [--ca FILE | --insecure] [--timeout MS]';
@@ -119,6 +119,11 @@ function pad(s: string, n: number): string {
   return s.length >= n ? s : s + ' '.repeat(n - s.length);
 }
 
+/** The text report with what the server sent (certificate names, headers, error texts) escaped for a terminal, line by line. */
+export function probeTextForTerminal(r: ProbeResult): string {
+  return formatProbeText(r).split('\n').map(terminalSafe).join('\n');
+}
+
 export function formatProbeText(r: ProbeResult): string {
   const out: string[] = [`Probe ${r.url}`, ''];
   out.push('Steps:');
@@ -180,7 +185,7 @@ export const probeCommand: Subcommand = {
       throw e;
     }
     if (args.json) writeJson(io, result);
-    else io.stdout.write(formatProbeText(result) + '\n');
+    else io.stdout.write(probeTextForTerminal(result) + '\n');
     return 0;
   },
 };

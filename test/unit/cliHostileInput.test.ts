@@ -8,6 +8,7 @@ import { createWriteStream, existsSync, mkdtempSync, rmSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main';
+import { probeTextForTerminal } from '../../src/cli/probeCommand';
 import type { CliIo } from '../../src/cli/io';
 
 function io(stdin: Readable = new PassThrough(), stdinIsTTY = true): { io: CliIo; out: () => string; err: () => string } {
@@ -194,4 +195,17 @@ void test('explain reads a FIFO with a writer as a stream (explain <(...))', { t
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+void test('probe: what a hostile server sends (header values, step details) is escaped in the text report', () => {
+  type Result = Parameters<typeof probeTextForTerminal>[0];
+  const r = {
+    url: 'https://mail.contoso.test/EWS/mrsproxy.svc', ms: 5, verdict: 'no-ntlm', explanation: 'x', remediation: [], attempts: [], tls: null,
+    steps: [{ name: 'TLS', ok: true, ms: 1, detail: 'CN=evil\u001b[2J\rforged', error: [] }],
+    anonymous: { status: 401, wwwAuthenticate: ['Basic realm="\u001b]0;pwned\u0007"'] },
+  } as unknown as Result;
+  const text = probeTextForTerminal(r);
+  assert.ok(!/[\u0000-\u0009\u000b-\u001f\u007f]/.test(text), JSON.stringify(text));
+  assert.match(text, /CN=evil\\x1b\[2J\\x0dforged/);
+  assert.match(text, /realm="\\x1b\]0;pwned\\x07"/);
 });
