@@ -62,11 +62,13 @@ class FrebResultsProvider implements vscode.TreeDataProvider<Node> {
     const m = node.match;
     const time = shortTime(m.time);
     const code = codeText(m);
-    // Status and code first (the sidebar is narrow), then when, who, from where, and what the
-    // AUTHENTICATE said about channel binding: what tells a BAD_BINDINGS behind a proxy at a glance.
+    // Status and code first, then who, from where, what the AUTHENTICATE said about channel
+    // binding, and when (the sidebar is narrow: what tells a BAD_BINDINGS behind a proxy comes
+    // before the time, which the tooltip has in full).
     const item = new vscode.TreeItem(`${m.status}${code ? ' ' + code : ''}`);
-    const who = [time, m.user ?? vscode.l10n.t('no user'), clientText(m)];
+    const who = [m.user ?? vscode.l10n.t('no user'), clientText(m)];
     if (m.cbt) who.push(vscode.l10n.t('CBT {0}', cbtText(m.cbt)));
+    who.push(m.time ? m.time.slice(5, 19).replace('T', ' ') + 'Z' : '?');
     item.description = who.join(' · ');
     const lines = [
       mdBold(`${m.verb ?? ''} ${m.url ?? ''}`),
@@ -245,7 +247,9 @@ export const frebSearch: ClientFeature = {
         return undefined;
       }
       provider.set(folder, filterText, result);
-      view.message = vscode.l10n.t('{0} of {1} traces match ({2}){3}', result.matches.length, result.files, filterText, result.cancelled ? ' · ' + vscode.l10n.t('cancelled') : '');
+      const bad = result.matches.filter((m) => m.findings.includes('BAD_BINDINGS')).length;
+      view.message = vscode.l10n.t('{0} of {1} traces match ({2}){3}', result.matches.length, result.files, filterText, result.cancelled ? ' · ' + vscode.l10n.t('cancelled') : '')
+        + (bad ? ' · ' + vscode.l10n.t('{0} BAD_BINDINGS on top', bad) : '');
       ctx.log.info(`Find FREB traces: ${result.matches.length}/${result.files} match, ${result.parsed} parsed fully, ${result.errors.length} unreadable, ${Math.round(result.ms)} ms${result.cancelled ? ', cancelled' : ''}`);
       for (const e of result.errors) ctx.log.warn(e.error);
       if (!isEmptyFilter(f.filter) || result.matches.length) await vscode.commands.executeCommand('iisAuthLens.frebResults.focus');

@@ -109,4 +109,53 @@ suite('freb', () => {
       fs.rmSync(dest, { recursive: true, force: true });
     }
   });
+  test('Find FREB traces triages: worst first with user, client and CBT; a click opens the report; CSV export; screenshot', async () => {
+    // The generated fixtures (one trace per case, ground truth in truth.json), outside the workspace.
+    const gen = path.resolve(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'freb', 'generated');
+    const result = await vscode.commands.executeCommand<{ matches: Array<{ path: string; user: string | null; client: string | null; xff: string | null; cbt: string | null; codeName: string | null }>; files: number }>(
+      'iisAuthLens.findFrebTraces', gen, []);
+    assert.equal(result.files, 7);
+    const first = result.matches[0]!;
+    assert.equal(path.basename(first.path), 'fr000047.bad-bindings.xml', 'BAD_BINDINGS on top');
+    assert.deepEqual([first.user, first.client, first.xff, first.cbt, first.codeName], ['CONTOSO\\svc-migration', '52.101.62.174', '52.101.62.174', 'present', 'SEC_E_BAD_BINDINGS']);
+    assert.equal(path.basename(result.matches[result.matches.length - 1]!.path), 'fr000016.success-slow.xml', 'the success last');
+    const rows = await vscode.commands.executeCommand<Array<{ label: string; description: string; command: string; arguments: string[] }>>('iisAuthLens.frebResults.items', true);
+    assert.equal(rows.length, 7);
+    assert.equal(rows[0]!.label, '401.1 SEC_E_BAD_BINDINGS');
+    assert.equal(rows[0]!.description, 'CONTOSO\\svc-migration · 52.101.62.174 (XFF) · CBT present · 11-21 05:33:33Z');
+    const denied = rows.find((r) => r.arguments[0]!.endsWith('fr000009.logon-denied.xml'))!;
+    assert.equal(denied.description, 'CONTOSO\\clara.fischer · 10.20.47.25 · CBT present · 11-21 00:04:59Z');
+    assert.ok(!rows.find((r) => r.arguments[0]!.endsWith('fr000004.anonymous.xml'))!.description.includes('CBT'), 'no AUTHENTICATE, no CBT state');
+    // A click runs the row's command: the report, not the raw XML.
+    assert.equal(rows[0]!.command, 'iisAuthLens.openFrebReport');
+    await vscode.commands.executeCommand(rows[0]!.command, vscode.Uri.parse(rows[0]!.arguments[0]!));
+    const state = await waitFor(async () => {
+      const s = await vscode.commands.executeCommand<ReportState[]>('iisAuthLens.frebReport.state');
+      return s?.find((x) => x.uri.endsWith('fr000047.bad-bindings.xml') && x.rendered);
+    }, 'the report of the clicked row to render', 30_000);
+    assert.match(state.title, /FREB report: fr000047\.bad-bindings\.xml/);
+    assert.match(state.rendered!.summary ?? '', /SEC_E_BAD_BINDINGS/);
+    // The results next to the report of the row clicked.
+    await vscode.commands.executeCommand('notifications.clearAll');
+    await vscode.commands.executeCommand('iisAuthLens.frebResults.focus');
+    const png = await screenshot('freb-triage-results');
+    if (png) assert.ok(fs.statSync(png).size > 10_000, `${png} is a real picture`);
+    // Export as CSV: the rows in the order shown, RFC 4180.
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'freb-csv-'));
+    try {
+      const out = await vscode.commands.executeCommand<string>('iisAuthLens.exportFrebMatchesCsv', path.join(tmp, 'sub', 'matches.csv'));
+      const lines = fs.readFileSync(out, 'utf8').replace(/^\ufeff/, '').split('\r\n');
+      assert.equal(lines[0], 'file,time,url,status,substatus,win32,win32 name,user,client,xff,cbt state,duration ms');
+      assert.equal(lines.length, 1 + 7 + 1, 'header, 7 rows, final CRLF');
+      assert.ok(lines[1]!.includes(',401,1,0x80090346,SEC_E_BAD_BINDINGS,CONTOSO\\svc-migration,52.101.62.174,52.101.62.174,present,'), lines[1]);
+      // Copy Matches into a folder that does not exist yet: created; no freb.xsl in the fixtures, and it says so.
+      const dest = path.join(tmp, 'new', 'copies');
+      const copied = await vscode.commands.executeCommand<string[]>('iisAuthLens.copyFrebMatches', dest);
+      assert.equal(copied.length, 7);
+      const last = await vscode.commands.executeCommand<{ created: boolean; stylesheet: boolean }>('iisAuthLens.frebResults.lastCopy');
+      assert.deepEqual([last.created, last.stylesheet], [true, false]);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
 });
