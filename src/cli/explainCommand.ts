@@ -79,7 +79,7 @@ function human(source: string, found: ExplainGroups): string {
   const out: string[] = [`${name}: ${found.count} recognised text${found.count === 1 ? '' : 's'}${kinds > 1 ? ` of ${kinds} kinds` : ''}`];
   for (const g of groups) {
     out.push('');
-    if (g.count > 1) out.push(`${g.title} [${g.code}]: ${g.count} times, lines ${lineRanges(g.lines)}${g.linesTruncated ? ' (the first ' + g.lines.length + ' lines listed)' : ''}`);
+    if (g.count > 1) out.push(`${g.title} [${g.code}]${g.hybridAgent ? ' (Hybrid Agent endpoint)' : ''}: ${g.count} times, lines ${lineRanges(g.lines)}${g.linesTruncated ? ' (the first ' + g.lines.length + ' lines listed)' : ''}`);
     for (const m of g.examples) out.push(...occurrence(m));
     if (g.count > g.examples.length) out.push(`  ... and ${g.count - g.examples.length} more of this kind (lines above)`);
     const first = g.examples.find((m) => m.url) ?? g.examples[0]!;

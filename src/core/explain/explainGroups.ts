@@ -34,7 +34,8 @@ export class ExplainGroups {
   add(m: ExplainMatch): void {
     this.count++;
     if (this.matches.length < MAX_LISTED_MATCHES) this.matches.push(m);
-    const key = `${m.code}|${m.explanation.length}|${m.hybridAgent ? 1 : 0}`;
+    // A text about a Hybrid Agent endpoint gets a longer explanation: a kind of its own.
+    const key = `${m.code}|${m.hybridAgent ? 1 : 0}`;
     let g = this.byKey.get(key);
     if (!g) {
       g = { code: m.code, title: m.title, severity: m.severity, explanation: m.explanation, next: m.next, remediation: m.remediation, count: 0, lines: [], linesTruncated: false, examples: [] };
