@@ -145,6 +145,21 @@ export function severityOf(code: FindingCode): Severity {
   return FINDINGS[code].severity;
 }
 
+const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+
+/**
+ * A code's place in any list shown to the admin: errors first (BAD_BINDINGS first of all), then
+ * warnings, then info; within a severity the order of FINDING_ORDER.
+ */
+export function findingRank(code: FindingCode): number {
+  return SEVERITY_RANK[FINDINGS[code].severity] * FINDING_ORDER.length + FINDING_ORDER.indexOf(code);
+}
+
+/** Sort comparator of findings: findingRank, then line order. */
+export function compareFindings(a: Pick<Finding, 'code' | 'line'>, b: Pick<Finding, 'code' | 'line'>): number {
+  return findingRank(a.code) - findingRank(b.code) || a.line - b.line;
+}
+
 /** l10n.t's shape: a message with {0}, {1} ... and its arguments. */
 export type Translate = (message: string, ...args: Array<string | number | boolean>) => string;
 

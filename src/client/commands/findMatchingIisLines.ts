@@ -10,6 +10,7 @@ import { explainText } from '../../core/explain/explainText';
 import { scanW3cLog } from '../../node/logFiles';
 import { scannerBytes } from '../../core/files/textEncoding';
 import { expandIisLogs, pickIisLogFolder } from './iisLogPicker';
+import { findingOfWin32, findingRank } from '../../core/findings';
 
 export interface FindLinesArgs {
   /** ISO-like time of the error text (local, or with Z / an offset). */
@@ -27,6 +28,18 @@ export interface FindLinesArgs {
 }
 
 export interface LineHit extends MatchingLine { log: vscode.Uri }
+
+/**
+ * The hits a quick pick lists: the requests that are a finding by themselves (BAD_BINDINGS, then the
+ * other errors, in the findings table's order) first, then the rest; in time order within each.
+ */
+export function errorsFirst<T extends Pick<MatchingLine, 'win32'>>(hits: readonly T[]): T[] {
+  const rank = (h: T): number => {
+    const code = findingOfWin32(h.win32);
+    return code ? findingRank(code) : Number.MAX_SAFE_INTEGER;
+  };
+  return [...hits].sort((a, b) => rank(a) - rank(b));
+}
 
 /** The last search (for the e2e suite). */
 export let lastSearch: { hits: LineHit[]; window: { from: number; to: number }; path: string } | undefined;
@@ -135,7 +148,7 @@ export async function findMatchingLines(ctx: ClientContext, args: FindLinesArgs 
     { modal: true, detail: vscode.l10n.t('Searched {0} log(s).', logs.length) });
     return hits;
   }
-  const pick = await vscode.window.showQuickPick(hits.map((h) => ({
+  const pick = await vscode.window.showQuickPick(errorsFirst(hits).map((h) => ({
     label: `${OUTCOME_ICON[h.outcome ?? ''] ?? ''} ${h.time.slice(11, 19)}  ${h.status} ${h.win32}`,
     description: [h.outcome, h.clientIp, h.user !== '-' ? h.user : null].filter(Boolean).join(' · '),
     detail: `${vscode.workspace.asRelativePath(h.log)}:${h.line}  ${h.method} ${h.uri}`,

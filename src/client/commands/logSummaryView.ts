@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ClientFeature, ClientContext } from '../context';
-import { factsOfFinding, renderFindingMessage, severityOf, type Finding, type FindingCode, type Severity } from '../../core/findings';
+import { factsOfFinding, findingRank, renderFindingMessage, severityOf, type Finding, type FindingCode, type Severity } from '../../core/findings';
 import type { AnalyzeFileResult, W3cBlockInfo } from '../../protocol/requests';
 import { describeWin32 } from '../../core/win32Status';
 import { statusLabel } from '../../core/httpStatus';
@@ -284,7 +284,8 @@ class LogSummaryProvider implements vscode.TreeDataProvider<Node> {
           by.set(f.code, list);
         }
         const codes = Object.entries(r.summary.findings) as Array<[FindingCode, number]>;
-        return codes.filter(([, c]) => c > 0).sort((a, b) => b[1] - a[1])
+        // BAD_BINDINGS and the other errors first (the findings table's order), not the biggest count
+        return codes.filter(([, c]) => c > 0).sort((a, b) => findingRank(a[0]) - findingRank(b[0]))
           .map(([code, total]): Node => ({ kind: 'code', file: n.file, code, findings: by.get(code) ?? [], total }));
       }
       case 'blocks': {

@@ -2,7 +2,7 @@
 // file in a quick pick; picking one jumps to its line.
 import * as vscode from 'vscode';
 import type { ClientFeature, ClientContext } from '../context';
-import { severityOf, type Finding } from '../../core/findings';
+import { compareFindings, severityOf, type Finding } from '../../core/findings';
 import { FindingsRequest, sendRequest, type FindingsParams, type ShowFindingsArgs } from '../../protocol/requests';
 import { localFindingMessage, logSummary, revealLine } from './logSummaryView';
 import { plainLabel } from '../../core/markdown';
@@ -13,8 +13,9 @@ interface FindingItem extends vscode.QuickPickItem {
 
 const ICON: Record<string, string> = { error: '$(error)', warning: '$(warning)', info: '$(info)' };
 
+/** Quick-pick items of findings: BAD_BINDINGS and the other errors first (the findings table's order), then by line. */
 export function findingItems(findings: Finding[]): FindingItem[] {
-  return findings.map((f) => ({
+  return [...findings].sort(compareFindings).map((f) => ({
     label: `${ICON[severityOf(f.code)] ?? ''} ${vscode.l10n.t('Line {0}', f.line.toLocaleString('en-US'))}  ${f.code}`,
     description: [f.clientIp, f.uri, f.status, f.win32 != null ? String(f.win32) : null, f.user].filter(Boolean).map((s) => plainLabel(String(s), 120)).join(' · '),
     detail: localFindingMessage(f),

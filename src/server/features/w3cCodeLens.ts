@@ -5,7 +5,7 @@ import * as l10n from '@vscode/l10n';
 import type { CodeLens } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Feature, ServerContext } from '../context';
-import type { Finding } from '../../core/findings';
+import { compareFindings, type Finding } from '../../core/findings';
 import { blockOfLine, docLine, type W3cBlockStats, type W3cDocumentAnalysis } from '../../core/w3c/w3cDocumentAnalysis';
 import { isW3cDocument, w3cAnalysis } from './w3cModelCache';
 import { plainLabel } from '../../core/markdown';
@@ -40,10 +40,10 @@ export function w3cCodeLenses(a: W3cDocumentAnalysis, uri: string): CodeLens[] {
   });
 }
 
-/** Findings of one block (or all): the answer to iisAuthLens/findings. */
+/** Findings of one block (or all), BAD_BINDINGS and the other errors first: the answer to iisAuthLens/findings. */
 export function w3cFindingsOf(a: W3cDocumentAnalysis, block?: number): Finding[] {
-  if (block === undefined) return a.findings;
-  return a.findings.filter((f) => blockOfLine(a.blocks, f.line)?.index === block);
+  const of = block === undefined ? [...a.findings] : a.findings.filter((f) => blockOfLine(a.blocks, f.line)?.index === block);
+  return of.sort(compareFindings);
 }
 
 export const w3cCodeLens: Feature = {

@@ -1,0 +1,53 @@
+// Signal over noise (issue 17): every list of findings shows BAD_BINDINGS and the other errors
+// first, in the one order of the findings table (severity, then FINDING_ORDER), not line order;
+// CodeLens titles say "1 request" and leave out counts that are zero.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { compareFindings, FINDING_ORDER, findingRank, severityOf, type Finding, type FindingCode } from '../../src/core/findings';
+import { w3cAnalysis, W3C_LANGUAGE } from '../../src/server/features/w3cModelCache';
+import { w3cFindingsOf } from '../../src/server/features/w3cCodeLens';
+
+const FIX = join(__dirname, '..', 'fixtures', 'workspace', 'u_ex261121_bad_bindings.log');
+const sev = { error: 0, warning: 1, info: 2 } as const;
+
+function assertErrorsFirst(list: Finding[]): void {
+  for (let i = 1; i < list.length; i++) {
+    const a = list[i - 1]!, b = list[i]!;
+    assert.ok(findingRank(a.code) < findingRank(b.code) || (a.code === b.code && a.line <= b.line),
+      `${a.code}@${a.line} before ${b.code}@${b.line}`);
+  }
+}
+
+void test('findingRank: BAD_BINDINGS first, errors before warnings before info, FINDING_ORDER within a severity', () => {
+  const codes = [...FINDING_ORDER].sort((a, b) => findingRank(a) - findingRank(b));
+  assert.equal(codes[0], 'BAD_BINDINGS');
+  assert.deepEqual(codes, ['BAD_BINDINGS', 'INVALID_TOKEN', 'AUTH_FAILED', 'LOGON_DENIED', 'HANDSHAKE_INCOMPLETE', 'MALFORMED_LINE', 'NO_CREDENTIALS']);
+  for (let i = 1; i < codes.length; i++) assert.ok(sev[severityOf(codes[i - 1]!)] <= sev[severityOf(codes[i]!)]);
+  const f = (code: FindingCode, line: number): Pick<Finding, 'code' | 'line'> => ({ code, line });
+  const sorted = [f('HANDSHAKE_INCOMPLETE', 1), f('BAD_BINDINGS', 9), f('INVALID_TOKEN', 3), f('BAD_BINDINGS', 4)].sort(compareFindings);
+  assert.deepEqual(sorted.map((x) => `${x.code}@${x.line}`), ['BAD_BINDINGS@4', 'BAD_BINDINGS@9', 'INVALID_TOKEN@3', 'HANDSHAKE_INCOMPLETE@1']);
+});
+
+void test('the CodeLens findings list of the bundled sample: errors first, then line order', () => {
+  const doc = TextDocument.create('file:///order/u_ex261121_bad_bindings.log', W3C_LANGUAGE, 1, readFileSync(FIX, 'utf8'));
+  const a = w3cAnalysis(doc, 120);
+  const inLineOrder = a.findings.map((x) => x.code);
+  // the sample starts with a warning: line order would not put the errors first
+  assert.notEqual(inLineOrder[0], 'BAD_BINDINGS');
+  const all = w3cFindingsOf(a);
+  assert.equal(all.length, a.findings.length);
+  assert.equal(all[0]!.code, 'BAD_BINDINGS');
+  assertErrorsFirst(all);
+  let blocksWithErrorsAndWarnings = 0;
+  for (const b of a.blocks) {
+    const list = w3cFindingsOf(a, b.index);
+    assertErrorsFirst(list);
+    if (list.some((x) => severityOf(x.code) === 'error') && list.some((x) => severityOf(x.code) === 'warning')) blocksWithErrorsAndWarnings++;
+  }
+  assert.ok(blocksWithErrorsAndWarnings > 0, 'the sample has a block that mixes errors and warnings');
+  // the analysis itself keeps line order (the CLI JSON and Problems rely on it)
+  assert.deepEqual(a.findings.map((x) => x.code), inLineOrder);
+});
