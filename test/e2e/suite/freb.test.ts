@@ -158,4 +158,12 @@ suite('freb', () => {
       fs.rmSync(tmp, { recursive: true, force: true });
     }
   });
+  test('Open Matching IIS Log Line takes a folder of IIS logs (searched recursively), as its button says', async () => {
+    const dir = path.resolve(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'explain', 'evidence');
+    const trace = await vscode.workspace.openTextDocument(vscode.Uri.file(path.join(dir, 'fr000001.xml')));
+    const back = await vscode.commands.executeCommand<Array<{ log: string; line: number }>>('iisAuthLens.openMatchingIisLine', {
+      uri: trace.uri.toString(), logs: [vscode.Uri.file(path.resolve(dir, '..')).toString()],
+    });
+    assert.deepEqual(back.map((b) => [path.basename(vscode.Uri.parse(b.log).fsPath), b.line]), [['u_ex261121_freb_pairs.log', 6]]);
+  });
 });
