@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { compareFindings, FINDING_ORDER, findingRank, severityOf, type Finding, type FindingCode } from '../../src/core/findings';
 import { w3cAnalysis, W3C_LANGUAGE } from '../../src/server/features/w3cModelCache';
-import { w3cFindingsOf } from '../../src/server/features/w3cCodeLens';
+import { w3cBlockLensTitle, w3cCodeLenses, w3cFindingsOf } from '../../src/server/features/w3cCodeLens';
+import type { W3cBlockStats } from '../../src/core/w3c/w3cDocumentAnalysis';
 
 const FIX = join(__dirname, '..', 'fixtures', 'workspace', 'u_ex261121_bad_bindings.log');
 const sev = { error: 0, warning: 1, info: 2 } as const;
@@ -50,4 +51,32 @@ void test('the CodeLens findings list of the bundled sample: errors first, then 
   assert.ok(blocksWithErrorsAndWarnings > 0, 'the sample has a block that mixes errors and warnings');
   // the analysis itself keeps line order (the CLI JSON and Problems rely on it)
   assert.deepEqual(a.findings.map((x) => x.code), inLineOrder);
+});
+
+const block = (o: Partial<W3cBlockStats>): W3cBlockStats => ({
+  index: 1, fieldsLine: 5, headerLine: 1, endLine: 9, fields: [], requests: 0, status401: 0, badBindings: 0, malformed: 0, findings: 0, topFailing: null, ...o,
+});
+
+void test('CodeLens titles: singular and plural, zero counts left out, a clean block says so', () => {
+  assert.equal(w3cBlockLensTitle(block({ requests: 1 })), '1 request · no authentication failures');
+  assert.equal(w3cBlockLensTitle(block({ requests: 12345 })), '12,345 requests · no authentication failures');
+  assert.equal(w3cBlockLensTitle(block({ requests: 3, status401: 2 })), '3 requests · 2 × 401');
+  assert.equal(w3cBlockLensTitle(block({ requests: 3, status401: 1, findings: 1 })), '3 requests · 1 × 401 · 1 finding');
+  assert.equal(w3cBlockLensTitle(block({ requests: 9, status401: 4, badBindings: 2, findings: 5, topFailing: { uri: '/EWS/mrsproxy.svc', clientIp: '10.0.0.1', count: 2 } })),
+    '9 requests · 4 × 401 · 2 BAD_BINDINGS · top failing: /EWS/mrsproxy.svc from 10.0.0.1 · 5 findings');
+});
+
+void test('CodeLens: one lens per block with requests, none for a restart block of directives only', () => {
+  const text = readFileSync(FIX, 'utf8');
+  // an IIS restart writes a new header block; here one with no request before the next block
+  const restart = '#Software: Microsoft Internet Information Services 10.0\r\n#Version: 1.0\r\n#Date: 2026-11-21 23:59:00\r\n' + text.slice(text.indexOf('#Fields:'), text.indexOf('\n', text.indexOf('#Fields:')) + 1);
+  const doc = TextDocument.create('file:///order/restart.log', W3C_LANGUAGE, 1, text.replace(/\r?\n?$/, '\r\n') + restart);
+  const a = w3cAnalysis(doc, 120);
+  assert.equal(a.blocks.length, 4);
+  assert.equal(a.blocks[3]!.requests, 0);
+  const lenses = w3cCodeLenses(a, doc.uri);
+  assert.equal(lenses.length, 3);
+  const titles = lenses.map((l) => l.command!.title);
+  assert.equal(titles.filter((t) => /BAD_BINDINGS/.test(t)).length, 2, 'the block without BAD_BINDINGS does not say "0 BAD_BINDINGS"');
+  for (const t of titles) assert.doesNotMatch(t, /(^|· )0 /);
 });

@@ -13,24 +13,37 @@ import { FindingsRequest, onRequest, type ShowFindingsArgs } from '../../protoco
 
 const fmt = (n: number): string => n.toLocaleString('en-US');
 
+/** "1 request" / "12,345 requests": singular and plural are separate strings (German too). */
+export function requestsLabel(n: number): string {
+  return n === 1 ? l10n.t('1 request') : l10n.t('{0} requests', fmt(n));
+}
+
+export function findingsLabel(n: number): string {
+  return n === 1 ? l10n.t('1 finding') : l10n.t('{0} findings', fmt(n));
+}
+
+/**
+ * The lens of a block: its requests, then only the counts that are not zero (401s, BAD_BINDINGS,
+ * findings) and the top failing URL; a clean block says so instead of "0 × 401 · 0 BAD_BINDINGS".
+ */
 export function w3cBlockLensTitle(b: W3cBlockStats): string {
-  const parts = [
-    l10n.t('{0} requests', fmt(b.requests)),
-    l10n.t('{0} × 401', fmt(b.status401)),
-    l10n.t('{0} BAD_BINDINGS', fmt(b.badBindings)),
-  ];
+  const parts = [requestsLabel(b.requests)];
+  if (b.status401) parts.push(l10n.t('{0} × 401', fmt(b.status401)));
+  if (b.badBindings) parts.push(l10n.t('{0} BAD_BINDINGS', fmt(b.badBindings)));
   if (b.topFailing) {
     const uri = plainLabel(b.topFailing.uri, 80);
     parts.push(b.topFailing.clientIp
       ? l10n.t('top failing: {0} from {1}', uri, plainLabel(b.topFailing.clientIp, 48))
       : l10n.t('top failing: {0}', uri));
   }
-  if (b.findings) parts.push(l10n.t('{0} findings', fmt(b.findings)));
+  if (b.findings) parts.push(findingsLabel(b.findings));
+  else if (!b.status401) parts.push(l10n.t('no authentication failures'));
   return parts.join(' · ');
 }
 
+/** One lens per block that has requests or findings (a restart block of directives only gets none). */
 export function w3cCodeLenses(a: W3cDocumentAnalysis, uri: string): CodeLens[] {
-  return a.blocks.map((b) => {
+  return a.blocks.filter((b) => b.requests > 0 || b.findings > 0).map((b) => {
     const line = docLine(a, b.fieldsLine || b.headerLine);
     const args: ShowFindingsArgs = { uri, block: b.index, title: l10n.t('Findings of block {0} (line {1})', b.index, fmt(b.fieldsLine || b.headerLine)) };
     return {
