@@ -123,6 +123,36 @@ function matchPath(arg: unknown): string | undefined {
   return n && n.kind === 'match' ? n.match.path : n && n.kind === 'error' ? n.path : undefined;
 }
 
+/**
+ * Where Copy Matches goes: a new folder next to the searched one (a folder dialog cannot name a
+ * folder that does not exist yet; inside the searched folder the copies would turn up in the next
+ * search), a folder typed in (created when missing), or one picked.
+ */
+async function pickCopyDestination(folder: string | null, count: number): Promise<string | undefined> {
+  const stamp = new Date().toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', '-');
+  const suggested = folder ? path.join(path.dirname(folder), `${path.basename(folder)}-matches-${stamp}`) : undefined;
+  type Item = vscode.QuickPickItem & { act: 'new' | 'type' | 'pick' };
+  const items: Item[] = [];
+  if (suggested) items.push({ label: `$(new-folder) ${suggested}`, description: vscode.l10n.t('new folder next to the searched one'), act: 'new' });
+  items.push({ label: `$(edit) ${vscode.l10n.t('Type a folder path...')}`, description: vscode.l10n.t('created when missing'), act: 'type' });
+  items.push({ label: `$(folder-opened) ${vscode.l10n.t('Choose an existing folder...')}`, act: 'pick' });
+  const choice = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Copy {0} FREB traces (and freb.xsl) to...', count) });
+  if (!choice) return undefined;
+  if (choice.act === 'new') return suggested;
+  if (choice.act === 'type') {
+    const typed = await vscode.window.showInputBox({
+      title: vscode.l10n.t('Copy FREB matches to folder'), prompt: vscode.l10n.t('Destination folder; created when missing'), value: suggested ?? '', ignoreFocusOut: true,
+      validateInput: (v) => v.trim() && path.isAbsolute(v.trim()) ? null : vscode.l10n.t('Enter an absolute folder path'),
+    });
+    return typed?.trim() || undefined;
+  }
+  const picked = await vscode.window.showOpenDialog({
+    canSelectFolders: true, canSelectFiles: false, canSelectMany: false, defaultUri: folder ? vscode.Uri.file(folder) : undefined,
+    openLabel: vscode.l10n.t('Copy {0} traces here', count), title: vscode.l10n.t('Copy FREB matches to folder'),
+  });
+  return picked?.[0]?.fsPath;
+}
+
 /** Runs the search in the worker; resolves with the result (cancelled or not). */
 function runWorker(ctx: ClientContext, folder: string, filter: FrebFilter, progress: (p: FrebSearchProgress) => void, token: vscode.CancellationToken): Promise<FrebSearchResult> {
   return new Promise((resolve, reject) => {
@@ -263,14 +293,7 @@ export const frebSearch: ClientFeature = {
         return undefined;
       }
       let dest = destArg instanceof vscode.Uri ? destArg.fsPath : typeof destArg === 'string' ? destArg : undefined;
-      if (!dest) {
-        const base = provider.folder ? vscode.Uri.file(path.join(provider.folder, 'filter')) : undefined;
-        const picked = await vscode.window.showOpenDialog({
-          canSelectFolders: true, canSelectFiles: false, canSelectMany: false, defaultUri: base,
-          openLabel: vscode.l10n.t('Copy {0} traces here', matches.length), title: vscode.l10n.t('Copy FREB matches to folder'),
-        });
-        dest = picked?.[0]?.fsPath;
-      }
+      if (!dest) dest = await pickCopyDestination(provider.folder, matches.length);
       if (!dest) return undefined;
       const r = await copyFrebMatches(matches.map((m) => m.path), dest, provider.folder ? [provider.folder] : []);
       for (const e of r.errors) ctx.log.warn(e.error);
