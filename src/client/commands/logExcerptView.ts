@@ -46,7 +46,7 @@ const focusDecoration = vscode.window.createTextEditorDecorationType({
 
 /** The excerpt URI of a file: one per file, so the next finding reuses its tab. */
 export function excerptUri(file: string): vscode.Uri {
-  return vscode.Uri.from({ scheme: EXCERPT_SCHEME, path: `/${path.basename(file)}`, query: new URLSearchParams({ file }).toString() });
+  return vscode.Uri.from({ scheme: EXCERPT_SCHEME, path: `/${vscode.l10n.t('{0} (excerpt)', path.basename(file))}`, query: new URLSearchParams({ file }).toString() });
 }
 
 function decorate(editor: vscode.TextEditor): void {
@@ -87,16 +87,19 @@ export async function showLogExcerpt(file: string, line: number, options: { besi
   if (textDoc.languageId !== 'iis-w3c-log') await vscode.languages.setTextDocumentLanguage(textDoc, 'iis-w3c-log');
   const selections = [line, ...(options.alsoSelect ?? []).filter((l) => l !== line)]
     .map((l) => doc.lineNumbers.indexOf(l)).filter((i) => i > 0 && i < textDoc.lineCount)
-    .map((i) => new vscode.Selection(i, 0, i, textDoc.lineAt(i).text.length));
+    // anchored at the line's end, the cursor at its start: the view does not scroll sideways past long query strings
+    .map((i) => new vscode.Selection(i, textDoc.lineAt(i).text.length, i, 0));
   const editor = await vscode.window.showTextDocument(vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString()) ?? textDoc, {
     preview: true,
     ...(options.beside ? { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true } : {}),
   });
+  // the line numbers first, so revealing the line accounts for them (no sideways scroll that hides them)
+  decorate(editor);
   if (selections.length) {
     editor.selections = selections;
-    editor.revealRange(selections[0]!, vscode.TextEditorRevealType.InCenter);
+    const at = selections[0]!.active;
+    editor.revealRange(new vscode.Range(at, at), vscode.TextEditorRevealType.InCenter);
   }
-  decorate(editor);
   return editor;
 }
 

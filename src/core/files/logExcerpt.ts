@@ -42,6 +42,11 @@ export class ExcerptCollector {
     this.last = focus + after;
   }
 
+  /** Whether the next line's text matters when it is not a directive (readers may pass '' for the others). */
+  wantsText(): boolean {
+    return this.n + 1 >= this.first;
+  }
+
   /** The next line of the file (without its line end); false when the excerpt is complete. */
   push(text: string): boolean {
     const n = ++this.n;

@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { execFileSync } from 'node:child_process';
 import { closeAllEditors, getExtensionApi, openFixture, screenshot, waitFor, waitForDiagnostics, workspaceRoot } from '../util';
 
 const LOG = 'u_ex261121_bad_bindings.log';
@@ -85,12 +86,43 @@ suite('w3cLog', () => {
     }, 'one CodeLens per #Fields block', 30_000);
     const ours = lenses.filter((x) => x.command?.command === 'iisAuthLens.showFindings').sort((a, b) => a.range.start.line - b.range.start.line);
     assert.deepEqual(ours.map((l) => l.range.start.line + 1), t.layouts.map((l) => l.line));
-    for (const l of ours) assert.match(l.command!.title, /^[\d,]+ requests · [\d,]+ × 401 · [\d,]+ BAD_BINDINGS/);
+    // counts that are zero are left out: a block without BAD_BINDINGS does not say "0 BAD_BINDINGS"
+    for (const l of ours) assert.match(l.command!.title, /^(1 request|[\d,]+ requests)( · [\d,]+ × 401)?( · [\d,]+ BAD_BINDINGS)?/);
+    for (const l of ours) assert.doesNotMatch(l.command!.title, /(^|· )0 /);
     const total = ours.reduce((n, l) => n + Number(/ ([\d,]+) requests/.exec(' ' + l.command!.title)![1]!.replace(/,/g, '')), 0);
     assert.equal(total, t.requests);
-    const bad = ours.reduce((n, l) => n + Number(/· ([\d,]+) BAD_BINDINGS/.exec(l.command!.title)![1]!), 0);
+    const bad = ours.reduce((n, l) => n + Number(/· ([\d,]+) BAD_BINDINGS/.exec(l.command!.title)?.[1] ?? 0), 0);
     assert.equal(bad, t.findings.BAD_BINDINGS);
     assert.ok(ours.some((l) => /top failing: \/EWS\/mrsproxy\.svc from \d+\.\d+\.\d+\.\d+/.test(l.command!.title)), 'a lens names the top failing URL and client');
+  });
+
+  test('a renamed log is detected again when reopened after its tab was closed', async function () {
+    this.timeout(180_000);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'w3c-e2e-renamed-'));
+    const file = path.join(dir, 'W3SVC1-today.log');
+    fs.copyFileSync(vscode.Uri.joinPath(workspaceRoot(), LOG).fsPath, file);
+    const uri = vscode.Uri.file(file);
+    const key = uri.toString();
+    try {
+      for (const round of ['first open', 'reopen']) {
+        await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: false });
+        await waitFor(() => vscode.workspace.textDocuments.find((d) => d.uri.toString() === key)?.languageId === 'iis-w3c-log' || undefined,
+          `${round}: the renamed log becomes iis-w3c-log`, 20_000);
+        await waitFor(async () => (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri))
+          ?.some((x) => x.command?.command === 'iisAuthLens.showFindings') || undefined, `${round}: the CodeLens of the renamed log`, 30_000);
+        if (round === 'reopen') break;
+        // close the tab and wait until the editor really let the document go (then it opens as "log" again)
+        const closed = new Promise<void>((resolve) => {
+          const sub = vscode.workspace.onDidCloseTextDocument((d) => { if (d.uri.toString() === key) { sub.dispose(); resolve(); } });
+        });
+        await closeAllEditors();
+        await Promise.race([closed, new Promise((_, reject) => setTimeout(() => reject(new Error('the closed log was never disposed')), 120_000))]);
+        assert.ok(!vscode.workspace.textDocuments.some((d) => d.uri.toString() === key));
+      }
+    } finally {
+      await closeAllEditors();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('hover on 2148074310 explains SEC_E_BAD_BINDINGS with the fixes', async () => {
@@ -242,6 +274,124 @@ suite('w3cLog', () => {
     } finally {
       await closeAllEditors();
       await vscode.commands.executeCommand('iisAuthLens.logSummary.clear', uri.toString());
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('big log: a finding opens a read-only excerpt, the timeline and Clear work from disk', async function () {
+    this.timeout(400_000);
+    // a 62 MB log from the project's generator (several #Fields blocks, restarts), outside the workspace
+    const repo = path.resolve(__dirname, '..', '..', '..', '..');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'w3c-e2e-big-'));
+    const file = process.env.IAL_E2E_BIG_LOG ?? path.join(dir, 'u_ex261201.log');
+    if (!process.env.IAL_E2E_BIG_LOG) {
+      execFileSync(process.execPath, ['--import', 'tsx', path.join(repo, 'test', 'support', 'iisLogGenerator.ts'), '--size', '62MB', '--out', file, '--truth', path.join(dir, 'truth.json')],
+        { cwd: repo, env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, stdio: 'ignore' });
+    }
+    const raw = fs.readFileSync(file, 'utf8').split('\n').map((l) => l.replace(/\r$/, ''));
+    assert.ok(fs.statSync(file).size > 60 * 1024 * 1024);
+    const uri = vscode.Uri.file(file);
+    type Entry = SummaryEntry & { findings: Array<{ line: number; code: string }>; blocks: Array<{ headerLine: number }> };
+    type Excerpt = { uri: string; file: string; focus: number; lineNumbers: number[]; languageId: string; isDirty: boolean; selectedLine: number; text: string; tabs: number };
+    try {
+      let t0 = Date.now();
+      const entry = await vscode.commands.executeCommand<Entry>('iisAuthLens.analyzeLargeFile', uri);
+      const tAnalyze = Date.now() - t0;
+      assert.ok(entry && entry.findings.length > 0, 'the generated log has findings');
+      assert.ok(entry.blocks.length > 1, 'the generated log has several #Fields blocks');
+      // a BAD_BINDINGS finding in a later block, so the header in force is not the file's first lines
+      const later = entry.findings.filter((f) => f.code === 'BAD_BINDINGS' && f.line > entry.blocks[1]!.headerLine);
+      const f1 = later[0] ?? entry.findings.find((f) => f.code === 'BAD_BINDINGS')!;
+      const f2 = entry.findings.find((f) => f.line > f1.line + 100)!;
+      t0 = Date.now();
+      await vscode.commands.executeCommand('iisAuthLens.logSummary.revealLine', uri.toString(), f1.line);
+      const tExcerpt = Date.now() - t0;
+      const st1 = await waitFor(async () => (await vscode.commands.executeCommand<Excerpt[]>('iisAuthLens.excerptState'))?.find((e) => e.focus === f1.line), 'the excerpt of the first finding', 30_000);
+      assert.equal(st1.isDirty, false);
+      assert.equal(st1.selectedLine, f1.line, 'the selection is on the finding\'s line');
+      const lines = st1.text.split('\n');
+      assert.match(lines[0]!, new RegExp(`^# IIS Auth Lens: lines \\d+\\.\\.\\d+ of .*u_ex261201\\.log`));
+      // every line is the file's line of that number; the #Fields shown is the last one before the finding
+      st1.lineNumbers.forEach((n, i) => { if (n > 0) assert.equal(lines[i], raw[n - 1], `excerpt line ${i} = file line ${n}`); });
+      const fieldsInForce = raw.slice(0, f1.line).filter((l) => l.startsWith('#Fields:')).pop();
+      assert.ok(lines.includes(fieldsInForce!), 'the #Fields header in force is in the excerpt');
+      const editor = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === st1.uri)!;
+      assert.equal(editor.document.isUntitled, false);
+      // read-only: a keystroke in the editor is refused and the document never turns dirty
+      await vscode.window.showTextDocument(editor.document, { preview: true, preserveFocus: false });
+      await vscode.commands.executeCommand('type', { text: 'x' });
+      await vscode.commands.executeCommand('editor.action.clipboardCutAction');
+      assert.equal(editor.document.getText(), st1.text, 'the excerpt refuses typing');
+      assert.equal(editor.document.isDirty, false);
+      // no finding is computed from the cut-out (no MALFORMED_LINE or handshake at the edges)
+      await new Promise((r) => setTimeout(r, 2000));
+      assert.deepEqual(vscode.languages.getDiagnostics(editor.document.uri), []);
+      await screenshot('w3c-big-log-excerpt');
+      // the next finding reuses the tab
+      await vscode.commands.executeCommand('iisAuthLens.logSummary.revealLine', uri.toString(), f2.line);
+      const st2 = await waitFor(async () => (await vscode.commands.executeCommand<Excerpt[]>('iisAuthLens.excerptState'))?.find((e) => e.focus === f2.line && e.selectedLine === f2.line), 'the excerpt of the second finding', 30_000);
+      assert.equal(st2.tabs, 1, 'one excerpt tab');
+      assert.equal(st2.uri, st1.uri);
+      // the auth timeline of the big log from disk (asked from the excerpt's tab, which stands for the log)
+      t0 = Date.now();
+      await vscode.commands.executeCommand('iisAuthLens.openAuthTimeline');
+      type State = Array<{ uri: string; rendered: number; errors: string[]; urls: string[]; requests: number; ms: number }>;
+      const tl = await waitFor(async () => (await vscode.commands.executeCommand<State>('iisAuthLens.authTimelineState'))?.find((s) => s.uri === uri.toString() && s.rendered >= 0),
+        'the timeline of the big log', 180_000);
+      const tTimeline = Date.now() - t0;
+      assert.deepEqual(tl.errors, []);
+      assert.equal(tl.requests, entry.requests);
+      assert.ok(tl.urls.length > 0 && tl.rendered === tl.urls.length, JSON.stringify(tl.urls));
+      await screenshot('w3c-big-log-timeline');
+      console.log(`[e2e] big log ${(fs.statSync(file).size / 1048576).toFixed(1)} MB, ${entry.requests} requests: analyzed from disk in ${tAnalyze} ms; excerpt in ${tExcerpt} ms; timeline built in ${tl.ms} ms, drawn after ${tTimeline} ms`);
+      // Clear Findings of Analyzed Files empties the Problems panel of it and the view
+      assert.ok(vscode.languages.getDiagnostics(uri).length > 0);
+      await vscode.commands.executeCommand('iisAuthLens.clearAnalyzedFindings');
+      assert.deepEqual(vscode.languages.getDiagnostics(uri), []);
+      assert.deepEqual(await vscode.commands.executeCommand<SummaryEntry[]>('iisAuthLens.logSummary.results'), []);
+    } finally {
+      await closeAllEditors();
+      await vscode.commands.executeCommand('iisAuthLens.logSummary.clear', uri.toString());
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('evidence read-only: the setting locks opened logs, Open Read-Only locks the active one', async function () {
+    this.timeout(60_000);
+    const cfg = vscode.workspace.getConfiguration('iisAuthLens');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'w3c-e2e-ro-'));
+    const src = path.join(workspaceRoot().fsPath, LOG);
+    const a = path.join(dir, 'u_ex261121.log'), b = path.join(dir, 'notes-copy.log');
+    fs.copyFileSync(src, a);
+    fs.copyFileSync(src, b);
+    const c = path.join(dir, 'u_ex261122.log');
+    fs.copyFileSync(src, c);
+    const typeInto = async (file: string): Promise<vscode.TextDocument> => {
+      const editor = await vscode.window.showTextDocument(vscode.Uri.file(file), { preview: false });
+      await new Promise((r) => setTimeout(r, 800)); // the lock follows the editor becoming active
+      await vscode.window.showTextDocument(editor.document, { preview: false });
+      await vscode.commands.executeCommand('type', { text: 'x' });
+      return editor.document;
+    };
+    try {
+      await cfg.update('openEvidenceReadOnly', true, vscode.ConfigurationTarget.Global);
+      const docA = await typeInto(a);
+      assert.equal(docA.isDirty, false, 'an IIS log opened with the setting on takes no keystroke');
+      assert.equal(docA.getText(), fs.readFileSync(a, 'utf8'));
+      await cfg.update('openEvidenceReadOnly', false, vscode.ConfigurationTarget.Global);
+      // without the setting a log takes keystrokes (the control: typing does reach an unlocked editor)
+      const docC = await typeInto(c);
+      assert.equal(docC.isDirty, true, 'an unlocked log takes the keystroke');
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+      // Open Read-Only locks the active one
+      await vscode.window.showTextDocument(vscode.Uri.file(b), { preview: false });
+      await vscode.commands.executeCommand('iisAuthLens.openReadOnly');
+      const docB = await typeInto(b);
+      assert.equal(docB.isDirty, false, 'Open Read-Only refuses keystrokes');
+    } finally {
+      await cfg.update('openEvidenceReadOnly', undefined, vscode.ConfigurationTarget.Global);
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor').then(undefined, () => undefined);
+      await closeAllEditors();
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
