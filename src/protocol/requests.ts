@@ -16,7 +16,9 @@ export interface Request<P, R> {
 /** `iisAuthLens/analyzeFile`: analyze a file from disk (streaming; `.gz` too), with work-done progress. */
 export const AnalyzeFileRequest: Request<AnalyzeFileParams, AnalyzeFileResult> = { method: 'iisAuthLens/analyzeFile' };
 /** `iisAuthLens/findings`: the findings of an open document (one `#Fields` block or all). */
-export const FindingsRequest: Request<FindingsParams, Finding[]> = { method: 'iisAuthLens/findings' };
+/** A finding of an open document with the range of the field that shows it (as in Problems). */
+export type RangedFinding = Finding & { range?: { start: { line: number; character: number }; end: { line: number; character: number } } };
+export const FindingsRequest: Request<FindingsParams, RangedFinding[]> = { method: 'iisAuthLens/findings' };
 
 export const ANALYZE_FILE_REQUEST = AnalyzeFileRequest.method;
 export const FINDINGS_REQUEST = FindingsRequest.method;

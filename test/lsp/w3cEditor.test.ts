@@ -221,6 +221,17 @@ void test('CodeLens on each #Fields line: requests, 401s, BAD_BINDINGS, top fail
   assert.ok(f1.length > 0);
   assert.ok(f1.every((f) => f.line >= 1 && f.line < truth.layouts[1]!.line - 4));
   assert.ok(f1.some((f) => f.code === 'BAD_BINDINGS' && f.line === truth.findingLines.BAD_BINDINGS!.first[0]));
+  // errors first (the findings table's order), and each with the range Problems shows: the value of its field
+  assert.equal(f1[0]!.code, 'BAD_BINDINGS');
+  const firstWarning = f1.findIndex((f) => f.code === 'HANDSHAKE_INCOMPLETE' || f.code === 'MALFORMED_LINE');
+  assert.ok(firstWarning < 0 || f1.slice(firstWarning).every((f) => f.code !== 'BAD_BINDINGS' && f.code !== 'INVALID_TOKEN'));
+  const ranged = f1 as Array<{ line: number; code: string; range?: { start: { line: number; character: number }; end: { line: number; character: number } } }>;
+  for (const f of ranged.filter((x) => x.code === 'BAD_BINDINGS')) {
+    const r = f.range!;
+    assert.equal(r.start.line, f.line - 1);
+    assert.ok(r.start.character > 0, 'not column 1');
+    assert.match(genLines[f.line - 1]!.slice(r.start.character, r.end.character), /^(2148074310|3221226331)$/, 'the range is the sc-win32-status value');
+  }
 });
 
 void test('outline and folding: one symbol and one fold per #Fields block (real file with three layouts)', async () => {

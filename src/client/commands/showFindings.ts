@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import type { ClientFeature, ClientContext } from '../context';
 import { compareFindings, severityOf, type Finding } from '../../core/findings';
-import { FindingsRequest, sendRequest, type FindingsParams, type ShowFindingsArgs } from '../../protocol/requests';
+import { FindingsRequest, sendRequest, type FindingsParams, type RangedFinding, type ShowFindingsArgs } from '../../protocol/requests';
 import { localFindingMessage, logSummary, revealLine } from './logSummaryView';
 import { plainLabel } from '../../core/markdown';
 
@@ -62,7 +62,17 @@ export async function showFindings(ctx: ClientContext, args: ShowFindingsArgs | 
     matchOnDescription: true,
     matchOnDetail: true,
   });
-  if (pick) await revealLine(vscode.Uri.parse(args.uri), pick.finding.line, ctx.log);
+  if (!pick) return;
+  const range = (pick.finding as RangedFinding).range;
+  if (range) {
+    // the field that shows the finding (sc-win32-status ...), selected and centred as Problems does:
+    // the status columns are often off-screen behind a long query string
+    const r = new vscode.Range(range.start.line, range.start.character, range.end.line, range.end.character);
+    const editor = await vscode.window.showTextDocument(vscode.Uri.parse(args.uri), { selection: r, preview: true });
+    editor.revealRange(r, vscode.TextEditorRevealType.InCenter);
+    return;
+  }
+  await revealLine(vscode.Uri.parse(args.uri), pick.finding.line, ctx.log);
 }
 
 export const showFindingsCommand: ClientFeature = {

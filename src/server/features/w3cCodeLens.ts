@@ -9,7 +9,8 @@ import { compareFindings, type Finding } from '../../core/findings';
 import { blockOfLine, docLine, type W3cBlockStats, type W3cDocumentAnalysis } from '../../core/w3c/w3cDocumentAnalysis';
 import { isW3cDocument, w3cAnalysis } from './w3cModelCache';
 import { plainLabel } from '../../core/markdown';
-import { FindingsRequest, onRequest, type ShowFindingsArgs } from '../../protocol/requests';
+import { FindingsRequest, onRequest, type RangedFinding, type ShowFindingsArgs } from '../../protocol/requests';
+import { w3cFindingRange } from './w3cDiagnostics';
 
 const fmt = (n: number): string => n.toLocaleString('en-US');
 
@@ -67,10 +68,12 @@ export const w3cCodeLens: Feature = {
         return w3cCodeLenses(w3cAnalysis(doc, ctx.settings(doc.uri).handshakeWindowSeconds), doc.uri);
       },
     });
-    onRequest(ctx.connection, FindingsRequest, (p): Finding[] => {
+    onRequest(ctx.connection, FindingsRequest, (p): RangedFinding[] => {
       const doc = ctx.documents.get(p.uri);
       if (!doc || !isW3cDocument(doc)) return [];
-      return w3cFindingsOf(w3cAnalysis(doc, ctx.settings(doc.uri).handshakeWindowSeconds), p.block);
+      const a = w3cAnalysis(doc, ctx.settings(doc.uri).handshakeWindowSeconds);
+      // with the field's range, so a pick reveals the value (sc-win32-status ...), not column 1
+      return w3cFindingsOf(a, p.block).map((f) => ({ ...f, range: w3cFindingRange(a, f) }));
     });
   },
 };

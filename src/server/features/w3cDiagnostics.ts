@@ -24,6 +24,11 @@ function fieldRange(a: W3cDocumentAnalysis, line: number, column: number | undef
   return { start: { line: l, character: 0 }, end: { line: l, character: m.lineText(line).length } };
 }
 
+/** The range of a finding: the field that shows it (Problems' range; the CodeLens list reveals it). */
+export function w3cFindingRange(a: W3cDocumentAnalysis, f: Finding): Range {
+  return fieldRange(a, f.line, columnFor(a.model, f));
+}
+
 function columnFor(m: W3cDocumentModel, f: Finding): number | undefined {
   if (f.code === 'MALFORMED_LINE') return undefined;
   const lay = m.layoutOf(f.line);
