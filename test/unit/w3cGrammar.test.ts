@@ -68,7 +68,7 @@ void test('W3C grammar: IPv6, users, queries and empty fields on a real Exchange
   const t = tokens(g, '2022-01-01 00:01:24 ::1 POST /powershell clientApplication=ActiveMonitor;PSVersion=5.1.14393.4467 444  random\\ranuser1 ::1 Microsoft+WinRM+Client - 500 0 0 15');
   assert.equal(t.get('::1'), 'constant.numeric.ip.v6.iis-w3c');
   assert.equal(t.get('random\\ranuser1'), 'variable.other.user.iis-w3c');
-  assert.equal(t.get('clientApplication=ActiveMonitor;PSVersion=5.1.14393.4467'), 'string.unquoted.query.iis-w3c');
+  assert.equal(t.get('clientApplication=ActiveMonitor;PSVersion=5.1.14393.4467'), 'variable.parameter.query.iis-w3c');
   assert.equal(t.get('-'), 'constant.language.empty.iis-w3c');
   assert.match(t.get('500')!, /^invalid\.illegal\.status/);
   // a time is not an IPv6 address
