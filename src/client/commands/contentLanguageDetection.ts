@@ -1,7 +1,7 @@
 // Content detection for logs and traces whose file name our patterns do not cover.
 // VS Code uses a language's `firstLine` only when no file name or extension matches, so a renamed
 // IIS log (`W3SVC1-today.log`) opens as `log` and a renamed FREB trace (`failed-401.xml`) as `xml`.
-// We look at the first lines once per document and switch to our language when the content says so.
+// We look at the first lines once per opening of a document and switch to our language when the content says so.
 import * as vscode from 'vscode';
 import { detectLanguage } from '../../core/documentKind';
 import type { ClientFeature } from '../context';
@@ -28,7 +28,17 @@ export const contentLanguageDetection: ClientFeature = {
         ctx.log.warn(`could not switch ${key} to ${target}: ${err instanceof Error ? err.message : String(err)}`);
       }
     };
+    // A document that is really closed is detected again when reopened (it opens as `log` again).
+    // A language change fires close and open back to back: the document is open again before the
+    // timer runs, so neither our own switch nor the user's switch back forgets the choice.
+    const forget = (doc: vscode.TextDocument): void => {
+      const key = doc.uri.toString();
+      if (!switched.has(key)) return;
+      setTimeout(() => {
+        if (!vscode.workspace.textDocuments.some((d) => d.uri.toString() === key)) switched.delete(key);
+      }, 0);
+    };
     for (const doc of vscode.workspace.textDocuments) void check(doc);
-    return [vscode.workspace.onDidOpenTextDocument((doc) => void check(doc))];
+    return [vscode.workspace.onDidOpenTextDocument((doc) => void check(doc)), vscode.workspace.onDidCloseTextDocument(forget)];
   },
 };
