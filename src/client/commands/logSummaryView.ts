@@ -357,6 +357,11 @@ export const logSummaryView: ClientFeature = {
       vscode.commands.registerCommand(RENDERED_COMMAND, () => view.visible && provider.rendered),
       // the palette's and the view's title bar action: the Problems panel loses every finding of analyzed files
       vscode.commands.registerCommand(CLEAR_FINDINGS_COMMAND, () => logSummary.clear()),
+      // the inline action on a file of the view: that file's entry and its findings in Problems
+      vscode.commands.registerCommand('iisAuthLens.clearAnalyzedFile', (node?: Node | vscode.Uri | string) => {
+        const uri = typeof node === 'string' ? vscode.Uri.parse(node) : node instanceof vscode.Uri ? node : node?.kind === 'file' ? node.file.uri : undefined;
+        if (uri) logSummary.delete(uri);
+      }),
       vscode.commands.registerCommand(CLEAR_COMMAND, (...uris: Array<string | vscode.Uri>) => {
         if (!uris.length) logSummary.clear();
         for (const u of uris) logSummary.delete(typeof u === 'string' ? vscode.Uri.parse(u) : u);

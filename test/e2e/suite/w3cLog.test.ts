@@ -105,7 +105,8 @@ suite('w3cLog', () => {
     const key = uri.toString();
     try {
       for (const round of ['first open', 'reopen']) {
-        await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: false });
+        // opened as the admin does (workbench editor, not openTextDocument, whose reference the host keeps for minutes)
+        await vscode.commands.executeCommand('vscode.open', uri, { preview: false });
         await waitFor(() => vscode.workspace.textDocuments.find((d) => d.uri.toString() === key)?.languageId === 'iis-w3c-log' || undefined,
           `${round}: the renamed log becomes iis-w3c-log`, 20_000);
         await waitFor(async () => (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri))
@@ -116,7 +117,7 @@ suite('w3cLog', () => {
           const sub = vscode.workspace.onDidCloseTextDocument((d) => { if (d.uri.toString() === key) { sub.dispose(); resolve(); } });
         });
         await closeAllEditors();
-        await Promise.race([closed, new Promise((_, reject) => setTimeout(() => reject(new Error('the closed log was never disposed')), 120_000))]);
+        await Promise.race([closed, new Promise((_, reject) => setTimeout(() => reject(new Error('the closed log was never disposed')), 60_000))]);
         assert.ok(!vscode.workspace.textDocuments.some((d) => d.uri.toString() === key));
       }
     } finally {
@@ -344,8 +345,16 @@ suite('w3cLog', () => {
       assert.ok(tl.urls.length > 0 && tl.rendered === tl.urls.length, JSON.stringify(tl.urls));
       await screenshot('w3c-big-log-timeline');
       console.log(`[e2e] big log ${(fs.statSync(file).size / 1048576).toFixed(1)} MB, ${entry.requests} requests: analyzed from disk in ${tAnalyze} ms; excerpt in ${tExcerpt} ms; timeline built in ${tl.ms} ms, drawn after ${tTimeline} ms`);
+      // the view's inline action forgets one file; analyzing it again replaces its entries (not doubled)
+      const before = vscode.languages.getDiagnostics(uri).length;
+      assert.ok(before > 0);
+      await vscode.commands.executeCommand('iisAuthLens.clearAnalyzedFile', uri.toString());
+      assert.deepEqual(vscode.languages.getDiagnostics(uri), []);
+      await vscode.commands.executeCommand('iisAuthLens.analyzeLargeFile', uri);
+      await vscode.commands.executeCommand('iisAuthLens.analyzeLargeFile', uri);
+      assert.equal(vscode.languages.getDiagnostics(uri).length, before);
+      assert.equal((await vscode.commands.executeCommand<SummaryEntry[]>('iisAuthLens.logSummary.results')).length, 1);
       // Clear Findings of Analyzed Files empties the Problems panel of it and the view
-      assert.ok(vscode.languages.getDiagnostics(uri).length > 0);
       await vscode.commands.executeCommand('iisAuthLens.clearAnalyzedFindings');
       assert.deepEqual(vscode.languages.getDiagnostics(uri), []);
       assert.deepEqual(await vscode.commands.executeCommand<SummaryEntry[]>('iisAuthLens.logSummary.results'), []);
