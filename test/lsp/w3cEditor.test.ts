@@ -239,12 +239,12 @@ void test('outline and folding: one symbol and one fold per #Fields block (real 
   const text = fs.readFileSync(BEATS, 'utf8');
   await c.open(uri, 'iis-w3c-log', text);
   const syms = (await c.symbols(uri)) as DocumentSymbol[];
-  assert.deepEqual(syms.map((s) => s.name), [
-    'Block 1 · line 4 · 15 fields · 1 requests',
-    'Block 2 · line 9 · 19 fields · 1 requests',
-    'Block 3 · line 14 · 22 fields · 1 requests',
-  ]);
+  // each block named by the time of its requests, with its counts ("1 request", not "1 requests")
+  assert.deepEqual(syms.map((s) => s.name), ['Block 1 · 2018-01-01 08:09:10', 'Block 2 · 2018-01-01 09:10:11', 'Block 3 · 2018-01-01 10:11:12']);
+  assert.deepEqual(syms.map((s) => s.detail), ['1 request · 15 fields', '1 request · 19 fields', '1 request · 2 findings · 22 fields']);
   assert.deepEqual(syms[0]!.children!.map((ch) => ch.name), ['#Software', '#Version', '#Date', '#Fields']);
+  // the findings of a block are its children, at the field Problems marks
+  assert.deepEqual(syms[2]!.children!.filter((ch) => !ch.name.startsWith('#')).map((ch) => ch.name), ['MALFORMED_LINE · line 16', 'MALFORMED_LINE · line 17']);
   assert.deepEqual(syms.map((s) => [s.range.start.line, s.range.end.line]), [[0, 4], [5, 9], [10, 16]]);
   const folds = (await c.folding(uri)) as FoldingRange[];
   const regions = folds.filter((f) => f.kind === 'region').map((f) => [f.startLine, f.endLine]);

@@ -10,6 +10,7 @@ import { compareFindings, FINDING_ORDER, findingRank, severityOf, type Finding, 
 import { w3cAnalysis, W3C_LANGUAGE } from '../../src/server/features/w3cModelCache';
 import { w3cBlockLensTitle, w3cCodeLenses, w3cFindingsOf } from '../../src/server/features/w3cCodeLens';
 import type { W3cBlockStats } from '../../src/core/w3c/w3cDocumentAnalysis';
+import { w3cSymbols } from '../../src/server/features/w3cSymbols';
 
 const FIX = join(__dirname, '..', 'fixtures', 'workspace', 'u_ex261121_bad_bindings.log');
 const sev = { error: 0, warning: 1, info: 2 } as const;
@@ -79,4 +80,18 @@ void test('CodeLens: one lens per block with requests, none for a restart block 
   const titles = lenses.map((l) => l.command!.title);
   assert.equal(titles.filter((t) => /BAD_BINDINGS/.test(t)).length, 2, 'the block without BAD_BINDINGS does not say "0 BAD_BINDINGS"');
   for (const t of titles) assert.doesNotMatch(t, /(^|· )0 /);
+});
+
+void test('Outline of the bundled sample: a block per #Fields named by its time range, its findings as children, errors first', () => {
+  const text = readFileSync(FIX, 'utf8');
+  const doc = TextDocument.create('file:///order/outline.log', W3C_LANGUAGE, 1, text);
+  const syms = w3cSymbols(w3cAnalysis(doc, 120));
+  assert.deepEqual(syms.map((s) => s.name), ['Block 1 · 2026-11-21 00:20:12–05:58:56', 'Block 2 · 2026-11-21 06:35:37–11:55:36', 'Block 3 · 2026-11-21 12:34:44–23:59:59']);
+  assert.equal(syms[2]!.detail, '40 requests · 2 BAD_BINDINGS · 8 findings · 20 fields');
+  const found = syms[2]!.children!.filter((c) => !c.name.startsWith('#'));
+  assert.deepEqual(found.slice(0, 3).map((c) => c.name), ['BAD_BINDINGS · line 78', 'BAD_BINDINGS · line 100', 'LOGON_DENIED · line 95']);
+  const lines = text.split(/\r?\n/);
+  const r = found[0]!.selectionRange;
+  assert.equal(lines[r.start.line]!.slice(r.start.character, r.end.character), '2148074310');
+  for (const s of syms) for (const c of s.children!) assert.ok(c.range.start.line >= s.range.start.line && c.range.end.line <= s.range.end.line, 'children inside their block');
 });
