@@ -43,7 +43,7 @@ function startPy(name: string, args: string[]): Promise<PyServer> {
   closeSync(fd);
   return new Promise((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => { proc.kill('SIGKILL'); reject(new Error(`${name}: no READY line within 10 s; log: ${readFileSync(log, 'utf8')}`)); }, 10000);
+    const timer = setTimeout(() => { proc.kill('SIGKILL'); reject(new Error(`${name}: no READY line within 30 s; log: ${readFileSync(log, 'utf8')}`)); }, 30_000);
     proc.stdout!.on('data', (c: Buffer) => {
       out += c.toString();
       const m = /^READY (\d+) ([0-9a-f]{32})\n/.exec(out);
@@ -114,7 +114,7 @@ before(async () => {
   const hc = spawnSync(HAPROXY, ['-c', '-f', join(dir, 'haproxy.cfg')], { encoding: 'utf8' });
   assert.equal(hc.status, 0, `haproxy config: ${hc.stdout}${hc.stderr}`);
   haproxy = spawn(HAPROXY, ['-db', '-f', join(dir, 'haproxy.cfg')], { stdio: ['ignore', 'ignore', 'ignore'] });
-  for (const p of Object.values(proxyPorts)) await waitForPort(p, 10000);
+  for (const p of Object.values(proxyPorts)) await waitForPort(p, 30_000);
 });
 
 /**
@@ -156,7 +156,7 @@ async function startNginx(): Promise<void> {
   const check = spawnSync(NGINX, ['-t', '-e', join(nd, 'error.log'), '-p', nd, '-c', join(nd, 'nginx.conf')], { encoding: 'utf8' });
   assert.equal(check.status, 0, `nginx config: ${check.stderr}`);
   nginx = spawn(NGINX, ['-e', join(nd, 'error.log'), '-p', nd, '-c', join(nd, 'nginx.conf')], { stdio: ['ignore', 'ignore', 'ignore'] });
-  for (const name of ['nginx-none', 'nginx-accept', 'nginx-require', 'nginx-persists', 'nginx-close']) await waitForPort(proxyPorts[name], 10000);
+  for (const name of ['nginx-none', 'nginx-accept', 'nginx-require', 'nginx-persists', 'nginx-close']) await waitForPort(proxyPorts[name], 30_000);
 }
 
 after(async () => {

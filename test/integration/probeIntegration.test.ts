@@ -63,7 +63,7 @@ before(async () => {
   const check = spawnSync(HAPROXY, ['-c', '-f', join(dir, 'haproxy.cfg')], { encoding: 'utf8' });
   assert.equal(check.status, 0, `haproxy config: ${check.stdout}${check.stderr}`);
   haproxy = spawn(HAPROXY, ['-db', '-f', join(dir, 'haproxy.cfg')], { stdio: ['ignore', 'ignore', 'pipe'] });
-  for (const p of Object.values(proxyPorts)) await waitForPort(p, 10000);
+  for (const p of Object.values(proxyPorts)) await waitForPort(p, 30_000);
 });
 
 after(async () => {

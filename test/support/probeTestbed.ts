@@ -76,8 +76,8 @@ export async function startProbeTestbed(opts: { certDir: string; logDir: string;
   const check = spawnSync(HAPROXY, ['-c', '-f', cfgPath], { encoding: 'utf8' });
   if (check.status !== 0) throw new Error(`haproxy config: ${check.stdout}${check.stderr}`);
   const haproxy: ChildProcess = spawn(HAPROXY, ['-db', '-f', cfgPath], { stdio: ['ignore', 'ignore', 'pipe'] });
-  await waitForPort(acceptPort, 10_000);
-  await waitForPort(requirePort, 10_000);
+  await waitForPort(acceptPort, 30_000);
+  await waitForPort(requirePort, 30_000);
 
   const url = (port: number): string => `https://${host}:${port}/EWS/mrsproxy.svc`;
   return {
