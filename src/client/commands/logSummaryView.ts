@@ -355,6 +355,19 @@ export const logSummaryView: ClientFeature = {
       vscode.commands.registerCommand(REVEAL_LINE_COMMAND, (uri: string, line: number) => revealLine(vscode.Uri.parse(uri), line, ctx.log)),
       vscode.commands.registerCommand(RESULTS_COMMAND, () => logSummary.all().map((f) => ({ uri: f.uri.toString(), ...f.result }))),
       vscode.commands.registerCommand(RENDERED_COMMAND, () => view.visible && provider.rendered),
+      // Internal (e2e): the "Findings by #Fields block" branch of a file as the view shows it
+      vscode.commands.registerCommand('iisAuthLens.logSummary.blockItems', (uri: string) => {
+        const file = logSummary.get(vscode.Uri.parse(uri));
+        if (!file) return undefined;
+        const blocks = provider.getChildren({ kind: 'file', file }).find((n) => n.kind === 'blocks');
+        if (!blocks) return [];
+        const text = (l: vscode.TreeItem['label']): string => (typeof l === 'string' ? l : l?.label ?? '');
+        return provider.getChildren(blocks).map((b) => ({
+          label: text(provider.getTreeItem(b).label),
+          description: provider.getTreeItem(b).description,
+          findings: provider.getChildren(b).map((f) => ({ label: text(provider.getTreeItem(f).label), command: provider.getTreeItem(f).command?.arguments })),
+        }));
+      }),
       // the palette's and the view's title bar action: the Problems panel loses every finding of analyzed files
       vscode.commands.registerCommand(CLEAR_FINDINGS_COMMAND, () => logSummary.clear()),
       // the inline action on a file of the view: that file's entry and its findings in Problems

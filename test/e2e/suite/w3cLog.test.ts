@@ -111,6 +111,9 @@ suite('w3cLog', () => {
           `${round}: the renamed log becomes iis-w3c-log`, 20_000);
         await waitFor(async () => (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri))
           ?.some((x) => x.command?.command === 'iisAuthLens.showFindings') || undefined, `${round}: the CodeLens of the renamed log`, 30_000);
+        // Outline / Go to Symbol of the content-detected log: the blocks, every time
+        await waitFor(async () => (await vscode.commands.executeCommand<vscode.DocumentSymbol[]>('vscode.executeDocumentSymbolProvider', uri))
+          ?.some((x) => x.name.startsWith('Block 1 · ')) || undefined, `${round}: the Outline of the renamed log`, 30_000);
         if (round === 'reopen') break;
         // close the tab and wait until the editor really let the document go (then it opens as "log" again)
         const closed = new Promise<void>((resolve) => {
@@ -167,7 +170,15 @@ suite('w3cLog', () => {
       return s?.length ? s : undefined;
     }, 'document symbols', 30_000);
     assert.equal(syms.length, t.layouts.length);
-    syms.forEach((s, i) => assert.match(s.name, new RegExp(`^Block ${i + 1} · line ${t.layouts[i]!.line} · ${t.layouts[i]!.fields.split(' ').length} fields · `)));
+    // named by the time range of the block's requests; the #Fields line, the counts and the findings (errors first) under it
+    syms.forEach((s, i) => {
+      assert.match(s.name, new RegExp(`^Block ${i + 1} · \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d`));
+      assert.equal(s.selectionRange.start.line + 1, t.layouts[i]!.line);
+      assert.match(s.detail, new RegExp(`(1 request|[\\d,]+ requests) · .*${t.layouts[i]!.fields.split(' ').length} fields$`));
+    });
+    const withBad = syms.find((s) => s.children.some((c) => c.name.startsWith('BAD_BINDINGS · ')))!;
+    assert.ok(withBad, 'a block lists its BAD_BINDINGS findings');
+    assert.ok(withBad.children.filter((c) => !c.name.startsWith('#'))[0]!.name.startsWith('BAD_BINDINGS · '), 'errors first');
   });
 
   test('"Analyze IIS Logs in Folder..." fills the Log Analysis view and the Problems panel', async () => {
@@ -304,6 +315,19 @@ suite('w3cLog', () => {
       const later = entry.findings.filter((f) => f.code === 'BAD_BINDINGS' && f.line > entry.blocks[1]!.headerLine);
       const f1 = later[0] ?? entry.findings.find((f) => f.code === 'BAD_BINDINGS')!;
       const f2 = entry.findings.find((f) => f.line > f1.line + 100)!;
+      // the Log Analysis view lists the findings per #Fields block, BAD_BINDINGS and the other errors first
+      type BlockItem = { label: string; description: string; findings: Array<{ label: string; command: [string, number] }> };
+      const blockItems = await vscode.commands.executeCommand<BlockItem[]>('iisAuthLens.logSummary.blockItems', uri.toString());
+      assert.equal(blockItems.length, entry.blocks.length);
+      // every returned finding sits in exactly one block (a block shows 200 and says how many more)
+      const listed = blockItems.reduce((n, b) => n + b.findings.reduce((m, f) => m + (/^Line /.test(f.label) ? 1 : Number(/([\d,]+) more/.exec(f.label)?.[1]?.replace(/,/g, '') ?? 0)), 0), 0);
+      assert.equal(listed, entry.findings.length);
+      const withBad = blockItems.find((b) => b.findings.some((f) => / BAD_BINDINGS$/.test(f.label)))!;
+      assert.match(withBad.findings[0]!.label, / BAD_BINDINGS$/, 'BAD_BINDINGS first in its block');
+      const firstWarning = withBad.findings.findIndex((f) => /HANDSHAKE_INCOMPLETE|LOGON_DENIED|MALFORMED_LINE/.test(f.label));
+      const lastError = withBad.findings.map((f) => /BAD_BINDINGS|INVALID_TOKEN/.test(f.label)).lastIndexOf(true);
+      assert.ok(firstWarning < 0 || lastError < firstWarning, 'errors before warnings');
+      assert.deepEqual(withBad.findings[0]!.command, [uri.toString(), Number(/Line ([\d,]+)/.exec(withBad.findings[0]!.label)![1]!.replace(/,/g, ''))]);
       t0 = Date.now();
       await vscode.commands.executeCommand('iisAuthLens.logSummary.revealLine', uri.toString(), f1.line);
       const tExcerpt = Date.now() - t0;
