@@ -131,6 +131,10 @@ void test('hover on other values, on #Fields names and on directives', async () 
   assert.deepEqual(hf!.range!.start, { line: fl - 1, character: col });
   const hd = ((await c.hover(GEN_URI, { line: 0, character: 2 }))!.contents as MarkupContent).value;
   assert.match(hd, /#Software/);
+  // on the #Fields directive: the block's counts, with the block's own requests count and plural
+  const hb = ((await c.hover(GEN_URI, { line: fl - 1, character: 2 }))!.contents as MarkupContent).value;
+  const e1 = blockCounts(genLines)[0]!;
+  assert.match(hb, new RegExp(`Block 1: ${e1.requests === 1 ? '1 request' : `${e1.requests.toLocaleString('en-US')} requests`} · ${e1.s401} × 401 · ${e1.bad} BAD_BINDINGS · `));
   // between fields (a blank) there is nothing to say
   assert.equal(await c.hover(GEN_URI, { line: line - 1, character: w.start - 1 }), null);
 });

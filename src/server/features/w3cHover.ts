@@ -14,6 +14,7 @@ import { blockOfLine, logLine, type W3cDocumentAnalysis } from '../../core/w3c/w
 import { FINDINGS, findingOfWin32, isBadBindings, SEC_E_NO_CREDENTIALS } from '../../core/findings';
 import { isW3cDocument, w3cAnalysis } from './w3cModelCache';
 import { mdBold, mdCode as code, mdText } from '../../core/markdown';
+import { findingsLabel, requestsLabel } from './w3cCodeLens';
 
 const fmt = (n: number): string => n.toLocaleString('en-US');
 
@@ -80,7 +81,8 @@ function directiveHover(a: W3cDocumentAnalysis, line: number, pos: Position): Ho
     const blk = blockOfLine(a.blocks, line);
     const lines = [`**#Fields** — ` + l10n.t('the columns of the lines that follow, until the next #Fields ({0} fields).', d.layout.fields.length)];
     if (blk) {
-      lines.push('', l10n.t('Block {0}: {1} requests · {2} × 401 · {3} BAD_BINDINGS · {4} findings', blk.index, fmt(blk.requests), fmt(blk.status401), fmt(blk.badBindings), fmt(blk.findings)));
+      const counts = [requestsLabel(blk.requests), l10n.t('{0} × 401', fmt(blk.status401)), l10n.t('{0} BAD_BINDINGS', fmt(blk.badBindings)), findingsLabel(blk.findings)];
+      lines.push('', l10n.t('Block {0}: {1}', blk.index, counts.join(' · ')));
     }
     return { contents: { kind: MarkupKind.Markdown, value: lines.join('\n') } };
   }
