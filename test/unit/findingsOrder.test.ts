@@ -11,6 +11,7 @@ import { w3cAnalysis, W3C_LANGUAGE } from '../../src/server/features/w3cModelCac
 import { w3cBlockLensTitle, w3cCodeLenses, w3cFindingsOf } from '../../src/server/features/w3cCodeLens';
 import type { W3cBlockStats } from '../../src/core/w3c/w3cDocumentAnalysis';
 import { w3cSymbols } from '../../src/server/features/w3cSymbols';
+import { errorsFirst, findMatchingIisLines } from '../../src/core/timeline/matchingIisLines';
 
 const FIX = join(__dirname, '..', 'fixtures', 'workspace', 'u_ex261121_bad_bindings.log');
 const sev = { error: 0, warning: 1, info: 2 } as const;
@@ -94,4 +95,15 @@ void test('Outline of the bundled sample: a block per #Fields named by its time 
   const r = found[0]!.selectionRange;
   assert.equal(lines[r.start.line]!.slice(r.start.character, r.end.character), '2148074310');
   for (const s of syms) for (const c of s.children!) assert.ok(c.range.start.line >= s.range.start.line && c.range.end.line <= s.range.end.line, 'children inside their block');
+});
+
+void test('find-lines list: the requests that are BAD_BINDINGS and the other errors first, time order within each', () => {
+  const all = findMatchingIisLines(readFileSync(FIX), { from: Date.UTC(2026, 10, 21) / 1000, to: Date.UTC(2026, 10, 22) / 1000, uriStem: '/EWS/mrsproxy.svc' }).lines;
+  assert.ok(all.some((l) => l.outcome === 'badBindings') && all[0]!.outcome !== 'badBindings', 'time order does not start with the failure');
+  const sorted = errorsFirst(all);
+  assert.equal(sorted.length, all.length);
+  const bad = all.filter((l) => l.outcome === 'badBindings');
+  assert.deepEqual(sorted.slice(0, bad.length).map((l) => l.line), bad.map((l) => l.line));
+  const rest = sorted.slice(bad.length);
+  assert.ok(rest.every((l) => l.outcome !== 'badBindings'));
 });

@@ -5,12 +5,11 @@
 import * as vscode from 'vscode';
 import type { ClientFeature, ClientContext } from '../context';
 import { W3cScanner } from '../../core/w3c/w3cScanner';
-import { MatchingLinesCollector, pathOfUrl, timeWindow, type MatchingLine } from '../../core/timeline/matchingIisLines';
+import { errorsFirst, MatchingLinesCollector, pathOfUrl, timeWindow, type MatchingLine } from '../../core/timeline/matchingIisLines';
 import { explainText } from '../../core/explain/explainText';
 import { scanW3cLog } from '../../node/logFiles';
 import { scannerBytes } from '../../core/files/textEncoding';
 import { expandIisLogs, pickIisLogFolder } from './iisLogPicker';
-import { findingOfWin32, findingRank } from '../../core/findings';
 
 export interface FindLinesArgs {
   /** ISO-like time of the error text (local, or with Z / an offset). */
@@ -29,17 +28,6 @@ export interface FindLinesArgs {
 
 export interface LineHit extends MatchingLine { log: vscode.Uri }
 
-/**
- * The hits a quick pick lists: the requests that are a finding by themselves (BAD_BINDINGS, then the
- * other errors, in the findings table's order) first, then the rest; in time order within each.
- */
-export function errorsFirst<T extends Pick<MatchingLine, 'win32'>>(hits: readonly T[]): T[] {
-  const rank = (h: T): number => {
-    const code = findingOfWin32(h.win32);
-    return code ? findingRank(code) : Number.MAX_SAFE_INTEGER;
-  };
-  return [...hits].sort((a, b) => rank(a) - rank(b));
-}
 
 /** The last search (for the e2e suite). */
 export let lastSearch: { hits: LineHit[]; window: { from: number; to: number }; path: string } | undefined;

@@ -4,6 +4,7 @@
 // passes the offset between the two.
 import { scanW3cBuffer, type W3cRecord, type W3cScanHandler } from '../w3c/w3cScanner';
 import { outcomeOf, type Outcome } from './authTimeline';
+import { findingOfWin32, findingRank } from '../findings';
 
 export interface MatchingLine {
   line: number;
@@ -107,4 +108,17 @@ export function findMatchingIisLines(log: string | Buffer, q: MatchingQuery): { 
   const col = new MatchingLinesCollector(q);
   scanW3cBuffer(typeof log === 'string' ? Buffer.from(log, 'utf8') : log, col);
   return { lines: col.lines, pathRequests: col.pathRequests, truncated: col.truncated };
+}
+
+/**
+ * The order of a list of matching lines: the requests that are a finding by themselves
+ * (BAD_BINDINGS, then the other errors, in the findings table's order) first, then the rest;
+ * in the given (time) order within each.
+ */
+export function errorsFirst<T extends Pick<MatchingLine, 'win32'>>(hits: readonly T[]): T[] {
+  const rank = (h: T): number => {
+    const code = findingOfWin32(h.win32);
+    return code ? findingRank(code) : Number.MAX_SAFE_INTEGER;
+  };
+  return [...hits].sort((a, b) => rank(a) - rank(b));
 }
