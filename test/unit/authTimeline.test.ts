@@ -95,3 +95,16 @@ void test('synthetic log with ground truth: BAD_BINDINGS / LOGON_DENIED / INVALI
   assert.ok(tl.urls.some((u) => u.uri.toLowerCase() === '/ews/mrsproxy.svc'));
   assert.ok(tl.bucketStarts.length <= 91);
 });
+
+void test('URLs with BAD_BINDINGS come first, then other errors, then the rest by failures (not the busiest failing URL first)', () => {
+  const head = '#Software: Microsoft Internet Information Services 10.0\r\n#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken\r\n';
+  const line = (uri: string, status: string, win32: number, sec: number): string =>
+    `2026-11-21 10:00:${String(sec).padStart(2, '0')} 10.0.0.5 POST ${uri} - 443 - 10.0.0.9 UA - ${status} ${win32} 5\r\n`;
+  let log = head;
+  // /owa has the most failures (wrong passwords), /EWS/mrsproxy.svc one BAD_BINDINGS, /Autodiscover one INVALID_TOKEN
+  for (let i = 0; i < 10; i++) log += line('/owa/auth.owa', '401 1', 2148074252, i);
+  log += line('/Autodiscover/Autodiscover.xml', '401 1', 2148074248, 20);
+  log += line('/EWS/mrsproxy.svc', '401 1', 2148074310, 30);
+  const t = buildAuthTimeline(log);
+  assert.deepEqual(t.urls.map((u) => u.uri), ['/EWS/mrsproxy.svc', '/Autodiscover/Autodiscover.xml', '/owa/auth.owa']);
+});

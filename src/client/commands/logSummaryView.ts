@@ -11,6 +11,15 @@ import { describeWin32 } from '../../core/win32Status';
 import { statusLabel } from '../../core/httpStatus';
 import { describeHttpErrReason } from '../../core/w3c/httpErrReasons';
 import { showLogExcerpt } from './logExcerptView';
+
+/** "1 request" / "12,345 requests" (singular and plural are separate strings, German too); zero counts are left out by the callers. */
+function requestsText(n: number): string {
+  return n === 1 ? vscode.l10n.t('1 request') : vscode.l10n.t('{0} requests', fmt(n));
+}
+
+function findingsText(n: number): string {
+  return n === 1 ? vscode.l10n.t('1 finding') : vscode.l10n.t('{0} findings', fmt(n));
+}
 import { findingsByBlock } from '../../core/files/logExcerpt';
 
 export const REVEAL_LINE_COMMAND = 'iisAuthLens.logSummary.revealLine';
@@ -164,7 +173,7 @@ class LogSummaryProvider implements vscode.TreeDataProvider<Node> {
           item.collapsibleState = C.None;
         } else if (r.kind === 'w3c') {
           const bad = r.summary.findings.BAD_BINDINGS ?? 0;
-          item.description = vscode.l10n.t('{0} requests · {1} BAD_BINDINGS', fmt(r.requests), fmt(bad));
+          item.description = [requestsText(r.requests), bad ? `${fmt(bad)} BAD_BINDINGS` : undefined].filter(Boolean).join(' · ');
           item.iconPath = new vscode.ThemeIcon(bad > 0 ? 'error' : (r.findingsTotal ?? 0) > 0 ? 'warning' : 'pass');
         } else if (r.kind === 'freb') {
           // a FREB trace found by Analyze Folder: its request and how it ended, as the CLI prints it
@@ -214,7 +223,7 @@ class LogSummaryProvider implements vscode.TreeDataProvider<Node> {
       case 'block': {
         const b = n.block;
         const item = new vscode.TreeItem(vscode.l10n.t('Block {0} · lines {1}–{2}', b.index, fmt(b.headerLine || 1), fmt(b.endLine)), n.findings.length ? C.Collapsed : C.None);
-        item.description = vscode.l10n.t('{0} requests · {1} findings · {2} BAD_BINDINGS', fmt(b.requests), fmt(b.findings), fmt(b.badBindings));
+        item.description = [requestsText(b.requests), b.findings ? findingsText(b.findings) : undefined, b.badBindings ? `${fmt(b.badBindings)} BAD_BINDINGS` : undefined].filter(Boolean).join(' · ');
         item.iconPath = new vscode.ThemeIcon(b.badBindings > 0 ? 'error' : b.findings > 0 ? 'warning' : 'pass');
         item.tooltip = b.fields.join(' ');
         return item;

@@ -142,9 +142,13 @@ export class AuthTimelineBuilder implements W3cScanHandler {
   result(): AuthTimeline {
     const iso = (t: number): string => new Date(t * 1000).toISOString().replace('.000Z', 'Z');
     const ranked = [...this.urls.values()]
-      .map((u) => ({ u, failures: FAILURES.reduce((s, o) => s + u.totals[o], 0), challenges: u.totals.challenge }))
+      .map((u) => ({
+        u, failures: FAILURES.reduce((s, o) => s + u.totals[o], 0), challenges: u.totals.challenge,
+        // the signal first: URLs with BAD_BINDINGS, then with the other errors of the findings table
+        badBindings: u.totals.badBindings, errors: u.totals.badBindings + u.totals.invalidToken,
+      }))
       .filter((x) => this.opts.uri || x.failures + x.challenges > 0)
-      .sort((a, b) => b.failures - a.failures || b.challenges - a.challenges || a.u.uri.localeCompare(b.u.uri))
+      .sort((a, b) => b.badBindings - a.badBindings || b.errors - a.errors || b.failures - a.failures || b.challenges - a.challenges || a.u.uri.localeCompare(b.u.uri))
       .slice(0, this.opts.maxUrls ?? 12);
     if (!Number.isFinite(this.minT) || ranked.length === 0) {
       return { bucketSeconds: this.opts.bucketSeconds ?? 60, from: null, to: null, bucketStarts: [], urls: [], requests: this.requests, untimed: this.untimed };
