@@ -32,12 +32,19 @@ const nodeCommon = { ...common, platform: 'node', target: 'node20', format: 'cjs
 const builds = [
   { ...nodeCommon, entryPoints: { client: 'src/client/extension.ts' }, outdir: 'dist', external: ['vscode'] },
   { ...nodeCommon, entryPoints: { server: 'src/server/server.ts' }, outdir: 'dist' },
-  { ...nodeCommon, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' }, define: { __VERSION__: JSON.stringify(version) } },
+  {
+    ...nodeCommon,
+    entryPoints: { cli: 'src/cli/main.ts' },
+    outdir: 'dist',
+    banner: { js: '#!/usr/bin/env node' },
+    define: { __VERSION__: JSON.stringify(version) },
+  },
 ];
 const workers = discover('src', /Worker\.ts$/);
 if (workers.length) builds.push({ ...nodeCommon, entryPoints: workers, outdir: 'dist', entryNames: '[name]', external: ['vscode'] });
 const webviews = discover('src/webview', /^[^/]+\.ts$/);
-if (webviews.length) builds.push({ ...common, platform: 'browser', target: 'es2022', format: 'iife', entryPoints: webviews, outdir: 'dist/webview', entryNames: '[name]' });
+if (webviews.length)
+  builds.push({ ...common, platform: 'browser', target: 'es2022', format: 'iife', entryPoints: webviews, outdir: 'dist/webview', entryNames: '[name]' });
 if (!production) {
   const e2e = discover('test/e2e', /\.ts$/);
   if (e2e.length) builds.push({ ...nodeCommon, bundle: false, entryPoints: e2e, outdir: 'out/test/e2e', outbase: 'test/e2e', sourcemap: 'inline' });
@@ -49,10 +56,32 @@ if (!production) {
  * handshakes above; the memory never grows (JavaScript keeps views on it).
  */
 async function buildWasm() {
-  const args = ['src/wasm/w3cKernel.ts', '-O3', '--runtime', 'stub', '--enable', 'simd', '--noAssert', '--use', 'abort=',
-    '--memoryBase', String(16 << 20), '--initialMemory', '2304', '--maximumMemory', '2304', '-o', 'dist/w3cKernel.wasm'];
+  const args = [
+    'src/wasm/w3cKernel.ts',
+    '-O3',
+    '--runtime',
+    'stub',
+    '--enable',
+    'simd',
+    '--noAssert',
+    '--use',
+    'abort=',
+    '--memoryBase',
+    String(16 << 20),
+    '--initialMemory',
+    '2304',
+    '--maximumMemory',
+    '2304',
+    '-o',
+    'dist/w3cKernel.wasm',
+  ];
   const out = [];
-  const sink = { write: (s) => { out.push(String(s)); return true; } };
+  const sink = {
+    write: (s) => {
+      out.push(String(s));
+      return true;
+    },
+  };
   const { error } = await asc.main(args, { stdout: sink, stderr: sink });
   if (error) throw new Error(`asc src/wasm/w3cKernel.ts: ${error.message}\n${out.join('')}`);
 }

@@ -33,7 +33,17 @@ async function mainBench(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'cli-startup-'));
   try {
     const cli = join(dir, 'cli.js');
-    await build({ entryPoints: [join(ROOT, 'src', 'cli', 'main.ts')], bundle: true, platform: 'node', target: 'node20', format: 'cjs', mainFields: ['module', 'main'], outfile: cli, logLevel: 'error', define: { __VERSION__: '"bench"' } });
+    await build({
+      entryPoints: [join(ROOT, 'src', 'cli', 'main.ts')],
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      mainFields: ['module', 'main'],
+      outfile: cli,
+      logLevel: 'error',
+      define: { __VERSION__: '"bench"' },
+    });
     // the W3C analysis looks for the WebAssembly kernel beside the bundle (else it runs the JavaScript path)
     const wasm = join(ROOT, 'dist', 'w3cKernel.wasm');
     if (existsSync(wasm)) copyFileSync(wasm, join(dir, 'w3cKernel.wasm'));

@@ -26,7 +26,15 @@ function padded(bytes: number): string {
   return real.replace('</configuration>', parts.join('') + '</configuration>');
 }
 
-const whole = new XMLParser({ preserveOrder: true, ignoreAttributes: false, attributeNamePrefix: '', parseTagValue: false, parseAttributeValue: false, processEntities: true, htmlEntities: false });
+const whole = new XMLParser({
+  preserveOrder: true,
+  ignoreAttributes: false,
+  attributeNamePrefix: '',
+  parseTagValue: false,
+  parseAttributeValue: false,
+  processEntities: true,
+  htmlEntities: false,
+});
 
 function median(f: () => unknown, runs: number): number {
   for (let i = 0; i < 3; i++) f();
@@ -40,7 +48,11 @@ function median(f: () => unknown, runs: number): number {
   return xs[runs >> 1]!;
 }
 
-for (const [name, text, runs] of [['real E19 config', real, 31], ['padded to 200 KB', padded(200 * 1024), 31], ['padded to 2 MB', padded(2 * 1024 * 1024), 9]] as const) {
+for (const [name, text, runs] of [
+  ['real E19 config', real, 31],
+  ['padded to 200 KB', padded(200 * 1024), 31],
+  ['padded to 2 MB', padded(2 * 1024 * 1024), 9],
+] as const) {
   const kb = text.length / 1024;
   // Interleaved, so both see the same machine load.
   let b = 0;
@@ -52,5 +64,7 @@ for (const [name, text, runs] of [['real E19 config', real, 31], ['padded to 200
   b /= 3;
   o /= 3;
   const locs = analyzeEpConfig(text).locations.length;
-  console.log(`${name.padEnd(18)} ${kb.toFixed(0).padStart(5)} KB  baseline (fast-xml-parser, whole file) ${b.toFixed(2).padStart(7)} ms  ours ${o.toFixed(2).padStart(7)} ms (${locs} locations, ${(kb / 1024 / (o / 1000)).toFixed(1)} MB/s)  ours/baseline ${(o / b).toFixed(2)}`);
+  console.log(
+    `${name.padEnd(18)} ${kb.toFixed(0).padStart(5)} KB  baseline (fast-xml-parser, whole file) ${b.toFixed(2).padStart(7)} ms  ours ${o.toFixed(2).padStart(7)} ms (${locs} locations, ${(kb / 1024 / (o / 1000)).toFixed(1)} MB/s)  ours/baseline ${(o / b).toFixed(2)}`,
+  );
 }

@@ -26,7 +26,10 @@ const PHRASES = [
 function baseline(text: string): number {
   const flat = text.replace(/\s+/g, ' ');
   let n = 0;
-  for (const re of PHRASES) { re.lastIndex = 0; n += flat.match(re)?.length ?? 0; }
+  for (const re of PHRASES) {
+    re.lastIndex = 0;
+    n += flat.match(re)?.length ?? 0;
+  }
   return n;
 }
 
@@ -45,11 +48,18 @@ function report(name: string, text: string): void {
   const mb = Buffer.byteLength(text) / 1048576;
   const b = time(() => baseline(text));
   const o = time(() => explainText(text).length);
-  console.log(`${name.padEnd(28)} ${mb.toFixed(1).padStart(5)} MB  baseline ${b.ms.toFixed(0).padStart(6)} ms (${b.n} hits)  ours ${o.ms.toFixed(0).padStart(6)} ms (${o.n} matches, ${(mb / (o.ms / 1000)).toFixed(1)} MB/s)  ours/baseline ${(o.ms / b.ms).toFixed(2)}`);
+  console.log(
+    `${name.padEnd(28)} ${mb.toFixed(1).padStart(5)} MB  baseline ${b.ms.toFixed(0).padStart(6)} ms (${b.n} hits)  ours ${o.ms.toFixed(0).padStart(6)} ms (${o.n} matches, ${(mb / (o.ms / 1000)).toFixed(1)} MB/s)  ours/baseline ${(o.ms / b.ms).toFixed(2)}`,
+  );
 }
 
-const errors = [readFileSync(join(FIX, 'mrs-move-request-error.en.txt'), 'utf8'), readFileSync(join(FIX, 'mrs-move-request-error.de.txt'), 'utf8'), readFileSync(join(FIX, 'hcw-article-flattened.txt'), 'utf8'), readFileSync(join(FIX, 'mrs-move-request-error.wrapped80.txt'), 'utf8')].join('\n\n');
-report('pasted error output', errors.repeat(Math.ceil(8 * 1048576 / errors.length)));
+const errors = [
+  readFileSync(join(FIX, 'mrs-move-request-error.en.txt'), 'utf8'),
+  readFileSync(join(FIX, 'mrs-move-request-error.de.txt'), 'utf8'),
+  readFileSync(join(FIX, 'hcw-article-flattened.txt'), 'utf8'),
+  readFileSync(join(FIX, 'mrs-move-request-error.wrapped80.txt'), 'utf8'),
+].join('\n\n');
+report('pasted error output', errors.repeat(Math.ceil((8 * 1048576) / errors.length)));
 
 {
   const out = join(tmpdir(), 'explain-bench-u_ex.log');
@@ -57,5 +67,10 @@ report('pasted error output', errors.repeat(Math.ceil(8 * 1048576 / errors.lengt
   report('IIS log (16 MB)', readFileSync(out, 'utf8'));
 }
 
-const chunk = "The HTTP request is unauthorized with client authentication scheme 'Negotiate'. The authentication header received from the server was '" + "'".repeat(40) + '2148074310x' + '9'.repeat(100) + ' ';
+const chunk =
+  "The HTTP request is unauthorized with client authentication scheme 'Negotiate'. The authentication header received from the server was '" +
+  "'".repeat(40) +
+  '2148074310x' +
+  '9'.repeat(100) +
+  ' ';
 report('hostile 1 MB line', chunk.repeat(Math.ceil(1048576 / chunk.length)));

@@ -11,7 +11,6 @@ import { readFrebText, tryAnalyzeFreb } from '../src/core/freb/frebAnalyze';
 import { analysisMatches, compileFilter, addFilterClause } from '../src/core/freb/frebFilter';
 import { generateFreb } from '../test/support/frebGenerator';
 
-
 function opt(name: string, def: string): string {
   const i = process.argv.indexOf('--' + name);
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : def;

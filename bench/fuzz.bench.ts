@@ -43,7 +43,10 @@ function fuzz(): { ms: number; worst: number; worstInput: string; errors: number
     }
     const dt = performance.now() - c0;
     times[i] = dt;
-    if (dt > worst) { worst = dt; worstInput = s; }
+    if (dt > worst) {
+      worst = dt;
+      worstInput = s;
+    }
   }
   return { ms: performance.now() - t0, worst, worstInput, errors, thrown, mech, times };
 }
@@ -56,8 +59,10 @@ console.log(`fuzz decodeToken       ${f.ms.toFixed(0)} ms  (${(N / (f.ms / 1000)
 const sorted = Float64Array.from(f.times).sort();
 const pct = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))].toFixed(3);
 console.log(`per call (ms)          p50 ${pct(0.5)}  p99 ${pct(0.99)}  p99.9 ${pct(0.999)}  p99.99 ${pct(0.9999)}`);
-console.log(`slowest call           ${f.worst.toFixed(2)} ms  ${JSON.stringify(f.worstInput.slice(0, 80))} (includes GC pauses and scheduling on a shared machine)`);
-console.log(`rejected with error    ${f.errors} (${(100 * f.errors / N).toFixed(1)}%)`);
+console.log(
+  `slowest call           ${f.worst.toFixed(2)} ms  ${JSON.stringify(f.worstInput.slice(0, 80))} (includes GC pauses and scheduling on a shared machine)`,
+);
+console.log(`rejected with error    ${f.errors} (${((100 * f.errors) / N).toFixed(1)}%)`);
 console.log(`exceptions escaped     ${f.thrown}`);
 console.log(`mechanisms             ${JSON.stringify(f.mech)}`);
 process.exitCode = f.thrown === 0 ? 0 : 1;

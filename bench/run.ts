@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
 const only = process.argv.slice(2);
-const files = readdirSync(__dirname).filter((f) => f.endsWith('.bench.ts')).sort()
+const files = readdirSync(__dirname)
+  .filter((f) => f.endsWith('.bench.ts'))
+  .sort()
   .filter((f) => only.length === 0 || only.some((o) => f.startsWith(o)));
 let failed = 0;
 for (const f of files) {

@@ -23,7 +23,12 @@ const DIR = process.env.W3C_BENCH_DIR ?? join(tmpdir(), 'iis-auth-lens-bench');
 const LOG = join(DIR, 'u_ex261121.log');
 const ROOT = join(__dirname, '..');
 
-interface Timed { ms: number; cpuMs: number; out: string; rssKb: number | null }
+interface Timed {
+  ms: number;
+  cpuMs: number;
+  out: string;
+  rssKb: number | null;
+}
 
 /** Wall time, CPU time (user + sys, steadier than wall on a shared machine) and peak RSS of a child. */
 function wall(cmd: string, args: string[], env?: NodeJS.ProcessEnv): Timed {
@@ -40,7 +45,10 @@ function wall(cmd: string, args: string[], env?: NodeJS.ProcessEnv): Timed {
 
 function best<T extends { ms: number }>(n: number, f: () => T): T {
   let b: T | null = null;
-  for (let i = 0; i < n; i++) { const r = f(); if (!b || r.ms < b.ms) b = r; }
+  for (let i = 0; i < n; i++) {
+    const r = f();
+    if (!b || r.ms < b.ms) b = r;
+  }
   return b!;
 }
 
@@ -79,9 +87,25 @@ async function main(): Promise<void> {
   }
   const size = statSync(LOG).size;
   const cli = join(DIR, 'iis-auth-lens-cli.js');
-  await build({ entryPoints: [join(ROOT, 'src', 'cli', 'main.ts')], bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile: cli, logLevel: 'error' });
+  await build({
+    entryPoints: [join(ROOT, 'src', 'cli', 'main.ts')],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    outfile: cli,
+    logLevel: 'error',
+  });
   // the parallel --summary path looks for its worker next to the CLI bundle
-  await build({ entryPoints: [join(ROOT, 'src', 'core', 'w3c', 'w3cSummaryWorker.ts')], bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile: join(DIR, 'w3cSummaryWorker.js'), logLevel: 'error' });
+  await build({
+    entryPoints: [join(ROOT, 'src', 'core', 'w3c', 'w3cSummaryWorker.ts')],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    outfile: join(DIR, 'w3cSummaryWorker.js'),
+    logLevel: 'error',
+  });
   // and the WebAssembly kernel (src/wasm/w3cKernel.ts) beside it, as in dist/
   const wasm = spawnSync(process.execPath, [join(ROOT, 'esbuild.mjs'), '--kernel'], { cwd: ROOT, stdio: 'inherit' });
   if (wasm.status !== 0) throw new Error('building the WebAssembly kernel failed');
@@ -89,30 +113,56 @@ async function main(): Promise<void> {
   const naive = join(DIR, 'naive-readline.cjs');
   writeFileSync(naive, NAIVE);
   // warm the page cache so every contender reads from memory
-  await new Promise<void>((res, rej) => createReadStream(LOG, { highWaterMark: 1 << 22 }).on('data', () => undefined).on('end', res).on('error', rej));
+  await new Promise<void>((res, rej) =>
+    createReadStream(LOG, { highWaterMark: 1 << 22 })
+      .on('data', () => undefined)
+      .on('end', res)
+      .on('error', rej),
+  );
   console.log(`file: ${LOG} (${(size / 1048576).toFixed(0)} MiB, in the page cache: read once just now)`);
   // what this machine gives us, and how the CLI used it (IIS_AUTH_LENS_TRACE=1: threads, ranges, fallbacks)
   const simd = w3cKernelProblem();
-  console.log(`machine: ${availableParallelism()} cores (${cpus()[0]?.model ?? '?'}), load average ${loadavg()[0]!.toFixed(1)}; ` +
-    `WebAssembly SIMD kernel: ${simd === null ? 'yes' : `no (${simd})`}; read size ${KERNEL_CHUNK >> 20} MiB x 2 buffers in the kernel's memory`);
-  const traced = spawnSync(process.execPath, [cli, 'analyze', '--summary', '--json', LOG], { encoding: 'utf8', env: { ...process.env, IIS_AUTH_LENS_TRACE: '1' }, maxBuffer: 1 << 26 });
-  for (const l of (traced.stderr ?? '').split('\n').filter((x) => x.startsWith('iis-auth-lens analyze: '))) console.log(`  ${l.replace(`iis-auth-lens analyze: ${LOG}: `, '')}`);
+  console.log(
+    `machine: ${availableParallelism()} cores (${cpus()[0]?.model ?? '?'}), load average ${loadavg()[0]!.toFixed(1)}; ` +
+      `WebAssembly SIMD kernel: ${simd === null ? 'yes' : `no (${simd})`}; read size ${KERNEL_CHUNK >> 20} MiB x 2 buffers in the kernel's memory`,
+  );
+  const traced = spawnSync(process.execPath, [cli, 'analyze', '--summary', '--json', LOG], {
+    encoding: 'utf8',
+    env: { ...process.env, IIS_AUTH_LENS_TRACE: '1' },
+    maxBuffer: 1 << 26,
+  });
+  for (const l of (traced.stderr ?? '').split('\n').filter((x) => x.startsWith('iis-auth-lens analyze: ')))
+    console.log(`  ${l.replace(`iis-auth-lens analyze: ${LOG}: `, '')}`);
 
   const grep = best(3, () => wall('grep', ['-c', ' 2148074310 ', LOG], { LC_ALL: 'C' }));
-  console.log(`grep -c ' 2148074310 '         ${grep.ms.toFixed(0).padStart(7)} ms wall ${grep.cpuMs.toFixed(0).padStart(6)} ms cpu  (${grep.out.trim()} lines)`);
+  console.log(
+    `grep -c ' 2148074310 '         ${grep.ms.toFixed(0).padStart(7)} ms wall ${grep.cpuMs.toFixed(0).padStart(6)} ms cpu  (${grep.out.trim()} lines)`,
+  );
   const ours = best(3, () => wall(process.execPath, [cli, 'analyze', '--summary', '--json', LOG]));
   const entry = JSON.parse(ours.out).files[0];
-  console.log(`iis-auth-lens analyze --summary ${ours.ms.toFixed(0).padStart(7)} ms wall ${ours.cpuMs.toFixed(0).padStart(6)} ms cpu  (${entry.requests} requests, BAD_BINDINGS ${entry.summary.findings.BAD_BINDINGS}, HANDSHAKE_INCOMPLETE ${entry.summary.findings.HANDSHAKE_INCOMPLETE}, ${(size / 1048576 / (ours.ms / 1000)).toFixed(0)} MiB/s)`);
+  console.log(
+    `iis-auth-lens analyze --summary ${ours.ms.toFixed(0).padStart(7)} ms wall ${ours.cpuMs.toFixed(0).padStart(6)} ms cpu  (${entry.requests} requests, BAD_BINDINGS ${entry.summary.findings.BAD_BINDINGS}, HANDSHAKE_INCOMPLETE ${entry.summary.findings.HANDSHAKE_INCOMPLETE}, ${(size / 1048576 / (ours.ms / 1000)).toFixed(0)} MiB/s)`,
+  );
   const one = best(2, () => wall(process.execPath, [cli, 'analyze', '--summary', '--json', LOG], { IIS_AUTH_LENS_THREADS: '1' }));
   if (JSON.stringify(JSON.parse(one.out).files[0]) !== JSON.stringify(entry)) throw new Error('the parallel and the one-thread summary differ');
-  console.log(`  the same on 1 thread          ${one.ms.toFixed(0).padStart(7)} ms wall ${one.cpuMs.toFixed(0).padStart(6)} ms cpu  (identical JSON; ${(size / 1048576 / (one.ms / 1000)).toFixed(0)} MiB/s)`);
+  console.log(
+    `  the same on 1 thread          ${one.ms.toFixed(0).padStart(7)} ms wall ${one.cpuMs.toFixed(0).padStart(6)} ms cpu  (identical JSON; ${(size / 1048576 / (one.ms / 1000)).toFixed(0)} MiB/s)`,
+  );
   const js = wall(process.execPath, [cli, 'analyze', '--summary', '--json', LOG], { IIS_AUTH_LENS_THREADS: '1', IIS_AUTH_LENS_NO_WASM: '1' });
   if (JSON.stringify(JSON.parse(js.out).files[0]) !== JSON.stringify(entry)) throw new Error('the JavaScript tokenizer gives another summary');
-  console.log(`  1 thread, no WebAssembly     ${js.ms.toFixed(0).padStart(7)} ms wall ${js.cpuMs.toFixed(0).padStart(6)} ms cpu  (identical JSON; ${(size / 1048576 / (js.ms / 1000)).toFixed(0)} MiB/s)`);
+  console.log(
+    `  1 thread, no WebAssembly     ${js.ms.toFixed(0).padStart(7)} ms wall ${js.cpuMs.toFixed(0).padStart(6)} ms cpu  (identical JSON; ${(size / 1048576 / (js.ms / 1000)).toFixed(0)} MiB/s)`,
+  );
   const nv = wall(process.execPath, [naive, LOG]);
   const n = JSON.parse(nv.out);
-  console.log(`naive readline + split(' ')     ${nv.ms.toFixed(0).padStart(7)} ms wall ${nv.cpuMs.toFixed(0).padStart(6)} ms cpu  (${n.requests} requests, BAD_BINDINGS ${n.findings.BAD_BINDINGS})`);
-  if (n.requests !== entry.requests || n.findings.BAD_BINDINGS !== entry.summary.findings.BAD_BINDINGS || JSON.stringify(n.status) !== JSON.stringify(entry.summary.status)) {
+  console.log(
+    `naive readline + split(' ')     ${nv.ms.toFixed(0).padStart(7)} ms wall ${nv.cpuMs.toFixed(0).padStart(6)} ms cpu  (${n.requests} requests, BAD_BINDINGS ${n.findings.BAD_BINDINGS})`,
+  );
+  if (
+    n.requests !== entry.requests ||
+    n.findings.BAD_BINDINGS !== entry.summary.findings.BAD_BINDINGS ||
+    JSON.stringify(n.status) !== JSON.stringify(entry.summary.status)
+  ) {
     console.log('  note: the naive script counts differently (it splits on single spaces)');
   }
 
@@ -133,13 +183,26 @@ async function main(): Promise<void> {
 
   const rssMb = ours.rssKb !== null ? ours.rssKb / 1024 : NaN;
   console.log('');
-  console.log(`ratio ours / grep:           ${(ours.ms / grep.ms).toFixed(2)}x wall, ${(ours.cpuMs / grep.cpuMs).toFixed(2)}x cpu  (target <= 1.00: ${ours.ms <= grep.ms ? 'met' : 'MISSED'})`);
-  console.log(`ratio naive / ours:          ${(nv.ms / ours.ms).toFixed(2)}x wall, ${(nv.cpuMs / ours.cpuMs).toFixed(2)}x cpu  (target >= 8: ${nv.ms / ours.ms >= 8 ? 'met' : 'MISSED'})`);
-  console.log(`ratio 1 thread / grep:       ${(one.ms / grep.ms).toFixed(2)}x wall, ${(one.cpuMs / grep.cpuMs).toFixed(2)}x cpu;  naive / 1 thread: ${(nv.ms / one.ms).toFixed(2)}x wall, ${(nv.cpuMs / one.cpuMs).toFixed(2)}x cpu`);
-  console.log(`peak RSS of ours:            ${rssMb.toFixed(0)} MB  (target < 200: ${rssMb < 200 ? 'met' : 'MISSED'}; 1 thread ${one.rssKb !== null ? (one.rssKb / 1024).toFixed(0) : '?'} MB)`);
-  console.log(`50 MB document + findings:   ${doc.ms.toFixed(0)} ms wall, ${doc.cpuMs.toFixed(0)} ms cpu (${doc.lines} lines, ${doc.findings} findings; target well under 1000: ${doc.ms < 1000 ? 'met' : 'MISSED'})`);
+  console.log(
+    `ratio ours / grep:           ${(ours.ms / grep.ms).toFixed(2)}x wall, ${(ours.cpuMs / grep.cpuMs).toFixed(2)}x cpu  (target <= 1.00: ${ours.ms <= grep.ms ? 'met' : 'MISSED'})`,
+  );
+  console.log(
+    `ratio naive / ours:          ${(nv.ms / ours.ms).toFixed(2)}x wall, ${(nv.cpuMs / ours.cpuMs).toFixed(2)}x cpu  (target >= 8: ${nv.ms / ours.ms >= 8 ? 'met' : 'MISSED'})`,
+  );
+  console.log(
+    `ratio 1 thread / grep:       ${(one.ms / grep.ms).toFixed(2)}x wall, ${(one.cpuMs / grep.cpuMs).toFixed(2)}x cpu;  naive / 1 thread: ${(nv.ms / one.ms).toFixed(2)}x wall, ${(nv.cpuMs / one.cpuMs).toFixed(2)}x cpu`,
+  );
+  console.log(
+    `peak RSS of ours:            ${rssMb.toFixed(0)} MB  (target < 200: ${rssMb < 200 ? 'met' : 'MISSED'}; 1 thread ${one.rssKb !== null ? (one.rssKb / 1024).toFixed(0) : '?'} MB)`,
+  );
+  console.log(
+    `50 MB document + findings:   ${doc.ms.toFixed(0)} ms wall, ${doc.cpuMs.toFixed(0)} ms cpu (${doc.lines} lines, ${doc.findings} findings; target well under 1000: ${doc.ms < 1000 ? 'met' : 'MISSED'})`,
+  );
   const load = (await import('node:os')).loadavg()[0];
   console.log(`(load average during the run: ${load.toFixed(1)} on ${(await import('node:os')).cpus().length} cores)`);
 }
 
-main().catch((e: unknown) => { console.error(e instanceof Error ? e.message : e); process.exitCode = 1; });
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exitCode = 1;
+});

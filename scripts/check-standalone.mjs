@@ -36,9 +36,11 @@ let scanned = 0;
 for (const d of DIRS) {
   for (const [p, rel] of files(join(root, d))) {
     scanned++;
-    readFileSync(p, 'utf8').split('\n').forEach((line, i) => {
-      for (const { re, why, skip } of RULES) if (!skip?.(rel) && re.test(line)) problems.push(`${rel}:${i + 1}: ${why}: ${line.trim().slice(0, 140)}`);
-    });
+    readFileSync(p, 'utf8')
+      .split('\n')
+      .forEach((line, i) => {
+        for (const { re, why, skip } of RULES) if (!skip?.(rel) && re.test(line)) problems.push(`${rel}:${i + 1}: ${why}: ${line.trim().slice(0, 140)}`);
+      });
   }
 }
 if (problems.length) {

@@ -14,7 +14,20 @@
 // The result lives outside the repo (default ~/.cache/iis-auth-lens/code-server-4.100.3, or
 // $IAL_CODE_SERVER_DIR) with a completion marker, so the second run starts in seconds.
 import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync, readFileSync, readdirSync, rmSync, renameSync, copyFileSync, chmodSync, symlinkSync, lstatSync, statSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  writeFileSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  renameSync,
+  copyFileSync,
+  chmodSync,
+  symlinkSync,
+  lstatSync,
+  statSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
@@ -67,7 +80,14 @@ function run(cmd, args, cwd) {
       timeout: INSTALL_STEP_TIMEOUT_MS,
       // npm_config_yes: node-pty's install script runs `npx node-gyp`, which must not wait for a prompt
       // (or be refused by a `yes=false` in the user's npmrc).
-      env: { ...process.env, ...nodeHeadersEnv(), npm_config_yes: 'true', npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' },
+      env: {
+        ...process.env,
+        ...nodeHeadersEnv(),
+        npm_config_yes: 'true',
+        npm_config_audit: 'false',
+        npm_config_fund: 'false',
+        npm_config_update_notifier: 'false',
+      },
     });
   } catch (err) {
     const why = err.signal === 'SIGTERM' ? `timed out after ${INSTALL_STEP_TIMEOUT_MS / 60_000} min` : `exit ${err.status ?? err.message}`;
@@ -138,7 +158,8 @@ async function withLock(lockDir, timeoutMs, fn) {
         rmSync(lockDir, { recursive: true, force: true });
         continue;
       }
-      if (Date.now() > deadline) throw new Error(`another code-server install (pid ${owner}) still holds ${lockDir} after ${Math.round(timeoutMs / 60_000)} min`);
+      if (Date.now() > deadline)
+        throw new Error(`another code-server install (pid ${owner}) still holds ${lockDir} after ${Math.round(timeoutMs / 60_000)} min`);
       await sleep(2000);
     }
   }
@@ -179,13 +200,15 @@ export async function ensureCodeServer({ quiet = false } = {}) {
     run('npm', ['rebuild', 'kerberos', 'node-pty', '@parcel/watcher', '@vscode/spdlog', 'native-watchdog', '@vscode/deviceid'], vs);
     // npm may skip install scripts quietly (allowScripts policies): check that the addons exist.
     const unbuilt = ['kerberos', 'node-pty', '@vscode/spdlog', 'native-watchdog'].filter((m) => !hasAddon(join(vs, 'node_modules', m)));
-    if (unbuilt.length) throw new Error(`native modules did not build: ${unbuilt.join(', ')} (needs g++, make, python3 and the headers from scripts/setup-system.sh)`);
+    if (unbuilt.length)
+      throw new Error(`native modules did not build: ${unbuilt.join(', ')} (needs g++, make, python3 and the headers from scripts/setup-system.sh)`);
     forceSymlink('node_modules', join(vs, 'node_modules.asar'));
     forceSymlink('code-linux.sh', join(vs, 'bin', 'remote-cli', 'code-server'));
     forceSymlink('browser-linux.sh', join(vs, 'bin', 'helpers', 'browser.sh'));
     run('npm', ['install', '--omit=dev', '--ignore-scripts'], join(vs, 'extensions'));
     run('npm', ['rebuild', 'argon2'], tmp); // hoisted to the top-level node_modules
-    if (!existsSync(join(tmp, 'node_modules', 'argon2', 'lib', 'binding'))) log('warning: argon2 did not build (only needed for password auth, which we do not use)');
+    if (!existsSync(join(tmp, 'node_modules', 'argon2', 'lib', 'binding')))
+      log('warning: argon2 did not build (only needed for password auth, which we do not use)');
 
     writeFileSync(join(tmp, MARKER), `${CODE_SERVER_VERSION}\n`);
     rmSync(dir, { recursive: true, force: true });
@@ -229,7 +252,13 @@ export async function installExtension(vsix, { userDataDir, extensionsDir, timeo
     );
   } catch (err) {
     const why = err.signal === 'SIGTERM' ? `timed out after ${timeoutMs / 1000} s` : `exit ${err.status}`;
-    throw new Error(`installing ${vsix} into code-server failed (${why}): ${String(err.stderr || err.stdout || '').trim().split('\n').slice(-3).join(' | ')}`);
+    throw new Error(
+      `installing ${vsix} into code-server failed (${why}): ${String(err.stderr || err.stdout || '')
+        .trim()
+        .split('\n')
+        .slice(-3)
+        .join(' | ')}`,
+    );
   }
 }
 
@@ -272,15 +301,20 @@ export async function startCodeServer({ port, userDataDir, extensionsDir, worksp
   writeFileSync(configFile, 'auth: none\ncert: false\n');
   const args = [
     codeServerEntry(dir),
-    '--config', configFile,
-    '--auth', 'none',
-    '--bind-addr', `127.0.0.1:${p}`,
+    '--config',
+    configFile,
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${p}`,
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-workspace-trust',
     '--disable-getting-started-override',
-    '--user-data-dir', userDataDir,
-    '--extensions-dir', extensionsDir,
+    '--user-data-dir',
+    userDataDir,
+    '--extensions-dir',
+    extensionsDir,
     ...extraArgs,
   ];
   if (workspace) args.push(workspace);
@@ -299,7 +333,12 @@ export async function startCodeServer({ port, userDataDir, extensionsDir, worksp
   proc.stdout.on('data', collect);
   proc.stderr.on('data', collect);
   let exited = null;
-  const exitPromise = new Promise((r) => proc.on('exit', (code, signal) => { exited = { code, signal }; r(); }));
+  const exitPromise = new Promise((r) =>
+    proc.on('exit', (code, signal) => {
+      exited = { code, signal };
+      r();
+    }),
+  );
 
   let stopped = false;
   const stop = async () => {

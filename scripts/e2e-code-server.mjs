@@ -29,7 +29,8 @@ import { parseScriptArgs, scriptFailer } from './scriptArgs.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 // Workbench chatter that says nothing about our tests (no network here: the marketplace lookups fail).
-const WORKBENCH_NOISE = /^(Resolving connection token|Resolved connection token|Creating a socket|Updating additional builtin extensions cache|\[Service Worker\]|ChatSessionStore:|Started local extension host|getaddrinfo (ENOTFOUND|EAI_AGAIN)|Failed to fetch|.*open-vsx\.org)/;
+const WORKBENCH_NOISE =
+  /^(Resolving connection token|Resolved connection token|Creating a socket|Updating additional builtin extensions cache|\[Service Worker\]|ChatSessionStore:|Started local extension host|getaddrinfo (ENOTFOUND|EAI_AGAIN)|Failed to fetch|.*open-vsx\.org)/;
 const CHROMIUM = process.env.IAL_CHROMIUM ?? '/usr/bin/chromium';
 
 const USAGE = 'usage: node scripts/e2e-code-server.mjs [--grep PATTERN] [--vsix FILE] [--timeout SECONDS] [--keep] [--in-place]';
@@ -107,7 +108,10 @@ async function waitForBuild(timeoutMs = 45_000) {
 function snapshotExtension(dest) {
   mkdirSync(dest, { recursive: true });
   for (const entry of readdirSync(repo)) {
-    if (/^(dist|syntaxes|media|language-configuration|l10n)$/.test(entry) || /^(package\.json|package\.nls(\.[\w-]+)?\.json|README\.md|LICENSE|CHANGELOG\.md)$/.test(entry)) {
+    if (
+      /^(dist|syntaxes|media|language-configuration|l10n)$/.test(entry) ||
+      /^(package\.json|package\.nls(\.[\w-]+)?\.json|README\.md|LICENSE|CHANGELOG\.md)$/.test(entry)
+    ) {
       cpSync(join(repo, entry), join(dest, entry), { recursive: true });
     }
   }
@@ -166,7 +170,15 @@ async function main() {
     executablePath: CHROMIUM,
     headless: true,
     timeout: 60_000,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-dev-shm-usage',
+    ],
   });
   const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
 

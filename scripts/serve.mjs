@@ -67,11 +67,15 @@ try {
   await ensureCodeServer();
   const vsix = join(tmp, `iis-auth-lens-${version}.vsix`);
   process.stderr.write('serve: packing the current build and installing it into code-server\n');
-  execFileSync(process.execPath, [join(repo, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '-o', vsix], {
-    cwd: repo,
-    stdio: ['ignore', 'ignore', 'inherit'],
-    timeout: 120_000,
-  });
+  execFileSync(
+    process.execPath,
+    [join(repo, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '-o', vsix],
+    {
+      cwd: repo,
+      stdio: ['ignore', 'ignore', 'inherit'],
+      timeout: 120_000,
+    },
+  );
   writeUserSettings(userDataDir, { 'workbench.startupEditor': 'none' });
   await installExtension(vsix, { userDataDir, extensionsDir });
   server = await startCodeServer({ port: port ?? (await pickPort()), userDataDir, extensionsDir, workspace: folder, timeoutMs: 120_000 });

@@ -29,7 +29,7 @@ stage() { # stage NAME COMMAND...
 stage 'system packages' bash scripts/setup-system.sh
 stage 'standalone (nothing outside the repo)' node scripts/check-standalone.mjs
 stage 'typecheck' npx tsc --noEmit -p .
-stage 'lint' npx eslint src test bench
+stage 'lint (eslint, prettier --check)' npm run --silent lint
 stage 'build' node esbuild.mjs
 stage 'unit tests' bash scripts/node-tests.sh test/unit
 stage 'integration tests' bash scripts/node-tests.sh test/integration

@@ -58,7 +58,10 @@ function parseArgs(argv: string[]): Options | 'help' {
   let rest = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (rest || a === '-' || !a.startsWith('-')) { o.paths.push(a); continue; }
+    if (rest || a === '-' || !a.startsWith('-')) {
+      o.paths.push(a);
+      continue;
+    }
     if (a === '--') rest = true;
     else if (a === '--json') o.json = true;
     else if (a === '--summary') o.summary = true;
@@ -86,8 +89,20 @@ async function analyzeOne(f: AnalyzeInput, o: Options, io: CliIo): Promise<FileE
     // bytes) or a pipe or FIFO (`<(zcat u_ex*.log.gz)`): read once, as a stream
     if (!f.input && io.stdinIsTTY) return errorEntry('-', 'w3c', '-: nothing piped in on stdin');
     try {
-      const r = await analyzeW3cStream(f.input ? f.input.stream : io.stdin, { collectFindings: !o.summary, handshakeWindowSeconds: o.window, maxMalformedFindings: MAX_MALFORMED, maxFindingsPerCode: MAX_PER_CODE });
-      const entry: W3cFileEntry & { handshakesNotTracked?: number } = { path, kind: 'w3c', lines: r.lines, requests: r.requests, bytes: r.bytes, summary: r.summary };
+      const r = await analyzeW3cStream(f.input ? f.input.stream : io.stdin, {
+        collectFindings: !o.summary,
+        handshakeWindowSeconds: o.window,
+        maxMalformedFindings: MAX_MALFORMED,
+        maxFindingsPerCode: MAX_PER_CODE,
+      });
+      const entry: W3cFileEntry & { handshakesNotTracked?: number } = {
+        path,
+        kind: 'w3c',
+        lines: r.lines,
+        requests: r.requests,
+        bytes: r.bytes,
+        summary: r.summary,
+      };
       if (!o.summary) entry.findings = r.findings;
       if (r.handshakesNotTracked) entry.handshakesNotTracked = r.handshakesNotTracked;
       return entry;
@@ -110,20 +125,49 @@ async function analyzeOne(f: AnalyzeInput, o: Options, io: CliIo): Promise<FileE
     if (o.frebFilter) return (await import('../core/freb/frebSearch.js')).analyzeFrebFileFiltered(path, o.frebFilter);
     return (await import('../core/freb/frebAnalyze.js')).analyzeFrebFile(path);
   }
-  if (kind === 'unknown') return errorEntry(path, 'unknown', `${path}: ${why ?? 'not an IIS W3C log or FREB trace (no #Fields/#Software directive, no <failedRequest>)'}`);
+  if (kind === 'unknown')
+    return errorEntry(path, 'unknown', `${path}: ${why ?? 'not an IIS W3C log or FREB trace (no #Fields/#Software directive, no <failedRequest>)'}`);
   try {
     // --summary of a large plain log: one worker thread per core (exact; null when it does not apply)
     // (IIS_AUTH_LENS_TRACE=1 says on stderr how the file was read)
-    const trace = process.env.IIS_AUTH_LENS_TRACE ? (m: string): void => { io.stderr.write(`iis-auth-lens analyze: ${path}: ${m}\n`); } : undefined;
-    const par = o.summary && typeof f.fsPath === 'string' && !path.toLowerCase().endsWith('.gz') ? await analyzeW3cSummaryParallel(f.fsPath, {
-      handshakeWindowSeconds: o.window, onFallback: trace && ((why) => trace(`one thread (${why})`)), onRanges: trace && ((n) => trace(`${n} threads`)),
-      onRecount: trace && ((k, why) => trace(`range ${k} counted again on the main thread (${why})`)),
-      onTiming: trace && ((ts) => { for (const t of ts) trace(`range ${t.range + 1}${t.range ? '' : ' (main thread)'}: ${(t.bytes / 1048576).toFixed(0)} MiB, ${t.startedMs.toFixed(0)}-${t.doneMs.toFixed(0)} ms after start`); }),
-    }) : null;
-    const r = par ?? await analyzeW3cFile(f.fsPath, {
-      collectFindings: !o.summary, handshakeWindowSeconds: o.window, maxMalformedFindings: MAX_MALFORMED, maxFindingsPerCode: MAX_PER_CODE,
-    });
-    const entry: W3cFileEntry & { findingsOmitted?: number; handshakesNotTracked?: number } = { path, kind: 'w3c', lines: r.lines, requests: r.requests, bytes: r.bytes, summary: r.summary };
+    const trace = process.env.IIS_AUTH_LENS_TRACE
+      ? (m: string): void => {
+          io.stderr.write(`iis-auth-lens analyze: ${path}: ${m}\n`);
+        }
+      : undefined;
+    const par =
+      o.summary && typeof f.fsPath === 'string' && !path.toLowerCase().endsWith('.gz')
+        ? await analyzeW3cSummaryParallel(f.fsPath, {
+            handshakeWindowSeconds: o.window,
+            onFallback: trace && ((why) => trace(`one thread (${why})`)),
+            onRanges: trace && ((n) => trace(`${n} threads`)),
+            onRecount: trace && ((k, why) => trace(`range ${k} counted again on the main thread (${why})`)),
+            onTiming:
+              trace &&
+              ((ts) => {
+                for (const t of ts)
+                  trace(
+                    `range ${t.range + 1}${t.range ? '' : ' (main thread)'}: ${(t.bytes / 1048576).toFixed(0)} MiB, ${t.startedMs.toFixed(0)}-${t.doneMs.toFixed(0)} ms after start`,
+                  );
+              }),
+          })
+        : null;
+    const r =
+      par ??
+      (await analyzeW3cFile(f.fsPath, {
+        collectFindings: !o.summary,
+        handshakeWindowSeconds: o.window,
+        maxMalformedFindings: MAX_MALFORMED,
+        maxFindingsPerCode: MAX_PER_CODE,
+      }));
+    const entry: W3cFileEntry & { findingsOmitted?: number; handshakesNotTracked?: number } = {
+      path,
+      kind: 'w3c',
+      lines: r.lines,
+      requests: r.requests,
+      bytes: r.bytes,
+      summary: r.summary,
+    };
     if (r.handshakesNotTracked) entry.handshakesNotTracked = r.handshakesNotTracked;
     if (!o.summary) {
       entry.findings = r.findings;
@@ -152,15 +196,27 @@ async function human(out: ChunkedWriter, e: FileEntry, summary: boolean): Promis
   if (e.kind === 'w3c') {
     await out.write(`${path} (W3C log): ${e.lines} lines, ${e.requests} requests, ${e.bytes} bytes\n`);
     await out.write(`  status:   ${terminalSafe(fmtCounts(e.summary.status, (k) => (k === '-' ? '- (none: connection-level)' : k)))}\n`);
-    await out.write(`  win32:    ${terminalSafe(fmtCounts(e.summary.win32, (k) => { const d = describeWin32(k); return d ? `${k} (${d.name})` : k; }))}\n`);
+    await out.write(
+      `  win32:    ${terminalSafe(
+        fmtCounts(e.summary.win32, (k) => {
+          const d = describeWin32(k);
+          return d ? `${k} (${d.name})` : k;
+        }),
+      )}\n`,
+    );
     if (e.summary.reason) await out.write(`  s-reason: ${terminalSafe(fmtCounts(e.summary.reason, (k) => k))}\n`);
     await out.write(`  findings: ${fmtCounts(e.summary.findings as Record<string, number>, (k) => k)}\n`);
     const dropped = (e as { handshakesNotTracked?: number }).handshakesNotTracked;
-    if (dropped) await out.write(`  note:     ${dropped} NTLM/Negotiate handshakes not followed to the end: more than ${MAX_OPEN_HANDSHAKES} were open at once (the memory bound); HANDSHAKE_INCOMPLETE may be undercounted\n`);
+    if (dropped)
+      await out.write(
+        `  note:     ${dropped} NTLM/Negotiate handshakes not followed to the end: more than ${MAX_OPEN_HANDSHAKES} were open at once (the memory bound); HANDSHAKE_INCOMPLETE may be undercounted\n`,
+      );
   } else if (e.kind === 'freb') {
     const st = e.statusCode !== null ? describeStatus(e.statusCode, e.subStatusCode ?? undefined).code : '-';
     const w = e.win32Status !== null ? ` ${e.win32Status}${describeWin32(e.win32Status) ? ' (' + describeWin32(e.win32Status)!.name + ')' : ''}` : '';
-    await out.write(`${path} (FREB trace): ${terminalSafe(e.verb ?? '-')} ${terminalSafe(e.url ?? '-')} -> ${st}${w}, ${e.events} events, auth ${terminalSafe(e.authType ?? '-')}\n`);
+    await out.write(
+      `${path} (FREB trace): ${terminalSafe(e.verb ?? '-')} ${terminalSafe(e.url ?? '-')} -> ${st}${w}, ${e.events} events, auth ${terminalSafe(e.authType ?? '-')}\n`,
+    );
   }
   if (!summary && 'findings' in e && e.findings) {
     for (const f of e.findings) await out.write(`${path}:${f.line} ${f.code} ${terminalSafe(f.message)}\n`);
@@ -183,7 +239,9 @@ export const analyzeCommand: Subcommand = {
     // Files in a folder that are neither W3C logs nor FREB traces are passed over, but said so.
     if (skipped.length) {
       const shown = skipped.slice(0, 3).join(', ') + (skipped.length > 3 ? `, and ${skipped.length - 3} more` : '');
-      io.stderr.write(`iis-auth-lens analyze: skipped ${skipped.length} file(s) in folders that are neither IIS W3C logs nor FREB traces: ${terminalSafe(shown)}\n`);
+      io.stderr.write(
+        `iis-auth-lens analyze: skipped ${skipped.length} file(s) in folders that are neither IIS W3C logs nor FREB traces: ${terminalSafe(shown)}\n`,
+      );
     }
     // Each file's entry is written as soon as it is analyzed and then let go: the document is the
     // one JSON.stringify({files, filteredOut}, null, 2) would give, without ever being one string.

@@ -4,7 +4,18 @@
 import { stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { detectFileKind, kindByName as kindOfName, baseName, type FileKind } from '../core/files/fileKind';
-import { isStreamOnly, nodeLogFs, readError, openStreamInput, scanFolder, sniffBytes, sniffFile, walkFolder, type LogFs, type StreamInput } from '../node/logFiles';
+import {
+  isStreamOnly,
+  nodeLogFs,
+  readError,
+  openStreamInput,
+  scanFolder,
+  sniffBytes,
+  sniffFile,
+  walkFolder,
+  type LogFs,
+  type StreamInput,
+} from '../node/logFiles';
 
 export type SniffedKind = FileKind;
 

@@ -38,7 +38,10 @@ export const cbtCommand: Subcommand = {
     const pos: string[] = [];
     for (let i = 0; i < argv.length; i++) {
       const a = argv[i];
-      if (a === '--help' || a === '-h') { io.stdout.write(HELP + '\n'); return 0; }
+      if (a === '--help' || a === '-h') {
+        io.stdout.write(HELP + '\n');
+        return 0;
+      }
       if (a === '--json') json = true;
       else if (a === '--timeout' || a.startsWith('--timeout=')) {
         const v = a === '--timeout' ? argv[++i] : a.slice('--timeout='.length);
@@ -53,7 +56,10 @@ export const cbtCommand: Subcommand = {
     const target = pos[0];
     let der: Buffer;
     let source: string;
-    const isFile = await stat(target).then((s) => s.isFile(), () => false);
+    const isFile = await stat(target).then(
+      (s) => s.isFile(),
+      () => false,
+    );
     const hp = isFile ? null : parseHostPort(target);
     if (hp) {
       try {
@@ -68,7 +74,14 @@ export const cbtCommand: Subcommand = {
         // A certificate is a few KB: a device (/dev/zero) or FIFO is refused before it is opened.
         der = await readRegularFile(target, MAX_CERT_BYTES, 'a certificate (PEM or DER)');
       } catch (e) {
-        if (e instanceof InputError && !(await stat(target).then(() => true, () => false))) throw new InputError(`${target}: cannot read (no such file, and not HOST:PORT)`);
+        if (
+          e instanceof InputError &&
+          !(await stat(target).then(
+            () => true,
+            () => false,
+          ))
+        )
+          throw new InputError(`${target}: cannot read (no such file, and not HOST:PORT)`);
         throw e;
       }
       source = target;

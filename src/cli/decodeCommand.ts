@@ -23,7 +23,7 @@ const HELP = [
   '  TEXT         a whole header line ("Authorization: Negotiate TlRMTVNT..."), a scheme and a',
   '               token ("NTLM TlRM...", also "Negotiate+TlRM..." as IIS logs write it), or a bare token',
   '  -            read TEXT from stdin',
-  '  --cert FILE  compare the token\'s channel bindings with this certificate (PEM or DER):',
+  "  --cert FILE  compare the token's channel bindings with this certificate (PEM or DER):",
   '               adds "cbt": {match, state (match|zero|absent|mismatch), expected, certificate}',
   '  --json       print one JSON document',
   '',
@@ -45,7 +45,15 @@ export function cbtOf(r: DecodeResult, certDer: Buffer, certName: string): { jso
   if (r.ntlm?.messageType === 3) {
     const cmp = compareChannelBindings(r.ntlm.channelBindings, ep);
     return {
-      json: { match: cmp.match, state: cmp.state, expected: cmp.expected, actual: cmp.actual, certificate: cmp.certificate, hashAlgorithm: cmp.hashAlgorithm, explanation: cmp.explanation },
+      json: {
+        match: cmp.match,
+        state: cmp.state,
+        expected: cmp.expected,
+        actual: cmp.actual,
+        certificate: cmp.certificate,
+        hashAlgorithm: cmp.hashAlgorithm,
+        explanation: cmp.explanation,
+      },
       cmp,
     };
   }
@@ -54,7 +62,15 @@ export function cbtOf(r: DecodeResult, certDer: Buffer, certName: string): { jso
     ? 'Kerberos carries channel bindings inside the encrypted authenticator: they cannot be read from the token.'
     : 'Only an NTLM AUTHENTICATE (type 3) message carries channel bindings.';
   return {
-    json: { match: false, state: 'not-applicable', expected: cmp.expected, actual: null, certificate: cmp.certificate, hashAlgorithm: cmp.hashAlgorithm, explanation: why },
+    json: {
+      match: false,
+      state: 'not-applicable',
+      expected: cmp.expected,
+      actual: null,
+      certificate: cmp.certificate,
+      hashAlgorithm: cmp.hashAlgorithm,
+      explanation: why,
+    },
     cmp: null,
   };
 }
@@ -68,15 +84,20 @@ export const decodeCommand: Subcommand = {
     const words: string[] = [];
     for (let i = 0; i < argv.length; i++) {
       const a = argv[i];
-      if (a === '--help' || a === '-h') { io.stdout.write(HELP + '\n'); return 0; }
+      if (a === '--help' || a === '-h') {
+        io.stdout.write(HELP + '\n');
+        return 0;
+      }
       if (a === '--json') json = true;
       else if (a === '--cert') {
         const v = argv[++i];
         if (v === undefined || v === '') throw new UsageError('--cert needs a FILE');
         certFile = v;
       } else if (a.startsWith('--cert=')) certFile = a.slice('--cert='.length);
-      else if (a === '--') { words.push(...argv.slice(i + 1)); break; }
-      else if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option '${a}'`);
+      else if (a === '--') {
+        words.push(...argv.slice(i + 1));
+        break;
+      } else if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option '${a}'`);
       else words.push(a);
     }
     if (words.length === 0) throw new UsageError('missing TEXT (a header line, "scheme token" or a token; - for stdin)');

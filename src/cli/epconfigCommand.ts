@@ -33,7 +33,10 @@ still reported), 2 usage error.`;
 /** Text of a config as Windows writes it: UTF-8 (with or without BOM) or UTF-16 with BOM. */
 function decodeText(buf: Buffer): string {
   if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe) return buf.subarray(2).toString('utf16le');
-  if (buf.length >= 2 && buf[0] === 0xfe && buf[1] === 0xff) return Buffer.from(buf.subarray(2, buf.length - (buf.length % 2))).swap16().toString('utf16le');
+  if (buf.length >= 2 && buf[0] === 0xfe && buf[1] === 0xff)
+    return Buffer.from(buf.subarray(2, buf.length - (buf.length % 2)))
+      .swap16()
+      .toString('utf16le');
   const s = buf.toString('utf8');
   return s.charCodeAt(0) === 0xfeff ? s.slice(1) : s;
 }
@@ -51,7 +54,7 @@ async function configsIn(dir: string, depth = 0): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
   for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
     const p = join(dir, e.name);
-    if (e.isDirectory() && depth < 4) out.push(...await configsIn(p, depth + 1));
+    if (e.isDirectory() && depth < 4) out.push(...(await configsIn(p, depth + 1)));
     else if (e.isFile() && /\.config$/i.test(e.name)) out.push(p);
   }
   return out;
@@ -85,16 +88,28 @@ function humanFile(f: FileResult): string[] {
   const exch = r.locations.filter((l) => l.expected !== null);
   const c = stateCounts(r.locations);
   const out: string[] = [];
-  out.push(`${f.path} (${r.kind === 'applicationHost' ? 'applicationHost.config' : 'web.config'}): ` +
-    (exch.length ? `${exch.length} Exchange virtual directories - ${c.expected} expected, ${c['less-secure']} less secure, ${c.unsupported} unsupported` : 'no Exchange virtual directories'));
+  out.push(
+    `${f.path} (${r.kind === 'applicationHost' ? 'applicationHost.config' : 'web.config'}): ` +
+      (exch.length
+        ? `${exch.length} Exchange virtual directories - ${c.expected} expected, ${c['less-secure']} less secure, ${c.unsupported} unsupported`
+        : 'no Exchange virtual directories'),
+  );
   const rows = exch.length ? exch : r.locations;
   if (rows.length) {
     const w = Math.max(20, ...rows.map((l) => l.location.length)) + 1;
     out.push('  ' + pad('virtual directory', w) + pad('EP', 9) + pad('expected', 10) + pad('state', 13) + pad('providers', 17) + pad('sslFlags', 28) + 'line');
     for (const l of rows) {
       const inherited = l.extendedProtectionLine === null && l.tokenCheckingSetAt ? '*' : '';
-      out.push('  ' + pad(l.location, w) + pad(l.tokenChecking + inherited, 9) + pad(l.expected ?? '-', 10) + pad(l.state, 13) +
-        pad(l.windowsAuthentication ? (l.providers.join(',') || '(none)') : 'off', 17) + pad(l.sslFlags, 28) + l.line);
+      out.push(
+        '  ' +
+          pad(l.location, w) +
+          pad(l.tokenChecking + inherited, 9) +
+          pad(l.expected ?? '-', 10) +
+          pad(l.state, 13) +
+          pad(l.windowsAuthentication ? l.providers.join(',') || '(none)' : 'off', 17) +
+          pad(l.sslFlags, 28) +
+          l.line,
+      );
     }
     if (rows.some((l) => l.extendedProtectionLine === null && l.tokenCheckingSetAt)) out.push('  * inherited from a parent path or the server level');
     const others = r.locations.length - rows.length;
@@ -115,11 +130,21 @@ function humanFile(f: FileResult): string[] {
 function humanMatrix(m: EpMatrix): string[] {
   const w = Math.max(20, ...m.rows.map((r) => r.location.length)) + 1;
   const sw = m.servers.map((s) => Math.max(8, s.length + 1));
-  const out = [`Extended Protection by virtual directory across ${m.servers.length} servers` +
-    (m.disagreements ? ` - ${m.disagreements} virtual director${m.disagreements === 1 ? 'y differs' : 'ies differ'} between servers` : ' - the servers agree')];
+  const out = [
+    `Extended Protection by virtual directory across ${m.servers.length} servers` +
+      (m.disagreements
+        ? ` - ${m.disagreements} virtual director${m.disagreements === 1 ? 'y differs' : 'ies differ'} between servers`
+        : ' - the servers agree'),
+  ];
   out.push('  ' + pad('virtual directory', w) + pad('expected', 10) + m.servers.map((s, i) => pad(s, sw[i]!)).join(''));
   for (const r of m.rows) {
-    out.push('  ' + pad(r.location, w) + pad(r.expected ?? '-', 10) + r.cells.map((c, i) => pad(c.tokenChecking ?? '-', sw[i]!)).join('') + (r.disagree ? '<- servers disagree' : ''));
+    out.push(
+      '  ' +
+        pad(r.location, w) +
+        pad(r.expected ?? '-', 10) +
+        r.cells.map((c, i) => pad(c.tokenChecking ?? '-', sw[i]!)).join('') +
+        (r.disagree ? '<- servers disagree' : ''),
+    );
   }
   return out;
 }
@@ -133,7 +158,10 @@ export const epconfigCommand: Subcommand = {
     const paths: string[] = [];
     for (let i = 0; i < argv.length; i++) {
       const a = argv[i]!;
-      if (a === '--help' || a === '-h') { io.stdout.write(HELP + '\n'); return EXIT_OK; }
+      if (a === '--help' || a === '-h') {
+        io.stdout.write(HELP + '\n');
+        return EXIT_OK;
+      }
       if (a === '--json') json = true;
       else if (a === '--exchange-version' || a.startsWith('--exchange-version=')) {
         const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i];
@@ -153,7 +181,10 @@ export const epconfigCommand: Subcommand = {
       } catch {
         // readOne names the problem
       }
-      if (!isDir) { files.push(await readOne(p, build)); continue; }
+      if (!isDir) {
+        files.push(await readOne(p, build));
+        continue;
+      }
       const found = await configsIn(p);
       if (found.length === 0) files.push({ path: p, server: serverNameFromPath(p), error: 'no *.config files in this folder' });
       for (const f of found) files.push(await readOne(f, build));

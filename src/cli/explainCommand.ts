@@ -39,10 +39,12 @@ export function decodeText(buf: Buffer): string {
 }
 
 const NEXT_TEXT: Record<NextStep, (m: ExplainMatch) => string> = {
-  'probe': (m) => `probe the endpoint: iis-auth-lens probe ${m.url ?? 'https://<public host>/EWS/mrsproxy.svc'} --user DOMAIN\\USER --password-stdin`,
-  'find-iis-lines': (m) => `find the IIS log lines of /EWS/mrsproxy.svc${m.time ? ` around ${m.time}` : ''} on the Exchange server (iis-auth-lens analyze u_ex*.log)`,
+  probe: (m) => `probe the endpoint: iis-auth-lens probe ${m.url ?? 'https://<public host>/EWS/mrsproxy.svc'} --user DOMAIN\\USER --password-stdin`,
+  'find-iis-lines': (m) =>
+    `find the IIS log lines of /EWS/mrsproxy.svc${m.time ? ` around ${m.time}` : ''} on the Exchange server (iis-auth-lens analyze u_ex*.log)`,
   'show-extended-protection': () => 'show the Extended Protection settings: .\\ExchangeExtendedProtectionManagement.ps1 -ShowExtendedProtection',
-  'check-epconfig': () => 'or read them from a copy of each server\'s C:\\Windows\\System32\\inetsrv\\config\\applicationHost.config: iis-auth-lens epconfig FOLDER (Default Web Site/EWS at Allow or Require is what fails behind a TLS-terminating device)',
+  'check-epconfig': () =>
+    "or read them from a copy of each server's C:\\Windows\\System32\\inetsrv\\config\\applicationHost.config: iis-auth-lens epconfig FOLDER (Default Web Site/EWS at Allow or Require is what fails behind a TLS-terminating device)",
   'compare-certificates': () => 'compare the certificates: iis-auth-lens cbt <public host>:443 and iis-auth-lens cbt <exchange server>:443',
   'check-credentials': () => 'check the account and password stored on the migration endpoint',
 };
@@ -52,7 +54,10 @@ function wrap(text: string, width: number, indent: string): string {
   const lines: string[] = [];
   let cur = '';
   for (const w of words) {
-    if (cur && cur.length + 1 + w.length > width) { lines.push(indent + cur); cur = w; } else cur = cur ? `${cur} ${w}` : w;
+    if (cur && cur.length + 1 + w.length > width) {
+      lines.push(indent + cur);
+      cur = w;
+    } else cur = cur ? `${cur} ${w}` : w;
   }
   if (cur) lines.push(indent + cur);
   return lines.join('\n');
@@ -79,7 +84,10 @@ function human(source: string, found: ExplainGroups): string {
   const out: string[] = [`${name}: ${found.count} recognised text${found.count === 1 ? '' : 's'}${kinds > 1 ? ` of ${kinds} kinds` : ''}`];
   for (const g of groups) {
     out.push('');
-    if (g.count > 1) out.push(`${g.title} [${g.code}]${g.hybridAgent ? ' (Hybrid Agent endpoint)' : ''}: ${g.count} times, lines ${lineRanges(g.lines)}${g.linesTruncated ? ' (the first ' + g.lines.length + ' lines listed)' : ''}`);
+    if (g.count > 1)
+      out.push(
+        `${g.title} [${g.code}]${g.hybridAgent ? ' (Hybrid Agent endpoint)' : ''}: ${g.count} times, lines ${lineRanges(g.lines)}${g.linesTruncated ? ' (the first ' + g.lines.length + ' lines listed)' : ''}`,
+      );
     for (const m of g.examples) out.push(...occurrence(m));
     if (g.count > g.examples.length) out.push(`  ... and ${g.count - g.examples.length} more of this kind (lines above)`);
     const first = g.examples.find((m) => m.url) ?? g.examples[0]!;
@@ -148,13 +156,17 @@ async function explainChunks(source: string, chunks: AsyncIterable<Buffer | stri
 function jsonDocument(found: ExplainGroups): unknown {
   const strip = (m: ExplainMatch): Omit<ExplainMatch, 'start' | 'end'> => {
     const { start: _s, end: _e, ...rest } = m;
-    void _s; void _e;
+    void _s;
+    void _e;
     return rest;
   };
   const doc: Record<string, unknown> = {
     matches: found.matches.map(strip),
     matchCount: found.count,
-    groups: found.groups.map(({ examples: _x, ...g }) => { void _x; return g; }),
+    groups: found.groups.map(({ examples: _x, ...g }) => {
+      void _x;
+      return g;
+    }),
   };
   if (found.matchesTruncated) {
     doc.matchesTruncated = true;
@@ -164,7 +176,10 @@ function jsonDocument(found: ExplainGroups): unknown {
 }
 
 async function isFifo(path: string): Promise<boolean> {
-  return stat(path).then((st) => st.isFIFO(), () => false);
+  return stat(path).then(
+    (st) => st.isFIFO(),
+    () => false,
+  );
 }
 
 export const explainCommand: Subcommand = {
@@ -174,7 +189,10 @@ export const explainCommand: Subcommand = {
     let json = false;
     const positional: string[] = [];
     for (const a of argv) {
-      if (a === '--help' || a === '-h') { io.stdout.write(HELP + '\n'); return 0; }
+      if (a === '--help' || a === '-h') {
+        io.stdout.write(HELP + '\n');
+        return 0;
+      }
       if (a === '--json') json = true;
       else if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option '${a}'`);
       else positional.push(a);

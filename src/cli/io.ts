@@ -71,7 +71,12 @@ export async function requireRegularFile(path: string, what: string, cannotRead 
 }
 
 /** A regular file of at most maxBytes (checked before reading, and again while reading, as it may grow). */
-export async function readRegularFile(path: string, maxBytes: number, what: string, cannotRead = (why: string) => `${path}: cannot read: ${why}`): Promise<Buffer> {
+export async function readRegularFile(
+  path: string,
+  maxBytes: number,
+  what: string,
+  cannotRead = (why: string) => `${path}: cannot read: ${why}`,
+): Promise<Buffer> {
   const { size } = await requireRegularFile(path, what, cannotRead);
   if (size > maxBytes) throw new InputError(`${path}: ${formatBytes(size)} is more than ${formatBytes(maxBytes)}: too large for ${what}`);
   let fh;

@@ -10,7 +10,10 @@ export function* jsonPieces(value: unknown, level: number, depth: number): Gener
   const pad = '  '.repeat(level);
   if (value !== null && typeof value === 'object' && level < depth && typeof (value as { toJSON?: unknown }).toJSON !== 'function') {
     if (Array.isArray(value)) {
-      if (value.length === 0) { yield '[]'; return; }
+      if (value.length === 0) {
+        yield '[]';
+        return;
+      }
       yield '[';
       for (let i = 0; i < value.length; i++) {
         yield `${i ? ',' : ''}\n${pad}  `;
@@ -40,7 +43,10 @@ export function* jsonPieces(value: unknown, level: number, depth: number): Gener
 export class ChunkedWriter {
   private buf: string[] = [];
   private size = 0;
-  constructor(private readonly out: Writable, private readonly chunk = 1 << 20) {}
+  constructor(
+    private readonly out: Writable,
+    private readonly chunk = 1 << 20,
+  ) {}
 
   async write(piece: string): Promise<void> {
     this.buf.push(piece);

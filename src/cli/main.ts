@@ -61,9 +61,15 @@ if (require.main === module) {
   // (it loads fs/net streams), and most runs never read it.
   const io: CliIo = {
     stdout: process.stdout,
-    get stderr() { return process.stderr; },
-    get stdin() { return process.stdin; },
-    get stdinIsTTY() { return !!process.stdin.isTTY; },
+    get stderr() {
+      return process.stderr;
+    },
+    get stdin() {
+      return process.stdin;
+    },
+    get stdinIsTTY() {
+      return !!process.stdin.isTTY;
+    },
   };
   // EPIPE on stdout (e.g. `| head`): the reader has what it wanted, end quietly. Any other write
   // error (ENOSPC on `> /dev/full`, EIO) means the result is lost: say so and exit 1 at once,
@@ -77,7 +83,12 @@ if (require.main === module) {
     process.exitCode = EXIT_INPUT;
   });
   main(process.argv.slice(2), io).then(
-    (code) => { process.exitCode = writeFailed ? EXIT_INPUT : code; },
-    (err) => { process.stderr.write(`iis-auth-lens: internal error: ${oneLine(err)}\n`); process.exitCode = EXIT_INPUT; },
+    (code) => {
+      process.exitCode = writeFailed ? EXIT_INPUT : code;
+    },
+    (err) => {
+      process.stderr.write(`iis-auth-lens: internal error: ${oneLine(err)}\n`);
+      process.exitCode = EXIT_INPUT;
+    },
   );
 }

@@ -38,7 +38,7 @@ export async function readCaFile(file: string): Promise<string> {
     data = await readFile(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(`${file}: cannot read the CA file (${code === 'ENOENT' ? 'no such file' : code ?? String(e)})`);
+    throw new InputError(`${file}: cannot read the CA file (${code === 'ENOENT' ? 'no such file' : (code ?? String(e))})`);
   }
   const text = data.toString('latin1');
   const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g);
@@ -71,8 +71,12 @@ interface ProbeArgs {
 }
 
 export function parseProbeArgs(argv: string[]): ProbeArgs | 'help' {
-  let json = false, insecure = false, passwordStdin = false;
-  let user: string | null = null, ca: string | null = null, timeout: string | null = null;
+  let json = false,
+    insecure = false,
+    passwordStdin = false;
+  let user: string | null = null,
+    ca: string | null = null,
+    timeout: string | null = null;
   const words: string[] = [];
   const value = (i: number, name: string): string => {
     const v = argv[i];
@@ -85,19 +89,47 @@ export function parseProbeArgs(argv: string[]): ProbeArgs | 'help' {
     const name = eq > 0 ? a.slice(0, eq) : a;
     const inline = eq > 0 ? a.slice(eq + 1) : undefined;
     switch (name) {
-      case '--help': case '-h': return 'help';
-      case '--json': json = true; break;
-      case '--insecure': insecure = true; break;
-      case '--password-stdin': passwordStdin = true; break;
-      case '--password': case '-p': case '--pass': case '--pw':
-        throw new UsageError('the password is never accepted as an argument (it would land in shell history and process lists): pipe it on stdin with --password-stdin');
-      case '--user': case '-u': user = inline ?? value(++i, '--user'); break;
-      case '--ca': ca = inline ?? value(++i, '--ca'); break;
-      case '--timeout': timeout = inline ?? value(++i, '--timeout'); break;
-      case '--': words.push(...argv.slice(i + 1)); i = argv.length; break;
+      case '--help':
+      case '-h':
+        return 'help';
+      case '--json':
+        json = true;
+        break;
+      case '--insecure':
+        insecure = true;
+        break;
+      case '--password-stdin':
+        passwordStdin = true;
+        break;
+      case '--password':
+      case '-p':
+      case '--pass':
+      case '--pw':
+        throw new UsageError(
+          'the password is never accepted as an argument (it would land in shell history and process lists): pipe it on stdin with --password-stdin',
+        );
+      case '--user':
+      case '-u':
+        user = inline ?? value(++i, '--user');
+        break;
+      case '--ca':
+        ca = inline ?? value(++i, '--ca');
+        break;
+      case '--timeout':
+        timeout = inline ?? value(++i, '--timeout');
+        break;
+      case '--':
+        words.push(...argv.slice(i + 1));
+        i = argv.length;
+        break;
       default:
         // A stray argument may be the password typed in the wrong place: only option-shaped words are echoed.
-        if (a.startsWith('-')) throw new UsageError(/^--?[A-Za-z][A-Za-z-]{0,30}$/.test(name) ? `unknown option '${name}'` : 'unknown option (an argument starting with "-"; not shown, it may be a secret)');
+        if (a.startsWith('-'))
+          throw new UsageError(
+            /^--?[A-Za-z][A-Za-z-]{0,30}$/.test(name)
+              ? `unknown option '${name}'`
+              : 'unknown option (an argument starting with "-"; not shown, it may be a secret)',
+          );
         words.push(a);
     }
   }
@@ -109,7 +141,8 @@ export function parseProbeArgs(argv: string[]): ProbeArgs | 'help' {
   if (ca && insecure) throw new UsageError('--ca and --insecure exclude each other');
   let timeoutMs: number | undefined;
   if (timeout !== null) {
-    if (!/^\d+$/.test(timeout) || Number(timeout) < 1 || Number(timeout) > 600000) throw new UsageError(`--timeout must be a number of milliseconds between 1 and 600000, got '${timeout}'`);
+    if (!/^\d+$/.test(timeout) || Number(timeout) < 1 || Number(timeout) > 600000)
+      throw new UsageError(`--timeout must be a number of milliseconds between 1 and 600000, got '${timeout}'`);
     timeoutMs = Number(timeout);
   }
   return { json, url: words[0], user, ca, insecure, timeoutMs };
@@ -170,7 +203,10 @@ export const probeCommand: Subcommand = {
   usage: USAGE,
   async run(argv: string[], io: CliIo): Promise<number> {
     const args = parseProbeArgs(argv);
-    if (args === 'help') { io.stdout.write(HELP + '\n'); return 0; }
+    if (args === 'help') {
+      io.stdout.write(HELP + '\n');
+      return 0;
+    }
     if (io.stdinIsTTY) throw new UsageError('--password-stdin: nothing is piped on stdin (e.g. `printf %s "$PW" | iis-auth-lens probe ...`)');
     const ca = args.ca ? await readCaFile(args.ca) : undefined;
     // the first line is the password: a pipe that stays open after it does not keep us waiting

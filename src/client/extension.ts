@@ -60,7 +60,19 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
       provideDocumentSemanticTokens: (doc, token, next) => (doc.uri.scheme === EXCERPT_SCHEME ? undefined : next(doc, token)),
     },
     // Hover links run only these commands of ours (markdown `command:` URIs from the server).
-    markdown: { isTrusted: { enabledCommands: ['iisAuthLens.decodeAuthorizationHeader', 'iisAuthLens.checkChannelBindings', 'iisAuthLens.probeMrsEndpoint', 'iisAuthLens.findMatchingIisLines', 'iisAuthLens.explainError', 'iisAuthLens.copyRemediation', 'iisAuthLens.openMatchingFreb'] } },
+    markdown: {
+      isTrusted: {
+        enabledCommands: [
+          'iisAuthLens.decodeAuthorizationHeader',
+          'iisAuthLens.checkChannelBindings',
+          'iisAuthLens.probeMrsEndpoint',
+          'iisAuthLens.findMatchingIisLines',
+          'iisAuthLens.explainError',
+          'iisAuthLens.copyRemediation',
+          'iisAuthLens.openMatchingFreb',
+        ],
+      },
+    },
   };
   client = new LanguageClient('iisAuthLens', 'IIS Auth Lens', serverOptions, clientOptions);
   await client.start();

@@ -6,7 +6,10 @@ import { TokenError } from './ntlmMessage';
 export type Asn = asn1js.AsnType;
 
 /** The token the element was parsed from starts at `base` of the decoded bytes. */
-export interface Parsed { el: Asn; base: number }
+export interface Parsed {
+  el: Asn;
+  base: number;
+}
 
 /** Offset of an element within the original token bytes. */
 export function offsetOf(el: Asn, base: number): number {
@@ -50,7 +53,9 @@ export function isTag(el: Asn | undefined, tagClass: number, tagNumber: number):
   return !!el && el.idBlock.tagClass === tagClass && el.idBlock.tagNumber === tagNumber;
 }
 
-export const UNIVERSAL = 1, APPLICATION = 2, CONTEXT = 3;
+export const UNIVERSAL = 1,
+  APPLICATION = 2,
+  CONTEXT = 3;
 
 export function children(el: Asn): Asn[] {
   const v = (el as asn1js.Constructed).valueBlock?.value;
@@ -113,7 +118,10 @@ export function octetsOf(el: Asn | undefined): Uint8Array | null {
       const total = parts.reduce((n, p) => n + p.length, 0);
       const out = new Uint8Array(total);
       let o = 0;
-      for (const p of parts) { out.set(p, o); o += p.length; }
+      for (const p of parts) {
+        out.set(p, o);
+        o += p.length;
+      }
       return out;
     }
     return el.valueBlock.valueHexView;

@@ -1,9 +1,7 @@
 // decodeToken: one entry point for everything an Authorization / WWW-Authenticate header can
 // carry (NTLM, SPNEGO around NTLM or Kerberos, Kerberos, Basic, Bearer JWT). It never throws:
 // malformed input comes back as a result with `error` naming the byte offset.
-import {
-  TokenError, decodeNtlm, isNtlm, toHex, type AvInfo, type NtlmMessage,
-} from './ntlmMessage';
+import { TokenError, decodeNtlm, isNtlm, toHex, type AvInfo, type NtlmMessage } from './ntlmMessage';
 import { decodeSpnego, MECH_NAMES, OID_SPNEGO, type SpnegoToken } from './spnego';
 import { decodeKerberos, readGssFrame, OID_KRB5, OID_MS_KRB5, OID_KRB5_U2U, type KerberosToken } from './kerberos';
 
@@ -124,7 +122,12 @@ export interface DecodeResult {
 
 export const HEADER_NAMES = ['Authorization', 'WWW-Authenticate', 'Proxy-Authorization', 'Proxy-Authenticate'];
 const SCHEMES: Record<string, string> = {
-  negotiate: 'Negotiate', ntlm: 'NTLM', kerberos: 'Kerberos', basic: 'Basic', bearer: 'Bearer', digest: 'Digest',
+  negotiate: 'Negotiate',
+  ntlm: 'NTLM',
+  kerberos: 'Kerberos',
+  basic: 'Basic',
+  bearer: 'Bearer',
+  digest: 'Digest',
 };
 export const MAX_TOKEN_CHARS = 512 * 1024;
 
@@ -139,25 +142,6 @@ function canonicalScheme(s: string): string {
   return SCHEMES[s.toLowerCase()] ?? s;
 }
 
-/** Split a header line, "scheme token", IIS-log "scheme+token" or a bare token into its parts. */
-export function parseAuthText(input: string): AuthText {
-  let text = input.replace(/^\uFEFF/, '');
-  if (/[\r\n\u2028\u2029]/.test(text)) {
-    // Every line terminator splits: the header pattern below ends in `.*$`, which a terminator left
-    // inside would make it retry from every later header name.
-    const lines = text.split(/\r?\n|[\r\u2028\u2029]/).map((l) => l.trim()).filter(Boolean);
-    text = lines.find((l) => /^(?:proxy-)?(?:authorization|www-authenticate|authenticate)\s*:/i.test(l)) ?? lines[0] ?? '';
-  }
-  text = text.trim();
-  let header: string | null = null;
-  // The header may sit anywhere in a pasted line (a FREB `<Data Name="Headers">Authorization: ...`).
-  const hm = /(?:^|[^A-Za-z-])((?:Proxy-)?Authorization|(?:WWW|Proxy)-Authenticate)\s*:\s*(.*)$/i.exec(text);
-  if (hm) {
-    header = HEADER_NAMES.find((h) => h.toLowerCase() === hm[1].toLowerCase()) ?? hm[1];
-    text = cutAtTag(hm[2]).trim();
-  }
-  // Quoted values as in JSON or logs.
-  if (text.length >= 2 && (text[0] === '"' || text[0] === "'") && text[text.length - 1] === text[0]) text = text.slice(1, -1).trim();
 const BLANK = /\s/;
 
 /** Offset of the first whitespace character, or -1. */
@@ -186,23 +170,54 @@ function trimQuotesEnd(s: string): string {
   return s.slice(0, end);
 }
 
+/** Split a header line, "scheme token", IIS-log "scheme+token" or a bare token into its parts. */
+export function parseAuthText(input: string): AuthText {
+  let text = input.replace(/^\uFEFF/, '');
+  if (/[\r\n\u2028\u2029]/.test(text)) {
+    // Every line terminator splits: the header pattern below ends in `.*$`, which a terminator left
+    // inside would make it retry from every later header name.
+    const lines = text
+      .split(/\r?\n|[\r\u2028\u2029]/)
+      .map((l) => l.trim())
+      .filter(Boolean);
+    text = lines.find((l) => /^(?:proxy-)?(?:authorization|www-authenticate|authenticate)\s*:/i.test(l)) ?? lines[0] ?? '';
+  }
+  text = text.trim();
+  let header: string | null = null;
+  // The header may sit anywhere in a pasted line (a FREB `<Data Name="Headers">Authorization: ...`).
+  const hm = /(?:^|[^A-Za-z-])((?:Proxy-)?Authorization|(?:WWW|Proxy)-Authenticate)\s*:\s*(.*)$/i.exec(text);
+  if (hm) {
+    header = HEADER_NAMES.find((h) => h.toLowerCase() === hm[1].toLowerCase()) ?? hm[1];
+    text = cutAtTag(hm[2]).trim();
+  }
+  // Quoted values as in JSON or logs.
+  if (text.length >= 2 && (text[0] === '"' || text[0] === "'") && text[text.length - 1] === text[0]) text = text.slice(1, -1).trim();
   // IIS W3C logs write spaces in header fields as '+': "Negotiate+TlRMTVNT...".
   const plus = /^(Negotiate|NTLM|Kerberos|Basic|Bearer)\+(\S+)$/i.exec(text);
   if (plus) return { header, scheme: canonicalScheme(plus[1]), token: plus[2], offers: [] };
   // split(',') and trim, not split(/\s*,\s*/): the regex rescans a long run of blanks from each of its positions.
-  const items = text.split(',').map((item) => item.trim()).filter(Boolean);
+  const items = text
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
   const offers: string[] = [];
   for (const item of items) {
     const blank = firstBlank(item);
     const first = blank < 0 ? item : item.slice(0, blank);
     const rest = blank < 0 ? undefined : item.slice(blank).trimStart();
     if (rest === undefined) {
-      if (SCHEMES[first.toLowerCase()] || (header && first.length <= 16 && /^[A-Za-z][A-Za-z-]*$/.test(first))) { offers.push(canonicalScheme(first)); continue; }
+      if (SCHEMES[first.toLowerCase()] || (header && first.length <= 16 && /^[A-Za-z][A-Za-z-]*$/.test(first))) {
+        offers.push(canonicalScheme(first));
+        continue;
+      }
       if (items.length === 1) return { header, scheme: null, token: first, offers: [] };
       continue;
     }
     // `Basic realm="x"`: an auth-param list, not a token.
-    if (/^[A-Za-z0-9_-]+=[^=]/.test(rest)) { offers.push(canonicalScheme(first)); continue; }
+    if (/^[A-Za-z0-9_-]+=[^=]/.test(rest)) {
+      offers.push(canonicalScheme(first));
+      continue;
+    }
     // The token is the first word after the scheme; XML or quotes glued to it are not part of it.
     const blankAfter = firstBlank(rest);
     const word = trimQuotesEnd(cutAtTag(blankAfter < 0 ? rest : rest.slice(0, blankAfter)));
@@ -242,39 +257,86 @@ function ntlmJson(m: NtlmMessage): NtlmJson {
   const pairs = (av: AvInfo | null) => (av ? av.pairs.filter((p) => p.id !== 0).map((p) => ({ name: p.name, value: p.text })) : []);
   if (m.messageType === 1) {
     return {
-      ...base, domain: m.domain, user: null, workstation: m.workstation, targetName: null, spn: null,
-      channelBindings: null, channelBindingsState: 'absent', mic: false, ntlmVersion: null, timestamp: null,
+      ...base,
+      domain: m.domain,
+      user: null,
+      workstation: m.workstation,
+      targetName: null,
+      spn: null,
+      channelBindings: null,
+      channelBindingsState: 'absent',
+      mic: false,
+      ntlmVersion: null,
+      timestamp: null,
     };
   }
   if (m.messageType === 2) {
     const ti = m.targetInfo;
     return {
-      ...base, domain: null, user: null, workstation: null, targetName: m.targetName, spn: null,
-      channelBindings: null, channelBindingsState: 'absent', mic: false, ntlmVersion: null,
-      timestamp: ti?.timestamp ?? null, serverChallenge: m.serverChallenge, avPairs: pairs(ti),
-      nbComputerName: ti?.nbComputerName ?? null, nbDomainName: ti?.nbDomainName ?? null,
-      dnsComputerName: ti?.dnsComputerName ?? null, dnsDomainName: ti?.dnsDomainName ?? null,
+      ...base,
+      domain: null,
+      user: null,
+      workstation: null,
+      targetName: m.targetName,
+      spn: null,
+      channelBindings: null,
+      channelBindingsState: 'absent',
+      mic: false,
+      ntlmVersion: null,
+      timestamp: ti?.timestamp ?? null,
+      serverChallenge: m.serverChallenge,
+      avPairs: pairs(ti),
+      nbComputerName: ti?.nbComputerName ?? null,
+      nbDomainName: ti?.nbDomainName ?? null,
+      dnsComputerName: ti?.dnsComputerName ?? null,
+      dnsDomainName: ti?.dnsDomainName ?? null,
     };
   }
   const av = m.ntlmV2?.avPairs ?? null;
   return {
-    ...base, domain: m.domain, user: m.user, workstation: m.workstation, targetName: null, spn: m.spn,
-    channelBindings: m.channelBindings, channelBindingsState: m.channelBindingsState, channelBindingsMalformed: m.channelBindingsMalformed,
-    mic: m.micAnnounced, micFieldSet: m.micPresent, micValue: m.mic,
-    ntlmVersion: m.ntlmVersion, timestamp: m.timestamp, clientTimestamp: m.ntlmV2?.timestamp ?? null, avPairs: pairs(av),
+    ...base,
+    domain: m.domain,
+    user: m.user,
+    workstation: m.workstation,
+    targetName: null,
+    spn: m.spn,
+    channelBindings: m.channelBindings,
+    channelBindingsState: m.channelBindingsState,
+    channelBindingsMalformed: m.channelBindingsMalformed,
+    mic: m.micAnnounced,
+    micFieldSet: m.micPresent,
+    micValue: m.mic,
+    ntlmVersion: m.ntlmVersion,
+    timestamp: m.timestamp,
+    clientTimestamp: m.ntlmV2?.timestamp ?? null,
+    avPairs: pairs(av),
     avFlags: av?.avFlags != null ? '0x' + av.avFlags.toString(16).padStart(8, '0') : null,
-    lmResponseLength: m.lmResponseLength, ntResponseLength: m.ntResponseLength, sessionKeyLength: m.sessionKeyLength,
+    lmResponseLength: m.lmResponseLength,
+    ntResponseLength: m.ntResponseLength,
+    sessionKeyLength: m.sessionKeyLength,
     anonymous: m.anonymous,
   };
 }
 
 function kerberosJson(k: KerberosToken): KerberosJson {
   const j: KerberosJson = {
-    messageType: k.messageType, realm: k.realm, sname: k.sname, etype: k.etype, etypeName: k.etypeName, kvno: k.kvno,
-    authenticatorEtype: k.authenticatorEtype, mutualRequired: k.mutualRequired, apOptions: k.apOptions, gssOid: k.gssOid,
+    messageType: k.messageType,
+    realm: k.realm,
+    sname: k.sname,
+    etype: k.etype,
+    etypeName: k.etypeName,
+    kvno: k.kvno,
+    authenticatorEtype: k.authenticatorEtype,
+    mutualRequired: k.mutualRequired,
+    apOptions: k.apOptions,
+    gssOid: k.gssOid,
     ticketCipherLength: k.ticketCipherLength,
   };
-  if (k.messageType === 'KRB-ERROR') { j.errorCode = k.errorCode; j.errorName = k.errorName; j.errorText = k.errorText; }
+  if (k.messageType === 'KRB-ERROR') {
+    j.errorCode = k.errorCode;
+    j.errorName = k.errorName;
+    j.errorText = k.errorText;
+  }
   return j;
 }
 
@@ -299,8 +361,11 @@ function decodeBinary(b: Uint8Array, r: DecodeResult, warnings: string[]): void 
     const s = decodeSpnego(b);
     r.mechanism = 'SPNEGO';
     r.spnego = {
-      token: s.token, mechTypes: s.mechTypes, mechTypeNames: s.mechTypes.map((o) => MECH_NAMES[o] ?? o),
-      state: s.state, mechListMIC: s.mechListMIC,
+      token: s.token,
+      mechTypes: s.mechTypes,
+      mechTypeNames: s.mechTypes.map((o) => MECH_NAMES[o] ?? o),
+      state: s.state,
+      mechListMIC: s.mechListMIC,
     };
     if (s.hintName) r.spnego.hintName = s.hintName;
     if (s.token === 'negTokenInit') r.spnego.reqFlags = s.reqFlagNames;
@@ -380,7 +445,8 @@ function jsonPart(part: string, what: string, offset: number): Record<string, un
     throw new TokenError(`JWT ${what} is not base64url-encoded JSON`, offset);
   }
   const depth = jsonDepth(text);
-  if (depth > MAX_JWT_DEPTH) throw new TokenError(`JWT ${what} nested ${depth} levels deep (at most ${MAX_JWT_DEPTH} are shown; real tokens nest a few)`, offset);
+  if (depth > MAX_JWT_DEPTH)
+    throw new TokenError(`JWT ${what} nested ${depth} levels deep (at most ${MAX_JWT_DEPTH} are shown; real tokens nest a few)`, offset);
   try {
     v = JSON.parse(text);
   } catch {
@@ -399,7 +465,11 @@ function decodeJwt(token: string, r: DecodeResult, now: number): void {
   const expiresAt = exp !== null && Math.abs(exp) < 8.64e12 ? new Date(exp * 1000).toISOString() : null;
   r.mechanism = 'JWT';
   r.jwt = {
-    header, claims, expired: exp === null ? null : exp * 1000 < now, expiresAt, signatureVerified: false,
+    header,
+    claims,
+    expired: exp === null ? null : exp * 1000 < now,
+    expiresAt,
+    signatureVerified: false,
     note: 'The signature is not verified: the claims are shown as the token states them.',
   };
 }
@@ -424,7 +494,12 @@ export function decodeToken(text: string, opts: DecodeOptions = {}): DecodeResul
       return { ...r, error: 'empty input: no header or token', errorKind: 'empty', errorOffset: 0 };
     }
     if (text.length > MAX_TOKEN_CHARS) {
-      return { ...r, error: `input of ${text.length} characters is larger than ${MAX_TOKEN_CHARS}: not a header token`, errorKind: 'too-large', errorOffset: MAX_TOKEN_CHARS };
+      return {
+        ...r,
+        error: `input of ${text.length} characters is larger than ${MAX_TOKEN_CHARS}: not a header token`,
+        errorKind: 'too-large',
+        errorOffset: MAX_TOKEN_CHARS,
+      };
     }
     const a = parseAuthText(text);
     if (a.header) r.header = a.header;

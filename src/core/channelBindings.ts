@@ -104,7 +104,9 @@ export function loadCertificate(input: Uint8Array | string, name = 'input'): Buf
     } else if (/^[\sA-Za-z0-9+/=]+$/.test(text) && text.trim().length >= 64) {
       der = Buffer.from(text.replace(/\s+/g, ''), 'base64');
     } else {
-      throw new CertificateError(`${name}: not a certificate (neither PEM "-----BEGIN CERTIFICATE-----" nor DER; first byte 0x${buf[0].toString(16).padStart(2, '0')})`);
+      throw new CertificateError(
+        `${name}: not a certificate (neither PEM "-----BEGIN CERTIFICATE-----" nor DER; first byte 0x${buf[0].toString(16).padStart(2, '0')})`,
+      );
     }
   }
   if (der.length === 0 || der[0] !== 0x30) throw new CertificateError(`${name}: not a certificate (the DER does not start with a SEQUENCE)`);
@@ -126,7 +128,12 @@ function derLength(der: Buffer, name: string): number {
   return total;
 }
 
-interface SigAlg { oid: string; name: string; hash: string | null; params: asn1js.AsnType | null }
+interface SigAlg {
+  oid: string;
+  name: string;
+  hash: string | null;
+  params: asn1js.AsnType | null;
+}
 
 function signatureAlgorithm(der: Buffer, name: string): SigAlg {
   const ab = der.buffer.slice(der.byteOffset, der.byteOffset + der.byteLength) as ArrayBuffer;
@@ -191,12 +198,22 @@ export function tlsServerEndPoint(cert: Uint8Array | string, name = 'certificate
     rule = `signature ${sig.name} has no single hash function; RFC 5929 leaves this undefined, SHA-256 assumed as Windows and common clients do`;
   }
   const hash = createHash(hashAlgorithm).update(der).digest();
-  const sans = (x.subjectAltName ?? '').split(/,\s*/).filter(Boolean).map((s) => s.replace(/^DNS:/, '').replace(/^IP Address:/, ''));
+  const sans = (x.subjectAltName ?? '')
+    .split(/,\s*/)
+    .filter(Boolean)
+    .map((s) => s.replace(/^DNS:/, '').replace(/^IP Address:/, ''));
   return {
-    hashAlgorithm, hash, subject: dn(x.subject), issuer: dn(x.issuer), sans,
-    signatureAlgorithmOid: sig.oid, signatureAlgorithm: sig.name, rule,
+    hashAlgorithm,
+    hash,
+    subject: dn(x.subject),
+    issuer: dn(x.issuer),
+    sans,
+    signatureAlgorithmOid: sig.oid,
+    signatureAlgorithm: sig.name,
+    rule,
     fingerprintSha256: createHash('sha256').update(der).digest('hex'),
-    validFrom: new Date(x.validFrom).toISOString(), validTo: new Date(x.validTo).toISOString(),
+    validFrom: new Date(x.validFrom).toISOString(),
+    validTo: new Date(x.validTo).toISOString(),
     der: Buffer.from(der),
   };
 }
@@ -243,9 +260,7 @@ export function ntlmChannelBindingsHash(input: Uint8Array | string | TlsServerEn
     if (buf.length >= prefix.length && buf.subarray(0, prefix.length).equals(prefix)) {
       // "tls-server-end-point:<hex>" as text is converted to the raw bytes it stands for.
       const rest = buf.subarray(prefix.length).toString('latin1');
-      appData = typeof input === 'string' && /^[0-9a-fA-F]+$/.test(rest) && rest.length % 2 === 0
-        ? Buffer.concat([prefix, Buffer.from(rest, 'hex')])
-        : buf;
+      appData = typeof input === 'string' && /^[0-9a-fA-F]+$/.test(rest) && rest.length % 2 === 0 ? Buffer.concat([prefix, Buffer.from(rest, 'hex')]) : buf;
     } else appData = applicationData(tlsServerEndPoint(buf));
   }
   return createHash('md5').update(gssChannelBindingsStruct(appData)).digest('hex');
@@ -292,5 +307,14 @@ export function compareChannelBindings(tokenCbt: string | null | undefined, cert
     state = 'mismatch';
     explanation = `The token is bound to another certificate than ${ep.subject} (SHA-256 ${formatFingerprint(ep.fingerprintSha256)}): the client saw a different certificate (a TLS-terminating proxy or load balancer in the path); IIS answers 401.1 SEC_E_BAD_BINDINGS (0x80090346).`;
   }
-  return { state, match: state === 'match', expected, actual, certificate: ep.subject, certificateSha256: ep.fingerprintSha256, hashAlgorithm: ep.hashAlgorithm, explanation };
+  return {
+    state,
+    match: state === 'match',
+    expected,
+    actual,
+    certificate: ep.subject,
+    certificateSha256: ep.fingerprintSha256,
+    hashAlgorithm: ep.hashAlgorithm,
+    explanation,
+  };
 }

@@ -6,14 +6,7 @@
 // keys: the CLI prints them as they are, the editor renders them through l10n at the edge
 // (renderFindingMessage with the UI's translate function), so the German UI gets German text.
 
-export type FindingCode =
-  | 'BAD_BINDINGS'
-  | 'INVALID_TOKEN'
-  | 'LOGON_DENIED'
-  | 'HANDSHAKE_INCOMPLETE'
-  | 'MALFORMED_LINE'
-  | 'NO_CREDENTIALS'
-  | 'AUTH_FAILED';
+export type FindingCode = 'BAD_BINDINGS' | 'INVALID_TOKEN' | 'LOGON_DENIED' | 'HANDSHAKE_INCOMPLETE' | 'MALFORMED_LINE' | 'NO_CREDENTIALS' | 'AUTH_FAILED';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -74,21 +67,24 @@ export const FINDINGS: Readonly<Record<FindingCode, FindingKind>> = {
     win32: [SEC_E_BAD_BINDINGS, STATUS_BAD_BINDINGS],
     severity: 'error',
     title: 'Extended Protection: the channel bindings do not match (SEC_E_BAD_BINDINGS)',
-    explanation: 'The client bound its NTLM/Negotiate authentication to the TLS certificate it saw, and IIS compares that with its own certificate. They differ when TLS is terminated in between (a reverse proxy, load balancer, inspection proxy or the Hybrid Agent presents another certificate), or when Extended Protection is set to Require and the client sends no bindings at all. Fix: the same certificate on the proxy and on Exchange, TLS pass-through (or re-encryption with the Exchange certificate), or Extended Protection off for this virtual directory (e.g. mrsproxy.svc with ExchangeExtendedProtectionManagement.ps1).',
+    explanation:
+      'The client bound its NTLM/Negotiate authentication to the TLS certificate it saw, and IIS compares that with its own certificate. They differ when TLS is terminated in between (a reverse proxy, load balancer, inspection proxy or the Hybrid Agent presents another certificate), or when Extended Protection is set to Require and the client sends no bindings at all. Fix: the same certificate on the proxy and on Exchange, TLS pass-through (or re-encryption with the Exchange certificate), or Extended Protection off for this virtual directory (e.g. mrsproxy.svc with ExchangeExtendedProtectionManagement.ps1).',
   },
   INVALID_TOKEN: {
     code: 'INVALID_TOKEN',
     win32: [SEC_E_INVALID_TOKEN],
     severity: 'error',
     title: 'The authentication token could not be read (SEC_E_INVALID_TOKEN)',
-    explanation: 'A device in the path altered or cut the Authorization header, the legs of one NTLM handshake reached different servers (no session affinity behind a load balancer), the client mixed NTLM and Kerberos legs across connections, or the token is too large for the header limits.',
+    explanation:
+      'A device in the path altered or cut the Authorization header, the legs of one NTLM handshake reached different servers (no session affinity behind a load balancer), the client mixed NTLM and Kerberos legs across connections, or the token is too large for the header limits.',
   },
   LOGON_DENIED: {
     code: 'LOGON_DENIED',
     win32: [SEC_E_LOGON_DENIED],
     severity: 'warning',
     title: 'The logon was denied (SEC_E_LOGON_DENIED)',
-    explanation: 'Wrong password, or an unknown, disabled, expired or locked-out account, or no right to log on here (the domain controller\'s security log, event 4625, tells which). For MRS: the credentials of the migration endpoint.',
+    explanation:
+      "Wrong password, or an unknown, disabled, expired or locked-out account, or no right to log on here (the domain controller's security log, event 4625, tells which). For MRS: the credentials of the migration endpoint.",
   },
   HANDSHAKE_INCOMPLETE: {
     code: 'HANDSHAKE_INCOMPLETE',
@@ -102,7 +98,8 @@ export const FINDINGS: Readonly<Record<FindingCode, FindingKind>> = {
     win32: [],
     severity: 'warning',
     title: 'A line does not fit its #Fields layout',
-    explanation: 'The line has another number of fields than its #Fields directive declares (a truncated write, a field with a space in it, or a file that is not a W3C log from here on).',
+    explanation:
+      'The line has another number of fields than its #Fields directive declares (a truncated write, a field with a space in it, or a file that is not a W3C log from here on).',
   },
   NO_CREDENTIALS: {
     code: 'NO_CREDENTIALS',
@@ -121,7 +118,15 @@ export const FINDINGS: Readonly<Record<FindingCode, FindingKind>> = {
 };
 
 /** The order of the codes in a summary and, per line, in a list of findings. */
-export const FINDING_ORDER: readonly FindingCode[] = ['BAD_BINDINGS', 'INVALID_TOKEN', 'LOGON_DENIED', 'HANDSHAKE_INCOMPLETE', 'MALFORMED_LINE', 'AUTH_FAILED', 'NO_CREDENTIALS'];
+export const FINDING_ORDER: readonly FindingCode[] = [
+  'BAD_BINDINGS',
+  'INVALID_TOKEN',
+  'LOGON_DENIED',
+  'HANDSHAKE_INCOMPLETE',
+  'MALFORMED_LINE',
+  'AUTH_FAILED',
+  'NO_CREDENTIALS',
+];
 
 /** The codes a W3C log analysis reports, in the order of the kernel's counters (then MALFORMED_LINE). */
 export const W3C_FINDING_ORDER: readonly FindingCode[] = ['BAD_BINDINGS', 'INVALID_TOKEN', 'LOGON_DENIED', 'HANDSHAKE_INCOMPLETE', 'MALFORMED_LINE'];
@@ -164,7 +169,8 @@ export function compareFindings(a: Pick<Finding, 'code' | 'line'>, b: Pick<Findi
 export type Translate = (message: string, ...args: Array<string | number | boolean>) => string;
 
 /** The CLI's translate: English, arguments put in. */
-export const english: Translate = (message, ...args) => message.replace(/\{(\d+)\}/g, (m, i: string) => (Number(i) < args.length ? String(args[Number(i)]) : m));
+export const english: Translate = (message, ...args) =>
+  message.replace(/\{(\d+)\}/g, (m, i: string) => (Number(i) < args.length ? String(args[Number(i)]) : m));
 
 function hex(n: number): string {
   return '0x' + (n >>> 0).toString(16).toUpperCase().padStart(8, '0');
@@ -197,8 +203,17 @@ export interface FindingFacts {
 export function renderFindingMessage(f: FindingFacts, t: Translate = english): string {
   const kind = FINDINGS[f.code];
   const status = f.status ?? '401';
-  const name = f.codeName ?? (f.win32 === STATUS_BAD_BINDINGS ? 'STATUS_BAD_BINDINGS'
-    : f.code === 'BAD_BINDINGS' ? 'SEC_E_BAD_BINDINGS' : f.code === 'INVALID_TOKEN' ? 'SEC_E_INVALID_TOKEN' : f.code === 'LOGON_DENIED' ? 'SEC_E_LOGON_DENIED' : '');
+  const name =
+    f.codeName ??
+    (f.win32 === STATUS_BAD_BINDINGS
+      ? 'STATUS_BAD_BINDINGS'
+      : f.code === 'BAD_BINDINGS'
+        ? 'SEC_E_BAD_BINDINGS'
+        : f.code === 'INVALID_TOKEN'
+          ? 'SEC_E_INVALID_TOKEN'
+          : f.code === 'LOGON_DENIED'
+            ? 'SEC_E_LOGON_DENIED'
+            : '');
   const code = f.win32 !== null && f.win32 !== undefined ? hex(f.win32) : kind.win32[0] !== undefined ? hex(kind.win32[0]) : '';
   let head: string;
   if (f.code === 'MALFORMED_LINE') {
@@ -206,9 +221,15 @@ export function renderFindingMessage(f: FindingFacts, t: Translate = english): s
     return t('Line does not fit its #Fields layout: {0}.', f.reason ?? t('wrong number of fields'));
   } else if (f.code === 'HANDSHAKE_INCOMPLETE') {
     const legs = f.legs === undefined ? null : f.legs === 1 ? t('1 leg') : t('{0} legs', f.legs);
-    head = legs !== null
-      ? t('{0}: a Negotiate/NTLM handshake from this client to this URL never reached a non-401 response ({1}, last leg {2}).', status, legs, f.lastLeg ?? status)
-      : t('{0}: a Negotiate/NTLM handshake from this client to this URL never reached a non-401 response.', status);
+    head =
+      legs !== null
+        ? t(
+            '{0}: a Negotiate/NTLM handshake from this client to this URL never reached a non-401 response ({1}, last leg {2}).',
+            status,
+            legs,
+            f.lastLeg ?? status,
+          )
+        : t('{0}: a Negotiate/NTLM handshake from this client to this URL never reached a non-401 response.', status);
   } else {
     head = name ? `${status} ${name} (${code})` : `${status} (${code})`;
     if (f.module !== undefined) {
@@ -233,8 +254,8 @@ export function factsOfFinding(f: Finding, codeName?: (win32: number) => string 
   } else if (f.code === 'HANDSHAKE_INCOMPLETE') {
     facts.legs = (f.relatedLines?.length ?? 0) + 1;
     const w = f.win32 ?? null;
-    const name = w !== null && w !== 0 ? codeName?.(w) ?? String(w) : null;
-    facts.lastLeg = name ? `${f.status ?? '401'} ${name}` : f.status ?? '401';
+    const name = w !== null && w !== 0 ? (codeName?.(w) ?? String(w)) : null;
+    facts.lastLeg = name ? `${f.status ?? '401'} ${name}` : (f.status ?? '401');
   }
   return facts;
 }

@@ -4,26 +4,45 @@
 // with a small bounds-checked reader.
 import * as asn1js from 'asn1js';
 import { TokenError, toHex } from './ntlmMessage';
-import {
-  APPLICATION, type Asn, bitsOf, children, ctx, expectSequence, intOf, isTag, offsetOf, oidOf, parseOne, stringOf, uint32Of,
-} from './asn1Token';
+import { APPLICATION, type Asn, bitsOf, children, ctx, expectSequence, intOf, isTag, offsetOf, oidOf, parseOne, stringOf, uint32Of } from './asn1Token';
 
 export const OID_KRB5 = '1.2.840.113554.1.2.2';
 export const OID_MS_KRB5 = '1.2.840.48018.1.2.2';
 export const OID_KRB5_U2U = '1.2.840.113554.1.2.2.3';
 
 export const ETYPE_NAMES: Record<number, string> = {
-  1: 'des-cbc-crc', 3: 'des-cbc-md5', 16: 'des3-cbc-sha1-kd', 17: 'aes128-cts-hmac-sha1-96',
-  18: 'aes256-cts-hmac-sha1-96', 19: 'aes128-cts-hmac-sha256-128', 20: 'aes256-cts-hmac-sha384-192',
-  23: 'rc4-hmac', 24: 'rc4-hmac-exp', 25: 'camellia128-cts-cmac', 26: 'camellia256-cts-cmac',
+  1: 'des-cbc-crc',
+  3: 'des-cbc-md5',
+  16: 'des3-cbc-sha1-kd',
+  17: 'aes128-cts-hmac-sha1-96',
+  18: 'aes256-cts-hmac-sha1-96',
+  19: 'aes128-cts-hmac-sha256-128',
+  20: 'aes256-cts-hmac-sha384-192',
+  23: 'rc4-hmac',
+  24: 'rc4-hmac-exp',
+  25: 'camellia128-cts-cmac',
+  26: 'camellia256-cts-cmac',
 };
 
 export const KRB_ERROR_NAMES: Record<number, string> = {
-  6: 'KDC_ERR_C_PRINCIPAL_UNKNOWN', 7: 'KDC_ERR_S_PRINCIPAL_UNKNOWN', 14: 'KDC_ERR_ETYPE_NOSUPP',
-  24: 'KDC_ERR_PREAUTH_FAILED', 25: 'KDC_ERR_PREAUTH_REQUIRED', 31: 'KRB_AP_ERR_BAD_INTEGRITY',
-  32: 'KRB_AP_ERR_TKT_EXPIRED', 33: 'KRB_AP_ERR_TKT_NYV', 34: 'KRB_AP_ERR_REPEAT', 35: 'KRB_AP_ERR_NOT_US',
-  36: 'KRB_AP_ERR_BADMATCH', 37: 'KRB_AP_ERR_SKEW', 40: 'KRB_AP_ERR_MSG_TYPE', 41: 'KRB_AP_ERR_MODIFIED',
-  44: 'KRB_AP_ERR_BADKEYVER', 45: 'KRB_AP_ERR_NOKEY', 52: 'KRB_ERR_RESPONSE_TOO_BIG', 60: 'KRB_ERR_GENERIC',
+  6: 'KDC_ERR_C_PRINCIPAL_UNKNOWN',
+  7: 'KDC_ERR_S_PRINCIPAL_UNKNOWN',
+  14: 'KDC_ERR_ETYPE_NOSUPP',
+  24: 'KDC_ERR_PREAUTH_FAILED',
+  25: 'KDC_ERR_PREAUTH_REQUIRED',
+  31: 'KRB_AP_ERR_BAD_INTEGRITY',
+  32: 'KRB_AP_ERR_TKT_EXPIRED',
+  33: 'KRB_AP_ERR_TKT_NYV',
+  34: 'KRB_AP_ERR_REPEAT',
+  35: 'KRB_AP_ERR_NOT_US',
+  36: 'KRB_AP_ERR_BADMATCH',
+  37: 'KRB_AP_ERR_SKEW',
+  40: 'KRB_AP_ERR_MSG_TYPE',
+  41: 'KRB_AP_ERR_MODIFIED',
+  44: 'KRB_AP_ERR_BADKEYVER',
+  45: 'KRB_AP_ERR_NOKEY',
+  52: 'KRB_ERR_RESPONSE_TOO_BIG',
+  60: 'KRB_ERR_GENERIC',
   68: 'KDC_ERR_WRONG_REALM',
 };
 
@@ -115,8 +134,21 @@ export function decodeKerberos(b: Uint8Array, base = 0): KerberosToken {
 
 function empty(gssOid: string | null, tokId: string | null, messageType: KerberosToken['messageType']): KerberosToken {
   return {
-    messageType, gssOid, tokId, realm: null, sname: null, snameType: null, etype: null, etypeName: null, kvno: null,
-    authenticatorEtype: null, apOptions: [], mutualRequired: false, errorCode: null, errorName: null, errorText: null,
+    messageType,
+    gssOid,
+    tokId,
+    realm: null,
+    sname: null,
+    snameType: null,
+    etype: null,
+    etypeName: null,
+    kvno: null,
+    authenticatorEtype: null,
+    apOptions: [],
+    mutualRequired: false,
+    errorCode: null,
+    errorName: null,
+    errorText: null,
     ticketCipherLength: null,
   };
 }
@@ -140,7 +172,10 @@ function decodeKrbMessage(b: Uint8Array, base: number, gssOid: string | null, to
     const opts = bitsOf(ctx(seq, 2));
     if (opts && opts.length > 0) {
       if (opts[0] & 0x40) t.apOptions.push('use-session-key');
-      if (opts[0] & 0x20) { t.apOptions.push('mutual-required'); t.mutualRequired = true; }
+      if (opts[0] & 0x20) {
+        t.apOptions.push('mutual-required');
+        t.mutualRequired = true;
+      }
     }
     const ticketApp = ctx(seq, 3);
     if (!ticketApp || !isTag(ticketApp, APPLICATION, 1)) throw new TokenError('AP-REQ has no ticket ([APPLICATION 1])', offsetOf(seq, base));
@@ -158,7 +193,7 @@ function decodeKrbMessage(b: Uint8Array, base: number, gssOid: string | null, to
     }
     const auth = ctx(seq, 4);
     if (auth instanceof asn1js.Sequence) t.authenticatorEtype = intOf(ctx(auth, 0));
-    t.etypeName = t.etype !== null ? ETYPE_NAMES[t.etype] ?? `etype ${t.etype}` : null;
+    t.etypeName = t.etype !== null ? (ETYPE_NAMES[t.etype] ?? `etype ${t.etype}`) : null;
     if (t.realm === null) throw new TokenError('AP-REQ ticket has no realm', offsetOf(ticket, base));
     return t;
   }
@@ -167,14 +202,14 @@ function decodeKrbMessage(b: Uint8Array, base: number, gssOid: string | null, to
     const seq = expectSequence(children(el)[0], 'AP-REP', base, el);
     const enc = ctx(seq, 2);
     if (enc instanceof asn1js.Sequence) t.etype = intOf(ctx(enc, 0));
-    t.etypeName = t.etype !== null ? ETYPE_NAMES[t.etype] ?? `etype ${t.etype}` : null;
+    t.etypeName = t.etype !== null ? (ETYPE_NAMES[t.etype] ?? `etype ${t.etype}`) : null;
     return t;
   }
   if (isTag(el, APPLICATION, 30)) {
     const t = empty(gssOid, tokId, 'KRB-ERROR');
     const seq = expectSequence(children(el)[0], 'KRB-ERROR', base, el);
     t.errorCode = intOf(ctx(seq, 6));
-    t.errorName = t.errorCode !== null ? KRB_ERROR_NAMES[t.errorCode] ?? null : null;
+    t.errorName = t.errorCode !== null ? (KRB_ERROR_NAMES[t.errorCode] ?? null) : null;
     t.realm = stringOf(ctx(seq, 9));
     const sn = principal(ctx(seq, 10));
     t.sname = sn.name;
@@ -182,7 +217,5 @@ function decodeKrbMessage(b: Uint8Array, base: number, gssOid: string | null, to
     t.errorText = stringOf(ctx(seq, 11));
     return t;
   }
-  throw new TokenError(
-    `not a Kerberos AP-REQ, AP-REP or KRB-ERROR (tag class ${el.idBlock.tagClass}, number ${el.idBlock.tagNumber})`, base,
-  );
+  throw new TokenError(`not a Kerberos AP-REQ, AP-REP or KRB-ERROR (tag class ${el.idBlock.tagClass}, number ${el.idBlock.tagNumber})`, base);
 }

@@ -15,7 +15,9 @@ const CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
 const AUTOLINK_SCHEME = /\b(https?|ftp|file|command|vscode(?:-insiders)?|mailto|javascript|data):/gi;
 
 function oneLine(s: string): string {
-  return String(s).replace(CONTROLS, '').replace(/\r\n?|\n|\u2028|\u2029/g, ' ');
+  return String(s)
+    .replace(CONTROLS, '')
+    .replace(/\r\n?|\n|\u2028|\u2029/g, ' ');
 }
 
 /**
@@ -27,14 +29,16 @@ function oneLine(s: string): string {
  * such as 14:23:18 keep their colons.
  */
 export function mdText(s: string): string {
-  return oneLine(s)
-    .replace(INLINE_SPECIAL, '\\$&')
-    .replace(AUTOLINK_SCHEME, '$1\\:')
-    .replace(/\b(www)\./gi, '$1\\.')
-    .replace(/@/g, '\\@')
-    // At the start of the text a paragraph could still open a block: a heading, quote, list item, rule.
-    .replace(/^(\s*)([#>+=-])/, '$1\\$2')
-    .replace(/^(\s*\d+)([.)])/, '$1\\$2');
+  return (
+    oneLine(s)
+      .replace(INLINE_SPECIAL, '\\$&')
+      .replace(AUTOLINK_SCHEME, '$1\\:')
+      .replace(/\b(www)\./gi, '$1\\.')
+      .replace(/@/g, '\\@')
+      // At the start of the text a paragraph could still open a block: a heading, quote, list item, rule.
+      .replace(/^(\s*)([#>+=-])/, '$1\\$2')
+      .replace(/^(\s*\d+)([.)])/, '$1\\$2')
+  );
 }
 
 /** Inline code for any text: the fence is one backtick longer than the longest run inside. */

@@ -4,7 +4,10 @@
 
 /** A structural error in a token: what is wrong, at which byte offset of the decoded bytes. */
 export class TokenError extends Error {
-  constructor(public readonly reason: string, public readonly offset: number) {
+  constructor(
+    public readonly reason: string,
+    public readonly offset: number,
+  ) {
     super(`${reason} at byte ${offset}`);
     this.name = 'TokenError';
   }
@@ -250,7 +253,11 @@ export function toHex(b: Uint8Array): string {
   return s;
 }
 
-interface Field { len: number; offset: number; fieldOffset: number }
+interface Field {
+  len: number;
+  offset: number;
+  fieldOffset: number;
+}
 
 /** A security buffer (Len, MaxLen, Offset) at `at`; checks that the data lies inside the message. */
 function secBuf(b: Uint8Array, at: number, what: string): Field {
@@ -300,7 +307,10 @@ export function filetimeToIso(b: Uint8Array, off: number): string | null {
 
 function version(b: Uint8Array, off: number, flags: number): NtlmVersion | null {
   if (off + 8 > b.length) return null;
-  const major = b[off], minor = b[off + 1], build = b[off + 2] | (b[off + 3] << 8), ntlmRevision = b[off + 7];
+  const major = b[off],
+    minor = b[off + 1],
+    build = b[off + 2] | (b[off + 3] << 8),
+    ntlmRevision = b[off + 7];
   if (major === 0 && minor === 0 && build === 0 && ntlmRevision === 0) return null;
   const negotiated = (flags & NTLMSSP_NEGOTIATE_VERSION) !== 0;
   return { major, minor, build, ntlmRevision, text: `${major}.${minor}.${build}`, negotiated };
@@ -309,8 +319,16 @@ function version(b: Uint8Array, off: number, flags: number): NtlmVersion | null 
 /** Parse an AV_PAIR list from `data`, whose first byte is at `base` in the whole message. */
 export function parseAvPairs(data: Uint8Array, base: number, warnings: string[]): AvInfo {
   const info: AvInfo = {
-    pairs: [], nbComputerName: null, nbDomainName: null, dnsComputerName: null, dnsDomainName: null,
-    dnsTreeName: null, avFlags: null, timestamp: null, targetName: null, channelBindings: null,
+    pairs: [],
+    nbComputerName: null,
+    nbDomainName: null,
+    dnsComputerName: null,
+    dnsDomainName: null,
+    dnsTreeName: null,
+    avFlags: null,
+    timestamp: null,
+    targetName: null,
+    channelBindings: null,
   };
   let p = 0;
   let sawEol = false;
@@ -327,19 +345,43 @@ export function parseAvPairs(data: Uint8Array, base: number, warnings: string[])
     const name = AV_NAMES[id] ?? `MsvAv0x${id.toString(16).padStart(4, '0')}`;
     let text: string;
     switch (id) {
-      case 0: text = ''; break;
-      case 1: case 2: case 3: case 4: case 5: case 9: text = utf16le(value); break;
-      case 6: text = len >= 4 ? '0x' + u32(value, 0, 'MsvAvFlags').toString(16).padStart(8, '0') : toHex(value); break;
-      case 7: text = (len >= 8 ? filetimeToIso(value, 0) : null) ?? toHex(value); break;
-      default: text = toHex(value);
+      case 0:
+        text = '';
+        break;
+      case 1:
+      case 2:
+      case 3:
+      case 4:
+      case 5:
+      case 9:
+        text = utf16le(value);
+        break;
+      case 6:
+        text = len >= 4 ? '0x' + u32(value, 0, 'MsvAvFlags').toString(16).padStart(8, '0') : toHex(value);
+        break;
+      case 7:
+        text = (len >= 8 ? filetimeToIso(value, 0) : null) ?? toHex(value);
+        break;
+      default:
+        text = toHex(value);
     }
     info.pairs.push({ id, name, offset: base + p, value, text });
     switch (id) {
-      case 1: info.nbComputerName = text; break;
-      case 2: info.nbDomainName = text; break;
-      case 3: info.dnsComputerName = text; break;
-      case 4: info.dnsDomainName = text; break;
-      case 5: info.dnsTreeName = text; break;
+      case 1:
+        info.nbComputerName = text;
+        break;
+      case 2:
+        info.nbDomainName = text;
+        break;
+      case 3:
+        info.dnsComputerName = text;
+        break;
+      case 4:
+        info.dnsDomainName = text;
+        break;
+      case 5:
+        info.dnsTreeName = text;
+        break;
       case 6:
         if (len !== 4) warnings.push(`MsvAvFlags has length ${len}, expected 4 (byte ${base + p})`);
         if (len >= 4) info.avFlags = u32(value, 0, 'MsvAvFlags');
@@ -348,14 +390,19 @@ export function parseAvPairs(data: Uint8Array, base: number, warnings: string[])
         if (len !== 8) warnings.push(`MsvAvTimestamp has length ${len}, expected 8 (byte ${base + p})`);
         info.timestamp = len >= 8 ? filetimeToIso(value, 0) : null;
         break;
-      case 9: info.targetName = text; break;
+      case 9:
+        info.targetName = text;
+        break;
       case 10:
         if (len !== 16) warnings.push(`MsvAvChannelBindings has length ${len}, expected 16 (byte ${base + p})`);
         info.channelBindings = toHex(value);
         break;
     }
     p += 4 + len;
-    if (id === 0) { sawEol = true; break; }
+    if (id === 0) {
+      sawEol = true;
+      break;
+    }
   }
   if (!sawEol) warnings.push(`AV pair list at byte ${base} has no MsvAvEOL terminator`);
   return info;
@@ -371,10 +418,14 @@ export function decodeNtlm(bytes: Uint8Array): NtlmMessage {
   if (!isNtlm(b)) throw new TokenError('missing the "NTLMSSP\\0" signature', 0);
   const type = u32(b, 8, 'MessageType');
   switch (type) {
-    case 1: return negotiate(b);
-    case 2: return challenge(b);
-    case 3: return authenticate(b);
-    default: throw new TokenError(`unknown NTLM MessageType ${type} (expected 1, 2 or 3)`, 8);
+    case 1:
+      return negotiate(b);
+    case 2:
+      return challenge(b);
+    case 3:
+      return authenticate(b);
+    default:
+      throw new TokenError(`unknown NTLM MessageType ${type} (expected 1, 2 or 3)`, 8);
   }
 }
 
@@ -417,8 +468,15 @@ function challenge(b: Uint8Array): NtlmChallenge {
     if (payloadStart >= 56) ver = version(b, 48, flags);
   }
   return {
-    messageType: 2, flags, flagNames: ntlmFlagNames(flags), version: ver, length: b.length, warnings,
-    targetName, serverChallenge, targetInfo,
+    messageType: 2,
+    flags,
+    flagNames: ntlmFlagNames(flags),
+    version: ver,
+    length: b.length,
+    warnings,
+    targetName,
+    serverChallenge,
+    targetInfo,
   };
 }
 
@@ -461,24 +519,42 @@ function authenticate(b: Uint8Array): NtlmAuthenticate {
   // negotiate VERSION): reading them as VERSION would show the MIC's first bytes as an OS version.
   let verAt: number | null = null;
   let micAt: number | null = null;
-  if (room >= 24) { verAt = 64; micAt = 72; }
-  else if (room >= 16 && (micByFlag || (flags & NTLMSSP_NEGOTIATE_VERSION) === 0)) micAt = 64;
+  if (room >= 24) {
+    verAt = 64;
+    micAt = 72;
+  } else if (room >= 16 && (micByFlag || (flags & NTLMSSP_NEGOTIATE_VERSION) === 0)) micAt = 64;
   else if (room >= 8) verAt = 64;
   const ver = verAt !== null ? version(b, verAt, flags) : null;
   const micHex = micAt !== null ? toHex(b.subarray(micAt, micAt + 16)) : null;
 
   const channelBindings = av?.channelBindings ?? null;
   const channelBindingsMalformed = channelBindings !== null && channelBindings.length !== 32;
-  const channelBindingsState = channelBindings === null ? 'absent'
-    : channelBindings.length === 32 && /^0+$/.test(channelBindings) ? 'zero' : 'present';
+  const channelBindingsState = channelBindings === null ? 'absent' : channelBindings.length === 32 && /^0+$/.test(channelBindings) ? 'zero' : 'present';
   const micPresent = micHex !== null && (micByFlag || !/^0*$/.test(micHex));
   if (micByFlag && micHex === null) warnings.push('MsvAvFlags announces a MIC but the header has no room for the MIC field');
   return {
-    messageType: 3, flags, flagNames: ntlmFlagNames(flags), version: ver, length: b.length, warnings,
-    domain, user, workstation,
-    lmResponseLength: lm.len, ntResponseLength: nt.len, ntlmVersion, ntlmV2,
-    sessionKeyLength: key.len, mic: micHex, micOffset: micAt, micAnnounced: micByFlag && micHex !== null, micPresent,
-    spn: av?.targetName ?? null, channelBindings, channelBindingsState, channelBindingsMalformed,
+    messageType: 3,
+    flags,
+    flagNames: ntlmFlagNames(flags),
+    version: ver,
+    length: b.length,
+    warnings,
+    domain,
+    user,
+    workstation,
+    lmResponseLength: lm.len,
+    ntResponseLength: nt.len,
+    ntlmVersion,
+    ntlmV2,
+    sessionKeyLength: key.len,
+    mic: micHex,
+    micOffset: micAt,
+    micAnnounced: micByFlag && micHex !== null,
+    micPresent,
+    spn: av?.targetName ?? null,
+    channelBindings,
+    channelBindingsState,
+    channelBindingsMalformed,
     timestamp: av?.timestamp ?? null,
     anonymous: usr.len === 0 && nt.len === 0 && lm.len <= 1,
   };
@@ -491,11 +567,16 @@ function v2Blob(b: Uint8Array, nt: Field, warnings: string[]): NtlmV2Blob {
   if (r.length < 16 + 28) {
     throw new TokenError(`NTLMv2 response of ${r.length} bytes is shorter than NTProofStr plus the 28-byte blob header`, base);
   }
-  const respType = r[16], hiRespType = r[17];
+  const respType = r[16],
+    hiRespType = r[17];
   if (respType !== 1 || hiRespType !== 1) warnings.push(`NTLMv2 blob RespType/HiRespType are ${respType}/${hiRespType}, expected 1/1 (byte ${base + 16})`);
   const avPairs = parseAvPairs(r.subarray(44), base + 44, warnings);
   return {
-    ntProofStr: toHex(r.subarray(0, 16)), respType, hiRespType,
-    timestamp: filetimeToIso(r, 24), clientChallenge: toHex(r.subarray(32, 40)), avPairs,
+    ntProofStr: toHex(r.subarray(0, 16)),
+    respType,
+    hiRespType,
+    timestamp: filetimeToIso(r, 24),
+    clientChallenge: toHex(r.subarray(32, 40)),
+    avPairs,
   };
 }

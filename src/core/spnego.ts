@@ -70,7 +70,10 @@ export function decodeSpnego(b: Uint8Array, base = 0): SpnegoToken {
   const el = parseOne(body, bodyBase, 'SPNEGO token');
   if (isTag(el, CONTEXT, 0)) return negTokenInit(el, bodyBase);
   if (isTag(el, CONTEXT, 1)) return negTokenResp(el, bodyBase);
-  throw new TokenError(`SPNEGO token is neither NegTokenInit [0] nor NegTokenResp [1] (tag class ${el.idBlock.tagClass}, number ${el.idBlock.tagNumber})`, bodyBase);
+  throw new TokenError(
+    `SPNEGO token is neither NegTokenInit [0] nor NegTokenResp [1] (tag class ${el.idBlock.tagClass}, number ${el.idBlock.tagNumber})`,
+    bodyBase,
+  );
 }
 
 function seqOf(el: Asn, what: string, base: number): Asn {
@@ -109,9 +112,17 @@ function negTokenInit(el: Asn, base: number): SpnegoToken {
   else if (third instanceof asn1js.OctetString) mechListMIC = true;
   if (ctx(seq, 4) instanceof asn1js.OctetString) mechListMIC = true;
   return {
-    token: 'negTokenInit', mechTypes, state: null, negState: null, supportedMech: null,
-    reqFlags: flags ? Buffer.from(flags).toString('hex') : null, reqFlagNames: flags ? contextFlagNames(flags) : null, hintName,
-    innerToken: tok.bytes, innerOffset: tok.offset, mechListMIC,
+    token: 'negTokenInit',
+    mechTypes,
+    state: null,
+    negState: null,
+    supportedMech: null,
+    reqFlags: flags ? Buffer.from(flags).toString('hex') : null,
+    reqFlagNames: flags ? contextFlagNames(flags) : null,
+    hintName,
+    innerToken: tok.bytes,
+    innerOffset: tok.offset,
+    mechListMIC,
   };
 }
 
@@ -122,8 +133,16 @@ function negTokenResp(el: Asn, base: number): SpnegoToken {
   const tok = inner(ctx(seq, 2), base);
   const mic = ctx(seq, 3) instanceof asn1js.OctetString;
   return {
-    token: 'negTokenResp', mechTypes: supportedMech ? [supportedMech] : [],
-    state: negState === null ? null : NEG_STATES[negState] ?? `negState ${negState}`, negState, supportedMech,
-    reqFlags: null, reqFlagNames: null, hintName: null, innerToken: tok.bytes, innerOffset: tok.offset, mechListMIC: mic,
+    token: 'negTokenResp',
+    mechTypes: supportedMech ? [supportedMech] : [],
+    state: negState === null ? null : (NEG_STATES[negState] ?? `negState ${negState}`),
+    negState,
+    supportedMech,
+    reqFlags: null,
+    reqFlagNames: null,
+    hintName: null,
+    innerToken: tok.bytes,
+    innerOffset: tok.offset,
+    mechListMIC: mic,
   };
 }

@@ -4,7 +4,10 @@
 export function lineStarts(text: string): number[] {
   const starts = [0];
   let i = text.indexOf('\n');
-  while (i >= 0) { starts.push(i + 1); i = text.indexOf('\n', i + 1); }
+  while (i >= 0) {
+    starts.push(i + 1);
+    i = text.indexOf('\n', i + 1);
+  }
   return starts;
 }
 
@@ -14,7 +17,8 @@ export function lineOf(starts: readonly number[], offset: number): number {
   let hi = starts.length - 1;
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
-    if (starts[mid]! <= offset) lo = mid; else hi = mid - 1;
+    if (starts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
   }
   return lo;
 }

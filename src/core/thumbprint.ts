@@ -7,5 +7,9 @@ export function normalizeFingerprint(fp: string): string {
 
 /** SHA-256 thumbprint as certificate dialogs show it: upper-case pairs with colons. */
 export function formatFingerprint(fp: string): string {
-  return (normalizeFingerprint(fp).toUpperCase().match(/.{1,2}/g) ?? []).join(':');
+  return (
+    normalizeFingerprint(fp)
+      .toUpperCase()
+      .match(/.{1,2}/g) ?? []
+  ).join(':');
 }

@@ -11,9 +11,11 @@ export interface LocatedToken {
 
 const WINDOW = 64 * 1024;
 
-const HEADER_RE = /(?:^|[^A-Za-z-])((?:Proxy-)?Authorization|(?:WWW|Proxy)-Authenticate)["']?\s*[:=]\s*["']?(Negotiate|NTLM|Kerberos|Basic|Bearer)[ +]([A-Za-z0-9+/_.~-]+=*)/gi;
+const HEADER_RE =
+  /(?:^|[^A-Za-z-])((?:Proxy-)?Authorization|(?:WWW|Proxy)-Authenticate)["']?\s*[:=]\s*["']?(Negotiate|NTLM|Kerberos|Basic|Bearer)[ +]([A-Za-z0-9+/_.~-]+=*)/gi;
 const SCHEME_RE = /(?:^|[^A-Za-z0-9])(Negotiate|NTLM|Kerberos|Basic|Bearer)[ +]([A-Za-z0-9+/_.~-]{8,}=*)/gi;
-const BARE_RE = /(?:^|[^A-Za-z0-9+/])(TlRMTVNT[A-Za-z0-9+/]*=*|YI[A-Za-z0-9+/]{10,}=*|o[A-Za-z0-9+/]{14,}=*|eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)/g;
+const BARE_RE =
+  /(?:^|[^A-Za-z0-9+/])(TlRMTVNT[A-Za-z0-9+/]*=*|YI[A-Za-z0-9+/]{10,}=*|o[A-Za-z0-9+/]{14,}=*|eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)/g;
 
 function scan(re: RegExp, s: string, base: number, ch: number, build: (m: RegExpExecArray, start: number, end: number) => LocatedToken): LocatedToken | null {
   re.lastIndex = 0;
@@ -38,7 +40,9 @@ export function findTokenAt(line: string, ch: number): LocatedToken | null {
     base = Math.max(0, ch - WINDOW / 2);
     s = line.slice(base, base + WINDOW);
   }
-  return scan(HEADER_RE, s, base, ch, (m, start, end) => ({ start, end, text: `${m[1]}: ${m[2]} ${m[3]}` }))
-    ?? scan(SCHEME_RE, s, base, ch, (m, start, end) => ({ start, end, text: `${m[1]} ${m[2]}` }))
-    ?? scan(BARE_RE, s, base, ch, (m, start, end) => ({ start, end, text: m[1] }));
+  return (
+    scan(HEADER_RE, s, base, ch, (m, start, end) => ({ start, end, text: `${m[1]}: ${m[2]} ${m[3]}` })) ??
+    scan(SCHEME_RE, s, base, ch, (m, start, end) => ({ start, end, text: `${m[1]} ${m[2]}` })) ??
+    scan(BARE_RE, s, base, ch, (m, start, end) => ({ start, end, text: m[1] }))
+  );
 }

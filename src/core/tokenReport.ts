@@ -6,7 +6,10 @@ import { formatFingerprint } from './thumbprint';
 import type { ChannelBindingsComparison } from './channelBindings';
 import { mdFence, mdText } from './markdown';
 
-export interface Row { label: string; value: string }
+export interface Row {
+  label: string;
+  value: string;
+}
 
 /** Short flag names without the NTLMSSP_NEGOTIATE_ prefix. */
 export function shortFlags(flags: string[]): string {
@@ -37,8 +40,10 @@ export function cbtLine(n: NtlmJson): string {
         return `present but MALFORMED: ${len} bytes${len ? ' ' + n.channelBindings : ''} where MS-NLMP requires 16 (an MD5 hash); IIS cannot match it`;
       }
       return `present ${n.channelBindings}`;
-    case 'zero': return 'zero (the client sent all-zero bindings: it had no TLS channel to bind)';
-    default: return n.ntlmVersion === 2 ? 'absent (no MsvAvChannelBindings: Extended Protection "Require" rejects this)' : 'absent';
+    case 'zero':
+      return 'zero (the client sent all-zero bindings: it had no TLS channel to bind)';
+    default:
+      return n.ntlmVersion === 2 ? 'absent (no MsvAvChannelBindings: Extended Protection "Require" rejects this)' : 'absent';
   }
 }
 

@@ -37,14 +37,22 @@ const SSPI: Row[] = [
   [0x80090311, 'SEC_E_NO_AUTHENTICATING_AUTHORITY', 'No authority could be contacted for authentication.'],
   [0x00090312, 'SEC_I_CONTINUE_NEEDED', 'The function completed successfully, but must be called again to complete the context.'],
   [0x00090313, 'SEC_I_COMPLETE_NEEDED', 'The function completed successfully, but CompleteToken must be called.'],
-  [0x00090314, 'SEC_I_COMPLETE_AND_CONTINUE', 'The function completed successfully, but both CompleteToken and this function must be called to complete the context.'],
+  [
+    0x00090314,
+    'SEC_I_COMPLETE_AND_CONTINUE',
+    'The function completed successfully, but both CompleteToken and this function must be called to complete the context.',
+  ],
   [0x00090315, 'SEC_I_LOCAL_LOGON', 'The logon was completed, but no network authority was available. The logon was made using locally known information.'],
   [0x80090316, 'SEC_E_BAD_PKGID', 'The requested security package does not exist.'],
   [0x80090317, 'SEC_E_CONTEXT_EXPIRED', 'The context has expired and can no longer be used.'],
   [0x00090317, 'SEC_I_CONTEXT_EXPIRED', 'The context has expired and can no longer be used.'],
   [0x80090318, 'SEC_E_INCOMPLETE_MESSAGE', 'The supplied message is incomplete. The signature was not verified.'],
   [0x80090320, 'SEC_E_INCOMPLETE_CREDENTIALS', 'The credentials supplied were not complete, and could not be verified. The context could not be initialized.'],
-  [0x00090320, 'SEC_I_INCOMPLETE_CREDENTIALS', 'The credentials supplied were not complete, and could not be verified. Additional information can be returned from the context.'],
+  [
+    0x00090320,
+    'SEC_I_INCOMPLETE_CREDENTIALS',
+    'The credentials supplied were not complete, and could not be verified. Additional information can be returned from the context.',
+  ],
   [0x80090321, 'SEC_E_BUFFER_TOO_SMALL', 'The buffers supplied to a function was too small.'],
   [0x00090321, 'SEC_I_RENEGOTIATE', 'The context data must be renegotiated with the peer.'],
   [0x80090322, 'SEC_E_WRONG_PRINCIPAL', 'The target principal name is incorrect.'],
@@ -57,16 +65,24 @@ const SSPI: Row[] = [
   [0x80090329, 'SEC_E_ENCRYPT_FAILURE', 'The specified data could not be encrypted.'],
   [0x80090330, 'SEC_E_DECRYPT_FAILURE', 'The specified data could not be decrypted.'],
   [0x80090331, 'SEC_E_ALGORITHM_MISMATCH', 'The client and server cannot communicate, because they do not possess a common algorithm.'],
-  [0x80090332, 'SEC_E_SECURITY_QOS_FAILED', 'The security context could not be established due to a failure in the requested quality of service (e.g. mutual authentication or delegation).'],
+  [
+    0x80090332,
+    'SEC_E_SECURITY_QOS_FAILED',
+    'The security context could not be established due to a failure in the requested quality of service (e.g. mutual authentication or delegation).',
+  ],
   [0x80090333, 'SEC_E_UNFINISHED_CONTEXT_DELETED', 'A security context was deleted before the context was completed. This is considered a logon failure.'],
   [0x80090334, 'SEC_E_NO_TGT_REPLY', 'The client is trying to negotiate a context and the server requires user-to-user but did not send a TGT reply.'],
   [0x80090335, 'SEC_E_NO_IP_ADDRESSES', 'Unable to accomplish the requested task because the local machine does not have any IP addresses.'],
-  [0x80090336, 'SEC_E_WRONG_CREDENTIAL_HANDLE', "The supplied credential handle does not match the credential associated with the security context."],
+  [0x80090336, 'SEC_E_WRONG_CREDENTIAL_HANDLE', 'The supplied credential handle does not match the credential associated with the security context.'],
   [0x80090337, 'SEC_E_CRYPTO_SYSTEM_INVALID', 'The crypto system or checksum function is invalid because a required function is unavailable.'],
   [0x80090338, 'SEC_E_MAX_REFERRALS_EXCEEDED', 'The number of maximum ticket referrals has been exceeded.'],
   [0x80090339, 'SEC_E_MUST_BE_KDC', 'The local machine must be a Kerberos KDC (domain controller) and it is not.'],
-  [0x8009033a, 'SEC_E_STRONG_CRYPTO_NOT_SUPPORTED', 'The other end of the security negotiation requires strong crypto but it is not supported on the local machine.'],
-  [0x8009033b, 'SEC_E_TOO_MANY_PRINCIPALS', "The KDC reply contained more than one principal name."],
+  [
+    0x8009033a,
+    'SEC_E_STRONG_CRYPTO_NOT_SUPPORTED',
+    'The other end of the security negotiation requires strong crypto but it is not supported on the local machine.',
+  ],
+  [0x8009033b, 'SEC_E_TOO_MANY_PRINCIPALS', 'The KDC reply contained more than one principal name.'],
   [0x8009033c, 'SEC_E_NO_PA_DATA', 'Expected to find PA data for a hint of what etype to use, but it was not found.'],
   [0x8009033d, 'SEC_E_PKINIT_NAME_MISMATCH', 'The client certificate does not contain a valid UPN, or does not match the client name in the logon request.'],
   [0x8009033e, 'SEC_E_SMARTCARD_LOGON_REQUIRED', 'Smartcard logon is required and was not used.'],
@@ -75,21 +91,45 @@ const SSPI: Row[] = [
   [0x80090341, 'SEC_E_KDC_UNABLE_TO_REFER', 'The KDC was unable to generate a referral for the service requested.'],
   [0x80090342, 'SEC_E_KDC_UNKNOWN_ETYPE', 'The encryption type requested is not supported by the KDC.'],
   [0x80090343, 'SEC_E_UNSUPPORTED_PREAUTH', 'An unsupported preauthentication mechanism was presented to the Kerberos package.'],
-  [0x80090345, 'SEC_E_DELEGATION_REQUIRED', 'The requested operation cannot be completed. The computer must be trusted for delegation and the current user account must be configured to allow delegation.'],
+  [
+    0x80090345,
+    'SEC_E_DELEGATION_REQUIRED',
+    'The requested operation cannot be completed. The computer must be trusted for delegation and the current user account must be configured to allow delegation.',
+  ],
   [0x80090346, 'SEC_E_BAD_BINDINGS', "The client's supplied SSPI channel bindings were incorrect."],
   [0x80090347, 'SEC_E_MULTIPLE_ACCOUNTS', 'The received certificate was mapped to multiple accounts.'],
   [0x80090348, 'SEC_E_NO_KERB_KEY', 'No Kerberos key was found.'],
   [0x80090349, 'SEC_E_CERT_WRONG_USAGE', 'The certificate is not valid for the requested usage.'],
   [0x80090350, 'SEC_E_DOWNGRADE_DETECTED', 'The system cannot contact a domain controller to service the authentication request. Please try again later.'],
   [0x80090351, 'SEC_E_SMARTCARD_CERT_REVOKED', 'The smartcard certificate used for authentication has been revoked.'],
-  [0x80090352, 'SEC_E_ISSUING_CA_UNTRUSTED', 'An untrusted certificate authority was detected while processing the smartcard certificate used for authentication.'],
+  [
+    0x80090352,
+    'SEC_E_ISSUING_CA_UNTRUSTED',
+    'An untrusted certificate authority was detected while processing the smartcard certificate used for authentication.',
+  ],
   [0x80090353, 'SEC_E_REVOCATION_OFFLINE_C', 'The revocation status of the smartcard certificate used for authentication could not be determined.'],
   [0x80090354, 'SEC_E_PKINIT_CLIENT_FAILURE', 'The smartcard certificate used for authentication was not trusted.'],
   [0x80090355, 'SEC_E_SMARTCARD_CERT_EXPIRED', 'The smartcard certificate used for authentication has expired.'],
-  [0x80090356, 'SEC_E_NO_S4U_PROT_SUPPORT', 'The Kerberos subsystem encountered an error. A service for user protocol request was made against a domain controller which does not support service for user.'],
-  [0x80090357, 'SEC_E_CROSSREALM_DELEGATION_FAILURE', 'An attempt was made by this server to make a Kerberos constrained delegation request for a target outside of the server\'s realm.'],
-  [0x80090358, 'SEC_E_REVOCATION_OFFLINE_KDC', 'The revocation status of the domain controller certificate used for smartcard authentication could not be determined.'],
-  [0x80090359, 'SEC_E_ISSUING_CA_UNTRUSTED_KDC', 'An untrusted certificate authority was detected while processing the domain controller certificate used for authentication.'],
+  [
+    0x80090356,
+    'SEC_E_NO_S4U_PROT_SUPPORT',
+    'The Kerberos subsystem encountered an error. A service for user protocol request was made against a domain controller which does not support service for user.',
+  ],
+  [
+    0x80090357,
+    'SEC_E_CROSSREALM_DELEGATION_FAILURE',
+    "An attempt was made by this server to make a Kerberos constrained delegation request for a target outside of the server's realm.",
+  ],
+  [
+    0x80090358,
+    'SEC_E_REVOCATION_OFFLINE_KDC',
+    'The revocation status of the domain controller certificate used for smartcard authentication could not be determined.',
+  ],
+  [
+    0x80090359,
+    'SEC_E_ISSUING_CA_UNTRUSTED_KDC',
+    'An untrusted certificate authority was detected while processing the domain controller certificate used for authentication.',
+  ],
   [0x8009035a, 'SEC_E_KDC_CERT_EXPIRED', 'The domain controller certificate used for smartcard logon has expired.'],
   [0x8009035b, 'SEC_E_KDC_CERT_REVOKED', 'The domain controller certificate used for smartcard logon has been revoked.'],
   [0x0009035c, 'SEC_I_SIGNATURE_NEEDED', 'A signature operation must be performed before the user can authenticate.'],
@@ -102,30 +142,62 @@ const SSPI: Row[] = [
   [0x80090363, 'SEC_E_MUTUAL_AUTH_FAILED', 'The identity of the server computer could not be verified.'],
   [0x00090364, 'SEC_I_MESSAGE_FRAGMENT', 'The returned buffer is only a fragment of the message. More fragments need to be returned.'],
   [0x80090365, 'SEC_E_ONLY_HTTPS_ALLOWED', 'Only https scheme is allowed.'],
-  [0x00090366, 'SEC_I_CONTINUE_NEEDED_MESSAGE_OK', 'The function completed successfully, but must be called again to complete the context. Early start can be used.'],
-  [0x80090367, 'SEC_E_APPLICATION_PROTOCOL_MISMATCH', 'No common application protocol exists between the client and the server. Application protocol negotiation failed.'],
+  [
+    0x00090366,
+    'SEC_I_CONTINUE_NEEDED_MESSAGE_OK',
+    'The function completed successfully, but must be called again to complete the context. Early start can be used.',
+  ],
+  [
+    0x80090367,
+    'SEC_E_APPLICATION_PROTOCOL_MISMATCH',
+    'No common application protocol exists between the client and the server. Application protocol negotiation failed.',
+  ],
 ];
 
 // NTSTATUS (ntstatus.h): what LSA / SSPI report for failed network logons.
 const NTSTATUS: Row[] = [
   [0xc000035b, 'STATUS_BAD_BINDINGS', "The client's supplied SSPI channel bindings were incorrect."],
   [0xc000006d, 'STATUS_LOGON_FAILURE', 'The attempted logon is invalid. This is either due to a bad username or authentication information.'],
-  [0xc000006a, 'STATUS_WRONG_PASSWORD', 'When trying to update a password, this return status indicates that the value provided as the current password is not correct.'],
+  [
+    0xc000006a,
+    'STATUS_WRONG_PASSWORD',
+    'When trying to update a password, this return status indicates that the value provided as the current password is not correct.',
+  ],
   [0xc0000064, 'STATUS_NO_SUCH_USER', 'The specified account does not exist.'],
-  [0xc000006e, 'STATUS_ACCOUNT_RESTRICTION', 'Indicates a referenced user name and authentication information are valid, but some user account restriction has prevented successful authentication (such as time-of-day restrictions).'],
+  [
+    0xc000006e,
+    'STATUS_ACCOUNT_RESTRICTION',
+    'Indicates a referenced user name and authentication information are valid, but some user account restriction has prevented successful authentication (such as time-of-day restrictions).',
+  ],
   [0xc000006f, 'STATUS_INVALID_LOGON_HOURS', 'The user account has time restrictions and cannot be logged onto at this time.'],
   [0xc0000070, 'STATUS_INVALID_WORKSTATION', 'The user account is restricted so that it cannot be used to log on from the source workstation.'],
   [0xc0000071, 'STATUS_PASSWORD_EXPIRED', 'The user account password has expired.'],
   [0xc0000072, 'STATUS_ACCOUNT_DISABLED', 'The referenced account is currently disabled and cannot be logged on to.'],
   [0xc0000193, 'STATUS_ACCOUNT_EXPIRED', 'The user account has expired.'],
   [0xc0000224, 'STATUS_PASSWORD_MUST_CHANGE', 'The user password must be changed before logging on the first time.'],
-  [0xc0000234, 'STATUS_ACCOUNT_LOCKED_OUT', 'The user account has been automatically locked because too many invalid logon attempts or password change attempts have been requested.'],
+  [
+    0xc0000234,
+    'STATUS_ACCOUNT_LOCKED_OUT',
+    'The user account has been automatically locked because too many invalid logon attempts or password change attempts have been requested.',
+  ],
   [0xc000015b, 'STATUS_LOGON_TYPE_NOT_GRANTED', 'A user has requested a type of logon (for example, interactive or network) that has not been granted.'],
   [0xc000005e, 'STATUS_NO_LOGON_SERVERS', 'No logon servers are currently available to service the logon request.'],
-  [0xc0000133, 'STATUS_TIME_DIFFERENCE_AT_DC', 'The time at the primary domain controller is different from the time at the backup domain controller or member server by too large an amount.'],
-  [0xc000018d, 'STATUS_TRUSTED_RELATIONSHIP_FAILURE', 'The logon request failed because the trust relationship between this workstation and the primary domain failed.'],
+  [
+    0xc0000133,
+    'STATUS_TIME_DIFFERENCE_AT_DC',
+    'The time at the primary domain controller is different from the time at the backup domain controller or member server by too large an amount.',
+  ],
+  [
+    0xc000018d,
+    'STATUS_TRUSTED_RELATIONSHIP_FAILURE',
+    'The logon request failed because the trust relationship between this workstation and the primary domain failed.',
+  ],
   [0xc0000192, 'STATUS_NETLOGON_NOT_STARTED', 'An attempt was made to logon, but the NetLogon service was not started.'],
-  [0xc0000413, 'STATUS_AUTHENTICATION_FIREWALL_FAILED', 'The computer you are logging on to is protected by an authentication firewall. The specified account is not allowed to authenticate to the computer.'],
+  [
+    0xc0000413,
+    'STATUS_AUTHENTICATION_FIREWALL_FAILED',
+    'The computer you are logging on to is protected by an authentication firewall. The specified account is not allowed to authenticate to the computer.',
+  ],
   [0xc000022d, 'STATUS_RETRY', 'The attempted operation should be retried.'],
   [0xc0000022, 'STATUS_ACCESS_DENIED', 'A process has requested access to an object but has not been granted those access rights.'],
   [0xc000000d, 'STATUS_INVALID_PARAMETER', 'An invalid parameter was passed to a service or function.'],
@@ -174,7 +246,7 @@ const WIN32: Row[] = [
   [1317, 'ERROR_NO_SUCH_USER', 'The specified account does not exist.'],
   [1326, 'ERROR_LOGON_FAILURE', 'The user name or password is incorrect.'],
   [1327, 'ERROR_ACCOUNT_RESTRICTION', 'Account restrictions are preventing this user from signing in.'],
-  [1328, 'ERROR_INVALID_LOGON_HOURS', "Your account has time restrictions that keep you from signing in right now."],
+  [1328, 'ERROR_INVALID_LOGON_HOURS', 'Your account has time restrictions that keep you from signing in right now.'],
   [1329, 'ERROR_INVALID_WORKSTATION', "This user isn't allowed to sign in to this computer."],
   [1330, 'ERROR_PASSWORD_EXPIRED', 'The password for this account has expired.'],
   [1331, 'ERROR_ACCOUNT_DISABLED', "This user can't sign in because this account is currently disabled."],
@@ -188,7 +260,11 @@ const WIN32: Row[] = [
   [1909, 'ERROR_ACCOUNT_LOCKED_OUT', 'The referenced account is currently locked out and may not be logged on to.'],
   [10053, 'WSAECONNABORTED', 'An established connection was aborted by the software in your host machine.'],
   [10054, 'WSAECONNRESET', 'An existing connection was forcibly closed by the remote host.'],
-  [10060, 'WSAETIMEDOUT', 'A connection attempt failed because the connected party did not properly respond after a period of time, or established connection failed because connected host has failed to respond.'],
+  [
+    10060,
+    'WSAETIMEDOUT',
+    'A connection attempt failed because the connected party did not properly respond after a period of time, or established connection failed because connected host has failed to respond.',
+  ],
   [10061, 'WSAECONNREFUSED', 'No connection could be made because the target machine actively refused it.'],
   [10065, 'WSAEHOSTUNREACH', 'A socket operation was attempted to an unreachable host.'],
   [12002, 'ERROR_WINHTTP_TIMEOUT', 'The operation timed out.'],
@@ -219,14 +295,21 @@ const HRESULT: Row[] = [
   [0x80090029, 'NTE_NOT_SUPPORTED', 'The requested operation is not supported.'],
   [0x800b0109, 'CERT_E_UNTRUSTEDROOT', 'A certificate chain processed, but terminated in a root certificate which is not trusted by the trust provider.'],
   [0x800b010f, 'CERT_E_CN_NO_MATCH', "The certificate's CN name does not match the passed value."],
-  [0x800b0101, 'CERT_E_EXPIRED', 'A required certificate is not within its validity period when verifying against the current system clock or the timestamp in the signed file.'],
+  [
+    0x800b0101,
+    'CERT_E_EXPIRED',
+    'A required certificate is not within its validity period when verifying against the current system clock or the timestamp in the signed file.',
+  ],
 ];
 
 function toHex(n: number): string {
   return '0x' + (n > 0xffff ? n.toString(16).toUpperCase().padStart(8, '0') : n.toString(16).toUpperCase());
 }
 
-interface Tables { byCode: Map<number, Win32Info>; byName: Map<string, Win32Info> }
+interface Tables {
+  byCode: Map<number, Win32Info>;
+  byName: Map<string, Win32Info>;
+}
 let tables: Tables | undefined;
 
 /** The lookup maps, built at the first lookup (not at load: the CLI's startup does not pay for them). */

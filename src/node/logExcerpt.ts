@@ -16,7 +16,10 @@ export async function readLogExcerpt(file: PathLike, focus: number, before = 10,
       let pos = 0;
       for (;;) {
         const lf = buf.indexOf(10, pos);
-        if (lf < 0) { carry = buf.subarray(pos); break; }
+        if (lf < 0) {
+          carry = buf.subarray(pos);
+          break;
+        }
         const end = lf > pos && buf[lf - 1] === 13 ? lf - 1 : lf;
         // lines before the window are only looked at for header directives (no decode per line)
         const text = buf[pos] === 35 || c.wantsText() ? buf.toString('utf8', pos, end) : '';

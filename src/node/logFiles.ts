@@ -106,8 +106,16 @@ export async function walkFolder(dir: string, opts: WalkOptions = {}): Promise<W
 /** One line for a file or folder that cannot be read: `<path>: cannot read: <why>`. */
 export function readError(path: string, err: unknown): string {
   const e = err as NodeJS.ErrnoException;
-  const why = e?.code === 'ENOENT' ? 'no such file or folder' : e?.code === 'EACCES' ? 'permission denied'
-    : e?.code === 'EISDIR' ? 'is a folder' : String(e?.message ?? err).replace(/\s*\r?\n\s*/g, ' ').trim();
+  const why =
+    e?.code === 'ENOENT'
+      ? 'no such file or folder'
+      : e?.code === 'EACCES'
+        ? 'permission denied'
+        : e?.code === 'EISDIR'
+          ? 'is a folder'
+          : String(e?.message ?? err)
+              .replace(/\s*\r?\n\s*/g, ' ')
+              .trim();
   return `${path}: cannot read: ${why}`;
 }
 
@@ -249,16 +257,25 @@ export async function peekStream(src: Readable, timeoutMs: number, noDataMessage
   let timer: NodeJS.Timeout | undefined;
   try {
     while (len < want) {
-      const next = len === 0
-        ? await Promise.race([it.next(), new Promise<'timeout'>((r) => { timer = setTimeout(() => r('timeout'), timeoutMs); })])
-        : await it.next();
+      const next =
+        len === 0
+          ? await Promise.race([
+              it.next(),
+              new Promise<'timeout'>((r) => {
+                timer = setTimeout(() => r('timeout'), timeoutMs);
+              }),
+            ])
+          : await it.next();
       clearTimeout(timer);
       timer = undefined;
       if (next === 'timeout') {
         src.destroy();
         throw new NoDataError(noDataMessage);
       }
-      if (next.done) { done = true; break; }
+      if (next.done) {
+        done = true;
+        break;
+      }
       const b = typeof next.value === 'string' ? Buffer.from(next.value, 'utf8') : next.value;
       chunks.push(b);
       len += b.length;
@@ -271,11 +288,14 @@ export async function peekStream(src: Readable, timeoutMs: number, noDataMessage
     clearTimeout(timer);
   }
   const head = Buffer.concat(chunks);
-  const stream = Readable.from((async function* (): AsyncGenerator<Buffer> {
-    if (head.length) yield head;
-    if (done) return;
-    for (let n = await it.next(); !n.done; n = await it.next()) yield typeof n.value === 'string' ? Buffer.from(n.value, 'utf8') : n.value;
-  })(), { objectMode: false });
+  const stream = Readable.from(
+    (async function* (): AsyncGenerator<Buffer> {
+      if (head.length) yield head;
+      if (done) return;
+      for (let n = await it.next(); !n.done; n = await it.next()) yield typeof n.value === 'string' ? Buffer.from(n.value, 'utf8') : n.value;
+    })(),
+    { objectMode: false },
+  );
   return { head: head.subarray(0, HEAD_BYTES), stream };
 }
 
@@ -312,14 +332,17 @@ export async function* logChunks(source: PathLike | Readable, opts: LogStreamOpt
   const raw = source instanceof Readable ? source : createReadStream(source, { highWaterMark: 1 << 20 });
   if (opts.onRawBytes) {
     let n = 0;
-    raw.on('data', (c: Buffer) => { n += c.length; opts.onRawBytes!(n); });
+    raw.on('data', (c: Buffer) => {
+      n += c.length;
+      opts.onRawBytes!(n);
+    });
   }
   const { stream } = await gunzipIfGzip(raw);
   const dec = new LogTextDecoder();
   try {
     for await (const c of stream) {
       if (opts.signal?.aborted) throw new Error('cancelled');
-      const out = dec.push(typeof c === 'string' ? Buffer.from(c, 'utf8') : c as Buffer);
+      const out = dec.push(typeof c === 'string' ? Buffer.from(c, 'utf8') : (c as Buffer));
       if (out.length) yield out;
     }
   } catch (e) {

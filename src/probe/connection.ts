@@ -32,7 +32,11 @@ export interface TlsConn {
 
 /** A certificate that does not verify and that the policy does not accept: the user must decide. */
 export class UntrustedCertificateError extends Error {
-  constructor(message: string, readonly code: string, readonly fingerprintSha256: string) {
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly fingerprintSha256: string,
+  ) {
     super(message);
     this.name = 'UntrustedCertificateError';
   }
@@ -55,34 +59,52 @@ export async function lookupAll(host: string): Promise<string[]> {
  */
 export function certificateProblemText(code: string | null | undefined, t: Translate = plainTranslate): string {
   switch (code) {
-    case 'DEPTH_ZERO_SELF_SIGNED_CERT': return t('the certificate is self-signed: it vouches for itself and no certificate authority vouches for it');
-    case 'SELF_SIGNED_CERT_IN_CHAIN': return t('the chain ends in a root certificate this machine does not trust (a private or self-made certificate authority)');
+    case 'DEPTH_ZERO_SELF_SIGNED_CERT':
+      return t('the certificate is self-signed: it vouches for itself and no certificate authority vouches for it');
+    case 'SELF_SIGNED_CERT_IN_CHAIN':
+      return t('the chain ends in a root certificate this machine does not trust (a private or self-made certificate authority)');
     case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
     case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
-    case 'UNABLE_TO_GET_ISSUER_CERT': return t('the certificate was issued by a certificate authority this machine does not know (an internal CA, or the server does not send its intermediate certificates)');
-    case 'CERT_HAS_EXPIRED': return t('the certificate has expired');
-    case 'CERT_NOT_YET_VALID': return t('the certificate is not valid yet (check the clocks)');
+    case 'UNABLE_TO_GET_ISSUER_CERT':
+      return t(
+        'the certificate was issued by a certificate authority this machine does not know (an internal CA, or the server does not send its intermediate certificates)',
+      );
+    case 'CERT_HAS_EXPIRED':
+      return t('the certificate has expired');
+    case 'CERT_NOT_YET_VALID':
+      return t('the certificate is not valid yet (check the clocks)');
     case 'ERR_TLS_CERT_ALTNAME_INVALID':
-    case 'HOSTNAME_MISMATCH': return t('the certificate is for another name than the one you typed');
-    case 'CERT_REVOKED': return t('the certificate has been revoked');
+    case 'HOSTNAME_MISMATCH':
+      return t('the certificate is for another name than the one you typed');
+    case 'CERT_REVOKED':
+      return t('the certificate has been revoked');
     case 'CERT_SIGNATURE_FAILURE':
-    case 'CERT_UNTRUSTED': return t('the certificate signature is not trusted');
+    case 'CERT_UNTRUSTED':
+      return t('the certificate signature is not trusted');
     case null:
     case undefined:
-    case '': return t('the certificate could not be verified');
-    default: return t('the certificate could not be verified ({0})', code);
+    case '':
+      return t('the certificate could not be verified');
+    default:
+      return t('the certificate could not be verified ({0})', code);
   }
 }
 
 /** A translation function (vscode.l10n.t in the editor); the CLI prints English. */
 export type Translate = (message: string, ...args: Array<string | number | boolean>) => string;
-const plainTranslate: Translate = (message, ...args) => message.replace(/\{(\d+)\}/g, (whole, i: string) => (Number(i) < args.length ? String(args[Number(i)]) : whole));
+const plainTranslate: Translate = (message, ...args) =>
+  message.replace(/\{(\d+)\}/g, (whole, i: string) => (Number(i) < args.length ? String(args[Number(i)]) : whole));
 
 export function certOf(raw: Buffer): ProbeCertificate {
   const ep = tlsServerEndPoint(raw);
   return {
-    subject: ep.subject, issuer: ep.issuer, sans: ep.sans, validFrom: ep.validFrom, validTo: ep.validTo,
-    signatureHash: ep.hashAlgorithm, fingerprintSha256: ep.fingerprintSha256,
+    subject: ep.subject,
+    issuer: ep.issuer,
+    sans: ep.sans,
+    validFrom: ep.validFrom,
+    validTo: ep.validTo,
+    signatureHash: ep.hashAlgorithm,
+    fingerprintSha256: ep.fingerprintSha256,
     serialNumber: new X509Certificate(raw).serialNumber,
   };
 }
@@ -106,13 +128,35 @@ function peerChain(socket: tls.TLSSocket): ProbeCertificate[] {
 export function tcpConnect(address: string, port: number, timeoutMs: number, signal?: AbortSignal): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
     const s = net.connect({ host: address, port });
-    const done = (): void => { clearTimeout(timer); signal?.removeEventListener('abort', onAbort); };
-    const onAbort = (): void => { done(); s.destroy(); reject(new Error('cancelled')); };
-    const timer = setTimeout(() => { done(); s.destroy(); reject(new Error(`TCP connect to ${net.isIPv6(address) ? `[${address}]` : address}:${port} timed out after ${timeoutMs} ms`)); }, timeoutMs);
-    if (signal?.aborted) { onAbort(); return; }
+    const done = (): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    };
+    const onAbort = (): void => {
+      done();
+      s.destroy();
+      reject(new Error('cancelled'));
+    };
+    const timer = setTimeout(() => {
+      done();
+      s.destroy();
+      reject(new Error(`TCP connect to ${net.isIPv6(address) ? `[${address}]` : address}:${port} timed out after ${timeoutMs} ms`));
+    }, timeoutMs);
+    if (signal?.aborted) {
+      onAbort();
+      return;
+    }
     signal?.addEventListener('abort', onAbort, { once: true });
-    s.once('connect', () => { done(); s.removeAllListeners('error'); resolve(s); });
-    s.once('error', (e) => { done(); s.destroy(); reject(e); });
+    s.once('connect', () => {
+      done();
+      s.removeAllListeners('error');
+      resolve(s);
+    });
+    s.once('error', (e) => {
+      done();
+      s.destroy();
+      reject(e);
+    });
   });
 }
 
@@ -125,17 +169,39 @@ export function tlsConnect(tcp: net.Socket, host: string, policy: TlsPolicy, tim
   return new Promise((resolve, reject) => {
     const servername = net.isIP(host) ? undefined : host;
     const socket = tls.connect({
-      socket: tcp, servername, ca: policy.ca, rejectUnauthorized: false, ALPNProtocols: ['http/1.1'],
+      socket: tcp,
+      servername,
+      ca: policy.ca,
+      rejectUnauthorized: false,
+      ALPNProtocols: ['http/1.1'],
       minVersion: 'TLSv1.2',
       // The name is checked below like the chain, so that one verdict ("verified") covers both.
       checkServerIdentity: () => undefined,
     });
-    const done = (): void => { clearTimeout(timer); signal?.removeEventListener('abort', onAbort); };
-    const onAbort = (): void => { done(); socket.destroy(); reject(new Error('cancelled')); };
-    const timer = setTimeout(() => { done(); socket.destroy(); reject(new Error(`TLS handshake timed out after ${timeoutMs} ms`)); }, timeoutMs);
-    if (signal?.aborted) { onAbort(); return; }
+    const done = (): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    };
+    const onAbort = (): void => {
+      done();
+      socket.destroy();
+      reject(new Error('cancelled'));
+    };
+    const timer = setTimeout(() => {
+      done();
+      socket.destroy();
+      reject(new Error(`TLS handshake timed out after ${timeoutMs} ms`));
+    }, timeoutMs);
+    if (signal?.aborted) {
+      onAbort();
+      return;
+    }
     signal?.addEventListener('abort', onAbort, { once: true });
-    socket.once('error', (e) => { done(); socket.destroy(); reject(e); });
+    socket.once('error', (e) => {
+      done();
+      socket.destroy();
+      reject(e);
+    });
     socket.once('secureConnect', () => {
       done();
       socket.removeAllListeners('error');
@@ -153,7 +219,9 @@ export function tlsConnect(tcp: net.Socket, host: string, policy: TlsPolicy, tim
         }
         const authorized = authorizationError === null;
         if (policy.pinnedFingerprint && normalizeFingerprint(policy.pinnedFingerprint) !== fp) {
-          throw new Error(`the server presented another certificate (SHA-256 ${formatFingerprint(fp)}) than in the TLS step (${formatFingerprint(policy.pinnedFingerprint)}); a load balancer with different certificates?`);
+          throw new Error(
+            `the server presented another certificate (SHA-256 ${formatFingerprint(fp)}) than in the TLS step (${formatFingerprint(policy.pinnedFingerprint)}); a load balancer with different certificates?`,
+          );
         }
         let trust: TlsConn['trust'];
         if (authorized) trust = 'verified';
@@ -162,11 +230,18 @@ export function tlsConnect(tcp: net.Socket, host: string, policy: TlsPolicy, tim
         else {
           throw new UntrustedCertificateError(
             `the certificate does not verify: ${certificateProblemText(authorizationError)} (${authorizationError}${policy.ca ? ', checked against the given CA' : ', checked against the system store'}); subject ${endPoint.subject}, SHA-256 ${formatFingerprint(fp)}. Trust its CA (--ca) or accept this certificate explicitly (--insecure, or confirm its thumbprint)`,
-            authorizationError ?? 'CERT_UNTRUSTED', fp);
+            authorizationError ?? 'CERT_UNTRUSTED',
+            fp,
+          );
         }
         resolve({
-          socket, endPoint, cbtHash: ntlmChannelBindingsHash(endPoint), authorized,
-          authorizationError, trust, chain: peerChain(socket),
+          socket,
+          endPoint,
+          cbtHash: ntlmChannelBindingsHash(endPoint),
+          authorized,
+          authorizationError,
+          trust,
+          chain: peerChain(socket),
         });
       } catch (e) {
         socket.destroy();
@@ -177,7 +252,12 @@ export function tlsConnect(tcp: net.Socket, host: string, policy: TlsPolicy, tim
 }
 
 /** Connects to the first address that answers; the error of the last one otherwise. */
-export async function tcpConnectAny(addresses: string[], port: number, timeoutMs: number, signal?: AbortSignal): Promise<{ socket: net.Socket; address: string }> {
+export async function tcpConnectAny(
+  addresses: string[],
+  port: number,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<{ socket: net.Socket; address: string }> {
   let last: unknown = new Error('no address to connect to');
   for (const a of addresses) {
     try {
@@ -191,7 +271,10 @@ export async function tcpConnectAny(addresses: string[], port: number, timeoutMs
 }
 
 export class ServerCertificateError extends Error {
-  constructor(message: string, readonly step: 'dns' | 'connect' | 'tls' | 'timeout') {
+  constructor(
+    message: string,
+    readonly step: 'dns' | 'connect' | 'tls' | 'timeout',
+  ) {
     super(message);
     this.name = 'ServerCertificateError';
   }
@@ -216,7 +299,10 @@ export async function fetchServerCertificate(host: string, port: number, timeout
   } catch (e) {
     const ne = e as NodeJS.ErrnoException;
     const timedOut = /timed out/.test(ne.message);
-    throw new ServerCertificateError(`${where}: cannot connect: ${ne.code ? `${ne.code} ` : ''}${ne.message}`.replace(/\s+/g, ' '), timedOut ? 'timeout' : 'connect');
+    throw new ServerCertificateError(
+      `${where}: cannot connect: ${ne.code ? `${ne.code} ` : ''}${ne.message}`.replace(/\s+/g, ' '),
+      timedOut ? 'timeout' : 'connect',
+    );
   }
   try {
     const c = await tlsConnect(tcp, host, { insecure: true }, timeoutMs);
@@ -226,6 +312,12 @@ export async function fetchServerCertificate(host: string, port: number, timeout
     tcp.destroy();
     const ne = e as NodeJS.ErrnoException;
     const timedOut = /timed out/.test(ne.message);
-    throw new ServerCertificateError(`${where}: ${timedOut ? `no TLS handshake within ${timeoutMs} ms` : `TLS handshake failed: ${ne.code ? `${ne.code} ` : ''}${ne.message}`}`.replace(/\s+/g, ' '), timedOut ? 'timeout' : 'tls');
+    throw new ServerCertificateError(
+      `${where}: ${timedOut ? `no TLS handshake within ${timeoutMs} ms` : `TLS handshake failed: ${ne.code ? `${ne.code} ` : ''}${ne.message}`}`.replace(
+        /\s+/g,
+        ' ',
+      ),
+      timedOut ? 'timeout' : 'tls',
+    );
   }
 }

@@ -59,7 +59,10 @@ export function headerValues(res: Pick<HttpResponse, 'headers'>, name: string): 
 }
 
 function tokensOf(values: string[]): string[] {
-  return values.flatMap((v) => v.split(',')).map((t) => t.trim().toLowerCase()).filter(Boolean);
+  return values
+    .flatMap((v) => v.split(','))
+    .map((t) => t.trim().toLowerCase())
+    .filter(Boolean);
 }
 
 function checkFieldText(what: string, text: string): void {
@@ -100,7 +103,10 @@ export class HttpConnection {
   /** False once the server said close, ended the stream, or an answer could not be framed. */
   private reusable = true;
 
-  constructor(private readonly socket: Duplex, readonly id: number) {
+  constructor(
+    private readonly socket: Duplex,
+    readonly id: number,
+  ) {
     socket.on('data', (chunk: Buffer) => {
       this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
       // Unasked-for bytes or an answer far over the bounds: stop reading instead of growing.
@@ -109,8 +115,16 @@ export class HttpConnection {
       }
       this.wake();
     });
-    socket.on('end', () => { this.ended = true; this.reusable = false; this.wake(); });
-    socket.on('close', () => { this.ended = true; this.reusable = false; this.wake(); });
+    socket.on('end', () => {
+      this.ended = true;
+      this.reusable = false;
+      this.wake();
+    });
+    socket.on('close', () => {
+      this.ended = true;
+      this.reusable = false;
+      this.wake();
+    });
     socket.on('error', (e: Error) => this.fail(e));
   }
 
@@ -143,7 +157,9 @@ export class HttpConnection {
   private more(): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
     if (this.ended) return Promise.resolve();
-    return new Promise<void>((resolve) => { this.waiter = { resolve }; });
+    return new Promise<void>((resolve) => {
+      this.waiter = { resolve };
+    });
   }
 
   private take(n: number): Buffer {
@@ -279,8 +295,15 @@ export class HttpConnection {
         continue;
       }
       const res: HttpResponse = {
-        status: h.status, reason: h.reason, httpVersion: h.version, headers: h.headers, body: Buffer.alloc(0),
-        bodyBytes: 0, interim, keepAlive: false, connectionId: this.id,
+        status: h.status,
+        reason: h.reason,
+        httpVersion: h.version,
+        headers: h.headers,
+        body: Buffer.alloc(0),
+        bodyBytes: 0,
+        interim,
+        keepAlive: false,
+        connectionId: this.id,
       };
       const connection = tokensOf(headerValues(res, 'connection'));
       let keepAlive = h.version === '1.0' ? connection.includes('keep-alive') : !connection.includes('close');

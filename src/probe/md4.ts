@@ -14,7 +14,10 @@ export function md4(input: Uint8Array): Buffer {
   msg.writeUInt32LE(bitLen >>> 0, padLen - 8);
   msg.writeUInt32LE(Math.floor(bitLen / 0x100000000) >>> 0, padLen - 4);
 
-  let a = 0x67452301, b = 0xefcdab89, c = 0x98badcfe, d = 0x10325476;
+  let a = 0x67452301,
+    b = 0xefcdab89,
+    c = 0x98badcfe,
+    d = 0x10325476;
   const x = new Array<number>(16);
   const F = (p: number, q: number, r: number): number => (p & q) | (~p & r);
   const G = (p: number, q: number, r: number): number => (p & q) | (p & r) | (q & r);
@@ -22,7 +25,10 @@ export function md4(input: Uint8Array): Buffer {
 
   for (let off = 0; off < padLen; off += 64) {
     for (let i = 0; i < 16; i++) x[i] = msg.readUInt32LE(off + i * 4);
-    const aa = a, bb = b, cc = c, dd = d;
+    const aa = a,
+      bb = b,
+      cc = c,
+      dd = d;
     // Round 1
     for (const k of [0, 4, 8, 12]) {
       a = rotl((a + F(b, c, d) + x[k]) | 0, 3);
@@ -44,9 +50,15 @@ export function md4(input: Uint8Array): Buffer {
       c = rotl((c + H(d, a, b) + x[k + 4] + 0x6ed9eba1) | 0, 11);
       b = rotl((b + H(c, d, a) + x[k + 12] + 0x6ed9eba1) | 0, 15);
     }
-    a = (a + aa) | 0; b = (b + bb) | 0; c = (c + cc) | 0; d = (d + dd) | 0;
+    a = (a + aa) | 0;
+    b = (b + bb) | 0;
+    c = (c + cc) | 0;
+    d = (d + dd) | 0;
   }
   const out = Buffer.alloc(16);
-  out.writeInt32LE(a, 0); out.writeInt32LE(b, 4); out.writeInt32LE(c, 8); out.writeInt32LE(d, 12);
+  out.writeInt32LE(a, 0);
+  out.writeInt32LE(b, 4);
+  out.writeInt32LE(c, 8);
+  out.writeInt32LE(d, 12);
   return out;
 }

@@ -3,11 +3,20 @@
 // (RFC 4178, MS-SPNG) as `Negotiate` needs. The CHALLENGE is read with the core decoder.
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import {
-  decodeNtlm, type NtlmChallenge,
-  NTLMSSP_NEGOTIATE_UNICODE, NTLM_NEGOTIATE_OEM, NTLMSSP_REQUEST_TARGET, NTLMSSP_NEGOTIATE_SIGN,
-  NTLMSSP_NEGOTIATE_NTLM, NTLMSSP_NEGOTIATE_ALWAYS_SIGN, NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY,
-  NTLMSSP_NEGOTIATE_VERSION, NTLMSSP_NEGOTIATE_128, NTLMSSP_NEGOTIATE_KEY_EXCH,
-  NTLMSSP_NEGOTIATE_56, MsvAvFlags_MIC_PRESENT,
+  decodeNtlm,
+  type NtlmChallenge,
+  NTLMSSP_NEGOTIATE_UNICODE,
+  NTLM_NEGOTIATE_OEM,
+  NTLMSSP_REQUEST_TARGET,
+  NTLMSSP_NEGOTIATE_SIGN,
+  NTLMSSP_NEGOTIATE_NTLM,
+  NTLMSSP_NEGOTIATE_ALWAYS_SIGN,
+  NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY,
+  NTLMSSP_NEGOTIATE_VERSION,
+  NTLMSSP_NEGOTIATE_128,
+  NTLMSSP_NEGOTIATE_KEY_EXCH,
+  NTLMSSP_NEGOTIATE_56,
+  MsvAvFlags_MIC_PRESENT,
 } from '../core/ntlmMessage';
 import { md4 } from './md4';
 import { decodeSpnego } from '../core/spnego';
@@ -20,9 +29,17 @@ export class NtlmClientError extends Error {
 }
 
 export const CLIENT_FLAGS =
-  NTLMSSP_NEGOTIATE_UNICODE | NTLM_NEGOTIATE_OEM | NTLMSSP_REQUEST_TARGET | NTLMSSP_NEGOTIATE_SIGN |
-  NTLMSSP_NEGOTIATE_NTLM | NTLMSSP_NEGOTIATE_ALWAYS_SIGN | NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY |
-  NTLMSSP_NEGOTIATE_VERSION | NTLMSSP_NEGOTIATE_128 | NTLMSSP_NEGOTIATE_KEY_EXCH | NTLMSSP_NEGOTIATE_56;
+  NTLMSSP_NEGOTIATE_UNICODE |
+  NTLM_NEGOTIATE_OEM |
+  NTLMSSP_REQUEST_TARGET |
+  NTLMSSP_NEGOTIATE_SIGN |
+  NTLMSSP_NEGOTIATE_NTLM |
+  NTLMSSP_NEGOTIATE_ALWAYS_SIGN |
+  NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY |
+  NTLMSSP_NEGOTIATE_VERSION |
+  NTLMSSP_NEGOTIATE_128 |
+  NTLMSSP_NEGOTIATE_KEY_EXCH |
+  NTLMSSP_NEGOTIATE_56;
 
 /** Windows Server 2022 (10.0.20348), NTLMSSP_REVISION_W2K3. */
 export const CLIENT_VERSION = Buffer.from([10, 0, 0x5c, 0x4f, 0, 0, 0, 15]);
@@ -159,7 +176,8 @@ export function readChallenge(challenge: Uint8Array): NtlmChallenge {
 export function authenticateMessage(input: AuthenticateInput): AuthenticateOutput {
   const chal = readChallenge(input.challenge);
   const flags = input.flags ?? ((chal.flags & CLIENT_FLAGS) | NTLMSSP_NEGOTIATE_UNICODE) >>> 0;
-  if ((flags & NTLMSSP_NEGOTIATE_UNICODE) === 0) throw new NtlmClientError('the server does not offer UNICODE; this client only speaks NTLMv2 with Unicode strings');
+  if ((flags & NTLMSSP_NEGOTIATE_UNICODE) === 0)
+    throw new NtlmClientError('the server does not offer UNICODE; this client only speaks NTLMv2 with Unicode strings');
   const useMic = input.mic ?? true;
   const serverChallenge = Buffer.from(chal.serverChallenge, 'hex');
   const serverPairs = (chal.targetInfo?.pairs ?? []).filter((p) => p.id !== 0);
@@ -198,15 +216,12 @@ export function authenticateMessage(input: AuthenticateInput): AuthenticateOutpu
 
   const clientChallenge = Buffer.from(input.clientChallenge ?? randomBytes(8));
   const key = ntowfv2(input.password, input.user, input.domain);
-  const temp = Buffer.concat([
-    Buffer.from([1, 1, 0, 0, 0, 0, 0, 0]), time, clientChallenge, Buffer.alloc(4), avBytes, Buffer.alloc(4),
-  ]);
+  const temp = Buffer.concat([Buffer.from([1, 1, 0, 0, 0, 0, 0, 0]), time, clientChallenge, Buffer.alloc(4), avBytes, Buffer.alloc(4)]);
   const ntProofStr = hmacMd5(key, serverChallenge, temp);
   const ntResponse = Buffer.concat([ntProofStr, temp]);
   // With MsvAvTimestamp from the server the LM response is Z(24) (MS-NLMP 3.1.5.1.2).
-  const lmResponse = serverTime && !input.specVerbatimAvPairs
-    ? Buffer.alloc(24)
-    : Buffer.concat([hmacMd5(key, serverChallenge, clientChallenge), clientChallenge]);
+  const lmResponse =
+    serverTime && !input.specVerbatimAvPairs ? Buffer.alloc(24) : Buffer.concat([hmacMd5(key, serverChallenge, clientChallenge), clientChallenge]);
   const sessionBaseKey = hmacMd5(key, ntProofStr);
   let exportedSessionKey: Buffer = Buffer.from(sessionBaseKey);
   let encryptedKey: Buffer = Buffer.alloc(0);
@@ -224,7 +239,10 @@ export function authenticateMessage(input: AuthenticateInput): AuthenticateOutpu
   const order = [2, 3, 4, 0, 1, 5];
   const offsets = new Array<number>(6);
   let at = headerLen;
-  for (const i of order) { offsets[i] = at; at += fields[i].length; }
+  for (const i of order) {
+    offsets[i] = at;
+    at += fields[i].length;
+  }
   const msg = Buffer.alloc(at);
   msg.write('NTLMSSP\0', 0, 'latin1');
   msg.writeUInt32LE(3, 8);
@@ -249,16 +267,20 @@ export function authenticateMessage(input: AuthenticateInput): AuthenticateOutpu
 // Session security, for the SPNEGO mechListMIC (MS-NLMP 3.4.4.2 with extended session security)
 
 function signKey(exportedSessionKey: Uint8Array, side: 'client' | 'server'): Buffer {
-  return createHash('md5').update(exportedSessionKey)
-    .update(`session key to ${side}-to-${side === 'client' ? 'server' : 'client'} signing key magic constant\0`, 'latin1').digest();
+  return createHash('md5')
+    .update(exportedSessionKey)
+    .update(`session key to ${side}-to-${side === 'client' ? 'server' : 'client'} signing key magic constant\0`, 'latin1')
+    .digest();
 }
 
 function sealKey(exportedSessionKey: Uint8Array, side: 'client' | 'server', flags: number): Buffer {
   // MS-NLMP 3.4.5.3 SEALKEY: the session key is cut to 56 or 40 bits unless 128-bit was negotiated.
-  const key = flags & NTLMSSP_NEGOTIATE_128 ? exportedSessionKey
-    : flags & NTLMSSP_NEGOTIATE_56 ? exportedSessionKey.subarray(0, 7) : exportedSessionKey.subarray(0, 5);
-  return createHash('md5').update(key)
-    .update(`session key to ${side}-to-${side === 'client' ? 'server' : 'client'} sealing key magic constant\0`, 'latin1').digest();
+  const key =
+    flags & NTLMSSP_NEGOTIATE_128 ? exportedSessionKey : flags & NTLMSSP_NEGOTIATE_56 ? exportedSessionKey.subarray(0, 7) : exportedSessionKey.subarray(0, 5);
+  return createHash('md5')
+    .update(key)
+    .update(`session key to ${side}-to-${side === 'client' ? 'server' : 'client'} sealing key magic constant\0`, 'latin1')
+    .digest();
 }
 
 /**
@@ -286,7 +308,10 @@ export const MECH_TYPE_LIST = tlv(0x30, NTLM_MECH_OID);
 function derLen(n: number): Buffer {
   if (n < 0x80) return Buffer.from([n]);
   const bytes: number[] = [];
-  while (n > 0) { bytes.unshift(n & 0xff); n >>>= 8; }
+  while (n > 0) {
+    bytes.unshift(n & 0xff);
+    n >>>= 8;
+  }
   return Buffer.from([0x80 | bytes.length, ...bytes]);
 }
 
@@ -333,4 +358,3 @@ export function challengeFromNegotiate(token: Uint8Array): ServerChallenge {
   if (t.token !== 'negTokenResp') throw new NtlmClientError('expected an SPNEGO NegTokenResp from the server, got a NegTokenInit');
   return { challenge: t.innerToken ? Buffer.from(t.innerToken) : null, negState: t.negState, supportedMech: t.supportedMech };
 }
-

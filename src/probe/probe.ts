@@ -4,25 +4,49 @@
 // Runs in the extension host and behind the CLI; no vscode import.
 import { randomBytes } from 'node:crypto';
 import * as net from 'node:net';
-import {
-  certificateProblemText, lookupAll, tcpConnect, tcpConnectAny, tlsConnect, type LookupAll, type TlsConn, type TlsPolicy,
-} from './connection';
+import { certificateProblemText, lookupAll, tcpConnect, tcpConnectAny, tlsConnect, type LookupAll, type TlsConn, type TlsPolicy } from './connection';
 import { HttpConnection, headerValues } from './httpConnection';
 import {
-  authenticateMessage, challengeFromNegotiate, negotiateMessage, parseAccount, spnegoInit, spnegoResponse,
-  ntlmSign, MECH_TYPE_LIST, type ChannelBindingsChoice,
+  authenticateMessage,
+  challengeFromNegotiate,
+  negotiateMessage,
+  parseAccount,
+  spnegoInit,
+  spnegoResponse,
+  ntlmSign,
+  MECH_TYPE_LIST,
+  type ChannelBindingsChoice,
 } from './ntlmClient';
 import { httpsInstead, normalizeProbeTarget } from './probeUrl';
 import { formatFingerprint } from '../core/thumbprint';
 import { decideVerdict, ntlmOffers, offeredSchemes, splitChallenges } from './verdict';
 import type {
-  CbtVariant, CheckTlsOptions, CheckTlsResult, ProbeAnonymous, ProbeAttempt, ProbeHooks,
-  ProbeOptions, ProbeResult, ProbeStepName, ProbeStepReport, ProbeTls, ProbeVerdict,
+  CbtVariant,
+  CheckTlsOptions,
+  CheckTlsResult,
+  ProbeAnonymous,
+  ProbeAttempt,
+  ProbeHooks,
+  ProbeOptions,
+  ProbeResult,
+  ProbeStepName,
+  ProbeStepReport,
+  ProbeTls,
+  ProbeVerdict,
 } from './probeTypes';
 
 export type {
-  ProbeVerdict, ProbeOptions, ProbeResult, ProbeStepReport, ProbeAttempt, ProbeTls, ProbeAnonymous,
-  ProbeHooks, CheckTlsOptions, CheckTlsResult, CbtVariant,
+  ProbeVerdict,
+  ProbeOptions,
+  ProbeResult,
+  ProbeStepReport,
+  ProbeAttempt,
+  ProbeTls,
+  ProbeAnonymous,
+  ProbeHooks,
+  CheckTlsOptions,
+  CheckTlsResult,
+  CbtVariant,
 } from './probeTypes';
 export { decideVerdict } from './verdict';
 
@@ -41,7 +65,10 @@ export class ProbeUrlError extends Error {
 }
 
 class StepError extends Error {
-  constructor(message: string, readonly causeErr?: unknown) {
+  constructor(
+    message: string,
+    readonly causeErr?: unknown,
+  ) {
     super(message);
   }
 }
@@ -60,10 +87,14 @@ export function parseProbeUrl(input: string): ProbeTarget {
   const n = normalizeProbeTarget(input);
   if (!n.ok) {
     switch (n.problem) {
-      case 'empty': throw new ProbeUrlError('no URL given');
-      case 'scheme': throw new ProbeUrlError(`unsupported scheme ${n.detail}: (only https:// can be probed)`);
-      case 'credentials': throw new ProbeUrlError('put the account in --user and the password on stdin, not in the URL');
-      case 'invalid': throw new ProbeUrlError(`"${input.trim().slice(0, 200)}" is neither a host name nor a URL`);
+      case 'empty':
+        throw new ProbeUrlError('no URL given');
+      case 'scheme':
+        throw new ProbeUrlError(`unsupported scheme ${n.detail}: (only https:// can be probed)`);
+      case 'credentials':
+        throw new ProbeUrlError('put the account in --user and the password on stdin, not in the URL');
+      case 'invalid':
+        throw new ProbeUrlError(`"${input.trim().slice(0, 200)}" is neither a host name nor a URL`);
     }
   }
   const url = new URL(n.url);
@@ -100,8 +131,16 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string, signal?: AbortS
     const onAbort = (): void => reject(new Error('cancelled'));
     signal?.addEventListener('abort', onAbort, { once: true });
     p.then(
-      (v) => { clearTimeout(timer); signal?.removeEventListener('abort', onAbort); resolve(v); },
-      (e: unknown) => { clearTimeout(timer); signal?.removeEventListener('abort', onAbort); reject(e instanceof Error ? e : new Error(String(e))); },
+      (v) => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
     );
   });
 }
@@ -146,13 +185,22 @@ class StepRecorder {
 function tlsSummary(c: TlsConn): ProbeTls {
   const ep = c.endPoint;
   return {
-    subject: ep.subject, issuer: ep.issuer, sans: ep.sans, signatureHash: ep.hashAlgorithm,
-    fingerprintSha256: ep.fingerprintSha256, channelBindings: c.cbtHash, serverEndPoint: ep.hash.toString('hex'),
-    validFrom: ep.validFrom, validTo: ep.validTo,
-    protocol: c.socket.getProtocol() ?? null, cipher: c.socket.getCipher()?.name ?? null,
-    verified: c.authorized, verifyError: c.authorizationError,
+    subject: ep.subject,
+    issuer: ep.issuer,
+    sans: ep.sans,
+    signatureHash: ep.hashAlgorithm,
+    fingerprintSha256: ep.fingerprintSha256,
+    channelBindings: c.cbtHash,
+    serverEndPoint: ep.hash.toString('hex'),
+    validFrom: ep.validFrom,
+    validTo: ep.validTo,
+    protocol: c.socket.getProtocol() ?? null,
+    cipher: c.socket.getCipher()?.name ?? null,
+    verified: c.authorized,
+    verifyError: c.authorizationError,
     verifyProblem: c.authorizationError ? certificateProblemText(c.authorizationError) : null,
-    trust: c.trust, chain: c.chain,
+    trust: c.trust,
+    chain: c.chain,
   };
 }
 
@@ -162,7 +210,14 @@ interface Connected {
   conn: TlsConn;
 }
 
-async function connectSteps(target: ProbeTarget, policy: TlsPolicy, timeoutMs: number, rec: StepRecorder, lookup: LookupAll, signal?: AbortSignal): Promise<Connected> {
+async function connectSteps(
+  target: ProbeTarget,
+  policy: TlsPolicy,
+  timeoutMs: number,
+  rec: StepRecorder,
+  lookup: LookupAll,
+  signal?: AbortSignal,
+): Promise<Connected> {
   const addresses = await rec.run('dns', async () => {
     const a = await withTimeout(lookup(target.host), timeoutMs, `DNS lookup of ${target.host}`, signal);
     return { value: a, detail: net.isIP(target.host) ? `${target.host} (address literal)` : `${target.host} -> ${a.join(', ')}` };
@@ -180,9 +235,12 @@ async function connectSteps(target: ProbeTarget, policy: TlsPolicy, timeoutMs: n
   const conn = await rec.run('tls', async () => {
     const c = await tlsConnect(tcp, target.host, policy, timeoutMs, signal);
     const ep = c.endPoint;
-    const trustText = c.trust === 'verified' ? 'verified'
-      : c.trust === 'fingerprint' ? `not verified (${certificateProblemText(c.authorizationError)}), accepted by its confirmed thumbprint`
-        : `NOT verified (${certificateProblemText(c.authorizationError)}), --insecure`;
+    const trustText =
+      c.trust === 'verified'
+        ? 'verified'
+        : c.trust === 'fingerprint'
+          ? `not verified (${certificateProblemText(c.authorizationError)}), accepted by its confirmed thumbprint`
+          : `NOT verified (${certificateProblemText(c.authorizationError)}), --insecure`;
     return {
       value: c,
       detail: `${c.socket.getProtocol() ?? 'TLS'}; ${ep.subject} issued by ${ep.issuer}; SANs ${ep.sans.join(', ') || '-'}; valid ${ep.validFrom.slice(0, 10)}..${ep.validTo.slice(0, 10)}; ${ep.signatureAlgorithm}; SHA-256 ${formatFingerprint(ep.fingerprintSha256)}; channel bindings ${c.cbtHash}; ${trustText}`,
@@ -221,8 +279,12 @@ interface ProbeResponse {
 class ProbeSession {
   readonly conns: Array<{ tls: TlsConn; http: HttpConnection }> = [];
   constructor(
-    private readonly target: ProbeTarget, private readonly address: string, private readonly policy: TlsPolicy,
-    private readonly timeoutMs: number, private readonly userAgent: string, private readonly signal?: AbortSignal,
+    private readonly target: ProbeTarget,
+    private readonly address: string,
+    private readonly policy: TlsPolicy,
+    private readonly timeoutMs: number,
+    private readonly userAgent: string,
+    private readonly signal?: AbortSignal,
   ) {}
 
   get current(): TlsConn | undefined {
@@ -248,8 +310,11 @@ class ProbeSession {
   async send(authorization: string | undefined): Promise<ProbeResponse> {
     const conn = await this.connection();
     const headers: Array<[string, string]> = [
-      ['Host', this.target.hostHeader], ['User-Agent', this.userAgent], ['Content-Type', 'application/soap+xml; charset=utf-8'],
-      ['Content-Length', '0'], ['Connection', 'keep-alive'],
+      ['Host', this.target.hostHeader],
+      ['User-Agent', this.userAgent],
+      ['Content-Type', 'application/soap+xml; charset=utf-8'],
+      ['Content-Length', '0'],
+      ['Connection', 'keep-alive'],
     ];
     if (authorization) headers.push(['Authorization', authorization]);
     const res = await conn.request({ method: 'POST', path: this.target.path, headers }, this.timeoutMs, this.signal);
@@ -296,22 +361,30 @@ async function handshake(a: AttemptInput, session: ProbeSession, result: ProbeAt
     throw new NoChallengeError(`the server answered the NEGOTIATE leg with ${r1.status} instead of a 401 challenge`);
   }
   const tok = tokenFor(a.scheme, r1.wwwAuthenticate);
-  if (!tok) throw new NoChallengeError(`the 401 to the NEGOTIATE leg carries no ${a.scheme} challenge (WWW-Authenticate: ${r1.wwwAuthenticate.map((w) => w.split(/\s+/)[0]).join(', ') || 'none'})`);
+  if (!tok)
+    throw new NoChallengeError(
+      `the 401 to the NEGOTIATE leg carries no ${a.scheme} challenge (WWW-Authenticate: ${r1.wwwAuthenticate.map((w) => w.split(/\s+/)[0]).join(', ') || 'none'})`,
+    );
   let challenge: Buffer;
   if (a.scheme === 'Negotiate') {
     const resp = challengeFromNegotiate(tok);
-    if (!resp.challenge) throw new NoChallengeError(`the server's SPNEGO answer has no NTLM challenge (negState ${resp.negState ?? '-'}, mech ${resp.supportedMech ?? '-'})`);
+    if (!resp.challenge)
+      throw new NoChallengeError(`the server's SPNEGO answer has no NTLM challenge (negState ${resp.negState ?? '-'}, mech ${resp.supportedMech ?? '-'})`);
     challenge = resp.challenge;
   } else challenge = tok;
   const conn = session.current!;
   const cb: ChannelBindingsChoice = a.cbt === 'correct' ? { hash: conn.cbtHash } : a.cbt;
   const auth = authenticateMessage({
-    negotiate: type1, challenge, domain: a.domain, user: a.user, password: a.password, workstation: a.workstation,
-    spn: `HTTP/${a.target.host}`, channelBindings: cb,
+    negotiate: type1,
+    challenge,
+    domain: a.domain,
+    user: a.user,
+    password: a.password,
+    workstation: a.workstation,
+    spn: `HTTP/${a.target.host}`,
+    channelBindings: cb,
   });
-  const third = spnego
-    ? spnegoResponse(auth.message, ntlmSign(auth.exportedSessionKey, 'client', 0, MECH_TYPE_LIST, auth.flags))
-    : auth.message;
+  const third = spnego ? spnegoResponse(auth.message, ntlmSign(auth.exportedSessionKey, 'client', 0, MECH_TYPE_LIST, auth.flags)) : auth.message;
   const r2 = await session.send(`${a.scheme} ${third.toString('base64')}`);
   result.legs.push(r2.status);
   result.sameConnection = r1.connectionId === r2.connectionId;
@@ -376,22 +449,50 @@ export async function runProbe(options: ProbeOptions, hooks?: ProbeHooks): Promi
   const stop = new AbortController();
   const deadlineMs = options.deadlineMs ?? overallDeadlineMs(timeoutMs);
   let pastDeadline = false;
-  const deadline = setTimeout(() => { pastDeadline = true; stop.abort(); }, deadlineMs);
+  const deadline = setTimeout(() => {
+    pastDeadline = true;
+    stop.abort();
+  }, deadlineMs);
   const onUserAbort = (): void => stop.abort();
   if (hooks?.signal?.aborted) stop.abort();
   hooks?.signal?.addEventListener('abort', onUserAbort, { once: true });
   const signal = stop.signal;
-  const stopped = (): string | undefined => pastDeadline
-    ? `The probe stopped at its overall deadline of ${deadlineMs} ms (the step timeout is ${timeoutMs} ms): the server answers too slowly for a verdict.`
-    : hooks?.signal?.aborted ? 'The probe was cancelled.' : undefined;
-  const base = (verdict: ProbeVerdict, explanation: string, remediation: string[], tlsInfo: ProbeTls | null, anonymous: ProbeAnonymous | null, attempts: ProbeAttempt[]): ProbeResult => ({
-    url: target.url.href, tls: tlsInfo, anonymous, attempts, verdict, explanation, remediation,
-    steps: rec.steps, ms: Math.round(performance.now() - t0), probeId,
+  const stopped = (): string | undefined =>
+    pastDeadline
+      ? `The probe stopped at its overall deadline of ${deadlineMs} ms (the step timeout is ${timeoutMs} ms): the server answers too slowly for a verdict.`
+      : hooks?.signal?.aborted
+        ? 'The probe was cancelled.'
+        : undefined;
+  const base = (
+    verdict: ProbeVerdict,
+    explanation: string,
+    remediation: string[],
+    tlsInfo: ProbeTls | null,
+    anonymous: ProbeAnonymous | null,
+    attempts: ProbeAttempt[],
+  ): ProbeResult => ({
+    url: target.url.href,
+    tls: tlsInfo,
+    anonymous,
+    attempts,
+    verdict,
+    explanation,
+    remediation,
+    steps: rec.steps,
+    ms: Math.round(performance.now() - t0),
+    probeId,
   });
   try {
     let connected: Connected;
     try {
-      connected = await connectSteps(target, { ca: options.ca, insecure: options.insecure, trustedFingerprintSha256: options.trustedFingerprintSha256 }, timeoutMs, rec, hooks?.lookup ?? lookupAll, signal);
+      connected = await connectSteps(
+        target,
+        { ca: options.ca, insecure: options.insecure, trustedFingerprintSha256: options.trustedFingerprintSha256 },
+        timeoutMs,
+        rec,
+        hooks?.lookup ?? lookupAll,
+        signal,
+      );
     } catch (e) {
       const failed = rec.steps[rec.steps.length - 1];
       const why = stopped();
@@ -400,13 +501,17 @@ export async function runProbe(options: ProbeOptions, hooks?: ProbeHooks): Promi
         'unreachable',
         `The ${failed?.name.toUpperCase() ?? 'connection'} step failed: ${errorChain(e).join(': ')}.`,
         unreachableFixes(failed?.name, target),
-        null, null, [],
+        null,
+        null,
+        [],
       );
     }
     const tlsInfo = tlsSummary(connected.conn);
     connected.conn.socket.destroy();
     const policy: TlsPolicy = {
-      ca: options.ca, insecure: options.insecure, trustedFingerprintSha256: options.trustedFingerprintSha256,
+      ca: options.ca,
+      insecure: options.insecure,
+      trustedFingerprintSha256: options.trustedFingerprintSha256,
       pinnedFingerprint: tlsInfo.fingerprintSha256,
     };
 
@@ -417,7 +522,10 @@ export async function runProbe(options: ProbeOptions, hooks?: ProbeHooks): Promi
         try {
           const r = await session.send(undefined);
           const schemes = offeredSchemes(r.wwwAuthenticate);
-          return { value: { status: r.status, wwwAuthenticate: schemes }, detail: `POST ${target.path} -> ${r.status}; WWW-Authenticate: ${schemes.join(', ') || 'none'}` };
+          return {
+            value: { status: r.status, wwwAuthenticate: schemes },
+            detail: `POST ${target.path} -> ${r.status}; WWW-Authenticate: ${schemes.join(', ') || 'none'}`,
+          };
         } finally {
           session.destroy();
         }
@@ -436,12 +544,24 @@ export async function runProbe(options: ProbeOptions, hooks?: ProbeHooks): Promi
           if (signal.aborted) break;
           rec.starting(stepName(scheme, cbt));
           const at = await attempt({
-            target, address: connected.address, policy, timeoutMs, scheme, cbt, domain, user, password: options.password,
-            workstation: options.workstation ?? 'MRSPROBE', userAgent, signal,
+            target,
+            address: connected.address,
+            policy,
+            timeoutMs,
+            scheme,
+            cbt,
+            domain,
+            user,
+            password: options.password,
+            workstation: options.workstation ?? 'MRSPROBE',
+            userAgent,
+            signal,
           });
           attempts.push(at);
           rec.push({
-            name: stepName(scheme, cbt), ok: at.error === undefined, ms: at.ms,
+            name: stepName(scheme, cbt),
+            ok: at.error === undefined,
+            ms: at.ms,
             detail: at.error ?? `${scheme} with ${cbt} channel bindings: ${at.legs.join(' -> ')} (${at.ok ? 'authenticated' : 'rejected'})`,
             ...(at.error ? { error: [at.error] } : {}),
           });
@@ -460,9 +580,19 @@ export async function runProbe(options: ProbeOptions, hooks?: ProbeHooks): Promi
 
 function unreachableFixes(step: ProbeStepName | undefined, target: ProbeTarget): string[] {
   switch (step) {
-    case 'dns': return [`Check the name ${target.host} (public DNS for Exchange Online, internal DNS for the Hybrid Agent path).`];
-    case 'tcp': return [`Check that port ${target.port} is open from here to ${target.host} (firewall, NAT, proxy listener).`, 'Exchange Online reaches the endpoint from Microsoft 365 addresses: allow them on the firewall, or use the Hybrid Agent.'];
-    case 'tls': return ['Check the certificate chain and name (the subject or a SAN must be the host name), or give the CA with --ca.', 'Exchange Online only trusts publicly trusted certificates on the migration endpoint.'];
-    default: return ['Check that the URL is the Exchange EWS endpoint (https://HOST/EWS/mrsproxy.svc) and that the server answers HTTP there.'];
+    case 'dns':
+      return [`Check the name ${target.host} (public DNS for Exchange Online, internal DNS for the Hybrid Agent path).`];
+    case 'tcp':
+      return [
+        `Check that port ${target.port} is open from here to ${target.host} (firewall, NAT, proxy listener).`,
+        'Exchange Online reaches the endpoint from Microsoft 365 addresses: allow them on the firewall, or use the Hybrid Agent.',
+      ];
+    case 'tls':
+      return [
+        'Check the certificate chain and name (the subject or a SAN must be the host name), or give the CA with --ca.',
+        'Exchange Online only trusts publicly trusted certificates on the migration endpoint.',
+      ];
+    default:
+      return ['Check that the URL is the Exchange EWS endpoint (https://HOST/EWS/mrsproxy.svc) and that the server answers HTTP there.'];
   }
 }

@@ -25,9 +25,7 @@ export interface ProbeOptions {
 }
 
 export type ProbeStepName =
-  | 'url' | 'dns' | 'tcp' | 'tls' | 'anonymous'
-  | 'ntlm-absent' | 'ntlm-zero' | 'ntlm-correct'
-  | 'negotiate-absent' | 'negotiate-zero' | 'negotiate-correct';
+  'url' | 'dns' | 'tcp' | 'tls' | 'anonymous' | 'ntlm-absent' | 'ntlm-zero' | 'ntlm-correct' | 'negotiate-absent' | 'negotiate-zero' | 'negotiate-correct';
 
 export interface ProbeStepReport {
   name: ProbeStepName;

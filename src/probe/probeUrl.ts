@@ -6,9 +6,9 @@ export const MRS_PATH = '/EWS/mrsproxy.svc';
 
 export type TargetProblem =
   | 'empty'
-  | 'scheme'          // not http(s)
-  | 'credentials'     // user:password@ inside the URL
-  | 'invalid';        // not a URL and not a host name
+  | 'scheme' // not http(s)
+  | 'credentials' // user:password@ inside the URL
+  | 'invalid'; // not a URL and not a host name
 
 export type NormalizedTarget = { ok: true; url: string; insecureScheme: boolean } | { ok: false; problem: TargetProblem; detail: string };
 
@@ -54,7 +54,10 @@ export function httpsInstead(url: string): string {
   return url.replace(/^http:/i, 'https:').replace(/^(https:\/\/[^/]+):80(?=\/|$)/i, '$1');
 }
 
-export interface HostPort { host: string; port: number }
+export interface HostPort {
+  host: string;
+  port: number;
+}
 
 /** "host:port", "[v6]:port" → parts; null when the text is not of that form (for `cbt HOST:PORT`). */
 export function parseHostPort(text: string): HostPort | null {

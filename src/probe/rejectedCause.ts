@@ -23,9 +23,7 @@ export function rejectedCause(lines: ReadonlyArray<{ status: string; win32: numb
     if (BAD_BINDINGS_CODES.includes(l.win32)) badBindings++;
     else if (l.win32 === SEC_E_LOGON_DENIED) logonDenied++;
   }
-  const cause: RejectedCause = lines.length === 0 ? 'none'
-    : badBindings && logonDenied ? 'both'
-      : badBindings ? 'bad-bindings'
-        : logonDenied ? 'logon-denied' : 'other';
+  const cause: RejectedCause =
+    lines.length === 0 ? 'none' : badBindings && logonDenied ? 'both' : badBindings ? 'bad-bindings' : logonDenied ? 'logon-denied' : 'other';
   return { cause, badBindings, logonDenied, requests: lines.length };
 }

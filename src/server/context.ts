@@ -1,8 +1,16 @@
 // The registries through which feature files plug into the server. The LSP handlers in
 // server.ts only fan a request out to the providers registered here and merge the answers.
 import type {
-  CodeLens, Connection, Diagnostic, DocumentSymbol, FoldingRange, Hover, Position, Range,
-  SemanticTokens, ServerCapabilities,
+  CodeLens,
+  Connection,
+  Diagnostic,
+  DocumentSymbol,
+  FoldingRange,
+  Hover,
+  Position,
+  Range,
+  SemanticTokens,
+  ServerCapabilities,
 } from 'vscode-languageserver/node';
 import type { TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';

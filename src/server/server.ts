@@ -1,7 +1,16 @@
 // The language server: thin LSP handlers that fan requests out to the feature providers.
 import {
-  CodeLensRefreshRequest, createConnection, DidChangeConfigurationNotification, ProposedFeatures, SemanticTokensRefreshRequest, TextDocuments,
-  TextDocumentSyncKind, type Diagnostic, type Hover, type InitializeResult, type ServerCapabilities,
+  CodeLensRefreshRequest,
+  createConnection,
+  DidChangeConfigurationNotification,
+  ProposedFeatures,
+  SemanticTokensRefreshRequest,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type Diagnostic,
+  type Hover,
+  type InitializeResult,
+  type ServerCapabilities,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import * as l10n from '@vscode/l10n';
@@ -32,7 +41,9 @@ async function loadResourceSettings(uri: string): Promise<ServerSettings> {
   if (!p) {
     p = (async () => {
       try {
-        const s = await connection.workspace.getConfiguration({ scopeUri: uri, section: 'iisAuthLens' }) as { handshake?: { windowSeconds?: unknown } } | null;
+        const s = (await connection.workspace.getConfiguration({ scopeUri: uri, section: 'iisAuthLens' })) as {
+          handshake?: { windowSeconds?: unknown };
+        } | null;
         const w = s?.handshake?.windowSeconds;
         return typeof w === 'number' && Number.isFinite(w) && w > 0 ? w : null;
       } catch {
@@ -47,7 +58,11 @@ async function loadResourceSettings(uri: string): Promise<ServerSettings> {
 }
 
 function forgetResourceSettings(uri?: string): void {
-  if (uri === undefined) { resourceWindow.clear(); resolvedWindow.clear(); return; }
+  if (uri === undefined) {
+    resourceWindow.clear();
+    resolvedWindow.clear();
+    return;
+  }
   resourceWindow.delete(uri);
   resolvedWindow.delete(uri);
 }
@@ -74,7 +89,13 @@ async function publishDiagnostics(uri: string): Promise<void> {
 function scheduleDiagnostics(uri: string, delay = DIAGNOSTICS_DEBOUNCE_MS): void {
   const t = pending.get(uri);
   if (t) clearTimeout(t);
-  pending.set(uri, setTimeout(() => { pending.delete(uri); void publishDiagnostics(uri); }, delay));
+  pending.set(
+    uri,
+    setTimeout(() => {
+      pending.delete(uri);
+      void publishDiagnostics(uri);
+    }, delay),
+  );
 }
 
 const ctx: ServerContext = {
@@ -100,7 +121,11 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
   semanticTokensRefreshSupported = !!params.capabilities.workspace?.semanticTokens?.refreshSupport;
   const opts = (params.initializationOptions ?? {}) as { l10nBundle?: string; settings?: Partial<ServerSettings> };
   if (opts.l10nBundle) {
-    try { await l10n.config({ fsPath: opts.l10nBundle }); } catch { /* fall back to English */ }
+    try {
+      await l10n.config({ fsPath: opts.l10nBundle });
+    } catch {
+      /* fall back to English */
+    }
   }
   if (opts.settings) settings = { ...settings, ...opts.settings };
   const capabilities: ServerCapabilities = {
@@ -125,7 +150,7 @@ connection.onInitialized(() => {
 connection.onDidChangeConfiguration(async (change) => {
   let s = (change.settings as { iisAuthLens?: Record<string, unknown> } | undefined)?.iisAuthLens;
   if (!s && configurationSupported) {
-    s = await connection.workspace.getConfiguration('iisAuthLens') as Record<string, unknown>;
+    s = (await connection.workspace.getConfiguration('iisAuthLens')) as Record<string, unknown>;
   }
   if (s) {
     const decode = s.decode as { languages?: string[] } | undefined;
@@ -145,8 +170,10 @@ connection.onDidChangeConfiguration(async (change) => {
 });
 
 function guarded<T>(what: string, fn: () => T, fallback: T): T {
-  try { return fn(); } catch (err) {
-    connection.console.error(`${what} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+  try {
+    return fn();
+  } catch (err) {
+    connection.console.error(`${what} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     return fallback;
   }
 }

@@ -19,7 +19,9 @@ Chart.register(BarController, BarElement, CategoryScale, LinearScale, Tooltip, L
 const vscode = acquireVsCodeApi();
 window.addEventListener('error', (e) => vscode.postMessage({ type: 'error', message: String(e.message) }));
 // A CSP violation would mean a broken chart in a stricter host: report it like an error.
-document.addEventListener('securitypolicyviolation', (e) => vscode.postMessage({ type: 'error', message: `CSP: ${e.violatedDirective} blocked ${e.blockedURI || 'inline'}` }));
+document.addEventListener('securitypolicyviolation', (e) =>
+  vscode.postMessage({ type: 'error', message: `CSP: ${e.violatedDirective} blocked ${e.blockedURI || 'inline'}` }),
+);
 const payload = JSON.parse(document.getElementById('timeline-data')!.textContent ?? '{}') as Payload;
 const { timeline, outcomes, labels, strings } = payload;
 
@@ -41,7 +43,8 @@ Chart.defaults.font.family = v('--vscode-font-family', 'sans-serif');
 Chart.defaults.animation = false;
 
 /** "2024-11-05T14:25:00Z" -> "14:25" (or with the date when the log spans days). */
-const multiDay = timeline.bucketStarts.length > 0 && timeline.bucketStarts[0]!.slice(0, 10) !== timeline.bucketStarts[timeline.bucketStarts.length - 1]!.slice(0, 10);
+const multiDay =
+  timeline.bucketStarts.length > 0 && timeline.bucketStarts[0]!.slice(0, 10) !== timeline.bucketStarts[timeline.bucketStarts.length - 1]!.slice(0, 10);
 const label = (iso: string): string => (multiDay ? iso.slice(5, 10) + ' ' : '') + iso.slice(11, 16);
 
 function reveal(url: number, bucket: number, outcome: Outcome): void {
@@ -65,7 +68,9 @@ function gridKeys(table: HTMLTableElement): void {
     const td = b.closest('td')!;
     return { b, r: (td.parentElement as HTMLTableRowElement).rowIndex, c: td.cellIndex };
   });
-  cells.forEach((x, k) => { x.b.tabIndex = k === 0 ? 0 : -1; });
+  cells.forEach((x, k) => {
+    x.b.tabIndex = k === 0 ? 0 : -1;
+  });
   const move = (to: (typeof cells)[number] | undefined): void => {
     to?.b.focus();
   };
@@ -82,13 +87,30 @@ function gridKeys(table: HTMLTableElement): void {
     const row = cells.filter((x) => x.r === cur.r);
     let to: (typeof cells)[number] | undefined;
     switch (ev.key) {
-      case 'ArrowRight': to = row.find((x) => x.c > cur.c); break;
-      case 'ArrowLeft': to = [...row].reverse().find((x) => x.c < cur.c); break;
-      case 'ArrowDown': { const r = cells.find((x) => x.r > cur.r)?.r; to = r === undefined ? undefined : nearestIn(r, cur.c); break; }
-      case 'ArrowUp': { const r = [...cells].reverse().find((x) => x.r < cur.r)?.r; to = r === undefined ? undefined : nearestIn(r, cur.c); break; }
-      case 'Home': to = ev.ctrlKey ? cells[0] : row[0]; break;
-      case 'End': to = ev.ctrlKey ? cells[cells.length - 1] : row[row.length - 1]; break;
-      default: return;
+      case 'ArrowRight':
+        to = row.find((x) => x.c > cur.c);
+        break;
+      case 'ArrowLeft':
+        to = [...row].reverse().find((x) => x.c < cur.c);
+        break;
+      case 'ArrowDown': {
+        const r = cells.find((x) => x.r > cur.r)?.r;
+        to = r === undefined ? undefined : nearestIn(r, cur.c);
+        break;
+      }
+      case 'ArrowUp': {
+        const r = [...cells].reverse().find((x) => x.r < cur.r)?.r;
+        to = r === undefined ? undefined : nearestIn(r, cur.c);
+        break;
+      }
+      case 'Home':
+        to = ev.ctrlKey ? cells[0] : row[0];
+        break;
+      case 'End':
+        to = ev.ctrlKey ? cells[cells.length - 1] : row[row.length - 1];
+        break;
+      default:
+        return;
     }
     ev.preventDefault();
     move(to);
@@ -105,9 +127,15 @@ timeline.urls.forEach((u, ui) => {
   section.append(el('h2', {}, u.uri));
   const facts: string[] = [];
   const total = (o: Outcome): number => u.totals[o];
-  facts.push(outcomes.filter((o) => total(o) > 0).map((o) => `${labels[o]}: ${total(o)}`).join(' · '));
+  facts.push(
+    outcomes
+      .filter((o) => total(o) > 0)
+      .map((o) => `${labels[o]}: ${total(o)}`)
+      .join(' · '),
+  );
   if (u.lastFailure) facts.push(`${strings.lastFailure} ${u.lastFailure.time.slice(11, 19)} (${strings.line} ${u.lastFailure.line})`);
-  if (u.firstSuccessAfterLastFailure) facts.push(`${strings.fixedAt} ${u.firstSuccessAfterLastFailure.time.slice(11, 19)} (${strings.line} ${u.firstSuccessAfterLastFailure.line})`);
+  if (u.firstSuccessAfterLastFailure)
+    facts.push(`${strings.fixedAt} ${u.firstSuccessAfterLastFailure.time.slice(11, 19)} (${strings.line} ${u.firstSuccessAfterLastFailure.line})`);
   for (const f of facts) section.append(el('p', { class: 'fact' }, f));
 
   const wrap = el('div', { class: 'chart' });
@@ -117,12 +145,14 @@ timeline.urls.forEach((u, ui) => {
   const used = outcomes.filter((o) => total(o) > 0);
   // A dashed line where requests start to succeed again after the last failure ("fixed at 17:16").
   const fix = u.firstSuccessAfterLastFailure;
-  const fixBucket = fix ? timeline.bucketStarts.findIndex((start, i) => start <= fix.time && (i + 1 === timeline.bucketStarts.length || fix.time < timeline.bucketStarts[i + 1]!)) : -1;
+  const fixBucket = fix
+    ? timeline.bucketStarts.findIndex((start, i) => start <= fix.time && (i + 1 === timeline.bucketStarts.length || fix.time < timeline.bucketStarts[i + 1]!))
+    : -1;
   const fixMarker: Plugin<'bar'> = {
     id: 'fixMarker',
     afterDatasetsDraw(chart) {
       if (fixBucket < 0) return;
-      const x = chart.scales.x!.getPixelForValue(fixBucket) - (chart.scales.x!.width / Math.max(1, timeline.bucketStarts.length)) / 2;
+      const x = chart.scales.x!.getPixelForValue(fixBucket) - chart.scales.x!.width / Math.max(1, timeline.bucketStarts.length) / 2;
       const { top, bottom } = chart.chartArea;
       const g = chart.ctx;
       g.save();

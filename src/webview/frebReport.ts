@@ -13,7 +13,14 @@ declare function acquireVsCodeApi(): VsCodeApi;
 
 const vscode = acquireVsCodeApi();
 const app = document.getElementById('app')!;
-const LEVELS: Array<[number, string]> = [[1, 'Critical Error'], [2, 'Error'], [3, 'Warning'], [4, 'Information'], [5, 'Verbose'], [0, 'General']];
+const LEVELS: Array<[number, string]> = [
+  [1, 'Critical Error'],
+  [2, 'Error'],
+  [3, 'Warning'],
+  [4, 'Information'],
+  [5, 'Verbose'],
+  [0, 'General'],
+];
 let strings: Record<string, string> = {};
 const t = (s: string): string => strings[s] ?? s;
 
@@ -23,7 +30,11 @@ interface State {
 }
 const state: State = { hidden: [], text: '', ...((vscode.getState() as Partial<State> | undefined) ?? {}) };
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: Array<Node | string | null>): HTMLElementTagNameMap[K] {
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string> = {},
+  ...children: Array<Node | string | null>
+): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
     if (k === 'class') e.className = v;
@@ -45,8 +56,18 @@ function failureSection(m: FrebReportModel): HTMLElement | null {
   sec.append(el('h2', { id: 'failure-h' }, t('Failure'), ': ', title));
   if (f) {
     if (f.text) sec.append(el('p', { class: 'failure-text' }, f.text));
-    sec.append(el('p', {}, t('Set by'), ' ', el('code', {}, f.module ?? '?'), f.notification ? ` ${t('in')} ` : '', f.notification ? el('code', {}, f.notification) : null,
-      ` · ${t('line')} ${f.line}`));
+    sec.append(
+      el(
+        'p',
+        {},
+        t('Set by'),
+        ' ',
+        el('code', {}, f.module ?? '?'),
+        f.notification ? ` ${t('in')} ` : '',
+        f.notification ? el('code', {}, f.notification) : null,
+        ` · ${t('line')} ${f.line}`,
+      ),
+    );
   }
   for (const x of m.findings) {
     // The heading already says status, code, module and text: show what the finding adds.
@@ -90,9 +111,23 @@ function headerTable(title: string, id: string, rows: FrebReportHeader[]): HTMLE
       tbody.append(el('tr', { class: 'token-details' }, cell));
     }
   }
-  const table = el('table', { class: 'headers' },
-    el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, t('Header')), el('th', { scope: 'col' }, t('Value')), el('th', { scope: 'col' }, t('Decoded auth')), el('th', { scope: 'col' }, t('Line')))),
-    tbody);
+  const table = el(
+    'table',
+    { class: 'headers' },
+    el(
+      'thead',
+      {},
+      el(
+        'tr',
+        {},
+        el('th', { scope: 'col' }, t('Header')),
+        el('th', { scope: 'col' }, t('Value')),
+        el('th', { scope: 'col' }, t('Decoded auth')),
+        el('th', { scope: 'col' }, t('Line')),
+      ),
+    ),
+    tbody,
+  );
   return el('section', { 'aria-labelledby': id }, el('h2', { id }, title), table);
 }
 
@@ -114,7 +149,12 @@ function timelineSection(m: FrebReportModel): HTMLElement {
     const count = m.events.filter((e) => (e.level ?? 0) === lvl).length;
     filters.append(el('label', { for: id, class: `lvl lvl-${lvl}` }, cb, ` ${t(name)} (${count})`));
   }
-  const search = el('input', { type: 'search', id: 'event-search', placeholder: t('Filter events by name or data'), 'aria-label': t('Filter events by name or data') });
+  const search = el('input', {
+    type: 'search',
+    id: 'event-search',
+    placeholder: t('Filter events by name or data'),
+    'aria-label': t('Filter events by name or data'),
+  });
   search.value = state.text;
   search.addEventListener('input', () => {
     state.text = search.value;
@@ -135,8 +175,13 @@ function timelineSection(m: FrebReportModel): HTMLElement {
 
 function eventRow(e: FrebReportEvent, k: number, maxDur: number): HTMLElement {
   const li = el('li', {
-    class: `event lvl-${e.level ?? 0}${e.isFailure ? ' is-failure' : ''}`, role: 'option', tabindex: k === 0 ? '0' : '-1',
-    'data-level': String(e.level ?? 0), 'data-line': String(e.line), 'aria-selected': 'false', id: `ev-${k}`,
+    class: `event lvl-${e.level ?? 0}${e.isFailure ? ' is-failure' : ''}`,
+    role: 'option',
+    tabindex: k === 0 ? '0' : '-1',
+    'data-level': String(e.level ?? 0),
+    'data-line': String(e.line),
+    'aria-selected': 'false',
+    id: `ev-${k}`,
   });
   const head = el('div', { class: 'ev-head' });
   head.append(el('span', { class: 'ev-offset', title: e.time ?? '' }, e.offsetMs !== null ? `+${e.offsetMs} ms` : ''));
@@ -197,12 +242,24 @@ function onKey(ev: KeyboardEvent, list: HTMLElement): void {
   const i = rows.indexOf(cur);
   let next: HTMLElement | undefined;
   switch (ev.key) {
-    case 'ArrowDown': next = rows[Math.min(rows.length - 1, i + 1)]; break;
-    case 'ArrowUp': next = rows[Math.max(0, i - 1)]; break;
-    case 'Home': next = rows[0]; break;
-    case 'End': next = rows[rows.length - 1]; break;
-    case 'PageDown': next = rows[Math.min(rows.length - 1, i + 10)]; break;
-    case 'PageUp': next = rows[Math.max(0, i - 10)]; break;
+    case 'ArrowDown':
+      next = rows[Math.min(rows.length - 1, i + 1)];
+      break;
+    case 'ArrowUp':
+      next = rows[Math.max(0, i - 1)];
+      break;
+    case 'Home':
+      next = rows[0];
+      break;
+    case 'End':
+      next = rows[rows.length - 1];
+      break;
+    case 'PageDown':
+      next = rows[Math.min(rows.length - 1, i + 10)];
+      break;
+    case 'PageUp':
+      next = rows[Math.max(0, i - 10)];
+      break;
     case 'Enter':
       if (cur?.dataset.line) reveal(Number(cur.dataset.line));
       ev.preventDefault();
@@ -255,7 +312,8 @@ function render(m: FrebReportModel): void {
   if (failure) app.append(failure);
   else app.append(el('p', { class: 'no-failure' }, t('No module set an error status in this trace (it was triggered by time taken or a status rule).')));
   app.append(requestSection(m));
-  for (const s of [headerTable(t('Request headers'), 'rqh-h', m.requestHeaders), headerTable(t('Response headers'), 'rsh-h', m.responseHeaders)]) if (s) app.append(s);
+  for (const s of [headerTable(t('Request headers'), 'rqh-h', m.requestHeaders), headerTable(t('Response headers'), 'rsh-h', m.responseHeaders)])
+    if (s) app.append(s);
   app.append(timelineSection(m));
   applyFilters();
   vscode.postMessage({ type: 'rendered', events: m.events.length, failure: !!m.failure, summary: m.summary });

@@ -32,7 +32,10 @@ export async function run(): Promise<void> {
   if (grep) say(`only tests matching /${grep}/`);
   const suiteDir = path.join(__dirname, 'suite');
   const files = fs.existsSync(suiteDir)
-    ? fs.readdirSync(suiteDir).filter((f) => f.endsWith('.test.js')).sort()
+    ? fs
+        .readdirSync(suiteDir)
+        .filter((f) => f.endsWith('.test.js'))
+        .sort()
     : [];
   if (files.length === 0) throw new Error(`no e2e suites (*.test.js) in ${suiteDir}: was esbuild run?`);
   for (const f of files) mocha.addFile(path.join(suiteDir, f));

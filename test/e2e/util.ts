@@ -62,10 +62,14 @@ export async function waitForDiagnostics(
   accept: (diagnostics: readonly vscode.Diagnostic[]) => boolean = (d) => d.length > 0,
   timeoutMs = 15_000,
 ): Promise<readonly vscode.Diagnostic[]> {
-  return waitFor(() => {
-    const d = vscode.languages.getDiagnostics(uri);
-    return accept(d) ? d : undefined;
-  }, `diagnostics of ${uri.path}`, timeoutMs);
+  return waitFor(
+    () => {
+      const d = vscode.languages.getDiagnostics(uri);
+      return accept(d) ? d : undefined;
+    },
+    `diagnostics of ${uri.path}`,
+    timeoutMs,
+  );
 }
 
 /** Closes every editor, so each test starts from the same window. */

@@ -23,10 +23,20 @@ before(async () => {
   cli = join(dir, 'cli.js');
   await buildCli(cli);
   // the parallel --summary path runs its worker from next to the CLI bundle, as in dist/
-  await build({ entryPoints: [join(root, 'src', 'core', 'w3c', 'w3cSummaryWorker.ts')], bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile: join(dir, 'w3cSummaryWorker.js'), logLevel: 'error' });
+  await build({
+    entryPoints: [join(root, 'src', 'core', 'w3c', 'w3cSummaryWorker.ts')],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    outfile: join(dir, 'w3cSummaryWorker.js'),
+    logLevel: 'error',
+  });
   generateIisLog({ size: '600k', seed: 3, garbage: 3, badBindingsRate: 0.05, out: join(dir, 'u_ex261121.log') });
 });
-after(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
+after(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
 
 function run(...args: string[]): { code: number | null; out: string; err: string } {
   const r = spawnSync(process.execPath, [cli, 'analyze', ...args], { encoding: 'utf8', timeout: 60000 });
@@ -53,12 +63,18 @@ void test('--json: one document, w3c entry with the contract fields, findings wi
   assert.ok(truth.findings.BAD_BINDINGS > 0);
   const bb = e.findings.filter((f: { code: string }) => f.code === 'BAD_BINDINGS');
   assert.equal(bb.length, truth.findings.BAD_BINDINGS);
-  assert.deepEqual(bb.map((f: { line: number }) => f.line), truth.findingLines.BAD_BINDINGS.first);
+  assert.deepEqual(
+    bb.map((f: { line: number }) => f.line),
+    truth.findingLines.BAD_BINDINGS.first,
+  );
   for (const f of bb) {
     for (const k of ['line', 'code', 'severity', 'message', 'time', 'clientIp', 'user', 'uri', 'status', 'win32']) assert.ok(k in f, `finding lacks ${k}`);
     assert.equal(f.status, '401.1');
   }
-  assert.deepEqual(e.findings.filter((f: { code: string }) => f.code === 'MALFORMED_LINE').map((f: { line: number }) => f.line), truth.malformedLines);
+  assert.deepEqual(
+    e.findings.filter((f: { code: string }) => f.code === 'MALFORMED_LINE').map((f: { line: number }) => f.line),
+    truth.malformedLines,
+  );
 });
 
 void test('--summary omits findings but keeps the counts', () => {
@@ -74,7 +90,10 @@ void test('missing file: error entry, one stderr line, exit 1, the other files s
   const r = run('--json', join(fixtures, 'beats-three-layouts.log'), missing, join(fixtures, 'iis6-trailing-space-fields.log'));
   assert.equal(r.code, 1);
   const files = JSON.parse(r.out).files;
-  assert.deepEqual(files.map((f: { path: string }) => f.path), [join(fixtures, 'beats-three-layouts.log'), missing, join(fixtures, 'iis6-trailing-space-fields.log')]);
+  assert.deepEqual(
+    files.map((f: { path: string }) => f.path),
+    [join(fixtures, 'beats-three-layouts.log'), missing, join(fixtures, 'iis6-trailing-space-fields.log')],
+  );
   assert.match(files[1].error, /u_ex000000\.log: cannot read: no such file/);
   assert.equal(files[0].requests, 3);
   assert.equal(files[2].requests, 12);
@@ -154,7 +173,10 @@ void test('- reads one W3C log from stdin', () => {
   const e = JSON.parse(r.stdout).files[0];
   assert.equal(e.path, '-');
   assert.equal(e.requests, 3);
-  assert.deepEqual(e.findings.map((f: { line: number }) => f.line), [16, 17]);
+  assert.deepEqual(
+    e.findings.map((f: { line: number }) => f.line),
+    [16, 17],
+  );
 });
 
 void test('--summary of a large log: worker threads, the same JSON as one thread, counts equal the truth', () => {
@@ -162,10 +184,15 @@ void test('--summary of a large log: worker threads, the same JSON as one thread
   generateIisLog({ size: '70M', seed: 21, garbage: 9, abandonRate: 0.01, out: big });
   const truth = JSON.parse(readFileSync(big + '.truth.json', 'utf8'));
   const go = (threads: string): { code: number | null; out: string; err: string } => {
-    const r = spawnSync(process.execPath, [cli, 'analyze', '--json', '--summary', big], { encoding: 'utf8', timeout: 120000, env: { ...process.env, IIS_AUTH_LENS_TRACE: '1', IIS_AUTH_LENS_THREADS: threads } });
+    const r = spawnSync(process.execPath, [cli, 'analyze', '--json', '--summary', big], {
+      encoding: 'utf8',
+      timeout: 120000,
+      env: { ...process.env, IIS_AUTH_LENS_TRACE: '1', IIS_AUTH_LENS_THREADS: threads },
+    });
     return { code: r.status, out: r.stdout, err: r.stderr };
   };
-  const par = go('2'), one = go('1');
+  const par = go('2'),
+    one = go('1');
   assert.equal(par.code, 0, par.err);
   assert.equal(one.code, 0, one.err);
   assert.match(par.err, /u_ex261124\.log: 2 threads/);
@@ -188,7 +215,10 @@ void test('--filter keeps the FREB traces that match (win32 + URL glob), as the 
   try {
     generateFreb({ count: 80, out: dir, seed: 11 });
     const truth = JSON.parse(readFileSync(join(dir, 'truth.json'), 'utf8')) as { files: { file: string; url: string; win32Status: number | null }[] };
-    const expected = truth.files.filter((f) => f.win32Status === 2148074310 && /\/EWS\/mrsproxy\.svc$/i.test(f.url)).map((f) => f.file).sort();
+    const expected = truth.files
+      .filter((f) => f.win32Status === 2148074310 && /\/EWS\/mrsproxy\.svc$/i.test(f.url))
+      .map((f) => f.file)
+      .sort();
     assert.ok(expected.length > 0, 'the seed makes bad-bindings traces on mrsproxy.svc');
     const r = run('--json', '--summary', '--filter', 'win32=0x80090346', '--filter=url=*/EWS/mrsproxy.svc', dir);
     assert.equal(r.code, 0, r.err);

@@ -19,13 +19,17 @@ before(async () => {
   cli = join(dir, 'cli.js');
   await buildCli(cli);
 });
-after(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
+after(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
 
 const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p));
 const asRoot = process.getuid?.() === 0;
 
-void test('#10 a subfolder the user cannot read: its own error entry, the readable W3SVC1 log analyzed, exit 1',
-  { skip: asRoot && !SETPRIV ? 'running as root without setpriv: no user to be denied' : false }, () => {
+void test(
+  '#10 a subfolder the user cannot read: its own error entry, the readable W3SVC1 log analyzed, exit 1',
+  { skip: asRoot && !SETPRIV ? 'running as root without setpriv: no user to be denied' : false },
+  () => {
     const top = join(dir, 'LogFiles');
     mkdirSync(join(top, 'W3SVC1'), { recursive: true });
     mkdirSync(join(top, 'W3SVC2'), { recursive: true });
@@ -37,15 +41,22 @@ void test('#10 a subfolder the user cannot read: its own error entry, the readab
     const r = spawnSync(cmd[0]!, [...cmd.slice(1), 'analyze', '--json', '--summary', top], { encoding: 'utf8', timeout: 60000 });
     assert.equal(r.status, 1, r.stderr);
     const files = (JSON.parse(r.stdout) as { files: Array<{ path: string; kind: string; requests?: number; error?: string }> }).files;
-    assert.deepEqual(files.map((f) => [f.path, f.kind, f.requests, f.error]), [
-      [join(top, 'W3SVC1', 'u_ex261121.log'), 'w3c', 85, undefined],
-      [join(top, 'W3SVC2'), 'unknown', undefined, `${join(top, 'W3SVC2')}: cannot read: permission denied`],
-    ]);
+    assert.deepEqual(
+      files.map((f) => [f.path, f.kind, f.requests, f.error]),
+      [
+        [join(top, 'W3SVC1', 'u_ex261121.log'), 'w3c', 85, undefined],
+        [join(top, 'W3SVC2'), 'unknown', undefined, `${join(top, 'W3SVC2')}: cannot read: permission denied`],
+      ],
+    );
     assert.equal(r.stderr, `iis-auth-lens analyze: ${join(top, 'W3SVC2')}: cannot read: permission denied\n`);
-  });
+  },
+);
 
 void test('#15 `analyze <(cat log)` reads the pipe as a stream (was ESPIPE)', { skip: existsSync('/bin/bash') ? false : 'no bash' }, () => {
-  const r = spawnSync('/bin/bash', ['-c', `"${process.execPath}" "${cli}" analyze --json <(cat "${FIXTURE}") <(gzip -c "${FIXTURE}")`], { encoding: 'utf8', timeout: 60000 });
+  const r = spawnSync('/bin/bash', ['-c', `"${process.execPath}" "${cli}" analyze --json <(cat "${FIXTURE}") <(gzip -c "${FIXTURE}")`], {
+    encoding: 'utf8',
+    timeout: 60000,
+  });
   assert.equal(r.status, 0, r.stderr);
   const files = (JSON.parse(r.stdout) as { files: Array<{ path: string; requests: number; summary: { findings: Record<string, number> } }> }).files;
   assert.equal(files.length, 2);

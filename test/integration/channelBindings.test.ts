@@ -4,8 +4,14 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  CertificateError, applicationData, applicationDataText, compareChannelBindings, gssChannelBindingsStruct,
-  loadCertificate, ntlmChannelBindingsHash, tlsServerEndPoint,
+  CertificateError,
+  applicationData,
+  applicationDataText,
+  compareChannelBindings,
+  gssChannelBindingsStruct,
+  loadCertificate,
+  ntlmChannelBindingsHash,
+  tlsServerEndPoint,
 } from '../../src/core/channelBindings';
 import { decodeNtlm, type NtlmAuthenticate } from '../../src/core/ntlmMessage';
 import { PY, opensslCert, opensslDigest, pythonNtlm, pythonNtlmMissing, tmp } from '../support/tokenTestUtil';
@@ -16,15 +22,29 @@ const certs = {
   rsaSha256: opensslCert(dir, 'rsa256', rsa, ['-sha256']),
   rsaSha1: opensslCert(dir, 'rsa1', rsa, ['-sha1']),
   ecdsaSha384: opensslCert(dir, 'ec384', ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-384'], ['-sha384']),
-  rsaPssSha512: opensslCert(dir, 'pss512', ['-algorithm', 'RSA-PSS', '-pkeyopt', 'rsa_keygen_bits:2048'],
-    ['-sha512', '-sigopt', 'rsa_padding_mode:pss', '-sigopt', 'rsa_pss_saltlen:64']),
+  rsaPssSha512: opensslCert(
+    dir,
+    'pss512',
+    ['-algorithm', 'RSA-PSS', '-pkeyopt', 'rsa_keygen_bits:2048'],
+    ['-sha512', '-sigopt', 'rsa_padding_mode:pss', '-sigopt', 'rsa_pss_saltlen:64'],
+  ),
   ed25519: opensslCert(dir, 'ed', ['-algorithm', 'ED25519'], []),
-  multiRdn: opensslCert(dir, 'multi', rsa, ['-sha256', '-addext', 'subjectAltName=DNS:mail.contoso.test,DNS:autodiscover.contoso.test'], '/C=DE/O=Contoso Ltd/CN=mail.contoso.test'),
+  multiRdn: opensslCert(
+    dir,
+    'multi',
+    rsa,
+    ['-sha256', '-addext', 'subjectAltName=DNS:mail.contoso.test,DNS:autodiscover.contoso.test'],
+    '/C=DE/O=Contoso Ltd/CN=mail.contoso.test',
+  ),
 };
 
 void test('RFC 5929 hash choice, cross-checked with openssl dgst', () => {
   const expect: [keyof typeof certs, string][] = [
-    ['rsaSha256', 'sha256'], ['rsaSha1', 'sha256'], ['ecdsaSha384', 'sha384'], ['rsaPssSha512', 'sha512'], ['ed25519', 'sha256'],
+    ['rsaSha256', 'sha256'],
+    ['rsaSha1', 'sha256'],
+    ['ecdsaSha384', 'sha384'],
+    ['rsaPssSha512', 'sha512'],
+    ['ed25519', 'sha256'],
   ];
   for (const [k, alg] of expect) {
     const ep = tlsServerEndPoint(readFileSync(certs[k].pem));
@@ -50,10 +70,12 @@ void test('PEM and DER give the same result; subject most specific first; SANs',
 
 void test('Microsoft EPA blog vector: MD5 of the gss_channel_bindings_struct', () => {
   // blogs.msdn.microsoft.com/openspecification/2013/03/26 (NTLM and channel binding hash).
-  const app = Buffer.concat([Buffer.from('tls-server-end-point:'),
-    Buffer.from('ea05fefecc6b0bd571dbbc5baa3ed45386d0446835f7b74c85621b9983475f95', 'hex')]);
+  const app = Buffer.concat([Buffer.from('tls-server-end-point:'), Buffer.from('ea05fefecc6b0bd571dbbc5baa3ed45386d0446835f7b74c85621b9983475f95', 'hex')]);
   assert.equal(ntlmChannelBindingsHash(app), '6586e99d81c2fc984e47172fd4dd0310');
-  assert.equal(ntlmChannelBindingsHash('tls-server-end-point:ea05fefecc6b0bd571dbbc5baa3ed45386d0446835f7b74c85621b9983475f95'), '6586e99d81c2fc984e47172fd4dd0310');
+  assert.equal(
+    ntlmChannelBindingsHash('tls-server-end-point:ea05fefecc6b0bd571dbbc5baa3ed45386d0446835f7b74c85621b9983475f95'),
+    '6586e99d81c2fc984e47172fd4dd0310',
+  );
   const s = gssChannelBindingsStruct(app);
   assert.equal(s.length, 20 + app.length);
   assert.equal(s.readUInt32LE(16), app.length);
@@ -64,10 +86,19 @@ void test('channel bindings equal python3-ntlm-auth GssChannelBindingsStruct', {
   for (const k of ['rsaSha256', 'rsaPssSha512', 'ecdsaSha384'] as const) {
     const ours = ntlmChannelBindingsHash(readFileSync(certs[k].pem));
     const app = applicationData(certs[k].der).toString('hex');
-    const py = execFileSync(PY, ['-c', [
-      'import hashlib,sys', 'from ntlm_auth.gss_channel_bindings import GssChannelBindingsStruct as G',
-      's=G(); s[s.APPLICATION_DATA]=bytes.fromhex(sys.argv[1]); print(hashlib.md5(s.get_data()).hexdigest())',
-    ].join('\n'), app], { encoding: 'utf8' }).trim();
+    const py = execFileSync(
+      PY,
+      [
+        '-c',
+        [
+          'import hashlib,sys',
+          'from ntlm_auth.gss_channel_bindings import GssChannelBindingsStruct as G',
+          's=G(); s[s.APPLICATION_DATA]=bytes.fromhex(sys.argv[1]); print(hashlib.md5(s.get_data()).hexdigest())',
+        ].join('\n'),
+        app,
+      ],
+      { encoding: 'utf8' },
+    ).trim();
     assert.equal(ours, py, k);
   }
 });
@@ -102,7 +133,11 @@ void test('not a certificate: clear CertificateError', () => {
     ['-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----', /not a certificate/],
   ];
   for (const [input, re] of cases) {
-    assert.throws(() => tlsServerEndPoint(input, 'x.pem'), (e: unknown) => e instanceof CertificateError && re.test(e.message) && e.message.startsWith('x.pem:'), String(re));
+    assert.throws(
+      () => tlsServerEndPoint(input, 'x.pem'),
+      (e: unknown) => e instanceof CertificateError && re.test(e.message) && e.message.startsWith('x.pem:'),
+      String(re),
+    );
   }
   assert.equal(loadCertificate(certs.rsaSha256.der).length, certs.rsaSha256.der.length);
 });

@@ -9,7 +9,9 @@ import { dirname, join } from 'node:path';
 
 const SCRIPT = join(__dirname, '..', '..', 'scripts', 'check-standalone.mjs');
 const dirs: string[] = [];
-after(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
+after(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 
 function tree(files: Record<string, string>): string {
   const root = mkdtempSync(join(tmpdir(), 'standalone-'));
@@ -27,13 +29,15 @@ function check(root: string): { code: number | null; out: string } {
 }
 
 void test('every way out of the repository is reported with file and line', () => {
-  const r = check(tree({
-    'test/unit/a.test.ts': "import x from 'y';\nconst GEN = join(__dirname, '..', '..', '..', 'shared', 'tools', 'gen-iislog.mjs');\n",
-    'test/unit/b.test.ts': "const DATA = '/work/shared/data/w3c';\n",
-    'bench/c.bench.ts': "const DIR = process.env.X ?? '/tmp/bench';\n",
-    'src/d.ts': '// contract: ../shared/cli-contract.md\n',
-    'scripts/e.sh': 'cp "$HOME/x" /home/alice/logs/\n',
-  }));
+  const r = check(
+    tree({
+      'test/unit/a.test.ts': "import x from 'y';\nconst GEN = join(__dirname, '..', '..', '..', 'shared', 'tools', 'gen-iislog.mjs');\n",
+      'test/unit/b.test.ts': "const DATA = '/work/shared/data/w3c';\n",
+      'bench/c.bench.ts': "const DIR = process.env.X ?? '/tmp/bench';\n",
+      'src/d.ts': '// contract: ../shared/cli-contract.md\n',
+      'scripts/e.sh': 'cp "$HOME/x" /home/alice/logs/\n',
+    }),
+  );
   assert.equal(r.code, 1);
   assert.match(r.out, /test\/unit\/a\.test\.ts:2: a path to \.\.\/shared/);
   assert.match(r.out, /test\/unit\/b\.test\.ts:1: an absolute path of one machine/);
@@ -44,11 +48,14 @@ void test('every way out of the repository is reported with file and line', () =
 });
 
 void test('a tree that stays inside passes: fixtures, URL paths, os.tmpdir(), Windows paths, system programs', () => {
-  const r = check(tree({
-    'test/unit/a.test.ts': "const LOG = join(__dirname, '..', 'fixtures', 'w3c', 'x.log');\nconst url = '/EWS/mrsproxy.svc';\nconst dir = mkdtempSync(join(tmpdir(), 'x-'));\nconst win = 'C:\\\\inetpub\\\\logs\\\\LogFiles';\nconst hostile = { ca: '/tmp/evil.pem' };\n",
-    'test/support/py.ts': "export const PY = '/usr/bin/python3';\n",
-    'test/fixtures/real.log': '#Remark: copied from /home/alice/logs/u_ex.log\n',
-  }));
+  const r = check(
+    tree({
+      'test/unit/a.test.ts':
+        "const LOG = join(__dirname, '..', 'fixtures', 'w3c', 'x.log');\nconst url = '/EWS/mrsproxy.svc';\nconst dir = mkdtempSync(join(tmpdir(), 'x-'));\nconst win = 'C:\\\\inetpub\\\\logs\\\\LogFiles';\nconst hostile = { ca: '/tmp/evil.pem' };\n",
+      'test/support/py.ts': "export const PY = '/usr/bin/python3';\n",
+      'test/fixtures/real.log': '#Remark: copied from /home/alice/logs/u_ex.log\n',
+    }),
+  );
   assert.equal(r.code, 0, r.out);
   assert.match(r.out, /2 files under src, test, bench, scripts|2 files under test/);
 });

@@ -20,9 +20,20 @@ let cli = '';
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'cli-bundle-'));
   cli = join(dir, 'cli.js');
-  await build({ entryPoints: [join(root, 'src', 'cli', 'main.ts')], bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile: cli, logLevel: 'error', define: { __VERSION__: JSON.stringify(version) } });
+  await build({
+    entryPoints: [join(root, 'src', 'cli', 'main.ts')],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    outfile: cli,
+    logLevel: 'error',
+    define: { __VERSION__: JSON.stringify(version) },
+  });
 });
-after(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
+after(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
 
 function run(args: string[]): { code: number | null; out: string; err: string } {
   const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 60000 });
@@ -32,7 +43,9 @@ function run(args: string[]): { code: number | null; out: string; err: string } 
 async function inProcess(args: string[]): Promise<{ code: number; out: string }> {
   const out = new PassThrough();
   let text = '';
-  out.on('data', (d) => { text += String(d); });
+  out.on('data', (d) => {
+    text += String(d);
+  });
   const code = await main(args, { stdout: out, stderr: new PassThrough(), stdin: new PassThrough(), stdinIsTTY: true });
   return { code, out: text };
 }
@@ -74,6 +87,9 @@ void test('analyze of a W3C log and of a FREB trace: the bundle prints what main
   assert.equal(f.code, 0, f.err);
   const entry = (JSON.parse(f.out) as { files: { kind: string; findings: { code: string }[] }[] }).files[0];
   assert.equal(entry.kind, 'freb');
-  assert.deepEqual(entry.findings.map((x) => x.code), ['BAD_BINDINGS']);
+  assert.deepEqual(
+    entry.findings.map((x) => x.code),
+    ['BAD_BINDINGS'],
+  );
   assert.equal(f.out, (await inProcess(freb)).out);
 });

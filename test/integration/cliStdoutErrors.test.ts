@@ -17,16 +17,25 @@ function run(args: string[], stdout: number | 'pipe', onOut?: (p: ReturnType<typ
   return new Promise((resolve) => {
     const p = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', stdout, 'pipe'] });
     let err = '';
-    p.stderr!.on('data', (c: Buffer) => { err += c.toString(); });
+    p.stderr!.on('data', (c: Buffer) => {
+      err += c.toString();
+    });
     onOut?.(p);
     const timer = setTimeout(() => p.kill('SIGKILL'), 30000);
-    p.on('close', (code) => { clearTimeout(timer); resolve({ code, err }); });
+    p.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, err });
+    });
   });
 }
 
 void test('stdout on /dev/full: exit 1 with one line on stderr, for JSON and human output', { skip: !existsSync('/dev/full') && 'no /dev/full' }, async () => {
   await buildCli(cli);
-  for (const args of [['analyze', '--json', join(fixtures, 'w3c')], ['analyze', join(fixtures, 'w3c')], ['explain', '--json', join(fixtures, 'hcw', 'HybridConfiguration_11_5_2024_14_23_10.log')]]) {
+  for (const args of [
+    ['analyze', '--json', join(fixtures, 'w3c')],
+    ['analyze', join(fixtures, 'w3c')],
+    ['explain', '--json', join(fixtures, 'hcw', 'HybridConfiguration_11_5_2024_14_23_10.log')],
+  ]) {
     const full = openSync('/dev/full', 'w');
     const r = await run(args, full);
     closeSync(full);

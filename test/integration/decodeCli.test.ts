@@ -16,8 +16,12 @@ function io(stdin?: string): { io: CliIo; out: () => string; err: () => string }
   const input = new PassThrough();
   let o = '';
   let e = '';
-  stdout.on('data', (d) => { o += String(d); });
-  stderr.on('data', (d) => { e += String(d); });
+  stdout.on('data', (d) => {
+    o += String(d);
+  });
+  stderr.on('data', (d) => {
+    e += String(d);
+  });
   if (stdin !== undefined) input.end(stdin);
   return { io: { stdout, stderr, stdin: input, stdinIsTTY: stdin === undefined }, out: () => o, err: () => e };
 }
@@ -29,8 +33,7 @@ async function run(args: string[], stdin?: string) {
 }
 
 const FIX = join(__dirname, '..', 'fixtures');
-const realHeader = /Authorization: Negotiate [A-Za-z0-9+/=]+/.exec(
-  readFileSync(join(FIX, 'freb', 'plechenko', 'fr000034.auth-200-windows.xml'), 'utf8'))![0];
+const realHeader = /Authorization: Negotiate [A-Za-z0-9+/=]+/.exec(readFileSync(join(FIX, 'freb', 'plechenko', 'fr000034.auth-200-windows.xml'), 'utf8'))![0];
 const dir = tmp('decode-cli-');
 const cert = opensslCert(dir, 'mail', ['-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048'], ['-sha256'], '/CN=mail.contoso.test');
 const other = opensslCert(dir, 'proxy', ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-384'], ['-sha384'], '/CN=proxy.contoso.test');

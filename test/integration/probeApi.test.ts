@@ -46,8 +46,10 @@ void test('runProbe: steps reported in order through onStep, verdict, no passwor
   const seen: ProbeStepReport[] = [];
   const r = await runProbe({ url: accept.url, user: 'CONTOSO\\mrsadmin', password: PASSWORD, ca: cert.cert }, { onStep: (s) => seen.push(s) });
   assert.equal(r.verdict, 'ok');
-  assert.deepEqual(seen.map((s) => s.name), ['dns', 'tcp', 'tls', 'anonymous',
-    'negotiate-absent', 'ntlm-absent', 'negotiate-zero', 'ntlm-zero', 'negotiate-correct', 'ntlm-correct']);
+  assert.deepEqual(
+    seen.map((s) => s.name),
+    ['dns', 'tcp', 'tls', 'anonymous', 'negotiate-absent', 'ntlm-absent', 'negotiate-zero', 'ntlm-zero', 'negotiate-correct', 'ntlm-correct'],
+  );
   assert.deepEqual(r.steps, seen);
   assert.ok(seen.every((s) => s.ok && s.ms >= 0));
   assert.equal(r.tls?.trust, 'verified');
@@ -100,9 +102,15 @@ void test('a TLS step that never completes times out within the bound and is unr
 
 void test('cancel through the AbortSignal ends the probe early', async () => {
   const ac = new AbortController();
-  const r = await runProbe({ url: accept.url, user: 'CONTOSO\\mrsadmin', password: PASSWORD, ca: cert.cert }, {
-    signal: ac.signal, onStep: (s) => { if (s.name === 'anonymous') ac.abort(); },
-  });
+  const r = await runProbe(
+    { url: accept.url, user: 'CONTOSO\\mrsadmin', password: PASSWORD, ca: cert.cert },
+    {
+      signal: ac.signal,
+      onStep: (s) => {
+        if (s.name === 'anonymous') ac.abort();
+      },
+    },
+  );
   assert.equal(r.verdict, 'inconclusive');
   assert.match(r.explanation, /cancelled/);
   assert.equal(r.attempts.length, 0);
@@ -132,11 +140,19 @@ void test('errorChain flattens causes with their codes', () => {
 });
 
 function io(stdin: string | null, tty = false) {
-  const out = new PassThrough(), err = new PassThrough(), inp = new PassThrough();
-  if (stdin !== null) inp.end(stdin); else inp.end();
-  let o = '', e = '';
-  out.on('data', (c: Buffer) => { o += c.toString(); });
-  err.on('data', (c: Buffer) => { e += c.toString(); });
+  const out = new PassThrough(),
+    err = new PassThrough(),
+    inp = new PassThrough();
+  if (stdin !== null) inp.end(stdin);
+  else inp.end();
+  let o = '',
+    e = '';
+  out.on('data', (c: Buffer) => {
+    o += c.toString();
+  });
+  err.on('data', (c: Buffer) => {
+    e += c.toString();
+  });
   return { io: { stdout: out, stderr: err, stdin: inp, stdinIsTTY: tty }, text: () => ({ out: o, err: e }) };
 }
 
@@ -166,7 +182,12 @@ void test('CLI: argument rules (missing URL/user, two URLs, bad timeout, --ca wi
     [['h', '--user', 'D\\u', '--password-stdin', '--frobnicate'], /unknown option/],
     [['h', '--user'], /--user needs a value/],
   ];
-  for (const [args, re] of bad) assert.throws(() => parseProbeArgs(args), (e: unknown) => e instanceof UsageError && re.test(e.message), args.join(' '));
+  for (const [args, re] of bad)
+    assert.throws(
+      () => parseProbeArgs(args),
+      (e: unknown) => e instanceof UsageError && re.test(e.message),
+      args.join(' '),
+    );
   const ok = parseProbeArgs(['--json', 'https://h/EWS/mrsproxy.svc', '--user=D\\u', '--password-stdin', '--timeout=2500', '--insecure']);
   assert.deepEqual(ok, { json: true, url: 'https://h/EWS/mrsproxy.svc', user: 'D\\u', ca: null, insecure: true, timeoutMs: 2500 });
 });
@@ -181,12 +202,24 @@ void test('CLI: in process, --json prints one document and exits 0 for a verdict
 });
 
 void test('CLI: --password-stdin takes the first line and does not wait for a pipe that stays open', async () => {
-  const out = new PassThrough(), err = new PassThrough(), inp = new PassThrough();
-  let o = '', e = '';
-  out.on('data', (c: Buffer) => { o += c.toString(); });
-  err.on('data', (c: Buffer) => { e += c.toString(); });
+  const out = new PassThrough(),
+    err = new PassThrough(),
+    inp = new PassThrough();
+  let o = '',
+    e = '';
+  out.on('data', (c: Buffer) => {
+    o += c.toString();
+  });
+  err.on('data', (c: Buffer) => {
+    e += c.toString();
+  });
   inp.write(PASSWORD + '\r\n'); // and never ended
-  const code = await main(['probe', '--json', accept.url, '--user', 'CONTOSO\\mrsadmin', '--password-stdin', '--insecure'], { stdout: out, stderr: err, stdin: inp, stdinIsTTY: false });
+  const code = await main(['probe', '--json', accept.url, '--user', 'CONTOSO\\mrsadmin', '--password-stdin', '--insecure'], {
+    stdout: out,
+    stderr: err,
+    stdin: inp,
+    stdinIsTTY: false,
+  });
   assert.equal(code, 0, e);
   assert.equal((JSON.parse(o) as { verdict: string }).verdict, 'ok', 'the password without CR/LF authenticated');
   // 64 KiB without a line end is not a password

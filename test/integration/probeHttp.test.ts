@@ -16,7 +16,14 @@ import { formatFingerprint } from '../../src/core/thumbprint';
 import { checkTls, runProbe } from '../../src/probe/probe';
 import { tlsServerEndPoint } from '../../src/core/channelBindings';
 
-const REQ: HttpRequest = { method: 'POST', path: '/EWS/mrsproxy.svc', headers: [['Host', 'mail.contoso.test'], ['Content-Length', '0']] };
+const REQ: HttpRequest = {
+  method: 'POST',
+  path: '/EWS/mrsproxy.svc',
+  headers: [
+    ['Host', 'mail.contoso.test'],
+    ['Content-Length', '0'],
+  ],
+};
 
 /** A TCP server that answers each request (up to the blank line) with the next scripted reply; `null` = say nothing. */
 async function scripted(replies: Array<string | Buffer | null | ((s: Socket) => void)>): Promise<{ server: Server; port: number; requests: string[] }> {
@@ -44,7 +51,10 @@ async function scripted(replies: Array<string | Buffer | null | ((s: Socket) => 
 
 async function conn(port: number, id = 1): Promise<HttpConnection> {
   const s = connect({ host: '127.0.0.1', port });
-  await new Promise<void>((r, j) => { s.once('connect', () => r()); s.once('error', j); });
+  await new Promise<void>((r, j) => {
+    s.once('connect', () => r());
+    s.once('error', j);
+  });
   return new HttpConnection(s, id);
 }
 
@@ -89,11 +99,11 @@ void test('interim answers (100 Continue, 103 Early Hints) are skipped; the fina
 });
 
 void test('HTTP/1.0 without keep-alive, Connection: close and read-until-close bodies end the connection', async () => {
-  const srv = await scripted([
-    'HTTP/1.0 401 Unauthorized\r\nContent-Length: 0\r\n\r\n',
-  ]);
+  const srv = await scripted(['HTTP/1.0 401 Unauthorized\r\nContent-Length: 0\r\n\r\n']);
   const srv2 = await scripted([
-    (s) => { s.end('HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: NTLM\r\n\r\nno length, ends with the connection'); },
+    (s) => {
+      s.end('HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: NTLM\r\n\r\nno length, ends with the connection');
+    },
   ]);
   const srv3 = await scripted(['HTTP/1.0 401 Unauthorized\r\nConnection: Keep-Alive\r\nContent-Length: 0\r\n\r\n']);
   try {
@@ -154,10 +164,12 @@ void test('hostile answers are refused with a reason, bounded: not HTTP, huge he
 
 void test('a chunked body larger than the bound and an endless read-until-close body stop at the bound', async () => {
   const chunk = Buffer.alloc(256 * 1024, 0x61);
-  const srv = await scripted([(s) => {
-    s.write('HTTP/1.1 401 X\r\nTransfer-Encoding: chunked\r\n\r\n');
-    for (let i = 0; i < 6; i++) s.write(Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from('\r\n')]));
-  }]);
+  const srv = await scripted([
+    (s) => {
+      s.write('HTTP/1.1 401 X\r\nTransfer-Encoding: chunked\r\n\r\n');
+      for (let i = 0; i < 6; i++) s.write(Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from('\r\n')]));
+    },
+  ]);
   try {
     const c = await conn(srv.port);
     await assert.rejects(c.request(REQ, 5000), /larger than/);
@@ -169,7 +181,11 @@ void test('a chunked body larger than the bound and an endless read-until-close 
 
 void test('no answer: the request times out with the step timeout; a close mid-body is an error; cancel ends it', async () => {
   const silent = await scripted([null]);
-  const cut = await scripted([(s) => { s.end('HTTP/1.1 401 X\r\nContent-Length: 100\r\n\r\nonly a part'); }]);
+  const cut = await scripted([
+    (s) => {
+      s.end('HTTP/1.1 401 X\r\nContent-Length: 100\r\n\r\nonly a part');
+    },
+  ]);
   const slow = await scripted([null]);
   try {
     const c = await conn(silent.port);
@@ -189,7 +205,12 @@ void test('no answer: the request times out with the step timeout; a close mid-b
 });
 
 void test('an answer nobody asked for before the next request makes the connection unusable, not the next answer', async () => {
-  const srv = await scripted([(s) => { s.write('HTTP/1.1 401 X\r\nContent-Length: 0\r\n\r\n'); setTimeout(() => s.write('HTTP/1.1 408 Request Timeout\r\n\r\n'), 20); }]);
+  const srv = await scripted([
+    (s) => {
+      s.write('HTTP/1.1 401 X\r\nContent-Length: 0\r\n\r\n');
+      setTimeout(() => s.write('HTTP/1.1 408 Request Timeout\r\n\r\n'), 20);
+    },
+  ]);
   try {
     const c = await conn(srv.port);
     await c.request(REQ, 2000);
@@ -239,7 +260,10 @@ void test('a host name URL gives the verdict while http.request, https.request a
   const https = load('node:https') as Record<string, unknown>;
   const saved = { hr: http.request, hg: http.get, sr: https.request, sg: https.get };
   let hijacked = 0;
-  const hijack = (): never => { hijacked++; throw new Error('the probe used node:http'); };
+  const hijack = (): never => {
+    hijacked++;
+    throw new Error('the probe used node:http');
+  };
   try {
     Object.assign(http, { request: hijack, get: hijack });
     Object.assign(https, { request: hijack, get: hijack });

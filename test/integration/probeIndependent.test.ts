@@ -21,7 +21,13 @@ const HAPROXY = ['/usr/sbin/haproxy', '/usr/bin/haproxy'].find(existsSync);
 const NGINX = ['/usr/sbin/nginx', '/usr/bin/nginx'].find(existsSync);
 const PASSWORD = 'Sommer2026!';
 
-interface PyServer { name: string; port: number; cbt: string; log: string; proc: ChildProcess }
+interface PyServer {
+  name: string;
+  port: number;
+  cbt: string;
+  log: string;
+  proc: ChildProcess;
+}
 
 let dir = '';
 let cli = '';
@@ -38,12 +44,16 @@ function startPy(name: string, args: string[]): Promise<PyServer> {
   const log = join(dir, `${name}.log`);
   const fd = openSync(log, 'w');
   const proc = spawn(PY, [SERVER, '--cert', exCert.certPath, '--key', exCert.keyPath, ...args], {
-    stdio: ['ignore', 'pipe', fd], env: { ...process.env, NTLM_TEST_PASSWORD: PASSWORD },
+    stdio: ['ignore', 'pipe', fd],
+    env: { ...process.env, NTLM_TEST_PASSWORD: PASSWORD },
   });
   closeSync(fd);
   return new Promise((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => { proc.kill('SIGKILL'); reject(new Error(`${name}: no READY line within 30 s; log: ${readFileSync(log, 'utf8')}`)); }, 30_000);
+    const timer = setTimeout(() => {
+      proc.kill('SIGKILL');
+      reject(new Error(`${name}: no READY line within 30 s; log: ${readFileSync(log, 'utf8')}`));
+    }, 30_000);
     proc.stdout!.on('data', (c: Buffer) => {
       out += c.toString();
       const m = /^READY (\d+) ([0-9a-f]{32})\n/.exec(out);
@@ -54,13 +64,20 @@ function startPy(name: string, args: string[]): Promise<PyServer> {
         resolve(s);
       }
     });
-    proc.once('exit', (code) => { clearTimeout(timer); reject(new Error(`${name} exited with ${code}: ${readFileSync(log, 'utf8')}`)); });
+    proc.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} exited with ${code}: ${readFileSync(log, 'utf8')}`));
+    });
   });
 }
 
 before(async () => {
   const check = spawnSync(PY, ['-c', 'import ntlm_auth.compute_hash, ntlm_auth.gss_channel_bindings, cryptography'], { encoding: 'utf8' });
-  assert.equal(check.status, 0, `${PY} cannot import ntlm_auth / cryptography (Debian python3-ntlm-auth, python3-cryptography; scripts/setup-system.sh installs them): ${check.stderr || check.error?.message}`);
+  assert.equal(
+    check.status,
+    0,
+    `${PY} cannot import ntlm_auth / cryptography (Debian python3-ntlm-auth, python3-cryptography; scripts/setup-system.sh installs them): ${check.stderr || check.error?.message}`,
+  );
   dir = mkdtempSync(join(tmpdir(), 'probe-ind-'));
   cli = join(dir, 'cli.js');
   await buildCli(cli);
@@ -92,23 +109,46 @@ before(async () => {
     proxyPorts[`term-${ep}`] = await freePort();
     lines.push(
       // Layer 4: the client sees the server's own certificate.
-      `frontend pt_${ep}`, '  mode tcp', `  bind 127.0.0.1:${proxyPorts[`pt-${ep}`]}`, `  default_backend bpt_${ep}`,
-      `backend bpt_${ep}`, '  mode tcp', `  server ex 127.0.0.1:${servers[ep].port}`,
+      `frontend pt_${ep}`,
+      '  mode tcp',
+      `  bind 127.0.0.1:${proxyPorts[`pt-${ep}`]}`,
+      `  default_backend bpt_${ep}`,
+      `backend bpt_${ep}`,
+      '  mode tcp',
+      `  server ex 127.0.0.1:${servers[ep].port}`,
       // Layer 7, TLS terminated with another certificate, one backend connection per client connection.
-      `frontend term_${ep}`, '  mode http', `  bind 127.0.0.1:${proxyPorts[`term-${ep}`]} ssl crt ${join(dir, 'proxy.pem')}`, `  default_backend bterm_${ep}`,
-      `backend bterm_${ep}`, '  mode http', '  http-reuse never', `  server ex 127.0.0.1:${servers[ep].port} ssl verify none`,
+      `frontend term_${ep}`,
+      '  mode http',
+      `  bind 127.0.0.1:${proxyPorts[`term-${ep}`]} ssl crt ${join(dir, 'proxy.pem')}`,
+      `  default_backend bterm_${ep}`,
+      `backend bterm_${ep}`,
+      '  mode http',
+      '  http-reuse never',
+      `  server ex 127.0.0.1:${servers[ep].port} ssl verify none`,
     );
   }
   proxyPorts.plainhttp = await freePort();
   lines.push(
-    'frontend plainhttp', '  mode http', `  bind 127.0.0.1:${proxyPorts.plainhttp} ssl crt ${join(dir, 'proxy.pem')}`, '  default_backend bplainhttp',
-    'backend bplainhttp', '  mode http', '  http-reuse never', `  server ex 127.0.0.1:${servers.plainhttp.port}`,
+    'frontend plainhttp',
+    '  mode http',
+    `  bind 127.0.0.1:${proxyPorts.plainhttp} ssl crt ${join(dir, 'proxy.pem')}`,
+    '  default_backend bplainhttp',
+    'backend bplainhttp',
+    '  mode http',
+    '  http-reuse never',
+    `  server ex 127.0.0.1:${servers.plainhttp.port}`,
   );
   proxyPorts.noaffinity = await freePort();
   lines.push(
     // Without affinity: a new backend connection for every request, so type 3 meets no challenge.
-    'frontend noaff', '  mode http', `  bind 127.0.0.1:${proxyPorts.noaffinity} ssl crt ${join(dir, 'proxy.pem')}`, '  default_backend bnoaff',
-    'backend bnoaff', '  mode http', '  option http-server-close', `  server ex 127.0.0.1:${servers.noaffinity.port} ssl verify none`,
+    'frontend noaff',
+    '  mode http',
+    `  bind 127.0.0.1:${proxyPorts.noaffinity} ssl crt ${join(dir, 'proxy.pem')}`,
+    '  default_backend bnoaff',
+    'backend bnoaff',
+    '  mode http',
+    '  option http-server-close',
+    `  server ex 127.0.0.1:${servers.noaffinity.port} ssl verify none`,
   );
   writeFileSync(join(dir, 'haproxy.cfg'), lines.join('\n') + '\n');
   const hc = spawnSync(HAPROXY, ['-c', '-f', join(dir, 'haproxy.cfg')], { encoding: 'utf8' });
@@ -127,8 +167,14 @@ async function startNginx(): Promise<void> {
   if (!NGINX) return;
   const nd = join(dir, 'nginx');
   const lines = [
-    'daemon off;', 'master_process off;', 'worker_processes 1;', `pid ${join(nd, 'nginx.pid')};`, `error_log ${join(nd, 'error.log')} warn;`,
-    'events { worker_connections 64; }', 'http {', `  access_log off;`,
+    'daemon off;',
+    'master_process off;',
+    'worker_processes 1;',
+    `pid ${join(nd, 'nginx.pid')};`,
+    `error_log ${join(nd, 'error.log')} warn;`,
+    'events { worker_connections 64; }',
+    'http {',
+    `  access_log off;`,
     ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `  ${t}_temp_path ${join(nd, t)};`),
   ];
   for (const ep of ['none', 'accept', 'require']) {
@@ -160,8 +206,19 @@ async function startNginx(): Promise<void> {
 }
 
 after(async () => {
-  const procs = [haproxy, nginx, ...Object.values(servers).map((s) => s.proc)].filter((p): p is ChildProcess => !!p && p.exitCode === null && p.signalCode === null);
-  await Promise.all(procs.map((p) => new Promise((r) => { p.once('exit', r); p.kill('SIGTERM'); setTimeout(r, 3000); })));
+  const procs = [haproxy, nginx, ...Object.values(servers).map((s) => s.proc)].filter(
+    (p): p is ChildProcess => !!p && p.exitCode === null && p.signalCode === null,
+  );
+  await Promise.all(
+    procs.map(
+      (p) =>
+        new Promise((r) => {
+          p.once('exit', r);
+          p.kill('SIGTERM');
+          setTimeout(r, 3000);
+        }),
+    ),
+  );
   if (dir) rmSync(dir, { recursive: true, force: true });
   if (matrix.length) console.log(`\nverdicts against the independent endpoint:\n${matrix.join('\n')}`);
 });
@@ -179,12 +236,33 @@ function runCli(args: string[], stdin: string | null): Promise<CliRun> {
 }
 
 async function probe(label: string, port: number, ca: TestCert, password = PASSWORD, timeoutMs = 5000): Promise<ProbeJson> {
-  const r = await runCli(['--json', `https://127.0.0.1:${port}/EWS/mrsproxy.svc`, '--user', 'CONTOSO\\mrsadmin', '--password-stdin', '--ca', ca.certPath, '--timeout', String(timeoutMs)], `${password}\n`);
+  const r = await runCli(
+    [
+      '--json',
+      `https://127.0.0.1:${port}/EWS/mrsproxy.svc`,
+      '--user',
+      'CONTOSO\\mrsadmin',
+      '--password-stdin',
+      '--ca',
+      ca.certPath,
+      '--timeout',
+      String(timeoutMs),
+    ],
+    `${password}\n`,
+  );
   assert.equal(r.code, 0, r.err);
   assert.equal(r.err, '');
   assert.ok(!r.out.includes(password), 'the password never appears in the output');
   const d = JSON.parse(r.out) as ProbeJson;
-  const cells = ['absent', 'zero', 'correct'].map((c) => `${c}=${d.attempts.filter((a) => a.cbt === c).map((a) => a.status).join('/') || '-'}`);
+  const cells = ['absent', 'zero', 'correct'].map(
+    (c) =>
+      `${c}=${
+        d.attempts
+          .filter((a) => a.cbt === c)
+          .map((a) => a.status)
+          .join('/') || '-'
+      }`,
+  );
   matrix.push(`${label.padEnd(30)} ${d.verdict.padEnd(16)} ${cells.join(' ')}`);
   return d;
 }
@@ -214,12 +292,20 @@ void test('direct: EP none -> ok, accept -> ok, require -> require; the probe co
   assert.deepEqual(none.anonymous, { status: 401, wwwAuthenticate: ['Negotiate', 'NTLM'] });
   assert.equal(none.tls?.channelBindings, servers.none.cbt);
   assertOutcomes(none, { absent: true, zero: true, correct: true });
-  assert.ok(none.attempts.every((a) => a.status === 400), 'success is the MRS 400');
+  assert.ok(
+    none.attempts.every((a) => a.status === 400),
+    'success is the MRS 400',
+  );
   assert.ok(none.attempts.filter((a) => a.scheme === 'Negotiate').every((a) => a.negotiateToken === 'spnego'));
   // ntlm_auth's side checked the MIC over all three messages (and SessionSecurity the SPNEGO mechListMIC) on every success.
-  const ok = logOf('none').split('\n').filter((l) => / 400 0 0 /.test(l));
+  const ok = logOf('none')
+    .split('\n')
+    .filter((l) => / 400 0 0 /.test(l));
   assert.equal(ok.length, 6, logOf('none'));
-  assert.ok(ok.every((l) => /CONTOSO\\mrsadmin MIC ok/.test(l)), ok.join('\n'));
+  assert.ok(
+    ok.every((l) => /CONTOSO\\mrsadmin MIC ok/.test(l)),
+    ok.join('\n'),
+  );
   assert.equal(ok.filter((l) => /mechListMIC ok/.test(l)).length, 3, ok.join('\n'));
 
   const accept = await probe('direct / EP accept', servers.accept.port, exCert);
@@ -237,7 +323,10 @@ void test('wrong password -> rejected; the server logged SEC_E_LOGON_DENIED, not
   const d = await probe('direct / wrong password', servers.accept.port, exCert, 'Winter2025?');
   assert.equal(d.verdict, 'rejected');
   assertOutcomes(d, { absent: false, zero: false, correct: false });
-  const fresh = logOf('accept').split('\n').slice(before - 1).join('\n');
+  const fresh = logOf('accept')
+    .split('\n')
+    .slice(before - 1)
+    .join('\n');
   assert.match(fresh, / 401 1 2148074252 .*wrong password/);
   assert.doesNotMatch(fresh, /2148074310/);
 });
@@ -271,7 +360,10 @@ void test('haproxy terminating TLS in front of a plain-HTTP backend that offers 
   const d = await probe('terminating / plain HTTP / Negotiate only', proxyPorts.plainhttp, proxyCert);
   assert.equal(d.verdict, 'accept-mismatch');
   assert.deepEqual(d.anonymous?.wwwAuthenticate, ['Negotiate']);
-  assert.deepEqual(d.attempts.map((a) => `${a.cbt}/${a.scheme}/${a.ok}`), ['absent/Negotiate/true', 'zero/Negotiate/true', 'correct/Negotiate/false']);
+  assert.deepEqual(
+    d.attempts.map((a) => `${a.cbt}/${a.scheme}/${a.ok}`),
+    ['absent/Negotiate/true', 'zero/Negotiate/true', 'correct/Negotiate/false'],
+  );
   assert.match(logOf('plainhttp'), / 401 1 2148074310 .*channel bindings/);
 });
 
@@ -297,29 +389,41 @@ void test('nginx with its default upstream HTTP/1.0 (a backend connection per re
   const d = await probe('nginx HTTP/1.0 upstream', proxyPorts['nginx-close'], proxyCert);
   assert.equal(d.verdict, 'rejected');
   assert.match(d.explanation, /affinity|backend connection/i);
-  const fresh = logOf('noaffinity').split('\n').slice(before - 1).join('\n');
+  const fresh = logOf('noaffinity')
+    .split('\n')
+    .slice(before - 1)
+    .join('\n');
   assert.match(fresh, / 401 1 2148074248 .*without a challenge/);
   assert.doesNotMatch(fresh, /2148074310|2148074252/);
 });
 
-void test('nginx keepalive in front of a server that keeps connections logged on: the second probe lands on a logged-on connection and says so', withNginx, async () => {
-  const first = await probe('nginx keepalive / IIS-like, 1st run', proxyPorts['nginx-persists'], proxyCert);
-  assert.equal(first.verdict, 'ok');
-  const second = await probe('nginx keepalive / IIS-like, 2nd run', proxyPorts['nginx-persists'], proxyCert);
-  assert.equal(second.verdict, 'no-ntlm');
-  assert.deepEqual(second.anonymous, { status: 400, wwwAuthenticate: [] });
-  assert.match(second.explanation, /reuses backend connections/);
-  assert.match(logOf('persists'), / 400 0 0 .*connection already authenticated/);
-});
+void test(
+  'nginx keepalive in front of a server that keeps connections logged on: the second probe lands on a logged-on connection and says so',
+  withNginx,
+  async () => {
+    const first = await probe('nginx keepalive / IIS-like, 1st run', proxyPorts['nginx-persists'], proxyCert);
+    assert.equal(first.verdict, 'ok');
+    const second = await probe('nginx keepalive / IIS-like, 2nd run', proxyPorts['nginx-persists'], proxyCert);
+    assert.equal(second.verdict, 'no-ntlm');
+    assert.deepEqual(second.anonymous, { status: 400, wwwAuthenticate: [] });
+    assert.match(second.explanation, /reuses backend connections/);
+    assert.match(logOf('persists'), / 400 0 0 .*connection already authenticated/);
+  },
+);
 
 void test('one merged "negotiate, ntlm" line, lower-case names, raw NTLM answering SPNEGO, chunked 401 bodies, minimal challenge flags -> same verdicts', async () => {
   const d = await probe('shapes / EP accept', servers.shapes.port, exCert);
   assert.equal(d.verdict, 'ok');
   assert.deepEqual(d.anonymous?.wwwAuthenticate, ['negotiate', 'ntlm']);
   assertOutcomes(d, { absent: true, zero: true, correct: true });
-  const ok = logOf('shapes').split('\n').filter((l) => / 400 0 0 /.test(l));
+  const ok = logOf('shapes')
+    .split('\n')
+    .filter((l) => / 400 0 0 /.test(l));
   assert.equal(ok.length, 6);
-  assert.ok(ok.every((l) => / MIC ok/.test(l)), ok.join('\n'));
+  assert.ok(
+    ok.every((l) => / MIC ok/.test(l)),
+    ok.join('\n'),
+  );
 });
 
 void test('Negotiate without SPNEGO, a challenge without target info, HTTP/1.0 keep-alive, 200 on success -> require', async () => {
@@ -333,7 +437,10 @@ void test('Negotiate without SPNEGO, a challenge without target info, HTTP/1.0 k
 void test('a server that closes the connection with its challenge -> inconclusive, saying why', async () => {
   const d = await probe('closes after challenge', servers.closes.port, exCert);
   assert.equal(d.verdict, 'inconclusive');
-  assert.ok(d.attempts.every((a) => /closed the connection/.test(a.error ?? '')), JSON.stringify(d.attempts));
+  assert.ok(
+    d.attempts.every((a) => /closed the connection/.test(a.error ?? '')),
+    JSON.stringify(d.attempts),
+  );
 });
 
 void test('a server that never answers the AUTHENTICATE leg -> inconclusive within the timeout per attempt', async () => {
@@ -341,15 +448,28 @@ void test('a server that never answers the AUTHENTICATE leg -> inconclusive with
   const d = await probe('stalls on AUTHENTICATE', servers.stalls.port, exCert, PASSWORD, 1200);
   assert.equal(d.verdict, 'inconclusive');
   assert.equal(d.attempts.length, 6);
-  assert.ok(d.attempts.every((a) => a.status === null && /(no HTTP answer within|timed out after) 1200 ms/.test(a.error ?? '')), JSON.stringify(d.attempts));
-  assert.ok(d.attempts.some((a) => a.legs.length === 1 && a.legs[0] === 401), 'the challenge came; the AUTHENTICATE leg is the one that stalled');
+  assert.ok(
+    d.attempts.every((a) => a.status === null && /(no HTTP answer within|timed out after) 1200 ms/.test(a.error ?? '')),
+    JSON.stringify(d.attempts),
+  );
+  assert.ok(
+    d.attempts.some((a) => a.legs.length === 1 && a.legs[0] === 401),
+    'the challenge came; the AUTHENTICATE leg is the one that stalled',
+  );
   assert.ok(Date.now() - t0 < 20000, `took ${Date.now() - t0} ms`);
 });
 
 void test('the overall deadline ends a probe that a stalling server would stretch: inconclusive, saying so', async () => {
   const t0 = Date.now();
   const ca = readFileSync(exCert.certPath);
-  const d = await runProbe({ url: `https://127.0.0.1:${servers.stalls.port}/EWS/mrsproxy.svc`, user: 'CONTOSO\\mrsadmin', password: PASSWORD, ca, timeoutMs: 1200, deadlineMs: 3000 });
+  const d = await runProbe({
+    url: `https://127.0.0.1:${servers.stalls.port}/EWS/mrsproxy.svc`,
+    user: 'CONTOSO\\mrsadmin',
+    password: PASSWORD,
+    ca,
+    timeoutMs: 1200,
+    deadlineMs: 3000,
+  });
   const took = Date.now() - t0;
   assert.equal(d.verdict, 'inconclusive');
   assert.match(d.explanation, /overall deadline of 3000 ms/);

@@ -42,7 +42,9 @@ before(async () => {
   writeFileSync(join(dir, 'proxy.pem'), proxyCert.cert + proxyCert.key);
   const fronts: string[] = [];
   const backends: Array<[string, number, boolean]> = [
-    ['none', direct.none!.port, true], ['accept', direct.accept!.port, true], ['require', direct.require!.port, true],
+    ['none', direct.none!.port, true],
+    ['accept', direct.accept!.port, true],
+    ['require', direct.require!.port, true],
     ['noaffinity', noAffinityBackend.port, false],
   ];
   for (const [name, port, affinity] of backends) {
@@ -58,7 +60,8 @@ before(async () => {
       `  server ex 127.0.0.1:${port} ssl verify none`,
     );
   }
-  const cfg = ['global', '  maxconn 200', 'defaults', '  mode http', '  timeout connect 5s', '  timeout client 15s', '  timeout server 15s', ...fronts].join('\n') + '\n';
+  const cfg =
+    ['global', '  maxconn 200', 'defaults', '  mode http', '  timeout connect 5s', '  timeout client 15s', '  timeout server 15s', ...fronts].join('\n') + '\n';
   writeFileSync(join(dir, 'haproxy.cfg'), cfg);
   const check = spawnSync(HAPROXY, ['-c', '-f', join(dir, 'haproxy.cfg')], { encoding: 'utf8' });
   assert.equal(check.status, 0, `haproxy config: ${check.stdout}${check.stderr}`);
@@ -69,12 +72,14 @@ before(async () => {
 after(async () => {
   if (haproxy && haproxy.exitCode === null) {
     haproxy.kill('SIGTERM');
-    await new Promise((r) => { haproxy!.once('exit', r); setTimeout(r, 3000); });
+    await new Promise((r) => {
+      haproxy!.once('exit', r);
+      setTimeout(r, 3000);
+    });
   }
   for (const s of [...Object.values(direct), noAffinityBackend, basicOnly]) await s?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
-
 
 function runCli(args: string[], stdin: string | null): Promise<CliRun> {
   return runCliProcess(cli, ['probe', ...args], stdin);
@@ -100,8 +105,18 @@ async function probe(label: string, url: string, ca: string | null, password = P
   assert.ok(!r.out.includes(password), 'the password never appears in the output');
   const doc = JSON.parse(r.out) as ProbeJson;
   const variantsMs = doc.attempts.reduce((s, a) => s + a.ms, 0);
-  const cells = ['absent', 'zero', 'correct'].map((c) => `${c}=${doc.attempts.filter((a) => a.cbt === c).map((a) => a.status).join('/') || '-'}`);
-  matrix.push(`${label.padEnd(26)} ${doc.verdict.padEnd(16)} ${cells.join(' ').padEnd(40)} variants ${variantsMs} ms, probe ${doc.ms} ms, CLI process ${r.ms} ms`);
+  const cells = ['absent', 'zero', 'correct'].map(
+    (c) =>
+      `${c}=${
+        doc.attempts
+          .filter((a) => a.cbt === c)
+          .map((a) => a.status)
+          .join('/') || '-'
+      }`,
+  );
+  matrix.push(
+    `${label.padEnd(26)} ${doc.verdict.padEnd(16)} ${cells.join(' ').padEnd(40)} variants ${variantsMs} ms, probe ${doc.ms} ms, CLI process ${r.ms} ms`,
+  );
   return doc;
 }
 
@@ -116,7 +131,10 @@ void test('direct, EP none -> ok; contract fields; NTLM and Negotiate both tried
   assert.equal(d.attempts.length, 6);
   assert.deepEqual([...new Set(d.attempts.map((a) => a.scheme))].sort(), ['NTLM', 'Negotiate']);
   for (const a of d.attempts) assert.equal(a.status, 400, `${a.scheme} ${a.cbt}`);
-  assert.deepEqual(d.steps.slice(0, 4).map((s) => s.name), ['dns', 'tcp', 'tls', 'anonymous']);
+  assert.deepEqual(
+    d.steps.slice(0, 4).map((s) => s.name),
+    ['dns', 'tcp', 'tls', 'anonymous'],
+  );
   const variantsMs = d.attempts.reduce((s, a) => s + a.ms, 0);
   assert.ok(variantsMs < 5000, `three variants took ${variantsMs} ms`);
 });
@@ -128,7 +146,10 @@ void test('direct, EP accept -> ok', async () => {
 void test('direct, EP require -> require; the IIS log shows 2148074310 for the variants without bindings', async () => {
   const d = await probe('direct / EP require', direct.require!.url, exCert.certPath);
   assert.equal(d.verdict, 'require');
-  assert.deepEqual(d.attempts.filter((a) => a.cbt === 'correct').map((a) => a.status), [400, 400]);
+  assert.deepEqual(
+    d.attempts.filter((a) => a.cbt === 'correct').map((a) => a.status),
+    [400, 400],
+  );
   assert.match(readFileSync(join(dir, 'ex-require.log'), 'utf8'), / 401 1 2148074310 /);
 });
 
@@ -139,7 +160,7 @@ void test('via haproxy (other certificate), EP none -> ok', withProxy, async () 
   assert.notEqual(d.tls?.channelBindings, direct.none!.expectedBindings);
 });
 
-void test('via haproxy, EP accept -> accept-mismatch with the articles\' fixes', withProxy, async () => {
+void test("via haproxy, EP accept -> accept-mismatch with the articles' fixes", withProxy, async () => {
   const d = await probe('haproxy / EP accept', `https://127.0.0.1:${proxyPorts.accept}/EWS/mrsproxy.svc`, proxyCert.certPath);
   assert.equal(d.verdict, 'accept-mismatch');
   const fixes = d.remediation.join('\n');
@@ -236,13 +257,19 @@ void test('human output shows steps with timings, the variants, verdict and fix'
   assert.ok(!r.out.includes(PASSWORD));
 });
 
-void test('the endpoint\'s W3C logs read by `analyze`: BAD_BINDINGS behind the proxy, LOGON_DENIED for the wrong password', async () => {
-  const analyze = (file: string): Promise<{ files: Array<{ summary: { findings: Record<string, number> } }> }> => new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [cli, 'analyze', '--json', file], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    p.stdout.on('data', (c: Buffer) => { out += c.toString(); });
-    p.on('close', (code) => { if (code === 0) resolve(JSON.parse(out) as never); else reject(new Error(`analyze exited ${code}`)); });
-  });
+void test("the endpoint's W3C logs read by `analyze`: BAD_BINDINGS behind the proxy, LOGON_DENIED for the wrong password", async () => {
+  const analyze = (file: string): Promise<{ files: Array<{ summary: { findings: Record<string, number> } }> }> =>
+    new Promise((resolve, reject) => {
+      const p = spawn(process.execPath, [cli, 'analyze', '--json', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      p.stdout.on('data', (c: Buffer) => {
+        out += c.toString();
+      });
+      p.on('close', (code) => {
+        if (code === 0) resolve(JSON.parse(out) as never);
+        else reject(new Error(`analyze exited ${code}`));
+      });
+    });
   const req = await analyze(join(dir, 'ex-require.log'));
   assert.ok((req.files[0].summary.findings.BAD_BINDINGS ?? 0) > 0, JSON.stringify(req.files[0].summary));
   const acc = await analyze(join(dir, 'ex-accept.log'));

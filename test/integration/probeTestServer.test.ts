@@ -24,7 +24,15 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'iislike-'));
   cert = makeCert(dir, 'ex01', 'ex01.contoso.test');
   for (const ep of ['none', 'accept', 'require'] as const) {
-    servers[ep] = await startIisLikeServer({ cert: cert.cert, key: cert.key, ep, domain: 'CONTOSO', user: 'mrsadmin', password: 'Password', logFile: join(dir, `${ep}.log`) });
+    servers[ep] = await startIisLikeServer({
+      cert: cert.cert,
+      key: cert.key,
+      ep,
+      domain: 'CONTOSO',
+      user: 'mrsadmin',
+      password: 'Password',
+      logFile: join(dir, `${ep}.log`),
+    });
   }
 });
 after(async () => {
@@ -42,29 +50,42 @@ function python(ep: EpMode, bindings: 'none' | 'correct' | 'wrong', nthash = NT_
 }
 
 const cases: Array<[EpMode, 'none' | 'correct' | 'wrong', string, number]> = [
-  ['none', 'none', NT_PASSWORD, 400], ['none', 'wrong', NT_PASSWORD, 400], ['none', 'correct', NT_PASSWORD, 400],
-  ['accept', 'none', NT_PASSWORD, 400], ['accept', 'correct', NT_PASSWORD, 400], ['accept', 'wrong', NT_PASSWORD, 401],
-  ['require', 'none', NT_PASSWORD, 401], ['require', 'correct', NT_PASSWORD, 400], ['require', 'wrong', NT_PASSWORD, 401],
+  ['none', 'none', NT_PASSWORD, 400],
+  ['none', 'wrong', NT_PASSWORD, 400],
+  ['none', 'correct', NT_PASSWORD, 400],
+  ['accept', 'none', NT_PASSWORD, 400],
+  ['accept', 'correct', NT_PASSWORD, 400],
+  ['accept', 'wrong', NT_PASSWORD, 401],
+  ['require', 'none', NT_PASSWORD, 401],
+  ['require', 'correct', NT_PASSWORD, 400],
+  ['require', 'wrong', NT_PASSWORD, 401],
   ['none', 'none', NT_WRONG, 401],
 ];
 
 for (const [ep, bindings, hash, want] of cases) {
-  void test(`python3-ntlm-auth client, EP ${ep}, bindings ${bindings}${hash === NT_WRONG ? ', wrong password' : ''} -> ${want}`, { skip: !havePython && 'no /usr/bin/python3 with ntlm_auth' }, async () => {
-    const before = servers[ep]!.log.length;
-    assert.equal(await python(ep, bindings, hash), `401 ${want}`);
-    const lines = servers[ep]!.log.slice(before);
-    assert.deepEqual(lines.map((l) => `${l.status} ${l.substatus} ${l.win32}`)[0], '401 1 2148074254');
-    const last = lines[lines.length - 1];
-    if (want === 400) assert.equal(`${last.status} ${last.substatus} ${last.win32} ${last.user}`, '400 0 0 CONTOSO\\mrsadmin');
-    else assert.equal(`${last.status} ${last.substatus} ${last.win32}`, `401 1 ${hash === NT_WRONG ? 2148074252 : 2148074310}`);
-  });
+  void test(
+    `python3-ntlm-auth client, EP ${ep}, bindings ${bindings}${hash === NT_WRONG ? ', wrong password' : ''} -> ${want}`,
+    { skip: !havePython && 'no /usr/bin/python3 with ntlm_auth' },
+    async () => {
+      const before = servers[ep]!.log.length;
+      assert.equal(await python(ep, bindings, hash), `401 ${want}`);
+      const lines = servers[ep]!.log.slice(before);
+      assert.deepEqual(lines.map((l) => `${l.status} ${l.substatus} ${l.win32}`)[0], '401 1 2148074254');
+      const last = lines[lines.length - 1];
+      if (want === 400) assert.equal(`${last.status} ${last.substatus} ${last.win32} ${last.user}`, '400 0 0 CONTOSO\\mrsadmin');
+      else assert.equal(`${last.status} ${last.substatus} ${last.win32}`, `401 1 ${hash === NT_WRONG ? 2148074252 : 2148074310}`);
+    },
+  );
 }
 
 void test('the W3C log has the Exchange field layout and the IIS codes', async () => {
   const r = await fetchAnonymous(servers.require!.port);
   assert.equal(r, 401);
   const text = readFileSync(join(dir, 'require.log'), 'utf8');
-  assert.match(text, /^#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs\(User-Agent\) cs\(Referer\) sc-status sc-substatus sc-win32-status time-taken\r$/m);
+  assert.match(
+    text,
+    /^#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs\(User-Agent\) cs\(Referer\) sc-status sc-substatus sc-win32-status time-taken\r$/m,
+  );
   assert.match(text, / POST \/EWS\/mrsproxy\.svc - \d+ - 127\.0\.0\.1 \S+ - 401 2 5 \d+\r\n/);
   const rows = text.split('\r\n').filter((l) => l && !l.startsWith('#'));
   for (const row of rows) assert.equal(row.split(' ').length, 15, row);
@@ -74,10 +95,13 @@ function fetchAnonymous(port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const https = require('node:https') as typeof import('node:https');
-    const req = https.request({ host: '127.0.0.1', port, path: '/EWS/mrsproxy.svc', method: 'POST', rejectUnauthorized: false, headers: { 'Content-Length': '0' } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
+    const req = https.request(
+      { host: '127.0.0.1', port, path: '/EWS/mrsproxy.svc', method: 'POST', rejectUnauthorized: false, headers: { 'Content-Length': '0' } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
     req.on('error', reject);
     req.end();
   });

@@ -54,14 +54,21 @@ void test('python3-ntlm-auth without channel bindings: absent; patched to zeros:
 });
 
 void test('python3-ntlm-auth AUTHENTICATE in a header: contract fields', () => {
-  const t = pythonNtlm({ user: 'mrsadmin', domain: 'CONTOSO', workstation: 'MRSPROBE', appData: Buffer.from('tls-server-end-point:abc'), spn: 'HTTP/mail.contoso.test' });
+  const t = pythonNtlm({
+    user: 'mrsadmin',
+    domain: 'CONTOSO',
+    workstation: 'MRSPROBE',
+    appData: Buffer.from('tls-server-end-point:abc'),
+    spn: 'HTTP/mail.contoso.test',
+  });
   const r = decodeToken(`Authorization: NTLM ${t.authenticate}`);
   assert.equal(r.scheme, 'NTLM');
   assert.equal(r.mechanism, 'NTLM');
   const n = r.ntlm!;
   assert.deepEqual(
     [n.messageType, n.domain, n.user, n.workstation, n.spn, n.channelBindings, n.channelBindingsState, n.mic, n.ntlmVersion, n.timestamp],
-    [3, 'CONTOSO', 'mrsadmin', 'MRSPROBE', 'HTTP/mail.contoso.test', t.cbt, 'present', true, 2, '2024-11-21T08:00:00.000Z']);
+    [3, 'CONTOSO', 'mrsadmin', 'MRSPROBE', 'HTTP/mail.contoso.test', t.cbt, 'present', true, 2, '2024-11-21T08:00:00.000Z'],
+  );
   assert.equal(n.osVersion, '6.1.7601');
   const text = formatDecodeText(r);
   assert.match(text, /Channel bindings\s+present [0-9a-f]{32}/);

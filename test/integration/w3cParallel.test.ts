@@ -16,7 +16,17 @@ import type { W3cAnalysis } from '../../src/core/w3c/w3cFindings';
 const WORKER = join(__dirname, '..', '..', 'src', 'core', 'w3c', 'w3cSummaryWorker.ts');
 
 let dir = '';
-const logs: { path: string; truth: { lines: number; requests: number; status: Record<string, number>; win32: Record<string, number>; findings: Record<string, number>; layouts: { line: number }[] } }[] = [];
+const logs: {
+  path: string;
+  truth: {
+    lines: number;
+    requests: number;
+    status: Record<string, number>;
+    win32: Record<string, number>;
+    findings: Record<string, number>;
+    layouts: { line: number }[];
+  };
+}[] = [];
 
 before(() => {
   dir = mkdtempSync(join(tmpdir(), 'w3c-par-'));
@@ -27,7 +37,9 @@ before(() => {
   mk('u_ex261121.log', { size: '4M', seed: 3, garbage: 25, badBindingsRate: 0.02, logonDeniedRate: 0.01, invalidTokenRate: 0.005, abandonRate: 0.02 });
   mk('u_ex261122.log', { size: '3M', seed: 8, lf: true, abandonRate: 0.05, layoutChange: 0.5, restartAt: 0.3 });
 });
-after(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
+after(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
 
 function counts(r: W3cAnalysis): unknown {
   return { lines: r.lines, requests: r.requests, bytes: r.bytes, summary: r.summary, layouts: r.layouts.map((l) => [l.fieldsLine, l.fields.join(' ')]) };
@@ -51,8 +63,12 @@ void test('parallel summary equals the sequential one for 2 to 5 ranges (workers
       assert.equal(par.requests, l.truth.requests);
       assert.deepEqual(par.summary.status, l.truth.status);
       assert.deepEqual(par.summary.win32, l.truth.win32);
-      assert.deepEqual(par.layouts.map((x) => x.fieldsLine), l.truth.layouts.map((x) => x.line));
-      for (const c of ['BAD_BINDINGS', 'INVALID_TOKEN', 'LOGON_DENIED', 'MALFORMED_LINE']) assert.equal(par.summary.findings[c as 'BAD_BINDINGS'] ?? 0, l.truth.findings[c] ?? 0, c);
+      assert.deepEqual(
+        par.layouts.map((x) => x.fieldsLine),
+        l.truth.layouts.map((x) => x.line),
+      );
+      for (const c of ['BAD_BINDINGS', 'INVALID_TOKEN', 'LOGON_DENIED', 'MALFORMED_LINE'])
+        assert.equal(par.summary.findings[c as 'BAD_BINDINGS'] ?? 0, l.truth.findings[c] ?? 0, c);
     }
   }
 });
@@ -85,9 +101,16 @@ void test('a #Fields change further back than the look-back: that range is count
   const seq = await analyzeW3cFile(l.path, { collectFindings: false });
   const recounted: number[] = [];
   const why: string[] = [];
-  const lookback = 4096, leadBytes = 64 << 10;
+  const lookback = 4096,
+    leadBytes = 64 << 10;
   const par = await analyzeW3cSummaryParallel(l.path, {
-    workers: 2, minBytes: 0, leadBytes, headerLookbackBytes: lookback, workerPath: WORKER, onFallback: (w) => why.push(w), onRecount: (k) => recounted.push(k),
+    workers: 2,
+    minBytes: 0,
+    leadBytes,
+    headerLookbackBytes: lookback,
+    workerPath: WORKER,
+    onFallback: (w) => why.push(w),
+    onRecount: (k) => recounted.push(k),
     // the cut at 5/8 of the file (the largest head start: a quarter of a share), after the layout change
     headStartBytes: Number.MAX_SAFE_INTEGER,
   });
@@ -95,7 +118,10 @@ void test('a #Fields change further back than the look-back: that range is count
   assert.deepEqual(recounted, [2], 'the cut lies after the layout change, further than lead-in + look-back');
   assert.deepEqual(counts(par), counts(seq));
   // the layouts carry the #Date and #Software of their own header blocks
-  assert.deepEqual(par.layouts.map((x) => [x.fieldsLine, x.date, x.software]), seq.layouts.map((x) => [x.fieldsLine, x.date, x.software]));
+  assert.deepEqual(
+    par.layouts.map((x) => [x.fieldsLine, x.date, x.software]),
+    seq.layouts.map((x) => [x.fieldsLine, x.date, x.software]),
+  );
   assert.ok(seq.layouts.length >= 3 && change > 0);
   // the same without the look-back limit: no second count
   const again: number[] = [];
@@ -106,7 +132,8 @@ void test('a #Fields change further back than the look-back: that range is count
 
 void test('a handshake open at a cut that began before the lead-in: declined with the reason, never a wrong count', async () => {
   // one client keeps a handshake open across the cut: 401.2, then challenges every 60 s (within the window)
-  const head = '#Software: Microsoft Internet Information Services 10.0\r\n#Version: 1.0\r\n#Date: 2026-11-21 00:00:00\r\n' +
+  const head =
+    '#Software: Microsoft Internet Information Services 10.0\r\n#Version: 1.0\r\n#Date: 2026-11-21 00:00:00\r\n' +
     '#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken\r\n';
   const rows: string[] = [];
   for (let i = 0; i < 400; i++) {

@@ -82,17 +82,24 @@ async function openPage(html: string): Promise<Page> {
   return page;
 }
 
-const posted = (page: Page): Promise<Array<Record<string, unknown>>> => page.evaluate(() => (window as unknown as { __posted: Array<Record<string, unknown>> }).__posted);
+const posted = (page: Page): Promise<Array<Record<string, unknown>>> =>
+  page.evaluate(() => (window as unknown as { __posted: Array<Record<string, unknown>> }).__posted);
 const errors = (page: Page): Promise<string[]> => page.evaluate(() => (window as unknown as { __errors: string[] }).__errors);
 async function clearPosted(page: Page): Promise<void> {
-  await page.evaluate(() => { (window as unknown as { __posted: unknown[] }).__posted.length = 0; });
+  await page.evaluate(() => {
+    (window as unknown as { __posted: unknown[] }).__posted.length = 0;
+  });
 }
 async function waitPosted(page: Page, type: string): Promise<Record<string, unknown>> {
   await page.waitForFunction((t) => (window as unknown as { __posted: Array<{ type: string }> }).__posted.some((m) => m.type === t), type, { timeout: 5000 });
   return (await posted(page)).find((m) => m.type === type)!;
 }
 
-interface Helpers { __describe(e: Element | null): string; __tabbables(): string[]; __focusShown(e: Element): boolean }
+interface Helpers {
+  __describe(e: Element | null): string;
+  __tabbables(): string[];
+  __focusShown(e: Element): boolean;
+}
 /** A short description of the focused element: id, else tag.class[text]. */
 function active(page: Page): Promise<string> {
   return page.evaluate(() => (window as unknown as Helpers).__describe(document.activeElement));
@@ -112,11 +119,13 @@ async function walk(page: Page, key: string, n: number): Promise<string[]> {
   const seen: string[] = [];
   for (let i = 0; i < n; i++) {
     await page.keyboard.press(key);
-    seen.push(await page.evaluate(() => {
-      const w = window as unknown as Helpers;
-      const e = document.activeElement;
-      return w.__describe(e) + (e && e !== document.body && !w.__focusShown(e) ? ' [focus not visible]' : '');
-    }));
+    seen.push(
+      await page.evaluate(() => {
+        const w = window as unknown as Helpers;
+        const e = document.activeElement;
+        return w.__describe(e) + (e && e !== document.body && !w.__focusShown(e) ? ' [focus not visible]' : '');
+      }),
+    );
   }
   return seen;
 }
@@ -125,7 +134,10 @@ async function walk(page: Page, key: string, n: number): Promise<string[]> {
 async function focusIndicator(page: Page): Promise<{ outline: string; background: string }> {
   return page.evaluate(() => {
     const s = getComputedStyle(document.activeElement!);
-    return { outline: s.outlineStyle === 'none' || parseFloat(s.outlineWidth) === 0 ? 'none' : `${s.outlineStyle} ${s.outlineColor}`, background: s.backgroundColor };
+    return {
+      outline: s.outlineStyle === 'none' || parseFloat(s.outlineWidth) === 0 ? 'none' : `${s.outlineStyle} ${s.outlineColor}`,
+      background: s.backgroundColor,
+    };
   });
 }
 const FOCUS_BORDER = 'rgb(0, 127, 212)';
@@ -174,10 +186,17 @@ void describe('FREB report webview by keyboard', { skip }, () => {
     model = buildFrebReportModel(r.analysis, name);
     assert.ok(model.failure, 'the trace has a failure');
     assert.ok(model.events.length >= 5, `${model.events.length} events`);
-    page = await openPage(renderFrebReportPage({
-      cspSource: ORIGIN, nonce: NONCE, lang: 'en', title: `FREB report: ${name}`,
-      styleUri: `${ORIGIN}/media/frebReport.css`, scriptUri: `${ORIGIN}/dist/webview/frebReport.js`, loading: 'Loading the trace...',
-    }));
+    page = await openPage(
+      renderFrebReportPage({
+        cspSource: ORIGIN,
+        nonce: NONCE,
+        lang: 'en',
+        title: `FREB report: ${name}`,
+        styleUri: `${ORIGIN}/media/frebReport.css`,
+        scriptUri: `${ORIGIN}/dist/webview/frebReport.js`,
+        loading: 'Loading the trace...',
+      }),
+    );
     await waitPosted(page, 'ready');
     // What the host does on 'ready': post the model.
     await page.evaluate((m) => window.postMessage({ type: 'model', model: m, strings: {} }, '*'), model);
@@ -211,7 +230,10 @@ void describe('FREB report webview by keyboard', { skip }, () => {
     assert.deepEqual(await focusIndicator(page).then((f) => f.outline), `solid ${FOCUS_BORDER}`);
     await page.keyboard.press('Enter');
     await page.keyboard.press('Space');
-    assert.deepEqual(await posted(page), [{ type: 'reveal', line: model.failure!.line }, { type: 'reveal', line: model.failure!.line }]);
+    assert.deepEqual(await posted(page), [
+      { type: 'reveal', line: model.failure!.line },
+      { type: 'reveal', line: model.failure!.line },
+    ]);
     await clearPosted(page);
   });
 
@@ -230,10 +252,16 @@ void describe('FREB report webview by keyboard', { skip }, () => {
   void test('in the event list: arrows, Home/End, PageDown move the selection; Enter reveals; Space opens the data', async () => {
     await page.focus('li.event[tabindex="0"]');
     assert.equal(await active(page), '#ev-0');
-    const row = (): Promise<{ id: string; selected: string | null; line: string | undefined; tabStops: number }> => page.evaluate(() => {
-      const e = document.activeElement as HTMLElement;
-      return { id: e.id, selected: e.getAttribute('aria-selected'), line: e.dataset.line, tabStops: document.querySelectorAll('li.event[tabindex="0"]').length };
-    });
+    const row = (): Promise<{ id: string; selected: string | null; line: string | undefined; tabStops: number }> =>
+      page.evaluate(() => {
+        const e = document.activeElement as HTMLElement;
+        return {
+          id: e.id,
+          selected: e.getAttribute('aria-selected'),
+          line: e.dataset.line,
+          tabStops: document.querySelectorAll('li.event[tabindex="0"]').length,
+        };
+      });
     await page.keyboard.press('ArrowDown');
     assert.deepEqual(await row(), { id: 'ev-1', selected: 'true', line: String(model.events[1]!.line), tabStops: 1 });
     const ind = await focusIndicator(page);
@@ -255,10 +283,11 @@ void describe('FREB report webview by keyboard', { skip }, () => {
     await clearPosted(page);
     await page.keyboard.press('Enter');
     assert.deepEqual(await posted(page), [{ type: 'reveal', line: model.events[2]!.line }]);
-    const details = (): Promise<{ hidden: boolean; expanded: string | null }> => page.evaluate(() => {
-      const e = document.activeElement as HTMLElement;
-      return { hidden: e.querySelector<HTMLElement>('.ev-details')!.hidden, expanded: e.getAttribute('aria-expanded') };
-    });
+    const details = (): Promise<{ hidden: boolean; expanded: string | null }> =>
+      page.evaluate(() => {
+        const e = document.activeElement as HTMLElement;
+        return { hidden: e.querySelector<HTMLElement>('.ev-details')!.hidden, expanded: e.getAttribute('aria-expanded') };
+      });
     await page.keyboard.press('Space');
     assert.deepEqual(await details(), { hidden: false, expanded: 'true' });
     assert.equal(await page.evaluate(() => window.scrollY >= 0 && document.activeElement!.id), 'ev-2', 'Space does not scroll away from the row');
@@ -303,7 +332,7 @@ void describe('FREB report webview by keyboard', { skip }, () => {
     // the text filter: typing hides the selected event, clearing it leaves one tab stop
     await page.focus('#event-search');
     await page.keyboard.type(model.events[0]!.label);
-    assert.ok(await page.locator('li.event:not([hidden])').count() < model.events.length);
+    assert.ok((await page.locator('li.event:not([hidden])').count()) < model.events.length);
     assert.equal(await page.locator('li.event[tabindex="0"]:not([hidden])').count(), 1);
     await page.keyboard.press('Tab');
     assert.equal(await active(page), '#ev-0');
@@ -332,10 +361,21 @@ function probeResult(): ProbeResult {
   return {
     url: 'https://mail.contoso.test/EWS/mrsproxy.svc',
     tls: {
-      subject: 'CN=proxy.contoso.test', issuer: 'CN=Contoso Test CA', sans: ['mail.contoso.test'],
-      signatureHash: 'sha256', fingerprintSha256: 'a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90', channelBindings: '8d2f6d1c0b5a4e3f2a1b0c9d8e7f6a5b',
-      serverEndPoint: 'f00d', validFrom: '2026-01-01T00:00:00Z', validTo: '2027-01-01T00:00:00Z', protocol: 'TLSv1.3',
-      cipher: 'TLS_AES_256_GCM_SHA384', verified: false, verifyError: 'self-signed certificate in certificate chain', trust: 'fingerprint', chain: [],
+      subject: 'CN=proxy.contoso.test',
+      issuer: 'CN=Contoso Test CA',
+      sans: ['mail.contoso.test'],
+      signatureHash: 'sha256',
+      fingerprintSha256: 'a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90',
+      channelBindings: '8d2f6d1c0b5a4e3f2a1b0c9d8e7f6a5b',
+      serverEndPoint: 'f00d',
+      validFrom: '2026-01-01T00:00:00Z',
+      validTo: '2027-01-01T00:00:00Z',
+      protocol: 'TLSv1.3',
+      cipher: 'TLS_AES_256_GCM_SHA384',
+      verified: false,
+      verifyError: 'self-signed certificate in certificate chain',
+      trust: 'fingerprint',
+      chain: [],
     },
     anonymous: { status: 401, wwwAuthenticate: ['Negotiate', 'NTLM'] },
     attempts: [
@@ -363,9 +403,15 @@ void describe('probe report webview by keyboard', { skip }, () => {
   const result = probeResult();
 
   before(async () => {
-    page = await openPage(renderProbeReportPage(result, {
-      cspSource: ORIGIN, nonce: NONCE, scriptUri: `${ORIGIN}/dist/webview/probeReport.js`, styleUri: `${ORIGIN}/media/probeReport.css`, renderId: 7,
-    }));
+    page = await openPage(
+      renderProbeReportPage(result, {
+        cspSource: ORIGIN,
+        nonce: NONCE,
+        scriptUri: `${ORIGIN}/dist/webview/probeReport.js`,
+        styleUri: `${ORIGIN}/media/probeReport.css`,
+        renderId: 7,
+      }),
+    );
     assert.deepEqual(await waitPosted(page, 'ready'), { type: 'ready', renderId: 7 });
     await clearPosted(page);
   });
@@ -432,14 +478,26 @@ void describe('auth timeline webview by keyboard', { skip }, () => {
     assert.ok(timeline.urls.length >= 1);
     const labels = Object.fromEntries(OUTCOMES.map((o) => [o, OUTCOME_LABELS[o]])) as Record<Outcome, string>;
     const strings = {
-      empty: 'No authentication traffic (401s) in this log: nothing to chart.', lastFailure: 'Last failure at', fixedAt: 'First success after it at',
-      fixedShort: 'succeeds from', line: 'line', chartOf: 'Outcomes over time for', table: 'Table (select a count to go to its lines)',
-      bucket: 'Time (UTC)', goTo: 'Go to the lines of',
+      empty: 'No authentication traffic (401s) in this log: nothing to chart.',
+      lastFailure: 'Last failure at',
+      fixedAt: 'First success after it at',
+      fixedShort: 'succeeds from',
+      line: 'line',
+      chartOf: 'Outcomes over time for',
+      table: 'Table (select a count to go to its lines)',
+      bucket: 'Time (UTC)',
+      goTo: 'Go to the lines of',
     };
-    page = await openPage(renderAuthTimelinePage(timeline, {
-      cspSource: ORIGIN, nonce: NONCE, scriptUri: `${ORIGIN}/dist/webview/authTimeline.js`, title: 'u_ex241105.log', lang: 'en',
-      texts: { heading: 'Auth timeline: u_ex241105.log', span: `${timeline.requests} requests`, labels, strings },
-    }));
+    page = await openPage(
+      renderAuthTimelinePage(timeline, {
+        cspSource: ORIGIN,
+        nonce: NONCE,
+        scriptUri: `${ORIGIN}/dist/webview/authTimeline.js`,
+        title: 'u_ex241105.log',
+        lang: 'en',
+        texts: { heading: 'Auth timeline: u_ex241105.log', span: `${timeline.requests} requests`, labels, strings },
+      }),
+    );
     const rendered = await waitPosted(page, 'rendered');
     assert.equal(rendered.charts, timeline.urls.length);
     await clearPosted(page);
@@ -454,7 +512,11 @@ void describe('auth timeline webview by keyboard', { skip }, () => {
     const u = timeline.urls[ui]!;
     const used = OUTCOMES.filter((o) => u.totals[o] > 0);
     const out: Array<{ bucket: number; outcome: Outcome; col: number }> = [];
-    u.buckets.forEach((b, bucket) => { used.forEach((o, col) => { if (b.counts[o] > 0) out.push({ bucket, outcome: o, col }); }); });
+    u.buckets.forEach((b, bucket) => {
+      used.forEach((o, col) => {
+        if (b.counts[o] > 0) out.push({ bucket, outcome: o, col });
+      });
+    });
     return out;
   }
 
@@ -490,10 +552,18 @@ void describe('auth timeline webview by keyboard', { skip }, () => {
       return grid.filter((x) => x.bucket === r).sort((a, b) => Math.abs(a.col - c.col) - Math.abs(b.col - c.col) || a.col - b.col)[0]!;
     };
     const keys: Array<[string, (c: typeof cur) => typeof cur]> = [
-      ['ArrowDown', (c) => vertical(c, 1)], ['ArrowDown', (c) => vertical(c, 1)], ['ArrowRight', right], ['ArrowUp', (c) => vertical(c, -1)],
-      ['ArrowRight', right], ['ArrowLeft', (c) => [...grid].reverse().find((x) => x.bucket === c.bucket && x.col < c.col) ?? c],
-      ['Control+End', () => grid[grid.length - 1]!], ['ArrowDown', (c) => c], ['Home', (c) => grid.find((x) => x.bucket === c.bucket)!],
-      ['Control+Home', () => grid[0]!], ['ArrowUp', (c) => c], ['End', (c) => [...grid].reverse().find((x) => x.bucket === c.bucket)!],
+      ['ArrowDown', (c) => vertical(c, 1)],
+      ['ArrowDown', (c) => vertical(c, 1)],
+      ['ArrowRight', right],
+      ['ArrowUp', (c) => vertical(c, -1)],
+      ['ArrowRight', right],
+      ['ArrowLeft', (c) => [...grid].reverse().find((x) => x.bucket === c.bucket && x.col < c.col) ?? c],
+      ['Control+End', () => grid[grid.length - 1]!],
+      ['ArrowDown', (c) => c],
+      ['Home', (c) => grid.find((x) => x.bucket === c.bucket)!],
+      ['Control+Home', () => grid[0]!],
+      ['ArrowUp', (c) => c],
+      ['End', (c) => [...grid].reverse().find((x) => x.bucket === c.bucket)!],
     ];
     let moved = 0;
     for (const [key, next] of keys) {
@@ -514,12 +584,16 @@ void describe('auth timeline webview by keyboard', { skip }, () => {
   });
 
   void test('Tab reaches every summary and, in an open table, exactly one count; nothing is out of reach', async () => {
-    await page.evaluate(() => { for (const d of Array.from(document.querySelectorAll('details'))) d.open = false; });
+    await page.evaluate(() => {
+      for (const d of Array.from(document.querySelectorAll('details'))) d.open = false;
+    });
     await focusStart(page);
     const closed = await tabbables(page);
     assert.equal(closed.length, timeline.urls.length, 'one summary per URL');
     assert.deepEqual(await walk(page, 'Tab', closed.length), closed);
-    await page.evaluate(() => { for (const d of Array.from(document.querySelectorAll('details'))) d.open = true; });
+    await page.evaluate(() => {
+      for (const d of Array.from(document.querySelectorAll('details'))) d.open = true;
+    });
     await focusStart(page);
     const open = await tabbables(page);
     assert.equal(open.length, 2 * timeline.urls.length, 'a summary and one count per URL');

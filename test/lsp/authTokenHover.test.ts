@@ -10,11 +10,18 @@ const FIX = join(__dirname, '..', 'fixtures');
 const FREB = join(FIX, 'freb', 'plechenko', 'fr000034.auth-200-windows.xml');
 // python3-ntlm-auth AUTHENTICATE: CONTOSO\miguser from MRSPROBE, SPN HTTP/mrs.msxfaq.de, CBT 6e5fd361...
 const seeds = JSON.parse(readFileSync(join(FIX, 'tokens', 'fuzz-seeds.json'), 'utf8')) as { tokens: string[] };
-const AUTH = seeds.tokens.find((t) => t.startsWith('Authorization: NTLM '))!.split(' ').pop()!;
+const AUTH = seeds.tokens
+  .find((t) => t.startsWith('Authorization: NTLM '))!
+  .split(' ')
+  .pop()!;
 
 let client: LspClient;
-before(async () => { client = await LspClient.start(); });
-after(async () => { await client.stop(); });
+before(async () => {
+  client = await LspClient.start();
+});
+after(async () => {
+  await client.stop();
+});
 
 async function hoverText(uri: string, line: number, character: number): Promise<string | null> {
   const h = await client.hover(uri, { line, character });
@@ -40,14 +47,15 @@ void test('FREB trace: hover on the Authorization request header shows the SPNEG
 });
 
 void test('IIS W3C log with cs(Authorization): user, SPN and the CBT hash on hover', async () => {
-  const log = [
-    '#Software: Microsoft Internet Information Services 10.0',
-    '#Version: 1.0',
-    '#Date: 2026-11-21 10:00:00',
-    '#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) cs(Authorization) sc-status sc-substatus sc-win32-status time-taken',
-    `2026-11-21 10:00:00 10.0.0.5 POST /EWS/mrsproxy.svc - 443 - 52.1.2.3 MRS - 401 2 5 3`,
-    `2026-11-21 10:00:01 10.0.0.5 POST /EWS/mrsproxy.svc - 443 - 52.1.2.3 MRS NTLM+${AUTH} 401 1 2148074310 15`,
-  ].join('\r\n') + '\r\n';
+  const log =
+    [
+      '#Software: Microsoft Internet Information Services 10.0',
+      '#Version: 1.0',
+      '#Date: 2026-11-21 10:00:00',
+      '#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) cs(Authorization) sc-status sc-substatus sc-win32-status time-taken',
+      `2026-11-21 10:00:00 10.0.0.5 POST /EWS/mrsproxy.svc - 443 - 52.1.2.3 MRS - 401 2 5 3`,
+      `2026-11-21 10:00:01 10.0.0.5 POST /EWS/mrsproxy.svc - 443 - 52.1.2.3 MRS NTLM+${AUTH} 401 1 2148074310 15`,
+    ].join('\r\n') + '\r\n';
   const uri = 'file:///tmp/auth-lens-test/u_ex261121.log';
   await client.open(uri, 'iis-w3c-log', log);
   const line = log.split('\r\n')[5];

@@ -27,15 +27,25 @@ const PKG = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'),
 
 /** The real samples (small enough for an open editor). */
 const LOGS = [
-  ...readdirSync(join(FIX, 'w3c')).filter((n) => n.endsWith('.log')).map((n) => join(FIX, 'w3c', n)),
+  ...readdirSync(join(FIX, 'w3c'))
+    .filter((n) => n.endsWith('.log'))
+    .map((n) => join(FIX, 'w3c', n)),
   join(FIX, 'w3c', 'u_ex241111-crlf-scan.gz'),
-  ...readdirSync(join(FIX, 'lsp')).filter((n) => n.endsWith('.log')).map((n) => join(FIX, 'lsp', n)),
-  ...readdirSync(join(FIX, 'workspace')).filter((n) => n.endsWith('.log')).map((n) => join(FIX, 'workspace', n)),
+  ...readdirSync(join(FIX, 'lsp'))
+    .filter((n) => n.endsWith('.log'))
+    .map((n) => join(FIX, 'lsp', n)),
+  ...readdirSync(join(FIX, 'workspace'))
+    .filter((n) => n.endsWith('.log'))
+    .map((n) => join(FIX, 'workspace', n)),
   join(FIX, 'explain', 'u_ex241105_mrsproxy_fixed_at_1716.log'),
 ];
 const TRACES = [
-  ...readdirSync(join(FIX, 'freb', 'generated')).filter((n) => n.endsWith('.xml')).map((n) => join(FIX, 'freb', 'generated', n)),
-  ...readdirSync(join(FIX, 'workspace')).filter((n) => n.endsWith('.xml')).map((n) => join(FIX, 'workspace', n)),
+  ...readdirSync(join(FIX, 'freb', 'generated'))
+    .filter((n) => n.endsWith('.xml'))
+    .map((n) => join(FIX, 'freb', 'generated', n)),
+  ...readdirSync(join(FIX, 'workspace'))
+    .filter((n) => n.endsWith('.xml'))
+    .map((n) => join(FIX, 'workspace', n)),
 ];
 
 type Row = [line: number, code: string, severity: string];
@@ -66,7 +76,9 @@ before(async () => {
   for (const p of [...LOGS, ...TRACES]) {
     const bytes = readFileSync(p);
     const text = plainText(bytes);
-    const stem = basename(p).replace(/\.(log|gz|xml)$/g, '').replace(/\.log$/, '');
+    const stem = basename(p)
+      .replace(/\.(log|gz|xml)$/g, '')
+      .replace(/\.log$/, '');
     const add = (name: string, data: Buffer | string, editorText: string | null, lineOf: (l: number) => number = (l) => l): void => {
       const path = join(dir, name);
       writeFileSync(path, data);
@@ -90,7 +102,9 @@ before(async () => {
     const keep = lines.map((l) => !l.startsWith('#') || l.startsWith('#Fields'));
     if (keep.every(Boolean)) continue;
     const back: number[] = [];
-    keep.forEach((k, i) => { if (k) back.push(i + 1); });
+    keep.forEach((k, i) => {
+      if (k) back.push(i + 1);
+    });
     add(`${stem}.fields-first.txt`, lines.filter((_l, i) => keep[i]).join(nl), lines.filter((_l, i) => keep[i]).join(nl), (l) => back[l - 1] ?? -1);
   }
   client = await LspClient.start();
@@ -102,10 +116,33 @@ after(async () => {
 
 async function cliEntry(path: string): Promise<{ kind: string; rows: Row[]; messages: string[]; counts: Record<string, number>; requests?: number }> {
   let out = '';
-  const w = new Writable({ write(c, _e, cb) { out += String(c); cb(); } });
-  const io: CliIo = { stdout: w, stderr: new Writable({ write(_c, _e, cb) { cb(); } }), stdin: Readable.from([]), stdinIsTTY: false };
+  const w = new Writable({
+    write(c, _e, cb) {
+      out += String(c);
+      cb();
+    },
+  });
+  const io: CliIo = {
+    stdout: w,
+    stderr: new Writable({
+      write(_c, _e, cb) {
+        cb();
+      },
+    }),
+    stdin: Readable.from([]),
+    stdinIsTTY: false,
+  };
   await analyzeCommand.run(['--json', path], io);
-  const e = (JSON.parse(out) as { files: Array<{ kind: string; requests?: number; findings?: Array<{ line: number; code: string; severity: string; message: string }>; summary?: { findings: Record<string, number> } }> }).files[0]!;
+  const e = (
+    JSON.parse(out) as {
+      files: Array<{
+        kind: string;
+        requests?: number;
+        findings?: Array<{ line: number; code: string; severity: string; message: string }>;
+        summary?: { findings: Record<string, number> };
+      }>;
+    }
+  ).files[0]!;
   const rows = (e.findings ?? []).map((f): Row => [f.line, f.code, f.severity]);
   const messages = (e.findings ?? []).map((f) => `${f.line} ${f.code} ${f.message}`).sort();
   return { kind: e.kind, rows, messages, counts: e.summary?.findings ?? countOf(rows), requests: e.requests };
@@ -121,7 +158,16 @@ const sorted = (rows: Row[]): Row[] => [...rows].sort((a, b) => a[0] - b[0] || a
 
 /** The language VS Code would give the document: our file name patterns, else firstLine, else the content detection of the client. */
 function editorLanguage(name: string, text: string): string {
-  const glob = (g: string): RegExp => new RegExp('^' + g.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$', 'i');
+  const glob = (g: string): RegExp =>
+    new RegExp(
+      '^' +
+        g
+          .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+          .replace(/\*/g, '.*')
+          .replace(/\?/g, '.') +
+        '$',
+      'i',
+    );
   for (const l of PKG.contributes.languages) {
     if (l.filenamePatterns?.some((g) => glob(g).test(name))) return l.id;
   }
@@ -143,10 +189,11 @@ async function disagreements(which: (c: Case) => boolean): Promise<string[]> {
     // the large-file path: what "Analyze Large IIS Log" and Analyze Folder ask the server
     const big = await client.request<AnalyzeFileResult>(ANALYZE_FILE_REQUEST, { path: c.path });
     const bigRows: Row[] = 'findings' in big && big.findings ? big.findings.map((f) => [f.line, f.code, f.severity]) : [];
-    const bigCounts = big.kind === 'w3c' ? big.summary.findings as Record<string, number> : countOf(bigRows);
+    const bigCounts = big.kind === 'w3c' ? (big.summary.findings as Record<string, number>) : countOf(bigRows);
     if (big.kind !== cli.kind) failures.push(`${c.name}: large-file kind ${big.kind}, CLI ${cli.kind}`);
     if (JSON.stringify(sorted(bigRows)) !== JSON.stringify(sorted(cli.rows))) failures.push(`${c.name}: large-file findings differ from the CLI's`);
-    if (JSON.stringify(bigCounts) !== JSON.stringify(cli.counts)) failures.push(`${c.name}: large-file counts ${JSON.stringify(bigCounts)} vs CLI ${JSON.stringify(cli.counts)}`);
+    if (JSON.stringify(bigCounts) !== JSON.stringify(cli.counts))
+      failures.push(`${c.name}: large-file counts ${JSON.stringify(bigCounts)} vs CLI ${JSON.stringify(cli.counts)}`);
     // the copies against their original: same codes and severities at the original's lines
     const key = c.name.replace(/^renamed-/, '').replace(/(\.utf16|\.fields-first)?(\.log)?(\.gz|\.txt|\.xml\.txt|\.xml)?$/, '');
     const mapped = sorted(cli.rows.map(([l, code, sev]): Row => [c.lineOf(l), code, sev]));
@@ -154,7 +201,8 @@ async function disagreements(which: (c: Case) => boolean): Promise<string[]> {
     if (!orig) originals.set(key, { rows: mapped, counts: cli.counts });
     else {
       if (JSON.stringify(mapped) !== JSON.stringify(orig.rows)) failures.push(`${c.name}: CLI findings differ from the original sample's`);
-      if (JSON.stringify(cli.counts) !== JSON.stringify(orig.counts)) failures.push(`${c.name}: CLI counts ${JSON.stringify(cli.counts)} vs the original's ${JSON.stringify(orig.counts)}`);
+      if (JSON.stringify(cli.counts) !== JSON.stringify(orig.counts))
+        failures.push(`${c.name}: CLI counts ${JSON.stringify(cli.counts)} vs the original's ${JSON.stringify(orig.counts)}`);
     }
     // the editor: the language it picks, then the server's diagnostics of that text
     if (c.editorText === null) continue;
@@ -163,15 +211,23 @@ async function disagreements(which: (c: Case) => boolean): Promise<string[]> {
     await client.open(uri, language, c.editorText);
     const ev = await client.waitForDiagnostics(uri, { timeoutMs: 15_000 });
     await client.close(uri);
-    const diagRows = sorted(ev.params.diagnostics
-      .filter((d) => typeof d.code === 'string' && /^[A-Z_]+$/.test(d.code) && d.code !== 'FREB_FAILURE' && d.code !== 'FREB_PARSE' && d.source === 'IIS Auth Lens')
-      .map((d): Row => [d.range.start.line + 1, String(d.code), SEVERITY_OF_LSP[d.severity ?? 1]!]));
+    const diagRows = sorted(
+      ev.params.diagnostics
+        .filter(
+          (d) => typeof d.code === 'string' && /^[A-Z_]+$/.test(d.code) && d.code !== 'FREB_FAILURE' && d.code !== 'FREB_PARSE' && d.source === 'IIS Auth Lens',
+        )
+        .map((d): Row => [d.range.start.line + 1, String(d.code), SEVERITY_OF_LSP[d.severity ?? 1]!]),
+    );
     if (JSON.stringify(diagRows) !== JSON.stringify(sorted(cli.rows))) {
-      failures.push(`${c.name} (opened as ${language}): ${diagRows.length} diagnostics ${JSON.stringify(countOf(diagRows))}, CLI ${cli.rows.length} ${JSON.stringify(countOf(cli.rows))}`);
+      failures.push(
+        `${c.name} (opened as ${language}): ${diagRows.length} diagnostics ${JSON.stringify(countOf(diagRows))}, CLI ${cli.rows.length} ${JSON.stringify(countOf(cli.rows))}`,
+      );
     } else {
       // the same wording: the server renders the message again from the findings table (English here)
-      const diagMessages = ev.params.diagnostics.filter((d) => FINDING_CODE.test(String(d.code)))
-        .map((d) => `${d.range.start.line + 1} ${String(d.code)} ${typeof d.message === 'string' ? d.message : d.message.value}`).sort();
+      const diagMessages = ev.params.diagnostics
+        .filter((d) => FINDING_CODE.test(String(d.code)))
+        .map((d) => `${d.range.start.line + 1} ${String(d.code)} ${typeof d.message === 'string' ? d.message : d.message.value}`)
+        .sort();
       const wrong = diagMessages.filter((m, i) => m !== cli.messages[i]);
       if (wrong.length) failures.push(`${c.name}: ${wrong.length} diagnostic messages differ from the CLI's, e.g. ${wrong[0]}`);
     }
@@ -179,7 +235,7 @@ async function disagreements(which: (c: Case) => boolean): Promise<string[]> {
   return failures;
 }
 
-void test('CLI JSON, the server\'s diagnostics and its large-file analysis agree on every sample and copy', async () => {
+void test("CLI JSON, the server's diagnostics and its large-file analysis agree on every sample and copy", async () => {
   assert.ok(cases.length >= 60, `${cases.length} cases`);
   assert.deepEqual(await disagreements((c) => !SAVED_AS_TEXT.test(c.name)), []);
 });

@@ -12,15 +12,22 @@ const HCW_PATH = join(FIX, 'hcw', 'HybridConfiguration_11_5_2024_14_23_10.log');
 const HCW = readFileSync(HCW_PATH, 'utf8');
 
 let client: LspClient;
-before(async () => { client = await LspClient.start(); });
-after(async () => { await client.stop(); });
+before(async () => {
+  client = await LspClient.start();
+});
+after(async () => {
+  await client.stop();
+});
 
 void test('pasted MRS error in an untitled plaintext editor: one diagnostic per recognised text, warnings', async () => {
   const uri = 'untitled:Untitled-1';
   await client.open(uri, 'plaintext', MRS);
   const ev = await client.waitForDiagnostics(uri, { predicate: (p) => p.diagnostics.length > 0 });
   const ds = ev.params.diagnostics.filter((d) => d.source === 'IIS Auth Lens');
-  assert.deepEqual(ds.map((d) => d.code), ['MRS_PORT_9821', 'MRS_CREDENTIALS_REJECTED', 'MRS_UNAUTHORIZED_NEGOTIATE', 'MRS_401']);
+  assert.deepEqual(
+    ds.map((d) => d.code),
+    ['MRS_PORT_9821', 'MRS_CREDENTIALS_REJECTED', 'MRS_UNAUTHORIZED_NEGOTIATE', 'MRS_401'],
+  );
   const neg = ds.find((d) => d.code === 'MRS_UNAUTHORIZED_NEGOTIATE')!;
   assert.equal(neg.severity, 2);
   assert.equal(neg.message, 'MRS could not authenticate to the on-premises endpoint (https://mrs.msxfaq.net/EWS/mrsproxy.svc)');
@@ -69,10 +76,13 @@ void test('HCW log: Hybrid Agent URL gets no probe link but the reason; time is 
 void test('HCW log: outline by cmdlet, CodeLens on the failed FINISH, folding', async () => {
   const uri = fileUri(HCW_PATH);
   const syms = (await client.symbols(uri)) as DocumentSymbol[];
-  assert.deepEqual(syms.map((s) => [s.name, s.range.start.line, s.range.end.line]), [
-    ['Get-MigrationEndpoint', 1, 2],
-    ['Test-MigrationServerAvailability ✗', 3, 4],
-  ]);
+  assert.deepEqual(
+    syms.map((s) => [s.name, s.range.start.line, s.range.end.line]),
+    [
+      ['Get-MigrationEndpoint', 1, 2],
+      ['Test-MigrationServerAvailability ✗', 3, 4],
+    ],
+  );
   assert.match(syms[1]!.detail ?? '', /5428 ms · failed/);
   const lenses = (await client.codeLens(uri)) ?? [];
   assert.equal(lenses.length, 1);
@@ -91,7 +101,10 @@ void test('no diagnostics in other languages or on ordinary text; edits update t
   const t = performance.now();
   await client.change(plain, 2, 'just some notes\nsc-win32-status was 0x80090346\n');
   const ev2 = await client.waitForDiagnostics(plain, { after: t, predicate: (p) => p.diagnostics.length > 0 });
-  assert.deepEqual(ev2.params.diagnostics.map((d) => [d.range.start.line, d.code, d.severity]), [[1, 'SEC_E_BAD_BINDINGS', 2]]);
+  assert.deepEqual(
+    ev2.params.diagnostics.map((d) => [d.range.start.line, d.code, d.severity]),
+    [[1, 'SEC_E_BAD_BINDINGS', 2]],
+  );
   const md = await client.waitForDiagnostics(uri).catch(() => null);
   assert.ok(!md || md.params.diagnostics.every((d) => d.source !== 'IIS Auth Lens'));
 });
@@ -105,7 +118,10 @@ void test('with the German bundle, diagnostics, hover and CodeLens speak German'
     const uri = 'untitled:Unbenannt-1';
     await de.open(uri, 'plaintext', MRS);
     const ev = await de.waitForDiagnostics(uri, { predicate: (p) => p.diagnostics.length > 0 });
-    assert.ok(ev.params.diagnostics.some((d) => d.message === 'MRS konnte sich am lokalen Endpunkt nicht anmelden (https://mrs.msxfaq.net/EWS/mrsproxy.svc)'), ev.params.diagnostics.map((d) => d.message).join(' | '));
+    assert.ok(
+      ev.params.diagnostics.some((d) => d.message === 'MRS konnte sich am lokalen Endpunkt nicht anmelden (https://mrs.msxfaq.net/EWS/mrsproxy.svc)'),
+      ev.params.diagnostics.map((d) => d.message).join(' | '),
+    );
     const at = MRS.indexOf('unauthorized with client');
     const h = await de.hover(uri, { line: 0, character: at });
     const md = (h!.contents as MarkupContent).value;
@@ -113,7 +129,10 @@ void test('with the German bundle, diagnostics, hover and CodeLens speak German'
     assert.match(md, /Passende IIS-Logzeilen suchen/);
     await de.open(fileUri(HCW_PATH), 'hcw-log', HCW);
     const lenses = (await de.codeLens(fileUri(HCW_PATH))) ?? [];
-    assert.equal(lenses[0]!.command!.title, 'Test-MigrationServerAvailability nach 5428 ms fehlgeschlagen: MRS konnte sich nicht anmelden (Extended Protection)');
+    assert.equal(
+      lenses[0]!.command!.title,
+      'Test-MigrationServerAvailability nach 5428 ms fehlgeschlagen: MRS konnte sich nicht anmelden (Extended Protection)',
+    );
   } finally {
     await de.stop();
   }

@@ -14,12 +14,14 @@ const ROOT = path.join(__dirname, '..', '..');
 const LOG = path.join(ROOT, 'test', 'fixtures', 'lsp', 'u_ex_generated_bad_bindings.log');
 const TEXT = fs.readFileSync(LOG, 'utf8');
 const clients: LspClient[] = [];
-after(async () => { for (const c of clients) await c.stop(); });
+after(async () => {
+  for (const c of clients) await c.stop();
+});
 
 const text = (m: string | { value: string }): string => (typeof m === 'string' ? m : m.value);
 const count = (diags: Array<{ code?: string | number }>, code: string): number => diags.filter((d) => d.code === code).length;
 
-void test('German UI: the diagnostics of an IIS log are German, with the table\'s severities', async () => {
+void test("German UI: the diagnostics of an IIS log are German, with the table's severities", async () => {
   const c = await LspClient.start({ initializationOptions: { l10nBundle: path.join(ROOT, 'l10n', 'bundle.l10n.de.json') } });
   clients.push(c);
   const uri = fileUri(LOG);
@@ -40,7 +42,8 @@ void test('handshake.windowSeconds per folder, and again after a configuration c
   clients.push(c);
   // the folder of each document has its own value, as VS Code answers for a resource setting
   c.connection.onRequest('workspace/configuration', (p: { items: Array<{ scopeUri?: string; section?: string }> }) =>
-    p.items.map((i) => ({ handshake: { windowSeconds: i.scopeUri?.includes('/siteA/') ? windowA : 3600 } })));
+    p.items.map((i) => ({ handshake: { windowSeconds: i.scopeUri?.includes('/siteA/') ? windowA : 3600 } })),
+  );
   const a = 'file:///logs/siteA/u_ex261121.log';
   const b = 'file:///logs/siteB/u_ex261121.log';
   const want = (w: number): number => analyzeW3cText(TEXT, { handshakeWindowSeconds: w }).summary.findings.HANDSHAKE_INCOMPLETE ?? 0;

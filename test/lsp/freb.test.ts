@@ -26,7 +26,10 @@ void test('bad-bindings trace: CodeLens with the story and both actions at the t
   const lenses = (await client.codeLens(uri)) ?? [];
   const titles = lenses.map((l) => l.command?.title);
   assert.deepEqual(titles, ['POST /EWS/mrsproxy.svc -> 401.1 SEC_E_BAD_BINDINGS (0x80090346) · 28 ms · NTLM', 'Open report', 'Show failing event']);
-  assert.ok(lenses.every((l) => l.range.start.line === 4), 'on the <failedRequest> line');
+  assert.ok(
+    lenses.every((l) => l.range.start.line === 4),
+    'on the <failedRequest> line',
+  );
   assert.equal(lenses[1].command?.command, 'iisAuthLens.openFrebReport');
   assert.deepEqual(lenses[2].command?.arguments, [uri, 415]);
 });
@@ -67,7 +70,10 @@ void test('Outline: the request, the event tree with pairs nested, the failing e
   const req = syms[0].children![0];
   assert.match(req.name, /^GENERAL_REQUEST_START POST https:\/\/mail\.contoso\.test:443\/EWS\/mrsproxy\.svc/);
   const flat: DocumentSymbol[] = [];
-  const walk = (s: DocumentSymbol): void => { flat.push(s); s.children?.forEach(walk); };
+  const walk = (s: DocumentSymbol): void => {
+    flat.push(s);
+    s.children?.forEach(walk);
+  };
   syms.forEach(walk);
   const fail = flat.find((s) => s.name.startsWith('MODULE_SET_RESPONSE_ERROR_STATUS'))!;
   assert.equal(fail.selectionRange.start.line, 414);

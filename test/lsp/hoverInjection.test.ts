@@ -8,8 +8,12 @@ import { LspClient } from './lspClient';
 import { assertSafeMarkdown, EVIL_LINK, EXPLOIT_TEXT } from '../support/markdownSafety';
 
 let client: LspClient;
-before(async () => { client = await LspClient.start(); });
-after(async () => { await client.stop(); });
+before(async () => {
+  client = await LspClient.start();
+});
+after(async () => {
+  await client.stop();
+});
 
 void test('the exploit text of issue 12 in an untitled editor: the hover shows the header as text and links only to the endpoint it found', async () => {
   const uri = 'untitled:Untitled-9';
@@ -48,7 +52,7 @@ void test('a crafted IIS log: hovers on field names, values and directives carry
   assert.ok(hovers >= 25, `hovers: ${hovers}`);
   const agent = await client.hover(uri, { line: 2, character: lines[2]!.indexOf('Mozilla') + 1 });
   assertSafeMarkdown((agent!.contents as MarkupContent).value, ['Mozilla/5.0 [x](file:///etc/passwd)'], []);
-  const lenses = await client.codeLens(uri) ?? [];
+  const lenses = (await client.codeLens(uri)) ?? [];
   assert.ok(lenses.length >= 1);
   for (const l of lenses) assert.doesNotMatch(l.command!.title, /(^|[^\\])\$\(|\n/);
 });

@@ -5,9 +5,19 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import * as fs from 'node:fs';
 import {
-  createProtocolConnection, StreamMessageReader, StreamMessageWriter,
-  type ProtocolConnection, type InitializeResult, type PublishDiagnosticsParams, type Hover,
-  type CodeLens, type DocumentSymbol, type FoldingRange, type SemanticTokens, type Position, type Range,
+  createProtocolConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type ProtocolConnection,
+  type InitializeResult,
+  type PublishDiagnosticsParams,
+  type Hover,
+  type CodeLens,
+  type DocumentSymbol,
+  type FoldingRange,
+  type SemanticTokens,
+  type Position,
+  type Range,
   type SymbolInformation,
 } from 'vscode-languageserver-protocol/node';
 
@@ -45,7 +55,11 @@ export class LspClient {
   private waiters: Array<{ uri: string; opts: WaitOptions; resolve: (e: DiagnosticsEvent) => void }> = [];
   private exited = false;
 
-  private constructor(readonly proc: ChildProcess, readonly connection: ProtocolConnection, public initializeResult: InitializeResult) {}
+  private constructor(
+    readonly proc: ChildProcess,
+    readonly connection: ProtocolConnection,
+    public initializeResult: InitializeResult,
+  ) {}
 
   /** Spawns the server and completes the initialize handshake. */
   static async start(opts: StartOptions = {}): Promise<LspClient> {
@@ -54,8 +68,12 @@ export class LspClient {
     const connection = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
     const client = new LspClient(proc, connection, { capabilities: {} });
     proc.stderr!.setEncoding('utf8');
-    proc.stderr!.on('data', (d: string) => { client.stderr += d; });
-    proc.on('exit', () => { client.exited = true; });
+    proc.stderr!.on('data', (d: string) => {
+      client.stderr += d;
+    });
+    proc.on('exit', () => {
+      client.exited = true;
+    });
 
     connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {
       const ev = { params, at: performance.now() };
@@ -66,9 +84,12 @@ export class LspClient {
         return false;
       });
     });
-    connection.onNotification('window/logMessage', (p: { message: string }) => { client.logs.push(p.message); });
+    connection.onNotification('window/logMessage', (p: { message: string }) => {
+      client.logs.push(p.message);
+    });
     connection.onRequest('workspace/configuration', (p: { items: Array<{ section?: string }> }) =>
-      p.items.map((i) => (i.section === 'iisAuthLens' || !i.section ? opts.configuration ?? null : null)));
+      p.items.map((i) => (i.section === 'iisAuthLens' || !i.section ? (opts.configuration ?? null) : null)),
+    );
     connection.onRequest('client/registerCapability', () => null);
     connection.onRequest('client/unregisterCapability', () => null);
     connection.onRequest('window/workDoneProgress/create', () => null);
@@ -94,7 +115,9 @@ export class LspClient {
           foldingRange: { lineFoldingOnly: true },
           semanticTokens: {
             requests: { full: true, range: true },
-            tokenTypes: [], tokenModifiers: [], formats: ['relative'],
+            tokenTypes: [],
+            tokenModifiers: [],
+            formats: ['relative'],
           },
         },
       },
@@ -127,13 +150,24 @@ export class LspClient {
     if (known && this.matches(known, opts)) return Promise.resolve(known);
     const timeoutMs = opts.timeoutMs ?? 10_000;
     return new Promise((resolve, reject) => {
-      const waiter = { uri, opts, resolve: (e: DiagnosticsEvent) => { clearTimeout(timer); resolve(e); } };
+      const waiter = {
+        uri,
+        opts,
+        resolve: (e: DiagnosticsEvent) => {
+          clearTimeout(timer);
+          resolve(e);
+        },
+      };
       const timer = setTimeout(() => {
         this.waiters = this.waiters.filter((w) => w !== waiter);
         const last = this.diagnostics.get(uri);
-        reject(new Error(`no matching diagnostics for ${uri} within ${timeoutMs} ms` +
-          (last ? ` (last publication had ${last.params.diagnostics.length})` : ' (none published)') +
-          (this.stderr ? `\nserver stderr:\n${this.stderr.slice(-2000)}` : '')));
+        reject(
+          new Error(
+            `no matching diagnostics for ${uri} within ${timeoutMs} ms` +
+              (last ? ` (last publication had ${last.params.diagnostics.length})` : ' (none published)') +
+              (this.stderr ? `\nserver stderr:\n${this.stderr.slice(-2000)}` : ''),
+          ),
+        );
       }, timeoutMs);
       this.waiters.push(waiter);
     });
@@ -164,7 +198,10 @@ export class LspClient {
 
   /** shutdown + exit; kills the process if it does not exit within 3 s. */
   async stop(): Promise<void> {
-    if (this.exited) { this.connection.dispose(); return; }
+    if (this.exited) {
+      this.connection.dispose();
+      return;
+    }
     const exited = new Promise<void>((resolve) => {
       if (this.exited) resolve();
       else this.proc.once('exit', () => resolve());
@@ -172,7 +209,9 @@ export class LspClient {
     try {
       await Promise.race([this.connection.sendRequest('shutdown'), new Promise((r) => setTimeout(r, 3000))]);
       await this.connection.sendNotification('exit');
-    } catch { /* the process may already be gone */ }
+    } catch {
+      /* the process may already be gone */
+    }
     const timer = setTimeout(() => this.proc.kill(), 3000);
     await exited;
     clearTimeout(timer);

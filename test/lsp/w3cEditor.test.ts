@@ -6,7 +6,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
-import { WorkDoneProgress, type CodeLens, type Diagnostic, type DocumentSymbol, type FoldingRange, type MarkupContent } from 'vscode-languageserver-protocol/node';
+import {
+  WorkDoneProgress,
+  type CodeLens,
+  type Diagnostic,
+  type DocumentSymbol,
+  type FoldingRange,
+  type MarkupContent,
+} from 'vscode-languageserver-protocol/node';
 import { LspClient, decodeSemanticTokens, fileUri } from './lspClient';
 import { FINDINGS, type FindingCode } from '../../src/core/findings';
 
@@ -14,8 +21,12 @@ const FIX = path.resolve(__dirname, '..', 'fixtures', 'lsp');
 const GEN = path.join(FIX, 'u_ex_generated_bad_bindings.log');
 const BEATS = path.join(FIX, 'beats_three_layouts.log');
 interface Truth {
-  lines: number; requests: number; layouts: Array<{ line: number; fields: string }>; malformedLines: number[];
-  findings: Record<string, number>; findingLines: Record<string, { count: number; first: number[] }>;
+  lines: number;
+  requests: number;
+  layouts: Array<{ line: number; fields: string }>;
+  malformedLines: number[];
+  findings: Record<string, number>;
+  findingLines: Record<string, { count: number; first: number[] }>;
 }
 const truth = JSON.parse(fs.readFileSync(GEN.replace(/\.log$/, '.truth.json'), 'utf8')) as Truth;
 const genText = fs.readFileSync(GEN, 'utf8');
@@ -29,13 +40,18 @@ before(async () => {
   c = await LspClient.start({ initializationOptions: { settings: { handshakeWindowSeconds: 3600 } } });
   await c.open(GEN_URI, 'iis-w3c-log', genText);
 });
-after(async () => { await c?.stop(); });
+after(async () => {
+  await c?.stop();
+});
 
 /** Column span of field `name` on a 1-based line, by reading the #Fields above it (independent of the server). */
 function fieldSpan(line1: number, name: string): { start: number; end: number; text: string } {
   let fields: string[] = [];
   for (let l = line1 - 1; l >= 0; l--) {
-    if (genLines[l]!.startsWith('#Fields:')) { fields = genLines[l]!.slice(8).trim().split(/\s+/); break; }
+    if (genLines[l]!.startsWith('#Fields:')) {
+      fields = genLines[l]!.slice(8).trim().split(/\s+/);
+      break;
+    }
   }
   const idx = fields.indexOf(name);
   assert.ok(idx >= 0, `no ${name} in the #Fields above line ${line1}`);
@@ -52,7 +68,10 @@ void test('semantic tokens: the columns of a BAD_BINDINGS line get the types of 
   const res = await c.semanticTokensRange(GEN_URI, { start: { line: line - 1, character: 0 }, end: { line: line - 1, character: 1000 } });
   const toks = decodeSemanticTokens(res!.data, legend);
   assert.ok(toks.length > 0);
-  assert.ok(toks.every((t) => t.line === line - 1), 'a range request returns only the lines in range');
+  assert.ok(
+    toks.every((t) => t.line === line - 1),
+    'a range request returns only the lines in range',
+  );
   const typeAt = (name: string): string | undefined => {
     const s = fieldSpan(line, name);
     return toks.find((t) => t.char === s.start && t.length === s.end - s.start)?.type;
@@ -134,7 +153,12 @@ void test('hover on other values, on #Fields names and on directives', async () 
   // on the #Fields directive: the block's counts, with the block's own requests count and plural
   const hb = ((await c.hover(GEN_URI, { line: fl - 1, character: 2 }))!.contents as MarkupContent).value;
   const e1 = blockCounts(genLines)[0]!;
-  assert.match(hb, new RegExp(`Block 1: ${e1.requests === 1 ? '1 request' : `${e1.requests.toLocaleString('en-US')} requests`} · ${e1.s401} × 401 · ${e1.bad} BAD_BINDINGS · `));
+  assert.match(
+    hb,
+    new RegExp(
+      `Block 1: ${e1.requests === 1 ? '1 request' : `${e1.requests.toLocaleString('en-US')} requests`} · ${e1.s401} × 401 · ${e1.bad} BAD_BINDINGS · `,
+    ),
+  );
   // between fields (a blank) there is nothing to say
   assert.equal(await c.hover(GEN_URI, { line: line - 1, character: w.start - 1 }), null);
 });
@@ -142,7 +166,11 @@ void test('hover on other values, on #Fields names and on directives', async () 
 void test('diagnostics: every finding of the known truth at its line, BAD_BINDINGS as errors on the win32 column', async () => {
   const ev = await c.waitForDiagnostics(GEN_URI, { predicate: (p) => p.diagnostics.length > 0 });
   const diags = ev.params.diagnostics;
-  const linesOf = (code: string): number[] => diags.filter((d) => d.code === code).map((d) => d.range.start.line + 1).sort((a, b) => a - b);
+  const linesOf = (code: string): number[] =>
+    diags
+      .filter((d) => d.code === code)
+      .map((d) => d.range.start.line + 1)
+      .sort((a, b) => a - b);
   assert.deepEqual(linesOf('BAD_BINDINGS'), truth.findingLines.BAD_BINDINGS!.first);
   assert.deepEqual(linesOf('LOGON_DENIED'), truth.findingLines.LOGON_DENIED!.first);
   assert.deepEqual(linesOf('INVALID_TOKEN'), truth.findingLines.INVALID_TOKEN!.first);
@@ -184,7 +212,11 @@ function blockCounts(lines: string[]): Array<{ fieldsLine: number; requests: num
   let fields: string[] = [];
   for (let i = 0; i < lines.length; i++) {
     const t = lines[i]!;
-    if (t.startsWith('#Fields:')) { fields = t.slice(8).trim().split(/\s+/); out.push({ fieldsLine: i + 1, requests: 0, s401: 0, bad: 0 }); continue; }
+    if (t.startsWith('#Fields:')) {
+      fields = t.slice(8).trim().split(/\s+/);
+      out.push({ fieldsLine: i + 1, requests: 0, s401: 0, bad: 0 });
+      continue;
+    }
     if (t.startsWith('#') || !t.trim() || !out.length) continue;
     const v = t.trim().split(/\s+/);
     if (v.length !== fields.length) continue;
@@ -203,13 +235,18 @@ void test('CodeLens on each #Fields line: requests, 401s, BAD_BINDINGS, top fail
   const expected = blockCounts(genLines);
   // one lens per block with requests; a count that is zero is left out ("0 × 401 · 0 BAD_BINDINGS" is noise)
   assert.equal(lenses.length, expected.filter((e) => e.requests > 0).length);
-  assert.ok(expected.some((e) => e.s401 > 0 && e.bad === 0), 'the generated log has a block with 401s and no BAD_BINDINGS');
+  assert.ok(
+    expected.some((e) => e.s401 > 0 && e.bad === 0),
+    'the generated log has a block with 401s and no BAD_BINDINGS',
+  );
   lenses.forEach((l, i) => {
     const e = expected[i]!;
     assert.equal(l.range.start.line, e.fieldsLine - 1);
     const title = l.command!.title;
-    const head = (e.requests === 1 ? '1 request' : `${e.requests.toLocaleString('en-US')} requests`)
-      + (e.s401 ? ` · ${e.s401.toLocaleString('en-US')} × 401` : '') + (e.bad ? ` · ${e.bad.toLocaleString('en-US')} BAD_BINDINGS` : '');
+    const head =
+      (e.requests === 1 ? '1 request' : `${e.requests.toLocaleString('en-US')} requests`) +
+      (e.s401 ? ` · ${e.s401.toLocaleString('en-US')} × 401` : '') +
+      (e.bad ? ` · ${e.bad.toLocaleString('en-US')} BAD_BINDINGS` : '');
     assert.ok(title.startsWith(head + ' · ') || title === head, `${title} starts with ${head}`);
     assert.doesNotMatch(title, /(^|· )0 |\b1 (requests|findings)\b/);
     assert.equal(l.command!.command, 'iisAuthLens.showFindings');
@@ -244,17 +281,43 @@ void test('outline and folding: one symbol and one fold per #Fields block (real 
   await c.open(uri, 'iis-w3c-log', text);
   const syms = (await c.symbols(uri)) as DocumentSymbol[];
   // each block named by the time of its requests, with its counts ("1 request", not "1 requests")
-  assert.deepEqual(syms.map((s) => s.name), ['Block 1 · 2018-01-01 08:09:10', 'Block 2 · 2018-01-01 09:10:11', 'Block 3 · 2018-01-01 10:11:12']);
-  assert.deepEqual(syms.map((s) => s.detail), ['1 request · 15 fields', '1 request · 19 fields', '1 request · 2 findings · 22 fields']);
-  assert.deepEqual(syms[0]!.children!.map((ch) => ch.name), ['#Software', '#Version', '#Date', '#Fields']);
+  assert.deepEqual(
+    syms.map((s) => s.name),
+    ['Block 1 · 2018-01-01 08:09:10', 'Block 2 · 2018-01-01 09:10:11', 'Block 3 · 2018-01-01 10:11:12'],
+  );
+  assert.deepEqual(
+    syms.map((s) => s.detail),
+    ['1 request · 15 fields', '1 request · 19 fields', '1 request · 2 findings · 22 fields'],
+  );
+  assert.deepEqual(
+    syms[0]!.children!.map((ch) => ch.name),
+    ['#Software', '#Version', '#Date', '#Fields'],
+  );
   // the findings of a block are its children, at the field Problems marks
-  assert.deepEqual(syms[2]!.children!.filter((ch) => !ch.name.startsWith('#')).map((ch) => ch.name), ['MALFORMED_LINE · line 16', 'MALFORMED_LINE · line 17']);
-  assert.deepEqual(syms.map((s) => [s.range.start.line, s.range.end.line]), [[0, 4], [5, 9], [10, 16]]);
+  assert.deepEqual(
+    syms[2]!.children!.filter((ch) => !ch.name.startsWith('#')).map((ch) => ch.name),
+    ['MALFORMED_LINE · line 16', 'MALFORMED_LINE · line 17'],
+  );
+  assert.deepEqual(
+    syms.map((s) => [s.range.start.line, s.range.end.line]),
+    [
+      [0, 4],
+      [5, 9],
+      [10, 16],
+    ],
+  );
   const folds = (await c.folding(uri)) as FoldingRange[];
   const regions = folds.filter((f) => f.kind === 'region').map((f) => [f.startLine, f.endLine]);
-  assert.deepEqual(regions, [[0, 4], [5, 9], [10, 16]]);
+  assert.deepEqual(regions, [
+    [0, 4],
+    [5, 9],
+    [10, 16],
+  ]);
   const diags = (await c.waitForDiagnostics(uri, { predicate: (p) => p.diagnostics.length > 0 })).params.diagnostics as Diagnostic[];
-  assert.deepEqual(diags.filter((d) => d.code === 'MALFORMED_LINE').map((d) => d.range.start.line + 1), [16, 17]);
+  assert.deepEqual(
+    diags.filter((d) => d.code === 'MALFORMED_LINE').map((d) => d.range.start.line + 1),
+    [16, 17],
+  );
   await c.close(uri);
 });
 
@@ -283,10 +346,18 @@ void test('iisAuthLens/analyzeFile: a gzip log from disk with progress, counts e
     const gz = path.join(dir, 'u_ex261121.log.gz');
     fs.writeFileSync(gz, zlib.gzipSync(fs.readFileSync(GEN)));
     const progress: Array<{ kind: string; percentage?: number }> = [];
-    const sub = c.connection.onProgress(WorkDoneProgress.type, 'p1', (v) => { progress.push(v); });
+    const sub = c.connection.onProgress(WorkDoneProgress.type, 'p1', (v) => {
+      progress.push(v);
+    });
     const r = await c.request<{
-      kind: string; lines: number; requests: number; findingsTotal: number; summary: { findings: Record<string, number>; status: Record<string, number> };
-      findings: Array<{ line: number; code: string }>; blocks: Array<{ fieldsLine: number; requests: number }>; error?: string;
+      kind: string;
+      lines: number;
+      requests: number;
+      findingsTotal: number;
+      summary: { findings: Record<string, number>; status: Record<string, number> };
+      findings: Array<{ line: number; code: string }>;
+      blocks: Array<{ fieldsLine: number; requests: number }>;
+      error?: string;
     }>('iisAuthLens/analyzeFile', { path: gz, workDoneToken: 'p1', maxFindings: 3 });
     sub.dispose();
     assert.equal(r.error, undefined);
@@ -299,8 +370,14 @@ void test('iisAuthLens/analyzeFile: a gzip log from disk with progress, counts e
     assert.equal(r.summary.findings.MALFORMED_LINE, truth.malformedLines.length);
     assert.equal(r.findings.length, 3, 'maxFindings caps the list');
     assert.ok(r.findingsTotal >= Object.values(truth.findings).reduce((a, b) => a + b, 0));
-    assert.deepEqual(r.blocks.map((b) => b.fieldsLine), truth.layouts.map((l) => l.line));
-    assert.deepEqual(r.blocks.map((b) => b.requests), blockCounts(genLines).map((b) => b.requests));
+    assert.deepEqual(
+      r.blocks.map((b) => b.fieldsLine),
+      truth.layouts.map((l) => l.line),
+    );
+    assert.deepEqual(
+      r.blocks.map((b) => b.requests),
+      blockCounts(genLines).map((b) => b.requests),
+    );
 
     const missing = await c.request<{ error?: string }>('iisAuthLens/analyzeFile', { path: path.join(dir, 'nope.log') });
     assert.match(missing.error!, /nope\.log/);
@@ -342,10 +419,16 @@ void test('a lone CR inside a line (editors break there, the log does not): diag
   const ev = await c.waitForDiagnostics(uri, { predicate: (p) => p.diagnostics.some((d) => d.code === 'BAD_BINDINGS') });
   const bad = ev.params.diagnostics.filter((d) => d.code === 'BAD_BINDINGS').map((d) => d.range.start.line + 1);
   // log lines after line 9 are one editor line further down
-  assert.deepEqual(bad, truth.findingLines.BAD_BINDINGS!.first.filter((l) => l <= 80).map((l) => (l > junk + 1 ? l + 1 : l)));
+  assert.deepEqual(
+    bad,
+    truth.findingLines.BAD_BINDINGS!.first.filter((l) => l <= 80).map((l) => (l > junk + 1 ? l + 1 : l)),
+  );
   assert.ok(!ev.params.diagnostics.some((d) => d.code === 'MALFORMED_LINE'), 'the line with the CR still fits');
   const lenses = (await c.codeLens(uri)) as CodeLens[];
-  assert.deepEqual(lenses.map((l) => l.range.start.line + 1), truth.layouts.filter((l) => l.line <= 80).map((l) => (l.line > junk + 1 ? l.line + 1 : l.line)));
+  assert.deepEqual(
+    lenses.map((l) => l.range.start.line + 1),
+    truth.layouts.filter((l) => l.line <= 80).map((l) => (l.line > junk + 1 ? l.line + 1 : l.line)),
+  );
   const line = truth.findingLines.BAD_BINDINGS!.first[0]! + 1;
   const col = lines[line - 2]!.indexOf(' 2148074310 ') + 1;
   const h = ((await c.hover(uri, { line: line - 1, character: col }))!.contents as MarkupContent).value;

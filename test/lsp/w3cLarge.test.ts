@@ -14,7 +14,9 @@ const SIZE = process.env.W3C_LARGE_SIZE ?? '50M';
 
 let dir = '';
 let c: LspClient | undefined;
-before(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'w3c-large-')); });
+before(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'w3c-large-'));
+});
 after(async () => {
   await c?.stop();
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
@@ -48,20 +50,31 @@ void test(`a ${SIZE} log: diagnostics and CodeLens match the generator's truth (
   const h = await c.hover(uri, { line: badLine - 1, character: 0 });
   const tHover = performance.now() - hoverT;
 
-  console.log(`[w3cLarge] ${(truth.bytes / 1048576).toFixed(1)} MiB, ${truth.lines} lines: ` +
-    `didOpen -> diagnostics ${tDiag.toFixed(0)} ms (${ev.params.diagnostics.length} diagnostics); ` +
-    `CodeLens ${tLens.toFixed(0)} ms; semantic tokens range(60 lines) ${tRange.toFixed(1)} ms, full ${tFull.toFixed(0)} ms ` +
-    `(${full === null ? 'declined: range requests only' : `${(full.data.length / 5).toLocaleString('en-US')} tokens`}); hover ${tHover.toFixed(1)} ms; ` +
-    `server: ${c.logs.filter((l) => l.startsWith('W3C ')).join('; ') || '(no timing logged)'}`);
+  console.log(
+    `[w3cLarge] ${(truth.bytes / 1048576).toFixed(1)} MiB, ${truth.lines} lines: ` +
+      `didOpen -> diagnostics ${tDiag.toFixed(0)} ms (${ev.params.diagnostics.length} diagnostics); ` +
+      `CodeLens ${tLens.toFixed(0)} ms; semantic tokens range(60 lines) ${tRange.toFixed(1)} ms, full ${tFull.toFixed(0)} ms ` +
+      `(${full === null ? 'declined: range requests only' : `${(full.data.length / 5).toLocaleString('en-US')} tokens`}); hover ${tHover.toFixed(1)} ms; ` +
+      `server: ${c.logs.filter((l) => l.startsWith('W3C ')).join('; ') || '(no timing logged)'}`,
+  );
 
   const diags = ev.params.diagnostics;
   const count = (code: string): number => diags.filter((d) => d.code === code).length;
   assert.equal(count('BAD_BINDINGS'), truth.findings.BAD_BINDINGS);
   assert.equal(count('LOGON_DENIED'), truth.findings.LOGON_DENIED);
   assert.equal(count('INVALID_TOKEN'), truth.findings.INVALID_TOKEN);
-  assert.deepEqual(diags.filter((d) => d.code === 'BAD_BINDINGS').map((d) => d.range.start.line + 1).sort((a, b) => a - b).slice(0, 2000),
-    truth.findingLines.BAD_BINDINGS!.first);
-  assert.deepEqual(lenses.map((l) => l.range.start.line + 1), truth.layouts.map((l) => l.line));
+  assert.deepEqual(
+    diags
+      .filter((d) => d.code === 'BAD_BINDINGS')
+      .map((d) => d.range.start.line + 1)
+      .sort((a, b) => a - b)
+      .slice(0, 2000),
+    truth.findingLines.BAD_BINDINGS!.first,
+  );
+  assert.deepEqual(
+    lenses.map((l) => l.range.start.line + 1),
+    truth.layouts.map((l) => l.line),
+  );
   const totalBad = lenses.reduce((n, l) => n + Number(/· ([\d,]+) BAD_BINDINGS/.exec(l.command!.title)![1]!.replace(/,/g, '')), 0);
   assert.equal(totalBad, truth.findings.BAD_BINDINGS);
   const toks = decodeSemanticTokens(visible!.data, legend);
@@ -77,13 +90,17 @@ void test(`a ${SIZE} log: diagnostics and CodeLens match the generator's truth (
     if (v.kind === 'report' && ++reports === 2) cts.cancel();
   });
   const t4 = performance.now();
-  await assert.rejects(c.connection.sendRequest('iisAuthLens/analyzeFile', { path: file, workDoneToken: 'cancel-me' }, cts.token),
-    (err: { code?: number }) => err.code === -32800);
+  await assert.rejects(
+    c.connection.sendRequest('iisAuthLens/analyzeFile', { path: file, workDoneToken: 'cancel-me' }, cts.token),
+    (err: { code?: number }) => err.code === -32800,
+  );
   console.log(`[w3cLarge] analyzeFile cancelled after ${reports} progress reports, ${(performance.now() - t4).toFixed(0)} ms`);
   sub.dispose();
   const t5 = performance.now();
-  const disk = await c.request<{ requests: number; summary: { findings: Record<string, number> }; findingsTotal: number }>(
-    'iisAuthLens/analyzeFile', { path: file, maxFindings: 100 });
+  const disk = await c.request<{ requests: number; summary: { findings: Record<string, number> }; findingsTotal: number }>('iisAuthLens/analyzeFile', {
+    path: file,
+    maxFindings: 100,
+  });
   console.log(`[w3cLarge] analyzeFile from disk ${(performance.now() - t5).toFixed(0)} ms`);
   assert.equal(disk.summary.findings.BAD_BINDINGS, truth.findings.BAD_BINDINGS);
 });

@@ -24,7 +24,10 @@ export async function waitForPort(port: number, ms: number): Promise<void> {
   for (;;) {
     const ok = await new Promise<boolean>((resolve) => {
       const s = connect(port, '127.0.0.1');
-      s.once('connect', () => { s.destroy(); resolve(true); });
+      s.once('connect', () => {
+        s.destroy();
+        resolve(true);
+      });
       s.once('error', () => resolve(false));
     });
     if (ok) return;
@@ -35,21 +38,42 @@ export async function waitForPort(port: number, ms: number): Promise<void> {
 
 /** Bundles src/cli/main.ts to outfile, as dist/cli.js is built. */
 export async function buildCli(outfile: string): Promise<void> {
-  await build({ entryPoints: [join(root, 'src', 'cli', 'main.ts')], bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile, logLevel: 'error' });
+  await build({
+    entryPoints: [join(root, 'src', 'cli', 'main.ts')],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    outfile,
+    logLevel: 'error',
+  });
 }
 
-export interface CliRun { code: number | null; out: string; err: string; ms: number }
+export interface CliRun {
+  code: number | null;
+  out: string;
+  err: string;
+  ms: number;
+}
 
 /** Runs `node cli ...args` with stdin, killed after 30 s. */
 export function runCliProcess(cli: string, args: string[], stdin: string | null): Promise<CliRun> {
   const t0 = Date.now();
   return new Promise((resolve) => {
     const p = spawn(process.execPath, [cli, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '', err = '';
-    p.stdout.on('data', (c: Buffer) => { out += c.toString(); });
-    p.stderr.on('data', (c: Buffer) => { err += c.toString(); });
+    let out = '',
+      err = '';
+    p.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+    });
+    p.stderr.on('data', (c: Buffer) => {
+      err += c.toString();
+    });
     const timer = setTimeout(() => p.kill('SIGKILL'), 30000);
-    p.on('close', (code) => { clearTimeout(timer); resolve({ code, out, err, ms: Date.now() - t0 }); });
+    p.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, out, err, ms: Date.now() - t0 });
+    });
     p.stdin.end(stdin ?? undefined);
   });
 }

@@ -37,7 +37,12 @@ export function growthRatio<T>(make: (n: number) => T, fn: (input: T) => unknown
   return { n, ratio: large / Math.max(small, 0.05), small, large };
 }
 
-export interface Growth { n: number; ratio: number; small: number; large: number }
+export interface Growth {
+  n: number;
+  ratio: number;
+  small: number;
+  large: number;
+}
 
 export function describeGrowth(g: Growth): string {
   return `n=${g.n}: ${g.small.toFixed(1)} ms, 4n: ${g.large.toFixed(1)} ms, ratio ${g.ratio.toFixed(1)} (linear about 4, quadratic 16)`;
@@ -48,7 +53,13 @@ export function describeGrowth(g: Growth): string {
  * measurement look worse than it is, so up to three measurements are taken and the best counts;
  * a quadratic routine never gets below 16, a backtracking regex far above.
  */
-export function assertSubQuadratic<T>(label: string, make: (n: number) => T, fn: (input: T) => unknown, n: number, opts: { limit?: number; minMs?: number; maxN?: number } = {}): Growth {
+export function assertSubQuadratic<T>(
+  label: string,
+  make: (n: number) => T,
+  fn: (input: T) => unknown,
+  n: number,
+  opts: { limit?: number; minMs?: number; maxN?: number } = {},
+): Growth {
   const limit = opts.limit ?? 10;
   let best: Growth | null = null;
   for (let attempt = 0; attempt < 3; attempt++) {

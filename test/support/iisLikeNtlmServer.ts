@@ -77,8 +77,13 @@ function buildChallenge(type1Flags: number, serverChallenge: Buffer): Buffer {
   const ft = Buffer.alloc(8);
   ft.writeBigUInt64LE((BigInt(Date.now()) + 11644473600000n) * 10000n);
   const targetInfo = Buffer.concat([
-    pair(2, utf('CONTOSO')), pair(1, utf('EX01')), pair(4, utf('contoso.test')), pair(3, utf('ex01.contoso.test')),
-    pair(5, utf('contoso.test')), pair(7, ft), pair(0, Buffer.alloc(0)),
+    pair(2, utf('CONTOSO')),
+    pair(1, utf('EX01')),
+    pair(4, utf('contoso.test')),
+    pair(3, utf('ex01.contoso.test')),
+    pair(5, utf('contoso.test')),
+    pair(7, ft),
+    pair(0, Buffer.alloc(0)),
   ]);
   const targetName = utf('CONTOSO');
   // Echo what the client asked for that IIS supports, plus TARGET_INFO, TARGET_TYPE_DOMAIN, VERSION.
@@ -104,8 +109,10 @@ export function startIisLikeServer(opts: IisLikeOptions): Promise<IisLikeServer>
   const log: LogLine[] = [];
   const offers = opts.offers ?? ['Negotiate', 'NTLM'];
   if (opts.logFile) {
-    writeFileSync(opts.logFile,
-      `#Software: Microsoft Internet Information Services 10.0\r\n#Version: 1.0\r\n#Date: ${new Date().toISOString().replace('T', ' ').slice(0, 19)}\r\n#Fields: ${W3C_FIELDS}\r\n`);
+    writeFileSync(
+      opts.logFile,
+      `#Software: Microsoft Internet Information Services 10.0\r\n#Version: 1.0\r\n#Date: ${new Date().toISOString().replace('T', ' ').slice(0, 19)}\r\n#Fields: ${W3C_FIELDS}\r\n`,
+    );
   }
 
   const server = https.createServer({ cert: opts.cert, key: opts.key, keepAliveTimeout: 5000 }, (req, res) => {
@@ -123,9 +130,21 @@ export function startIisLikeServer(opts: IisLikeOptions): Promise<IisLikeServer>
     const [path, query] = (req.url ?? '/').split('?');
     const ua = String(req.headers['user-agent'] ?? '-').replace(/ /g, '+');
     const line = [
-      now.toISOString().slice(0, 10), now.toISOString().slice(11, 19), req.socket.localAddress ?? '-', req.method ?? '-',
-      path || '/', query || '-', String(req.socket.localPort ?? '-'), user || '-', (req.socket.remoteAddress ?? '-').replace(/^::ffff:/, ''),
-      ua, '-', String(status), String(substatus), String(win32), String(Date.now() - t0),
+      now.toISOString().slice(0, 10),
+      now.toISOString().slice(11, 19),
+      req.socket.localAddress ?? '-',
+      req.method ?? '-',
+      path || '/',
+      query || '-',
+      String(req.socket.localPort ?? '-'),
+      user || '-',
+      (req.socket.remoteAddress ?? '-').replace(/^::ffff:/, ''),
+      ua,
+      '-',
+      String(status),
+      String(substatus),
+      String(win32),
+      String(Date.now() - t0),
     ].join(' ');
     appendFileSync(opts.logFile, line + '\r\n');
   }
@@ -156,7 +175,10 @@ export function startIisLikeServer(opts: IisLikeOptions): Promise<IisLikeServer>
     let token: Buffer = Buffer.from(m[2], 'base64');
     let mechListMic: Buffer | null = null;
     try {
-      if (isNeg && token[0] !== 0x4e && opts.negotiateRawOnly) { deny(req, res, 1, SEC_E_INVALID_TOKEN, t0); return; }
+      if (isNeg && token[0] !== 0x4e && opts.negotiateRawOnly) {
+        deny(req, res, 1, SEC_E_INVALID_TOKEN, t0);
+        return;
+      }
       if (isNeg && token[0] === 0x60) token = parseSpnegoInit(token).mechToken ?? Buffer.alloc(0);
       else if (isNeg && token[0] === 0xa1) {
         const r = parseSpnegoResponse(token);
@@ -169,45 +191,72 @@ export function startIisLikeServer(opts: IisLikeOptions): Promise<IisLikeServer>
         const type2 = buildChallenge(msg.flags, serverChallenge);
         states.set(req.socket, { scheme: isNeg ? 'Negotiate' : 'NTLM', type1: token, type2, serverChallenge });
         writeLog(req, 401, 1, SEC_E_NO_CREDENTIALS, '-', t0);
-        const answer = isNeg && !opts.negotiateRawOnly ? `Negotiate ${spnegoServerResponse(1, type2, true).toString('base64')}` : `${isNeg ? 'Negotiate' : 'NTLM'} ${type2.toString('base64')}`;
+        const answer =
+          isNeg && !opts.negotiateRawOnly
+            ? `Negotiate ${spnegoServerResponse(1, type2, true).toString('base64')}`
+            : `${isNeg ? 'Negotiate' : 'NTLM'} ${type2.toString('base64')}`;
         res.writeHead(401, { 'WWW-Authenticate': answer, 'Content-Type': 'text/html' });
         res.end('401 - Unauthorized');
         return;
       }
-      if (msg.messageType !== 3) { deny(req, res, 1, SEC_E_INVALID_TOKEN, t0); return; }
+      if (msg.messageType !== 3) {
+        deny(req, res, 1, SEC_E_INVALID_TOKEN, t0);
+        return;
+      }
       const st = states.get(req.socket);
       states.delete(req.socket);
       // No challenge on this connection (a proxy moved the leg to another backend connection).
-      if (!st) { deny(req, res, 1, SEC_E_INVALID_TOKEN, t0); return; }
+      if (!st) {
+        deny(req, res, 1, SEC_E_INVALID_TOKEN, t0);
+        return;
+      }
       const account = `${msg.domain}\\${msg.user}`;
-      if (msg.ntlmVersion !== 2 || !msg.ntlmV2) { deny(req, res, 1, SEC_E_LOGON_DENIED, t0); return; }
-      const ntOff = token.readUInt32LE(24), ntLen = token.readUInt16LE(20);
+      if (msg.ntlmVersion !== 2 || !msg.ntlmV2) {
+        deny(req, res, 1, SEC_E_LOGON_DENIED, t0);
+        return;
+      }
+      const ntOff = token.readUInt32LE(24),
+        ntLen = token.readUInt16LE(20);
       const blob = token.subarray(ntOff + 16, ntOff + ntLen);
-      const known = msg.user.toLowerCase() === opts.user.toLowerCase() &&
+      const known =
+        msg.user.toLowerCase() === opts.user.toLowerCase() &&
         (msg.domain === '' || msg.domain.toLowerCase() === opts.domain.toLowerCase() || msg.domain.toLowerCase() === 'contoso.test');
       const key = ntowfv2(opts.password, msg.user, msg.domain);
       const proof = hmacMd5(key, st.serverChallenge, blob);
-      if (!known || proof.toString('hex') !== msg.ntlmV2.ntProofStr) { deny(req, res, 1, SEC_E_LOGON_DENIED, t0); return; }
+      if (!known || proof.toString('hex') !== msg.ntlmV2.ntProofStr) {
+        deny(req, res, 1, SEC_E_LOGON_DENIED, t0);
+        return;
+      }
       const sessionBaseKey = hmacMd5(key, proof);
       let exported: Buffer = sessionBaseKey;
       if (msg.flags & NTLMSSP_NEGOTIATE_KEY_EXCH) {
-        const kOff = token.readUInt32LE(56), kLen = token.readUInt16LE(52);
+        const kOff = token.readUInt32LE(56),
+          kLen = token.readUInt16LE(52);
         exported = rc4(sessionBaseKey, token.subarray(kOff, kOff + kLen));
       }
       if (msg.micPresent && msg.mic) {
         const zeroed = Buffer.from(token);
         zeroed.fill(0, 72, 88);
-        if (hmacMd5(exported, st.type1, st.type2, zeroed).toString('hex') !== msg.mic) { deny(req, res, 1, SEC_E_INVALID_TOKEN, t0); return; }
+        if (hmacMd5(exported, st.type1, st.type2, zeroed).toString('hex') !== msg.mic) {
+          deny(req, res, 1, SEC_E_INVALID_TOKEN, t0);
+          return;
+        }
       }
       if (mechListMic && isNeg) {
         const want = ntlmSign(exported, 'client', 0, Buffer.from('300c060a2b06010401823702020a', 'hex'), msg.flags);
-        if (!want || !want.equals(mechListMic)) { deny(req, res, 1, SEC_E_INVALID_TOKEN, t0); return; }
+        if (!want || !want.equals(mechListMic)) {
+          deny(req, res, 1, SEC_E_INVALID_TOKEN, t0);
+          return;
+        }
       }
       // Extended Protection: IIS compares against its own certificate; absent and zero count the same.
       const cb = msg.channelBindingsState;
       const matches = cb === 'present' && msg.channelBindings === expectedBindings;
       const epOk = opts.ep === 'none' ? true : opts.ep === 'accept' ? cb !== 'present' || matches : matches;
-      if (!epOk) { deny(req, res, 1, SEC_E_BAD_BINDINGS, t0); return; }
+      if (!epOk) {
+        deny(req, res, 1, SEC_E_BAD_BINDINGS, t0);
+        return;
+      }
       const headers: Record<string, string> = { 'Content-Type': 'text/html', 'Persistent-Auth': 'true' };
       if (isNeg && !opts.negotiateRawOnly) headers['WWW-Authenticate'] = `Negotiate ${spnegoServerResponse(0).toString('base64')}`;
       // The real endpoint: GET (and a POST without a SOAP body) is a 400; a POST with a body is served.
@@ -226,8 +275,15 @@ export function startIisLikeServer(opts: IisLikeOptions): Promise<IisLikeServer>
       const addr = server.address();
       const port = typeof addr === 'object' && addr ? addr.port : 0;
       resolve({
-        url: `https://127.0.0.1:${port}/EWS/mrsproxy.svc`, port, expectedBindings, log,
-        close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+        url: `https://127.0.0.1:${port}/EWS/mrsproxy.svc`,
+        port,
+        expectedBindings,
+        log,
+        close: () =>
+          new Promise<void>((r) => {
+            server.closeAllConnections();
+            server.close(() => r());
+          }),
       });
     });
   });

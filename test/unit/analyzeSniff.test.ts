@@ -35,7 +35,15 @@ void test('Exchange CSV logs are not W3C logs, on the command line or in a folde
 });
 
 void test('real W3C logs stay W3C: every fixture, with and without being named', () => {
-  for (const f of ['beats-three-layouts.log', 'exchange-iis10-edge-cases.log', 'ftp-iis4-no-date-field.log', 'httperr-beats.log', 'iis6-trailing-space-fields.log', 'lnav-eleven-header-blocks.log', 'u_ex_custom_xff_field.log']) {
+  for (const f of [
+    'beats-three-layouts.log',
+    'exchange-iis10-edge-cases.log',
+    'ftp-iis4-no-date-field.log',
+    'httperr-beats.log',
+    'iis6-trailing-space-fields.log',
+    'lnav-eleven-header-blocks.log',
+    'u_ex_custom_xff_field.log',
+  ]) {
     const text = readFileSync(join(fixtures, f), 'utf8');
     assert.deepEqual(sniffText(text, f, true), { kind: 'w3c' }, f);
     assert.deepEqual(sniffText(text, f, false), { kind: 'w3c' }, f);
@@ -51,7 +59,11 @@ void test('a *.log without directives is W3C only if it starts with a date-time 
   const ncsa = sniffText('127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] "GET /apache_pb.gif HTTP/1.0" 200 2326\n', 'access.log', true);
   assert.equal(ncsa.kind, 'unknown');
   assert.match(ncsa.why!, /first line is not a 'date time \.\.\.' record: '127\.0\.0\.1 - frank/);
-  const native = sniffText('192.168.114.201, -, 03/20/01, 7:55:20, W3SVC2, SERVER, 172.21.13.45, 4502, 163, 3223, 200, 0, GET, /DeptLogo.gif, -,\n', 'in010320.log', true);
+  const native = sniffText(
+    '192.168.114.201, -, 03/20/01, 7:55:20, W3SVC2, SERVER, 172.21.13.45, 4502, 163, 3223, 200, 0, GET, /DeptLogo.gif, -,\n',
+    'in010320.log',
+    true,
+  );
   assert.equal(native.kind, 'unknown');
   // headerless lines in a folder are other programs' logs
   assert.equal(sniffText(headerless, 'u_ex180101.log', false).kind, 'unknown');

@@ -24,15 +24,23 @@ void test('outcome of a request from status, substatus and win32', () => {
   assert.equal(outcomeOf(-1, -1, -1), null);
 });
 
-void test('the article\'s story: mrsproxy fails with BAD_BINDINGS until the fix, from 17:16 two 401s then 200', () => {
+void test("the article's story: mrsproxy fails with BAD_BINDINGS until the fix, from 17:16 two 401s then 200", () => {
   const tl = buildAuthTimeline(STORY);
   assert.equal(tl.requests, 121);
   assert.equal(tl.from, '2024-11-05T14:21:31Z');
   assert.equal(tl.bucketSeconds, 300, 'about 3 h of log: 5-minute buckets');
-  assert.deepEqual(tl.urls.map((u) => u.uri), ['/EWS/mrsproxy.svc', '/EWS/Exchange.asmx'], 'URLs with auth traffic only, most failures first');
+  assert.deepEqual(
+    tl.urls.map((u) => u.uri),
+    ['/EWS/mrsproxy.svc', '/EWS/Exchange.asmx'],
+    'URLs with auth traffic only, most failures first',
+  );
   const mrs = tl.urls[0]!;
   assert.deepEqual(mrs.totals, { success: 8, challenge: 52, badBindings: 18, logonDenied: 0, invalidToken: 0, otherAuthFailure: 0, otherError: 0 });
-  const lastBad = STORY.toString('utf8').split('\r\n').map((l, i) => [l, i + 1] as const).filter(([l]) => / 401 1 2148074310 /.test(l)).pop()!;
+  const lastBad = STORY.toString('utf8')
+    .split('\r\n')
+    .map((l, i) => [l, i + 1] as const)
+    .filter(([l]) => / 401 1 2148074310 /.test(l))
+    .pop()!;
   assert.deepEqual(mrs.lastFailure, { time: lastBad[0].slice(0, 19).replace(' ', 'T') + 'Z', line: lastBad[1] });
   assert.deepEqual(mrs.firstSuccessAfterLastFailure, { time: '2024-11-05T17:16:03Z', line: findLine('17:16:03', '200 0 0') });
   // every bucket is on the same axis, and the line numbers point at the requests they count
@@ -97,7 +105,8 @@ void test('synthetic log with ground truth: BAD_BINDINGS / LOGON_DENIED / INVALI
 });
 
 void test('URLs with BAD_BINDINGS come first, then other errors, then the rest by failures (not the busiest failing URL first)', () => {
-  const head = '#Software: Microsoft Internet Information Services 10.0\r\n#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken\r\n';
+  const head =
+    '#Software: Microsoft Internet Information Services 10.0\r\n#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken\r\n';
   const line = (uri: string, status: string, win32: number, sec: number): string =>
     `2026-11-21 10:00:${String(sec).padStart(2, '0')} 10.0.0.5 POST ${uri} - 443 - 10.0.0.9 UA - ${status} ${win32} 5\r\n`;
   let log = head;
@@ -106,5 +115,8 @@ void test('URLs with BAD_BINDINGS come first, then other errors, then the rest b
   log += line('/Autodiscover/Autodiscover.xml', '401 1', 2148074248, 20);
   log += line('/EWS/mrsproxy.svc', '401 1', 2148074310, 30);
   const t = buildAuthTimeline(log);
-  assert.deepEqual(t.urls.map((u) => u.uri), ['/EWS/mrsproxy.svc', '/Autodiscover/Autodiscover.xml', '/owa/auth.owa']);
+  assert.deepEqual(
+    t.urls.map((u) => u.uri),
+    ['/EWS/mrsproxy.svc', '/Autodiscover/Autodiscover.xml', '/owa/auth.owa'],
+  );
 });

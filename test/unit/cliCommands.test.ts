@@ -10,14 +10,20 @@ import { subcommands } from '../../src/cli/commands';
 async function inProcess(args: string[]): Promise<string> {
   const out = new PassThrough();
   let text = '';
-  out.on('data', (d) => { text += String(d); });
+  out.on('data', (d) => {
+    text += String(d);
+  });
   await main(args, { stdout: out, stderr: new PassThrough(), stdin: new PassThrough(), stdinIsTTY: true });
   return text;
 }
 
 void test('every registry entry loads the subcommand of its name, and the main usage lists its summary', async () => {
   assert.ok(subcommands.length >= 5);
-  for (const name of ['analyze', 'decode', 'cbt', 'probe', 'explain']) assert.ok(subcommands.some((s) => s.name === name), name);
+  for (const name of ['analyze', 'decode', 'cbt', 'probe', 'explain'])
+    assert.ok(
+      subcommands.some((s) => s.name === name),
+      name,
+    );
   assert.equal(new Set(subcommands.map((s) => s.name)).size, subcommands.length, 'no name twice');
   const text = await inProcess(['--help']);
   for (const s of subcommands) {

@@ -18,7 +18,10 @@ void test('every subcommand has its section in docs/cli.md, with each option of 
   const missing: string[] = [];
   for (const s of subcommands) {
     const text = section(s.name);
-    if (!text) { missing.push(`no "## ${s.name}" section`); continue; }
+    if (!text) {
+      missing.push(`no "## ${s.name}" section`);
+      continue;
+    }
     const usage = (await s.load()).usage.split('\n')[0];
     if (!text.includes(`iis-auth-lens ${s.name}`)) missing.push(`${s.name}: the section does not show its command line`);
     for (const o of new Set(usage.match(/--[a-z][a-z-]*/g) ?? [])) if (!text.includes(o)) missing.push(`${s.name}: ${o} (from "${usage}")`);

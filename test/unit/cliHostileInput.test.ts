@@ -15,8 +15,12 @@ function io(stdin: Readable = new PassThrough(), stdinIsTTY = true): { io: CliIo
   const stderr = new PassThrough();
   let o = '';
   let e = '';
-  stdout.on('data', (d) => { o += String(d); });
-  stderr.on('data', (d) => { e += String(d); });
+  stdout.on('data', (d) => {
+    o += String(d);
+  });
+  stderr.on('data', (d) => {
+    e += String(d);
+  });
   return { io: { stdout, stderr, stdin, stdinIsTTY }, out: () => o, err: () => e };
 }
 
@@ -72,7 +76,11 @@ void test('decode: deeply nested JWT claims are a one-line token error, with --j
 /** A stdin that never ends, as `< /dev/zero` or `yes A |` give it. */
 function endless(byte: number): Readable {
   const block = Buffer.alloc(1 << 16, byte);
-  return new Readable({ read() { this.push(block); } });
+  return new Readable({
+    read() {
+      this.push(block);
+    },
+  });
 }
 
 void test('decode - and explain - stop reading an endless stdin: over the limit, or at the first NUL', { timeout: 60_000 }, async () => {
@@ -91,14 +99,26 @@ void test('explain --json of 20,000 matching lines: each kind once with its line
   const t = io(stdin, false);
   assert.equal(await main(['explain', '--json', '-'], t.io), 0, t.err());
   assert.ok(t.out().length < 4_000_000, `${t.out().length} characters of JSON`);
-  const doc = JSON.parse(t.out()) as { matches: Array<{ line: number; code: string; explanation: string }>; matchCount: number; matchesTruncated: boolean; note: string; groups: Array<{ code: string; count: number; lines: number[]; explanation: string }> };
+  const doc = JSON.parse(t.out()) as {
+    matches: Array<{ line: number; code: string; explanation: string }>;
+    matchCount: number;
+    matchesTruncated: boolean;
+    note: string;
+    groups: Array<{ code: string; count: number; lines: number[]; explanation: string }>;
+  };
   assert.equal(doc.matchCount, 20_001);
   assert.equal(doc.matches.length, 1000);
   assert.ok(doc.matchesTruncated);
   assert.match(doc.note, /first 1000/);
   assert.equal(doc.matches[999]!.line, 1000);
   assert.match(doc.matches[0]!.explanation, /Extended Protection/);
-  assert.deepEqual(doc.groups.map((g) => [g.code, g.count, g.lines.length]), [['SEC_E_BAD_BINDINGS', 20_000, 20_000], ['SEC_E_LOGON_DENIED', 1, 1]]);
+  assert.deepEqual(
+    doc.groups.map((g) => [g.code, g.count, g.lines.length]),
+    [
+      ['SEC_E_BAD_BINDINGS', 20_000, 20_000],
+      ['SEC_E_LOGON_DENIED', 1, 1],
+    ],
+  );
   assert.equal(doc.groups[1]!.lines[0], 20_001);
 
   const h = io(Readable.from([Buffer.from('0x80090346\n'.repeat(3000))]), false);
@@ -128,7 +148,11 @@ void test('control characters from the input are escaped in human output (file n
   const head = Buffer.alloc(88);
   head.write('NTLMSSP\0', 0, 'latin1');
   head.writeUInt32LE(3, 8);
-  const field = (at: number, len: number, off: number): void => { head.writeUInt16LE(len, at); head.writeUInt16LE(len, at + 2); head.writeUInt32LE(off, at + 4); };
+  const field = (at: number, len: number, off: number): void => {
+    head.writeUInt16LE(len, at);
+    head.writeUInt16LE(len, at + 2);
+    head.writeUInt32LE(off, at + 4);
+  };
   for (const at of [12, 20, 28, 44, 52]) field(at, 0, 88);
   field(36, user.length, 88);
   head.writeUInt32LE(0x00000001 | 0x00000200, 60);
@@ -143,7 +167,10 @@ void test('analyze: a file name with control characters is escaped in the text o
   const dir = mkdtempSync(join(tmpdir(), 'hostile-'));
   try {
     const name = join(dir, 'u_ex\u001b[2J\rforged.log');
-    writeFileSync(name, '#Software: Microsoft Internet Information Services 10.0\n#Fields: date time c-ip cs-uri-stem sc-status sc-substatus sc-win32-status\n2026-11-21 10:00:00 52.1.2.3 /EWS/mrsproxy.svc\u001b[31m 401 1 2148074310\n');
+    writeFileSync(
+      name,
+      '#Software: Microsoft Internet Information Services 10.0\n#Fields: date time c-ip cs-uri-stem sc-status sc-substatus sc-win32-status\n2026-11-21 10:00:00 52.1.2.3 /EWS/mrsproxy.svc\u001b[31m 401 1 2148074310\n',
+    );
     const t = io();
     assert.equal(await main(['analyze', name, join(dir, 'missing\u001b[0m.log')], t.io), 1);
     for (const text of [t.out(), t.err()]) assert.ok(!/[\u0000-\u0008\u000b-\u001f\u007f]/.test(text), JSON.stringify(text.slice(0, 400)));
@@ -157,7 +184,13 @@ void test('analyze: a file name with control characters is escaped in the text o
 void test('probe: what a hostile server sends (header values, step details) is escaped in the text report', () => {
   type Result = Parameters<typeof probeTextForTerminal>[0];
   const r = {
-    url: 'https://mail.contoso.test/EWS/mrsproxy.svc', ms: 5, verdict: 'no-ntlm', explanation: 'x', remediation: [], attempts: [], tls: null,
+    url: 'https://mail.contoso.test/EWS/mrsproxy.svc',
+    ms: 5,
+    verdict: 'no-ntlm',
+    explanation: 'x',
+    remediation: [],
+    attempts: [],
+    tls: null,
     steps: [{ name: 'TLS', ok: true, ms: 1, detail: 'CN=evil\u001b[2J\rforged', error: [] }],
     anonymous: { status: 401, wwwAuthenticate: ['Basic realm="\u001b]0;pwned\u0007"'] },
   } as unknown as Result;

@@ -9,8 +9,12 @@ function io(): { io: CliIo; out: () => string; err: () => string } {
   const stderr = new PassThrough();
   let o = '';
   let e = '';
-  stdout.on('data', (d) => { o += String(d); });
-  stderr.on('data', (d) => { e += String(d); });
+  stdout.on('data', (d) => {
+    o += String(d);
+  });
+  stderr.on('data', (d) => {
+    e += String(d);
+  });
   return { io: { stdout, stderr, stdin: new PassThrough(), stdinIsTTY: true }, out: () => o, err: () => e };
 }
 

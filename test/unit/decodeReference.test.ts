@@ -15,7 +15,13 @@ interface Expected {
   kerberos?: { realm: string | null; sname: string | null; etype: number | null };
   spnego?: { mechTypes: string[]; state: string | null };
 }
-interface Entry { id: string; source: string; token: string; expectedBy: 'impacket' | 'construction'; expected: Expected }
+interface Entry {
+  id: string;
+  source: string;
+  token: string;
+  expectedBy: 'impacket' | 'construction';
+  expected: Expected;
+}
 
 const FIXTURE = join(__dirname, '..', 'fixtures', 'tokens', 'impacket-reference.json');
 const entries = (JSON.parse(readFileSync(FIXTURE, 'utf8')) as { tokens: Entry[] }).tokens;
@@ -88,9 +94,11 @@ for (const e of entries) {
 
 // Channel bindings from another implementation: gss-ntlmssp (C) bound each AUTHENTICATE to the
 // certificate's tls-server-end-point, and its own acceptor accepted it with the same bindings.
-const cbtFixture = (JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'tokens', 'gss-ntlmssp-cbt.json'), 'utf8')) as {
-  tokens: { certificate: string; hash: string; authenticate: string }[];
-}).tokens;
+const cbtFixture = (
+  JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'tokens', 'gss-ntlmssp-cbt.json'), 'utf8')) as {
+    tokens: { certificate: string; hash: string; authenticate: string }[];
+  }
+).tokens;
 
 void test('gss-ntlmssp channel bindings match the certificate they were made for (SHA-256, SHA-384, SHA-512) and no other', () => {
   assert.equal(cbtFixture.length, 3);

@@ -10,8 +10,7 @@ import { generateFreb } from '../support/frebGenerator';
 
 const FIX = join(__dirname, '..', 'fixtures');
 const KRB = join(FIX, 'tokens', 'mit-krb5-reference-encode.txt');
-const realHeader = /Authorization: Negotiate [A-Za-z0-9+/=]+/.exec(
-  readFileSync(join(FIX, 'freb', 'plechenko', 'fr000034.auth-200-windows.xml'), 'utf8'))![0];
+const realHeader = /Authorization: Negotiate [A-Za-z0-9+/=]+/.exec(readFileSync(join(FIX, 'freb', 'plechenko', 'fr000034.auth-200-windows.xml'), 'utf8'))![0];
 
 void test('real SPNEGO negTokenResp (fr000034): NTLM inside, accept-incomplete, mechListMIC, contract fields', () => {
   const r = decodeToken(realHeader);
@@ -43,8 +42,14 @@ void test('real SPNEGO negTokenResp (fr000034): NTLM inside, accept-incomplete, 
 void test('input forms: header line, scheme + token, IIS-log "+", bare token, quoted JSON value, multi-line', () => {
   const tok = realHeader.split(' ').pop()!;
   for (const text of [
-    realHeader, `Negotiate ${tok}`, `Negotiate+${tok}`, tok, `"Negotiate ${tok}"`, `authorization:negotiate ${tok}`,
-    `GET / HTTP/1.1\r\nHost: x\r\n${realHeader}\r\n\r\n`, `Proxy-Authorization: Negotiate ${tok}`,
+    realHeader,
+    `Negotiate ${tok}`,
+    `Negotiate+${tok}`,
+    tok,
+    `"Negotiate ${tok}"`,
+    `authorization:negotiate ${tok}`,
+    `GET / HTTP/1.1\r\nHost: x\r\n${realHeader}\r\n\r\n`,
+    `Proxy-Authorization: Negotiate ${tok}`,
   ]) {
     const r = decodeToken(text);
     assert.equal(r.error, undefined, text);
@@ -67,7 +72,8 @@ void test('Kerberos: MIT krb5 AP-REQ bare, in GSS KRB5 framing, inside SPNEGO Ne
   assert.equal(bare.scheme, 'Kerberos');
   assert.deepEqual(
     { realm: bare.kerberos?.realm, sname: bare.kerberos?.sname, etype: bare.kerberos?.etype, kvno: bare.kerberos?.kvno, msg: bare.kerberos?.messageType },
-    { realm: 'ATHENA.MIT.EDU', sname: 'hftsai/extra', etype: 0, kvno: 5, msg: 'AP-REQ' });
+    { realm: 'ATHENA.MIT.EDU', sname: 'hftsai/extra', etype: 0, kvno: 5, msg: 'AP-REQ' },
+  );
   assert.equal(bare.kerberos?.mutualRequired, true);
   assert.equal(bare.kerberos?.ticketCipherLength, 21);
   // RFC 1964 framing: 0x60 len, OID 1.2.840.113554.1.2.2, TOK_ID 01 00, AP-REQ.
@@ -79,12 +85,28 @@ void test('Kerberos: MIT krb5 AP-REQ bare, in GSS KRB5 framing, inside SPNEGO Ne
   assert.equal(framed.kerberos?.gssOid, '1.2.840.113554.1.2.2');
   assert.equal(framed.kerberos?.sname, 'hftsai/extra');
   // SPNEGO NegTokenInit { mechTypes [MS-KRB5, KRB5, NTLM], mechToken = gss }.
-  const init = new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: 0 }, value: [new asn1js.Sequence({ value: [
-    new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: 0 }, value: [new asn1js.Sequence({ value: [
-      new asn1js.ObjectIdentifier({ value: '1.2.840.48018.1.2.2' }), new asn1js.ObjectIdentifier({ value: '1.2.840.113554.1.2.2' }),
-      new asn1js.ObjectIdentifier({ value: '1.3.6.1.4.1.311.2.2.10' })] })] }),
-    new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: 2 }, value: [new asn1js.OctetString({ valueHex: gss })] }),
-  ] })] });
+  const init = new asn1js.Constructed({
+    idBlock: { tagClass: 3, tagNumber: 0 },
+    value: [
+      new asn1js.Sequence({
+        value: [
+          new asn1js.Constructed({
+            idBlock: { tagClass: 3, tagNumber: 0 },
+            value: [
+              new asn1js.Sequence({
+                value: [
+                  new asn1js.ObjectIdentifier({ value: '1.2.840.48018.1.2.2' }),
+                  new asn1js.ObjectIdentifier({ value: '1.2.840.113554.1.2.2' }),
+                  new asn1js.ObjectIdentifier({ value: '1.3.6.1.4.1.311.2.2.10' }),
+                ],
+              }),
+            ],
+          }),
+          new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: 2 }, value: [new asn1js.OctetString({ valueHex: gss })] }),
+        ],
+      }),
+    ],
+  });
   const spnegoOid = Buffer.from(new asn1js.ObjectIdentifier({ value: '1.3.6.1.5.5.2' }).toBER());
   const inner = Buffer.concat([spnegoOid, Buffer.from(init.toBER())]);
   const tok = Buffer.concat([Buffer.from([0x60, 0x82, inner.length >> 8, inner.length & 0xff]), inner]);

@@ -14,7 +14,10 @@ import { tryAnalyzeFreb } from '../../src/core/freb/frebAnalyze';
 import { buildFrebReportModel } from '../../src/core/freb/frebReportModel';
 
 interface Entry {
-  id: string; source: string; token: string; deviation?: string;
+  id: string;
+  source: string;
+  token: string;
+  deviation?: string;
   tshark: Record<string, string>;
   expected: { ntlm?: Record<string, unknown>; kerberos?: { kvno: number }; spnego?: { reqFlags: string[] } };
 }
@@ -59,13 +62,15 @@ for (const e of entries) {
 }
 
 void test('issue 17: the AP-REQ with a 4-byte kvno reads 1597636609, not 0', () => {
-  const r = decodeToken('Negotiate YIGBBgkqhkiG9xIBAgIBAG5yMHCgAwIBBaEDAgEOogcDBQAgAAAAo0phSDBGoAMCAQWhDhsMQ09OVE9TTy5URVNUohYwFKADAgECoQ0wCxsESFRUUBsDd2VioxcwFaADAgESoQYCBF86AAGiBgQEqqqqqqQPMA2gAwIBEqIGBAS7u7u7');
+  const r = decodeToken(
+    'Negotiate YIGBBgkqhkiG9xIBAgIBAG5yMHCgAwIBBaEDAgEOogcDBQAgAAAAo0phSDBGoAMCAQWhDhsMQ09OVE9TTy5URVNUohYwFKADAgECoQ0wCxsESFRUUBsDd2VioxcwFaADAgESoQYCBF86AAGiBgQEqqqqqqQPMA2gAwIBEqIGBAS7u7u7',
+  );
   assert.equal(r.kerberos?.kvno, 1597636609);
   assert.equal(r.kerberos?.etype, 18);
   assert.match(formatDecodeText(r), /Ticket kvno\s+1597636609/);
 });
 
-void test('INTEGER decoding: two\'s complement for Int32 fields, UInt32 for kvno-like fields', () => {
+void test("INTEGER decoding: two's complement for Int32 fields, UInt32 for kvno-like fields", () => {
   const int = (hex: string) => asn1js.fromBER(Buffer.from(hex, 'hex')).result;
   assert.equal(intOf(int('020400800000')), 8388608);
   assert.equal(intOf(int('02045f3a0001')), 1597636609);
@@ -83,7 +88,10 @@ void test('a zero-length MsvAvChannelBindings is present and malformed, with a w
   assert.equal(r.ntlm?.channelBindingsState, 'present');
   assert.equal(r.ntlm?.channelBindingsMalformed, true);
   assert.equal(r.ntlm?.channelBindings, '');
-  assert.ok(r.warnings?.some((w) => /MsvAvChannelBindings has length 0, expected 16/.test(w)), JSON.stringify(r.warnings));
+  assert.ok(
+    r.warnings?.some((w) => /MsvAvChannelBindings has length 0, expected 16/.test(w)),
+    JSON.stringify(r.warnings),
+  );
   assert.match(formatDecodeText(r), /Channel bindings\s+present but MALFORMED: 0 bytes where MS-NLMP requires 16/);
   const short = decoded('edge-cbt-short');
   assert.equal(short.ntlm?.channelBindingsState, 'present', '8 zero bytes are not the 16 zero bytes "zero" means');
@@ -130,7 +138,7 @@ void test('VERSION bytes without NTLMSSP_NEGOTIATE_VERSION: shown marked as not 
   assert.equal(zeroed.ntlm?.micValue, '6c146544b86fde5bc6d4446f3902c3ce');
 });
 
-void test('the NTLMv2 response\'s own timestamp is clientTimestamp, beside MsvAvTimestamp', () => {
+void test("the NTLMv2 response's own timestamp is clientTimestamp, beside MsvAvTimestamp", () => {
   const r = decoded('gen001-authenticate');
   assert.equal(r.ntlm?.clientTimestamp, '2024-11-21T08:00:00.000Z');
   assert.match(formatDecodeText(r), /Client timestamp\s+2024-11-21T08:00:00\.000Z/);

@@ -3,20 +3,33 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  CMD_DISABLE_EP, CMD_ENABLE_EP, CMD_EXCLUDE_EWS_FRONTEND, CMD_SHOW_EP, EP_SCRIPT_PARAMETERS,
-  appcmdSetExtendedProtection, checkEpScriptCommand, checkIisCommand, epScriptCommand, psSetExtendedProtection,
+  CMD_DISABLE_EP,
+  CMD_ENABLE_EP,
+  CMD_EXCLUDE_EWS_FRONTEND,
+  CMD_SHOW_EP,
+  EP_SCRIPT_PARAMETERS,
+  appcmdSetExtendedProtection,
+  checkEpScriptCommand,
+  checkIisCommand,
+  epScriptCommand,
+  psSetExtendedProtection,
 } from '../../src/core/iisConfig/epCommands';
 import { analyzeEpConfig, mrsFixChoices } from '../../src/core/iisConfig/epConfig';
 import { decideVerdict } from '../../src/probe/verdict';
 import { CATALOG } from '../../src/core/explain/catalog';
 
 void test('the script table accepts the documented invocations and refuses what the script refuses', () => {
-  for (const ok of [CMD_SHOW_EP, CMD_DISABLE_EP, CMD_ENABLE_EP, CMD_EXCLUDE_EWS_FRONTEND,
+  for (const ok of [
+    CMD_SHOW_EP,
+    CMD_DISABLE_EP,
+    CMD_ENABLE_EP,
+    CMD_EXCLUDE_EWS_FRONTEND,
     '.\\ExchangeExtendedProtectionManagement.ps1 -RestrictType EWSBackend -IPRangeFilePath .\\ips.txt',
     '.\\ExchangeExtendedProtectionManagement.ps1 -ValidateType RestrictTypeEWSBackend -IPRangeFilePath .\\ips.txt',
     '.\\ExchangeExtendedProtectionManagement.ps1 -RollbackType RestoreConfiguration',
     '.\\ExchangeExtendedProtectionManagement.ps1 -ShowExtendedProtection -ExchangeServerNames EX01,EX02',
-    '.\\ExchangeExtendedProtectionManagement.ps1 -excludevirtualdirectories "EWSFrontEnd" -SkipAutoUpdate']) {
+    '.\\ExchangeExtendedProtectionManagement.ps1 -excludevirtualdirectories "EWSFrontEnd" -SkipAutoUpdate',
+  ]) {
     assert.equal(checkEpScriptCommand(ok), null, ok);
   }
   const refused: Array<[string, RegExp]> = [
@@ -40,9 +53,23 @@ void test('appcmd and Set-WebConfigurationProperty lines name real sections, att
     assert.equal(checkIisCommand(appcmdSetExtendedProtection('Default Web Site/EWS', tc)), null);
     assert.equal(checkIisCommand(psSetExtendedProtection("Default Web Site/O'B", tc)), null);
   }
-  assert.match(checkIisCommand("Set-WebConfigurationProperty -PSPath 'MACHINE/WEBROOT/APPHOST' -Location 'x' -Filter 'system.webServer/security/authentication/windowsAuthentication/extendedProtection' -Name 'tokenChecking' -Value 'Accept'") ?? '', /does not accept 'Accept'/);
-  assert.match(checkIisCommand("Set-WebConfigurationProperty -Filter 'system.webServer/security/authentication/windowsAuthentication' -Name 'extendedProtection' -Value 'Allow'") ?? '', /no attribute extendedProtection/);
-  assert.match(checkIisCommand('appcmd set config "x" -section:system.webServer/security/authentication/windowsAuthentication /extendedProtection.tokenCheck:"Allow"') ?? '', /no attribute tokenCheck/);
+  assert.match(
+    checkIisCommand(
+      "Set-WebConfigurationProperty -PSPath 'MACHINE/WEBROOT/APPHOST' -Location 'x' -Filter 'system.webServer/security/authentication/windowsAuthentication/extendedProtection' -Name 'tokenChecking' -Value 'Accept'",
+    ) ?? '',
+    /does not accept 'Accept'/,
+  );
+  assert.match(
+    checkIisCommand(
+      "Set-WebConfigurationProperty -Filter 'system.webServer/security/authentication/windowsAuthentication' -Name 'extendedProtection' -Value 'Allow'",
+    ) ?? '',
+    /no attribute extendedProtection/,
+  );
+  assert.match(
+    checkIisCommand('appcmd set config "x" -section:system.webServer/security/authentication/windowsAuthentication /extendedProtection.tokenCheck:"Allow"') ??
+      '',
+    /no attribute tokenCheck/,
+  );
 });
 
 /** Every script / appcmd / Set-WebConfigurationProperty line inside a text, each checked. */
@@ -79,7 +106,11 @@ void test('the probe remediation and the explain catalog print only valid script
   const texts: string[] = [];
   // A rejected verdict (all NTLM legs with channel bindings fail) carries the EP remediation.
   const mk = (cbt: string, ok: boolean): Record<string, unknown> => ({ scheme: 'NTLM', cbt, status: ok ? 200 : 401, ok, error: null, win32: null });
-  for (const attempts of [[mk('absent', true), mk('zero', true), mk('correct', false)], [mk('absent', false), mk('zero', false), mk('correct', false)], [mk('absent', true), mk('zero', false), mk('correct', false)]]) {
+  for (const attempts of [
+    [mk('absent', true), mk('zero', true), mk('correct', false)],
+    [mk('absent', false), mk('zero', false), mk('correct', false)],
+    [mk('absent', true), mk('zero', false), mk('correct', false)],
+  ]) {
     const v = decideVerdict(anonymous as never, attempts as never);
     texts.push(v.explanation, ...v.remediation);
   }
@@ -93,14 +124,19 @@ void test('the probe remediation and the explain catalog print only valid script
 
 void test('every script invocation written anywhere in src names real parameters and accepted values', () => {
   const root = join(__dirname, '..', '..', 'src');
-  const files = readdirSync(root, { recursive: true }).map(String).filter((f) => f.endsWith('.ts') && !f.endsWith(join('iisConfig', 'epCommands.ts')));
+  const files = readdirSync(root, { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith('.ts') && !f.endsWith(join('iisConfig', 'epCommands.ts')));
   const problems: string[] = [];
   let checked = 0;
   for (const f of files) {
     const text = readFileSync(join(root, f), 'utf8').replace(/\\\\/g, '\\').replace(/\\"/g, '"');
     for (const m of text.matchAll(/ExchangeExtendedProtectionManagement\.ps1((?:[ \t]+[^\s`'$]+)*)/g)) {
       // Take -Parameter [value] pairs as PowerShell would bind them; stop at the first word of prose.
-      const words = m[1]!.trim().split(/[ \t]+/).filter(Boolean);
+      const words = m[1]!
+        .trim()
+        .split(/[ \t]+/)
+        .filter(Boolean);
       const parts: string[] = [];
       for (let i = 0; i < words.length; i++) {
         const w = words[i]!;

@@ -62,7 +62,10 @@ for (const [file, vdirs] of CONFIGURED) {
     // Every non-Exchange row is judged as such, and nothing else shows up.
     assert.deepEqual(stateCounts(r.locations), { expected: vdirs, 'less-secure': 0, unsupported: 0, 'not-exchange': r.locations.length - vdirs });
     // Default Web Site/EWS at Allow: the MRS risk, as information (it is Exchange's own setting), nothing else.
-    assert.deepEqual(r.findings.map((f) => [f.code, f.severity, f.location]), [['EP_MRS_PROXY_RISK', 'info', 'Default Web Site/EWS']]);
+    assert.deepEqual(
+      r.findings.map((f) => [f.code, f.severity, f.location]),
+      [['EP_MRS_PROXY_RISK', 'info', 'Default Web Site/EWS']],
+    );
     const ews = r.locations.find((l) => l.location === 'Default Web Site/EWS')!;
     assert.equal(r.findings[0]!.line, ews.extendedProtectionLine);
     assert.match(read(file).split('\n')[r.findings[0]!.line - 1]!, /<extendedProtection tokenChecking="Allow"/);
@@ -83,7 +86,10 @@ void test('E19_NotConfigured: every vdir None; expected only where Exchange expe
   assert.equal(c.expected, 3); // Autodiscover x2, Default Web Site/PowerShell
   assert.equal(c['less-secure'], 22);
   assert.equal(c.unsupported, 0);
-  assert.deepEqual(r.findings.map((f) => f.code), ['EP_NOT_CONFIGURED']);
+  assert.deepEqual(
+    r.findings.map((f) => f.code),
+    ['EP_NOT_CONFIGURED'],
+  );
   assert.equal(r.findings[0]!.count, 25);
   assert.equal(r.mrsProxy?.tokenChecking, 'None');
 });
@@ -118,11 +124,16 @@ const loc = (path: string, inner: string): string =>
   `<location path="${path}">\r\n<system.webServer>\r\n<security>\r\n<authentication>\r\n${inner}\r\n</authentication>\r\n</security>\r\n</system.webServer>\r\n</location>`;
 
 void test('providers: <clear/>, <add>, <remove> in order, inherited from the server level and parent paths', () => {
-  const r = analyzeEpConfig(config(
-    loc('Default Web Site', '<windowsAuthentication><providers><remove value="NTLM" /><add value="Kerberos" /></providers></windowsAuthentication>') +
-    loc('Default Web Site/EWS', '<windowsAuthentication enabled="true"><providers><add value="NTLM" /></providers><extendedProtection tokenChecking="Allow" /></windowsAuthentication>') +
-    loc('Default Web Site/OWA', '<windowsAuthentication enabled="true"><providers><clear /><add value="NTLM" /></providers></windowsAuthentication>'),
-  ));
+  const r = analyzeEpConfig(
+    config(
+      loc('Default Web Site', '<windowsAuthentication><providers><remove value="NTLM" /><add value="Kerberos" /></providers></windowsAuthentication>') +
+        loc(
+          'Default Web Site/EWS',
+          '<windowsAuthentication enabled="true"><providers><add value="NTLM" /></providers><extendedProtection tokenChecking="Allow" /></windowsAuthentication>',
+        ) +
+        loc('Default Web Site/OWA', '<windowsAuthentication enabled="true"><providers><clear /><add value="NTLM" /></providers></windowsAuthentication>'),
+    ),
+  );
   const by = (p: string): EpLocation => r.locations.find((l) => l.location === p)!;
   assert.deepEqual(by('Default Web Site/EWS').providers, ['Negotiate', 'Kerberos', 'NTLM']);
   assert.deepEqual(by('Default Web Site/OWA').providers, ['NTLM']);
@@ -135,10 +146,12 @@ void test('providers: <clear/>, <add>, <remove> in order, inherited from the ser
 });
 
 void test('server-level tokenChecking, location path "" and paths compared without case', () => {
-  const r = analyzeEpConfig(config(
-    `<location path="" overrideMode="Allow"><system.webServer><security><authentication><windowsAuthentication><extendedProtection tokenChecking="Require" flags="Proxy, AllowDotlessSpn"><spn name="HTTP/mail.contoso.test" /><spn name="HTTP/old" /><removeSpn name="HTTP/old" /></extendedProtection></windowsAuthentication></authentication></security></system.webServer></location>\r\n` +
-    loc('default web site/oab', '<windowsAuthentication enabled="true" />'),
-  ));
+  const r = analyzeEpConfig(
+    config(
+      `<location path="" overrideMode="Allow"><system.webServer><security><authentication><windowsAuthentication><extendedProtection tokenChecking="Require" flags="Proxy, AllowDotlessSpn"><spn name="HTTP/mail.contoso.test" /><spn name="HTTP/old" /><removeSpn name="HTTP/old" /></extendedProtection></windowsAuthentication></authentication></security></system.webServer></location>\r\n` +
+        loc('default web site/oab', '<windowsAuthentication enabled="true" />'),
+    ),
+  );
   const oab = r.locations.find((l) => l.location === 'default web site/oab')!;
   assert.equal(oab.tokenChecking, 'Require');
   assert.equal(oab.expected, 'Allow');
@@ -152,19 +165,34 @@ void test('server-level tokenChecking, location path "" and paths compared witho
 });
 
 void test('EP_MRS_PROXY_RISK: Require on Default Web Site/EWS is a warning (and unsupported); a mrsproxy.svc location at None clears it', () => {
-  const req = analyzeEpConfig(config(loc('Default Web Site/EWS', '<windowsAuthentication enabled="true"><extendedProtection tokenChecking="Require" /></windowsAuthentication>')));
-  assert.deepEqual(req.findings.map((f) => [f.code, f.severity]).sort(), [['EP_MRS_PROXY_RISK', 'warning'], ['EP_UNSUPPORTED', 'error']]);
-  const cleared = analyzeEpConfig(config(
-    loc('Default Web Site/EWS', '<windowsAuthentication enabled="true"><extendedProtection tokenChecking="Allow" /></windowsAuthentication>') +
-    loc('Default Web Site/EWS/mrsproxy.svc', '<windowsAuthentication><extendedProtection tokenChecking="None" /></windowsAuthentication>'),
-  ));
+  const req = analyzeEpConfig(
+    config(loc('Default Web Site/EWS', '<windowsAuthentication enabled="true"><extendedProtection tokenChecking="Require" /></windowsAuthentication>')),
+  );
+  assert.deepEqual(req.findings.map((f) => [f.code, f.severity]).sort(), [
+    ['EP_MRS_PROXY_RISK', 'warning'],
+    ['EP_UNSUPPORTED', 'error'],
+  ]);
+  const cleared = analyzeEpConfig(
+    config(
+      loc('Default Web Site/EWS', '<windowsAuthentication enabled="true"><extendedProtection tokenChecking="Allow" /></windowsAuthentication>') +
+        loc('Default Web Site/EWS/mrsproxy.svc', '<windowsAuthentication><extendedProtection tokenChecking="None" /></windowsAuthentication>'),
+    ),
+  );
   assert.equal(cleared.mrsProxy?.tokenChecking, 'None');
-  assert.deepEqual(cleared.findings.map((f) => f.code), []);
-  const none = analyzeEpConfig(config(
-    loc('Default Web Site/EWS', '<windowsAuthentication enabled="true"><extendedProtection tokenChecking="None" /></windowsAuthentication>') +
-    loc('Default Web Site/OWA', '<windowsAuthentication enabled="true"><extendedProtection tokenChecking="Require" /></windowsAuthentication>'),
-  ));
-  assert.deepEqual(none.findings.map((f) => f.code), ['EP_LESS_SECURE']);
+  assert.deepEqual(
+    cleared.findings.map((f) => f.code),
+    [],
+  );
+  const none = analyzeEpConfig(
+    config(
+      loc('Default Web Site/EWS', '<windowsAuthentication enabled="true"><extendedProtection tokenChecking="None" /></windowsAuthentication>') +
+        loc('Default Web Site/OWA', '<windowsAuthentication enabled="true"><extendedProtection tokenChecking="Require" /></windowsAuthentication>'),
+    ),
+  );
+  assert.deepEqual(
+    none.findings.map((f) => f.code),
+    ['EP_LESS_SECURE'],
+  );
   assert.match(none.findings[0]!.fix, /-ExcludeVirtualDirectories EWSFrontEnd/);
 });
 
@@ -181,7 +209,8 @@ void test('--exchange-version: an unsupported build expects None everywhere; 201
 });
 
 void test('web.config: its own sections, judged only when it sets tokenChecking and its vdir is known', () => {
-  const wc = '<?xml version="1.0"?>\n<configuration>\n  <system.webServer>\n    <security>\n      <authentication>\n        <windowsAuthentication enabled="true">\n          <extendedProtection tokenChecking="Require" />\n        </windowsAuthentication>\n      </authentication>\n    </security>\n  </system.webServer>\n</configuration>\n';
+  const wc =
+    '<?xml version="1.0"?>\n<configuration>\n  <system.webServer>\n    <security>\n      <authentication>\n        <windowsAuthentication enabled="true">\n          <extendedProtection tokenChecking="Require" />\n        </windowsAuthentication>\n      </authentication>\n    </security>\n  </system.webServer>\n</configuration>\n';
   const r = analyzeEpConfig(wc, { webConfigLocation: 'Default Web Site/OAB' });
   assert.equal(r.kind, 'web.config');
   assert.equal(r.locations[0]!.state, 'unsupported');
@@ -215,8 +244,14 @@ void test('hostile and broken XML: one error with a line, never a hang or an exp
   assert.equal(doctype.line, 2);
   assert.match(doctype.reason, /DOCTYPE/);
   // Billion laughs: refused at the declaration, before anything expands.
-  const lol = ['<?xml version="1.0"?>', '<!DOCTYPE lolz [', ' <!ENTITY lol "lol">',
-    ...Array.from({ length: 9 }, (_, k) => ` <!ENTITY lol${k + 1} "${`&lol${k || ''};`.repeat(10)}">`), ']>', '<configuration>&lol9;</configuration>'].join('\n');
+  const lol = [
+    '<?xml version="1.0"?>',
+    '<!DOCTYPE lolz [',
+    ' <!ENTITY lol "lol">',
+    ...Array.from({ length: 9 }, (_, k) => ` <!ENTITY lol${k + 1} "${`&lol${k || ''};`.repeat(10)}">`),
+    ']>',
+    '<configuration>&lol9;</configuration>',
+  ].join('\n');
   const t0 = performance.now();
   assert.match(formatError(lol).reason, /DOCTYPE/);
   assert.ok(performance.now() - t0 < 100);
@@ -250,7 +285,10 @@ void test('hostile and broken XML: one error with a line, never a hang or an exp
 // building the whole tree of the same file.
 void test('a 200 KB config is read in linear time, faster than parsing the whole file with fast-xml-parser', () => {
   const base = read('E19_Configured_ApplicationHost.config');
-  const sample = base.slice(base.indexOf('<location path="Default Web Site/EWS"'), base.indexOf('</location>', base.indexOf('<location path="Default Web Site/EWS"')) + 11);
+  const sample = base.slice(
+    base.indexOf('<location path="Default Web Site/EWS"'),
+    base.indexOf('</location>', base.indexOf('<location path="Default Web Site/EWS"')) + 11,
+  );
   const padTo = (bytes: number): string => {
     const parts: string[] = [];
     let len = base.length;
@@ -264,7 +302,14 @@ void test('a 200 KB config is read in linear time, faster than parsing the whole
   const small = padTo(200 * 1024);
   const big = padTo(2 * 1024 * 1024);
   assert.ok(small.length >= 200 * 1024);
-  const whole = new XMLParser({ preserveOrder: true, ignoreAttributes: false, attributeNamePrefix: '', parseTagValue: false, processEntities: true, htmlEntities: false });
+  const whole = new XMLParser({
+    preserveOrder: true,
+    ignoreAttributes: false,
+    attributeNamePrefix: '',
+    parseTagValue: false,
+    processEntities: true,
+    htmlEntities: false,
+  });
   // Warmed up, then interleaved, the fastest of each: a busy machine slows both alike.
   const fns = { ours: () => analyzeEpConfig(small), baseline: () => whole.parse(small), big: () => analyzeEpConfig(big) };
   const best = { ours: Infinity, baseline: Infinity, big: Infinity };
@@ -290,14 +335,20 @@ void test('servers: names from paths; a plain IIS config has rows only with incl
   assert.equal(serverNameFromPath('/copies/EX02/inetsrv/config/applicationHost.config'), 'EX02');
   assert.equal(serverNameFromPath('/copies/E19_Configured_ApplicationHost.config'), 'E19_Configured');
   assert.equal(serverNameFromPath('/copies/ex03.applicationhost.config'), 'ex03');
-  const plain = analyzeEpConfig(config(loc('Intranet/app', '<windowsAuthentication enabled="true"><extendedProtection tokenChecking="Require" /></windowsAuthentication>')));
+  const plain = analyzeEpConfig(
+    config(loc('Intranet/app', '<windowsAuthentication enabled="true"><extendedProtection tokenChecking="Require" /></windowsAuthentication>')),
+  );
   assert.deepEqual(buildEpMatrix([{ server: 'WEB01', report: plain }]).rows, []);
   const rows = buildEpMatrix([{ server: 'WEB01', report: plain }], true).rows;
-  assert.deepEqual(rows.map((r) => [r.location, r.expected, r.cells[0]!.tokenChecking, r.cells[0]!.state]), [['Intranet/app', null, 'Require', 'not-exchange']]);
+  assert.deepEqual(
+    rows.map((r) => [r.location, r.expected, r.cells[0]!.tokenChecking, r.cells[0]!.state]),
+    [['Intranet/app', null, 'Require', 'not-exchange']],
+  );
 });
 
 void test('inheritInChildApplications="false": a location\'s settings stop at the next application below it', () => {
-  const text = '<?xml version="1.0"?>\n<configuration>\n<system.applicationHost>\n<sites>\n<site name="Default Web Site" id="1">\n<application path="/" />\n<application path="/EWS" applicationPool="MSExchangeServicesAppPool" />\n</site>\n</sites>\n</system.applicationHost>\n' +
+  const text =
+    '<?xml version="1.0"?>\n<configuration>\n<system.applicationHost>\n<sites>\n<site name="Default Web Site" id="1">\n<application path="/" />\n<application path="/EWS" applicationPool="MSExchangeServicesAppPool" />\n</site>\n</sites>\n</system.applicationHost>\n' +
     '<location path="Default Web Site" inheritInChildApplications="false">\n<system.webServer><security><authentication><windowsAuthentication enabled="true"><extendedProtection tokenChecking="Require" /></windowsAuthentication></authentication></security></system.webServer>\n</location>\n' +
     '<location path="Default Web Site/EWS">\n<system.webServer><security><authentication><windowsAuthentication enabled="true" /></authentication></security></system.webServer>\n</location>\n' +
     '<location path="Default Web Site/OWA">\n<system.webServer><security><authentication><windowsAuthentication enabled="true" /></authentication></security></system.webServer>\n</location>\n</configuration>\n';

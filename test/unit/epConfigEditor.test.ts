@@ -13,13 +13,26 @@ import { defaultSettings, type ServerContext } from '../../src/server/context';
 
 const FIX = join(__dirname, '..', 'fixtures', 'epconfig');
 
-function providers(): { hover(doc: TextDocument, line: number, ch: number): Hover | null; codeLens(doc: TextDocument): CodeLens[]; diagnostics(doc: TextDocument): Diagnostic[] } {
+function providers(): {
+  hover(doc: TextDocument, line: number, ch: number): Hover | null;
+  codeLens(doc: TextDocument): CodeLens[];
+  diagnostics(doc: TextDocument): Diagnostic[];
+} {
   const noop = (): void => undefined;
   const connection = new Proxy({}, { get: () => new Proxy(noop, { get: () => noop }) });
   const documents = new Proxy({ get: () => undefined, all: () => [] }, { get: (t, k) => (t as Record<string | symbol, unknown>)[k] ?? noop });
   const ctx = {
-    connection, documents, settings: () => defaultSettings, capabilities: {},
-    hover: [], diagnostics: [], codeLens: [], symbols: [], folding: [], semanticTokens: [], refreshDiagnostics: noop,
+    connection,
+    documents,
+    settings: () => defaultSettings,
+    capabilities: {},
+    hover: [],
+    diagnostics: [],
+    codeLens: [],
+    symbols: [],
+    folding: [],
+    semanticTokens: [],
+    refreshDiagnostics: noop,
   } as unknown as ServerContext;
   for (const f of features) f.register(ctx);
   return {
@@ -53,7 +66,10 @@ void test('applicationHost.config: a CodeLens per <location>, the MRS risk at th
   assert.ok(lenses.some((l) => l.command!.title === 'owa · Extended Protection: Required (expected Required) · Windows authentication off'));
   assert.equal(lenses.length, 40);
   const diags = p.diagnostics(d);
-  assert.deepEqual(diags.map((x) => x.code), ['EP_MRS_PROXY_RISK']);
+  assert.deepEqual(
+    diags.map((x) => x.code),
+    ['EP_MRS_PROXY_RISK'],
+  );
   const r = diags[0]!.range;
   assert.equal(lines[r.start.line]!.slice(r.start.character, r.end.character), '<extendedProtection tokenChecking="Allow" flags="None">');
   // Not an IIS config by name, or not XML: nothing.
@@ -93,7 +109,8 @@ void test('hovers: tokenChecking with IIS Manager words, the EWS table and the f
 });
 
 void test('document text in hovers and CodeLens titles cannot become markup or a link', () => {
-  const evil = '<?xml version="1.0"?>\n<configuration>\n<system.applicationHost/>\n<location path="Default Web Site/[x](command:workbench.action.terminal.new) $(zap)">\n<system.webServer><security><authentication>\n<windowsAuthentication enabled="true"><providers><add value="**$(bug)**" /></providers>\n<extendedProtection tokenChecking="Require" />\n</windowsAuthentication></authentication></security></system.webServer>\n</location>\n</configuration>\n';
+  const evil =
+    '<?xml version="1.0"?>\n<configuration>\n<system.applicationHost/>\n<location path="Default Web Site/[x](command:workbench.action.terminal.new) $(zap)">\n<system.webServer><security><authentication>\n<windowsAuthentication enabled="true"><providers><add value="**$(bug)**" /></providers>\n<extendedProtection tokenChecking="Require" />\n</windowsAuthentication></authentication></security></system.webServer>\n</location>\n</configuration>\n';
   const p = providers();
   const d = doc('applicationHost.config', evil);
   const lens = p.codeLens(d)[0]!;
@@ -138,14 +155,31 @@ void test('an IIS log with BAD_BINDINGS on /EWS/ names the configured Default We
   const cfgText = readFileSync(join(__dirname, '..', 'fixtures', 'workspace', 'EX01_applicationHost.config'), 'utf8');
   const logDoc = TextDocument.create('file:///logs/u_ex261121.log', 'iis-w3c-log', 1, log);
   const cfg = TextDocument.create('file:///cfg/EX01_applicationHost.config', 'xml', 1, cfgText);
-  const notConfigured = TextDocument.create('file:///cfg/EX02/applicationHost.config', 'xml', 1, readFileSync(join(FIX, 'E19_NotConfigured_ApplicationHost.config'), 'utf8'));
+  const notConfigured = TextDocument.create(
+    'file:///cfg/EX02/applicationHost.config',
+    'xml',
+    1,
+    readFileSync(join(FIX, 'E19_NotConfigured_ApplicationHost.config'), 'utf8'),
+  );
   const withDocs = (docs: TextDocument[]): Diagnostic[] => {
     const noop = (): void => undefined;
     const connection = new Proxy({}, { get: () => new Proxy(noop, { get: () => noop }) });
-    const documents = new Proxy({ get: (u: string) => docs.find((d) => d.uri === u), all: () => docs }, { get: (t, k) => (t as Record<string | symbol, unknown>)[k] ?? noop });
+    const documents = new Proxy(
+      { get: (u: string) => docs.find((d) => d.uri === u), all: () => docs },
+      { get: (t, k) => (t as Record<string | symbol, unknown>)[k] ?? noop },
+    );
     const ctx = {
-      connection, documents, settings: () => defaultSettings, capabilities: {},
-      hover: [], diagnostics: [], codeLens: [], symbols: [], folding: [], semanticTokens: [], refreshDiagnostics: noop,
+      connection,
+      documents,
+      settings: () => defaultSettings,
+      capabilities: {},
+      hover: [],
+      diagnostics: [],
+      codeLens: [],
+      symbols: [],
+      folding: [],
+      semanticTokens: [],
+      refreshDiagnostics: noop,
     } as unknown as ServerContext;
     for (const f of features) f.register(ctx);
     return ctx.diagnostics.flatMap((d) => d.provideDiagnostics(logDoc)).filter((d) => d.code === 'EP_CONFIGURED');
@@ -153,7 +187,10 @@ void test('an IIS log with BAD_BINDINGS on /EWS/ names the configured Default We
   assert.deepEqual(withDocs([logDoc]), []);
   const [d] = withDocs([logDoc, cfg]);
   assert.ok(d);
-  assert.match(String(d.message), /^3 BAD_BINDINGS on \/EWS\/\. Extended Protection of Default Web Site\/EWS as configured - EX01: Allow \(Accept\), line 222\./);
+  assert.match(
+    String(d.message),
+    /^3 BAD_BINDINGS on \/EWS\/\. Extended Protection of Default Web Site\/EWS as configured - EX01: Allow \(Accept\), line 222\./,
+  );
   assert.match(log.split('\n')[d.range.start.line]!, /POST \/EWS\/mrsproxy\.svc .* 401 1 2148074310/);
   assert.equal(d.relatedInformation![0]!.location.uri, cfg.uri);
   assert.equal(d.relatedInformation![0]!.location.range.start.line, 221);

@@ -15,14 +15,44 @@ function io(): { io: CliIo; out: () => string; err: () => string } {
   const stderr = new PassThrough();
   let o = '';
   let e = '';
-  stdout.on('data', (d) => { o += String(d); });
-  stderr.on('data', (d) => { e += String(d); });
+  stdout.on('data', (d) => {
+    o += String(d);
+  });
+  stderr.on('data', (d) => {
+    e += String(d);
+  });
   return { io: { stdout, stderr, stdin: new PassThrough(), stdinIsTTY: true }, out: () => o, err: () => e };
 }
 
-interface JsonLocation { location: string; site: string; vdir: string; windowsAuthentication: boolean; providers: string[]; tokenChecking: string; flags: string; spns: string[]; sslFlags: string; expected: string | null; state: string; line: number }
-interface JsonFile { path: string; kind?: string; error?: string; locations?: JsonLocation[]; findings?: Array<{ line: number; code: string; severity: string; location: string; message: string; fix: string }> }
-interface JsonDoc { files: JsonFile[]; servers?: { servers: string[]; rows: Array<{ location: string; expected: string; cells: Array<{ server: string; tokenChecking: string | null }>; disagree: boolean }>; disagreements: number } }
+interface JsonLocation {
+  location: string;
+  site: string;
+  vdir: string;
+  windowsAuthentication: boolean;
+  providers: string[];
+  tokenChecking: string;
+  flags: string;
+  spns: string[];
+  sslFlags: string;
+  expected: string | null;
+  state: string;
+  line: number;
+}
+interface JsonFile {
+  path: string;
+  kind?: string;
+  error?: string;
+  locations?: JsonLocation[];
+  findings?: Array<{ line: number; code: string; severity: string; location: string; message: string; fix: string }>;
+}
+interface JsonDoc {
+  files: JsonFile[];
+  servers?: {
+    servers: string[];
+    rows: Array<{ location: string; expected: string; cells: Array<{ server: string; tokenChecking: string | null }>; disagree: boolean }>;
+    disagreements: number;
+  };
+}
 
 void test('epconfig --json on one applicationHost.config: the contract fields per location and finding', async () => {
   const t = io();
@@ -35,8 +65,30 @@ void test('epconfig --json on one applicationHost.config: the contract fields pe
   assert.equal(f.kind, 'applicationHost');
   const ews = f.locations!.find((l) => l.location === 'Default Web Site/EWS')!;
   assert.deepEqual(
-    { site: ews.site, vdir: ews.vdir, windowsAuthentication: ews.windowsAuthentication, providers: ews.providers, tokenChecking: ews.tokenChecking, flags: ews.flags, spns: ews.spns, sslFlags: ews.sslFlags, expected: ews.expected, state: ews.state },
-    { site: 'Default Web Site', vdir: 'EWS', windowsAuthentication: true, providers: ['Negotiate', 'NTLM'], tokenChecking: 'Allow', flags: 'None', spns: [], sslFlags: 'Ssl,Ssl128', expected: 'Allow', state: 'expected' },
+    {
+      site: ews.site,
+      vdir: ews.vdir,
+      windowsAuthentication: ews.windowsAuthentication,
+      providers: ews.providers,
+      tokenChecking: ews.tokenChecking,
+      flags: ews.flags,
+      spns: ews.spns,
+      sslFlags: ews.sslFlags,
+      expected: ews.expected,
+      state: ews.state,
+    },
+    {
+      site: 'Default Web Site',
+      vdir: 'EWS',
+      windowsAuthentication: true,
+      providers: ['Negotiate', 'NTLM'],
+      tokenChecking: 'Allow',
+      flags: 'None',
+      spns: [],
+      sslFlags: 'Ssl,Ssl128',
+      expected: 'Allow',
+      state: 'expected',
+    },
   );
   const lines = readFileSync(join(FIX, 'E19_Configured_ApplicationHost.config'), 'utf8').split('\n');
   assert.match(lines[ews.line - 1]!, /<location path="Default Web Site\/EWS">/);
@@ -55,7 +107,10 @@ void test('epconfig on a folder of four servers: one table across them, disagree
   const m = doc.servers!;
   assert.deepEqual(m.servers, ['E15_Configured_Both', 'E16_Configured', 'E19_Configured', 'E19_NotConfigured']);
   const ews = m.rows.find((r) => r.location === 'Default Web Site/EWS')!;
-  assert.deepEqual(ews.cells.map((c) => c.tokenChecking), ['Allow', 'Allow', 'Allow', 'None']);
+  assert.deepEqual(
+    ews.cells.map((c) => c.tokenChecking),
+    ['Allow', 'Allow', 'Allow', 'None'],
+  );
   assert.equal(ews.disagree, true);
   const autod = m.rows.find((r) => r.location === 'Default Web Site/Autodiscover')!;
   assert.equal(autod.disagree, false);

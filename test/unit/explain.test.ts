@@ -13,7 +13,7 @@ const byCode = (ms: ExplainMatch[], code: string): ExplainMatch => {
   return m;
 };
 
-void test('the article\'s MRS move-request error: 9821, credentials, Negotiate 401, (401) Unauthorized', () => {
+void test("the article's MRS move-request error: 9821, credentials, Negotiate 401, (401) Unauthorized", () => {
   const ms = explainText(read('mrs-move-request-error.en.txt'));
   assert.deepEqual(codes(ms), ['1:MRS_PORT_9821', '1:MRS_CREDENTIALS_REJECTED', '1:MRS_UNAUTHORIZED_NEGOTIATE', '1:MRS_401']);
   for (const m of ms) {
@@ -77,16 +77,21 @@ void test('German .NET texts: WCF 401 and (401) Nicht autorisiert, URL from "Der
 });
 
 void test('German header with quotes inside (Basic realm="...") is read to its real end', () => {
-  const t = 'Die HTTP-Anforderung ist beim Clientauthentifizierungsschema "Negotiate" nicht autorisiert. Vom Server wurde der Authentifizierungsheader "Basic realm="mail.contoso.test",Negotiate,NTLM" empfangen.';
+  const t =
+    'Die HTTP-Anforderung ist beim Clientauthentifizierungsschema "Negotiate" nicht autorisiert. Vom Server wurde der Authentifizierungsheader "Basic realm="mail.contoso.test",Negotiate,NTLM" empfangen.';
   const [m] = explainText(t);
   assert.equal(m?.code, 'MRS_UNAUTHORIZED_NEGOTIATE');
   assert.equal(m?.header, 'Basic realm="mail.contoso.test",Negotiate,NTLM');
 });
 
 void test('French WCF text and a non-Windows scheme (Basic) are told apart', () => {
-  const fr = explainText("La requête HTTP n'est pas autorisée avec un schéma d'authentification client 'Negotiate'. L'en-tête d'authentification reçu du serveur était 'Negotiate,NTLM'.");
+  const fr = explainText(
+    "La requête HTTP n'est pas autorisée avec un schéma d'authentification client 'Negotiate'. L'en-tête d'authentification reçu du serveur était 'Negotiate,NTLM'.",
+  );
   assert.deepEqual(codes(fr), ['1:MRS_UNAUTHORIZED_NEGOTIATE']);
-  const basic = explainText("The HTTP request is unauthorized with client authentication scheme 'Basic'. The authentication header received from the server was 'Basic realm=\"x\"'.");
+  const basic = explainText(
+    "The HTTP request is unauthorized with client authentication scheme 'Basic'. The authentication header received from the server was 'Basic realm=\"x\"'.",
+  );
   assert.deepEqual(codes(basic), ['1:WCF_HTTP_UNAUTHORIZED']);
 });
 
@@ -108,11 +113,23 @@ void test('console-wrapped text (80 columns, words and URLs broken, indented con
 void test('SSPI codes in every notation: decimal, hex, signed, NTSTATUS, names, message texts (en/de)', () => {
   const ms = explainText(read('sspi-codes-every-notation.txt'));
   assert.deepEqual(codes(ms), [
-    '1:SEC_E_BAD_BINDINGS', '2:SEC_E_BAD_BINDINGS', '3:SEC_E_BAD_BINDINGS', '4:SEC_E_BAD_BINDINGS',
-    '5:SEC_E_BAD_BINDINGS', '6:SEC_E_BAD_BINDINGS', '7:SEC_E_INVALID_TOKEN', '8:SEC_E_LOGON_DENIED',
-    '9:SEC_E_NO_CREDENTIALS', '10:SEC_E_BAD_BINDINGS', '11:SEC_E_INVALID_TOKEN', '12:SEC_E_BAD_BINDINGS',
+    '1:SEC_E_BAD_BINDINGS',
+    '2:SEC_E_BAD_BINDINGS',
+    '3:SEC_E_BAD_BINDINGS',
+    '4:SEC_E_BAD_BINDINGS',
+    '5:SEC_E_BAD_BINDINGS',
+    '6:SEC_E_BAD_BINDINGS',
+    '7:SEC_E_INVALID_TOKEN',
+    '8:SEC_E_LOGON_DENIED',
+    '9:SEC_E_NO_CREDENTIALS',
+    '10:SEC_E_BAD_BINDINGS',
+    '11:SEC_E_INVALID_TOKEN',
+    '12:SEC_E_BAD_BINDINGS',
   ]);
-  assert.deepEqual(ms.slice(0, 6).map((m) => m.notation), ['2148074310', '0x80090346', '-2146892986', '3221226331', '0xC000035B', 'SEC_E_BAD_BINDINGS']);
+  assert.deepEqual(
+    ms.slice(0, 6).map((m) => m.notation),
+    ['2148074310', '0x80090346', '-2146892986', '3221226331', '0xC000035B', 'SEC_E_BAD_BINDINGS'],
+  );
   assert.equal(byCode(ms, 'SEC_E_BAD_BINDINGS').url, null);
 });
 
@@ -150,7 +167,8 @@ void test('no false positives: ordinary IIS logs (real and synthetic with handsh
 });
 
 void test('a 1 MB line (hostile: quotes, partial phrases, digits) is scanned in linear time', () => {
-  const chunk = "The HTTP request is unauthorized with client authentication scheme 'Negotiate'. The authentication header received from the server was '" + 'N'.repeat(50);
+  const chunk =
+    "The HTTP request is unauthorized with client authentication scheme 'Negotiate'. The authentication header received from the server was '" + 'N'.repeat(50);
   const hostile = (chunk + "''''2148074310x".repeat(3) + '9'.repeat(200) + ' ').repeat(Math.ceil(1_000_000 / (chunk.length + 250)));
   const t0 = performance.now();
   const ms = explainText(hostile);
@@ -161,7 +179,7 @@ void test('a 1 MB line (hostile: quotes, partial phrases, digits) is scanned in 
   const t1 = performance.now();
   assert.deepEqual(explainText(quotes), []);
   assert.ok(performance.now() - t1 < 2000);
-  const spaces = 'a ' .repeat(500_000) + '2148074310';
+  const spaces = 'a '.repeat(500_000) + '2148074310';
   const t2 = performance.now();
   assert.deepEqual(codes(explainText(spaces)), ['1:SEC_E_BAD_BINDINGS']);
   assert.ok(performance.now() - t2 < 2000);
@@ -202,7 +220,10 @@ void test('prose after an HCW entry does not inherit its time or endpoint', () =
 void test('Test-MigrationServerAvailability output (Format-List, wrapped with blank lines in between)', () => {
   const ms = explainText(read('test-migrationserveravailability-output.txt'));
   const tmsa = ms.filter((m) => m.code === 'TEST_MIGRATION_SERVER_AVAILABILITY');
-  assert.deepEqual(tmsa.map((m) => m.line), [11]);
+  assert.deepEqual(
+    tmsa.map((m) => m.line),
+    [11],
+  );
   const neg = byCode(ms, 'MRS_UNAUTHORIZED_NEGOTIATE');
   assert.equal(neg.line, 17);
   assert.equal(neg.endLine, 21);

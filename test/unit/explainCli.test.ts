@@ -16,8 +16,12 @@ function io(stdinText?: string): { io: CliIo; out: () => string; err: () => stri
   if (stdinText !== undefined) stdin.end(stdinText);
   let o = '';
   let e = '';
-  stdout.on('data', (d) => { o += String(d); });
-  stderr.on('data', (d) => { e += String(d); });
+  stdout.on('data', (d) => {
+    o += String(d);
+  });
+  stderr.on('data', (d) => {
+    e += String(d);
+  });
   return { io: { stdout, stderr, stdin, stdinIsTTY: stdinText === undefined }, out: () => o, err: () => e };
 }
 
@@ -49,9 +53,14 @@ void test('explain human output names line, title, explanation and next steps', 
 });
 
 void test('explain reads stdin with -, and zero matches is exit 0 with a message', async () => {
-  const t = io("Error details: The HTTP request is unauthorized with client authentication scheme 'Negotiate'. The authentication header received from the server was 'Negotiate,NTLM'.");
+  const t = io(
+    "Error details: The HTTP request is unauthorized with client authentication scheme 'Negotiate'. The authentication header received from the server was 'Negotiate,NTLM'.",
+  );
   assert.equal(await main(['explain', '--json', '-'], t.io), 0);
-  assert.deepEqual((JSON.parse(t.out()) as { matches: Array<{ code: string }> }).matches.map((m) => m.code), ['MRS_UNAUTHORIZED_NEGOTIATE']);
+  assert.deepEqual(
+    (JSON.parse(t.out()) as { matches: Array<{ code: string }> }).matches.map((m) => m.code),
+    ['MRS_UNAUTHORIZED_NEGOTIATE'],
+  );
   const z = io('nothing to see here\n');
   assert.equal(await main(['explain', '-'], z.io), 0);
   assert.match(z.out(), /no known error text found/);
@@ -75,7 +84,11 @@ void test('explain input errors: missing file, a folder, binary data -> exit 1, 
   const dir = mkdtempSync(join(tmpdir(), 'explain-'));
   const bin = join(dir, 'blob.bin');
   writeFileSync(bin, Buffer.from([0x00, 0x01, 0x02, 0x00, 0x00, 0xff]));
-  for (const [arg, re] of [[join(dir, 'nope.txt'), /nope\.txt: cannot read: no such file/], [dir, /is a directory/], [bin, /offset \d+: binary data/]] as const) {
+  for (const [arg, re] of [
+    [join(dir, 'nope.txt'), /nope\.txt: cannot read: no such file/],
+    [dir, /is a directory/],
+    [bin, /offset \d+: binary data/],
+  ] as const) {
     const t = io();
     assert.equal(await main(['explain', '--json', arg], t.io), 1);
     assert.match(t.err(), re);

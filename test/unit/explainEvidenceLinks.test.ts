@@ -34,22 +34,38 @@ void test('from an IIS line to its FREB trace: same path, status, client, end ti
   const ts = await traces();
   const lines = iisRequestsOf(LOG);
   assert.equal(lines.length, 6);
-  const best = (line: number): string[] => rankFrebMatches(lines.find((l) => l.line === line)!, ts).map((m) => m.item.path.split('/').pop()!);
+  const best = (line: number): string[] =>
+    rankFrebMatches(
+      lines.find((l) => l.line === line)!,
+      ts,
+    ).map((m) => m.item.path.split('/').pop()!);
   assert.deepEqual(best(5), [], 'the anonymous 401.2 leg of the same second is another request');
   assert.deepEqual(best(6), ['fr000001.xml']);
   assert.deepEqual(best(7), [], 'same second, other client');
   assert.deepEqual(best(8), ['fr000002.xml']);
   assert.deepEqual(best(9), [], 'other path');
   assert.deepEqual(best(10), [], 'same client and path, hours later');
-  assert.deepEqual(iisRequestsOf(LOG, 8).map((l) => l.line), [8]);
+  assert.deepEqual(
+    iisRequestsOf(LOG, 8).map((l) => l.line),
+    [8],
+  );
 });
 
 void test('and back: from a FREB trace to its IIS line', async () => {
   const ts = await traces();
   const lines = iisRequestsOf(LOG);
-  assert.deepEqual(rankIisMatches(ts[0]!, lines).map((m) => [m.item.line, m.deltaMs]), [[6, 0]]);
-  assert.deepEqual(rankIisMatches(ts[1]!, lines).map((m) => m.item.line), [8]);
-  assert.deepEqual(rankIisMatches(ts[2]!, lines).map((m) => m.item.line), []);
+  assert.deepEqual(
+    rankIisMatches(ts[0]!, lines).map((m) => [m.item.line, m.deltaMs]),
+    [[6, 0]],
+  );
+  assert.deepEqual(
+    rankIisMatches(ts[1]!, lines).map((m) => m.item.line),
+    [8],
+  );
+  assert.deepEqual(
+    rankIisMatches(ts[2]!, lines).map((m) => m.item.line),
+    [],
+  );
 });
 
 void test('a file that is no FREB trace gives a one-line error, not an exception', async () => {

@@ -26,15 +26,20 @@ void test('time window: local text time with a UTC offset, explicit zones win', 
 });
 
 void test('the HCW error at 15:23:55 local (UTC+1) finds the three failing legs in the IIS log', () => {
-  const [m] = explainText("2024.11.05 15:23:55.100 10277 [Client=UX, Session=Tenant, Cmdlet=Test-MigrationServerAvailability, Thread=12] FINISH Time=5428,0ms Results=1 {ErrorDetail=The call to 'https://mrs.contoso.test/EWS/mrsproxy.svc' failed. Error details: The HTTP request is unauthorized with client authentication scheme 'Negotiate'. The authentication header received from the server was 'Negotiate, NTLM'.}");
+  const [m] = explainText(
+    "2024.11.05 15:23:55.100 10277 [Client=UX, Session=Tenant, Cmdlet=Test-MigrationServerAvailability, Thread=12] FINISH Time=5428,0ms Results=1 {ErrorDetail=The call to 'https://mrs.contoso.test/EWS/mrsproxy.svc' failed. Error details: The HTTP request is unauthorized with client authentication scheme 'Negotiate'. The authentication header received from the server was 'Negotiate, NTLM'.}",
+  );
   assert.ok(m?.time);
   const w = timeWindow(m.time, 60, 1, 1)!;
   const r = findMatchingIisLines(STORY, { ...w, uriStem: pathOfUrl(m.url) });
-  assert.deepEqual(r.lines.map((l) => [l.status, l.win32, l.outcome, l.clientIp]), [
-    ['401.2', 5, 'challenge', '52.97.218.221'],
-    ['401.1', 2148074254, 'challenge', '52.97.218.221'],
-    ['401.1', 2148074310, 'badBindings', '52.97.218.221'],
-  ]);
+  assert.deepEqual(
+    r.lines.map((l) => [l.status, l.win32, l.outcome, l.clientIp]),
+    [
+      ['401.2', 5, 'challenge', '52.97.218.221'],
+      ['401.1', 2148074254, 'challenge', '52.97.218.221'],
+      ['401.1', 2148074310, 'badBindings', '52.97.218.221'],
+    ],
+  );
   const text = STORY.toString('utf8').split('\r\n');
   for (const l of r.lines) assert.match(text[l.line - 1]!, /mrsproxy\.svc/);
   assert.equal(r.lines[2]!.user, 'UCLABOR\\fcadmin');
@@ -45,7 +50,10 @@ void test('no lines in the window: empty, and other paths or an empty stem', () 
   const w = timeWindow('2024-11-05T09:00:00', 0, 5, 5)!;
   assert.deepEqual(findMatchingIisLines(STORY, w).lines, []);
   const all = timeWindow('2024-11-05T15:02:10', 0, 0, 1)!;
-  assert.deepEqual(findMatchingIisLines(STORY, { ...all, uriStem: '/ews/exchange.asmx' }).lines.map((l) => l.outcome), ['challenge', 'challenge', 'logonDenied']);
+  assert.deepEqual(
+    findMatchingIisLines(STORY, { ...all, uriStem: '/ews/exchange.asmx' }).lines.map((l) => l.outcome),
+    ['challenge', 'challenge', 'logonDenied'],
+  );
   assert.equal(findMatchingIisLines(STORY, { ...all, uriStem: '' }).lines.length >= 3, true);
   assert.deepEqual(findMatchingIisLines('garbage\n\u0000', w).lines, []);
 });

@@ -34,7 +34,10 @@ function utf16be(s: string): Buffer {
 }
 
 /** The #Fields-first copy: the #Software/#Version/#Date/#Remark lines removed (12 lines fewer). */
-const fieldsFirst = text.split('\r\n').filter((l) => !l.startsWith('#') || l.startsWith('#Fields')).join('\r\n');
+const fieldsFirst = text
+  .split('\r\n')
+  .filter((l) => !l.startsWith('#') || l.startsWith('#Fields'))
+  .join('\r\n');
 
 const VARIANTS: Record<string, Buffer> = {
   'u_ex261121.log': raw,
@@ -53,7 +56,11 @@ const VARIANTS: Record<string, Buffer> = {
 };
 /** Line numbers of the original in the #Fields-first copy (the directives dropped from each block). */
 const FIELDS_FIRST_LINE: number[] = [];
-text.split('\r\n').reduce((n, l, i) => { const keep = !l.startsWith('#') || l.startsWith('#Fields'); if (keep) FIELDS_FIRST_LINE[i + 1] = n + 1; return keep ? n + 1 : n; }, 0);
+text.split('\r\n').reduce((n, l, i) => {
+  const keep = !l.startsWith('#') || l.startsWith('#Fields');
+  if (keep) FIELDS_FIRST_LINE[i + 1] = n + 1;
+  return keep ? n + 1 : n;
+}, 0);
 
 let dir = '';
 before(() => {
@@ -61,16 +68,50 @@ before(() => {
   mkdirSync(join(dir, 'logs'));
   for (const [name, bytes] of Object.entries(VARIANTS)) writeFileSync(join(dir, 'logs', name), bytes);
 });
-after(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
+after(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
 
-interface Captured { io: CliIo; out: () => string; err: () => string }
+interface Captured {
+  io: CliIo;
+  out: () => string;
+  err: () => string;
+}
 function captureIo(stdin: Readable = Readable.from([]), stdinIsTTY = false): Captured {
-  let out = '', err = '';
-  const w = (f: (s: string) => void): Writable => new Writable({ write(c, _e, cb) { f(String(c)); cb(); } });
-  return { io: { stdout: w((s) => { out += s; }), stderr: w((s) => { err += s; }), stdin, stdinIsTTY }, out: () => out, err: () => err };
+  let out = '',
+    err = '';
+  const w = (f: (s: string) => void): Writable =>
+    new Writable({
+      write(c, _e, cb) {
+        f(String(c));
+        cb();
+      },
+    });
+  return {
+    io: {
+      stdout: w((s) => {
+        out += s;
+      }),
+      stderr: w((s) => {
+        err += s;
+      }),
+      stdin,
+      stdinIsTTY,
+    },
+    out: () => out,
+    err: () => err,
+  };
 }
 
-interface Entry { path: string; kind: string; lines: number; requests: number; summary: { status: Record<string, number>; findings: Record<string, number> }; findings: Array<{ line: number; code: string; severity: string }>; error?: string }
+interface Entry {
+  path: string;
+  kind: string;
+  lines: number;
+  requests: number;
+  summary: { status: Record<string, number>; findings: Record<string, number> };
+  findings: Array<{ line: number; code: string; severity: string }>;
+  error?: string;
+}
 
 async function cliJson(args: string[], stdin?: Readable): Promise<{ code: number; files: Entry[]; err: string }> {
   const c = captureIo(stdin);
@@ -88,7 +129,7 @@ async function base(): Promise<Entry> {
 const at = (name: string, l: number): number => (name === 'fields-first.txt' ? FIELDS_FIRST_LINE[l]! : l);
 const DROPPED = text.split('\r\n').length - fieldsFirst.split('\r\n').length;
 
-void test('the baseline is the fixture\'s truth: 85 requests, 3 BAD_BINDINGS', async () => {
+void test("the baseline is the fixture's truth: 85 requests, 3 BAD_BINDINGS", async () => {
   const b = await base();
   assert.equal(b.requests, truth.requests);
   assert.equal(b.requests, 85);
@@ -107,7 +148,11 @@ void test('CLI, one file at a time: every variant gives the same counts, codes, 
     assert.equal(e.requests, 85, name);
     assert.equal(e.lines, b.lines - (name === 'fields-first.txt' ? DROPPED : 0), name);
     assert.deepEqual(e.summary, b.summary, name);
-    assert.deepEqual(e.findings.map((f) => [f.line, f.code, f.severity]), b.findings.map((f) => [at(name, f.line), f.code, f.severity]), name);
+    assert.deepEqual(
+      e.findings.map((f) => [f.line, f.code, f.severity]),
+      b.findings.map((f) => [at(name, f.line), f.code, f.severity]),
+      name,
+    );
   }
 });
 
@@ -132,10 +177,14 @@ void test('CLI, stdin: plain, gzip (magic bytes) and UTF-16 piped in give the sa
   }
 });
 
-void test('the folder scan (Analyze Folder) and the language server\'s analyzeFile (large files) agree with the CLI', async () => {
+void test("the folder scan (Analyze Folder) and the language server's analyzeFile (large files) agree with the CLI", async () => {
   const scan = await scanFolder(join(dir, 'logs'));
-  assert.deepEqual(scan.entries.map((e) => [e.path.slice(join(dir, 'logs').length + 1), e.kind, e.error]).sort(),
-    Object.keys(VARIANTS).sort().map((n) => [n, 'w3c', undefined]));
+  assert.deepEqual(
+    scan.entries.map((e) => [e.path.slice(join(dir, 'logs').length + 1), e.kind, e.error]).sort(),
+    Object.keys(VARIANTS)
+      .sort()
+      .map((n) => [n, 'w3c', undefined]),
+  );
   assert.deepEqual(scan.skipped, []);
   const ctx = {
     settings: () => ({ handshakeWindowSeconds: 120 }),
@@ -151,7 +200,11 @@ void test('the folder scan (Analyze Folder) and the language server\'s analyzeFi
     if (r.kind !== 'w3c') continue;
     assert.equal(r.requests, 85, name);
     assert.deepEqual(r.summary.findings, b.summary.findings, name);
-    assert.deepEqual(r.findings!.map((f) => [f.line, f.code]), b.findings.map((f) => [at(name, f.line), f.code]), name);
+    assert.deepEqual(
+      r.findings!.map((f) => [f.line, f.code]),
+      b.findings.map((f) => [at(name, f.line), f.code]),
+      name,
+    );
   }
 });
 
@@ -164,15 +217,23 @@ void test('the auth timeline model and the matching-lines collector read every v
     const t = tl.result();
     assert.equal(t.requests, 85, name);
     const bad = t.urls.flatMap((u) => u.buckets.flatMap((k) => k.lines.badBindings)).sort((x, y) => x - y);
-    assert.deepEqual(bad, badLines.map((l) => at(name, l)), name);
+    assert.deepEqual(
+      bad,
+      badLines.map((l) => at(name, l)),
+      name,
+    );
     const col = new MatchingLinesCollector({ from: 0, to: 4e9, uriStem: '' });
     await scanW3cLog(join(dir, 'logs', name), col);
     assert.equal(col.lines.length, 85, name);
-    assert.deepEqual(col.lines.filter((l) => l.outcome === 'badBindings').map((l) => l.line), badLines.map((l) => at(name, l)), name);
+    assert.deepEqual(
+      col.lines.filter((l) => l.outcome === 'badBindings').map((l) => l.line),
+      badLines.map((l) => at(name, l)),
+      name,
+    );
   }
 });
 
-void test('an open document (the editor\'s text) gives the same: content detection and the scanner bytes', async () => {
+void test("an open document (the editor's text) gives the same: content detection and the scanner bytes", async () => {
   for (const name of Object.keys(VARIANTS)) {
     // what VS Code shows: the decoded text (it detects BOMs itself; the head decides here as in sniffFile)
     const head = sniffBytes(await readHead(join(dir, 'logs', name), 1 << 16), name, 'content');
@@ -189,7 +250,11 @@ void test('an open document (the editor\'s text) gives the same: content detecti
     const shownText = name === 'cr-only.log' ? text.replace(/\r\n/g, '\r') : shown;
     const doc = analyzeW3cDocument(shownText);
     assert.equal(doc.model.analysis.requests, 85, name);
-    assert.deepEqual(doc.findings.map((f) => [f.line, f.code]), (await base()).findings.map((f) => [at(name, f.line), f.code]), name);
+    assert.deepEqual(
+      doc.findings.map((f) => [f.line, f.code]),
+      (await base()).findings.map((f) => [at(name, f.line), f.code]),
+      name,
+    );
   }
 });
 
@@ -198,13 +263,19 @@ void test('#Fields first and no #Software: a W3C log for the CLI, the editor and
   assert.equal(s.kind, 'w3c');
   assert.match(s.reason, /#Fields/);
   assert.equal(detectDocumentKind(fieldsFirst.slice(0, 8192)), 'w3c');
-  assert.equal(detectDocumentKind('#Fields: date time c-ip cs-uri-stem sc-status sc-substatus sc-win32-status\n2026-11-21 00:00:01 1.2.3.4 / 401 1 2148074310\n'), 'w3c');
+  assert.equal(
+    detectDocumentKind('#Fields: date time c-ip cs-uri-stem sc-status sc-substatus sc-win32-status\n2026-11-21 00:00:01 1.2.3.4 / 401 1 2148074310\n'),
+    'w3c',
+  );
 });
 
 void test('LogTextDecoder: any chunking of UTF-16 and CR-only input gives the same bytes', () => {
   for (const name of ['utf16le-bom.log', 'utf16be-nobom.log', 'cr-only.log', 'utf8-bom.log']) {
     const bytes = VARIANTS[name]!;
-    const whole = (() => { const d = new LogTextDecoder(); return Buffer.concat([d.push(bytes), d.end()]); })();
+    const whole = (() => {
+      const d = new LogTextDecoder();
+      return Buffer.concat([d.push(bytes), d.end()]);
+    })();
     for (const size of [1, 2, 3, 7, 64, 1000]) {
       const d = new LogTextDecoder();
       const parts: Buffer[] = [];

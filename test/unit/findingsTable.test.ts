@@ -6,9 +6,22 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  BAD_BINDINGS_CODES, DEFAULT_HANDSHAKE_WINDOW_SECONDS, english, factsOfFinding, FINDINGS, findingOfWin32, renderFindingMessage,
-  SEC_E_BAD_BINDINGS, SEC_E_INVALID_TOKEN, SEC_E_LOGON_DENIED, SEC_E_NO_CREDENTIALS, STATUS_BAD_BINDINGS, W3C_FINDING_ORDER,
-  type FindingCode, type FindingFacts, type Translate,
+  BAD_BINDINGS_CODES,
+  DEFAULT_HANDSHAKE_WINDOW_SECONDS,
+  english,
+  factsOfFinding,
+  FINDINGS,
+  findingOfWin32,
+  renderFindingMessage,
+  SEC_E_BAD_BINDINGS,
+  SEC_E_INVALID_TOKEN,
+  SEC_E_LOGON_DENIED,
+  SEC_E_NO_CREDENTIALS,
+  STATUS_BAD_BINDINGS,
+  W3C_FINDING_ORDER,
+  type FindingCode,
+  type FindingFacts,
+  type Translate,
 } from '../../src/core/findings';
 import { describeWin32 } from '../../src/core/win32Status';
 import { analyzeW3cBuffer } from '../../src/core/w3c/w3cAnalyze';
@@ -36,8 +49,13 @@ void test('the status codes of the table are the ones Windows names, and each ma
   }
   // the severities written down in the README
   assert.deepEqual(Object.fromEntries(Object.entries(FINDINGS).map(([c, k]) => [c, k.severity])), {
-    BAD_BINDINGS: 'error', INVALID_TOKEN: 'error', LOGON_DENIED: 'warning', HANDSHAKE_INCOMPLETE: 'warning',
-    MALFORMED_LINE: 'warning', NO_CREDENTIALS: 'info', AUTH_FAILED: 'error',
+    BAD_BINDINGS: 'error',
+    INVALID_TOKEN: 'error',
+    LOGON_DENIED: 'warning',
+    HANDSHAKE_INCOMPLETE: 'warning',
+    MALFORMED_LINE: 'warning',
+    NO_CREDENTIALS: 'info',
+    AUTH_FAILED: 'error',
   });
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
   for (const [c, k] of Object.entries(FINDINGS)) {
@@ -56,7 +74,10 @@ void test('the timeline sorts 401s into outcomes by the same table', () => {
 /** Every message a render asks `t` for, over all codes and the facts each kind of source gives. */
 function renderedKeys(): Set<string> {
   const keys = new Set<string>();
-  const record: Translate = (m, ...args) => { keys.add(m); return english(m, ...args); };
+  const record: Translate = (m, ...args) => {
+    keys.add(m);
+    return english(m, ...args);
+  };
   const samples: FindingFacts[] = [
     { code: 'MALFORMED_LINE', reason: '16 fields where the #Fields line 4 declares 15' },
     { code: 'MALFORMED_LINE' },
@@ -66,7 +87,15 @@ function renderedKeys(): Set<string> {
   ];
   for (const code of Object.keys(FINDINGS) as FindingCode[]) {
     samples.push({ code, status: '401.1', win32: FINDINGS[code].win32[0] ?? 2148074241 });
-    samples.push({ code, status: '401.1', win32: 2148074241, codeName: 'SEC_E_LOGON_DENIED', module: 'WindowsAuthenticationModule', notification: 'AUTHENTICATE_REQUEST', text: 'x' });
+    samples.push({
+      code,
+      status: '401.1',
+      win32: 2148074241,
+      codeName: 'SEC_E_LOGON_DENIED',
+      module: 'WindowsAuthenticationModule',
+      notification: 'AUTHENTICATE_REQUEST',
+      text: 'x',
+    });
     samples.push({ code, status: '401.1', win32: 2148074241, module: null, notification: null, text: null });
     keys.add(FINDINGS[code].title);
   }
@@ -87,8 +116,14 @@ void test('every title, explanation and message frame of the table has a German 
   assert.match(de, /^401\.1 SEC_E_BAD_BINDINGS \(0x80090346\)\. Der Client hat seine NTLM\/Negotiate-Anmeldung/);
 });
 
-void test('W3C findings of the real samples: severity from the table, and the editor\'s re-rendered English message is the CLI message', () => {
-  const files = ['lsp/u_ex_generated_bad_bindings.log', 'workspace/u_ex261121_bad_bindings.log', 'workspace/iis10_edge_cases.log', 'lsp/httperr_beats.log', 'lsp/beats_three_layouts.log'];
+void test("W3C findings of the real samples: severity from the table, and the editor's re-rendered English message is the CLI message", () => {
+  const files = [
+    'lsp/u_ex_generated_bad_bindings.log',
+    'workspace/u_ex261121_bad_bindings.log',
+    'workspace/iis10_edge_cases.log',
+    'lsp/httperr_beats.log',
+    'lsp/beats_three_layouts.log',
+  ];
   const seen = new Set<FindingCode>();
   for (const f of files) {
     const a = analyzeW3cBuffer(readFileSync(join(FIX, f)));
@@ -120,7 +155,7 @@ void test('FREB findings of the real and generated traces: severity from the tab
   assert.ok(n >= 4, `${n} FREB findings`);
 });
 
-void test('the WebAssembly kernel\'s constants are the table\'s (codes, counter slots, window, sweep step)', () => {
+void test("the WebAssembly kernel's constants are the table's (codes, counter slots, window, sweep step)", () => {
   const src = readFileSync(join(ROOT, 'src', 'wasm', 'w3cKernel.ts'), 'utf8');
   const constant = (name: string): number => {
     const m = new RegExp(`const ${name}: f64 = (\\d+);`).exec(src);

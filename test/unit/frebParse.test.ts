@@ -13,21 +13,119 @@ import { FINDINGS } from '../../src/core/findings';
 const FIX = path.resolve(__dirname, '..', 'fixtures', 'freb');
 
 interface Expected {
-  file: string; statusCode: number; subStatusCode: number; win32Status: number | null; events: number;
-  authType: string; user: string; timeTaken: number; siteId: number; url: string; failureLine?: number;
+  file: string;
+  statusCode: number;
+  subStatusCode: number;
+  win32Status: number | null;
+  events: number;
+  authType: string;
+  user: string;
+  timeTaken: number;
+  siteId: number;
+  url: string;
+  failureLine?: number;
 }
 
 // Values per test/fixtures/SOURCES.md and the traces themselves (status "S.SS" split, win32 = ErrorCode of the last
 // MODULE_SET_RESPONSE_ERROR_STATUS, sub-status from the last GENERAL_REQUEST_END otherwise).
 const REAL: Expected[] = [
-  { file: 'plechenko/fr000031.auth-401-anon.xml', statusCode: 401, subStatusCode: 2, win32Status: 2147942405, events: 123, authType: 'Anonymous', user: '', timeTaken: 109, siteId: 2, url: 'http://localhost:8088/secure/index.html', failureLine: 2111 },
-  { file: 'plechenko/fr000034.auth-200-windows.xml', statusCode: 200, subStatusCode: 0, win32Status: null, events: 154, authType: 'NT', user: 'WIN-B75708LJ096\\vagrant', timeTaken: 47, siteId: 2, url: 'http://localhost:8088/secure/index.html' },
-  { file: 'plechenko/fr000035.config-500-19.xml', statusCode: 500, subStatusCode: 21, win32Status: 2147942413, events: 184, authType: 'Anonymous', user: '', timeTaken: 47, siteId: 2, url: 'http://localhost:8088/broken-config/' },
-  { file: 'plechenko/fr000001.xml', statusCode: 200, subStatusCode: 0, win32Status: null, events: 119, authType: 'Anonymous', user: '', timeTaken: 15, siteId: 2, url: 'http://localhost:8081/' },
-  { file: 'plechenko/fr000070.arr-bad-backend.xml', statusCode: 502, subStatusCode: 3, win32Status: 2147954429, events: 244, authType: 'Anonymous', user: '', timeTaken: 8078, siteId: 2, url: 'http://localhost:8088/arr/bad-backend' },
-  { file: 'plechenko/fr000013.asp-slow-5s.xml', statusCode: 200, subStatusCode: 0, win32Status: null, events: 191, authType: 'Anonymous', user: '', timeTaken: 4640, siteId: 2, url: 'http://localhost:8088/classic-asp/slow.asp?delay=5' },
-  { file: 'plechenko/fr000020.aspnet-400.xml', statusCode: 400, subStatusCode: 0, win32Status: 0, events: 246, authType: 'Anonymous', user: '', timeTaken: 125, siteId: 2, url: 'http://localhost:8088/aspnet/status.aspx?code=400' },
-  { file: 'alulab/fr000001.xml', statusCode: 404, subStatusCode: 0, win32Status: 2147942402, events: 150, authType: 'Anonymous', user: '', timeTaken: 16, siteId: 179, url: 'https://alu.homelabs.one:443/coi-serviceworker.js' },
+  {
+    file: 'plechenko/fr000031.auth-401-anon.xml',
+    statusCode: 401,
+    subStatusCode: 2,
+    win32Status: 2147942405,
+    events: 123,
+    authType: 'Anonymous',
+    user: '',
+    timeTaken: 109,
+    siteId: 2,
+    url: 'http://localhost:8088/secure/index.html',
+    failureLine: 2111,
+  },
+  {
+    file: 'plechenko/fr000034.auth-200-windows.xml',
+    statusCode: 200,
+    subStatusCode: 0,
+    win32Status: null,
+    events: 154,
+    authType: 'NT',
+    user: 'WIN-B75708LJ096\\vagrant',
+    timeTaken: 47,
+    siteId: 2,
+    url: 'http://localhost:8088/secure/index.html',
+  },
+  {
+    file: 'plechenko/fr000035.config-500-19.xml',
+    statusCode: 500,
+    subStatusCode: 21,
+    win32Status: 2147942413,
+    events: 184,
+    authType: 'Anonymous',
+    user: '',
+    timeTaken: 47,
+    siteId: 2,
+    url: 'http://localhost:8088/broken-config/',
+  },
+  {
+    file: 'plechenko/fr000001.xml',
+    statusCode: 200,
+    subStatusCode: 0,
+    win32Status: null,
+    events: 119,
+    authType: 'Anonymous',
+    user: '',
+    timeTaken: 15,
+    siteId: 2,
+    url: 'http://localhost:8081/',
+  },
+  {
+    file: 'plechenko/fr000070.arr-bad-backend.xml',
+    statusCode: 502,
+    subStatusCode: 3,
+    win32Status: 2147954429,
+    events: 244,
+    authType: 'Anonymous',
+    user: '',
+    timeTaken: 8078,
+    siteId: 2,
+    url: 'http://localhost:8088/arr/bad-backend',
+  },
+  {
+    file: 'plechenko/fr000013.asp-slow-5s.xml',
+    statusCode: 200,
+    subStatusCode: 0,
+    win32Status: null,
+    events: 191,
+    authType: 'Anonymous',
+    user: '',
+    timeTaken: 4640,
+    siteId: 2,
+    url: 'http://localhost:8088/classic-asp/slow.asp?delay=5',
+  },
+  {
+    file: 'plechenko/fr000020.aspnet-400.xml',
+    statusCode: 400,
+    subStatusCode: 0,
+    win32Status: 0,
+    events: 246,
+    authType: 'Anonymous',
+    user: '',
+    timeTaken: 125,
+    siteId: 2,
+    url: 'http://localhost:8088/aspnet/status.aspx?code=400',
+  },
+  {
+    file: 'alulab/fr000001.xml',
+    statusCode: 404,
+    subStatusCode: 0,
+    win32Status: 2147942402,
+    events: 150,
+    authType: 'Anonymous',
+    user: '',
+    timeTaken: 16,
+    siteId: 179,
+    url: 'https://alu.homelabs.one:443/coi-serviceworker.js',
+  },
 ];
 
 function realPath(file: string): string {
@@ -71,7 +169,10 @@ void test('two requests in one trace: both GENERAL_REQUEST_START events, in orde
   const t = parseFreb(fs.readFileSync(p, 'utf8'));
   const starts = t.events.filter((e) => e.name === 'GENERAL_REQUEST_START');
   assert.equal(starts.length, 2);
-  assert.deepEqual(starts.map((e) => e.data.find(([n]) => n === 'RequestURL')?.[1]), ['http://localhost:8081/', 'http://localhost:8081/index.html']);
+  assert.deepEqual(
+    starts.map((e) => e.data.find(([n]) => n === 'RequestURL')?.[1]),
+    ['http://localhost:8081/', 'http://localhost:8081/index.html'],
+  );
   const lines = fs.readFileSync(p, 'utf8').split('\n');
   for (const e of t.events) assert.match(lines[e.line - 1], /^<Event[\s>]/, `event ${e.index} line ${e.line}`);
   assert.ok(t.events.every((e, k) => k === 0 || e.line > t.events[k - 1].endLine));
@@ -88,7 +189,10 @@ void test('Windows auth trace: Authorization header, AUTH_SUCCEEDED, Negotiate s
   assert.equal(auth.line, 588);
   assert.equal(a.authScheme, 'Negotiate');
   const ok = a.trace.events.find((e) => e.name === 'AUTH_SUCCEEDED')!;
-  assert.deepEqual(ok.data.find(([n]) => n === 'NTLMUsed'), ['NTLMUsed', 'true']);
+  assert.deepEqual(
+    ok.data.find(([n]) => n === 'NTLMUsed'),
+    ['NTLMUsed', 'true'],
+  );
   assert.ok(a.responseHeaders.some((h) => h.name === 'ETag' && h.value === '"4aabc9a469f6dc1:0"'));
   assert.equal(a.failure, null);
 });
@@ -120,7 +224,10 @@ void test('300 freshly generated traces match truth.json', async () => {
       checkAgainstTruth(e, t);
       findings += e.findings!.length;
     }
-    assert.equal(findings, Object.values(truth.findings as Record<string, number>).reduce((a, b) => a + b, 0));
+    assert.equal(
+      findings,
+      Object.values(truth.findings as Record<string, number>).reduce((a, b) => a + b, 0),
+    );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -133,7 +240,11 @@ function checkAgainstTruth(e: Awaited<ReturnType<typeof analyzeFrebFile>>, t: an
   for (const k of ['url', 'verb', 'statusCode', 'subStatusCode', 'win32Status', 'timeTaken', 'siteId', 'appPoolId', 'authType', 'user', 'events'] as const) {
     assert.equal(e[k], t[k], `${msg}: ${k}`);
   }
-  assert.deepEqual(e.findings!.map((f) => [f.code, f.line]), t.findings.map((f: { code: string; line: number }) => [f.code, f.line]), msg);
+  assert.deepEqual(
+    e.findings!.map((f) => [f.code, f.line]),
+    t.findings.map((f: { code: string; line: number }) => [f.code, f.line]),
+    msg,
+  );
   for (const f of e.findings!) {
     // one severity per code, the findings table's (the same in the W3C analysis and in Problems)
     assert.equal(f.severity, FINDINGS[f.code].severity);
@@ -162,10 +273,16 @@ void test('NTSTATUS form 0xC000035B with a 401 is BAD_BINDINGS too; another SSPI
   const line = base.split('\r\n').findIndex((l) => l.includes('<Data Name="ErrorCode">2148074310</Data>'));
   assert.ok(line > 0);
   const nt = analyzeFrebText(base.replace('<Data Name="ErrorCode">2148074310</Data>', '<Data Name="ErrorCode">3221226331</Data>'), 'nt.xml');
-  assert.deepEqual(nt.findings!.map((f) => f.code), ['BAD_BINDINGS']);
+  assert.deepEqual(
+    nt.findings!.map((f) => f.code),
+    ['BAD_BINDINGS'],
+  );
   assert.equal(nt.win32Status, 3221226331);
   const skew = analyzeFrebText(base.replace('<Data Name="ErrorCode">2148074310</Data>', '<Data Name="ErrorCode">0x80090324</Data>'), 'skew.xml');
-  assert.deepEqual(skew.findings!.map((f) => f.code), ['AUTH_FAILED']);
+  assert.deepEqual(
+    skew.findings!.map((f) => f.code),
+    ['AUTH_FAILED'],
+  );
   assert.equal(skew.win32Status, 0x80090324);
   assert.match(skew.findings![0].message, /SEC_E_TIME_SKEW/);
   const neg = analyzeFrebText(base.replace('<Data Name="ErrorCode">2148074310</Data>', '<Data Name="ErrorCode">-2146892986</Data>'), 'neg.xml');
@@ -262,7 +379,10 @@ void test('analyzeFrebFile: missing file, folder, gzip and UTF-16 input', async 
     fs.writeFileSync(path.join(dir, 'fr000047.xml.gz'), gzipSync(src));
     const gz = await analyzeFrebFile(path.join(dir, 'fr000047.xml.gz'));
     assert.equal(gz.win32Status, 2148074310);
-    assert.deepEqual(gz.findings!.map((f) => [f.code, f.line]), [['BAD_BINDINGS', 415]]);
+    assert.deepEqual(
+      gz.findings!.map((f) => [f.code, f.line]),
+      [['BAD_BINDINGS', 415]],
+    );
     fs.writeFileSync(path.join(dir, 'fr000048.xml'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(src.toString('utf8'), 'utf16le')]));
     const u16 = await analyzeFrebFile(path.join(dir, 'fr000048.xml'));
     assert.equal(u16.error, undefined);
@@ -276,12 +396,17 @@ void test('analyzeFrebFile: missing file, folder, gzip and UTF-16 input', async 
 
 void test('a trace saved without RenderingInfo still yields status, win32 and the finding (names from EventGuid + Opcode)', () => {
   const p = path.join(FIX, 'generated', 'fr000047.bad-bindings.xml');
-  const stripped = fs.readFileSync(p, 'utf8').replace(/<RenderingInfo Culture="en-US">[\s\S]*?<\/RenderingInfo>/g, (m) => m.replace(/[^\r\n]/g, '').replace(/^/, '<!---->'));
+  const stripped = fs
+    .readFileSync(p, 'utf8')
+    .replace(/<RenderingInfo Culture="en-US">[\s\S]*?<\/RenderingInfo>/g, (m) => m.replace(/[^\r\n]/g, '').replace(/^/, '<!---->'));
   const e = analyzeFrebText(stripped, 'bare.xml');
   assert.equal(e.error, undefined);
   assert.equal(e.win32Status, 2148074310);
   assert.equal(e.authType, 'NT');
-  assert.deepEqual(e.findings!.map((f) => [f.code, f.line]), [['BAD_BINDINGS', 415]]);
+  assert.deepEqual(
+    e.findings!.map((f) => [f.code, f.line]),
+    [['BAD_BINDINGS', 415]],
+  );
 });
 
 void test('IIS writes appPoolId and verb unescaped: a raw & or <> in an attribute does not break the trace', () => {
@@ -290,5 +415,8 @@ void test('IIS writes appPoolId and verb unescaped: a raw & or <> in an attribut
   assert.equal(e.error, undefined);
   assert.equal(e.appPoolId, 'Pool & <Co>');
   assert.equal(e.events, 25);
-  assert.deepEqual(e.findings!.map((f) => f.line), [415]);
+  assert.deepEqual(
+    e.findings!.map((f) => f.line),
+    [415],
+  );
 });

@@ -25,7 +25,10 @@ void test('bad bindings: failure first with the client channel bindings, decoded
   assert.equal(m.failure?.line, t.failureEvent.eventStartLine);
   assert.ok(m.failure?.bindingsHint?.includes(t.authorization.ntlm.channelBindings));
   assert.match(m.failure!.bindingsHint!, /iis-auth-lens cbt mail\.contoso\.test:443/);
-  assert.deepEqual(m.events.map((e) => e.index).sort((a, b) => a - b), Array.from({ length: t.events }, (_, k) => k));
+  assert.deepEqual(
+    m.events.map((e) => e.index).sort((a, b) => a - b),
+    Array.from({ length: t.events }, (_, k) => k),
+  );
   assert.equal(m.events.filter((e) => e.isFailure).length, 1);
   const auth = m.requestHeaders.find((h) => h.name === 'Authorization')!;
   assert.equal(auth.line, t.authorizationHeaderLine);
@@ -70,7 +73,11 @@ void test('two requests in one trace: the child request nests inside the first, 
   assert.equal(roots.length, 1);
   assert.equal(roots[0].end?.name, 'GENERAL_REQUEST_END');
   const inner: string[] = [];
-  const walk = (ns: typeof roots): void => ns.forEach((n) => { if (n.event.name === 'GENERAL_REQUEST_START') inner.push(n.end?.name ?? 'unclosed'); walk(n.children); });
+  const walk = (ns: typeof roots): void =>
+    ns.forEach((n) => {
+      if (n.event.name === 'GENERAL_REQUEST_START') inner.push(n.end?.name ?? 'unclosed');
+      walk(n.children);
+    });
   walk(roots[0].children);
   assert.deepEqual(inner, ['GENERAL_REQUEST_END']);
   assert.equal(frebSummaryLine(r.analysis), 'GET / -> 200 · 15 ms · Anonymous');

@@ -26,7 +26,10 @@ after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 function expected(pred: (t: any) => boolean): string[] {
-  return truth.filter(pred).map((t) => t.file).sort();
+  return truth
+    .filter(pred)
+    .map((t) => t.file)
+    .sort();
 }
 async function found(filter: FrebFilter): Promise<string[]> {
   const r = await searchFreb(path.join(dir, 'W3SVC1'), filter);
@@ -40,13 +43,25 @@ void test('URL glob like the article (*/EWS/mrsproxy.svc) and a path glob, case-
   assert.ok(exp.length > 0);
   assert.deepEqual(await found({ url: '*/EWS/mrsproxy.svc' }), exp);
   assert.deepEqual(await found({ url: '/ews/MRSPROXY.svc' }), exp);
-  assert.deepEqual(await found({ url: '/EWS/*' }), expected((t) => stem(t.url).startsWith('/EWS/')));
+  assert.deepEqual(
+    await found({ url: '/EWS/*' }),
+    expected((t) => stem(t.url).startsWith('/EWS/')),
+  );
 });
 
 void test('status and status.substatus', async () => {
-  assert.deepEqual(await found(addFilterClause({}, 'status=401.1')), expected((t) => t.statusCode === 401 && t.subStatusCode === 1));
-  assert.deepEqual(await found(addFilterClause({}, 'status=401')), expected((t) => t.statusCode === 401));
-  assert.deepEqual(await found(addFilterClause({}, 'status=500,401.2')), expected((t) => t.statusCode === 500 || (t.statusCode === 401 && t.subStatusCode === 2)));
+  assert.deepEqual(
+    await found(addFilterClause({}, 'status=401.1')),
+    expected((t) => t.statusCode === 401 && t.subStatusCode === 1),
+  );
+  assert.deepEqual(
+    await found(addFilterClause({}, 'status=401')),
+    expected((t) => t.statusCode === 401),
+  );
+  assert.deepEqual(
+    await found(addFilterClause({}, 'status=500,401.2')),
+    expected((t) => t.statusCode === 500 || (t.statusCode === 401 && t.subStatusCode === 2)),
+  );
 });
 
 void test('win32 in hex and decimal; only parsed where the raw text has the code', async () => {
@@ -55,14 +70,26 @@ void test('win32 in hex and decimal; only parsed where the raw text has the code
   assert.deepEqual(r.matches.map((m) => path.basename(m.path)).sort(), exp);
   assert.equal(r.parsed, exp.length, 'the raw-text stage dropped every other file');
   assert.ok(r.matches.every((m) => m.codeName === 'SEC_E_BAD_BINDINGS' && m.findings[0] === 'BAD_BINDINGS' && m.failureLine !== null));
-  assert.deepEqual(await found(addFilterClause({}, 'win32=2148074252')), expected((t) => t.win32Status === 2148074252));
+  assert.deepEqual(
+    await found(addFilterClause({}, 'win32=2148074252')),
+    expected((t) => t.win32Status === 2148074252),
+  );
 });
 
 void test('header name and header value glob', async () => {
-  assert.deepEqual(await found(addFilterClause({}, 'header=X-Forwarded-For')), expected((t) => t.case === 'bad-bindings'));
+  assert.deepEqual(
+    await found(addFilterClause({}, 'header=X-Forwarded-For')),
+    expected((t) => t.case === 'bad-bindings'),
+  );
   const ip = truth.find((t) => t.case === 'bad-bindings')?.clientIp as string;
-  assert.deepEqual(await found(addFilterClause({}, `header=x-forwarded-for:${ip}`)), expected((t) => t.case === 'bad-bindings' && t.clientIp === ip));
-  assert.deepEqual(await found(addFilterClause({}, 'header=Authorization:NTLM *')), expected((t) => t.authorization?.scheme === 'NTLM'));
+  assert.deepEqual(
+    await found(addFilterClause({}, `header=x-forwarded-for:${ip}`)),
+    expected((t) => t.case === 'bad-bindings' && t.clientIp === ip),
+  );
+  assert.deepEqual(
+    await found(addFilterClause({}, 'header=Authorization:NTLM *')),
+    expected((t) => t.authorization?.scheme === 'NTLM'),
+  );
 });
 
 void test('time range on the request start; results worst first (compareTriage)', async () => {
@@ -93,7 +120,10 @@ void test('combined filter equals the intersection; analyzeFrebFileFiltered agre
 });
 
 void test('bad filters are usage errors naming the clause', () => {
-  assert.throws(() => addFilterClause({}, 'status=4O1'), (e: unknown) => e instanceof FrebFilterError && /status=4O1.*not a status/.test(e.message));
+  assert.throws(
+    () => addFilterClause({}, 'status=4O1'),
+    (e: unknown) => e instanceof FrebFilterError && /status=4O1.*not a status/.test(e.message),
+  );
   assert.throws(() => addFilterClause({}, 'win32=0xZZ'), /not a 32-bit code/);
   assert.throws(() => addFilterClause({}, 'color=red'), /unknown key "color"/);
   assert.throws(() => addFilterClause({}, 'from=yesterday'), /not a date\/time/);
@@ -112,7 +142,10 @@ void test('broken and hostile files in the folder are reported as errors, the ot
   fs.writeFileSync(path.join(d, 'notes.txt'), 'not a trace');
   const r = await searchFreb(d, {});
   assert.equal(r.files, 3);
-  assert.deepEqual(r.matches.map((m) => path.basename(m.path)), ['fr000001.xml']);
+  assert.deepEqual(
+    r.matches.map((m) => path.basename(m.path)),
+    ['fr000001.xml'],
+  );
   assert.equal(r.errors.length, 2);
   assert.match(r.errors.find((e) => e.path.endsWith('fr000002.xml'))!.error, /empty file/);
   assert.match(r.errors.find((e) => e.path.endsWith('fr000003.xml'))!.error, /truncated/);
@@ -121,10 +154,18 @@ void test('broken and hostile files in the folder are reported as errors, the ot
 void test('cancel stops the search and says so; progress is reported', async () => {
   const ac = new AbortController();
   const seen: number[] = [];
-  const r = await searchFreb(path.join(dir, 'W3SVC1'), {}, {
-    signal: ac.signal, progressIntervalMs: 0,
-    onProgress: (p) => { seen.push(p.done); if (p.done >= 3) ac.abort(); },
-  });
+  const r = await searchFreb(
+    path.join(dir, 'W3SVC1'),
+    {},
+    {
+      signal: ac.signal,
+      progressIntervalMs: 0,
+      onProgress: (p) => {
+        seen.push(p.done);
+        if (p.done >= 3) ac.abort();
+      },
+    },
+  );
   assert.equal(r.cancelled, true);
   assert.ok(r.matches.length < truth.length);
   assert.ok(seen.length >= 3);
@@ -135,7 +176,10 @@ void test('copy matches to a folder (created), with freb.xsl, collisions prefixe
   const src = path.join(dir, 'W3SVC1');
   const r = await searchFreb(src, { url: '*/EWS/mrsproxy.svc' });
   const dest = path.join(dir, 'filter', 'out');
-  const c = await copyFrebMatches(r.matches.map((m) => m.path), dest);
+  const c = await copyFrebMatches(
+    r.matches.map((m) => m.path),
+    dest,
+  );
   assert.equal(c.copied.length, r.matches.length);
   assert.equal(c.stylesheet, true);
   assert.ok(fs.existsSync(path.join(dest, 'freb.xsl')));

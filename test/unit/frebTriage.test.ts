@@ -32,7 +32,7 @@ function expectedRow(t: FrebFileTruth): { user: string | null; client: string; x
     user: t.user || tokenUser,
     client: t.clientIp,
     xff: t.case === 'bad-bindings' ? t.clientIp : null,
-    cbt: n && n.messageType === 3 ? n.channelBindingsState ?? 'absent' : null,
+    cbt: n && n.messageType === 3 ? (n.channelBindingsState ?? 'absent') : null,
   };
 }
 
@@ -110,7 +110,8 @@ function variant(edit: (token: Buffer) => void, hdr?: (text: string) => string):
 /** Offset of the MsvAvChannelBindings AV pair (AvId 0x000A, AvLen 16) in an AUTHENTICATE. */
 function cbPair(tok: Buffer): number {
   for (let k = 0; k + 20 <= tok.length; k++) {
-    if (tok.readUInt16LE(k) === 0x0a && tok.readUInt16LE(k + 2) === 16 && tok.subarray(k + 4, k + 20).toString('hex') === 'c941b0913ede52bda3ea2503fae3bcf7') return k;
+    if (tok.readUInt16LE(k) === 0x0a && tok.readUInt16LE(k + 2) === 16 && tok.subarray(k + 4, k + 20).toString('hex') === 'c941b0913ede52bda3ea2503fae3bcf7')
+      return k;
   }
   throw new Error('no MsvAvChannelBindings in the token');
 }
@@ -137,11 +138,17 @@ void test('CBT state from the token decoder: present, zero, absent, malformed', 
 });
 
 void test('client: the first X-Forwarded-For address behind a proxy, the TCP peer kept apart', () => {
-  const m = variant(() => undefined, (text) => text.replace(/X-Forwarded-For: [^\n]*/, 'X-Forwarded-For: 203.0.113.7, 10.0.0.5'));
+  const m = variant(
+    () => undefined,
+    (text) => text.replace(/X-Forwarded-For: [^\n]*/, 'X-Forwarded-For: 203.0.113.7, 10.0.0.5'),
+  );
   assert.equal(m.xff, '203.0.113.7, 10.0.0.5');
   assert.equal(m.client, '203.0.113.7');
   assert.equal(m.clientIp, '52.101.62.174');
-  const noXff = variant(() => undefined, (text) => text.replace(/X-Forwarded-For: [^\n]*\n/, ''));
+  const noXff = variant(
+    () => undefined,
+    (text) => text.replace(/X-Forwarded-For: [^\n]*\n/, ''),
+  );
   assert.equal(noXff.xff, null);
   assert.equal(noXff.client, '52.101.62.174');
 });
@@ -165,9 +172,25 @@ void test('real IIS traces (plechenko, alulab): rows have a client and a time, t
 });
 
 void test('compareTriage is a total order (ties broken by path)', () => {
-  const row = (p: string, findings: FrebMatch['findings'], statusCode: number | null, timeMs: number | null) => ({ path: p, findings, statusCode, win32Status: null, timeMs });
-  const rows = [row('b', [], 200, 5), row('a', [], 200, 5), row('c', ['LOGON_DENIED'], 401, 1), row('d', ['BAD_BINDINGS'], 401, 0), row('e', [], 500, null), row('f', [], 404, 9)];
-  assert.deepEqual([...rows].sort(compareTriage).map((r) => r.path), ['d', 'c', 'e', 'f', 'a', 'b']);
+  const row = (p: string, findings: FrebMatch['findings'], statusCode: number | null, timeMs: number | null) => ({
+    path: p,
+    findings,
+    statusCode,
+    win32Status: null,
+    timeMs,
+  });
+  const rows = [
+    row('b', [], 200, 5),
+    row('a', [], 200, 5),
+    row('c', ['LOGON_DENIED'], 401, 1),
+    row('d', ['BAD_BINDINGS'], 401, 0),
+    row('e', [], 500, null),
+    row('f', [], 404, 9),
+  ];
+  assert.deepEqual(
+    [...rows].sort(compareTriage).map((r) => r.path),
+    ['d', 'c', 'e', 'f', 'a', 'b'],
+  );
 });
 
 void test('CSV fields: RFC 4180 quoting of commas, quotes, CR/LF; formulas defused; empty for null', () => {

@@ -34,7 +34,10 @@ void test('HCW grammar: entry header, bracket fields, cmdlet, START/FINISH, dura
   assert.equal(scope('5428,0ms'), 'constant.numeric.duration.hcw');
   assert.equal(scope('ErrorDetail'), 'invalid.illegal.error-detail.hcw');
   assert.equal(scope('Microsoft.Exchange.Net.CommunicationErrorTransientException'), 'invalid.illegal.exception.hcw');
-  assert.ok(finish.some(([t, s]) => t.startsWith('net.tcp://') && s === 'string.quoted.single.hcw markup.underline.link.hcw'), JSON.stringify(finish.filter(([t]) => t.includes('net.tcp'))));
+  assert.ok(
+    finish.some(([t, s]) => t.startsWith('net.tcp://') && s === 'string.quoted.single.hcw markup.underline.link.hcw'),
+    JSON.stringify(finish.filter(([t]) => t.includes('net.tcp'))),
+  );
   const codes = new Map(tokens(g, 'Error 0x80090346 = 2148074310 = SEC_E_BAD_BINDINGS'));
   assert.equal(codes.get('0x80090346'), 'invalid.illegal.sspi.hcw');
   assert.equal(codes.get('2148074310'), 'invalid.illegal.sspi.hcw');

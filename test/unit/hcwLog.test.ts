@@ -30,10 +30,13 @@ void test('HCW entries: timestamp, sequence, bracket fields, START/FINISH, Time=
 
 void test('HCW invocations pair START and FINISH per cmdlet and thread', () => {
   const { invocations } = parseHcwLog(LOG);
-  assert.deepEqual(invocations.map((i) => [i.cmdlet, i.start?.line, i.finish?.line, i.durationMs, i.failed]), [
-    ['Get-MigrationEndpoint', 2, 3, 454, false],
-    ['Test-MigrationServerAvailability', 4, 5, 5428, true],
-  ]);
+  assert.deepEqual(
+    invocations.map((i) => [i.cmdlet, i.start?.line, i.finish?.line, i.durationMs, i.failed]),
+    [
+      ['Get-MigrationEndpoint', 2, 3, 454, false],
+      ['Test-MigrationServerAvailability', 4, 5, 5428, true],
+    ],
+  );
 });
 
 void test('entries flattened onto one line (as pasted from the article) are still separated', () => {
@@ -71,7 +74,12 @@ void test('continuation lines belong to the entry above; a FINISH without START 
 void test('HCW: an entry followed by a long run of blank lines or spaces is parsed in linear time', () => {
   const head = '2024.11.05 14:23:13.397 10276 [Client=UX, Session=Tenant, Cmdlet=Test-MigrationServerAvailability, Thread=12] FINISH Time=5,0ms {ErrorDetail=x';
   for (const blank of ['\n', ' ', '\r\n', '\t ']) {
-    assertSubQuadratic(`blank ${JSON.stringify(blank)}`, (n) => `${head}${blank.repeat(n)}y`, (t) => parseHcwLog(t), 2000);
+    assertSubQuadratic(
+      `blank ${JSON.stringify(blank)}`,
+      (n) => `${head}${blank.repeat(n)}y`,
+      (t) => parseHcwLog(t),
+      2000,
+    );
   }
   const { entries } = parseHcwLog(`${head}${'\n'.repeat(1000)}  `);
   assert.equal(entries[0]!.error, 'x');

@@ -57,7 +57,10 @@ const PARSERS: Parser[] = [
   { name: 'server: HCW log', run: (t) => hcwLogOf(doc('HybridConfiguration.log', 'hcw-log', t)) },
   {
     name: 'server: FREB diagnostics and hover',
-    run: (t) => { const d = doc('fr000001.xml', 'xml', t); return [frebDiagnostics(d), frebHover(d, middle(d))]; },
+    run: (t) => {
+      const d = doc('fr000001.xml', 'xml', t);
+      return [frebDiagnostics(d), frebHover(d, middle(d))];
+    },
   },
   {
     name: 'server: W3C analysis, diagnostics, hover, folding',
@@ -74,7 +77,7 @@ function timed(p: Parser, g: HostileInput, text: string): number {
   try {
     p.run(text);
   } catch (e) {
-    if (!p.expected?.(e)) assert.fail(`${p.name} on ${g.name} (${text.length} characters) threw ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    if (!p.expected?.(e)) assert.fail(`${p.name} on ${g.name} (${text.length} characters) threw ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
   }
   return performance.now() - t0;
 }
@@ -94,7 +97,19 @@ for (const p of PARSERS) {
       // Screening only: a suspicious pair is measured again properly before it counts.
       if (t4 > 8 && t4 > 8 * Math.max(t1, 0.5)) {
         confirmed++;
-        assertSubQuadratic(`${p.name} on ${g.name}`, (n) => g.make(n), (t) => { try { p.run(t); } catch { /* measured above */ } }, N, { maxN: 64 * N, minMs: 15 });
+        assertSubQuadratic(
+          `${p.name} on ${g.name}`,
+          (n) => g.make(n),
+          (t) => {
+            try {
+              p.run(t);
+            } catch {
+              /* measured above */
+            }
+          },
+          N,
+          { maxN: 64 * N, minMs: 15 },
+        );
       }
     }
     assert.ok(confirmed < inputs.length / 4, `${confirmed} inputs needed a second measurement`);

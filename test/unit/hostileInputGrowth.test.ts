@@ -25,13 +25,27 @@ void test('auth header: long runs of blanks, commas and unclosed tags are split 
   for (const [label, make] of cases) {
     assertSubQuadratic(label, make, (t) => decodeToken(t), 2000);
   }
-  assertSubQuadratic('FREB Authorization header with spaces', (n) => `Negotiate${' '.repeat(n)}!`, (t) => decodeAuthorization(t), 2000);
+  assertSubQuadratic(
+    'FREB Authorization header with spaces',
+    (n) => `Negotiate${' '.repeat(n)}!`,
+    (t) => decodeAuthorization(t),
+    2000,
+  );
 });
 
 void test('auth header: the linear split gives the same parts as before', () => {
-  assert.deepEqual(parseAuthText('<Data Name="Headers">Authorization: NTLM TlRMTVNTUAABAAAAB4IIogAAAAAAAAAAAAAAAAAAAAAKAF1YAAAADw==</Data>'),
-    { header: 'Authorization', scheme: 'NTLM', token: 'TlRMTVNTUAABAAAAB4IIogAAAAAAAAAAAAAAAAAAAAAKAF1YAAAADw==', offers: [] });
-  assert.deepEqual(parseAuthText('WWW-Authenticate:  Negotiate ,NTLM  '), { header: 'WWW-Authenticate', scheme: null, token: null, offers: ['Negotiate', 'NTLM'] });
+  assert.deepEqual(parseAuthText('<Data Name="Headers">Authorization: NTLM TlRMTVNTUAABAAAAB4IIogAAAAAAAAAAAAAAAAAAAAAKAF1YAAAADw==</Data>'), {
+    header: 'Authorization',
+    scheme: 'NTLM',
+    token: 'TlRMTVNTUAABAAAAB4IIogAAAAAAAAAAAAAAAAAAAAAKAF1YAAAADw==',
+    offers: [],
+  });
+  assert.deepEqual(parseAuthText('WWW-Authenticate:  Negotiate ,NTLM  '), {
+    header: 'WWW-Authenticate',
+    scheme: null,
+    token: null,
+    offers: ['Negotiate', 'NTLM'],
+  });
   assert.deepEqual(parseAuthText('Authorization: NTLM x<1>'), { header: 'Authorization', scheme: 'NTLM', token: 'x<1>', offers: [] });
   assert.deepEqual(parseAuthText('Authorization: NTLM abc</b'), { header: 'Authorization', scheme: 'NTLM', token: 'abc</b', offers: [] });
   assert.deepEqual(parseAuthText(`NTLM\tabc"'`), { header: null, scheme: 'NTLM', token: 'abc', offers: [] });
@@ -42,7 +56,12 @@ void test('auth header: the linear split gives the same parts as before', () => 
 });
 
 void test('FREB: a trace on one line (minified) is scanned and analyzed in linear time', () => {
-  assertSubQuadratic('<a/> repeated on one line', (n) => `<r>${'<a/>'.repeat(n)}</r>`, (t) => scanFreb(t), 1000);
+  assertSubQuadratic(
+    '<a/> repeated on one line',
+    (n) => `<r>${'<a/>'.repeat(n)}</r>`,
+    (t) => scanFreb(t),
+    1000,
+  );
   const text = readFileSync(join(__dirname, '..', 'fixtures', 'freb', 'plechenko', 'fr000001.xml'), 'utf8');
   const first = text.indexOf('<Event');
   const last = text.lastIndexOf('</Event>') + '</Event>'.length;
@@ -56,9 +75,19 @@ void test('FREB: a trace on one line (minified) is scanned and analyzed in linea
 
 void test('--filter globs match in linear time (no backtracking per star)', () => {
   const ua = compileGlob('User-Agent:*MSIE*MSIE*Windows*');
-  assertSubQuadratic('header glob on MSIE repeated', (n) => `User-Agent: ${'MSIE '.repeat(n)}`, (t) => ua.test(t), 200);
+  assertSubQuadratic(
+    'header glob on MSIE repeated',
+    (n) => `User-Agent: ${'MSIE '.repeat(n)}`,
+    (t) => ua.test(t),
+    200,
+  );
   const q = compileGlob('*a?b*a?a');
-  assertSubQuadratic('? pieces on a run of one letter', (n) => 'a'.repeat(n), (t) => q.test(t), 1000);
+  assertSubQuadratic(
+    '? pieces on a run of one letter',
+    (n) => 'a'.repeat(n),
+    (t) => q.test(t),
+    1000,
+  );
   assert.ok(ua.test('user-agent: Mozilla/4.0 (compatible; MSIE 8.0; MSIE 7; Windows NT 6.1)'));
   assert.ok(!ua.test('User-Agent: MSIE Windows'));
   assert.ok(compileGlob('*/EWS/mrsproxy.svc').test('https://mail.contoso.test/ews/MRSProxy.svc'));
@@ -66,7 +95,12 @@ void test('--filter globs match in linear time (no backtracking per star)', () =
   assert.ok(compileGlob('ab*ba').test('aba') === false && compileGlob('ab*ba').test('abba'));
   // The raw-text header prefilter: a name after a long run of blank lines.
   const c = compileFilter({ headers: [{ name: 'X-Forwarded-For', value: null }] });
-  assertSubQuadratic('header name after blank lines', (n) => `<a>${'\n'.repeat(n)}  x-forwarded-for :1</a>`, (t) => textMayMatch(c, t), 1000);
+  assertSubQuadratic(
+    'header name after blank lines',
+    (n) => `<a>${'\n'.repeat(n)}  x-forwarded-for :1</a>`,
+    (t) => textMayMatch(c, t),
+    1000,
+  );
   assert.ok(textMayMatch(c, '<Data Name="Headers">Host: x\r\n  X-Forwarded-For: 1</Data>'));
   assert.ok(!textMayMatch(c, '<Data Name="Headers">Host: x X-Forwarded-For: 1</Data>'));
 });

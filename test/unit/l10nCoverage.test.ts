@@ -9,7 +9,9 @@ import { getL10nJson } from '@vscode/l10n-dev';
 const root = join(__dirname, '..', '..');
 
 void test('every l10n.t string in src has a German translation', async () => {
-  const files = readdirSync(join(root, 'src'), { recursive: true }).map(String).filter((f) => f.endsWith('.ts'));
+  const files = readdirSync(join(root, 'src'), { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith('.ts'));
   const source = await getL10nJson(files.map((f) => ({ extension: '.ts', contents: readFileSync(join(root, 'src', f), 'utf8') })));
   const de = JSON.parse(readFileSync(join(root, 'l10n', 'bundle.l10n.de.json'), 'utf8')) as Record<string, string>;
   const keys = Object.keys(source);

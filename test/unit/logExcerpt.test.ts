@@ -13,17 +13,29 @@ import { readLogExcerpt } from '../../src/node/logExcerpt';
 const F1 = '#Fields: date time cs-uri-stem sc-status';
 const F2 = '#Fields: date time cs-uri-stem sc-status sc-win32-status';
 const log = [
-  '#Software: Microsoft Internet Information Services 10.0', '#Version: 1.0', '#Date: 2026-11-21 00:00:00', F1, // 1-4
+  '#Software: Microsoft Internet Information Services 10.0',
+  '#Version: 1.0',
+  '#Date: 2026-11-21 00:00:00',
+  F1, // 1-4
   ...Array.from({ length: 20 }, (_, i) => `2026-11-21 00:00:${String(i).padStart(2, '0')} /a ${200 + i}`), // 5-24
-  '#Software: Microsoft Internet Information Services 10.0', '#Version: 1.0', '#Date: 2026-11-21 01:00:00', F2, // 25-28
+  '#Software: Microsoft Internet Information Services 10.0',
+  '#Version: 1.0',
+  '#Date: 2026-11-21 01:00:00',
+  F2, // 25-28
   ...Array.from({ length: 30 }, (_, i) => `2026-11-21 01:00:${String(i).padStart(2, '0')} /b 401 ${i}`), // 29-58
 ];
 
 void test('the header block in force and the window with real line numbers', () => {
   const ex = excerptOfText(log.join('\r\n'), 45, 3, 2);
-  assert.deepEqual(ex.header.map((h) => h.n), [25, 26, 27, 28]);
+  assert.deepEqual(
+    ex.header.map((h) => h.n),
+    [25, 26, 27, 28],
+  );
   assert.equal(ex.header[3]!.text, F2);
-  assert.deepEqual(ex.lines.map((l) => l.n), [42, 43, 44, 45, 46, 47]);
+  assert.deepEqual(
+    ex.lines.map((l) => l.n),
+    [42, 43, 44, 45, 46, 47],
+  );
   assert.equal(ex.lines[3]!.text, log[44]);
   const doc = excerptDocument(ex, 'u_ex261121.log', (a, b, f) => `lines ${a}..${b} of ${f}`);
   const lines = doc.text.split('\n');
@@ -35,20 +47,38 @@ void test('the header block in force and the window with real line numbers', () 
 
 void test('a finding in the first block gets the first header; header lines inside the window are not repeated', () => {
   const ex = excerptOfText(log.join('\n'), 6, 3, 3);
-  assert.deepEqual(ex.header.map((h) => h.n), [1, 2]);
-  assert.deepEqual(ex.lines.map((l) => l.n), [3, 4, 5, 6, 7, 8, 9]);
+  assert.deepEqual(
+    ex.header.map((h) => h.n),
+    [1, 2],
+  );
+  assert.deepEqual(
+    ex.lines.map((l) => l.n),
+    [3, 4, 5, 6, 7, 8, 9],
+  );
   const ex2 = excerptOfText(log.join('\n'), 20, 2, 2);
-  assert.deepEqual(ex2.header.map((h) => h.n), [1, 2, 3, 4]);
+  assert.deepEqual(
+    ex2.header.map((h) => h.n),
+    [1, 2, 3, 4],
+  );
   // the next block's header is not the one in force before it starts
   const ex3 = excerptOfText(log.join('\n'), 23, 1, 3);
-  assert.deepEqual(ex3.header.map((h) => h.n), [1, 2, 3, 4]);
-  assert.deepEqual(ex3.lines.map((l) => l.n), [22, 23, 24, 25, 26]);
+  assert.deepEqual(
+    ex3.header.map((h) => h.n),
+    [1, 2, 3, 4],
+  );
+  assert.deepEqual(
+    ex3.lines.map((l) => l.n),
+    [22, 23, 24, 25, 26],
+  );
 });
 
 void test('data before any #Fields has no header; the window stops at the end of the file', () => {
   const ex = excerptOfText('a\nb\nc', 3, 5, 5);
   assert.deepEqual(ex.header, []);
-  assert.deepEqual(ex.lines.map((l) => l.n), [1, 2, 3]);
+  assert.deepEqual(
+    ex.lines.map((l) => l.n),
+    [1, 2, 3],
+  );
   const doc = excerptDocument(ex, 'x.log', (a, b, f) => `${a}-${b} ${f}`);
   assert.equal(doc.focusIndex, 3);
 });
@@ -74,13 +104,40 @@ void test('from disk: plain CRLF, gzip and CR-only give the same excerpt as the 
 });
 
 void test('findings per #Fields block: each in the block that holds its line, errors first', () => {
-  const block = (index: number, headerLine: number, endLine: number): W3cBlockStats => ({ index, fieldsLine: headerLine + 3, headerLine, endLine, fields: [], requests: 0, status401: 0, badBindings: 0, malformed: 0, findings: 0, topFailing: null });
-  const f = (line: number, code: FindingCode): Finding => ({ line, code, message: code } as Finding);
-  const groups = findingsByBlock([block(2, 25, 58), block(1, 1, 24)], [f(5, 'HANDSHAKE_INCOMPLETE'), f(30, 'LOGON_DENIED'), f(40, 'BAD_BINDINGS'), f(24, 'BAD_BINDINGS'), f(29, 'MALFORMED_LINE'), f(35, 'INVALID_TOKEN')]);
-  assert.deepEqual(groups.map((g) => g.block.index), [1, 2]);
-  assert.deepEqual(groups[0]!.findings.map((x) => `${x.line} ${x.code}`), ['24 BAD_BINDINGS', '5 HANDSHAKE_INCOMPLETE']);
+  const block = (index: number, headerLine: number, endLine: number): W3cBlockStats => ({
+    index,
+    fieldsLine: headerLine + 3,
+    headerLine,
+    endLine,
+    fields: [],
+    requests: 0,
+    status401: 0,
+    badBindings: 0,
+    malformed: 0,
+    findings: 0,
+    topFailing: null,
+  });
+  const f = (line: number, code: FindingCode): Finding => ({ line, code, message: code }) as Finding;
+  const groups = findingsByBlock(
+    [block(2, 25, 58), block(1, 1, 24)],
+    [f(5, 'HANDSHAKE_INCOMPLETE'), f(30, 'LOGON_DENIED'), f(40, 'BAD_BINDINGS'), f(24, 'BAD_BINDINGS'), f(29, 'MALFORMED_LINE'), f(35, 'INVALID_TOKEN')],
+  );
+  assert.deepEqual(
+    groups.map((g) => g.block.index),
+    [1, 2],
+  );
+  assert.deepEqual(
+    groups[0]!.findings.map((x) => `${x.line} ${x.code}`),
+    ['24 BAD_BINDINGS', '5 HANDSHAKE_INCOMPLETE'],
+  );
   const sev = groups[1]!.findings.map((x) => severityOf(x.code));
-  assert.deepEqual(sev, [...sev].sort((a, b) => ['error', 'warning', 'info'].indexOf(a) - ['error', 'warning', 'info'].indexOf(b)));
-  assert.deepEqual(groups[1]!.findings.map((x) => x.code), ['BAD_BINDINGS', 'INVALID_TOKEN', 'MALFORMED_LINE', 'LOGON_DENIED']);
+  assert.deepEqual(
+    sev,
+    [...sev].sort((a, b) => ['error', 'warning', 'info'].indexOf(a) - ['error', 'warning', 'info'].indexOf(b)),
+  );
+  assert.deepEqual(
+    groups[1]!.findings.map((x) => x.code),
+    ['BAD_BINDINGS', 'INVALID_TOKEN', 'MALFORMED_LINE', 'LOGON_DENIED'],
+  );
   assert.equal(groups[1]!.findings.length, 4);
 });

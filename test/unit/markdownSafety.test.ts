@@ -33,7 +33,12 @@ const NASTY = [
   '[ref][1]\n\n[1]: command:iisAuthLens.probeMrsEndpoint',
   '![img](https://attacker.example/p.png)',
   '**bold** __bold__ *em* _em_ ~~del~~',
-  '# heading', '- item', '1. item', '> quote', '---', '| a | b |',
+  '# heading',
+  '- item',
+  '1. item',
+  '> quote',
+  '---',
+  '| a | b |',
   '&lt;script&gt; &#x3C;b&#x3E; &amp;',
   'line one\nline two\r\n\r\n# and a heading',
   'C:\\path\\to\\u_ex241105.log',
@@ -64,9 +69,45 @@ void test('mdCode: one code span holding the text as written, whatever runs of b
 });
 
 void test('random text from markup characters never renders a link or an element (mdText, mdCode, mdBold)', () => {
-  const alphabet = ['`', '[', ']', '(', ')', '<', '>', '*', '_', '\\', '!', '&', '#', ';', ':', '/', 'command:', 'file:', 'http://', 'www.', '@', '|', ' ', '\n', 'a', 'x', '1', '.', '-', '"', '~', '$('];
+  const alphabet = [
+    '`',
+    '[',
+    ']',
+    '(',
+    ')',
+    '<',
+    '>',
+    '*',
+    '_',
+    '\\',
+    '!',
+    '&',
+    '#',
+    ';',
+    ':',
+    '/',
+    'command:',
+    'file:',
+    'http://',
+    'www.',
+    '@',
+    '|',
+    ' ',
+    '\n',
+    'a',
+    'x',
+    '1',
+    '.',
+    '-',
+    '"',
+    '~',
+    '$(',
+  ];
   let seed = 0x12;
-  const rnd = (n: number): number => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % n; };
+  const rnd = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
   for (let i = 0; i < 3000; i++) {
     let s = '';
     for (let j = rnd(24) + 1; j > 0; j--) s += alphabet[rnd(alphabet.length)];
@@ -108,8 +149,17 @@ function serverProviders(): Providers {
   const connection = new Proxy({}, { get: () => new Proxy(noop, { get: () => noop }) });
   const documents = new Proxy({ get: () => undefined, all: () => [] }, { get: (t, k) => (t as Record<string | symbol, unknown>)[k] ?? noop });
   const ctx = {
-    connection, documents, settings: () => defaultSettings, capabilities: {},
-    hover: [], diagnostics: [], codeLens: [], symbols: [], folding: [], semanticTokens: [], refreshDiagnostics: noop,
+    connection,
+    documents,
+    settings: () => defaultSettings,
+    capabilities: {},
+    hover: [],
+    diagnostics: [],
+    codeLens: [],
+    symbols: [],
+    folding: [],
+    semanticTokens: [],
+    refreshDiagnostics: noop,
   } as unknown as ServerContext;
   for (const f of features) f.register(ctx);
   return {
@@ -155,10 +205,13 @@ void test('error-text hover: the exploit of issue 12 renders no link of its own,
   assert.ok(h, 'the WCF 401 text has a hover');
   const md = markdownOf(h);
   const v = assertSafeMarkdown(md, [`x\` ${EVIL_LINK}\` \`y`]);
-  assert.deepEqual(v.links.map((l) => l.label), ['Probe this endpoint', 'Find matching IIS log lines', 'Explain in a document', ...v.links.slice(3).map(() => 'Copy')]);
+  assert.deepEqual(
+    v.links.map((l) => l.label),
+    ['Probe this endpoint', 'Find matching IIS log lines', 'Explain in a document', ...v.links.slice(3).map(() => 'Copy')],
+  );
   const probe = v.links.find((l) => l.label === 'Probe this endpoint')!;
   assert.deepEqual(JSON.parse(decodeURIComponent(probe.href.split('?')[1]!)), ['https://mail.contoso.com/EWS/mrsproxy.svc']);
-  assert.ok(!v.links.some((l) => l.href.includes('attacker.example')), 'no link carries the document\'s target');
+  assert.ok(!v.links.some((l) => l.href.includes('attacker.example')), "no link carries the document's target");
   for (const x of hoverEverywhere(p, doc)) assertSafeMarkdown(x.md);
 });
 
@@ -166,8 +219,8 @@ void test('error-text hover: crafted URLs, times and the German text stay text',
   const p = serverProviders();
   const text = [
     '2024-11-05T17:16:04.123Z [x](command:iisAuthLens.probeMrsEndpoint) <img src=x onerror=alert(1)>',
-    'The call to \'https://mail.contoso.com/EWS/mrsproxy.svc?a=`b`&c=[d](command:e)\' failed.',
-    'Error details: The HTTP request is unauthorized with client authentication scheme \'Negotiate\'. The authentication header received from the server was \'<b>Negotiate</b>,**NTLM**\'.',
+    "The call to 'https://mail.contoso.com/EWS/mrsproxy.svc?a=`b`&c=[d](command:e)' failed.",
+    "Error details: The HTTP request is unauthorized with client authentication scheme 'Negotiate'. The authentication header received from the server was '<b>Negotiate</b>,**NTLM**'.",
     'Die HTTP-Anforderung ist beim Clientauthentifizierungsschema "Negotiate" nicht autorisiert. Vom Server wurde der Authentifizierungsheader "[y](file:///etc/passwd)" empfangen.',
     '401 1 2148074310 SEC_E_BAD_BINDINGS 0x80090346 _under_ *star*',
   ].join('\n');
@@ -216,14 +269,21 @@ void test('W3C log hover and CodeLens: crafted field names, values, directives a
     assert.doesNotMatch(l.command!.title, /(^|[^\\])\$\(/, l.command!.title);
     assert.doesNotMatch(l.command!.title, /\n/);
   }
-  assert.ok(lenses.some((l) => l.command!.title.includes('\\$(zap)')), 'the top failing URL is in the title, its $( escaped');
+  assert.ok(
+    lenses.some((l) => l.command!.title.includes('\\$(zap)')),
+    'the top failing URL is in the title, its $( escaped',
+  );
 });
 
 void test('FREB hover and CodeLens: crafted headers, provider, URL and decoded token fields stay text', () => {
   const p = serverProviders();
   let xml = readFileSync(join(FIX, 'freb', 'generated', 'fr000047.bad-bindings.xml'), 'utf8');
-  const jwt = ['{"alg":"none"}', '{"upn":"[j](command:iisAuthLens.probeMrsEndpoint) <img src=x>"}'].map((s) => Buffer.from(s).toString('base64url')).join('.') + '.';
-  xml = xml.replace('<Data Name="Headers">', `<Data Name="Headers">X-[e]**(x)**\`: [v](command:iisAuthLens.probeMrsEndpoint) **b** &lt;img src=x onerror=alert(1)&gt; \`c\`\nConstructor: x\nAuthorization: Bearer ${jwt}\n`);
+  const jwt =
+    ['{"alg":"none"}', '{"upn":"[j](command:iisAuthLens.probeMrsEndpoint) <img src=x>"}'].map((s) => Buffer.from(s).toString('base64url')).join('.') + '.';
+  xml = xml.replace(
+    '<Data Name="Headers">',
+    `<Data Name="Headers">X-[e]**(x)**\`: [v](command:iisAuthLens.probeMrsEndpoint) **b** &lt;img src=x onerror=alert(1)&gt; \`c\`\nConstructor: x\nAuthorization: Bearer ${jwt}\n`,
+  );
   xml = xml.replace(/<Provider Name="WWW Server"/, '<Provider Name="[p](command:iisAuthLens.probeMrsEndpoint) &lt;b&gt;`"');
   xml = xml.replace(/url="([^"]*)"/, 'url="$1/$(zap)[u](command:x)"');
   const doc = TextDocument.create('file:///FailedReqLogFiles/W3SVC1/fr000047.xml', 'freb', 1, xml);
@@ -242,7 +302,10 @@ void test('FREB hover and CodeLens: crafted headers, provider, URL and decoded t
 
 void test('token hover and the decode document: user names and claims from a token stay text', () => {
   const p = serverProviders();
-  const jwt = ['{"alg":"none"}', `{"upn":"${EVIL_LINK.replace(/"/g, '\\"')} <img src=x> \`a\`","aud":"|x|y|"}`].map((s) => Buffer.from(s).toString('base64url')).join('.') + '.';
+  const jwt =
+    ['{"alg":"none"}', `{"upn":"${EVIL_LINK.replace(/"/g, '\\"')} <img src=x> \`a\`","aud":"|x|y|"}`]
+      .map((s) => Buffer.from(s).toString('base64url'))
+      .join('.') + '.';
   const basic = Buffer.from('[b](command;iisAuthLens.probeMrsEndpoint)`<i>:secret-pw').toString('base64');
   const text = `Authorization: Bearer ${jwt}\nAuthorization: Basic ${basic}\nWWW-Authenticate: Negotiate [x](command:y)\n`;
   const doc = TextDocument.create('untitled:Untitled-2', 'plaintext', 1, text);

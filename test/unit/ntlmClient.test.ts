@@ -3,8 +3,17 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { decodeNtlm } from '../../src/core/ntlmMessage';
 import {
-  authenticateMessage, challengeFromNegotiate, negotiateMessage, ntowfv2, rc4, ntlmSign, spnegoInit, spnegoResponse,
-  MECH_TYPE_LIST, hmacMd5, parseAccount,
+  authenticateMessage,
+  challengeFromNegotiate,
+  negotiateMessage,
+  ntowfv2,
+  rc4,
+  ntlmSign,
+  spnegoInit,
+  spnegoResponse,
+  MECH_TYPE_LIST,
+  hmacMd5,
+  parseAccount,
 } from '../../src/probe/ntlmClient';
 import { parseSpnegoResponse, parseSpnegoInit, spnegoServerResponse } from '../support/spnegoPeer';
 import { SPEC_CHALLENGE_V2 } from './msNlmpVectors';
@@ -12,20 +21,34 @@ import { SPEC_CHALLENGE_V2 } from './msNlmpVectors';
 // 4.2.4.3 AUTHENTICATE_MESSAGE (without the sealed payload that follows it in the spec).
 const SPEC_AUTHENTICATE = Buffer.from(
   '4e544c4d5353500003000000180018006c00000054005400840000000c000c00480000000800080054000000100010005c' +
-  '00000010001000d8000000358288e20501280a0000000f44006f006d00610069006e00550073006500720043004f004d00' +
-  '50005500540045005200' +
-  '86c35097ac9cec102554764a57cccc19aaaaaaaaaaaaaaaa' +
-  '68cd0ab851e51c96aabc927bebef6a1c' + '0101000000000000' + '0000000000000000' + 'aaaaaaaaaaaaaaaa00000000' +
-  '02000c0044006f006d00610069006e0001000c005300650072007600650072000000000000000000' +
-  'c5dad2544fc9799094ce1ce90bc9d03e', 'hex');
+    '00000010001000d8000000358288e20501280a0000000f44006f006d00610069006e00550073006500720043004f004d00' +
+    '50005500540045005200' +
+    '86c35097ac9cec102554764a57cccc19aaaaaaaaaaaaaaaa' +
+    '68cd0ab851e51c96aabc927bebef6a1c' +
+    '0101000000000000' +
+    '0000000000000000' +
+    'aaaaaaaaaaaaaaaa00000000' +
+    '02000c0044006f006d00610069006e0001000c005300650072007600650072000000000000000000' +
+    'c5dad2544fc9799094ce1ce90bc9d03e',
+  'hex',
+);
 
 function specRun() {
   return authenticateMessage({
-    negotiate: negotiateMessage(), challenge: SPEC_CHALLENGE_V2,
-    domain: 'Domain', user: 'User', password: 'Password', workstation: 'COMPUTER',
-    channelBindings: 'absent', mic: false, specVerbatimAvPairs: true,
-    time: Buffer.alloc(8), clientChallenge: Buffer.alloc(8, 0xaa), exportedSessionKey: Buffer.alloc(16, 0x55),
-    flags: 0xe2888235, version: Buffer.from('0501280a0000000f', 'hex'),
+    negotiate: negotiateMessage(),
+    challenge: SPEC_CHALLENGE_V2,
+    domain: 'Domain',
+    user: 'User',
+    password: 'Password',
+    workstation: 'COMPUTER',
+    channelBindings: 'absent',
+    mic: false,
+    specVerbatimAvPairs: true,
+    time: Buffer.alloc(8),
+    clientChallenge: Buffer.alloc(8, 0xaa),
+    exportedSessionKey: Buffer.alloc(16, 0x55),
+    flags: 0xe2888235,
+    version: Buffer.from('0501280a0000000f', 'hex'),
   });
 }
 
@@ -53,8 +76,13 @@ for (const variant of ['absent', 'zero', 'correct'] as const) {
     const neg = negotiateMessage();
     const hash = 'a2dfe53f08865d7419d4c30862895eb8';
     const r = authenticateMessage({
-      negotiate: neg, challenge: SPEC_CHALLENGE_V2, domain: 'CONTOSO', user: 'mrsadmin', password: 'P@ssw0rd!',
-      spn: 'HTTP/mail.contoso.test', channelBindings: variant === 'correct' ? { hash } : variant,
+      negotiate: neg,
+      challenge: SPEC_CHALLENGE_V2,
+      domain: 'CONTOSO',
+      user: 'mrsadmin',
+      password: 'P@ssw0rd!',
+      spn: 'HTTP/mail.contoso.test',
+      channelBindings: variant === 'correct' ? { hash } : variant,
     });
     const m = decodeNtlm(r.message);
     assert.equal(m.messageType, 3);
@@ -78,18 +106,42 @@ for (const variant of ['absent', 'zero', 'correct'] as const) {
 }
 
 void test('a bad channel-bindings hash and a non-CHALLENGE token are refused with a reason', () => {
-  assert.throws(() => authenticateMessage({
-    negotiate: negotiateMessage(), challenge: SPEC_CHALLENGE_V2, domain: 'D', user: 'u', password: 'p',
-    channelBindings: { hash: 'abcd' },
-  }), /16 bytes/);
-  assert.throws(() => authenticateMessage({
-    negotiate: negotiateMessage(), challenge: negotiateMessage(), domain: 'D', user: 'u', password: 'p',
-    channelBindings: 'absent',
-  }), /expected an NTLM CHALLENGE/);
-  assert.throws(() => authenticateMessage({
-    negotiate: negotiateMessage(), challenge: Buffer.from('not ntlm at all'), domain: 'D', user: 'u', password: 'p',
-    channelBindings: 'absent',
-  }), /cannot be read/);
+  assert.throws(
+    () =>
+      authenticateMessage({
+        negotiate: negotiateMessage(),
+        challenge: SPEC_CHALLENGE_V2,
+        domain: 'D',
+        user: 'u',
+        password: 'p',
+        channelBindings: { hash: 'abcd' },
+      }),
+    /16 bytes/,
+  );
+  assert.throws(
+    () =>
+      authenticateMessage({
+        negotiate: negotiateMessage(),
+        challenge: negotiateMessage(),
+        domain: 'D',
+        user: 'u',
+        password: 'p',
+        channelBindings: 'absent',
+      }),
+    /expected an NTLM CHALLENGE/,
+  );
+  assert.throws(
+    () =>
+      authenticateMessage({
+        negotiate: negotiateMessage(),
+        challenge: Buffer.from('not ntlm at all'),
+        domain: 'D',
+        user: 'u',
+        password: 'p',
+        channelBindings: 'absent',
+      }),
+    /cannot be read/,
+  );
 });
 
 void test('SPNEGO: NegTokenInit carries the NTLM OID and token; NegTokenResp round-trips', () => {
@@ -126,17 +178,28 @@ void test("the probe reads the server's SPNEGO answer with the core decoder: cha
 // Independent check: Debian's python3-ntlm-auth computes the same NTLMv2 proof and MIC for our messages.
 void test('python3-ntlm-auth computes the same NTProofStr and signature for our AUTHENTICATE', (t) => {
   const probe = spawnSync('/usr/bin/python3', ['-c', 'import ntlm_auth'], { encoding: 'utf8' });
-  if (probe.status !== 0) { t.skip('/usr/bin/python3 with ntlm_auth is not installed'); return; }
+  if (probe.status !== 0) {
+    t.skip('/usr/bin/python3 with ntlm_auth is not installed');
+    return;
+  }
   const r = authenticateMessage({
-    negotiate: negotiateMessage(), challenge: SPEC_CHALLENGE_V2, domain: 'Domain', user: 'User', password: 'Password',
-    spn: 'HTTP/Server', channelBindings: 'zero', clientChallenge: Buffer.alloc(8, 0xaa), time: Buffer.alloc(8),
+    negotiate: negotiateMessage(),
+    challenge: SPEC_CHALLENGE_V2,
+    domain: 'Domain',
+    user: 'User',
+    password: 'Password',
+    spn: 'HTTP/Server',
+    channelBindings: 'zero',
+    clientChallenge: Buffer.alloc(8, 0xaa),
+    time: Buffer.alloc(8),
     exportedSessionKey: Buffer.alloc(16, 0x55),
   });
   const m = decodeNtlm(r.message);
   assert.equal(m.messageType, 3);
   if (m.messageType !== 3 || !m.ntlmV2) return;
   // Hand python the blob that follows NTProofStr and let it compute NTProofStr itself.
-  const ntOff = r.message.readUInt32LE(24), ntLen = r.message.readUInt16LE(20);
+  const ntOff = r.message.readUInt32LE(24),
+    ntLen = r.message.readUInt16LE(20);
   const blob = r.message.subarray(ntOff + 16, ntOff + ntLen).toString('hex');
   const py = `
 import hmac, hashlib, binascii
@@ -162,11 +225,19 @@ void test('NTLM signature (mechListMIC) has version 1, 8-byte sealed checksum an
 });
 
 void test('python3-ntlm-auth recovers our exported session key, recomputes our MIC and our SPNEGO mechListMIC signature', (t) => {
-  if (spawnSync('/usr/bin/python3', ['-c', 'import ntlm_auth'], { stdio: 'ignore' }).status !== 0) { t.skip('no ntlm_auth'); return; }
+  if (spawnSync('/usr/bin/python3', ['-c', 'import ntlm_auth'], { stdio: 'ignore' }).status !== 0) {
+    t.skip('no ntlm_auth');
+    return;
+  }
   const neg = negotiateMessage();
   const r = authenticateMessage({
-    negotiate: neg, challenge: SPEC_CHALLENGE_V2, domain: 'Domain', user: 'User', password: 'Password',
-    spn: 'HTTP/Server', channelBindings: { hash: 'a2dfe53f08865d7419d4c30862895eb8' },
+    negotiate: neg,
+    challenge: SPEC_CHALLENGE_V2,
+    domain: 'Domain',
+    user: 'User',
+    password: 'Password',
+    spn: 'HTTP/Server',
+    channelBindings: { hash: 'a2dfe53f08865d7419d4c30862895eb8' },
   });
   const sig = ntlmSign(r.exportedSessionKey, 'client', 0, MECH_TYPE_LIST, r.flags)!;
   const py = `
@@ -198,10 +269,23 @@ print(binascii.hexlify(exported).decode(), binascii.hexlify(sig).decode())
 });
 
 void test('mechListMIC signatures for other flag sets (no KEY_EXCH, 56-bit, 40-bit) match python3-ntlm-auth', (t) => {
-  if (spawnSync('/usr/bin/python3', ['-c', 'import ntlm_auth'], { stdio: 'ignore' }).status !== 0) { t.skip('no ntlm_auth'); return; }
+  if (spawnSync('/usr/bin/python3', ['-c', 'import ntlm_auth'], { stdio: 'ignore' }).status !== 0) {
+    t.skip('no ntlm_auth');
+    return;
+  }
   const key = Buffer.from('00112233445566778899aabbccddeeff', 'hex');
-  const ESS = 0x00080000, KEY_EXCH = 0x40000000, F128 = 0x20000000, F56 = 0x80000000, SIGN = 0x10, UNICODE = 1;
-  const sets = [ESS | SIGN | UNICODE | F128, ESS | SIGN | UNICODE | KEY_EXCH | F56, ESS | SIGN | UNICODE | KEY_EXCH, ESS | SIGN | UNICODE | KEY_EXCH | F128 | F56];
+  const ESS = 0x00080000,
+    KEY_EXCH = 0x40000000,
+    F128 = 0x20000000,
+    F56 = 0x80000000,
+    SIGN = 0x10,
+    UNICODE = 1;
+  const sets = [
+    ESS | SIGN | UNICODE | F128,
+    ESS | SIGN | UNICODE | KEY_EXCH | F56,
+    ESS | SIGN | UNICODE | KEY_EXCH,
+    ESS | SIGN | UNICODE | KEY_EXCH | F128 | F56,
+  ];
   const py = `
 import binascii, sys
 from ntlm_auth.session_security import SessionSecurity
@@ -210,7 +294,10 @@ for f in [${sets.join(', ')}]:
 `;
   const out = spawnSync('/usr/bin/python3', ['-c', py], { encoding: 'utf8' });
   assert.equal(out.status, 0, out.stderr);
-  assert.deepEqual(out.stdout.trim().split('\n'), sets.map((f) => ntlmSign(key, 'client', 0, MECH_TYPE_LIST, f)!.toString('hex')));
+  assert.deepEqual(
+    out.stdout.trim().split('\n'),
+    sets.map((f) => ntlmSign(key, 'client', 0, MECH_TYPE_LIST, f)!.toString('hex')),
+  );
   assert.equal(ntlmSign(key, 'client', 0, MECH_TYPE_LIST, SIGN | UNICODE), null);
 });
 

@@ -2,15 +2,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  TokenError, decodeNtlm, ntlmFlagNames, ntlmFlagValue, NTLM_FLAG_NAMES, type NtlmAuthenticate, type NtlmChallenge,
-} from '../../src/core/ntlmMessage';
+import { TokenError, decodeNtlm, ntlmFlagNames, ntlmFlagValue, NTLM_FLAG_NAMES, type NtlmAuthenticate, type NtlmChallenge } from '../../src/core/ntlmMessage';
 import { SPEC_CHALLENGE_V2 } from './msNlmpVectors';
 
 // MS-NLMP 4.2.3.3: the CHALLENGE_MESSAGE of the NTLMv1 examples with extended session security (no target info).
 const SPEC_CHALLENGE_V1 = Buffer.from(
-  '4e544c4d53535000020000000c000c003800000033820a820123456789abcdef00000000000000000000000000000000' +
-  '060070170000000f530065007200760065007200', 'hex');
+  '4e544c4d53535000020000000c000c003800000033820a820123456789abcdef00000000000000000000000000000000' + '060070170000000f530065007200760065007200',
+  'hex',
+);
 
 void test('MS-NLMP 4.2.4.3 CHALLENGE: target name, flags in bit order, server challenge, AV pairs, version', () => {
   const m = decodeNtlm(SPEC_CHALLENGE_V2) as NtlmChallenge;
@@ -19,15 +18,27 @@ void test('MS-NLMP 4.2.4.3 CHALLENGE: target name, flags in bit order, server ch
   assert.equal(m.flags, 0xe28a8233);
   // The flag list of 4.2.4 (spec order is descending; ours is ascending bit order).
   assert.deepEqual(m.flagNames, [
-    'NTLMSSP_NEGOTIATE_UNICODE', 'NTLM_NEGOTIATE_OEM', 'NTLMSSP_NEGOTIATE_SIGN', 'NTLMSSP_NEGOTIATE_SEAL',
-    'NTLMSSP_NEGOTIATE_NTLM', 'NTLMSSP_NEGOTIATE_ALWAYS_SIGN', 'NTLMSSP_TARGET_TYPE_SERVER',
-    'NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY', 'NTLMSSP_NEGOTIATE_TARGET_INFO', 'NTLMSSP_NEGOTIATE_VERSION',
-    'NTLMSSP_NEGOTIATE_128', 'NTLMSSP_NEGOTIATE_KEY_EXCH', 'NTLMSSP_NEGOTIATE_56',
+    'NTLMSSP_NEGOTIATE_UNICODE',
+    'NTLM_NEGOTIATE_OEM',
+    'NTLMSSP_NEGOTIATE_SIGN',
+    'NTLMSSP_NEGOTIATE_SEAL',
+    'NTLMSSP_NEGOTIATE_NTLM',
+    'NTLMSSP_NEGOTIATE_ALWAYS_SIGN',
+    'NTLMSSP_TARGET_TYPE_SERVER',
+    'NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY',
+    'NTLMSSP_NEGOTIATE_TARGET_INFO',
+    'NTLMSSP_NEGOTIATE_VERSION',
+    'NTLMSSP_NEGOTIATE_128',
+    'NTLMSSP_NEGOTIATE_KEY_EXCH',
+    'NTLMSSP_NEGOTIATE_56',
   ]);
   assert.equal(m.serverChallenge, '0123456789abcdef');
   assert.equal(m.targetInfo?.nbDomainName, 'Domain');
   assert.equal(m.targetInfo?.nbComputerName, 'Server');
-  assert.deepEqual(m.targetInfo?.pairs.map((p) => p.name), ['MsvAvNbDomainName', 'MsvAvNbComputerName', 'MsvAvEOL']);
+  assert.deepEqual(
+    m.targetInfo?.pairs.map((p) => p.name),
+    ['MsvAvNbDomainName', 'MsvAvNbComputerName', 'MsvAvEOL'],
+  );
   assert.equal(m.version?.text, '6.0.6000');
   assert.equal(m.version?.ntlmRevision, 15);
   assert.deepEqual(m.warnings, []);
@@ -90,20 +101,30 @@ void test('malformed messages throw TokenError naming the byte offset', () => {
     [good.subarray(0, 60), /TargetName .* beyond the end/, 12],
   ];
   for (const [buf, re, off] of cases) {
-    assert.throws(() => decodeNtlm(buf), (e: unknown) => {
-      assert.ok(e instanceof TokenError, String(e));
-      assert.match(e.message, re);
-      if (off !== null) assert.equal(e.offset, off);
-      assert.match(e.message, /at byte \d+/);
-      return true;
-    });
+    assert.throws(
+      () => decodeNtlm(buf),
+      (e: unknown) => {
+        assert.ok(e instanceof TokenError, String(e));
+        assert.match(e.message, re);
+        if (off !== null) assert.equal(e.offset, off);
+        assert.match(e.message, /at byte \d+/);
+        return true;
+      },
+    );
   }
   // An AV pair whose length runs past the target info.
   const bad = Buffer.from(good);
   bad.writeUInt16LE(0x00ff, 0x44 + 2);
-  assert.throws(() => decodeNtlm(bad), (e: unknown) => e instanceof TokenError && e.offset === 0x44 + 2 && /declares 255 bytes/.test(e.message));
+  assert.throws(
+    () => decodeNtlm(bad),
+    (e: unknown) => e instanceof TokenError && e.offset === 0x44 + 2 && /declares 255 bytes/.test(e.message),
+  );
   // Every truncation of a valid message either decodes or throws TokenError, never anything else.
   for (let n = 0; n <= good.length; n++) {
-    try { decodeNtlm(good.subarray(0, n)); } catch (e) { assert.ok(e instanceof TokenError, `length ${n}: ${String(e)}`); }
+    try {
+      decodeNtlm(good.subarray(0, n));
+    } catch (e) {
+      assert.ok(e instanceof TokenError, `length ${n}: ${String(e)}`);
+    }
   }
 });

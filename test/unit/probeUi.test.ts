@@ -4,9 +4,21 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import type { ProbeResult } from '../../src/probe/probeTypes';
 import {
-  addToHistory, formatFingerprint, hostKey, isFingerprintTrusted, normalizeFingerprint, normalizeProbeTarget,
-  passwordSecretKey, PhaseClock, probeCommandInput, probeResultJson, probeStepActivity, probeSummaryLines, remediationParts,
-  trustFingerprint, validateAccount,
+  addToHistory,
+  formatFingerprint,
+  hostKey,
+  isFingerprintTrusted,
+  normalizeFingerprint,
+  normalizeProbeTarget,
+  passwordSecretKey,
+  PhaseClock,
+  probeCommandInput,
+  probeResultJson,
+  probeStepActivity,
+  probeSummaryLines,
+  remediationParts,
+  trustFingerprint,
+  validateAccount,
 } from '../../src/client/commands/probeModel';
 import { parseProbeUrl, probeUserAgent } from '../../src/probe/probe';
 import { findMatchingIisLines } from '../../src/core/timeline/matchingIisLines';
@@ -23,10 +35,20 @@ function acceptMismatch(): ProbeResult {
   return {
     url: 'https://mail.contoso.test/EWS/mrsproxy.svc',
     tls: {
-      subject: 'CN=proxy.contoso.test', issuer: 'CN=Contoso Test CA', sans: ['mail.contoso.test', 'autodiscover.contoso.test'],
-      signatureHash: 'sha256', fingerprintSha256: FP, channelBindings: '8d2f6d1c0b5a4e3f2a1b0c9d8e7f6a5b',
-      serverEndPoint: 'f00d', validFrom: '2026-01-01T00:00:00Z', validTo: '2027-01-01T00:00:00Z', protocol: 'TLSv1.3',
-      cipher: 'TLS_AES_256_GCM_SHA384', verified: false, verifyError: 'self-signed certificate in certificate chain', trust: 'fingerprint',
+      subject: 'CN=proxy.contoso.test',
+      issuer: 'CN=Contoso Test CA',
+      sans: ['mail.contoso.test', 'autodiscover.contoso.test'],
+      signatureHash: 'sha256',
+      fingerprintSha256: FP,
+      channelBindings: '8d2f6d1c0b5a4e3f2a1b0c9d8e7f6a5b',
+      serverEndPoint: 'f00d',
+      validFrom: '2026-01-01T00:00:00Z',
+      validTo: '2027-01-01T00:00:00Z',
+      protocol: 'TLSv1.3',
+      cipher: 'TLS_AES_256_GCM_SHA384',
+      verified: false,
+      verifyError: 'self-signed certificate in certificate chain',
+      trust: 'fingerprint',
       chain: [],
     },
     anonymous: { status: 401, wwwAuthenticate: ['Negotiate', 'NTLM'] },
@@ -100,7 +122,10 @@ void test('accounts: DOMAIN\\user, user@domain and a bare user pass; malformed o
 void test('remembered keys: per host:port and account, case-insensitive; fingerprints trusted per host', () => {
   assert.equal(hostKey('https://Mail.Contoso.test/EWS/mrsproxy.svc'), 'mail.contoso.test:443');
   assert.equal(hostKey('https://mail.contoso.test:8443/x'), 'mail.contoso.test:8443');
-  assert.equal(passwordSecretKey('https://mail.contoso.test/EWS/mrsproxy.svc', 'CONTOSO\\MrsAdmin'), passwordSecretKey('https://MAIL.contoso.test:443/other', 'contoso\\mrsadmin'));
+  assert.equal(
+    passwordSecretKey('https://mail.contoso.test/EWS/mrsproxy.svc', 'CONTOSO\\MrsAdmin'),
+    passwordSecretKey('https://MAIL.contoso.test:443/other', 'contoso\\mrsadmin'),
+  );
   assert.notEqual(passwordSecretKey('https://a.test/', 'X\\u'), passwordSecretKey('https://b.test/', 'X\\u'));
   const colons = formatFingerprint(FP);
   assert.match(colons, /^A1:B2:C3:/);
@@ -122,32 +147,69 @@ void test('JSON keeps the contract fields and drops anything named like a secret
   const parsed = JSON.parse(json) as Record<string, unknown>;
   for (const k of ['url', 'tls', 'anonymous', 'attempts', 'verdict', 'explanation', 'remediation']) assert.ok(k in parsed, k);
   assert.equal(parsed.verdict, 'accept-mismatch');
-  assert.deepEqual((parsed.attempts as Array<{ cbt: string; status: number }>).map((a) => [a.cbt, a.status]), [['absent', 400], ['zero', 400], ['correct', 401]]);
+  assert.deepEqual(
+    (parsed.attempts as Array<{ cbt: string; status: number }>).map((a) => [a.cbt, a.status]),
+    [
+      ['absent', 400],
+      ['zero', 400],
+      ['correct', 401],
+    ],
+  );
   assert.equal((parsed.options as Record<string, unknown>).user, 'CONTOSO\\mrsadmin');
 });
 
 void test('remediation commands: code spans, then a cmdlet or script in the prose', () => {
   const r = acceptMismatch().remediation;
   assert.deepEqual(remediationParts(r[0]!).commands, []);
-  assert.deepEqual(remediationParts(r[1]!).commands, ['.\\ExchangeExtendedProtectionManagement.ps1 -ExchangeServerNames EX01 -ExcludeVirtualDirectories "EWSFrontEnd"']);
-  assert.deepEqual(remediationParts(r[2]!).commands, ['Get-WebConfigurationProperty -Filter system.webServer/security/authentication/windowsAuthentication -Name extendedProtection.tokenChecking']);
+  assert.deepEqual(remediationParts(r[1]!).commands, [
+    '.\\ExchangeExtendedProtectionManagement.ps1 -ExchangeServerNames EX01 -ExcludeVirtualDirectories "EWSFrontEnd"',
+  ]);
+  assert.deepEqual(remediationParts(r[2]!).commands, [
+    'Get-WebConfigurationProperty -Filter system.webServer/security/authentication/windowsAuthentication -Name extendedProtection.tokenChecking',
+  ]);
   assert.deepEqual(remediationParts('In the IIS log of the server, 2148074252 means a bad password.').commands, []);
-  assert.deepEqual(remediationParts('Run it (Get-WebServicesVirtualDirectory | fl *Authentication*) and then restart.').commands, ['Get-WebServicesVirtualDirectory | fl *Authentication*']);
-  assert.deepEqual(remediationParts('Set it: Set-WebServicesVirtualDirectory -Identity "EX01\\EWS (Default Web Site)" -ExtendedProtectionTokenChecking None; then iisreset.').commands,
-    ['Set-WebServicesVirtualDirectory -Identity "EX01\\EWS (Default Web Site)" -ExtendedProtectionTokenChecking None', 'iisreset']);
+  assert.deepEqual(remediationParts('Run it (Get-WebServicesVirtualDirectory | fl *Authentication*) and then restart.').commands, [
+    'Get-WebServicesVirtualDirectory | fl *Authentication*',
+  ]);
+  assert.deepEqual(
+    remediationParts('Set it: Set-WebServicesVirtualDirectory -Identity "EX01\\EWS (Default Web Site)" -ExtendedProtectionTokenChecking None; then iisreset.')
+      .commands,
+    ['Set-WebServicesVirtualDirectory -Identity "EX01\\EWS (Default Web Site)" -ExtendedProtectionTokenChecking None', 'iisreset'],
+  );
 });
 
 void test("the probe's own remediation texts give copyable commands where they name one", () => {
-  const attempt = (cbt: 'absent' | 'zero' | 'correct', ok: boolean) => ({ cbt, scheme: 'NTLM' as const, status: ok ? 400 : 401, ms: 1, ok, legs: [401, ok ? 400 : 401], sameConnection: true });
-  const mismatch = decideVerdict({ status: 401, wwwAuthenticate: ['Negotiate', 'NTLM'] }, [attempt('absent', true), attempt('zero', true), attempt('correct', false)]);
+  const attempt = (cbt: 'absent' | 'zero' | 'correct', ok: boolean) => ({
+    cbt,
+    scheme: 'NTLM' as const,
+    status: ok ? 400 : 401,
+    ms: 1,
+    ok,
+    legs: [401, ok ? 400 : 401],
+    sameConnection: true,
+  });
+  const mismatch = decideVerdict({ status: 401, wwwAuthenticate: ['Negotiate', 'NTLM'] }, [
+    attempt('absent', true),
+    attempt('zero', true),
+    attempt('correct', false),
+  ]);
   assert.equal(mismatch.verdict, 'accept-mismatch');
   const commands = mismatch.remediation.flatMap((r) => remediationParts(r).commands);
-  assert.deepEqual(commands, ['.\\ExchangeExtendedProtectionManagement.ps1 -ExcludeVirtualDirectories EWSFrontEnd', '.\\ExchangeExtendedProtectionManagement.ps1 -DisableExtendedProtection']);
+  assert.deepEqual(commands, [
+    '.\\ExchangeExtendedProtectionManagement.ps1 -ExcludeVirtualDirectories EWSFrontEnd',
+    '.\\ExchangeExtendedProtectionManagement.ps1 -DisableExtendedProtection',
+  ]);
   const noNtlm = decideVerdict({ status: 401, wwwAuthenticate: ['Basic'] }, []);
   assert.equal(noNtlm.verdict, 'no-ntlm');
-  assert.deepEqual(noNtlm.remediation.flatMap((r) => remediationParts(r).commands), ['Get-WebServicesVirtualDirectory | fl *Authentication*']);
+  assert.deepEqual(
+    noNtlm.remediation.flatMap((r) => remediationParts(r).commands),
+    ['Get-WebServicesVirtualDirectory | fl *Authentication*'],
+  );
   const ok = decideVerdict({ status: 401, wwwAuthenticate: ['NTLM'] }, [attempt('absent', true), attempt('zero', true), attempt('correct', true)]);
-  assert.deepEqual(ok.remediation.flatMap((r) => remediationParts(r).commands), []);
+  assert.deepEqual(
+    ok.remediation.flatMap((r) => remediationParts(r).commands),
+    [],
+  );
 });
 
 void test('report HTML: verdict, variants, certificate, offers, steps; everything escaped; no password', () => {
@@ -159,8 +221,14 @@ void test('report HTML: verdict, variants, certificate, offers, steps; everythin
   assert.match(body, /<code>accept-mismatch<\/code>/);
   assert.match(body, /TLS is terminated in the path with another certificate/);
   // The variants table has one row per attempt with status and time.
-  const rows = [...body.matchAll(/<tr class="(ok|fail)">\s*<td>[^<]*<code>(absent|zero|correct)<\/code><\/td>\s*<td>NTLM<\/td>\s*<td class="num">(\d+)<\/td>/g)].map((m) => [m[2], m[1], m[3]]);
-  assert.deepEqual(rows, [['absent', 'ok', '400'], ['zero', 'ok', '400'], ['correct', 'fail', '401']]);
+  const rows = [
+    ...body.matchAll(/<tr class="(ok|fail)">\s*<td>[^<]*<code>(absent|zero|correct)<\/code><\/td>\s*<td>NTLM<\/td>\s*<td class="num">(\d+)<\/td>/g),
+  ].map((m) => [m[2], m[1], m[3]]);
+  assert.deepEqual(rows, [
+    ['absent', 'ok', '400'],
+    ['zero', 'ok', '400'],
+    ['correct', 'fail', '401'],
+  ]);
   assert.match(body, /8d2f6d1c0b5a4e3f2a1b0c9d8e7f6a5b/);
   assert.match(body, /A1:B2:C3:D4/);
   assert.match(body, /trusted by the fingerprint you confirmed/);
@@ -176,8 +244,17 @@ void test('report HTML: verdict, variants, certificate, offers, steps; everythin
 });
 
 void test('report page: strict CSP with nonce, only our script and style, no inline handlers', () => {
-  const page = renderProbeReportPage(acceptMismatch(), { cspSource: 'vscode-webview://abc', nonce: 'N0nce+/=', scriptUri: 'vscode-webview://abc/dist/webview/probeReport.js', styleUri: 'vscode-webview://abc/media/probeReport.css', lang: 'de' });
-  assert.match(page, /<meta http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;; style-src vscode-webview:\/\/abc; script-src &#39;nonce-N0nce\+\/=&#39;/);
+  const page = renderProbeReportPage(acceptMismatch(), {
+    cspSource: 'vscode-webview://abc',
+    nonce: 'N0nce+/=',
+    scriptUri: 'vscode-webview://abc/dist/webview/probeReport.js',
+    styleUri: 'vscode-webview://abc/media/probeReport.css',
+    lang: 'de',
+  });
+  assert.match(
+    page,
+    /<meta http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;; style-src vscode-webview:\/\/abc; script-src &#39;nonce-N0nce\+\/=&#39;/,
+  );
   assert.match(page, /<script nonce="N0nce\+\/=" src="vscode-webview:\/\/abc\/dist\/webview\/probeReport.js"><\/script>/);
   assert.match(page, /<html lang="de">/);
   assert.equal((page.match(/<script/g) ?? []).length, 1);
@@ -202,7 +279,17 @@ void test('verdict tones and the unreachable / no-attempt report', () => {
   assert.equal(verdictTone('require'), 'info');
   assert.equal(verdictTone('inconclusive'), 'warning');
   assert.equal(verdictTone('rejected'), 'error');
-  const r: ProbeResult = { url: 'https://nowhere.invalid/EWS/mrsproxy.svc', tls: null, anonymous: null, attempts: [], verdict: 'unreachable', explanation: 'dns: ENOTFOUND', remediation: [], steps: [{ name: 'dns', ok: false, ms: 2, detail: 'lookup failed', error: ['getaddrinfo ENOTFOUND nowhere.invalid'] }], ms: 2 };
+  const r: ProbeResult = {
+    url: 'https://nowhere.invalid/EWS/mrsproxy.svc',
+    tls: null,
+    anonymous: null,
+    attempts: [],
+    verdict: 'unreachable',
+    explanation: 'dns: ENOTFOUND',
+    remediation: [],
+    steps: [{ name: 'dns', ok: false, ms: 2, detail: 'lookup failed', error: ['getaddrinfo ENOTFOUND nowhere.invalid'] }],
+    ms: 2,
+  };
   const body = renderProbeReportBody(r);
   assert.match(body, /No handshake was attempted/);
   assert.match(body, /No TLS certificate/);
@@ -245,14 +332,35 @@ void test('every user-visible string of the probe UI has a German translation wi
 });
 
 void test('a report with attempts links to the IIS log lines the probe caused; an unreachable one does not', () => {
-  assert.match(renderProbeReportBody(acceptMismatch(), (s) => s), /<button type="button" id="find-lines"[^>]*>Find this probe&#39;s lines in an IIS log<\/button>/);
-  const r: ProbeResult = { url: 'https://nowhere.invalid/EWS/mrsproxy.svc', tls: null, anonymous: null, attempts: [], verdict: 'unreachable', explanation: 'dns: ENOTFOUND', remediation: [], steps: [], ms: 2 };
-  assert.doesNotMatch(renderProbeReportBody(r, (s) => s), /find-lines/);
+  assert.match(
+    renderProbeReportBody(acceptMismatch(), (s) => s),
+    /<button type="button" id="find-lines"[^>]*>Find this probe&#39;s lines in an IIS log<\/button>/,
+  );
+  const r: ProbeResult = {
+    url: 'https://nowhere.invalid/EWS/mrsproxy.svc',
+    tls: null,
+    anonymous: null,
+    attempts: [],
+    verdict: 'unreachable',
+    explanation: 'dns: ENOTFOUND',
+    remediation: [],
+    steps: [],
+    ms: 2,
+  };
+  assert.doesNotMatch(
+    renderProbeReportBody(r, (s) => s),
+    /find-lines/,
+  );
 });
 
 void test('command arguments: a link pre-fills the URL only; credentials, CA, insecure and prompts only in test mode', () => {
   const link = { url: 'https://mail.contoso.com/EWS/mrsproxy.svc', user: 'CONTOSO\\mrsadmin', insecure: true, ca: '/tmp/evil.pem', password: 'x' };
-  assert.deepEqual(probeCommandInput(link, false), { kind: 'interactive', initialUrl: link.url, scripted: false, ignored: ['user', 'insecure', 'ca', 'password'] });
+  assert.deepEqual(probeCommandInput(link, false), {
+    kind: 'interactive',
+    initialUrl: link.url,
+    scripted: false,
+    ignored: ['user', 'insecure', 'ca', 'password'],
+  });
   assert.deepEqual(probeCommandInput(link, true), { kind: 'programmatic' });
   assert.deepEqual(probeCommandInput('mail.contoso.com', false), { kind: 'interactive', initialUrl: 'mail.contoso.com', scripted: false, ignored: [] });
   assert.deepEqual(probeCommandInput({ url: 'x', prompts: {} }, false), { kind: 'interactive', initialUrl: 'x', scripted: false, ignored: ['prompts'] });
@@ -262,12 +370,22 @@ void test('command arguments: a link pre-fills the URL only; credentials, CA, in
 });
 
 void test('one URL normalizer: the CLI probes what the editor probes', () => {
-  for (const typed of ['mail.contoso.com', 'https://mail.contoso.com', 'https://mail.contoso.com/', 'mail.contoso.com:8443', 'https://Mail.Contoso.com/ews/MRSProxy.svc?x=1', '[::1]:4443']) {
+  for (const typed of [
+    'mail.contoso.com',
+    'https://mail.contoso.com',
+    'https://mail.contoso.com/',
+    'mail.contoso.com:8443',
+    'https://Mail.Contoso.com/ews/MRSProxy.svc?x=1',
+    '[::1]:4443',
+  ]) {
     const n = normalizeProbeTarget(typed);
     assert.ok(n.ok);
     assert.equal(parseProbeUrl(typed).url.href, n.url, typed);
   }
-  assert.throws(() => parseProbeUrl('http://mail.contoso.com/'), /refusing to send credentials over plain http.*probe https:\/\/mail\.contoso\.com\/EWS\/mrsproxy\.svc/);
+  assert.throws(
+    () => parseProbeUrl('http://mail.contoso.com/'),
+    /refusing to send credentials over plain http.*probe https:\/\/mail\.contoso\.com\/EWS\/mrsproxy\.svc/,
+  );
   assert.equal(httpsInstead('http://mail.contoso.com:80/EWS/mrsproxy.svc'), 'https://mail.contoso.com/EWS/mrsproxy.svc');
 });
 
@@ -299,23 +417,30 @@ void test('certificate problems in plain words, the OpenSSL code kept aside; thu
   assert.match(certificateProblemText('UNABLE_TO_VERIFY_LEAF_SIGNATURE'), /certificate authority this machine does not know/);
   assert.match(certificateProblemText('ERR_TLS_CERT_ALTNAME_INVALID'), /another name/);
   assert.equal(certificateProblemText('SOMETHING_NEW'), 'the certificate could not be verified (SOMETHING_NEW)');
-  assert.equal(certificateProblemText('CERT_HAS_EXPIRED', (m) => `de:${m}`), 'de:the certificate has expired');
+  assert.equal(
+    certificateProblemText('CERT_HAS_EXPIRED', (m) => `de:${m}`),
+    'de:the certificate has expired',
+  );
   assert.equal(formatFingerprint('ab:cd:ef'), 'AB:CD:EF');
 });
 
 void test("a probe's own IIS log lines are found by the run id in its User-Agent, not by time alone", () => {
-  const log = [
-    '#Software: Microsoft Internet Information Services 10.0',
-    '#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken',
-    '2026-12-02 03:59:58 10.0.0.5 POST /EWS/mrsproxy.svc - 443 - 10.0.0.9 IIS-Auth-Lens-Probe/1.0+(run+0a1b2c3d) - 401 1 2148074252 3',
-    '2026-12-02 04:00:01 10.0.0.5 POST /EWS/mrsproxy.svc - 443 - 10.0.0.9 IIS-Auth-Lens-Probe/1.0+(run+9f8e7d6c) - 401 1 2148074310 3',
-    '2026-12-02 04:00:01 10.0.0.5 POST /EWS/mrsproxy.svc - 443 - 10.0.0.9 IIS-Auth-Lens-Probe/1.0+(run+9f8e7d6c) - 401 1 2148074310 2',
-    '2026-12-02 04:00:02 10.0.0.5 POST /EWS/mrsproxy.svc - 443 - 40.92.1.1 Microsoft+Exchange+Online - 401 1 2148074310 2',
-  ].join('\r\n') + '\r\n';
+  const log =
+    [
+      '#Software: Microsoft Internet Information Services 10.0',
+      '#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken',
+      '2026-12-02 03:59:58 10.0.0.5 POST /EWS/mrsproxy.svc - 443 - 10.0.0.9 IIS-Auth-Lens-Probe/1.0+(run+0a1b2c3d) - 401 1 2148074252 3',
+      '2026-12-02 04:00:01 10.0.0.5 POST /EWS/mrsproxy.svc - 443 - 10.0.0.9 IIS-Auth-Lens-Probe/1.0+(run+9f8e7d6c) - 401 1 2148074310 3',
+      '2026-12-02 04:00:01 10.0.0.5 POST /EWS/mrsproxy.svc - 443 - 10.0.0.9 IIS-Auth-Lens-Probe/1.0+(run+9f8e7d6c) - 401 1 2148074310 2',
+      '2026-12-02 04:00:02 10.0.0.5 POST /EWS/mrsproxy.svc - 443 - 40.92.1.1 Microsoft+Exchange+Online - 401 1 2148074310 2',
+    ].join('\r\n') + '\r\n';
   const from = Date.UTC(2026, 11, 2, 3, 45) / 1000;
   const to = from + 30 * 60;
   const mine = findMatchingIisLines(log, { from, to, userAgentContains: `run ${'9f8e7d6c'}` });
-  assert.deepEqual(mine.lines.map((l) => l.line), [4, 5]);
+  assert.deepEqual(
+    mine.lines.map((l) => l.line),
+    [4, 5],
+  );
   assert.equal(rejectedCause(mine.lines).cause, 'bad-bindings');
   const other = findMatchingIisLines(log, { from, to, userAgentContains: 'run 0a1b2c3d' });
   assert.equal(rejectedCause(other.lines).cause, 'logon-denied');

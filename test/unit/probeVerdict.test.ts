@@ -63,7 +63,11 @@ void test('a proxy answering the NEGOTIATE leg with 503: inconclusive, and said 
   assert.match(v.explanation, /503 is not an authentication answer/);
   assert.match(v.remediation[0], /reachable from the proxy/);
   // other broken-off handshakes get no such sentence
-  assert.doesNotMatch(decideVerdict({ status: 401, wwwAuthenticate: ['NTLM'] }, [at('absent', 400), at('zero', 400), at('correct', null, 'NTLM', { error: 'socket hang up' })]).explanation, /not an authentication answer/);
+  assert.doesNotMatch(
+    decideVerdict({ status: 401, wwwAuthenticate: ['NTLM'] }, [at('absent', 400), at('zero', 400), at('correct', null, 'NTLM', { error: 'socket hang up' })])
+      .explanation,
+    /not an authentication answer/,
+  );
 });
 
 void test('no NTLM/Negotiate offer -> no-ntlm (Basic only, no header, anonymous allowed)', () => {
@@ -86,7 +90,7 @@ void test('rejected explains bad password vs bad bindings vs connection affinity
   assert.match(v.remediation.join(' '), /http-reuse never/);
 });
 
-void test('accept-mismatch remediation is in the articles\' terms', () => {
+void test("accept-mismatch remediation is in the articles' terms", () => {
   const fixes = decideVerdict(anon, row(400, 400, 401)).remediation.join('\n');
   for (const re of [/same certificate/i, /pass-through/i, /SSL bridging/i, /ExchangeExtendedProtectionManagement\.ps1/, /9821/]) assert.match(fixes, re);
 });

@@ -22,10 +22,11 @@ export function loadGrammar(scopeName: string, file: string): Promise<vsctm.IGra
       })();
       await onig;
       const registry = new vsctm.Registry({
-        onigLib: Promise.resolve({ createOnigScanner: (p: string[]) => new oniguruma.OnigScanner(p), createOnigString: (s: string) => new oniguruma.OnigString(s) }),
-        loadGrammar: async (scope) => scope === scopeName
-          ? vsctm.parseRawGrammar(readFileSync(join(ROOT, 'syntaxes', file), 'utf8'), file)
-          : null,
+        onigLib: Promise.resolve({
+          createOnigScanner: (p: string[]) => new oniguruma.OnigScanner(p),
+          createOnigString: (s: string) => new oniguruma.OnigString(s),
+        }),
+        loadGrammar: async (scope) => (scope === scopeName ? vsctm.parseRawGrammar(readFileSync(join(ROOT, 'syntaxes', file), 'utf8'), file) : null),
       });
       const loaded = await registry.loadGrammar(scopeName);
       assert.ok(loaded, `grammar ${scopeName} from syntaxes/${file}`);

@@ -27,7 +27,10 @@ void test(`fuzz: ${N} seeded random and mutated tokens, no exception escapes, ea
       assert.fail(`input ${i} threw ${String(e)}: ${JSON.stringify(input.slice(0, 200))}`);
     }
     const dt = performance.now() - t0;
-    if (dt > worst) { worst = dt; worstInput = input; }
+    if (dt > worst) {
+      worst = dt;
+      worstInput = input;
+    }
     assert.equal(typeof r.mechanism, 'string');
     if (r.error) {
       errors++;
@@ -41,7 +44,13 @@ void test(`fuzz: ${N} seeded random and mutated tokens, no exception escapes, ea
   // again on its own (best of 3), so only an input that is slow in itself (a blow-up) fails here.
   // Timings as such are measured by bench/fuzz.bench.ts.
   if (worst >= BOUND_MS) {
-    const again = Math.min(...[0, 1, 2].map(() => { const t0 = performance.now(); decodeToken(worstInput); return performance.now() - t0; }));
+    const again = Math.min(
+      ...[0, 1, 2].map(() => {
+        const t0 = performance.now();
+        decodeToken(worstInput);
+        return performance.now() - t0;
+      }),
+    );
     assert.ok(again < BOUND_MS, `slowest call ${again.toFixed(1)} ms (first ${worst.toFixed(1)} ms): ${JSON.stringify(worstInput.slice(0, 120))}`);
   }
   // The stream really exercises both paths: many decode, many are rejected.
@@ -59,6 +68,10 @@ void test('fuzz: decodeNtlm on mutated NTLM seeds throws only TokenError', () =>
     const k = 1 + Math.floor(rnd() * 3);
     for (let j = 0; j < k; j++) b[8 + Math.floor(rnd() * (b.length - 8))] = Math.floor(rnd() * 256);
     const cut = rnd() < 0.3 ? b.subarray(0, Math.floor(rnd() * b.length)) : b;
-    try { decodeNtlm(cut); } catch (e) { assert.ok(e instanceof TokenError, String(e)); }
+    try {
+      decodeNtlm(cut);
+    } catch (e) {
+      assert.ok(e instanceof TokenError, String(e));
+    }
   }
 });

@@ -15,7 +15,10 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
-export interface Seed { prefix: string; bytes: Buffer }
+export interface Seed {
+  prefix: string;
+  bytes: Buffer;
+}
 
 export function loadSeeds(): Seed[] {
   const j = JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'tokens', 'fuzz-seeds.json'), 'utf8')) as { tokens: string[] };
@@ -39,13 +42,28 @@ function mutate(rnd: () => number, src: Buffer): Buffer {
     const op = Math.floor(rnd() * 7);
     const at = Math.floor(rnd() * Math.max(1, b.length));
     switch (op) {
-      case 0: if (b.length) b[at] ^= 1 << Math.floor(rnd() * 8); break;
-      case 1: if (b.length) b[at] = BOUNDARY[Math.floor(rnd() * BOUNDARY.length)]; break;
-      case 2: b = b.subarray(0, at); break;
-      case 3: b = Buffer.concat([b.subarray(0, at), Buffer.from([Math.floor(rnd() * 256)]), b.subarray(at)]); break;
-      case 4: if (b.length > at + 1) { b.writeUInt16LE(Math.floor(rnd() * 65536), Math.min(at, b.length - 2)); } break;
-      case 5: if (b.length > 4) b = Buffer.concat([b, b.subarray(0, Math.floor(rnd() * b.length))]); break;
-      default: if (b.length > at + 4) b.writeUInt32LE(Math.floor(rnd() * 2 ** 32), Math.min(at, b.length - 4));
+      case 0:
+        if (b.length) b[at] ^= 1 << Math.floor(rnd() * 8);
+        break;
+      case 1:
+        if (b.length) b[at] = BOUNDARY[Math.floor(rnd() * BOUNDARY.length)];
+        break;
+      case 2:
+        b = b.subarray(0, at);
+        break;
+      case 3:
+        b = Buffer.concat([b.subarray(0, at), Buffer.from([Math.floor(rnd() * 256)]), b.subarray(at)]);
+        break;
+      case 4:
+        if (b.length > at + 1) {
+          b.writeUInt16LE(Math.floor(rnd() * 65536), Math.min(at, b.length - 2));
+        }
+        break;
+      case 5:
+        if (b.length > 4) b = Buffer.concat([b, b.subarray(0, Math.floor(rnd() * b.length))]);
+        break;
+      default:
+        if (b.length > at + 4) b.writeUInt32LE(Math.floor(rnd() * 2 ** 32), Math.min(at, b.length - 4));
     }
   }
   return b;

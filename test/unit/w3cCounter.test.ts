@@ -21,7 +21,11 @@ import { generateIisLog, type IisLogOptions } from '../support/iisLogGenerator';
 const ROOT = join(__dirname, '..', '..');
 const DATA = join(ROOT, 'test', 'fixtures');
 
-interface Run { counter: W3cCounting; scanner: W3cScanner; feed(b: Buffer, piece: number): void }
+interface Run {
+  counter: W3cCounting;
+  scanner: W3cScanner;
+  feed(b: Buffer, piece: number): void;
+}
 
 /** A counting run: the kernel reading `piece`-byte chunks into its own memory, or W3cAnalyzer on plain buffers. */
 function start(kernel: boolean, window = 120): Run {
@@ -32,7 +36,8 @@ function start(kernel: boolean, window = 120): Run {
     const scanner = new W3cScanner(counter, k);
     let cur = 0;
     return {
-      counter, scanner,
+      counter,
+      scanner,
       feed(b, piece) {
         for (let p = 0; p < b.length; p += piece) {
           const part = b.subarray(p, Math.min(b.length, p + piece));
@@ -46,7 +51,13 @@ function start(kernel: boolean, window = 120): Run {
   }
   const counter = new W3cAnalyzer({ collectFindings: false, handshakeWindowSeconds: window });
   const scanner = new W3cScanner(counter);
-  return { counter, scanner, feed(b, piece) { for (let p = 0; p < b.length; p += piece) scanner.push(b.subarray(p, Math.min(b.length, p + piece))); } };
+  return {
+    counter,
+    scanner,
+    feed(b, piece) {
+      for (let p = 0; p < b.length; p += piece) scanner.push(b.subarray(p, Math.min(b.length, p + piece)));
+    },
+  };
 }
 
 function result(r: Run): W3cAnalysis {
@@ -56,7 +67,9 @@ function result(r: Run): W3cAnalysis {
 
 function comparable(a: W3cAnalysis): unknown {
   return {
-    lines: a.lines, requests: a.requests, summary: a.summary,
+    lines: a.lines,
+    requests: a.requests,
+    summary: a.summary,
     layouts: a.layouts.map((l) => [l.fieldsLine, l.headerLine, l.fields.join(' '), l.date, l.software]),
   };
 }
@@ -76,15 +89,21 @@ function assertSameCounts(buf: Buffer, name: string, window = 120): W3cAnalysis 
 }
 
 let dir = '';
-before(() => { dir = mkdtempSync(join(tmpdir(), 'w3c-counter-')); });
-after(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'w3c-counter-'));
+});
+after(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
 
 void test('the kernel is there (dist/w3cKernel.wasm built by esbuild.mjs)', () => {
   assert.equal(w3cKernelProblem(), null);
 });
 
 void test('real IIS and HTTPERR logs: the same counts', () => {
-  const files = readdirSync(DATA, { recursive: true }).map(String).filter((f) => /\.(log|txt)(\.gz)?$/i.test(f));
+  const files = readdirSync(DATA, { recursive: true })
+    .map(String)
+    .filter((f) => /\.(log|txt)(\.gz)?$/i.test(f));
   assert.ok(files.length >= 5, `real logs in ${DATA}`);
   let requests = 0;
   for (const f of files) {
@@ -106,7 +125,8 @@ void test('generated Exchange logs (garbage, layout change, restart, CRLF and LF
     const got = assertSameCounts(readFileSync(path), name);
     assert.equal(got.requests, truth.requests);
     assert.deepEqual(got.summary.status, truth.status);
-    for (const code of ['BAD_BINDINGS', 'INVALID_TOKEN', 'LOGON_DENIED']) assert.equal(got.summary.findings[code as 'BAD_BINDINGS'] ?? 0, truth.findings[code], code);
+    for (const code of ['BAD_BINDINGS', 'INVALID_TOKEN', 'LOGON_DENIED'])
+      assert.equal(got.summary.findings[code as 'BAD_BINDINGS'] ?? 0, truth.findings[code], code);
     assert.ok((got.summary.findings.HANDSHAKE_INCOMPLETE ?? 0) > 0, 'abandoned handshakes counted');
   }
 });
@@ -114,9 +134,13 @@ void test('generated Exchange logs (garbage, layout change, restart, CRLF and LF
 /** A seeded synthetic log over every rule the counter must share with W3cAnalyzer. */
 function syntheticLog(seed: number): Buffer {
   let s = seed;
-  const rnd = (n: number): number => { s = (Math.imul(s, 1103515245) + 12345) >>> 0; return (s >>> 8) % n; };
+  const rnd = (n: number): number => {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    return (s >>> 8) % n;
+  };
   const out: string[] = ['#Software: Microsoft Internet Information Services 10.0', '#Version: 1.0', '#Date: 2026-11-21 00:00:00'];
-  const full = 'date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken';
+  const full =
+    'date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken';
   const layouts = [
     full,
     // no date (the #Date counts), cs-uri instead of the stem, status first
@@ -129,25 +153,64 @@ function syntheticLog(seed: number): Buffer {
   let t = 3600;
   const clients = Array.from({ length: 40 }, (_, i) => `10.1.${i % 7}.${i}`);
   const uris = ['/EWS/mrsproxy.svc', '/EWS/Exchange.asmx', '/mapi/nspi/', '/Autodiscover/Autodiscover.xml', '/owa/'];
-  const legs: [number, number, number][] = [[401, 2, 5], [401, 1, 2148074254], [401, 1, 2148074254], [200, 0, 0], [200, 0, 0], [401, 1, 2148074310], [401, 1, 3221226331],
-    [401, 1, 2148074252], [401, 1, 2148074248], [401, 1, 1326], [401, 3, 5], [302, 0, 0], [500, 0, 64], [200, 0, 1236], [401, 1, 2148074254]];
-  const time = (): string => { const h = Math.floor(t / 3600) % 24, m = Math.floor(t / 60) % 60, sec = t % 60; return `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}:${String(sec).padStart(2, '0')}`; };
+  const legs: [number, number, number][] = [
+    [401, 2, 5],
+    [401, 1, 2148074254],
+    [401, 1, 2148074254],
+    [200, 0, 0],
+    [200, 0, 0],
+    [401, 1, 2148074310],
+    [401, 1, 3221226331],
+    [401, 1, 2148074252],
+    [401, 1, 2148074248],
+    [401, 1, 1326],
+    [401, 3, 5],
+    [302, 0, 0],
+    [500, 0, 64],
+    [200, 0, 1236],
+    [401, 1, 2148074254],
+  ];
+  const time = (): string => {
+    const h = Math.floor(t / 3600) % 24,
+      m = Math.floor(t / 60) % 60,
+      sec = t % 60;
+    return `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}:${String(sec).padStart(2, '0')}`;
+  };
   for (let i = 0; i < 40000; i++) {
     t += rnd(10) === 0 ? rnd(300) : rnd(3);
     if (t >= 86400) t = 3600;
     const r = rnd(1000);
-    if (r < 3) { lay = (lay + 1) % layouts.length; out.push(`#Fields: ${layouts[lay]}`); continue; }
-    if (r < 5) { out.push(`#Date: 2026-11-${String(21 + rnd(3))} 00:00:00`); continue; }
-    if (r < 8) { out.push(rnd(2) ? '' : ' \t '); continue; }
-    if (r < 11) { out.push('garbage line that fits nothing'); continue; }
+    if (r < 3) {
+      lay = (lay + 1) % layouts.length;
+      out.push(`#Fields: ${layouts[lay]}`);
+      continue;
+    }
+    if (r < 5) {
+      out.push(`#Date: 2026-11-${String(21 + rnd(3))} 00:00:00`);
+      continue;
+    }
+    if (r < 8) {
+      out.push(rnd(2) ? '' : ' \t ');
+      continue;
+    }
+    if (r < 11) {
+      out.push('garbage line that fits nothing');
+      continue;
+    }
     const leg: (number | string)[] = legs[rnd(legs.length)];
-    let status = leg[0], win32 = leg[2];
+    let status = leg[0],
+      win32 = leg[2];
     const sub = leg[1];
     if (r < 14) status = [1001, 99999, '-', '4o1', '0401'][rnd(5)];
     if (r < 17) win32 = [70000 + rnd(9000), '12345678901234567890', '-', 4294967295, '9007199254740993'][rnd(5)];
     const ip = rnd(50) === 0 ? '"10.9.9.9"' : clients[rnd(clients.length)];
     const uri = uris[rnd(uris.length)] + (rnd(40) === 0 ? '/deeper/path' : '');
-    const ua = rnd(30) === 0 ? '"Mozilla/5.0 (Windows NT; ""quoted"")"' : rnd(30) === 0 ? 'agent\rwith-cr' : 'Microsoft+Office/16.0+(Windows+NT+10.0;+MSEXCH-MRS-Proxy)' + 'x'.repeat(rnd(120));
+    const ua =
+      rnd(30) === 0
+        ? '"Mozilla/5.0 (Windows NT; ""quoted"")"'
+        : rnd(30) === 0
+          ? 'agent\rwith-cr'
+          : 'Microsoft+Office/16.0+(Windows+NT+10.0;+MSEXCH-MRS-Proxy)' + 'x'.repeat(rnd(120));
     let date = '2026-11-21';
     const odd = rnd(200);
     if (odd === 0) date = '0099-01-02';
@@ -156,7 +219,8 @@ function syntheticLog(seed: number): Buffer {
     const tm = odd === 3 ? '25:61:00' : odd === 4 ? '7:05:09.123' : odd === 5 ? 'late' : time();
     const blank = rnd(20) === 0 ? '  \t' : ' ';
     let line: string;
-    if (lay === 0) line = [date, tm, '10.0.1.22', 'POST', uri, '-', '443', rnd(3) ? 'CONTOSO\\user' + rnd(9) : '-', ip, ua, '-', status, sub, win32, rnd(5000)].join(blank);
+    if (lay === 0)
+      line = [date, tm, '10.0.1.22', 'POST', uri, '-', '443', rnd(3) ? 'CONTOSO\\user' + rnd(9) : '-', ip, ua, '-', status, sub, win32, rnd(5000)].join(blank);
     else if (lay === 1) line = [tm, status, ip, uri + '?x=1', sub, win32, ua].join(blank);
     else line = [date, tm, uri, status, win32].join(blank);
     out.push(rnd(25) === 0 ? line + (rnd(2) ? '\t' : ' ') : line);
@@ -171,17 +235,30 @@ void test('synthetic log over every rule: the same counts with windows of 120, 5
     for (const window of [120, 5, 0]) {
       const r = assertSameCounts(buf, `seed ${seed}, window ${window}`, window);
       assert.ok((r.summary.findings.HANDSHAKE_INCOMPLETE ?? 0) > 10 && (r.summary.findings.MALFORMED_LINE ?? 0) > 10);
-      assert.ok(Object.keys(r.summary.win32).some((k) => Number(k) > 65535) && Object.keys(r.summary.status).some((k) => Number(k) >= 1000), 'rare values counted');
+      assert.ok(
+        Object.keys(r.summary.win32).some((k) => Number(k) > 65535) && Object.keys(r.summary.status).some((k) => Number(k) >= 1000),
+        'rare values counted',
+      );
     }
   }
 });
 
 void test('dates and times read as JavaScript reads them (years 0-99 are 1900-1999, rollover days, odd times)', () => {
   const lines = ['#Fields: date time c-ip cs-uri-stem sc-status sc-substatus sc-win32-status'];
-  const pairs: [string, string][] = [['0099-01-02 10:00:00', '1999-01-02 10:00:30'], ['2026-02-31 10:00:00', '2026-03-03 10:00:30'], ['2026-11-21 9:59:50', '2026-11-21 10:00:00'],
-    ['2026-11-21 10:00:00.5', '2026-11-21 10:01:59'], ['2026-11-21 23:59:59', '2026-11-22 00:01:00'], ['2026-00-01 10:00:00', '2026-00-01 10:00:10']];
+  const pairs: [string, string][] = [
+    ['0099-01-02 10:00:00', '1999-01-02 10:00:30'],
+    ['2026-02-31 10:00:00', '2026-03-03 10:00:30'],
+    ['2026-11-21 9:59:50', '2026-11-21 10:00:00'],
+    ['2026-11-21 10:00:00.5', '2026-11-21 10:01:59'],
+    ['2026-11-21 23:59:59', '2026-11-22 00:01:00'],
+    ['2026-00-01 10:00:00', '2026-00-01 10:00:10'],
+  ];
   pairs.forEach(([a, b], i) => {
-    lines.push(`${a} 10.0.0.${i} /EWS/mrsproxy.svc 401 2 5`, `${a} 10.0.0.${i} /EWS/mrsproxy.svc 401 1 2148074254`, `${b} 10.0.0.${i} /EWS/mrsproxy.svc 200 0 0`);
+    lines.push(
+      `${a} 10.0.0.${i} /EWS/mrsproxy.svc 401 2 5`,
+      `${a} 10.0.0.${i} /EWS/mrsproxy.svc 401 1 2148074254`,
+      `${b} 10.0.0.${i} /EWS/mrsproxy.svc 200 0 0`,
+    );
   });
   const r = assertSameCounts(Buffer.from(lines.join('\r\n') + '\r\n'), 'dates');
   // the late successes: 23:59:59 to 00:01:00 of the next day is 61 s (in the window); an unreadable month never closes in time
@@ -189,8 +266,12 @@ void test('dates and times read as JavaScript reads them (years 0-99 are 1900-19
 });
 
 void test('a last record without LF, a file without #Fields (IIS default layout), a BOM: counted alike', () => {
-  const rows = ['2026-11-21 10:00:00 10.0.0.1 POST /EWS/mrsproxy.svc - 443 - 52.1.2.3 MRS - 401 2 5 15', '2026-11-21 10:00:01 10.0.0.1 POST /EWS/mrsproxy.svc - 443 - 52.1.2.3 MRS - 401 1 2148074254 15'];
-  const fields = '#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken';
+  const rows = [
+    '2026-11-21 10:00:00 10.0.0.1 POST /EWS/mrsproxy.svc - 443 - 52.1.2.3 MRS - 401 2 5 15',
+    '2026-11-21 10:00:01 10.0.0.1 POST /EWS/mrsproxy.svc - 443 - 52.1.2.3 MRS - 401 1 2148074254 15',
+  ];
+  const fields =
+    '#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken';
   for (const text of [`${fields}\r\n${rows.join('\r\n')}`, rows.join('\n'), `\ufeff${fields}\n${rows[0]}\n${rows[1]}\n`]) {
     const r = assertSameCounts(Buffer.from(text, 'utf8'), JSON.stringify(text.slice(0, 30)));
     assert.equal(r.requests, 2);
@@ -201,9 +282,11 @@ void test('a last record without LF, a file without #Fields (IIS default layout)
 void test('a line over 1 MiB is malformed wherever the chunks fall; one just under it is a request', () => {
   const fields = '#Fields: date time c-ip cs-uri-stem cs-uri-query sc-status sc-substatus sc-win32-status';
   const row = (q: string): string => `2026-11-21 10:00:00 10.0.0.1 /owa/ ${q} 200 0 0`;
-  const short = row('q'), base = Buffer.byteLength(row(''));
+  const short = row('q'),
+    base = Buffer.byteLength(row(''));
   for (const eol of ['\n', '\r\n']) {
-    const over = row('x'.repeat(MAX_LINE_BYTES - base + 1)), under = row('y'.repeat(MAX_LINE_BYTES - base - eol.length + 1));
+    const over = row('x'.repeat(MAX_LINE_BYTES - base + 1)),
+      under = row('y'.repeat(MAX_LINE_BYTES - base - eol.length + 1));
     const text = [fields, short, over, short, under, short].join(eol) + eol;
     const r = assertSameCounts(Buffer.from(text), `long lines (${JSON.stringify(eol)})`);
     assert.equal(r.requests, 4);
@@ -240,7 +323,8 @@ void test('after a lead-in (resetCounts), the open handshakes and the lowest tim
 });
 
 void test('a released kernel is reused clean: open handshakes, counts and window of the last file are gone', () => {
-  const a = syntheticLog(4), b = syntheticLog(5);
+  const a = syntheticLog(4),
+    b = syntheticLog(5);
   const k = acquireW3cKernel()!;
   // a middle range: handshakes left open, a short window, counts reset after a lead-in
   const first = new W3cCounter(k, { handshakeWindowSeconds: 5, finishOpenAtEnd: false });
@@ -317,7 +401,12 @@ void test('a .gz log and a stream (stdin): the kernel reads them too, with the s
   assert.deepEqual(comparable(await analyzeW3cFile(join(dir, 'packed.log'), { collectFindings: false })), want);
   assert.deepEqual(comparable(await analyzeW3cFile(join(dir, 'stored-plain.log.gz'), { collectFindings: false })), want);
   // a stream (as stdin) in odd-sized pieces: the kernel tokenizes, W3cAnalyzer keeps the findings
-  const pieces = Readable.from((function* () { const b = readFileSync(plain); for (let p = 0; p < b.length; p += 777_777) yield b.subarray(p, p + 777_777); })());
+  const pieces = Readable.from(
+    (function* () {
+      const b = readFileSync(plain);
+      for (let p = 0; p < b.length; p += 777_777) yield b.subarray(p, p + 777_777);
+    })(),
+  );
   const streamed = await analyzeW3cStream(pieces, { collectFindings: true });
   const full = await analyzeW3cFile(plain, { collectFindings: true });
   assert.deepEqual(comparable(streamed), want);

@@ -12,27 +12,52 @@ const read = (f: string): string => fs.readFileSync(path.join(FIX, f), 'utf8');
 
 void test('blocks of a real log with three layouts: contiguous line ranges, fields, requests, malformed', () => {
   const a = analyzeW3cDocument(read('beats_three_layouts.log'));
-  assert.deepEqual(a.blocks.map((b) => [b.index, b.headerLine, b.fieldsLine, b.endLine, b.fields.length, b.requests, b.malformed]), [
-    [1, 1, 4, 5, 15, 1, 0],
-    [2, 6, 9, 10, 19, 1, 0],
-    [3, 11, 14, 17, 22, 1, 2],
-  ]);
+  assert.deepEqual(
+    a.blocks.map((b) => [b.index, b.headerLine, b.fieldsLine, b.endLine, b.fields.length, b.requests, b.malformed]),
+    [
+      [1, 1, 4, 5, 15, 1, 0],
+      [2, 6, 9, 10, 19, 1, 0],
+      [3, 11, 14, 17, 22, 1, 2],
+    ],
+  );
   // the 401 0 0 on line 17 is malformed (old layout after the third #Fields): not counted as a 401
-  assert.deepEqual(a.blocks.map((b) => b.status401), [0, 0, 0]);
+  assert.deepEqual(
+    a.blocks.map((b) => b.status401),
+    [0, 0, 0],
+  );
   assert.equal(blockOfLine(a.blocks, 1)!.index, 1);
   assert.equal(blockOfLine(a.blocks, 6)!.index, 2);
   assert.equal(blockOfLine(a.blocks, 17)!.index, 3);
-  assert.deepEqual(a.findings.map((f) => [f.line, f.code]), [[16, 'MALFORMED_LINE'], [17, 'MALFORMED_LINE']]);
+  assert.deepEqual(
+    a.findings.map((f) => [f.line, f.code]),
+    [
+      [16, 'MALFORMED_LINE'],
+      [17, 'MALFORMED_LINE'],
+    ],
+  );
   assert.equal(a.blocks[2]!.findings, 2);
 });
 
 void test('generated log: per-block counts match a plain split, top failing client is the one that failed at the top URI', () => {
   const text = read('u_ex_generated_bad_bindings.log');
-  const truth = JSON.parse(read('u_ex_generated_bad_bindings.truth.json')) as { requests: number; layouts: Array<{ line: number }>; findings: Record<string, number> };
+  const truth = JSON.parse(read('u_ex_generated_bad_bindings.truth.json')) as {
+    requests: number;
+    layouts: Array<{ line: number }>;
+    findings: Record<string, number>;
+  };
   const a = analyzeW3cDocument(text, { handshakeWindowSeconds: 3600 });
-  assert.deepEqual(a.blocks.map((b) => b.fieldsLine), truth.layouts.map((l) => l.line));
-  assert.equal(a.blocks.reduce((n, b) => n + b.requests, 0), truth.requests);
-  assert.equal(a.blocks.reduce((n, b) => n + b.badBindings, 0), truth.findings.BAD_BINDINGS);
+  assert.deepEqual(
+    a.blocks.map((b) => b.fieldsLine),
+    truth.layouts.map((l) => l.line),
+  );
+  assert.equal(
+    a.blocks.reduce((n, b) => n + b.requests, 0),
+    truth.requests,
+  );
+  assert.equal(
+    a.blocks.reduce((n, b) => n + b.badBindings, 0),
+    truth.findings.BAD_BINDINGS,
+  );
   // independent count of failed authentications (401 except 401.2 and 401.1 2148074254) in block 1
   const lines = text.split('\n').map((l) => l.replace(/\r$/, ''));
   const fields = lines[truth.layouts[0]!.line - 1]!.slice(8).trim().split(/\s+/);
@@ -41,9 +66,11 @@ void test('generated log: per-block counts match a plain split, top failing clie
   for (let i = truth.layouts[0]!.line; i < truth.layouts[1]!.line - 5; i++) {
     const v = lines[i]!.trim().split(/\s+/);
     if (v.length !== fields.length || v[col('sc-status')] !== '401') continue;
-    const sub = v[col('sc-substatus')], w = v[col('sc-win32-status')];
+    const sub = v[col('sc-substatus')],
+      w = v[col('sc-win32-status')];
     if (sub === '2' || (sub === '1' && w === '2148074254')) continue;
-    const uri = v[col('cs-uri-stem')]!, ip = v[col('c-ip')]!;
+    const uri = v[col('cs-uri-stem')]!,
+      ip = v[col('c-ip')]!;
     const m = fails.get(uri) ?? new Map<string, number>();
     m.set(ip, (m.get(ip) ?? 0) + 1);
     fails.set(uri, m);
@@ -51,7 +78,10 @@ void test('generated log: per-block counts match a plain split, top failing clie
   const top = a.blocks[0]!.topFailing!;
   const totals = [...fails].map(([u, m]) => [u, [...m.values()].reduce((x, y) => x + y, 0)] as const);
   const max = Math.max(...totals.map((t) => t[1]));
-  assert.ok(totals.some(([u, n]) => u === top.uri && n === max), `${top.uri} is a top failing URI (${JSON.stringify(totals)})`);
+  assert.ok(
+    totals.some(([u, n]) => u === top.uri && n === max),
+    `${top.uri} is a top failing URI (${JSON.stringify(totals)})`,
+  );
   assert.equal(top.count, max);
   const ips = fails.get(top.uri)!;
   assert.equal(ips.get(top.clientIp!), Math.max(...ips.values()), 'the client failed most at that URI');

@@ -13,11 +13,21 @@ import { W3cAnalyzer, type W3cAnalysis } from '../../src/core/w3c/w3cFindings';
 import { W3cScanner } from '../../src/core/w3c/w3cScanner';
 import { parseW3cDocument } from '../../src/core/w3c/w3cDocument';
 
-
-interface FindingTruth { count: number; lineSum: number; first: number[]; last: number }
+interface FindingTruth {
+  count: number;
+  lineSum: number;
+  first: number[];
+  last: number;
+}
 interface Truth {
-  bytes: number; lines: number; requests: number; layouts: { line: number; fields: string }[]; malformedLines: number[];
-  status: Record<string, number>; win32: Record<string, number>; findings: Record<string, number>;
+  bytes: number;
+  lines: number;
+  requests: number;
+  layouts: { line: number; fields: string }[];
+  malformedLines: number[];
+  status: Record<string, number>;
+  win32: Record<string, number>;
+  findings: Record<string, number>;
   findingLines: Record<string, FindingTruth>;
   handshakes: { badBindings: number; logonDenied: number; invalidToken: number; abandoned: number };
   handshakeGroups: { withAuthLeg: number; withoutSuccess: number };
@@ -35,7 +45,9 @@ before(() => {
   mk('u_ex261121.log', { size: '3M', seed: 11, garbage: 20, badBindingsRate: 0.02, logonDeniedRate: 0.01, invalidTokenRate: 0.005, abandonRate: 0.01 });
   mk('u_ex261122.log', { size: '2M', seed: 5, garbage: 7, lf: true, badBindingsRate: 0.05 });
 });
-after(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
+after(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
 
 function stats(r: W3cAnalysis, code: string): FindingTruth {
   const lines = r.findings.filter((f) => f.code === code).map((f) => f.line);
@@ -48,8 +60,14 @@ function checkAgainstTruth(r: W3cAnalysis, t: Truth): void {
   assert.equal(r.requests, t.requests);
   assert.deepEqual(r.summary.status, t.status);
   assert.deepEqual(r.summary.win32, t.win32);
-  assert.deepEqual(r.layouts.map((l) => [l.fieldsLine, l.fields.join(' ')]), t.layouts.map((l) => [l.line, l.fields]));
-  assert.deepEqual(r.findings.filter((f) => f.code === 'MALFORMED_LINE').map((f) => f.line), t.malformedLines);
+  assert.deepEqual(
+    r.layouts.map((l) => [l.fieldsLine, l.fields.join(' ')]),
+    t.layouts.map((l) => [l.line, l.fields]),
+  );
+  assert.deepEqual(
+    r.findings.filter((f) => f.code === 'MALFORMED_LINE').map((f) => f.line),
+    t.malformedLines,
+  );
   for (const code of ['BAD_BINDINGS', 'INVALID_TOKEN', 'LOGON_DENIED']) {
     const want = t.findingLines[code];
     const got = stats(r, code);
@@ -83,7 +101,10 @@ void test('HANDSHAKE_INCOMPLETE: one per abandoned NTLM handshake; a handshake t
     assert.equal(specific.length, hs.badBindings + hs.logonDenied + hs.invalidToken, `${l.name}: one specific finding per failed handshake`);
     for (const b of specific) {
       assert.ok(!incLines.has(b.line), `${b.code} line ${b.line} also carries HANDSHAKE_INCOMPLETE`);
-      assert.ok(b.relatedLines && b.relatedLines.length >= 2 && b.relatedLines.every((x) => x < b.line && b.line - x < 40), `${b.code} line ${b.line}: legs ${b.relatedLines}`);
+      assert.ok(
+        b.relatedLines && b.relatedLines.length >= 2 && b.relatedLines.every((x) => x < b.line && b.line - x < 40),
+        `${b.code} line ${b.line}: legs ${b.relatedLines}`,
+      );
     }
     assert.equal(r.summary.findings.HANDSHAKE_INCOMPLETE, inc.length);
   }
@@ -140,7 +161,10 @@ void test('editor document model: same analysis as the stream, spans point at th
   const m = parseW3cDocument(text);
   const r = await analyzeW3cFile(logs[0].path);
   assert.deepEqual(m.analysis.summary, r.summary);
-  assert.deepEqual(m.analysis.findings.map((f) => f.line), r.findings.map((f) => f.line));
+  assert.deepEqual(
+    m.analysis.findings.map((f) => f.line),
+    r.findings.map((f) => f.line),
+  );
   const b = r.findings.find((f) => f.code === 'BAD_BINDINGS')!;
   const f = m.fields(b.line);
   const lay = m.layoutOf(b.line)!;

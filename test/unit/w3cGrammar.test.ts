@@ -65,7 +65,10 @@ void test('W3C grammar: a 401 1 2148074310 line and a 200 line', async () => {
 
 void test('W3C grammar: IPv6, users, queries and empty fields on a real Exchange line', async () => {
   const g = await grammar();
-  const t = tokens(g, '2022-01-01 00:01:24 ::1 POST /powershell clientApplication=ActiveMonitor;PSVersion=5.1.14393.4467 444  random\\ranuser1 ::1 Microsoft+WinRM+Client - 500 0 0 15');
+  const t = tokens(
+    g,
+    '2022-01-01 00:01:24 ::1 POST /powershell clientApplication=ActiveMonitor;PSVersion=5.1.14393.4467 444  random\\ranuser1 ::1 Microsoft+WinRM+Client - 500 0 0 15',
+  );
   assert.equal(t.get('::1'), 'constant.numeric.ip.v6.iis-w3c');
   assert.equal(t.get('random\\ranuser1'), 'variable.other.user.iis-w3c');
   assert.equal(t.get('clientApplication=ActiveMonitor;PSVersion=5.1.14393.4467'), 'variable.parameter.query.iis-w3c');

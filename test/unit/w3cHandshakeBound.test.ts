@@ -12,14 +12,18 @@ import { MAX_OPEN_HANDSHAKES, W3cAnalyzer } from '../../src/core/w3c/w3cFindings
 import { W3cScanner } from '../../src/core/w3c/w3cScanner';
 import { main } from '../../src/cli/main';
 
-const HEAD = '#Software: Microsoft Internet Information Services 10.0\n#Version: 1.0\n#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken\n';
+const HEAD =
+  '#Software: Microsoft Internet Information Services 10.0\n#Version: 1.0\n#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken\n';
 
 /** n challenge legs (401.1 SEC_E_NO_CREDENTIALS) of handshakes from n distinct clients, one second apart, none ever completed. */
 function openLegs(n: number): Buffer {
   const lines: string[] = [];
   for (let i = 0; i < n; i++) {
-    const s = i % 60, m = Math.floor(i / 60) % 60;
-    lines.push(`2026-11-21 10:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')} 10.0.0.5 POST /EWS/mrsproxy.svc - 443 - 10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255} MSRPC - 401 1 2148074254 1`);
+    const s = i % 60,
+      m = Math.floor(i / 60) % 60;
+    lines.push(
+      `2026-11-21 10:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')} 10.0.0.5 POST /EWS/mrsproxy.svc - 443 - 10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255} MSRPC - 401 1 2148074254 1`,
+    );
   }
   return Buffer.from(HEAD + lines.join('\n') + '\n');
 }

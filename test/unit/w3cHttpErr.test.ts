@@ -21,7 +21,11 @@ const FIXTURE = join(__dirname, '..', 'fixtures', 'w3c', 'httperr-beats.log');
 const WORKER = join(__dirname, '..', '..', 'src', 'core', 'w3c', 'w3cSummaryWorker.ts');
 const HTTPERR_FIELDS = '#Fields: date time c-ip c-port s-ip s-port cs-version cs-method cs-uri sc-status s-siteid s-reason s-queuename';
 
-interface Truth { requests: number; status: Record<string, number>; reason: Record<string, number> }
+interface Truth {
+  requests: number;
+  status: Record<string, number>;
+  reason: Record<string, number>;
+}
 
 /**
  * An HTTPERR log as HTTP.sys writes it (a header per service start, IPv4 and IPv6 clients, CRLF):
@@ -30,11 +34,27 @@ interface Truth { requests: number; status: Record<string, number>; reason: Reco
  */
 function httpErrLog(lines: number, seed: number): { text: string; truth: Truth } {
   let s = seed >>> 0;
-  const rnd = (): number => { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; return s / 2 ** 32; };
-  const conn = ['Timer_ConnectionIdle', 'Timer_ConnectionIdle', 'Timer_ConnectionIdle', 'Client_Reset', 'Connection_Dropped', 'Timer_MinBytesPerSecond', 'Connection_Abandoned_By_ReqQueue'];
+  const rnd = (): number => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+  const conn = [
+    'Timer_ConnectionIdle',
+    'Timer_ConnectionIdle',
+    'Timer_ConnectionIdle',
+    'Client_Reset',
+    'Connection_Dropped',
+    'Timer_MinBytesPerSecond',
+    'Connection_Abandoned_By_ReqQueue',
+  ];
   const req: [string, string, string][] = [
-    ['400', 'Hostname', '-'], ['400', 'BadRequest', '-'], ['400', 'FieldLength', '-'], ['503', 'QueueFull', 'MSExchangeServicesAppPool'],
-    ['503', 'AppOffline', 'MSExchangeMapiFrontEndAppPool'], ['404', 'URL', '-'], ['400', 'Verb', '-'],
+    ['400', 'Hostname', '-'],
+    ['400', 'BadRequest', '-'],
+    ['400', 'FieldLength', '-'],
+    ['503', 'QueueFull', 'MSExchangeServicesAppPool'],
+    ['503', 'AppOffline', 'MSExchangeMapiFrontEndAppPool'],
+    ['404', 'URL', '-'],
+    ['400', 'Verb', '-'],
   ];
   const truth: Truth = { requests: 0, status: {}, reason: {} };
   const out: string[] = [];
@@ -47,7 +67,8 @@ function httpErrLog(lines: number, seed: number): { text: string; truth: Truth }
     if (i > 0 && i % 4000 === 0) header(t);
     t += Math.floor(rnd() * 20000);
     const when = new Date(t).toISOString().slice(0, 19).replace('T', ' ');
-    const ip = rnd() < 0.2 ? `2001:db8::${Math.floor(rnd() * 65535).toString(16)}` : `10.${Math.floor(rnd() * 4)}.${Math.floor(rnd() * 255)}.${Math.floor(rnd() * 255)}`;
+    const ip =
+      rnd() < 0.2 ? `2001:db8::${Math.floor(rnd() * 65535).toString(16)}` : `10.${Math.floor(rnd() * 4)}.${Math.floor(rnd() * 255)}.${Math.floor(rnd() * 255)}`;
     const port = 49152 + Math.floor(rnd() * 16000);
     let status: string, reason: string, line: string;
     if (rnd() < 0.62) {
@@ -98,8 +119,12 @@ const sum = (m: Record<string, number>): number => Object.values(m).reduce((a, b
 const sorted = (m: Record<string, number> | undefined): [string, number][] => Object.entries(m ?? {}).sort((a, b) => (a[0] < b[0] ? -1 : 1));
 
 let dir = '';
-before(() => { dir = mkdtempSync(join(tmpdir(), 'w3c-httperr-')); });
-after(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'w3c-httperr-'));
+});
+after(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
 
 void test('the beats HTTPERR sample: the Timer_MinBytesPerSecond entry counts as status "-", and the s-reason histogram', () => {
   const r = analyzeW3cBuffer(readFileSync(FIXTURE));
@@ -112,7 +137,9 @@ void test('the beats HTTPERR sample: the Timer_MinBytesPerSecond entry counts as
 
 void test('a log without s-reason gets no reason member, and a `-` status in an IIS log counts too', () => {
   const text = [
-    '#Software: Microsoft Internet Information Services 10.0', '#Version: 1.0', '#Date: 2026-11-21 10:00:00',
+    '#Software: Microsoft Internet Information Services 10.0',
+    '#Version: 1.0',
+    '#Date: 2026-11-21 10:00:00',
     '#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken',
     '2026-11-21 10:00:00 10.0.0.10 GET /owa/ - 443 - 10.1.2.3 Mozilla/5.0 - 200 0 0 15',
     '2026-11-21 10:00:01 10.0.0.10 GET /owa/ - 443 - 10.1.2.3 Mozilla/5.0 - - 0 64 15',
@@ -139,7 +166,11 @@ void test('a generated HTTPERR log: analyzer, kernel (chunks of several sizes), 
   assert.deepEqual(sorted(a.summary.reason), sorted(truth.reason));
   assert.equal(sum(a.summary.status), a.requests);
   const counts = Object.values(a.summary.reason ?? {});
-  assert.deepEqual(counts, [...counts].sort((x, y) => y - x), 'reason: most frequent first');
+  assert.deepEqual(
+    counts,
+    [...counts].sort((x, y) => y - x),
+    'reason: most frequent first',
+  );
 
   for (const piece of [1 << 22, 65_537, 4093]) {
     const k = kernelCount(buf, piece);
@@ -160,9 +191,12 @@ void test('a generated HTTPERR log: analyzer, kernel (chunks of several sizes), 
 
 void test('analyze (in process): --json --summary carries status "-" and summary.reason; the text names them', async () => {
   const run = async (args: string[]): Promise<{ code: number; out: string }> => {
-    const stdout = new PassThrough(), stderr = new PassThrough();
+    const stdout = new PassThrough(),
+      stderr = new PassThrough();
     let out = '';
-    stdout.on('data', (d: Buffer) => { out += d.toString('utf8'); });
+    stdout.on('data', (d: Buffer) => {
+      out += d.toString('utf8');
+    });
     stderr.resume();
     const code = await main(args, { stdout, stderr, stdin: new PassThrough(), stdinIsTTY: true });
     return { code, out };

@@ -39,20 +39,38 @@ void test('the kernel is available on node 20 (WebAssembly SIMD)', () => {
 void test('same tokens as the JavaScript tokenizer on tricky lines', () => {
   const lines = [
     '2026-11-21 00:00:00 10.0.0.1 POST /EWS/mrsproxy.svc - 443 - 52.1.2.3 MRS - 401 1 2148074310 15',
-    '  leading  and   trailing blanks  ', '\ttabs\tand  \t mixed\t', 'x', ' ', '\t', '',
-    'a'.repeat(15) + ' ' + 'b'.repeat(16) + ' ' + 'c'.repeat(17), ' '.repeat(16) + 'z' + ' '.repeat(15) + 'y',
-    'cr\rinside the line', 'utf8 Zürich 東京 ü', 'quoted "a b" token', 'odd "quote', Array.from({ length: 1300 }, (_, i) => `t${i}`).join(' '),
-    'ends with tab\t', 'x '.repeat(40), ' y'.repeat(40),
+    '  leading  and   trailing blanks  ',
+    '\ttabs\tand  \t mixed\t',
+    'x',
+    ' ',
+    '\t',
+    '',
+    'a'.repeat(15) + ' ' + 'b'.repeat(16) + ' ' + 'c'.repeat(17),
+    ' '.repeat(16) + 'z' + ' '.repeat(15) + 'y',
+    'cr\rinside the line',
+    'utf8 Zürich 東京 ü',
+    'quoted "a b" token',
+    'odd "quote',
+    Array.from({ length: 1300 }, (_, i) => `t${i}`).join(' '),
+    'ends with tab\t',
+    'x '.repeat(40),
+    ' y'.repeat(40),
   ];
   // every length around the 16-byte blocks, blanks at every position
-  for (let len = 1; len <= 40; len++) for (let b = 0; b < len; b += 3) lines.push(Array.from({ length: len }, (_, i) => (i === b || i === len - 1 - b ? ' ' : String.fromCharCode(97 + (i % 26)))).join(''));
+  for (let len = 1; len <= 40; len++)
+    for (let b = 0; b < len; b += 3)
+      lines.push(Array.from({ length: len }, (_, i) => (i === b || i === len - 1 - b ? ' ' : String.fromCharCode(97 + (i % 26)))).join(''));
   // random lines of letters, spaces and tabs
   let seed = 7;
-  const rnd = (n: number): number => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % n; };
+  const rnd = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
   for (let i = 0; i < 500; i++) lines.push(Array.from({ length: rnd(120) }, () => ' \tab1-+:/.'[rnd(10)]).join(''));
   for (const eol of ['\n', '\r\n']) {
     const text = Buffer.from(lines.join(eol) + eol, 'utf8');
-    const js = tokens(text, false), wasm = tokens(text, true);
+    const js = tokens(text, false),
+      wasm = tokens(text, true);
     assert.equal(wasm.length, lines.length);
     for (let i = 0; i < lines.length; i++) assert.deepEqual(wasm[i], js[i], `line ${i + 1}: ${JSON.stringify(lines[i]).slice(0, 80)}`);
   }
@@ -61,9 +79,16 @@ void test('same tokens as the JavaScript tokenizer on tricky lines', () => {
 void test('real logs: the same analysis with and without the kernel', async () => {
   // every W3C log among the fixtures, in every folder (.gz: read through the same kernel)
   const fixtures = join(__dirname, '..', 'fixtures');
-  const files = readdirSync(fixtures, { recursive: true }).map(String).filter((f) => /\.log(\.gz)?$|\.gz$/i.test(f)).sort().map((f) => join(fixtures, f));
+  const files = readdirSync(fixtures, { recursive: true })
+    .map(String)
+    .filter((f) => /\.log(\.gz)?$|\.gz$/i.test(f))
+    .sort()
+    .map((f) => join(fixtures, f));
   assert.ok(files.length >= 15, `${files.length} logs under test/fixtures`);
-  assert.ok(files.some((f) => f.endsWith('u_ex241111-crlf-scan.gz')) && files.some((f) => f.endsWith('lnav-eleven-header-blocks.log')), 'the real samples are among them');
+  assert.ok(
+    files.some((f) => f.endsWith('u_ex241111-crlf-scan.gz')) && files.some((f) => f.endsWith('lnav-eleven-header-blocks.log')),
+    'the real samples are among them',
+  );
   for (const f of files) {
     const withKernel = await analyzeW3cFile(f);
     process.env.IIS_AUTH_LENS_NO_WASM = '1';

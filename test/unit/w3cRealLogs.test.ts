@@ -17,9 +17,23 @@ void test('beats: three layouts, the last two lines written in the old layout ar
   assert.equal(r.requests, 3);
   assert.deepEqual(r.summary.status, { 200: 3 });
   assert.deepEqual(malformedLines(r), [16, 17]);
-  assert.deepEqual(r.layouts.map((l) => [l.fieldsLine, l.fields.length]), [[4, 15], [9, 19], [14, 22]]);
+  assert.deepEqual(
+    r.layouts.map((l) => [l.fieldsLine, l.fields.length]),
+    [
+      [4, 15],
+      [9, 19],
+      [14, 22],
+    ],
+  );
   assert.match(r.findings[0].message, /15 fields where the #Fields line 14 declares 22 \(it fits the earlier #Fields line 4\)/);
-  assert.deepEqual(r.blocks.map((b) => [b.headerLine, b.fieldsLine, b.lastLine, b.requests, b.malformed]), [[1, 4, 5, 1, 0], [6, 9, 10, 1, 0], [11, 14, 17, 1, 2]]);
+  assert.deepEqual(
+    r.blocks.map((b) => [b.headerLine, b.fieldsLine, b.lastLine, b.requests, b.malformed]),
+    [
+      [1, 4, 5, 1, 0],
+      [6, 9, 10, 1, 0],
+      [11, 14, 17, 1, 2],
+    ],
+  );
 });
 
 void test('HTTPERR log: no win32 column, a "-" status counts as "-", the s-reason histogram', () => {
@@ -59,7 +73,10 @@ void test('lnav: 11 identical header blocks', () => {
   assert.equal(r.requests, 210);
   assert.equal(r.layouts.length, 11);
   assert.equal(r.blocks.length, 11);
-  assert.equal(r.blocks.reduce((s, b) => s + b.requests, 0), 210);
+  assert.equal(
+    r.blocks.reduce((s, b) => s + b.requests, 0),
+    210,
+  );
   assert.deepEqual(r.summary.status, { 200: 8, 404: 202 });
   assert.deepEqual(r.summary.win32, { 0: 9, 2: 200, 64: 1 });
   assert.equal(malformedLines(r).length, 0);

@@ -13,12 +13,17 @@ const fixtures = join(__dirname, '..', 'fixtures', 'w3c');
 function reference(data: Buffer, at: number, lookback: number): string[] {
   const from = Math.max(0, at - lookback);
   const lines = data.subarray(from, at).toString('utf8').split('\n');
-  if (from > 0) lines.shift(); // a partial first line
+  if (from > 0)
+    lines.shift(); // a partial first line
   else if (lines[0]!.charCodeAt(0) === 0xfeff) lines[0] = lines[0]!.slice(1);
   const dirs = lines.filter((l) => l.startsWith('#')).map((l) => l.replace(/\r$/, ''));
   if (from === 0) return dirs;
   const head: string[] = [];
-  for (const l of data.subarray(0, Math.min(1 << 16, from)).toString('utf8').replace(/^\uFEFF/, '').split('\n')) {
+  for (const l of data
+    .subarray(0, Math.min(1 << 16, from))
+    .toString('utf8')
+    .replace(/^\uFEFF/, '')
+    .split('\n')) {
     if (l.startsWith('#')) head.push(l.replace(/\r$/, ''));
     else if (l !== '') break;
   }
@@ -40,7 +45,8 @@ void test('headerBefore: every piece size and look-back gives the directives of 
           if (data[at - 1] !== 10) continue;
           for (const lookback of [37, 1000, 8000, 1 << 20]) {
             const want = reference(data, at, lookback);
-            for (const piece of [7, 64, 4096, 1 << 20]) assert.deepEqual(headerBefore(fd, at, lookback, Buffer.alloc(piece)), want, `${file} at ${at}, look-back ${lookback}, pieces of ${piece}`);
+            for (const piece of [7, 64, 4096, 1 << 20])
+              assert.deepEqual(headerBefore(fd, at, lookback, Buffer.alloc(piece)), want, `${file} at ${at}, look-back ${lookback}, pieces of ${piece}`);
             checked++;
           }
         }

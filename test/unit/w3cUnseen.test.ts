@@ -97,7 +97,11 @@ async function both(text: string): Promise<Awaited<ReturnType<typeof analyzeW3cF
     writeFileSync(p, text);
     const full = await analyzeW3cFile(p, { collectFindings: true });
     const counted = await analyzeW3cFile(p, { collectFindings: false });
-    assert.deepEqual({ lines: counted.lines, requests: counted.requests, summary: counted.summary }, { lines: full.lines, requests: full.requests, summary: full.summary }, 'the counter and the analyzer agree');
+    assert.deepEqual(
+      { lines: counted.lines, requests: counted.requests, summary: counted.summary },
+      { lines: full.lines, requests: full.requests, summary: full.summary },
+      'the counter and the analyzer agree',
+    );
     return full;
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -111,7 +115,10 @@ void test('lnav w3c.0/1/5: lines, requests, status and malformed lines as counte
   assert.deepEqual([a1.lines, a1.requests, a1.summary.status, a1.summary.findings], [7, 1, { 200: 1 }, {}]);
   const a5 = await both(W3C_5);
   assert.deepEqual([a5.lines, a5.requests, a5.summary.status, a5.summary.findings], [2, 0, {}, { MALFORMED_LINE: 1 }]);
-  assert.deepEqual(a5.findings.map((f) => [f.line, f.code]), [[2, 'MALFORMED_LINE']]);
+  assert.deepEqual(
+    a5.findings.map((f) => [f.line, f.code]),
+    [[2, 'MALFORMED_LINE']],
+  );
 });
 
 void test('IIS Advanced Logging (w3c.3): quoted values count as one field each; findings name c-ip without its quotes', async () => {

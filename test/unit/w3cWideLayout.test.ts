@@ -22,18 +22,32 @@ const PAD = 1100;
 function widen(text: string): string {
   const fields = Array.from({ length: PAD }, (_, i) => `x-pad${i}`).join(' ');
   const dashes = Array(PAD).fill('-').join(' ');
-  return text.split('\n').map((l) => {
-    if (/^#Fields:/i.test(l)) return l.replace(/^#Fields:\s*/i, `#Fields: ${fields} `);
-    if (l.startsWith('#') || l.trim() === '') return l;
-    return `${dashes} ${l}`;
-  }).join('\n');
+  return text
+    .split('\n')
+    .map((l) => {
+      if (/^#Fields:/i.test(l)) return l.replace(/^#Fields:\s*/i, `#Fields: ${fields} `);
+      if (l.startsWith('#') || l.trim() === '') return l;
+      return `${dashes} ${l}`;
+    })
+    .join('\n');
 }
 
 /** What must not depend on where the columns are. */
 function essence(a: W3cAnalysis): unknown {
   return {
-    lines: a.lines, requests: a.requests, summary: a.summary,
-    findings: a.findings.map((f) => ({ line: f.line, code: f.code, time: f.time, clientIp: f.clientIp, user: f.user, uri: f.uri, status: f.status, win32: f.win32 })),
+    lines: a.lines,
+    requests: a.requests,
+    summary: a.summary,
+    findings: a.findings.map((f) => ({
+      line: f.line,
+      code: f.code,
+      time: f.time,
+      clientIp: f.clientIp,
+      user: f.user,
+      uri: f.uri,
+      status: f.status,
+      win32: f.win32,
+    })),
   };
 }
 
@@ -65,20 +79,27 @@ void test('a layout with its columns beyond field 1024 gives the findings and co
   }
 });
 
-void test('the counting kernel refuses a layout with a column it reads beyond its tables, instead of counting it as absent', { skip: !probe && 'no WebAssembly kernel' }, () => {
-  const kernel = acquireW3cKernel()!;
-  try {
-    const wide = widen(readFileSync(join(FIX, 'exchange-iis10-edge-cases.log'), 'utf8'));
-    const sc = new W3cScanner(new W3cCounter(kernel), kernel);
-    const buf = Buffer.from(wide);
-    assert.throws(() => {
-      for (let p = 0; p < buf.length; p += 1 << 20) {
-        const n = buf.copy(kernel.chunk, 0, p, Math.min(buf.length, p + (1 << 20)));
-        sc.push(kernel.chunk.subarray(0, n));
-      }
-      sc.end();
-    }, (e: unknown) => e instanceof KernelLayoutTooWide && /field \d{4}/.test(e.message));
-  } finally {
-    releaseW3cKernel(kernel);
-  }
-});
+void test(
+  'the counting kernel refuses a layout with a column it reads beyond its tables, instead of counting it as absent',
+  { skip: !probe && 'no WebAssembly kernel' },
+  () => {
+    const kernel = acquireW3cKernel()!;
+    try {
+      const wide = widen(readFileSync(join(FIX, 'exchange-iis10-edge-cases.log'), 'utf8'));
+      const sc = new W3cScanner(new W3cCounter(kernel), kernel);
+      const buf = Buffer.from(wide);
+      assert.throws(
+        () => {
+          for (let p = 0; p < buf.length; p += 1 << 20) {
+            const n = buf.copy(kernel.chunk, 0, p, Math.min(buf.length, p + (1 << 20)));
+            sc.push(kernel.chunk.subarray(0, n));
+          }
+          sc.end();
+        },
+        (e: unknown) => e instanceof KernelLayoutTooWide && /field \d{4}/.test(e.message),
+      );
+    } finally {
+      releaseW3cKernel(kernel);
+    }
+  },
+);

@@ -3,7 +3,17 @@ import assert from 'node:assert/strict';
 import { describeWin32, parseWin32Code, win32Label, isSspiFailure } from '../../src/core/win32Status';
 
 void test('SEC_E_BAD_BINDINGS in every notation', () => {
-  for (const form of [2148074310, '2148074310', '0x80090346', '0X80090346', '80090346h', '-2146892986', -2146892986, 'SEC_E_BAD_BINDINGS', 'sec_e_bad_bindings']) {
+  for (const form of [
+    2148074310,
+    '2148074310',
+    '0x80090346',
+    '0X80090346',
+    '80090346h',
+    '-2146892986',
+    -2146892986,
+    'SEC_E_BAD_BINDINGS',
+    'sec_e_bad_bindings',
+  ]) {
     const d = describeWin32(form);
     assert.ok(d, `no entry for ${form}`);
     assert.equal(d.decimal, 2148074310, String(form));
@@ -19,7 +29,9 @@ void test('the auth codes of the articles', () => {
     [2148074248, 'SEC_E_INVALID_TOKEN', 'sspi'],
     [2148074252, 'SEC_E_LOGON_DENIED', 'sspi'],
     [2148074254, 'SEC_E_NO_CREDENTIALS', 'sspi'],
-    [0x80090343, 'SEC_E_UNSUPPORTED_PREAUTH', 'sspi'], [0x80090322, 'SEC_E_WRONG_PRINCIPAL', 'sspi'], [0x80090324, 'SEC_E_TIME_SKEW', 'sspi'],
+    [0x80090343, 'SEC_E_UNSUPPORTED_PREAUTH', 'sspi'],
+    [0x80090322, 'SEC_E_WRONG_PRINCIPAL', 'sspi'],
+    [0x80090324, 'SEC_E_TIME_SKEW', 'sspi'],
     [0x80090363, 'SEC_E_MUTUAL_AUTH_FAILED', 'sspi'],
     [0x00090312, 'SEC_I_CONTINUE_NEEDED', 'sspi'],
     [3221226331, 'STATUS_BAD_BINDINGS', 'ntstatus'],
@@ -29,12 +41,22 @@ void test('the auth codes of the articles', () => {
     [0xc0000072, 'STATUS_ACCOUNT_DISABLED', 'ntstatus'],
     [0xc0000234, 'STATUS_ACCOUNT_LOCKED_OUT', 'ntstatus'],
     [0xc0000071, 'STATUS_PASSWORD_EXPIRED', 'ntstatus'],
-    [0, 'ERROR_SUCCESS', 'win32'], [1, 'ERROR_INVALID_FUNCTION', 'win32'], [2, 'ERROR_FILE_NOT_FOUND', 'win32'],
-    [5, 'ERROR_ACCESS_DENIED', 'win32'], [50, 'ERROR_NOT_SUPPORTED', 'win32'], [64, 'ERROR_NETNAME_DELETED', 'win32'],
-    [121, 'ERROR_SEM_TIMEOUT', 'win32'], [995, 'ERROR_OPERATION_ABORTED', 'win32'], [1236, 'ERROR_CONNECTION_ABORTED', 'win32'],
-    [1326, 'ERROR_LOGON_FAILURE', 'win32'], [1330, 'ERROR_PASSWORD_EXPIRED', 'win32'], [1331, 'ERROR_ACCOUNT_DISABLED', 'win32'],
-    [1909, 'ERROR_ACCOUNT_LOCKED_OUT', 'win32'], [10054, 'WSAECONNRESET', 'win32'],
-    [0x80070005, 'E_ACCESSDENIED', 'hresult'], [0x80004005, 'E_FAIL', 'hresult'],
+    [0, 'ERROR_SUCCESS', 'win32'],
+    [1, 'ERROR_INVALID_FUNCTION', 'win32'],
+    [2, 'ERROR_FILE_NOT_FOUND', 'win32'],
+    [5, 'ERROR_ACCESS_DENIED', 'win32'],
+    [50, 'ERROR_NOT_SUPPORTED', 'win32'],
+    [64, 'ERROR_NETNAME_DELETED', 'win32'],
+    [121, 'ERROR_SEM_TIMEOUT', 'win32'],
+    [995, 'ERROR_OPERATION_ABORTED', 'win32'],
+    [1236, 'ERROR_CONNECTION_ABORTED', 'win32'],
+    [1326, 'ERROR_LOGON_FAILURE', 'win32'],
+    [1330, 'ERROR_PASSWORD_EXPIRED', 'win32'],
+    [1331, 'ERROR_ACCOUNT_DISABLED', 'win32'],
+    [1909, 'ERROR_ACCOUNT_LOCKED_OUT', 'win32'],
+    [10054, 'WSAECONNRESET', 'win32'],
+    [0x80070005, 'E_ACCESSDENIED', 'hresult'],
+    [0x80004005, 'E_FAIL', 'hresult'],
   ];
   for (const [code, name, kind] of cases) {
     const d = describeWin32(code);
@@ -48,7 +70,13 @@ void test('the auth codes of the articles', () => {
 });
 
 void test('HRESULT_FROM_WIN32 codes get the Win32 name (0x80070002, 0x8007000D, 0x80072EFD)', () => {
-  assert.deepEqual(describeWin32('0x80070002'), { decimal: 2147942402, hex: '0x80070002', name: 'ERROR_FILE_NOT_FOUND', text: 'The system cannot find the file specified.', kind: 'hresult' });
+  assert.deepEqual(describeWin32('0x80070002'), {
+    decimal: 2147942402,
+    hex: '0x80070002',
+    name: 'ERROR_FILE_NOT_FOUND',
+    text: 'The system cannot find the file specified.',
+    kind: 'hresult',
+  });
   assert.equal(describeWin32(2147942413)!.name, 'ERROR_INVALID_DATA');
   assert.equal(describeWin32(2147954429)!.name, 'ERROR_WINHTTP_CANNOT_CONNECT');
   assert.equal(describeWin32(2147954429)!.hex, '0x80072EFD');

@@ -23,14 +23,16 @@ import { webConfigLocationFromPath } from '../../src/core/iisConfig/epConfig';
 const LOG = 'C:\\inetpub\\logs\\LogFiles\\W3SVC1\\u_ex261121.log';
 const UNC_FREB = '\\\\ex01\\c$\\inetpub\\logs\\FailedReqLogFiles\\W3SVC1';
 
-const FIELDS = '#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken';
+const FIELDS =
+  '#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken';
 const ROWS = [
   '2026-11-21 10:00:00 10.0.1.21 POST /EWS/mrsproxy.svc - 443 - 52.101.4.7 Microsoft+Office/16.0 - 401 2 5 0',
   '2026-11-21 10:00:00 10.0.1.21 POST /EWS/mrsproxy.svc - 443 - 52.101.4.7 Microsoft+Office/16.0 - 401 1 2148074254 1',
   '2026-11-21 10:00:01 10.0.1.21 POST /EWS/mrsproxy.svc - 443 - 52.101.4.7 Microsoft+Office/16.0 - 401 1 2148074310 15',
 ];
 /** An IIS log as IIS writes it: CRLF after every line, the last one too. */
-const CRLF_LOG = ['#Software: Microsoft Internet Information Services 10.0', '#Version: 1.0', '#Date: 2026-11-21 10:00:00', FIELDS, ...ROWS].join('\r\n') + '\r\n';
+const CRLF_LOG =
+  ['#Software: Microsoft Internet Information Services 10.0', '#Version: 1.0', '#Date: 2026-11-21 10:00:00', FIELDS, ...ROWS].join('\r\n') + '\r\n';
 
 void test('base names and kinds of drive-letter, UNC and mixed-separator paths', () => {
   assert.equal(baseName(LOG), 'u_ex261121.log');
@@ -60,7 +62,10 @@ void test('the kind of a named Windows path: content first, the base name (not t
   assert.equal(gz.kind, 'w3c');
   assert.equal(gz.gzip, true);
   assert.equal(gz.lineEnds, 'crlf');
-  assert.match(readError(`${UNC_FREB}\\fr000001.xml`, Object.assign(new Error('x'), { code: 'EACCES' })), /^\\\\ex01\\c\$\\.*\\fr000001\.xml: cannot read: permission denied$/);
+  assert.match(
+    readError(`${UNC_FREB}\\fr000001.xml`, Object.assign(new Error('x'), { code: 'EACCES' })),
+    /^\\\\ex01\\c\$\\.*\\fr000001\.xml: cannot read: permission denied$/,
+  );
 });
 
 /** An in-memory Windows file system: paths as IIS and Explorer write them, compared without case like NTFS. */
@@ -69,9 +74,11 @@ function windowsFs(files: Record<string, Buffer | string>): LogFs {
   const key = (p: unknown): string => String(p).toLowerCase().replace(/\\+$/, '');
   const content = new Map(Object.entries(files).map(([p, c]) => [key(p), Buffer.from(c)]));
   const dirs = new Set<string>();
-  for (const p of Object.keys(files)) for (let d = path.win32.dirname(p); !dirs.has(key(d)) && d !== path.win32.dirname(d); d = path.win32.dirname(d)) dirs.add(key(d));
+  for (const p of Object.keys(files))
+    for (let d = path.win32.dirname(p); !dirs.has(key(d)) && d !== path.win32.dirname(d); d = path.win32.dirname(d)) dirs.add(key(d));
   const enoent = (p: unknown): Error => Object.assign(new Error(`ENOENT: no such file or directory, '${String(p)}'`), { code: 'ENOENT' });
-  const dirent = (name: string, dir: boolean): Dirent => ({ name: Buffer.from(name), isDirectory: () => dir, isFile: () => !dir, isSymbolicLink: () => false } as unknown as Dirent);
+  const dirent = (name: string, dir: boolean): Dirent =>
+    ({ name: Buffer.from(name), isDirectory: () => dir, isFile: () => !dir, isSymbolicLink: () => false }) as unknown as Dirent;
   return {
     readdir: async (p) => {
       const d = key(p);
@@ -84,7 +91,10 @@ function windowsFs(files: Record<string, Buffer | string>): LogFs {
       }
       return [...names].map(([n, isDir]) => dirent(n, isDir));
     },
-    stat: async (p) => { if (!content.has(key(p))) throw enoent(p); return { isFile: () => true } as Stats; },
+    stat: async (p) => {
+      if (!content.has(key(p))) throw enoent(p);
+      return { isFile: () => true } as Stats;
+    },
     open: async (p) => {
       const c = content.get(key(p));
       if (!c) throw enoent(p);
@@ -96,7 +106,8 @@ function windowsFs(files: Record<string, Buffer | string>): LogFs {
   };
 }
 
-const TRACE = '<?xml version="1.0" encoding="UTF-8"?>\r\n<?xml-stylesheet type=\'text/xsl\' href=\'freb.xsl\'?>\r\n<failedRequest url="https://mail.contoso.test:443/EWS/mrsproxy.svc" statusCode="401.1">\r\n</failedRequest>\r\n';
+const TRACE =
+  '<?xml version="1.0" encoding="UTF-8"?>\r\n<?xml-stylesheet type=\'text/xsl\' href=\'freb.xsl\'?>\r\n<failedRequest url="https://mail.contoso.test:443/EWS/mrsproxy.svc" statusCode="401.1">\r\n</failedRequest>\r\n';
 
 void test('a UNC folder walked with path.win32.sep: backslash paths, logs and traces by content, the recycle bin left out', async () => {
   const root = '\\\\ex01\\c$\\inetpub\\logs';
@@ -109,27 +120,38 @@ void test('a UNC folder walked with path.win32.sep: backslash paths, logs and tr
   });
   const walk = await walkFolder(root, { fs, sep: path.win32.sep });
   assert.deepEqual(walk.errors, []);
-  assert.deepEqual(walk.files.map((f) => f.path), [
-    `${root}\\FailedReqLogFiles\\W3SVC1\\fr000017.xml`,
-    `${root}\\FailedReqLogFiles\\W3SVC1\\freb.xsl`,
-    `${root}\\LogFiles\\W3SVC1\\u_ex261120.log.gz`,
-    `${root}\\LogFiles\\W3SVC1\\u_ex261121.log`,
-  ]);
+  assert.deepEqual(
+    walk.files.map((f) => f.path),
+    [
+      `${root}\\FailedReqLogFiles\\W3SVC1\\fr000017.xml`,
+      `${root}\\FailedReqLogFiles\\W3SVC1\\freb.xsl`,
+      `${root}\\LogFiles\\W3SVC1\\u_ex261120.log.gz`,
+      `${root}\\LogFiles\\W3SVC1\\u_ex261121.log`,
+    ],
+  );
   // the FREB folder search's file list: traces by their IIS name below the folder
-  const traces = (await walkFolder(UNC_FREB.replace('\\\\ex01\\c$\\inetpub\\logs', root), { fs, sep: '\\' })).files.filter((f) => FREB_NAME.test(baseName(f.path)));
-  assert.deepEqual(traces.map((f) => f.fsPath), [`${root}\\FailedReqLogFiles\\W3SVC1\\fr000017.xml`]);
+  const traces = (await walkFolder(UNC_FREB.replace('\\\\ex01\\c$\\inetpub\\logs', root), { fs, sep: '\\' })).files.filter((f) =>
+    FREB_NAME.test(baseName(f.path)),
+  );
+  assert.deepEqual(
+    traces.map((f) => f.fsPath),
+    [`${root}\\FailedReqLogFiles\\W3SVC1\\fr000017.xml`],
+  );
   const scan = await scanFolder(`${root}\\`, { fs, sep: path.win32.sep });
-  assert.deepEqual(scan.entries.map((e) => [e.path, e.kind, e.error]), [
-    [`${root}\\FailedReqLogFiles\\W3SVC1\\fr000017.xml`, 'freb', undefined],
-    [`${root}\\LogFiles\\W3SVC1\\u_ex261120.log.gz`, 'w3c', undefined],
-    [`${root}\\LogFiles\\W3SVC1\\u_ex261121.log`, 'w3c', undefined],
-  ]);
+  assert.deepEqual(
+    scan.entries.map((e) => [e.path, e.kind, e.error]),
+    [
+      [`${root}\\FailedReqLogFiles\\W3SVC1\\fr000017.xml`, 'freb', undefined],
+      [`${root}\\LogFiles\\W3SVC1\\u_ex261120.log.gz`, 'w3c', undefined],
+      [`${root}\\LogFiles\\W3SVC1\\u_ex261121.log`, 'w3c', undefined],
+    ],
+  );
   assert.deepEqual(scan.skipped, [`${root}\\FailedReqLogFiles\\W3SVC1\\freb.xsl`]);
   const missing = await scanFolder('D:\\logs', { fs, sep: '\\' });
   assert.match(missing.entries[0].error!, /^D:\\logs: cannot read: no such file or folder$/);
 });
 
-void test('copying FREB matches: names from two servers\' W3SVC1 folders do not collide, a trace is never copied onto itself (any case)', () => {
+void test("copying FREB matches: names from two servers' W3SVC1 folders do not collide, a trace is never copied onto itself (any case)", () => {
   const files = [
     '\\\\ex01\\c$\\inetpub\\logs\\FailedReqLogFiles\\W3SVC1\\fr000001.xml',
     '\\\\ex02\\c$\\inetpub\\logs\\FailedReqLogFiles\\W3SVC1\\fr000001.xml',
@@ -139,9 +161,15 @@ void test('copying FREB matches: names from two servers\' W3SVC1 folders do not 
   ];
   const plan = frebCopyPlan(files, 'C:\\Temp\\FREB-matches', path.win32);
   assert.equal(plan.destination, 'C:\\Temp\\FREB-matches');
-  assert.deepEqual(plan.copies.map((c) => path.win32.basename(c.target)), ['W3SVC1_fr000001.xml', '_W3SVC1_fr000001.xml', 'W3SVC2_fr000001.xml', 'fr000042.xml']);
+  assert.deepEqual(
+    plan.copies.map((c) => path.win32.basename(c.target)),
+    ['W3SVC1_fr000001.xml', '_W3SVC1_fr000001.xml', 'W3SVC2_fr000001.xml', 'fr000042.xml'],
+  );
   assert.ok(plan.copies.every((c) => c.target.startsWith('C:\\Temp\\FREB-matches\\')));
-  assert.deepEqual(plan.copies.map((c) => c.src), files.slice(0, 4));
+  assert.deepEqual(
+    plan.copies.map((c) => c.src),
+    files.slice(0, 4),
+  );
   // freb.xsl is looked for beside each source folder
   assert.ok(plan.sourceDirs.has('\\\\ex01\\c$\\inetpub\\logs\\FailedReqLogFiles\\W3SVC1'));
   assert.equal(plan.sourceDirs.size, 5);
@@ -174,8 +202,9 @@ function linkArgs(md: string, command: string): unknown[] {
   return JSON.parse(decodeURIComponent(m[1])) as unknown[];
 }
 
-void test('file URIs of Windows paths (drive letter, UNC, spaces, $ and %) survive the hover\'s command links unchanged', () => {
-  const text = 'Error: The HTTP request is unauthorized with client authentication scheme \'Negotiate\'. The authentication header received from the server was \'Negotiate, NTLM\'. https://mail.contoso.test/EWS/mrsproxy.svc';
+void test("file URIs of Windows paths (drive letter, UNC, spaces, $ and %) survive the hover's command links unchanged", () => {
+  const text =
+    "Error: The HTTP request is unauthorized with client authentication scheme 'Negotiate'. The authentication header received from the server was 'Negotiate, NTLM'. https://mail.contoso.test/EWS/mrsproxy.svc";
   const match = explainText(text)[0];
   assert.ok(match, 'the MRS error text is recognised');
   for (const uri of [
@@ -193,7 +222,7 @@ void test('file URIs of Windows paths (drive letter, UNC, spaces, $ and %) survi
   }
 });
 
-void test('a server\'s name from the path of its applicationHost.config: a copy per server, or each server\'s admin share', () => {
+void test("a server's name from the path of its applicationHost.config: a copy per server, or each server's admin share", () => {
   // read over the network from one admin workstation, as one does for several Exchange servers
   assert.equal(serverNameFromPath('\\\\ex01\\c$\\Windows\\System32\\inetsrv\\config\\applicationHost.config'), 'ex01');
   assert.equal(serverNameFromPath('\\\\EX02.contoso.test\\C$\\Windows\\System32\\inetsrv\\config\\applicationHost.config'), 'EX02.contoso.test');

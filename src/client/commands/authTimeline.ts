@@ -34,33 +34,36 @@ async function computeTimeline(uri: vscode.Uri): Promise<AuthTimeline | undefine
   }
   // from disk through the file pipeline (logs over 50 MB, gzip, UTF-16, CR-only line ends), as the CLI reads it
   const size = (await fs.stat(uri.fsPath)).size;
-  return vscode.window.withProgress({
-    location: vscode.ProgressLocation.Notification,
-    title: vscode.l10n.t('Building the auth timeline of {0}', path.basename(uri.fsPath)),
-    cancellable: true,
-  }, async (progress, token) => {
-    const abort = new AbortController();
-    const sub = token.onCancellationRequested(() => abort.abort());
-    let shown = 0;
-    try {
-      await scanW3cLog(uri.fsPath, b, {
-        signal: abort.signal,
-        onRawBytes: (n) => {
-          const pct = Math.min(100, Math.floor((n / Math.max(1, size)) * 100));
-          if (pct > shown) {
-            progress.report({ increment: pct - shown, message: `${(n / 1048576).toFixed(0)} / ${(size / 1048576).toFixed(0)} MB` });
-            shown = pct;
-          }
-        },
-      });
-    } catch (err) {
-      if (abort.signal.aborted) return undefined;
-      throw err;
-    } finally {
-      sub.dispose();
-    }
-    return b.result();
-  });
+  return vscode.window.withProgress(
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: vscode.l10n.t('Building the auth timeline of {0}', path.basename(uri.fsPath)),
+      cancellable: true,
+    },
+    async (progress, token) => {
+      const abort = new AbortController();
+      const sub = token.onCancellationRequested(() => abort.abort());
+      let shown = 0;
+      try {
+        await scanW3cLog(uri.fsPath, b, {
+          signal: abort.signal,
+          onRawBytes: (n) => {
+            const pct = Math.min(100, Math.floor((n / Math.max(1, size)) * 100));
+            if (pct > shown) {
+              progress.report({ increment: pct - shown, message: `${(n / 1048576).toFixed(0)} / ${(size / 1048576).toFixed(0)} MB` });
+              shown = pct;
+            }
+          },
+        });
+      } catch (err) {
+        if (abort.signal.aborted) return undefined;
+        throw err;
+      } finally {
+        sub.dispose();
+      }
+      return b.result();
+    },
+  );
 }
 
 /** The log of the active editor, or of the active tab when VS Code did not hand the file over (over 50 MB). */
@@ -90,9 +93,16 @@ function html(webview: vscode.Webview, script: vscode.Uri, title: string, timeli
     bucket: vscode.l10n.t('Time (UTC)'),
     goTo: vscode.l10n.t('Go to the lines of'),
   };
-  const span = timeline.from && timeline.to
-    ? vscode.l10n.t('{0} to {1} (UTC, IIS log time), {2}-minute buckets, {3} requests', timeline.from.replace('T', ' ').replace('Z', ''), timeline.to.slice(11, 19), timeline.bucketSeconds / 60, timeline.requests)
-    : vscode.l10n.t('{0} requests', timeline.requests);
+  const span =
+    timeline.from && timeline.to
+      ? vscode.l10n.t(
+          '{0} to {1} (UTC, IIS log time), {2}-minute buckets, {3} requests',
+          timeline.from.replace('T', ' ').replace('Z', ''),
+          timeline.to.slice(11, 19),
+          timeline.bucketSeconds / 60,
+          timeline.requests,
+        )
+      : vscode.l10n.t('{0} requests', timeline.requests);
   return renderAuthTimelinePage(timeline, {
     cspSource: webview.cspSource,
     nonce: newNonce(),
@@ -146,11 +156,13 @@ export async function openAuthTimeline(ctx: ClientContext, arg?: vscode.Uri | st
   const title = uri.path.split('/').pop() ?? uri.toString();
   const existing = timelinePanels.get(uri.toString());
   const dist = vscode.Uri.joinPath(ctx.extension.extensionUri, 'dist', 'webview');
-  const panel = existing?.panel ?? vscode.window.createWebviewPanel('iisAuthLens.authTimeline', vscode.l10n.t('Auth timeline: {0}', title), vscode.ViewColumn.Beside, {
-    enableScripts: true,
-    localResourceRoots: [dist],
-    retainContextWhenHidden: false,
-  });
+  const panel =
+    existing?.panel ??
+    vscode.window.createWebviewPanel('iisAuthLens.authTimeline', vscode.l10n.t('Auth timeline: {0}', title), vscode.ViewColumn.Beside, {
+      enableScripts: true,
+      localResourceRoots: [dist],
+      retainContextWhenHidden: false,
+    });
   const entry = existing ?? { panel, timeline, rendered: -1, errors: [] as string[] };
   entry.timeline = timeline;
   entry.rendered = -1;
@@ -159,7 +171,10 @@ export async function openAuthTimeline(ctx: ClientContext, arg?: vscode.Uri | st
   if (!existing) {
     panel.onDidDispose(() => timelinePanels.delete(uri.toString()));
     panel.webview.onDidReceiveMessage((msg: { type?: string; url?: number; bucket?: number; outcome?: Outcome; charts?: number; message?: string }) => {
-      if (msg?.type === 'rendered') { entry.rendered = typeof msg.charts === 'number' ? msg.charts : 0; return; }
+      if (msg?.type === 'rendered') {
+        entry.rendered = typeof msg.charts === 'number' ? msg.charts : 0;
+        return;
+      }
       if (msg?.type === 'error') {
         entry.errors.push(String(msg.message).slice(0, 500));
         ctx.log.error(`authTimeline webview: ${String(msg.message).slice(0, 500)}`);
@@ -184,7 +199,15 @@ export const authTimeline: ClientFeature = {
       vscode.commands.registerCommand('iisAuthLens.openAuthTimeline', (arg?: vscode.Uri | string) => openAuthTimeline(ctx, arg)),
       // Internal (not in the palette): what the open timeline panels drew, for the e2e suite.
       vscode.commands.registerCommand('iisAuthLens.authTimelineState', () =>
-        [...timelinePanels.entries()].map(([uri, e]) => ({ uri, rendered: e.rendered, errors: e.errors, urls: e.timeline.urls.map((u) => u.uri), requests: e.timeline.requests, ms: lastMs }))),
+        [...timelinePanels.entries()].map(([uri, e]) => ({
+          uri,
+          rendered: e.rendered,
+          errors: e.errors,
+          urls: e.timeline.urls.map((u) => u.uri),
+          requests: e.timeline.requests,
+          ms: lastMs,
+        })),
+      ),
     ];
   },
 };

@@ -18,7 +18,9 @@ export const contentLanguageDetection: ClientFeature = {
       if (switched.has(key)) return;
       const end = doc.lineCount > 40 ? new vscode.Position(40, 0) : doc.lineAt(doc.lineCount - 1).range.end;
       let reason = '';
-      const target = detectLanguage(doc.languageId, doc.getText(new vscode.Range(new vscode.Position(0, 0), end)).slice(0, 8192), (k) => { reason = k.reason; });
+      const target = detectLanguage(doc.languageId, doc.getText(new vscode.Range(new vscode.Position(0, 0), end)).slice(0, 8192), (k) => {
+        reason = k.reason;
+      });
       if (!target) return;
       switched.add(key);
       try {

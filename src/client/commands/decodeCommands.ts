@@ -75,7 +75,8 @@ async function certificateFromHost(target: string, log: vscode.LogOutputChannel)
   log.info(`checkChannelBindings: fetching the leaf certificate of ${hp.host}:${hp.port}`);
   const der = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Connecting to {0}...', `${hp.host}:${hp.port}`) },
-    () => fetchServerCertificate(hp.host, hp.port, 10000));
+    () => fetchServerCertificate(hp.host, hp.port, 10000),
+  );
   return { der, name: `${hp.host}:${hp.port}` };
 }
 
@@ -93,7 +94,8 @@ async function pickCertificate(log: vscode.LogOutputChannel, given?: unknown): P
   if (!choice) return undefined;
   if (choice === file) {
     const picked = await vscode.window.showOpenDialog({
-      canSelectMany: false, openLabel: vscode.l10n.t('Use Certificate'),
+      canSelectMany: false,
+      openLabel: vscode.l10n.t('Use Certificate'),
       filters: { [vscode.l10n.t('Certificates')]: ['pem', 'crt', 'cer', 'der'], [vscode.l10n.t('All files')]: ['*'] },
     });
     if (!picked?.[0]) return undefined;
@@ -139,9 +141,11 @@ export const decodeCommands: ClientFeature = {
         return undefined;
       }
       if (r.ntlm?.messageType !== 3) {
-        void vscode.window.showWarningMessage(r.kerberos
-          ? vscode.l10n.t('Kerberos carries channel bindings inside the encrypted authenticator: they cannot be read from the token.')
-          : vscode.l10n.t('Only an NTLM AUTHENTICATE message (the third leg) carries channel bindings; this token is {0}.', describe(r)));
+        void vscode.window.showWarningMessage(
+          r.kerberos
+            ? vscode.l10n.t('Kerberos carries channel bindings inside the encrypted authenticator: they cannot be read from the token.')
+            : vscode.l10n.t('Only an NTLM AUTHENTICATE message (the third leg) carries channel bindings; this token is {0}.', describe(r)),
+        );
         return undefined;
       }
       let cert: { der: Uint8Array; name: string } | undefined;
@@ -194,7 +198,9 @@ export const decodeCommands: ClientFeature = {
       const yes = vscode.l10n.t('Reveal');
       const ok = await vscode.window.showWarningMessage(
         vscode.l10n.t('Reveal the password of {0}?', r.basic.user),
-        { modal: true, detail: vscode.l10n.t('It is shown once in a dialog and not written to any log or file.') }, yes);
+        { modal: true, detail: vscode.l10n.t('It is shown once in a dialog and not written to any log or file.') },
+        yes,
+      );
       if (ok !== yes) return;
       log.info('revealBasicPassword: shown on request (not logged)');
       await vscode.window.showInformationMessage(vscode.l10n.t('Password of {0}', r.basic.user), { modal: true, detail: password });

@@ -41,7 +41,12 @@ export async function configuredEwsAtHand(log?: vscode.LogOutputChannel): Promis
       const r = analyzeEpConfig(text);
       if (!r.mrsProxy) continue;
       const ews = r.locations.find((l) => l.location.toLowerCase() === 'default web site/ews');
-      out.push({ server: serverNameFromPath(uri.fsPath || uri.path), uri, line: r.mrsProxy.setAt?.line ?? ews?.line ?? 1, tokenChecking: r.mrsProxy.tokenChecking });
+      out.push({
+        server: serverNameFromPath(uri.fsPath || uri.path),
+        uri,
+        line: r.mrsProxy.setAt?.line ?? ews?.line ?? 1,
+        tokenChecking: r.mrsProxy.tokenChecking,
+      });
     } catch {
       // A config that does not parse says so in its own diagnostics.
     }
@@ -57,6 +62,16 @@ function iisName(v: TokenChecking): string {
 export function configuredEwsNote(c: ConfiguredEws): string {
   const where = `${vscode.workspace.asRelativePath(c.uri)}:${c.line}`;
   return c.tokenChecking === 'None'
-    ? vscode.l10n.t('Configured ({0}, {1}): Default Web Site/EWS at None (Off) - Extended Protection is not what rejects this logon on that server; check that the probe reached it.', c.server, where)
-    : vscode.l10n.t('Configured ({0}, {1}): Default Web Site/EWS at {2} ({3}) - with another certificate in front of Exchange only None works.', c.server, where, c.tokenChecking, iisName(c.tokenChecking));
+    ? vscode.l10n.t(
+        'Configured ({0}, {1}): Default Web Site/EWS at None (Off) - Extended Protection is not what rejects this logon on that server; check that the probe reached it.',
+        c.server,
+        where,
+      )
+    : vscode.l10n.t(
+        'Configured ({0}, {1}): Default Web Site/EWS at {2} ({3}) - with another certificate in front of Exchange only None works.',
+        c.server,
+        where,
+        c.tokenChecking,
+        iisName(c.tokenChecking),
+      );
 }

@@ -69,7 +69,9 @@ class EpConfigTree implements vscode.TreeDataProvider<Node> {
     if (!node) {
       const rows = this.rows();
       const sites = [...new Set(rows.map((r) => r.location.split('/')[0]!))];
-      const errors: Node[] = this.configs().filter((c) => c.error).map((config) => ({ kind: 'error', config }));
+      const errors: Node[] = this.configs()
+        .filter((c) => c.error)
+        .map((config) => ({ kind: 'error', config }));
       return [...sites.map((site): Node => ({ kind: 'site', site, rows: rows.filter((r) => r.location.split('/')[0] === site) })), ...errors];
     }
     if (node.kind === 'site') return node.rows.map((row) => ({ kind: 'vdir', row }));
@@ -82,7 +84,9 @@ class EpConfigTree implements vscode.TreeDataProvider<Node> {
     if (node.kind === 'site') {
       const item = new vscode.TreeItem(plainLabel(node.site, 80), vscode.TreeItemCollapsibleState.Expanded);
       const off = node.rows.filter((r) => r.disagree || r.cells.some((c) => c.state === 'less-secure' || c.state === 'unsupported')).length;
-      item.description = off ? vscode.l10n.t('{0} virtual directories, {1} to look at', node.rows.length, off) : vscode.l10n.t('{0} virtual directories', node.rows.length);
+      item.description = off
+        ? vscode.l10n.t('{0} virtual directories, {1} to look at', node.rows.length, off)
+        : vscode.l10n.t('{0} virtual directories', node.rows.length);
       item.iconPath = new vscode.ThemeIcon('globe');
       return item;
     }
@@ -128,11 +132,16 @@ class EpConfigTree implements vscode.TreeDataProvider<Node> {
 
 function stateText(state: EpLocation['state'] | null): string {
   switch (state) {
-    case 'expected': return vscode.l10n.t('as expected');
-    case 'less-secure': return vscode.l10n.t('less secure than supported');
-    case 'unsupported': return vscode.l10n.t('stricter than Exchange supports');
-    case 'not-exchange': return vscode.l10n.t('not an Exchange virtual directory');
-    default: return vscode.l10n.t('not on this server');
+    case 'expected':
+      return vscode.l10n.t('as expected');
+    case 'less-secure':
+      return vscode.l10n.t('less secure than supported');
+    case 'unsupported':
+      return vscode.l10n.t('stricter than Exchange supports');
+    case 'not-exchange':
+      return vscode.l10n.t('not an Exchange virtual directory');
+    default:
+      return vscode.l10n.t('not on this server');
   }
 }
 
@@ -159,7 +168,7 @@ async function configsIn(dir: vscode.Uri, depth = 0): Promise<vscode.Uri[]> {
   const out: vscode.Uri[] = [];
   for (const [name, type] of (await vscode.workspace.fs.readDirectory(dir)).sort((a, b) => a[0].localeCompare(b[0]))) {
     const child = vscode.Uri.joinPath(dir, name);
-    if (type === vscode.FileType.Directory && depth < 4) out.push(...await configsIn(child, depth + 1));
+    if (type === vscode.FileType.Directory && depth < 4) out.push(...(await configsIn(child, depth + 1)));
     else if (type === vscode.FileType.File && CONFIG_NAME.test(name)) out.push(child);
   }
   return out;
@@ -173,7 +182,8 @@ export const epConfigView: ClientFeature = {
     const update = (): void => {
       clearTimeout(timer);
       timer = setTimeout(() => {
-        tree.openConfigs = vscode.workspace.textDocuments.filter(isConfigDocument)
+        tree.openConfigs = vscode.workspace.textDocuments
+          .filter(isConfigDocument)
           .map((d) => analyze(serverNameFromPath(d.uri.fsPath || d.uri.path), d.uri, d.getText()));
         if (!tree.folderConfigs) tree.refresh();
       }, 200);
@@ -184,7 +194,9 @@ export const epConfigView: ClientFeature = {
       let folder = arg instanceof vscode.Uri ? arg : undefined;
       if (!folder) {
         const picked = await vscode.window.showOpenDialog({
-          canSelectFolders: true, canSelectFiles: false, canSelectMany: false,
+          canSelectFolders: true,
+          canSelectFiles: false,
+          canSelectMany: false,
           openLabel: vscode.l10n.t('Show Extended Protection'),
           title: vscode.l10n.t('Folder with applicationHost.config files (one per server)'),
         });
@@ -210,9 +222,15 @@ export const epConfigView: ClientFeature = {
 
     return [
       view,
-      vscode.workspace.onDidOpenTextDocument((d) => { if (isConfigDocument(d)) update(); }),
-      vscode.workspace.onDidCloseTextDocument((d) => { if (isConfigDocument(d)) update(); }),
-      vscode.workspace.onDidChangeTextDocument((e) => { if (isConfigDocument(e.document)) update(); }),
+      vscode.workspace.onDidOpenTextDocument((d) => {
+        if (isConfigDocument(d)) update();
+      }),
+      vscode.workspace.onDidCloseTextDocument((d) => {
+        if (isConfigDocument(d)) update();
+      }),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (isConfigDocument(e.document)) update();
+      }),
       vscode.commands.registerCommand(EP_FOLDER_COMMAND, showFolder),
       vscode.commands.registerCommand(EP_ROWS_COMMAND, () => ({
         servers: tree.configs().map((c) => ({ server: c.server, uri: c.uri.toString(), error: c.error })),

@@ -5,7 +5,16 @@
 import * as vscode from 'vscode';
 import { Readable } from 'node:stream';
 import type { ClientFeature, ClientContext } from '../context';
-import { frebRequestOf, iisRequestsOf, loadFrebRequest, pathOf, rankFrebMatches, rankIisMatches, type FrebRequest, type IisRequest } from '../../core/timeline/frebMatch';
+import {
+  frebRequestOf,
+  iisRequestsOf,
+  loadFrebRequest,
+  pathOf,
+  rankFrebMatches,
+  rankIisMatches,
+  type FrebRequest,
+  type IisRequest,
+} from '../../core/timeline/frebMatch';
 import { tryAnalyzeFreb } from '../../core/freb/frebAnalyze';
 import { headAttribute } from '../../core/freb/frebFilter';
 import { baseName, FREB_NAME } from '../../core/files/fileKind';
@@ -17,7 +26,11 @@ const MAX_FILES = 50_000;
 /** A log searched whole in memory for the line of one trace. */
 const MAX_LOG_BYTES = 1 << 30;
 
-export interface OpenMatchingFrebArgs { uri?: string; line?: number; folder?: string }
+export interface OpenMatchingFrebArgs {
+  uri?: string;
+  line?: number;
+  folder?: string;
+}
 
 /** The last search (for the e2e suite). */
 export let lastFrebLink: { request: IisRequest; matches: string[]; scanned: number } | undefined;
@@ -25,7 +38,9 @@ export let lastFrebLink: { request: IisRequest; matches: string[]; scanned: numb
 async function setFrebFolder(): Promise<string | undefined> {
   const current = vscode.workspace.getConfiguration('iisAuthLens').get<string>('freb.folder');
   const picked = await vscode.window.showOpenDialog({
-    canSelectFiles: false, canSelectFolders: true, canSelectMany: false,
+    canSelectFiles: false,
+    canSelectFolders: true,
+    canSelectMany: false,
     openLabel: vscode.l10n.t('Use as FREB folder'),
     title: vscode.l10n.t('Folder with the Failed Request Tracing files (e.g. C:\\inetpub\\logs\\FailedReqLogFiles\\W3SVC1)'),
     ...(current ? { defaultUri: vscode.Uri.file(current) } : {}),
@@ -40,7 +55,10 @@ async function setFrebFolder(): Promise<string | undefined> {
 async function traceFiles(folder: string): Promise<string[]> {
   const walk = await walkFolder(folder);
   if (walk.errors[0]?.path === folder) throw walk.errors[0].error;
-  return walk.files.filter((f) => typeof f.fsPath === 'string' && FREB_NAME.test(baseName(f.path))).slice(0, MAX_FILES).map((f) => f.fsPath as string);
+  return walk.files
+    .filter((f) => typeof f.fsPath === 'string' && FREB_NAME.test(baseName(f.path)))
+    .slice(0, MAX_FILES)
+    .map((f) => f.fsPath as string);
 }
 
 /** Cheap look at the <failedRequest> start tag: can this trace be the request at all? */
@@ -71,7 +89,7 @@ export async function openMatchingFreb(ctx: ClientContext, args: OpenMatchingFre
     void vscode.window.showInformationMessage(vscode.l10n.t('Line {0} is not a request line of an IIS log.', line));
     return undefined;
   }
-  const folder = args.folder || vscode.workspace.getConfiguration('iisAuthLens').get<string>('freb.folder') || await setFrebFolder();
+  const folder = args.folder || vscode.workspace.getConfiguration('iisAuthLens').get<string>('freb.folder') || (await setFrebFolder());
   if (!folder) return undefined;
   let files: string[];
   try {
@@ -81,30 +99,51 @@ export async function openMatchingFreb(ctx: ClientContext, args: OpenMatchingFre
     return undefined;
   }
   const candidates: FrebRequest[] = [];
-  await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Looking for the FREB trace of line {0} in {1} files', line, files.length), cancellable: true }, async (_p, token) => {
-    for (const f of files) {
-      if (token.isCancellationRequested) break;
-      if (!(await headFits(f, req))) continue;
-      const r = await loadFrebRequest(f);
-      if ('error' in r) { ctx.log.warn(`openMatchingFreb: ${r.error}`); continue; }
-      candidates.push(r);
-    }
-  });
+  await vscode.window.withProgress(
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: vscode.l10n.t('Looking for the FREB trace of line {0} in {1} files', line, files.length),
+      cancellable: true,
+    },
+    async (_p, token) => {
+      for (const f of files) {
+        if (token.isCancellationRequested) break;
+        if (!(await headFits(f, req))) continue;
+        const r = await loadFrebRequest(f);
+        if ('error' in r) {
+          ctx.log.warn(`openMatchingFreb: ${r.error}`);
+          continue;
+        }
+        candidates.push(r);
+      }
+    },
+  );
   const matches = rankFrebMatches(req, candidates);
   lastFrebLink = { request: req, matches: matches.map((m) => m.item.path), scanned: files.length };
-  ctx.log.info(`openMatchingFreb: line ${line} ${req.uri} ${req.status}.${req.substatus ?? ''} ${req.clientIp ?? ''}: ${matches.length} of ${files.length} trace(s) in ${folder}`);
+  ctx.log.info(
+    `openMatchingFreb: line ${line} ${req.uri} ${req.status}.${req.substatus ?? ''} ${req.clientIp ?? ''}: ${matches.length} of ${files.length} trace(s) in ${folder}`,
+  );
   if (matches.length === 0) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('No FREB trace of this request in {0} ({1} traces). IIS writes traces only for the status codes its Failed Request Tracing rules name, and keeps only the newest files.', folder, files.length));
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t(
+        'No FREB trace of this request in {0} ({1} traces). IIS writes traces only for the status codes its Failed Request Tracing rules name, and keeps only the newest files.',
+        folder,
+        files.length,
+      ),
+    );
     return [];
   }
   let chosen = matches[0]!.item;
   if (matches.length > 1) {
-    const pick = await vscode.window.showQuickPick(matches.map((m) => ({
-      label: m.item.path.split(/[\\/]/).pop()!,
-      description: `${m.item.statusCode}.${m.item.subStatusCode ?? ''} ${m.item.clientIp ?? ''} · Δ ${m.deltaMs} ms`,
-      detail: m.item.path,
-      item: m.item,
-    })), { title: vscode.l10n.t('FREB traces that fit line {0}', line) });
+    const pick = await vscode.window.showQuickPick(
+      matches.map((m) => ({
+        label: m.item.path.split(/[\\/]/).pop()!,
+        description: `${m.item.statusCode}.${m.item.subStatusCode ?? ''} ${m.item.clientIp ?? ''} · Δ ${m.deltaMs} ms`,
+        detail: m.item.path,
+        item: m.item,
+      })),
+      { title: vscode.l10n.t('FREB traces that fit line {0}', line) },
+    );
     if (!pick) return matches.map((m) => m.item.path);
     chosen = pick.item;
   }
@@ -139,16 +178,19 @@ export async function openMatchingIisLine(ctx: ClientContext, args: OpenMatching
     return undefined;
   }
   const freb = frebRequestOf(r.analysis, doc.uri.fsPath);
-  let logs = args.logs ? (await expandIisLogs(args.logs.map((l) => vscode.Uri.parse(l)))).logs
+  let logs = args.logs
+    ? (await expandIisLogs(args.logs.map((l) => vscode.Uri.parse(l)))).logs
     : vscode.workspace.textDocuments.filter((d) => d.languageId === 'iis-w3c-log').map((d) => d.uri);
-  if (logs.length === 0 && !args.logs) logs = await pickIisLogFolder(vscode.l10n.t('Folder with the IIS logs of this request (e.g. C:\\inetpub\\logs\\LogFiles\\W3SVC1)')) ?? [];
+  if (logs.length === 0 && !args.logs)
+    logs = (await pickIisLogFolder(vscode.l10n.t('Folder with the IIS logs of this request (e.g. C:\\inetpub\\logs\\LogFiles\\W3SVC1)'))) ?? [];
   if (logs.length === 0) return undefined;
   const found: Array<{ log: vscode.Uri; line: number; deltaMs: number; score: number }> = [];
   for (const log of logs) {
     try {
       const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === log.toString());
       // from disk through the file pipeline (gzip, UTF-16, CR-only line ends), as the CLI reads it
-      const buf = open ? scannerBytes(open.getText())
+      const buf = open
+        ? scannerBytes(open.getText())
         : await readLogBytes(log.scheme === 'file' ? log.fsPath : Readable.from([Buffer.from(await vscode.workspace.fs.readFile(log))]), MAX_LOG_BYTES);
       for (const m of rankIisMatches(freb, iisRequestsOf(buf))) found.push({ log, line: m.item.line, deltaMs: m.deltaMs, score: m.score });
     } catch (err) {
@@ -158,9 +200,20 @@ export async function openMatchingIisLine(ctx: ClientContext, args: OpenMatching
   found.sort((a, b) => b.score - a.score);
   ctx.log.info(`openMatchingIisLine: ${doc.uri.fsPath}: ${found.length} line(s) in ${logs.length} log(s)`);
   if (found.length === 0) {
-    const msg = vscode.l10n.t('No line of these IIS logs records this request ({0} {1}, client {2}).', pathOf(freb.url) ?? '?', `${freb.statusCode ?? '?'}.${freb.subStatusCode ?? '?'}`, freb.clientIp ?? '?');
-    const detail = vscode.l10n.t('Searched {0} log(s): {1}. IIS logs are UTC and written per site (W3SVCn) and day; the request may be in another site\'s folder or a later log file, or logging was off for it.',
-      logs.length, logs.slice(0, 5).map((l) => l.fsPath).join(', ') + (logs.length > 5 ? ', ...' : ''));
+    const msg = vscode.l10n.t(
+      'No line of these IIS logs records this request ({0} {1}, client {2}).',
+      pathOf(freb.url) ?? '?',
+      `${freb.statusCode ?? '?'}.${freb.subStatusCode ?? '?'}`,
+      freb.clientIp ?? '?',
+    );
+    const detail = vscode.l10n.t(
+      "Searched {0} log(s): {1}. IIS logs are UTC and written per site (W3SVCn) and day; the request may be in another site's folder or a later log file, or logging was off for it.",
+      logs.length,
+      logs
+        .slice(0, 5)
+        .map((l) => l.fsPath)
+        .join(', ') + (logs.length > 5 ? ', ...' : ''),
+    );
     lastIisLineNoMatch = msg;
     ctx.log.warn(`openMatchingIisLine: ${msg}`);
     // Modal, not a toast: the answer must not vanish before the admin has read it. Not awaited (a
@@ -171,7 +224,11 @@ export async function openMatchingIisLine(ctx: ClientContext, args: OpenMatching
   const best = found[0]!;
   const log = await vscode.workspace.openTextDocument(best.log);
   const at = Math.min(log.lineCount - 1, best.line - 1);
-  await vscode.window.showTextDocument(log, { viewColumn: vscode.ViewColumn.Beside, selection: new vscode.Range(at, 0, at, log.lineAt(at).text.length), preview: false });
+  await vscode.window.showTextDocument(log, {
+    viewColumn: vscode.ViewColumn.Beside,
+    selection: new vscode.Range(at, 0, at, log.lineAt(at).text.length),
+    preview: false,
+  });
   return found.map((f) => ({ log: f.log.toString(), line: f.line }));
 }
 

@@ -48,11 +48,15 @@ export const evidenceReadOnly: ClientFeature = {
         ctx.log.warn(`Could not make ${uri.fsPath} read-only: ${err instanceof Error ? err.message : String(err)}`);
       }
     };
-    const run = (): void => { onActive().catch(() => undefined); };
+    const run = (): void => {
+      onActive().catch(() => undefined);
+    };
     run();
     return [
       vscode.window.onDidChangeActiveTextEditor(run),
-      vscode.window.tabGroups.onDidChangeTabs((e) => { if (e.opened.length || e.changed.some((t) => t.isActive)) run(); }),
+      vscode.window.tabGroups.onDidChangeTabs((e) => {
+        if (e.opened.length || e.changed.some((t) => t.isActive)) run();
+      }),
       vscode.workspace.onDidCloseTextDocument((d) => locked.delete(d.uri.toString())),
       vscode.commands.registerCommand(OPEN_READ_ONLY_COMMAND, async (arg?: vscode.Uri) => {
         let uri = arg instanceof vscode.Uri ? arg : activeTabUri();

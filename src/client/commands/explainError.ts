@@ -19,10 +19,15 @@ export interface ExplainErrorArgs {
 }
 
 const NEXT: Record<string, () => string> = {
-  'probe': () => vscode.l10n.t('Probe the endpoint (command "IIS Auth Lens: Probe MRS Endpoint" or `iis-auth-lens probe URL --user DOMAIN\\USER --password-stdin`).'),
-  'find-iis-lines': () => vscode.l10n.t('Find the matching IIS log lines of /EWS/mrsproxy.svc around the time of the error (command "IIS Auth Lens: Find Matching IIS Log Lines").'),
+  probe: () =>
+    vscode.l10n.t('Probe the endpoint (command "IIS Auth Lens: Probe MRS Endpoint" or `iis-auth-lens probe URL --user DOMAIN\\USER --password-stdin`).'),
+  'find-iis-lines': () =>
+    vscode.l10n.t('Find the matching IIS log lines of /EWS/mrsproxy.svc around the time of the error (command "IIS Auth Lens: Find Matching IIS Log Lines").'),
   'show-extended-protection': () => vscode.l10n.t('Show the Extended Protection settings on the Exchange server.'),
-  'check-epconfig': () => vscode.l10n.t('Or open a copy of the servers\' applicationHost.config (C:\\Windows\\System32\\inetsrv\\config): Extended Protection per virtual directory shows as CodeLens, and "IIS Auth Lens: Show Extended Protection for Configs in Folder..." compares the servers; Default Web Site/EWS at Allow or Require is what fails behind a TLS-terminating device.'),
+  'check-epconfig': () =>
+    vscode.l10n.t(
+      'Or open a copy of the servers\' applicationHost.config (C:\\Windows\\System32\\inetsrv\\config): Extended Protection per virtual directory shows as CodeLens, and "IIS Auth Lens: Show Extended Protection for Configs in Folder..." compares the servers; Default Web Site/EWS at Allow or Require is what fails behind a TLS-terminating device.',
+    ),
   'compare-certificates': () => vscode.l10n.t('Compare the certificate the proxy presents with the one bound on Exchange (`iis-auth-lens cbt HOST:443`).'),
   'check-credentials': () => vscode.l10n.t('Check the account and password of the migration endpoint.'),
 };
@@ -30,7 +35,11 @@ const NEXT: Record<string, () => string> = {
 export function explanationMarkdown(source: string, lineOffset: number, matches: ExplainMatch[]): string {
   const out: string[] = [`# ${vscode.l10n.t('Explanation of {0}', mdText(source))}`, ''];
   if (matches.length === 0) {
-    out.push(vscode.l10n.t('No known error text found. IIS Auth Lens recognises MRS and migration-batch errors, HCW log entries, Test-MigrationServerAvailability output, the WCF 401 text (English, German, French) and SSPI codes such as 2148074310, 0x80090346, 0xC000035B or SEC_E_BAD_BINDINGS.'));
+    out.push(
+      vscode.l10n.t(
+        'No known error text found. IIS Auth Lens recognises MRS and migration-batch errors, HCW log entries, Test-MigrationServerAvailability output, the WCF 401 text (English, German, French) and SSPI codes such as 2148074310, 0x80090346, 0xC000035B or SEC_E_BAD_BINDINGS.',
+      ),
+    );
     return out.join('\n');
   }
   for (const m of matches) {
@@ -88,7 +97,8 @@ export const explainError: ClientFeature = {
       let doc: vscode.TextDocument | undefined;
       let range: vscode.Range | undefined;
       if (args?.uri) {
-        doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === args.uri) ?? await vscode.workspace.openTextDocument(vscode.Uri.parse(args.uri));
+        doc =
+          vscode.workspace.textDocuments.find((d) => d.uri.toString() === args.uri) ?? (await vscode.workspace.openTextDocument(vscode.Uri.parse(args.uri)));
         if (args.line) {
           const from = Math.max(0, args.line - 1);
           const to = Math.min(doc.lineCount - 1, Math.max(from, (args.endLine ?? args.line) - 1));
@@ -101,15 +111,18 @@ export const explainError: ClientFeature = {
           return;
         }
         doc = editor.document;
-        if (!editor.selection.isEmpty) range = new vscode.Range(editor.selection.start.line, 0, editor.selection.end.line, doc.lineAt(editor.selection.end.line).text.length);
+        if (!editor.selection.isEmpty)
+          range = new vscode.Range(editor.selection.start.line, 0, editor.selection.end.line, doc.lineAt(editor.selection.end.line).text.length);
       }
       const text = doc.getText(range);
       const lineOffset = range ? range.start.line : 0;
       const matches = explainText(text);
       const name = doc.isUntitled ? doc.uri.path : vscode.workspace.asRelativePath(doc.uri);
-      const where = !range ? name : range.start.line === range.end.line
-        ? vscode.l10n.t('{0}, line {1}', name, range.start.line + 1)
-        : vscode.l10n.t('{0}, lines {1}-{2}', name, range.start.line + 1, range.end.line + 1);
+      const where = !range
+        ? name
+        : range.start.line === range.end.line
+          ? vscode.l10n.t('{0}, line {1}', name, range.start.line + 1)
+          : vscode.l10n.t('{0}, lines {1}-{2}', name, range.start.line + 1, range.end.line + 1);
       const md = explanationMarkdown(where, lineOffset, matches);
       const uri = docs.add(md);
       lastExplanation = { uri, matches };

@@ -26,14 +26,21 @@ export interface FindLinesArgs {
   line?: number;
 }
 
-export interface LineHit extends MatchingLine { log: vscode.Uri }
-
+export interface LineHit extends MatchingLine {
+  log: vscode.Uri;
+}
 
 /** The last search (for the e2e suite). */
 export let lastSearch: { hits: LineHit[]; window: { from: number; to: number }; path: string } | undefined;
 
 const OUTCOME_ICON: Record<string, string> = {
-  success: '$(pass)', challenge: '$(key)', badBindings: '$(error)', logonDenied: '$(error)', invalidToken: '$(error)', otherAuthFailure: '$(warning)', otherError: '$(warning)',
+  success: '$(pass)',
+  challenge: '$(key)',
+  badBindings: '$(error)',
+  logonDenied: '$(error)',
+  invalidToken: '$(error)',
+  otherAuthFailure: '$(warning)',
+  otherError: '$(warning)',
 };
 
 async function scanFile(uri: vscode.Uri, collector: MatchingLinesCollector, token: vscode.CancellationToken): Promise<void> {
@@ -58,7 +65,8 @@ async function scanFile(uri: vscode.Uri, collector: MatchingLinesCollector, toke
 
 async function askOffset(): Promise<number | undefined> {
   const local = -new Date().getTimezoneOffset();
-  const fmt = (m: number): string => `UTC${m >= 0 ? '+' : '-'}${String(Math.floor(Math.abs(m) / 60)).padStart(2, '0')}:${String(Math.abs(m) % 60).padStart(2, '0')}`;
+  const fmt = (m: number): string =>
+    `UTC${m >= 0 ? '+' : '-'}${String(Math.floor(Math.abs(m) / 60)).padStart(2, '0')}:${String(Math.abs(m) % 60).padStart(2, '0')}`;
   const items: Array<vscode.QuickPickItem & { offset: number }> = [
     { label: vscode.l10n.t('Local time of this computer ({0})', fmt(local)), description: vscode.l10n.t('HCW and PowerShell write local time'), offset: local },
     { label: vscode.l10n.t('UTC'), description: vscode.l10n.t('the time is already UTC, as in IIS logs'), offset: 0 },
@@ -83,7 +91,9 @@ export async function findMatchingLines(ctx: ClientContext, args: FindLinesArgs 
     const editor = vscode.window.activeTextEditor;
     const doc = args.uri ? vscode.workspace.textDocuments.find((d) => d.uri.toString() === args.uri) : editor?.document;
     if (doc) {
-      const text = args.line ? doc.lineAt(Math.min(doc.lineCount - 1, args.line - 1)).text : doc.getText(editor && !editor.selection.isEmpty ? editor.selection : undefined);
+      const text = args.line
+        ? doc.lineAt(Math.min(doc.lineCount - 1, args.line - 1)).text
+        : doc.getText(editor && !editor.selection.isEmpty ? editor.selection : undefined);
       const m = explainText(text).find((x) => x.time) ?? null;
       time = m?.time ?? null;
       url = url ?? m?.url ?? null;
@@ -93,7 +103,7 @@ export async function findMatchingLines(ctx: ClientContext, args: FindLinesArgs 
     const typed = await vscode.window.showInputBox({
       title: vscode.l10n.t('Time of the error'),
       prompt: vscode.l10n.t('The text carries no time. Enter it as yyyy-mm-ddThh:mm:ss (local time or with Z).'),
-      validateInput: (v) => timeWindow(v.trim(), 0, 0, 0) ? undefined : vscode.l10n.t('Expected yyyy-mm-ddThh:mm:ss'),
+      validateInput: (v) => (timeWindow(v.trim(), 0, 0, 0) ? undefined : vscode.l10n.t('Expected yyyy-mm-ddThh:mm:ss')),
     });
     if (!typed) return undefined;
     time = typed.trim();
@@ -111,42 +121,58 @@ export async function findMatchingLines(ctx: ClientContext, args: FindLinesArgs 
   const path = pathOfUrl(url);
   const hits: LineHit[] = [];
   let pathRequests = 0;
-  await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Searching {0} in {1} IIS log(s)', path, logs.length), cancellable: true }, async (_p, token) => {
-    for (const log of logs) {
-      const col = new MatchingLinesCollector({ ...window, uriStem: path });
-      try {
-        await scanFile(log, col, token);
-      } catch (err) {
-        ctx.log.error(`findMatchingIisLines: ${log.fsPath}: ${err instanceof Error ? err.message : String(err)}`);
-        void vscode.window.showErrorMessage(vscode.l10n.t('Cannot read {0}: {1}', log.fsPath, err instanceof Error ? err.message : String(err)));
-        continue;
+  await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Searching {0} in {1} IIS log(s)', path, logs.length), cancellable: true },
+    async (_p, token) => {
+      for (const log of logs) {
+        const col = new MatchingLinesCollector({ ...window, uriStem: path });
+        try {
+          await scanFile(log, col, token);
+        } catch (err) {
+          ctx.log.error(`findMatchingIisLines: ${log.fsPath}: ${err instanceof Error ? err.message : String(err)}`);
+          void vscode.window.showErrorMessage(vscode.l10n.t('Cannot read {0}: {1}', log.fsPath, err instanceof Error ? err.message : String(err)));
+          continue;
+        }
+        pathRequests += col.pathRequests;
+        hits.push(...col.lines.map((l) => ({ ...l, log })));
       }
-      pathRequests += col.pathRequests;
-      hits.push(...col.lines.map((l) => ({ ...l, log })));
-    }
-  });
+    },
+  );
   lastSearch = { hits, window, path };
   const iso = (t: number): string => new Date(t * 1000).toISOString().slice(0, 19) + 'Z';
-  ctx.log.info(`findMatchingIisLines: ${path} ${iso(window.from)}..${iso(window.to)} in ${logs.length} log(s): ${hits.length} line(s), ${pathRequests} request(s) to the path in total`);
+  ctx.log.info(
+    `findMatchingIisLines: ${path} ${iso(window.from)}..${iso(window.to)} in ${logs.length} log(s): ${hits.length} line(s), ${pathRequests} request(s) to the path in total`,
+  );
   if (hits.length === 0) {
     // Modal, not a toast: "nothing there" is the answer and must stay until read (not awaited).
-    void vscode.window.showInformationMessage(pathRequests
-      ? vscode.l10n.t('No request to {0} between {1} and {2} (UTC); the logs have {3} at other times - check the time zone.', path, iso(window.from), iso(window.to), pathRequests)
-      : vscode.l10n.t('No request to {0} in these logs at all: the calls did not reach this server (DNS, firewall, proxy or Hybrid Agent).', path),
-    { modal: true, detail: vscode.l10n.t('Searched {0} log(s).', logs.length) });
+    void vscode.window.showInformationMessage(
+      pathRequests
+        ? vscode.l10n.t(
+            'No request to {0} between {1} and {2} (UTC); the logs have {3} at other times - check the time zone.',
+            path,
+            iso(window.from),
+            iso(window.to),
+            pathRequests,
+          )
+        : vscode.l10n.t('No request to {0} in these logs at all: the calls did not reach this server (DNS, firewall, proxy or Hybrid Agent).', path),
+      { modal: true, detail: vscode.l10n.t('Searched {0} log(s).', logs.length) },
+    );
     return hits;
   }
-  const pick = await vscode.window.showQuickPick(errorsFirst(hits).map((h) => ({
-    label: `${OUTCOME_ICON[h.outcome ?? ''] ?? ''} ${h.time.slice(11, 19)}  ${h.status} ${h.win32}`,
-    description: [h.outcome, h.clientIp, h.user !== '-' ? h.user : null].filter(Boolean).join(' · '),
-    detail: `${vscode.workspace.asRelativePath(h.log)}:${h.line}  ${h.method} ${h.uri}`,
-    hit: h,
-  })), {
-    title: vscode.l10n.t('{0} request(s) to {1} between {2} and {3} (UTC)', hits.length, path, iso(window.from).slice(11), iso(window.to).slice(11)),
-    placeHolder: vscode.l10n.t('Pick a request to go to its line'),
-    matchOnDescription: true,
-    matchOnDetail: true,
-  });
+  const pick = await vscode.window.showQuickPick(
+    errorsFirst(hits).map((h) => ({
+      label: `${OUTCOME_ICON[h.outcome ?? ''] ?? ''} ${h.time.slice(11, 19)}  ${h.status} ${h.win32}`,
+      description: [h.outcome, h.clientIp, h.user !== '-' ? h.user : null].filter(Boolean).join(' · '),
+      detail: `${vscode.workspace.asRelativePath(h.log)}:${h.line}  ${h.method} ${h.uri}`,
+      hit: h,
+    })),
+    {
+      title: vscode.l10n.t('{0} request(s) to {1} between {2} and {3} (UTC)', hits.length, path, iso(window.from).slice(11), iso(window.to).slice(11)),
+      placeHolder: vscode.l10n.t('Pick a request to go to its line'),
+      matchOnDescription: true,
+      matchOnDetail: true,
+    },
+  );
   if (pick) {
     const doc = await vscode.workspace.openTextDocument(pick.hit.log);
     const line = Math.min(doc.lineCount - 1, pick.hit.line - 1);

@@ -26,12 +26,50 @@ function toUri(arg: unknown): vscode.Uri | undefined {
 }
 
 function webviewStrings(): Record<string, string> {
-  const keys = ['Failure', 'Finding', 'Set by', 'in', 'line', 'Show failing event in the editor', 'Request', 'Header', 'Value', 'Decoded auth', 'Line',
-    'Show in editor', 'Event timeline', 'Show levels', 'Critical Error', 'Error', 'Warning', 'Information', 'Verbose', 'General',
-    'Filter events by name or data', 'Up/Down move between events, Enter shows the event in the editor, Space opens its data.', 'Events',
-    'No module set an error status in this trace (it was triggered by time taken or a status rule).', 'Request headers', 'Response headers',
-    'URL', 'Verb', 'Status', 'Win32 status', 'Time taken', 'Auth type (requested)', 'Authentication (root)', 'User', 'Token user',
-    'Client address', 'Site', 'App pool', 'Process', 'Failure reason', 'Trigger status', 'Activity ID'];
+  const keys = [
+    'Failure',
+    'Finding',
+    'Set by',
+    'in',
+    'line',
+    'Show failing event in the editor',
+    'Request',
+    'Header',
+    'Value',
+    'Decoded auth',
+    'Line',
+    'Show in editor',
+    'Event timeline',
+    'Show levels',
+    'Critical Error',
+    'Error',
+    'Warning',
+    'Information',
+    'Verbose',
+    'General',
+    'Filter events by name or data',
+    'Up/Down move between events, Enter shows the event in the editor, Space opens its data.',
+    'Events',
+    'No module set an error status in this trace (it was triggered by time taken or a status rule).',
+    'Request headers',
+    'Response headers',
+    'URL',
+    'Verb',
+    'Status',
+    'Win32 status',
+    'Time taken',
+    'Auth type (requested)',
+    'Authentication (root)',
+    'User',
+    'Token user',
+    'Client address',
+    'Site',
+    'App pool',
+    'Process',
+    'Failure reason',
+    'Trigger status',
+    'Activity ID',
+  ];
   const out: Record<string, string> = {};
   for (const k of keys) out[k] = vscode.l10n.t(k);
   return out;
@@ -83,7 +121,8 @@ async function openReport(ctx: ClientContext, arg: unknown, opts?: { focus?: 'ti
     const current = entry;
     const send = (): void => {
       const fresh = tryAnalyzeFreb(doc.getText(), name);
-      if ('analysis' in fresh) void panel.webview.postMessage({ type: 'model', model: buildFrebReportModel(fresh.analysis, name), strings: webviewStrings(), focus: opts?.focus });
+      if ('analysis' in fresh)
+        void panel.webview.postMessage({ type: 'model', model: buildFrebReportModel(fresh.analysis, name), strings: webviewStrings(), focus: opts?.focus });
       else void panel.webview.postMessage({ type: 'error', error: vscode.l10n.t('{0} is not a readable FREB trace: {1}', name, fresh.error.error ?? '') });
     };
     panel.webview.onDidReceiveMessage((msg: { type: string; line?: number; events?: number; failure?: boolean; summary?: string; error?: string }) => {
@@ -129,7 +168,11 @@ export const frebReport: ClientFeature = {
       vscode.commands.registerCommand('iisAuthLens.openFrebReport', (arg?: unknown, opts?: { focus?: 'timeline' }) => openReport(ctx, arg, opts)),
       vscode.commands.registerCommand('iisAuthLens.showFrebFailingEvent', (arg?: unknown, line?: unknown) => showFailingEvent(arg, line)),
       vscode.commands.registerCommand(FREB_REPORT_STATE_COMMAND, () => [...panels.values()].map((p) => ({ ...p.state }))),
-      { dispose: () => { for (const p of panels.values()) p.panel.dispose(); } },
+      {
+        dispose: () => {
+          for (const p of panels.values()) p.panel.dispose();
+        },
+      },
     ];
   },
 };

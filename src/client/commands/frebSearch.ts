@@ -17,7 +17,8 @@ import { frebMatchesCsv, triageRank, type CbtState } from '../../core/freb/frebT
 export const FREB_RESULTS_COMMAND = 'iisAuthLens.frebResults.items';
 const DEFAULT_FOLDER = 'C:\\inetpub\\logs\\FailedReqLogFiles';
 
-type Node = { kind: 'match'; match: FrebMatch } | { kind: 'error'; path: string; error: string } | { kind: 'errors'; errors: Array<{ path: string; error: string }> };
+type Node =
+  { kind: 'match'; match: FrebMatch } | { kind: 'error'; path: string; error: string } | { kind: 'errors'; errors: Array<{ path: string; error: string }> };
 
 class FrebResultsProvider implements vscode.TreeDataProvider<Node> {
   private readonly changed = new vscode.EventEmitter<Node | undefined>();
@@ -72,19 +73,31 @@ class FrebResultsProvider implements vscode.TreeDataProvider<Node> {
     item.description = who.join(' · ');
     const lines = [
       mdBold(`${m.verb ?? ''} ${m.url ?? ''}`),
-      mdText(`${m.status}${code ? ' ' + code : ''}${m.win32Status ? ` (0x${m.win32Status.toString(16).toUpperCase()})` : ''} · ${m.timeTaken ?? '?'} ms · ${m.authType ?? ''}`),
+      mdText(
+        `${m.status}${code ? ' ' + code : ''}${m.win32Status ? ` (0x${m.win32Status.toString(16).toUpperCase()})` : ''} · ${m.timeTaken ?? '?'} ms · ${m.authType ?? ''}`,
+      ),
       mdText(`${vscode.l10n.t('Time')}: ${time}`),
-      mdText(`${vscode.l10n.t('User')}: ${m.user ?? '-'}${m.userSource === 'token' ? ' ' + vscode.l10n.t('(from the NTLM AUTHENTICATE; IIS did not log anyone on)') : ''}`),
+      mdText(
+        `${vscode.l10n.t('User')}: ${m.user ?? '-'}${m.userSource === 'token' ? ' ' + vscode.l10n.t('(from the NTLM AUTHENTICATE; IIS did not log anyone on)') : ''}`,
+      ),
       mdText(`${vscode.l10n.t('Client address')}: ${m.clientIp ?? '-'}`),
     ];
     if (m.xff) lines.push(mdText(`X-Forwarded-For: ${m.xff}`));
-    lines.push(mdText(`${vscode.l10n.t('Channel bindings')}: ${m.cbt ? cbtText(m.cbt) + (m.channelBindings ? ' ' + m.channelBindings : '') : vscode.l10n.t('no NTLM AUTHENTICATE in this request')}`));
+    lines.push(
+      mdText(
+        `${vscode.l10n.t('Channel bindings')}: ${m.cbt ? cbtText(m.cbt) + (m.channelBindings ? ' ' + m.channelBindings : '') : vscode.l10n.t('no NTLM AUTHENTICATE in this request')}`,
+      ),
+    );
     if (m.findings.length) lines.push(mdText(m.findings.join(', ')));
     lines.push(mdCode(m.path));
     item.tooltip = new vscode.MarkdownString(lines.join('\n\n'));
     const rank = triageRank(m);
-    item.iconPath = rank <= 1 ? new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground'))
-      : rank <= 4 ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')) : new vscode.ThemeIcon('pass');
+    item.iconPath =
+      rank <= 1
+        ? new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground'))
+        : rank <= 4
+          ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))
+          : new vscode.ThemeIcon('pass');
     item.resourceUri = vscode.Uri.file(m.path);
     item.contextValue = 'frebMatch';
     // A click opens the report (what the admin wants to read); the raw XML is the context menu's.
@@ -104,15 +117,23 @@ function codeText(m: FrebMatch): string {
 function clientText(m: FrebMatch): string {
   if (!m.client) return vscode.l10n.t('no client address');
   // Through a proxy: the XFF address, and the proxy that forwarded it.
-  return m.xff && m.clientIp && m.client !== m.clientIp ? vscode.l10n.t('{0} via {1}', m.client, m.clientIp) : m.xff ? vscode.l10n.t('{0} (XFF)', m.client) : m.client;
+  return m.xff && m.clientIp && m.client !== m.clientIp
+    ? vscode.l10n.t('{0} via {1}', m.client, m.clientIp)
+    : m.xff
+      ? vscode.l10n.t('{0} (XFF)', m.client)
+      : m.client;
 }
 
 function cbtText(state: CbtState): string {
   switch (state) {
-    case 'absent': return vscode.l10n.t('absent');
-    case 'zero': return vscode.l10n.t('zero');
-    case 'present': return vscode.l10n.t('present');
-    case 'malformed': return vscode.l10n.t('malformed');
+    case 'absent':
+      return vscode.l10n.t('absent');
+    case 'zero':
+      return vscode.l10n.t('zero');
+    case 'present':
+      return vscode.l10n.t('present');
+    case 'malformed':
+      return vscode.l10n.t('malformed');
   }
 }
 
@@ -141,20 +162,33 @@ async function pickCopyDestination(folder: string | null, count: number): Promis
   if (choice.act === 'new') return suggested;
   if (choice.act === 'type') {
     const typed = await vscode.window.showInputBox({
-      title: vscode.l10n.t('Copy FREB matches to folder'), prompt: vscode.l10n.t('Destination folder; created when missing'), value: suggested ?? '', ignoreFocusOut: true,
-      validateInput: (v) => v.trim() && path.isAbsolute(v.trim()) ? null : vscode.l10n.t('Enter an absolute folder path'),
+      title: vscode.l10n.t('Copy FREB matches to folder'),
+      prompt: vscode.l10n.t('Destination folder; created when missing'),
+      value: suggested ?? '',
+      ignoreFocusOut: true,
+      validateInput: (v) => (v.trim() && path.isAbsolute(v.trim()) ? null : vscode.l10n.t('Enter an absolute folder path')),
     });
     return typed?.trim() || undefined;
   }
   const picked = await vscode.window.showOpenDialog({
-    canSelectFolders: true, canSelectFiles: false, canSelectMany: false, defaultUri: folder ? vscode.Uri.file(folder) : undefined,
-    openLabel: vscode.l10n.t('Copy {0} traces here', count), title: vscode.l10n.t('Copy FREB matches to folder'),
+    canSelectFolders: true,
+    canSelectFiles: false,
+    canSelectMany: false,
+    defaultUri: folder ? vscode.Uri.file(folder) : undefined,
+    openLabel: vscode.l10n.t('Copy {0} traces here', count),
+    title: vscode.l10n.t('Copy FREB matches to folder'),
   });
   return picked?.[0]?.fsPath;
 }
 
 /** Runs the search in the worker; resolves with the result (cancelled or not). */
-function runWorker(ctx: ClientContext, folder: string, filter: FrebFilter, progress: (p: FrebSearchProgress) => void, token: vscode.CancellationToken): Promise<FrebSearchResult> {
+function runWorker(
+  ctx: ClientContext,
+  folder: string,
+  filter: FrebFilter,
+  progress: (p: FrebSearchProgress) => void,
+  token: vscode.CancellationToken,
+): Promise<FrebSearchResult> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(path.join(ctx.extension.extensionPath, 'dist', 'frebSearchWorker.js'));
     let settled = false;
@@ -180,8 +214,12 @@ function runWorker(ctx: ClientContext, folder: string, filter: FrebFilter, progr
 async function pickFolder(): Promise<string | undefined> {
   const def = fs.existsSync(DEFAULT_FOLDER) ? vscode.Uri.file(DEFAULT_FOLDER) : vscode.workspace.workspaceFolders?.[0]?.uri;
   const picked = await vscode.window.showOpenDialog({
-    canSelectFolders: true, canSelectFiles: false, canSelectMany: false, defaultUri: def,
-    openLabel: vscode.l10n.t('Search FREB traces here'), title: vscode.l10n.t('Folder with FREB traces (FailedReqLogFiles or a W3SVCn folder)'),
+    canSelectFolders: true,
+    canSelectFiles: false,
+    canSelectMany: false,
+    defaultUri: def,
+    openLabel: vscode.l10n.t('Search FREB traces here'),
+    title: vscode.l10n.t('Folder with FREB traces (FailedReqLogFiles or a W3SVCn folder)'),
   });
   return picked?.[0]?.fsPath;
 }
@@ -196,8 +234,16 @@ async function askFilter(): Promise<{ filter: FrebFilter; clauses: string[] } | 
     { key: 'status', prompt: vscode.l10n.t('Status or status.substatus, comma-separated, e.g. {0}', '401.1'), placeholder: any },
     { key: 'win32', prompt: vscode.l10n.t('Win32/SSPI error code, decimal or hex, e.g. {0} (SEC_E_BAD_BINDINGS)', '0x80090346'), placeholder: any },
     { key: 'header', prompt: vscode.l10n.t('Request header, optionally with a value glob: NAME[:GLOB], e.g. {0}', 'X-Forwarded-For:*'), placeholder: any },
-    { key: 'from', prompt: vscode.l10n.t('Requests from (ISO date/time, UTC), e.g. {0}', '2026-11-21T10:00:00Z'), placeholder: vscode.l10n.t('empty = no limit') },
-    { key: 'to', prompt: vscode.l10n.t('Requests until (ISO date/time, UTC), e.g. {0}', '2026-11-21T18:00:00Z'), placeholder: vscode.l10n.t('empty = no limit') },
+    {
+      key: 'from',
+      prompt: vscode.l10n.t('Requests from (ISO date/time, UTC), e.g. {0}', '2026-11-21T10:00:00Z'),
+      placeholder: vscode.l10n.t('empty = no limit'),
+    },
+    {
+      key: 'to',
+      prompt: vscode.l10n.t('Requests until (ISO date/time, UTC), e.g. {0}', '2026-11-21T18:00:00Z'),
+      placeholder: vscode.l10n.t('empty = no limit'),
+    },
   ];
   const filter: FrebFilter = {};
   const clauses: string[] = [];
@@ -205,7 +251,10 @@ async function askFilter(): Promise<{ filter: FrebFilter; clauses: string[] } | 
     const s = steps[k];
     const v = await vscode.window.showInputBox({
       title: vscode.l10n.t('Find FREB traces ({0}/{1})', k + 1, steps.length),
-      prompt: s.prompt, placeHolder: s.placeholder, value: '', ignoreFocusOut: true,
+      prompt: s.prompt,
+      placeHolder: s.placeholder,
+      value: '',
+      ignoreFocusOut: true,
       validateInput: (text) => {
         if (!text.trim()) return null;
         try {
@@ -247,7 +296,8 @@ export const frebSearch: ClientFeature = {
       let f: { filter: FrebFilter; clauses: string[] } | undefined;
       try {
         // From an explorer context menu the second argument is the selection (Uri[]): prompt then.
-        const scripted = Array.isArray(filterArg) ? filterArg.every((c) => typeof c === 'string')
+        const scripted = Array.isArray(filterArg)
+          ? filterArg.every((c) => typeof c === 'string')
           : !!filterArg && typeof filterArg === 'object' && !(filterArg instanceof vscode.Uri);
         f = folderArg !== undefined && scripted ? toFilter(filterArg) : await askFilter();
       } catch (err) {
@@ -259,17 +309,27 @@ export const frebSearch: ClientFeature = {
       ctx.log.info(`Find FREB traces in ${folder}: ${filterText}`);
       let result: FrebSearchResult;
       try {
-        result = await vscode.window.withProgress({
-          location: vscode.ProgressLocation.Notification, cancellable: true,
-          title: vscode.l10n.t('Searching FREB traces in {0}', folder),
-        }, async (progress, token) => {
-          let last = 0;
-          return runWorker(ctx, folder, f.filter, (p) => {
-            const pct = p.total ? (p.done / p.total) * 100 : 0;
-            progress.report({ increment: pct - last, message: vscode.l10n.t('{0} of {1} files, {2} matches', p.done, p.total, p.matched) });
-            last = pct;
-          }, token);
-        });
+        result = await vscode.window.withProgress(
+          {
+            location: vscode.ProgressLocation.Notification,
+            cancellable: true,
+            title: vscode.l10n.t('Searching FREB traces in {0}', folder),
+          },
+          async (progress, token) => {
+            let last = 0;
+            return runWorker(
+              ctx,
+              folder,
+              f.filter,
+              (p) => {
+                const pct = p.total ? (p.done / p.total) * 100 : 0;
+                progress.report({ increment: pct - last, message: vscode.l10n.t('{0} of {1} files, {2} matches', p.done, p.total, p.matched) });
+                last = pct;
+              },
+              token,
+            );
+          },
+        );
       } catch (err) {
         const msg = err instanceof Error ? err.message : String(err);
         ctx.log.error(`Find FREB traces: ${msg}`);
@@ -278,9 +338,17 @@ export const frebSearch: ClientFeature = {
       }
       provider.set(folder, filterText, result);
       const bad = result.matches.filter((m) => m.findings.includes('BAD_BINDINGS')).length;
-      view.message = vscode.l10n.t('{0} of {1} traces match ({2}){3}', result.matches.length, result.files, filterText, result.cancelled ? ' · ' + vscode.l10n.t('cancelled') : '')
-        + (bad ? ' · ' + vscode.l10n.t('{0} BAD_BINDINGS on top', bad) : '');
-      ctx.log.info(`Find FREB traces: ${result.matches.length}/${result.files} match, ${result.parsed} parsed fully, ${result.errors.length} unreadable, ${Math.round(result.ms)} ms${result.cancelled ? ', cancelled' : ''}`);
+      view.message =
+        vscode.l10n.t(
+          '{0} of {1} traces match ({2}){3}',
+          result.matches.length,
+          result.files,
+          filterText,
+          result.cancelled ? ' · ' + vscode.l10n.t('cancelled') : '',
+        ) + (bad ? ' · ' + vscode.l10n.t('{0} BAD_BINDINGS on top', bad) : '');
+      ctx.log.info(
+        `Find FREB traces: ${result.matches.length}/${result.files} match, ${result.parsed} parsed fully, ${result.errors.length} unreadable, ${Math.round(result.ms)} ms${result.cancelled ? ', cancelled' : ''}`,
+      );
       for (const e of result.errors) ctx.log.warn(e.error);
       if (!isEmptyFilter(f.filter) || result.matches.length) await vscode.commands.executeCommand('iisAuthLens.frebResults.focus');
       return result;
@@ -295,11 +363,19 @@ export const frebSearch: ClientFeature = {
       let dest = destArg instanceof vscode.Uri ? destArg.fsPath : typeof destArg === 'string' ? destArg : undefined;
       if (!dest) dest = await pickCopyDestination(provider.folder, matches.length);
       if (!dest) return undefined;
-      const r = await copyFrebMatches(matches.map((m) => m.path), dest, provider.folder ? [provider.folder] : []);
+      const r = await copyFrebMatches(
+        matches.map((m) => m.path),
+        dest,
+        provider.folder ? [provider.folder] : [],
+      );
       for (const e of r.errors) ctx.log.warn(e.error);
       const parts = [vscode.l10n.t('{0} of {1} traces copied to {2}', r.copied.length, matches.length, r.destination)];
       if (r.created) parts.push(vscode.l10n.t('the folder was created'));
-      parts.push(r.stylesheetSource ? vscode.l10n.t('freb.xsl copied from {0}', r.stylesheetSource) : vscode.l10n.t('no freb.xsl found next to the traces: the copies open as plain XML in a browser'));
+      parts.push(
+        r.stylesheetSource
+          ? vscode.l10n.t('freb.xsl copied from {0}', r.stylesheetSource)
+          : vscode.l10n.t('no freb.xsl found next to the traces: the copies open as plain XML in a browser'),
+      );
       if (r.errors.length) parts.push(vscode.l10n.t('{0} could not be copied (see the output log)', r.errors.length));
       const msg = parts.join('; ');
       ctx.log.info(msg);
@@ -321,7 +397,8 @@ export const frebSearch: ClientFeature = {
       if (!dest) {
         const picked = await vscode.window.showSaveDialog({
           defaultUri: provider.folder ? vscode.Uri.file(path.join(provider.folder, 'freb-matches.csv')) : undefined,
-          filters: { [vscode.l10n.t('CSV (comma-separated)')]: ['csv'] }, saveLabel: vscode.l10n.t('Export {0} rows', matches.length),
+          filters: { [vscode.l10n.t('CSV (comma-separated)')]: ['csv'] },
+          saveLabel: vscode.l10n.t('Export {0} rows', matches.length),
           title: vscode.l10n.t('Export FREB matches as CSV'),
         });
         dest = picked?.fsPath;
@@ -362,10 +439,14 @@ export const frebSearch: ClientFeature = {
         return p ? vscode.commands.executeCommand('iisAuthLens.openFrebReport', vscode.Uri.file(p)) : undefined;
       }),
       // For the e2e suite: what each row shows and what a click runs.
-      vscode.commands.registerCommand(FREB_RESULTS_COMMAND, (detail?: boolean) => provider.getChildren().map((n) => {
-        const it = provider.getTreeItem(n);
-        return detail ? { label: it.label, description: it.description, command: it.command?.command, arguments: it.command?.arguments?.map(String) } : it.label;
-      })),
+      vscode.commands.registerCommand(FREB_RESULTS_COMMAND, (detail?: boolean) =>
+        provider.getChildren().map((n) => {
+          const it = provider.getTreeItem(n);
+          return detail
+            ? { label: it.label, description: it.description, command: it.command?.command, arguments: it.command?.arguments?.map(String) }
+            : it.label;
+        }),
+      ),
       vscode.commands.registerCommand('iisAuthLens.frebResults.lastCopy', () => lastCopy),
     ];
   },

@@ -27,7 +27,10 @@ export async function expandIisLogs(uris: readonly vscode.Uri[]): Promise<{ logs
     }
     folders.push(uri.fsPath);
     const scan = await scanFolder(uri.fsPath);
-    const found = scan.entries.filter((e) => e.kind === 'w3c' && !e.error && typeof e.fsPath === 'string').map((e) => e.fsPath as string).sort();
+    const found = scan.entries
+      .filter((e) => e.kind === 'w3c' && !e.error && typeof e.fsPath === 'string')
+      .map((e) => e.fsPath as string)
+      .sort();
     logs.push(...found.map((f) => vscode.Uri.file(f)));
   }
   return { logs, folders };
@@ -39,7 +42,9 @@ export async function expandIisLogs(uris: readonly vscode.Uri[]): Promise<{ logs
  */
 export async function pickIisLogFolder(title: string): Promise<vscode.Uri[] | undefined> {
   const picked = await vscode.window.showOpenDialog({
-    canSelectFolders: true, canSelectFiles: false, canSelectMany: true,
+    canSelectFolders: true,
+    canSelectFiles: false,
+    canSelectMany: true,
     defaultUri: fs.existsSync(DEFAULT_LOG_FOLDER) ? vscode.Uri.file(DEFAULT_LOG_FOLDER) : vscode.workspace.workspaceFolders?.[0]?.uri,
     openLabel: vscode.l10n.t('Search the IIS logs in this folder'),
     title,
@@ -48,7 +53,8 @@ export async function pickIisLogFolder(title: string): Promise<vscode.Uri[] | un
   const { logs, folders } = await expandIisLogs(picked);
   if (!logs.length) {
     void vscode.window.showWarningMessage(vscode.l10n.t('No IIS log in {0}.', folders.join(', ')), {
-      modal: true, detail: vscode.l10n.t('W3C logs are found by their content (#Fields:), in subfolders too; IIS writes them to C:\\inetpub\\logs\\LogFiles\\W3SVCn.'),
+      modal: true,
+      detail: vscode.l10n.t('W3C logs are found by their content (#Fields:), in subfolders too; IIS writes them to C:\\inetpub\\logs\\LogFiles\\W3SVCn.'),
     });
     return undefined;
   }

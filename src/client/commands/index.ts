@@ -30,7 +30,8 @@ export const clientFeatures: ClientFeature[] = [
   showFindingsCommand,
   largeFiles,
   analyzeFolderCommand,
-  frebReport, frebSearch,
+  frebReport,
+  frebSearch,
   probeCommand,
   epConfigView,
 ];

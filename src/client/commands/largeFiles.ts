@@ -51,9 +51,16 @@ function waitForSync(uri: vscode.Uri, ms: number): Promise<boolean> {
   if (isSynced(uri)) return Promise.resolve(true);
   return new Promise((resolve) => {
     const sub = vscode.workspace.onDidOpenTextDocument((d) => {
-      if (d.uri.toString() === uri.toString()) { clearTimeout(timer); sub.dispose(); resolve(true); }
+      if (d.uri.toString() === uri.toString()) {
+        clearTimeout(timer);
+        sub.dispose();
+        resolve(true);
+      }
     });
-    const timer = setTimeout(() => { sub.dispose(); resolve(isSynced(uri)); }, ms);
+    const timer = setTimeout(() => {
+      sub.dispose();
+      resolve(isSynced(uri));
+    }, ms);
   });
 }
 
@@ -64,8 +71,10 @@ let progressIds = 0;
  * Returns undefined when cancelled before the server answered.
  */
 export async function analyzeFileFromDisk(
-  ctx: ClientContext, uri: vscode.Uri,
-  progress: vscode.Progress<{ message?: string; increment?: number }>, token: vscode.CancellationToken,
+  ctx: ClientContext,
+  uri: vscode.Uri,
+  progress: vscode.Progress<{ message?: string; increment?: number }>,
+  token: vscode.CancellationToken,
   share = 100,
 ): Promise<AnalyzeFileResult> {
   const workDoneToken = `iisAuthLens.analyzeFile.${process.pid}.${++progressIds}`;
@@ -91,19 +100,32 @@ export async function analyzeLargeFile(ctx: ClientContext, uri: vscode.Uri): Pro
   const name = path.basename(uri.fsPath);
   const started = Date.now();
   try {
-    const result = await vscode.window.withProgress({
-      location: vscode.ProgressLocation.Notification,
-      title: vscode.l10n.t('IIS Auth Lens: analyzing {0} from disk', name),
-      cancellable: true,
-    }, (progress, token) => analyzeFileFromDisk(ctx, uri, progress, token));
+    const result = await vscode.window.withProgress(
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: vscode.l10n.t('IIS Auth Lens: analyzing {0} from disk', name),
+        cancellable: true,
+      },
+      (progress, token) => analyzeFileFromDisk(ctx, uri, progress, token),
+    );
     logSummary.set(uri, result);
-    ctx.log.info(`Analyzed ${uri.fsPath} from disk in ${Date.now() - started} ms: ` +
-      (result.error ? `error: ${result.error}` : `${result.kind}, ${'requests' in result ? result.requests : 0} requests, ${result.findingsTotal ?? 0} findings`));
+    ctx.log.info(
+      `Analyzed ${uri.fsPath} from disk in ${Date.now() - started} ms: ` +
+        (result.error
+          ? `error: ${result.error}`
+          : `${result.kind}, ${'requests' in result ? result.requests : 0} requests, ${result.findingsTotal ?? 0} findings`),
+    );
     if (result.error) {
       void vscode.window.showErrorMessage(vscode.l10n.t('{0} could not be analyzed: {1}', name, result.error));
     } else if ((result.findingsTotal ?? 0) > MAX_DIAGNOSTICS) {
-      void vscode.window.showWarningMessage(vscode.l10n.t('{0}: {1} findings; the first {2} are in the Problems panel, all counts in the Log Analysis view.',
-        name, (result.findingsTotal ?? 0).toLocaleString('en-US'), MAX_DIAGNOSTICS.toLocaleString('en-US')));
+      void vscode.window.showWarningMessage(
+        vscode.l10n.t(
+          '{0}: {1} findings; the first {2} are in the Problems panel, all counts in the Log Analysis view.',
+          name,
+          (result.findingsTotal ?? 0).toLocaleString('en-US'),
+          MAX_DIAGNOSTICS.toLocaleString('en-US'),
+        ),
+      );
     }
     void vscode.commands.executeCommand('iisAuthLens.logSummary.focus').then(undefined, () => undefined);
     return result;
@@ -127,13 +149,17 @@ export const largeFiles: ClientFeature = {
     const consider = async (uri: vscode.Uri): Promise<void> => {
       if (uri.scheme !== 'file' || isSynced(uri)) return;
       let st;
-      try { st = await fs.stat(uri.fsPath); } catch { return; }
+      try {
+        st = await fs.stat(uri.fsPath);
+      } catch {
+        return;
+      }
       if (!st.isFile() || st.size < thresholdBytes()) return;
       const stamp = `${st.size}:${st.mtimeMs}`;
       if (done.get(uri.toString()) === stamp) return;
       if (!(await startsLikeW3c(uri.fsPath))) return;
       // Under 50 MB VS Code does hand the document over; then the server analyzes it as usual.
-      if (st.size < SYNC_LIMIT_BYTES && await waitForSync(uri, 1500)) return;
+      if (st.size < SYNC_LIMIT_BYTES && (await waitForSync(uri, 1500))) return;
       done.set(uri.toString(), stamp);
       ctx.log.info(`${uri.fsPath} is ${(st.size / 1048576).toFixed(1)} MB: analyzing it from disk.`);
       await analyzeLargeFile(ctx, uri);
@@ -157,8 +183,11 @@ export const largeFiles: ClientFeature = {
           uri = input instanceof vscode.TabInputText ? input.uri : undefined;
         }
         if (!uri) {
-          const picked = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: vscode.l10n.t('Analyze'),
-            filters: { [vscode.l10n.t('IIS logs')]: ['log', 'gz', 'txt'] } });
+          const picked = await vscode.window.showOpenDialog({
+            canSelectMany: false,
+            openLabel: vscode.l10n.t('Analyze'),
+            filters: { [vscode.l10n.t('IIS logs')]: ['log', 'gz', 'txt'] },
+          });
           uri = picked?.[0];
         }
         if (!uri) return undefined;

@@ -16,7 +16,10 @@ export const EXCERPT_STATE_COMMAND = 'iisAuthLens.excerptState';
 /** Lines shown before and after the finding. */
 const CONTEXT_LINES = 15;
 
-interface Shown extends ExcerptDocument { file: string; focus: number }
+interface Shown extends ExcerptDocument {
+  file: string;
+  focus: number;
+}
 
 class ExcerptProvider implements vscode.TextDocumentContentProvider {
   readonly shown = new Map<string, Shown>();
@@ -32,7 +35,9 @@ class ExcerptProvider implements vscode.TextDocumentContentProvider {
     this.changed.fire(uri);
   }
 
-  dispose(): void { this.changed.dispose(); }
+  dispose(): void {
+    this.changed.dispose();
+  }
 }
 
 const provider = new ExcerptProvider();
@@ -46,7 +51,11 @@ const focusDecoration = vscode.window.createTextEditorDecorationType({
 
 /** The excerpt URI of a file: one per file, so the next finding reuses its tab. */
 export function excerptUri(file: string): vscode.Uri {
-  return vscode.Uri.from({ scheme: EXCERPT_SCHEME, path: `/${vscode.l10n.t('{0} (excerpt)', path.basename(file))}`, query: new URLSearchParams({ file }).toString() });
+  return vscode.Uri.from({
+    scheme: EXCERPT_SCHEME,
+    path: `/${vscode.l10n.t('{0} (excerpt)', path.basename(file))}`,
+    query: new URLSearchParams({ file }).toString(),
+  });
 }
 
 function decorate(editor: vscode.TextEditor): void {
@@ -66,9 +75,16 @@ async function documentWithText(uri: vscode.Uri, text: string): Promise<vscode.T
   const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
   if (!open || open.getText() === text) return vscode.workspace.openTextDocument(uri);
   await new Promise<void>((resolve) => {
-    const timer = setTimeout(() => { sub.dispose(); resolve(); }, 2000);
+    const timer = setTimeout(() => {
+      sub.dispose();
+      resolve();
+    }, 2000);
     const sub = vscode.workspace.onDidChangeTextDocument((e) => {
-      if (e.document.uri.toString() === uri.toString() && e.document.getText() === text) { clearTimeout(timer); sub.dispose(); resolve(); }
+      if (e.document.uri.toString() === uri.toString() && e.document.getText() === text) {
+        clearTimeout(timer);
+        sub.dispose();
+        resolve();
+      }
     });
   });
   return vscode.workspace.openTextDocument(uri);
@@ -86,7 +102,8 @@ export async function showLogExcerpt(file: string, line: number, options: { besi
   const textDoc = await documentWithText(uri, doc.text);
   if (textDoc.languageId !== 'iis-w3c-log') await vscode.languages.setTextDocumentLanguage(textDoc, 'iis-w3c-log');
   const selections = [line, ...(options.alsoSelect ?? []).filter((l) => l !== line)]
-    .map((l) => doc.lineNumbers.indexOf(l)).filter((i) => i > 0 && i < textDoc.lineCount)
+    .map((l) => doc.lineNumbers.indexOf(l))
+    .filter((i) => i > 0 && i < textDoc.lineCount)
     // anchored at the line's end, the cursor at its start: the view does not scroll sideways past long query strings
     .map((i) => new vscode.Selection(i, textDoc.lineAt(i).text.length, i, 0));
   const editor = await vscode.window.showTextDocument(vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString()) ?? textDoc, {
@@ -106,19 +123,33 @@ export async function showLogExcerpt(file: string, line: number, options: { besi
 export const logExcerptView: ClientFeature = {
   activate(_ctx: ClientContext): vscode.Disposable[] {
     return [
-      provider, lineNumberDecoration, focusDecoration,
+      provider,
+      lineNumberDecoration,
+      focusDecoration,
       vscode.workspace.registerTextDocumentContentProvider(EXCERPT_SCHEME, provider),
-      vscode.window.onDidChangeVisibleTextEditors((eds) => { for (const e of eds) if (e.document.uri.scheme === EXCERPT_SCHEME) decorate(e); }),
-      vscode.commands.registerCommand(EXCERPT_STATE_COMMAND, () => vscode.window.visibleTextEditors
-        .filter((e) => e.document.uri.scheme === EXCERPT_SCHEME)
-        .map((e) => {
-          const s = provider.shown.get(e.document.uri.toString());
-          return {
-            uri: e.document.uri.toString(), file: s?.file, focus: s?.focus, lineNumbers: s?.lineNumbers, languageId: e.document.languageId,
-            isDirty: e.document.isDirty, selectedLine: s?.lineNumbers[e.selection.active.line], text: e.document.getText(),
-            tabs: vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputText && t.input.uri.scheme === EXCERPT_SCHEME).length,
-          };
-        })),
+      vscode.window.onDidChangeVisibleTextEditors((eds) => {
+        for (const e of eds) if (e.document.uri.scheme === EXCERPT_SCHEME) decorate(e);
+      }),
+      vscode.commands.registerCommand(EXCERPT_STATE_COMMAND, () =>
+        vscode.window.visibleTextEditors
+          .filter((e) => e.document.uri.scheme === EXCERPT_SCHEME)
+          .map((e) => {
+            const s = provider.shown.get(e.document.uri.toString());
+            return {
+              uri: e.document.uri.toString(),
+              file: s?.file,
+              focus: s?.focus,
+              lineNumbers: s?.lineNumbers,
+              languageId: e.document.languageId,
+              isDirty: e.document.isDirty,
+              selectedLine: s?.lineNumbers[e.selection.active.line],
+              text: e.document.getText(),
+              tabs: vscode.window.tabGroups.all
+                .flatMap((g) => g.tabs)
+                .filter((t) => t.input instanceof vscode.TabInputText && t.input.uri.scheme === EXCERPT_SCHEME).length,
+            };
+          }),
+      ),
     ];
   },
 };

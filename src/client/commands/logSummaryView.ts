@@ -44,7 +44,9 @@ export interface AnalyzedFile {
 const fmt = (n: number): string => n.toLocaleString('en-US');
 
 const SEVERITY: Record<Severity, vscode.DiagnosticSeverity> = {
-  error: vscode.DiagnosticSeverity.Error, warning: vscode.DiagnosticSeverity.Warning, info: vscode.DiagnosticSeverity.Information,
+  error: vscode.DiagnosticSeverity.Error,
+  warning: vscode.DiagnosticSeverity.Warning,
+  info: vscode.DiagnosticSeverity.Information,
 };
 
 /**
@@ -54,7 +56,10 @@ const SEVERITY: Record<Severity, vscode.DiagnosticSeverity> = {
  */
 export function localFindingMessage(f: Finding, kind: string = 'w3c'): string {
   if (kind !== 'w3c') return f.message;
-  return renderFindingMessage(factsOfFinding(f, (w) => describeWin32(w)?.name), vscode.l10n.t);
+  return renderFindingMessage(
+    factsOfFinding(f, (w) => describeWin32(w)?.name),
+    vscode.l10n.t,
+  );
 }
 
 /** Findings → diagnostics for a document the server never sees. */
@@ -65,9 +70,15 @@ export function findingToDiagnostic(f: Finding, uri: vscode.Uri, kind: string = 
   d.code = f.code;
   d.source = 'IIS Auth Lens';
   if (f.relatedLines?.length) {
-    d.relatedInformation = f.relatedLines.filter((l) => l !== f.line).map((l) =>
-      new vscode.DiagnosticRelatedInformation(new vscode.Location(uri, new vscode.Range(l - 1, 0, l - 1, Number.MAX_SAFE_INTEGER)),
-        vscode.l10n.t('Handshake leg on line {0}', l)));
+    d.relatedInformation = f.relatedLines
+      .filter((l) => l !== f.line)
+      .map(
+        (l) =>
+          new vscode.DiagnosticRelatedInformation(
+            new vscode.Location(uri, new vscode.Range(l - 1, 0, l - 1, Number.MAX_SAFE_INTEGER)),
+            vscode.l10n.t('Handshake leg on line {0}', l),
+          ),
+      );
   }
   return d;
 }
@@ -83,7 +94,9 @@ export class LogSummaryStore implements vscode.Disposable {
   constructor() {
     // While a log is open as an IIS W3C document the language server publishes its diagnostics;
     // ours come back when it is closed (or its language changes, which VS Code reports as close + open).
-    const sync = (d: vscode.TextDocument): void => { if (this.files.has(d.uri.toString())) this.publish(d.uri); };
+    const sync = (d: vscode.TextDocument): void => {
+      if (this.files.has(d.uri.toString())) this.publish(d.uri);
+    };
     this.subscriptions = [vscode.workspace.onDidOpenTextDocument(sync), vscode.workspace.onDidCloseTextDocument(sync)];
   }
 
@@ -154,7 +167,10 @@ class LogSummaryProvider implements vscode.TreeDataProvider<Node> {
   rendered = true;
 
   constructor(private readonly store: LogSummaryStore) {
-    store.onDidChange(() => { this.rendered = false; this.changed.fire(undefined); });
+    store.onDidChange(() => {
+      this.rendered = false;
+      this.changed.fire(undefined);
+    });
   }
 
   getTreeItem(n: Node): vscode.TreeItem {
@@ -180,7 +196,9 @@ class LogSummaryProvider implements vscode.TreeDataProvider<Node> {
           const w = r.win32Status !== null ? describeWin32(r.win32Status) : undefined;
           const st = r.statusCode !== null ? `${r.statusCode}${r.subStatusCode !== null ? `.${r.subStatusCode}` : ''}` : '-';
           item.description = `FREB · ${r.verb ?? '-'} ${(r.url ?? '-').replace(/^[a-z]+:\/\/[^/]+/i, '')} -> ${st}${w ? ` ${w.name}` : ''}`;
-          item.iconPath = new vscode.ThemeIcon((r.findings ?? []).some((f) => f.code === 'BAD_BINDINGS') ? 'error' : (r.findings ?? []).length ? 'warning' : 'pass');
+          item.iconPath = new vscode.ThemeIcon(
+            (r.findings ?? []).some((f) => f.code === 'BAD_BINDINGS') ? 'error' : (r.findings ?? []).length ? 'warning' : 'pass',
+          );
         } else {
           item.description = r.kind;
         }
@@ -194,7 +212,12 @@ class LogSummaryProvider implements vscode.TreeDataProvider<Node> {
         return item;
       }
       case 'group': {
-        const label = n.group === 'status' ? vscode.l10n.t('HTTP status') : n.group === 'win32' ? vscode.l10n.t('Win32 status') : vscode.l10n.t('HTTP.sys reason (s-reason)');
+        const label =
+          n.group === 'status'
+            ? vscode.l10n.t('HTTP status')
+            : n.group === 'win32'
+              ? vscode.l10n.t('Win32 status')
+              : vscode.l10n.t('HTTP.sys reason (s-reason)');
         const item = new vscode.TreeItem(label, C.Collapsed);
         item.iconPath = new vscode.ThemeIcon(n.group === 'status' ? 'symbol-number' : n.group === 'win32' ? 'symbol-enum' : 'symbol-event');
         return item;
@@ -222,8 +245,17 @@ class LogSummaryProvider implements vscode.TreeDataProvider<Node> {
       }
       case 'block': {
         const b = n.block;
-        const item = new vscode.TreeItem(vscode.l10n.t('Block {0} · lines {1}–{2}', b.index, fmt(b.headerLine || 1), fmt(b.endLine)), n.findings.length ? C.Collapsed : C.None);
-        item.description = [requestsText(b.requests), b.findings ? findingsText(b.findings) : undefined, b.badBindings ? `${fmt(b.badBindings)} BAD_BINDINGS` : undefined].filter(Boolean).join(' · ');
+        const item = new vscode.TreeItem(
+          vscode.l10n.t('Block {0} · lines {1}–{2}', b.index, fmt(b.headerLine || 1), fmt(b.endLine)),
+          n.findings.length ? C.Collapsed : C.None,
+        );
+        item.description = [
+          requestsText(b.requests),
+          b.findings ? findingsText(b.findings) : undefined,
+          b.badBindings ? `${fmt(b.badBindings)} BAD_BINDINGS` : undefined,
+        ]
+          .filter(Boolean)
+          .join(' · ');
         item.iconPath = new vscode.ThemeIcon(b.badBindings > 0 ? 'error' : b.findings > 0 ? 'warning' : 'pass');
         item.tooltip = b.fields.join(' ');
         return item;
@@ -254,8 +286,7 @@ class LogSummaryProvider implements vscode.TreeDataProvider<Node> {
         if (r.error || r.kind !== 'w3c') return [];
         const out: Node[] = [
           { kind: 'info', label: vscode.l10n.t('Requests'), description: fmt(r.requests), icon: 'globe' },
-          { kind: 'info', label: vscode.l10n.t('Lines'), description: fmt(r.lines), icon: 'list-flat',
-            tooltip: vscode.l10n.t('{0} bytes', fmt(r.bytes)) },
+          { kind: 'info', label: vscode.l10n.t('Lines'), description: fmt(r.lines), icon: 'list-flat', tooltip: vscode.l10n.t('{0} bytes', fmt(r.bytes)) },
         ];
         if (r.blocks && r.blocks.length > 1) {
           out.push({ kind: 'info', label: vscode.l10n.t('#Fields blocks'), description: fmt(r.blocks.length), icon: 'symbol-structure' });
@@ -271,17 +302,19 @@ class LogSummaryProvider implements vscode.TreeDataProvider<Node> {
       case 'group': {
         const r = n.file.result;
         if (r.kind !== 'w3c') return [];
-        const counts = n.group === 'status' ? r.summary.status : n.group === 'win32' ? r.summary.win32 : r.summary.reason ?? {};
-        return Object.entries(counts).sort((a, b) => b[1] - a[1]).map(([k, v]): Node => {
-          if (n.group === 'status') {
-            const s = Number(k);
-            if (k === '-') return { kind: 'info', label: vscode.l10n.t('- (no status: connection-level HTTP.sys entries)'), description: fmt(v) };
-            return { kind: 'info', label: Number.isFinite(s) ? statusLabel(s) : k, description: fmt(v) };
-          }
-          if (n.group === 'reason') return { kind: 'info', label: k, description: fmt(v), tooltip: describeHttpErrReason(k) };
-          const w = describeWin32(k);
-          return { kind: 'info', label: w ? `${k} ${w.hex} ${w.name}` : k, description: fmt(v), tooltip: w?.text };
-        });
+        const counts = n.group === 'status' ? r.summary.status : n.group === 'win32' ? r.summary.win32 : (r.summary.reason ?? {});
+        return Object.entries(counts)
+          .sort((a, b) => b[1] - a[1])
+          .map(([k, v]): Node => {
+            if (n.group === 'status') {
+              const s = Number(k);
+              if (k === '-') return { kind: 'info', label: vscode.l10n.t('- (no status: connection-level HTTP.sys entries)'), description: fmt(v) };
+              return { kind: 'info', label: Number.isFinite(s) ? statusLabel(s) : k, description: fmt(v) };
+            }
+            if (n.group === 'reason') return { kind: 'info', label: k, description: fmt(v), tooltip: describeHttpErrReason(k) };
+            const w = describeWin32(k);
+            return { kind: 'info', label: w ? `${k} ${w.hex} ${w.name}` : k, description: fmt(v), tooltip: w?.text };
+          });
       }
       case 'codes': {
         const r = n.file.result;
@@ -294,7 +327,9 @@ class LogSummaryProvider implements vscode.TreeDataProvider<Node> {
         }
         const codes = Object.entries(r.summary.findings) as Array<[FindingCode, number]>;
         // BAD_BINDINGS and the other errors first (the findings table's order), not the biggest count
-        return codes.filter(([, c]) => c > 0).sort((a, b) => findingRank(a[0]) - findingRank(b[0]))
+        return codes
+          .filter(([, c]) => c > 0)
+          .sort((a, b) => findingRank(a[0]) - findingRank(b[0]))
           .map(([code, total]): Node => ({ kind: 'code', file: n.file, code, findings: by.get(code) ?? [], total }));
       }
       case 'blocks': {
@@ -305,7 +340,8 @@ class LogSummaryProvider implements vscode.TreeDataProvider<Node> {
       case 'block': {
         const shown = n.findings.slice(0, MAX_CHILDREN);
         const out: Node[] = shown.map((finding) => ({ kind: 'finding', file: n.file, finding, withCode: true }));
-        if (n.findings.length > shown.length) out.push({ kind: 'more', label: vscode.l10n.t('… {0} more (see Problems)', fmt(n.findings.length - shown.length)) });
+        if (n.findings.length > shown.length)
+          out.push({ kind: 'more', label: vscode.l10n.t('… {0} more (see Problems)', fmt(n.findings.length - shown.length)) });
         return out;
       }
       case 'code': {
@@ -330,7 +366,11 @@ export async function revealLine(uri: vscode.Uri, line: number, log?: vscode.Log
   const range = new vscode.Range(Math.max(0, line - 1), 0, Math.max(0, line - 1), 0);
   const gz = uri.fsPath.toLowerCase().endsWith('.gz');
   let size = 0;
-  try { size = (await fs.promises.stat(uri.fsPath)).size; } catch { /* not on disk (untitled): the editor knows it */ }
+  try {
+    size = (await fs.promises.stat(uri.fsPath)).size;
+  } catch {
+    /* not on disk (untitled): the editor knows it */
+  }
   const synced = vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString());
   if (uri.scheme !== 'file' || synced || (!gz && size < SYNC_LIMIT)) {
     try {
@@ -345,7 +385,9 @@ export async function revealLine(uri: vscode.Uri, line: number, log?: vscode.Log
     // a read-only excerpt (the #Fields header in force and the lines around, real line numbers)
     await showLogExcerpt(uri.fsPath, line);
   } catch (err) {
-    void vscode.window.showErrorMessage(vscode.l10n.t('Could not read line {0} of {1}: {2}', line, uri.fsPath, err instanceof Error ? err.message : String(err)));
+    void vscode.window.showErrorMessage(
+      vscode.l10n.t('Could not read line {0} of {1}: {2}', line, uri.fsPath, err instanceof Error ? err.message : String(err)),
+    );
   }
 }
 
@@ -370,7 +412,7 @@ export const logSummaryView: ClientFeature = {
         if (!file) return undefined;
         const blocks = provider.getChildren({ kind: 'file', file }).find((n) => n.kind === 'blocks');
         if (!blocks) return [];
-        const text = (l: vscode.TreeItem['label']): string => (typeof l === 'string' ? l : l?.label ?? '');
+        const text = (l: vscode.TreeItem['label']): string => (typeof l === 'string' ? l : (l?.label ?? ''));
         return provider.getChildren(blocks).map((b) => ({
           label: text(provider.getTreeItem(b).label),
           description: provider.getTreeItem(b).description,

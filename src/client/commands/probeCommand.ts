@@ -20,8 +20,20 @@ import { checkTls, runProbe } from '../../probe/probe';
 import { certificateProblemText } from '../../probe/connection';
 import type { CheckTlsResult, ProbeOptions, ProbeResult, ProbeTls } from '../../probe/probeTypes';
 import {
-  addToHistory, formatFingerprint, hostKey, isFingerprintTrusted, normalizeProbeTarget, passwordSecretKey, PhaseClock,
-  probeCommandInput, probeStepActivity, probeSummaryLines, PROBE_STEP_ESTIMATE, trustFingerprint, validateAccount, type NormalizedTarget,
+  addToHistory,
+  formatFingerprint,
+  hostKey,
+  isFingerprintTrusted,
+  normalizeProbeTarget,
+  passwordSecretKey,
+  PhaseClock,
+  probeCommandInput,
+  probeStepActivity,
+  probeSummaryLines,
+  PROBE_STEP_ESTIMATE,
+  trustFingerprint,
+  validateAccount,
+  type NormalizedTarget,
   type TrustedFingerprints,
 } from './probeModel';
 import { httpsInstead } from '../../probe/probeUrl';
@@ -45,7 +57,10 @@ function testMode(ctx: ClientContext): boolean {
 /** What the user decided about a certificate that does not verify: trust it, cancel, or verify it against a CA file. */
 export type CertificateDecision = boolean | { caFile: string };
 
-interface StoredPassword { url: string; user: string }
+interface StoredPassword {
+  url: string;
+  user: string;
+}
 
 /** Arguments for a run without prompts (tests, other extensions), or a URL string to pre-fill (hover links). */
 export interface ProbeCommandArgs {
@@ -87,19 +102,27 @@ export let lastProbeResult: ProbeResult | undefined;
 
 function targetProblemMessage(t: Extract<NormalizedTarget, { ok: false }>): string {
   switch (t.problem) {
-    case 'empty': return vscode.l10n.t('Type a host name (mail.contoso.com) or the endpoint URL (https://mail.contoso.com/EWS/mrsproxy.svc).');
-    case 'scheme': return vscode.l10n.t('Only https:// URLs can be probed, not {0}://.', t.detail);
-    case 'credentials': return vscode.l10n.t('Do not put an account or password into the URL; the probe asks for them.');
-    case 'invalid': return vscode.l10n.t('"{0}" is neither a host name nor a URL.', t.detail);
+    case 'empty':
+      return vscode.l10n.t('Type a host name (mail.contoso.com) or the endpoint URL (https://mail.contoso.com/EWS/mrsproxy.svc).');
+    case 'scheme':
+      return vscode.l10n.t('Only https:// URLs can be probed, not {0}://.', t.detail);
+    case 'credentials':
+      return vscode.l10n.t('Do not put an account or password into the URL; the probe asks for them.');
+    case 'invalid':
+      return vscode.l10n.t('"{0}" is neither a host name nor a URL.', t.detail);
   }
 }
 
 function accountProblemMessage(problem: ReturnType<typeof validateAccount>): string | undefined {
   switch (problem) {
-    case undefined: return undefined;
-    case 'empty': return vscode.l10n.t('Type the account as DOMAIN\\user.');
-    case 'whitespace': return vscode.l10n.t('An account name contains no spaces: DOMAIN\\user.');
-    case 'format': return vscode.l10n.t('Write the account as DOMAIN\\user (or user@domain).');
+    case undefined:
+      return undefined;
+    case 'empty':
+      return vscode.l10n.t('Type the account as DOMAIN\\user.');
+    case 'whitespace':
+      return vscode.l10n.t('An account name contains no spaces: DOMAIN\\user.');
+    case 'format':
+      return vscode.l10n.t('Write the account as DOMAIN\\user (or user@domain).');
   }
 }
 
@@ -119,7 +142,12 @@ function pickTarget(initial: string | undefined, history: string[]): Promise<str
     }
     const n = normalizeProbeTarget(value);
     const typed = n.ok
-      ? { label: n.url, url: n.url, description: n.insecureScheme ? vscode.l10n.t('plain HTTP: credentials will not be sent') : vscode.l10n.t('probe this endpoint'), alwaysShow: true }
+      ? {
+          label: n.url,
+          url: n.url,
+          description: n.insecureScheme ? vscode.l10n.t('plain HTTP: credentials will not be sent') : vscode.l10n.t('probe this endpoint'),
+          alwaysShow: true,
+        }
       : { label: value, description: targetProblemMessage(n), alwaysShow: true };
     qp.items = [typed, ...historyItems.filter((h) => h.url.toLowerCase() !== typed.url?.toLowerCase())];
   };
@@ -150,7 +178,9 @@ async function refuseHttp(_url: string, httpsUrl: string): Promise<boolean> {
     vscode.l10n.t('IIS Auth Lens does not send credentials over plain http://'),
     {
       modal: true,
-      detail: vscode.l10n.t('NTLM over plain HTTP exposes the account to anyone on the path, and without TLS there are no channel bindings to test: Extended Protection applies only to https://. The Exchange Online MRS endpoint is always reached over https://.'),
+      detail: vscode.l10n.t(
+        'NTLM over plain HTTP exposes the account to anyone on the path, and without TLS there are no channel bindings to test: Extended Protection applies only to https://. The Exchange Online MRS endpoint is always reached over https://.',
+      ),
     },
     useHttps,
   );
@@ -202,7 +232,9 @@ async function confirmCertificateModal(url: string, tls: ProbeTls, caFile?: stri
         vscode.l10n.t('Valid: {0} - {1}', tls.validFrom, tls.validTo),
         vscode.l10n.t('SHA-256 thumbprint: {0}', formatFingerprint(tls.fingerprintSha256)),
         '',
-        vscode.l10n.t('If your certificates come from an internal CA, choose its certificate (PEM): the probe then verifies this one as Windows would. Trust this certificate only if its thumbprint is the one bound on the server or proxy; the probe then sends the credentials to this host, and your choice is remembered for this host and thumbprint.'),
+        vscode.l10n.t(
+          'If your certificates come from an internal CA, choose its certificate (PEM): the probe then verifies this one as Windows would. Trust this certificate only if its thumbprint is the one bound on the server or proxy; the probe then sends the credentials to this host, and your choice is remembered for this host and thumbprint.',
+        ),
       ].join('\n'),
     },
     dontTrust,
@@ -238,11 +270,22 @@ async function offerRemember(url: string, user: string): Promise<boolean> {
 
 async function offerForget(_url: string, user: string): Promise<boolean> {
   const forget = vscode.l10n.t('Forget the stored password');
-  const pick = await vscode.window.showWarningMessage(vscode.l10n.t('Every variant was rejected with the stored password of {0}. If the password changed, forget it and probe again.', user), forget);
+  const pick = await vscode.window.showWarningMessage(
+    vscode.l10n.t('Every variant was rejected with the stored password of {0}. If the password changed, forget it and probe again.', user),
+    forget,
+  );
   return pick === forget;
 }
 
-const defaultPrompts: ProbePrompts = { pickTarget, refuseHttp, askAccount, confirmCertificate: confirmCertificateModal, askPassword, offerRemember, offerForget };
+const defaultPrompts: ProbePrompts = {
+  pickTarget,
+  refuseHttp,
+  askAccount,
+  confirmCertificate: confirmCertificateModal,
+  askPassword,
+  offerRemember,
+  offerForget,
+};
 
 /** Scripted answers from a caller in the extension host (functions only; anything else is ignored). */
 function promptsFrom(custom: unknown): { prompts: ProbePrompts; scripted: boolean } {
@@ -269,9 +312,7 @@ function unreachableResult(url: string, check: CheckTlsResult, ms: number): Prob
     attempts: [],
     verdict: 'unreachable',
     explanation: vscode.l10n.t('The endpoint could not be reached ({0}). No credentials were sent.', cause),
-    remediation: [
-      vscode.l10n.t('Check the host name, the port and that this machine can reach it (DNS, firewall, proxy).'),
-    ],
+    remediation: [vscode.l10n.t('Check the host name, the port and that this machine can reach it (DNS, firewall, proxy).')],
     steps: check.steps,
     ms,
   };
@@ -285,9 +326,13 @@ function proxyNote(url: string): string | undefined {
   if (!proxy) return undefined;
   const host = new URL(url).hostname.toLowerCase();
   const noProxy = [...(http.get<string[]>('noProxy') ?? []), ...(process.env.NO_PROXY ?? process.env.no_proxy ?? '').split(',')]
-    .map((s) => s.trim().toLowerCase()).filter(Boolean);
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
   if (noProxy.some((p) => p === '*' || host === p.replace(/^\./, '') || host.endsWith(p.startsWith('.') ? p : `.${p}`))) return undefined;
-  return vscode.l10n.t('A proxy is configured (http.proxy or HTTPS_PROXY); the probe connects directly to {0}, because it must see the certificate the endpoint itself presents and keep one connection per NTLM handshake.', host);
+  return vscode.l10n.t(
+    'A proxy is configured (http.proxy or HTTPS_PROXY); the probe connects directly to {0}, because it must see the certificate the endpoint itself presents and keep one connection per NTLM handshake.',
+    host,
+  );
 }
 
 interface RunInputs {
@@ -323,7 +368,10 @@ async function execute(ctx: ClientContext, inputs: RunInputs): Promise<ProbeResu
         const result = await runProbe(options, {
           signal: abort.signal,
           // The step that runs now, so that a slow DNS, TCP or server answer is visible as such.
-          onStepStart: (name) => progress.report({ message: `${Math.min(done + 1, PROBE_STEP_ESTIMATE)}/${PROBE_STEP_ESTIMATE} ${probeStepActivity(name, host, port, vscode.l10n.t)}…` }),
+          onStepStart: (name) =>
+            progress.report({
+              message: `${Math.min(done + 1, PROBE_STEP_ESTIMATE)}/${PROBE_STEP_ESTIMATE} ${probeStepActivity(name, host, port, vscode.l10n.t)}…`,
+            }),
           onStep: (step) => {
             done++;
             progress.report({ increment: 100 / PROBE_STEP_ESTIMATE });
@@ -352,10 +400,14 @@ async function checkCertificate(url: string, timeoutMs: number, ca: string | und
       const abort = new AbortController();
       const sub = token.onCancellationRequested(() => abort.abort());
       try {
-        const check = await checkTls(url, { timeoutMs, ...(ca ? { ca } : {}) }, {
-          signal: abort.signal,
-          onStepStart: (name) => progress.report({ message: `${probeStepActivity(name, u.hostname, port, vscode.l10n.t)}…` }),
-        });
+        const check = await checkTls(
+          url,
+          { timeoutMs, ...(ca ? { ca } : {}) },
+          {
+            signal: abort.signal,
+            onStepStart: (name) => progress.report({ message: `${probeStepActivity(name, u.hostname, port, vscode.l10n.t)}…` }),
+          },
+        );
         return abort.signal.aborted ? undefined : check;
       } finally {
         sub.dispose();
@@ -386,10 +438,18 @@ async function publishWithEvidence(ctx: ClientContext, result: ProbeResult, reru
         const text = rejectedCauseText(evidence);
         notes.push(text);
         ctx.log.info(`probe: ${text}`);
-        lastRejectedEvidence = { cause: evidence.cause, badBindings: evidence.badBindings, logonDenied: evidence.logonDenied, log: evidence.log.toString(), line: evidence.line };
+        lastRejectedEvidence = {
+          cause: evidence.cause,
+          badBindings: evidence.badBindings,
+          logonDenied: evidence.logonDenied,
+          log: evidence.log.toString(),
+          line: evidence.line,
+        };
       } else {
         lastRejectedEvidence = undefined;
-        ctx.log.info(`probe: no IIS log at hand has the requests of this probe: open the server's u_ex*.log of today in this workspace, or search it for ${result.probeId} (the probe's User-Agent carries it)`);
+        ctx.log.info(
+          `probe: no IIS log at hand has the requests of this probe: open the server's u_ex*.log of today in this workspace, or search it for ${result.probeId} (the probe's User-Agent carries it)`,
+        );
       }
     } catch (err) {
       ctx.log.warn(`probe: reading the IIS logs at hand failed: ${err instanceof Error ? err.message : String(err)}`);
@@ -426,17 +486,27 @@ async function forgetPassword(ctx: ClientContext, entry: StoredPassword): Promis
   const key = passwordSecretKey(entry.url, entry.user);
   await ctx.extension.secrets.delete(key);
   const stored = ctx.extension.globalState.get<StoredPassword[]>(STORED_KEY, []);
-  await ctx.extension.globalState.update(STORED_KEY, stored.filter((s) => passwordSecretKey(s.url, s.user) !== key));
+  await ctx.extension.globalState.update(
+    STORED_KEY,
+    stored.filter((s) => passwordSecretKey(s.url, s.user) !== key),
+  );
 }
 
 function refuseRestricted(): boolean {
   if (vscode.workspace.isTrusted) return false;
-  void vscode.window.showErrorMessage(vscode.l10n.t('The MRS endpoint probe is disabled in restricted mode: trust this workspace first (it sends credentials over the network).'));
+  void vscode.window.showErrorMessage(
+    vscode.l10n.t('The MRS endpoint probe is disabled in restricted mode: trust this workspace first (it sends credentials over the network).'),
+  );
   return true;
 }
 
 /** The interactive flow from the command palette (or a hover link / "Probe again" pre-filling the URL). */
-async function interactive(ctx: ClientContext, initialUrl: string | undefined, prompts: ProbePrompts = defaultPrompts, scripted = false): Promise<ProbeResult | undefined> {
+async function interactive(
+  ctx: ClientContext,
+  initialUrl: string | undefined,
+  prompts: ProbePrompts = defaultPrompts,
+  scripted = false,
+): Promise<ProbeResult | undefined> {
   const state = ctx.extension.globalState;
   const history = state.get<string[]>(HISTORY_KEY, []).filter((h) => typeof h === 'string');
   const clock = new PhaseClock();
@@ -463,7 +533,9 @@ async function interactive(ctx: ClientContext, initialUrl: string | undefined, p
   const cas = state.get<Record<string, string>>(CA_KEY, {});
   let caFile: string | undefined = typeof cas[hostKey(url)] === 'string' ? cas[hostKey(url)] : undefined;
   let ca = await readCa(caFile).catch((err: unknown) => {
-    ctx.log.warn(`probe: the CA file ${caFile ?? ''} chosen for ${hostKey(url)} cannot be read (${err instanceof Error ? err.message : String(err)}); checking against the system store`);
+    ctx.log.warn(
+      `probe: the CA file ${caFile ?? ''} chosen for ${hostKey(url)} cannot be read (${err instanceof Error ? err.message : String(err)}); checking against the system store`,
+    );
     caFile = undefined;
     return undefined;
   });
@@ -484,7 +556,9 @@ async function interactive(ctx: ClientContext, initialUrl: string | undefined, p
     const fp = tls.fingerprintSha256;
     const store = state.get<TrustedFingerprints>(TRUSTED_KEY, {});
     if (isFingerprintTrusted(store, url, fp)) {
-      ctx.log.info(`probe: the certificate of ${hostKey(url)} does not verify (${tls.verifyError ?? 'unknown reason'}); you trusted its thumbprint ${formatFingerprint(fp)} before`);
+      ctx.log.info(
+        `probe: the certificate of ${hostKey(url)} does not verify (${tls.verifyError ?? 'unknown reason'}); you trusted its thumbprint ${formatFingerprint(fp)} before`,
+      );
       trustedFingerprintSha256 = fp;
       break;
     }
@@ -587,7 +661,10 @@ async function forgetCommand(ctx: ClientContext, arg?: { url?: string; user?: st
   }
   const all = { label: vscode.l10n.t('All stored probe passwords ({0})', stored.length), entries: stored };
   const items = [...stored.map((s) => ({ label: s.user, description: hostKey(s.url), entries: [s] })), ...(stored.length > 1 ? [all] : [])];
-  const pick = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Forget Probe Password'), placeHolder: vscode.l10n.t('Which stored password should be removed?') });
+  const pick = await vscode.window.showQuickPick(items, {
+    title: vscode.l10n.t('Forget Probe Password'),
+    placeHolder: vscode.l10n.t('Which stored password should be removed?'),
+  });
   if (!pick) return 0;
   for (const e of pick.entries) await forgetPassword(ctx, e);
   ctx.log.info(`probe: removed ${pick.entries.length} stored password(s)`);
@@ -618,7 +695,9 @@ export const probeCommand: ClientFeature = {
         }
       }),
       // Internal (not in package.json): what the report shows, for tests.
-      vscode.commands.registerCommand('iisAuthLens.probeReportState', () => (testMode(ctx) ? { ...probeReportState(), rejectedEvidence: lastRejectedEvidence } : undefined)),
+      vscode.commands.registerCommand('iisAuthLens.probeReportState', () =>
+        testMode(ctx) ? { ...probeReportState(), rejectedEvidence: lastRejectedEvidence } : undefined,
+      ),
       vscode.commands.registerCommand('iisAuthLens.probeReportMessage', (msg: { type?: unknown; text?: unknown }) => probeReportMessage(ctx, msg)),
       vscode.commands.registerCommand('iisAuthLens.forgetProbePassword', (arg?: { url?: string; user?: string }) => forgetCommand(ctx, arg)),
     ];

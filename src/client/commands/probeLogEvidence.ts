@@ -57,7 +57,12 @@ async function candidateLogs(sinceMs: number): Promise<vscode.Uri[]> {
  * This probe's requests (its URL path and its run id in the User-Agent) in the IIS logs at hand,
  * and what they say. Undefined when no log at hand has them.
  */
-export async function rejectedCauseFromLogs(url: string, probeId: string, startedMs: number, log: vscode.LogOutputChannel): Promise<ProbeLogEvidence | undefined> {
+export async function rejectedCauseFromLogs(
+  url: string,
+  probeId: string,
+  startedMs: number,
+  log: vscode.LogOutputChannel,
+): Promise<ProbeLogEvidence | undefined> {
   // The run id in the User-Agent singles out this probe's requests; the window only bounds the
   // search (the server's clock may be off by minutes).
   const from = Math.floor(startedMs / 1000) - 15 * 60;
@@ -82,10 +87,23 @@ export function rejectedCauseText(e: ProbeLogEvidence): string {
   const where = `${vscode.workspace.asRelativePath(e.log)}:${e.line}`;
   switch (e.cause) {
     case 'bad-bindings':
-      return vscode.l10n.t("The IIS log {0} has this probe's requests: {1} x 401 with 2148074310 (SEC_E_BAD_BINDINGS) and none with a wrong password. The credentials are right; IIS rejected the channel bindings: Extended Protection is Require and a device in the path terminates TLS with another certificate.", where, e.badBindings);
+      return vscode.l10n.t(
+        "The IIS log {0} has this probe's requests: {1} x 401 with 2148074310 (SEC_E_BAD_BINDINGS) and none with a wrong password. The credentials are right; IIS rejected the channel bindings: Extended Protection is Require and a device in the path terminates TLS with another certificate.",
+        where,
+        e.badBindings,
+      );
     case 'logon-denied':
-      return vscode.l10n.t("The IIS log {0} has this probe's requests: {1} x 401 with 2148074252 (SEC_E_LOGON_DENIED) and none with bad bindings. The account or password is wrong (or the account is locked or not allowed); Extended Protection is not what failed.", where, e.logonDenied);
+      return vscode.l10n.t(
+        "The IIS log {0} has this probe's requests: {1} x 401 with 2148074252 (SEC_E_LOGON_DENIED) and none with bad bindings. The account or password is wrong (or the account is locked or not allowed); Extended Protection is not what failed.",
+        where,
+        e.logonDenied,
+      );
     default:
-      return vscode.l10n.t("The IIS log {0} has this probe's requests with both causes: {1} x 2148074310 (SEC_E_BAD_BINDINGS) and {2} x 2148074252 (SEC_E_LOGON_DENIED). Check the password first, then probe again.", where, e.badBindings, e.logonDenied);
+      return vscode.l10n.t(
+        "The IIS log {0} has this probe's requests with both causes: {1} x 2148074310 (SEC_E_BAD_BINDINGS) and {2} x 2148074252 (SEC_E_LOGON_DENIED). Check the password first, then probe again.",
+        where,
+        e.badBindings,
+        e.logonDenied,
+      );
   }
 }

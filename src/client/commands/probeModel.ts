@@ -72,7 +72,8 @@ export interface RemediationParts {
   commands: string[];
 }
 
-const CMDLET_START_RE = /(?:^|[\s:(])((?:Get|Set|New|Remove|Enable|Disable|Test|Invoke|Add|Clear|Restart|Import|Export|Start|Stop)-[A-Z][A-Za-z]+|\.\\[\w.-]+\.ps1|iisreset|netsh|setspn|iis-auth-lens)\b/g;
+const CMDLET_START_RE =
+  /(?:^|[\s:(])((?:Get|Set|New|Remove|Enable|Disable|Test|Invoke|Add|Clear|Restart|Import|Export|Start|Stop)-[A-Z][A-Za-z]+|\.\\[\w.-]+\.ps1|iisreset|netsh|setspn|iis-auth-lens)\b/g;
 
 /** From a command's start to where the prose resumes: an unbalanced ")", or ". " / ";" / the end outside quotes and parentheses. */
 function commandAt(text: string, start: number): string {
@@ -125,15 +126,21 @@ export function remediationParts(entry: string): RemediationParts {
 
 /** What the progress notification says while a step runs (DNS, TCP, TLS, anonymous, each handshake variant). */
 export function probeStepActivity(name: string, host: string, port: number, t: Translate = plainTranslate): string {
-  const variant = (cbt: string): string => cbt === 'absent' ? t('without channel bindings') : cbt === 'zero' ? t('with all-zero channel bindings') : t("with the certificate's channel bindings");
+  const variant = (cbt: string): string =>
+    cbt === 'absent' ? t('without channel bindings') : cbt === 'zero' ? t('with all-zero channel bindings') : t("with the certificate's channel bindings");
   const m = /^(ntlm|negotiate)-(absent|zero|correct)$/.exec(name);
   if (m) return t('{0} logon {1}', m[1] === 'ntlm' ? 'NTLM' : 'Negotiate', variant(m[2]!));
   switch (name) {
-    case 'dns': return t('Looking up {0}', host);
-    case 'tcp': return t('Connecting to {0} port {1}', host, port);
-    case 'tls': return t('TLS handshake: reading the certificate');
-    case 'anonymous': return t('Anonymous request: which schemes are offered');
-    default: return name;
+    case 'dns':
+      return t('Looking up {0}', host);
+    case 'tcp':
+      return t('Connecting to {0} port {1}', host, port);
+    case 'tls':
+      return t('TLS handshake: reading the certificate');
+    case 'anonymous':
+      return t('Anonymous request: which schemes are offered');
+    default:
+      return name;
   }
 }
 
@@ -169,9 +176,7 @@ export class PhaseClock {
  * scripted prompts come from the user - except in the extension's test mode, where the e2e suites
  * pass them to run without prompts.
  */
-export type ProbeCommandInput =
-  | { kind: 'programmatic' }
-  | { kind: 'interactive'; initialUrl: string | undefined; scripted: boolean; ignored: string[] };
+export type ProbeCommandInput = { kind: 'programmatic' } | { kind: 'interactive'; initialUrl: string | undefined; scripted: boolean; ignored: string[] };
 
 export function probeCommandInput(arg: unknown, testMode: boolean): ProbeCommandInput {
   if (typeof arg === 'string') return { kind: 'interactive', initialUrl: arg, scripted: false, ignored: [] };
@@ -194,10 +199,14 @@ export function probeSummaryLines(result: ProbeResult, t: Translate = plainTrans
   const lines: string[] = [];
   lines.push(t('Probe {0}: verdict {1} ({2} ms)', result.url, result.verdict, result.ms));
   for (const s of result.steps) {
-    lines.push(`  ${s.ok ? 'ok  ' : 'FAIL'} ${s.name.padEnd(18)} ${String(s.ms).padStart(6)} ms  ${s.detail}${s.error?.length ? ' — ' + s.error.join(' ← ') : ''}`);
+    lines.push(
+      `  ${s.ok ? 'ok  ' : 'FAIL'} ${s.name.padEnd(18)} ${String(s.ms).padStart(6)} ms  ${s.detail}${s.error?.length ? ' — ' + s.error.join(' ← ') : ''}`,
+    );
   }
   if (result.tls) {
-    lines.push(`  ${t('certificate')}: ${result.tls.subject}; ${t('issuer')}: ${result.tls.issuer}; SHA-256 ${formatFingerprint(result.tls.fingerprintSha256)}`);
+    lines.push(
+      `  ${t('certificate')}: ${result.tls.subject}; ${t('issuer')}: ${result.tls.issuer}; SHA-256 ${formatFingerprint(result.tls.fingerprintSha256)}`,
+    );
     lines.push(`  ${t('channel bindings (MD5)')}: ${result.tls.channelBindings}; ${t('signature hash')}: ${result.tls.signatureHash}`);
   }
   if (result.anonymous) lines.push(`  ${t('anonymous')}: ${result.anonymous.status}, WWW-Authenticate: ${result.anonymous.wwwAuthenticate.join(' | ') || '-'}`);

@@ -51,7 +51,10 @@ async function handleMessage(ctx: ClientContext, state: PanelState, msg: ReportM
         // The probe's own requests in the server's IIS log (UTC, like IIS writes it): the
         // 401 1 2148074310 / 2148074252 lines that tell bad bindings from a bad password.
         await vscode.commands.executeCommand('iisAuthLens.findMatchingIisLines', {
-          time: state.startedAt, url: state.result.url, utcOffsetMinutes: 0, windowMinutes: 5,
+          time: state.startedAt,
+          url: state.result.url,
+          utcOffsetMinutes: 0,
+          windowMinutes: 5,
         });
         break;
     }
@@ -107,11 +110,16 @@ export function showProbeReport(ctx: ClientContext, result: ProbeResult, rerun: 
     current.panel.reveal(undefined, true);
     return current.panel;
   }
-  const panel = vscode.window.createWebviewPanel(PROBE_REPORT_VIEW_TYPE, vscode.l10n.t('MRS probe'), { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, {
-    enableScripts: true,
-    localResourceRoots: [vscode.Uri.joinPath(ctx.extension.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(ctx.extension.extensionUri, 'media')],
-    retainContextWhenHidden: false,
-  });
+  const panel = vscode.window.createWebviewPanel(
+    PROBE_REPORT_VIEW_TYPE,
+    vscode.l10n.t('MRS probe'),
+    { viewColumn: vscode.ViewColumn.Active, preserveFocus: false },
+    {
+      enableScripts: true,
+      localResourceRoots: [vscode.Uri.joinPath(ctx.extension.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(ctx.extension.extensionUri, 'media')],
+      retainContextWhenHidden: false,
+    },
+  );
   const state: PanelState = { panel, result, notes, rerun, renderId: 0, shownId: -1, startedAt: probeStart(result) };
   current = state;
   panel.onDidDispose(() => {

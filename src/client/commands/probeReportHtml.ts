@@ -23,36 +23,49 @@ export interface ReportPageOptions {
   t?: Translate;
 }
 
-
 export type VerdictTone = 'good' | 'info' | 'warning' | 'error';
 
 export function verdictTone(verdict: ProbeVerdict): VerdictTone {
   switch (verdict) {
-    case 'ok': return 'good';
-    case 'require': return 'info';
+    case 'ok':
+      return 'good';
+    case 'require':
+      return 'info';
     case 'no-ntlm':
-    case 'inconclusive': return 'warning';
-    default: return 'error';
+    case 'inconclusive':
+      return 'warning';
+    default:
+      return 'error';
   }
 }
 
 export function verdictTitle(verdict: ProbeVerdict, t: Translate = plainTranslate): string {
   switch (verdict) {
-    case 'ok': return t('Extended Protection does not block MRS');
-    case 'require': return t('Extended Protection is Require and the channel bindings match');
-    case 'accept-mismatch': return t('TLS is terminated in the path with another certificate: Exchange Online MRS fails with 401');
-    case 'rejected': return t('Every variant was rejected: wrong credentials, or Extended Protection Require behind a TLS-terminating device');
-    case 'no-ntlm': return t('The endpoint offers neither NTLM nor Negotiate');
-    case 'unreachable': return t('The endpoint could not be reached');
-    case 'inconclusive': return t('The variants disagree in an unexpected way');
+    case 'ok':
+      return t('Extended Protection does not block MRS');
+    case 'require':
+      return t('Extended Protection is Require and the channel bindings match');
+    case 'accept-mismatch':
+      return t('TLS is terminated in the path with another certificate: Exchange Online MRS fails with 401');
+    case 'rejected':
+      return t('Every variant was rejected: wrong credentials, or Extended Protection Require behind a TLS-terminating device');
+    case 'no-ntlm':
+      return t('The endpoint offers neither NTLM nor Negotiate');
+    case 'unreachable':
+      return t('The endpoint could not be reached');
+    case 'inconclusive':
+      return t('The variants disagree in an unexpected way');
   }
 }
 
 function cbtLabel(cbt: ProbeAttempt['cbt'], t: Translate): string {
   switch (cbt) {
-    case 'absent': return t('absent');
-    case 'zero': return t('all-zero');
-    case 'correct': return t('correct for the certificate seen');
+    case 'absent':
+      return t('absent');
+    case 'zero':
+      return t('all-zero');
+    case 'correct':
+      return t('correct for the certificate seen');
   }
 }
 
@@ -80,7 +93,8 @@ export function renderProbeReportBody(result: ProbeResult, t: Translate = plainT
   out.push(`<button type="button" id="copy-json">${escapeHtml(t('Copy as JSON'))}</button>`);
   out.push(`<button type="button" id="probe-again">${escapeHtml(t('Probe again'))}</button>`);
   out.push(`<button type="button" id="show-log" class="secondary">${escapeHtml(t('Show in output'))}</button>`);
-  if (result.attempts.length) out.push(`<button type="button" id="find-lines" class="secondary">${escapeHtml(t("Find this probe's lines in an IIS log"))}</button>`);
+  if (result.attempts.length)
+    out.push(`<button type="button" id="find-lines" class="secondary">${escapeHtml(t("Find this probe's lines in an IIS log"))}</button>`);
   out.push('</nav>');
 
   out.push(`<section aria-labelledby="h-explanation"><h2 id="h-explanation">${escapeHtml(t('Explanation'))}</h2>`);
@@ -105,7 +119,8 @@ export function renderProbeReportBody(result: ProbeResult, t: Translate = plainT
     out.push(`<p class="muted">${escapeHtml(t('No handshake was attempted.'))}</p>`);
   } else {
     out.push('<table class="variants"><thead><tr>');
-    for (const h of [t('Channel bindings'), t('Scheme'), t('Status'), t('Result'), t('Time'), t('Legs'), t('Same connection')]) out.push(`<th scope="col">${escapeHtml(h)}</th>`);
+    for (const h of [t('Channel bindings'), t('Scheme'), t('Status'), t('Result'), t('Time'), t('Legs'), t('Same connection')])
+      out.push(`<th scope="col">${escapeHtml(h)}</th>`);
     out.push('</tr></thead><tbody>');
     for (const a of result.attempts) {
       out.push(`<tr class="${a.ok ? 'ok' : 'fail'}">`);
@@ -113,7 +128,9 @@ export function renderProbeReportBody(result: ProbeResult, t: Translate = plainT
       out.push(`<td>${label === a.cbt ? '' : `${escapeHtml(label)} `}<code>${escapeHtml(a.cbt)}</code></td>`);
       out.push(`<td>${escapeHtml(a.scheme)}</td>`);
       out.push(`<td class="num">${escapeHtml(a.status ?? '—')}</td>`);
-      out.push(`<td><span class="badge ${a.ok ? 'good' : 'error'}">${escapeHtml(a.ok ? t('accepted') : t('rejected'))}</span>${a.error ? `<div class="error">${escapeHtml(a.error)}</div>` : ''}</td>`);
+      out.push(
+        `<td><span class="badge ${a.ok ? 'good' : 'error'}">${escapeHtml(a.ok ? t('accepted') : t('rejected'))}</span>${a.error ? `<div class="error">${escapeHtml(a.error)}</div>` : ''}</td>`,
+      );
       out.push(`<td class="num">${escapeHtml(a.ms)} ms</td>`);
       out.push(`<td>${escapeHtml(a.legs.join(' → ') || '—')}</td>`);
       out.push(`<td>${escapeHtml(a.sameConnection ? t('yes') : t('no'))}</td>`);
@@ -137,8 +154,15 @@ export function renderProbeReportBody(result: ProbeResult, t: Translate = plainT
     out.push(row(t('Signature hash'), tls.signatureHash));
     out.push(row(t('SHA-256 fingerprint'), formatFingerprint(tls.fingerprintSha256), true));
     out.push(row(t('tls-server-end-point hash'), tls.serverEndPoint, true));
-    out.push(`<tr><th scope="row">${escapeHtml(t('Channel bindings (MD5, as NTLM carries them)'))}</th><td><code>${escapeHtml(tls.channelBindings)}</code> ${copyButton(tls.channelBindings, t('Copy hash'))}</td></tr>`);
-    const trust = tls.trust === 'verified' ? t('verified') : tls.trust === 'fingerprint' ? t('not verified; trusted by the fingerprint you confirmed') : t('not verified (insecure)');
+    out.push(
+      `<tr><th scope="row">${escapeHtml(t('Channel bindings (MD5, as NTLM carries them)'))}</th><td><code>${escapeHtml(tls.channelBindings)}</code> ${copyButton(tls.channelBindings, t('Copy hash'))}</td></tr>`,
+    );
+    const trust =
+      tls.trust === 'verified'
+        ? t('verified')
+        : tls.trust === 'fingerprint'
+          ? t('not verified; trusted by the fingerprint you confirmed')
+          : t('not verified (insecure)');
     out.push(row(t('Trust'), trust + (tls.verifyError ? ` — ${tls.verifyError}` : '')));
     if (tls.protocol || tls.cipher) out.push(row(t('Protocol'), [tls.protocol, tls.cipher].filter(Boolean).join(', ')));
     if (tls.chain.length > 1) out.push(row(t('Chain'), tls.chain.map((c) => c.subject).join(' ← ')));
@@ -153,7 +177,9 @@ export function renderProbeReportBody(result: ProbeResult, t: Translate = plainT
   } else {
     out.push(`<p>${escapeHtml(t('Status {0}; the server offers:', result.anonymous.status))}</p>`);
     if (result.anonymous.wwwAuthenticate.length) {
-      out.push('<ul class="offers">' + result.anonymous.wwwAuthenticate.map((o) => `<li><code>WWW-Authenticate: ${escapeHtml(o)}</code></li>`).join('') + '</ul>');
+      out.push(
+        '<ul class="offers">' + result.anonymous.wwwAuthenticate.map((o) => `<li><code>WWW-Authenticate: ${escapeHtml(o)}</code></li>`).join('') + '</ul>',
+      );
     } else {
       out.push(`<p class="muted">${escapeHtml(t('no WWW-Authenticate header'))}</p>`);
     }
@@ -168,7 +194,9 @@ export function renderProbeReportBody(result: ProbeResult, t: Translate = plainT
     out.push(`<tr class="${s.ok ? 'ok' : 'fail'}"><td><code>${escapeHtml(s.name)}</code></td>`);
     out.push(`<td><span class="badge ${s.ok ? 'good' : 'error'}">${escapeHtml(s.ok ? t('ok') : t('failed'))}</span></td>`);
     out.push(`<td class="num">${escapeHtml(s.ms)} ms</td>`);
-    out.push(`<td>${escapeHtml(s.detail)}${s.error?.length ? `<ul class="error">${s.error.map((e) => `<li>${escapeHtml(e)}</li>`).join('')}</ul>` : ''}</td></tr>`);
+    out.push(
+      `<td>${escapeHtml(s.detail)}${s.error?.length ? `<ul class="error">${s.error.map((e) => `<li>${escapeHtml(e)}</li>`).join('')}</ul>` : ''}</td></tr>`,
+    );
   }
   out.push('</tbody></table></section>');
   return out.join('\n');

@@ -17,7 +17,10 @@ const ICON: Record<string, string> = { error: '$(error)', warning: '$(warning)',
 export function findingItems(findings: Finding[]): FindingItem[] {
   return [...findings].sort(compareFindings).map((f) => ({
     label: `${ICON[severityOf(f.code)] ?? ''} ${vscode.l10n.t('Line {0}', f.line.toLocaleString('en-US'))}  ${f.code}`,
-    description: [f.clientIp, f.uri, f.status, f.win32 != null ? String(f.win32) : null, f.user].filter(Boolean).map((s) => plainLabel(String(s), 120)).join(' · '),
+    description: [f.clientIp, f.uri, f.status, f.win32 != null ? String(f.win32) : null, f.user]
+      .filter(Boolean)
+      .map((s) => plainLabel(String(s), 120))
+      .join(' · '),
     detail: localFindingMessage(f),
     finding: f,
   }));

@@ -22,12 +22,12 @@ export type ExplainCode =
 
 /** Next steps, as words a UI maps to actions. */
 export type NextStep =
-  | 'probe'                     // iis-auth-lens probe / "Probe this endpoint"
-  | 'find-iis-lines'            // the IIS log lines of /EWS/mrsproxy.svc around the text's time
-  | 'show-extended-protection'  // ExchangeExtendedProtectionManagement.ps1 -ShowExtendedProtection
-  | 'check-epconfig'            // iis-auth-lens epconfig / the editor on the servers' applicationHost.config
-  | 'compare-certificates'      // the certificate the proxy presents vs. the one on Exchange
-  | 'check-credentials';        // the migration endpoint's account and password
+  | 'probe' // iis-auth-lens probe / "Probe this endpoint"
+  | 'find-iis-lines' // the IIS log lines of /EWS/mrsproxy.svc around the text's time
+  | 'show-extended-protection' // ExchangeExtendedProtectionManagement.ps1 -ShowExtendedProtection
+  | 'check-epconfig' // iis-auth-lens epconfig / the editor on the servers' applicationHost.config
+  | 'compare-certificates' // the certificate the proxy presents vs. the one on Exchange
+  | 'check-credentials'; // the migration endpoint's account and password
 
 export interface Remediation {
   /** What the step does. */
@@ -49,12 +49,13 @@ export const SHOW_EP: Remediation = {
   command: CMD_SHOW_EP,
 };
 export const DISABLE_EP: Remediation = {
-  label: 'Turn Extended Protection off (the articles\' quick fix; required with the Hybrid Agent)',
+  label: "Turn Extended Protection off (the articles' quick fix; required with the Hybrid Agent)",
   command: CMD_DISABLE_EP,
 };
 export const SAME_CERT: Remediation = {
-  label: 'Or keep Extended Protection and bind the same certificate on Exchange (IIS, Default Web Site :443) that the reverse proxy presents to Exchange Online',
-  command: 'Enable-ExchangeCertificate -Thumbprint <thumbprint of the proxy\'s certificate> -Services IIS',
+  label:
+    'Or keep Extended Protection and bind the same certificate on Exchange (IIS, Default Web Site :443) that the reverse proxy presents to Exchange Online',
+  command: "Enable-ExchangeCertificate -Thumbprint <thumbprint of the proxy's certificate> -Services IIS",
 };
 export const PASS_THROUGH: Remediation = {
   label: 'Or let the load balancer / reverse proxy pass TLS through to Exchange (layer 4, no TLS termination) for /EWS/mrsproxy.svc',
@@ -69,7 +70,7 @@ export const IIS_LINES: Remediation = {
 };
 
 const CHAIN =
-  'Exchange Online\'s Mailbox Replication Service (MRS) logs on to the on-premises /EWS/mrsproxy.svc with NTLM, ' +
+  "Exchange Online's Mailbox Replication Service (MRS) logs on to the on-premises /EWS/mrsproxy.svc with NTLM, " +
   'through the published endpoint (reverse proxy / load balancer) or through the Hybrid Agent. ' +
   'With Extended Protection on that virtual directory (Accept or Require; the default since Exchange 2019 CU14), ' +
   'IIS checks the channel bindings in the NTLM logon against its own TLS certificate. ' +
@@ -81,7 +82,8 @@ export const CATALOG: Record<ExplainCode, CatalogEntry> = {
   MRS_UNAUTHORIZED_NEGOTIATE: {
     title: 'MRS could not authenticate to the on-premises endpoint',
     explanation:
-      'The server offered Negotiate/NTLM, the client authenticated and was still refused with 401. ' + CHAIN +
+      'The server offered Negotiate/NTLM, the client authenticated and was still refused with 401. ' +
+      CHAIN +
       ' Wrong credentials give the same text; the IIS log of the Exchange server tells the two apart (2148074310 vs 2148074252).',
     next: ['probe', 'find-iis-lines', 'show-extended-protection', 'check-epconfig'],
     remediation: [SHOW_EP, IIS_LINES, DISABLE_EP, SAME_CERT, PASS_THROUGH],
@@ -98,15 +100,19 @@ export const CATALOG: Record<ExplainCode, CatalogEntry> = {
     severity: 'information',
   },
   MRS_PORT_9821: {
-    title: 'Port 9821 is Exchange Online\'s internal hop, not yours',
+    title: "Port 9821 is Exchange Online's internal hop, not yours",
     explanation:
       'net.tcp://...:9821/Microsoft.Exchange.MailboxReplicationService is the call between Exchange Online servers inside Microsoft 365 ' +
       '(the name does not even resolve from outside). Nothing on premises listens on or needs 9821, and no firewall rule fixes it: ' +
-      'the real failure is in the "Error details" that follow - usually the HTTPS call to /EWS/mrsproxy.svc refused with 401. ' + CHAIN,
+      'the real failure is in the "Error details" that follow - usually the HTTPS call to /EWS/mrsproxy.svc refused with 401. ' +
+      CHAIN,
     next: ['probe', 'find-iis-lines', 'show-extended-protection', 'check-epconfig'],
     remediation: [
       { label: 'Optional: confirm nothing on premises uses 9821 (the article found no such port)', command: 'Get-NetTCPConnection -LocalPort 9821' },
-      SHOW_EP, IIS_LINES, DISABLE_EP, SAME_CERT,
+      SHOW_EP,
+      IIS_LINES,
+      DISABLE_EP,
+      SAME_CERT,
     ],
     severity: 'warning',
   },
@@ -115,7 +121,8 @@ export const CATALOG: Record<ExplainCode, CatalogEntry> = {
     explanation:
       'The HTTPS call from Exchange Online to /EWS/mrsproxy.svc ended with 401 after authenticating. ' +
       'Two causes look identical here: a wrong migration-endpoint password (IIS logs 401 1 2148074252) ' +
-      'and Extended Protection behind a TLS-terminating device (401 1 2148074310). ' + CHAIN,
+      'and Extended Protection behind a TLS-terminating device (401 1 2148074310). ' +
+      CHAIN,
     next: ['probe', 'find-iis-lines', 'check-credentials'],
     remediation: [IIS_LINES, SHOW_EP, DISABLE_EP, SAME_CERT],
     severity: 'warning',
@@ -124,7 +131,8 @@ export const CATALOG: Record<ExplainCode, CatalogEntry> = {
     title: 'MRS blames the credentials - check Extended Protection before resetting passwords',
     explanation:
       '"Unable to connect to the remote server using the credentials provided" is what MRS says for every 401 from the on-premises endpoint, ' +
-      'including the ones caused by Extended Protection. ' + CHAIN,
+      'including the ones caused by Extended Protection. ' +
+      CHAIN,
     next: ['probe', 'find-iis-lines', 'check-credentials'],
     remediation: [IIS_LINES, SHOW_EP, DISABLE_EP, SAME_CERT],
     severity: 'warning',
@@ -132,8 +140,9 @@ export const CATALOG: Record<ExplainCode, CatalogEntry> = {
   SEC_E_BAD_BINDINGS: {
     title: 'SEC_E_BAD_BINDINGS: the channel bindings did not match (Extended Protection)',
     explanation:
-      '0x80090346 (2148074310, NTSTATUS 0xC000035B STATUS_BAD_BINDINGS): the client\'s channel binding token was computed over another TLS certificate ' +
-      'than the one IIS presents. A device in the path terminates TLS with its own certificate. ' + CHAIN,
+      "0x80090346 (2148074310, NTSTATUS 0xC000035B STATUS_BAD_BINDINGS): the client's channel binding token was computed over another TLS certificate " +
+      'than the one IIS presents. A device in the path terminates TLS with its own certificate. ' +
+      CHAIN,
     next: ['probe', 'find-iis-lines', 'compare-certificates', 'show-extended-protection', 'check-epconfig'],
     remediation: [COMPARE_CERTS, SHOW_EP, SAME_CERT, PASS_THROUGH, DISABLE_EP],
     severity: 'warning',
@@ -157,8 +166,14 @@ export const CATALOG: Record<ExplainCode, CatalogEntry> = {
       'For migrations: the credentials stored on the migration endpoint. This is not Extended Protection (that is 2148074310).',
     next: ['check-credentials', 'find-iis-lines'],
     remediation: [
-      { label: 'Update the credentials of the migration endpoint (Exchange Online PowerShell)', command: 'Set-MigrationEndpoint -Identity <endpoint> -Credentials (Get-Credential)' },
-      { label: 'Test the endpoint with the same credentials', command: 'Test-MigrationServerAvailability -ExchangeRemoteMove -RemoteServer <public host> -Credentials (Get-Credential)' },
+      {
+        label: 'Update the credentials of the migration endpoint (Exchange Online PowerShell)',
+        command: 'Set-MigrationEndpoint -Identity <endpoint> -Credentials (Get-Credential)',
+      },
+      {
+        label: 'Test the endpoint with the same credentials',
+        command: 'Test-MigrationServerAvailability -ExchangeRemoteMove -RemoteServer <public host> -Credentials (Get-Credential)',
+      },
     ],
     severity: 'warning',
   },
@@ -175,8 +190,8 @@ export const CATALOG: Record<ExplainCode, CatalogEntry> = {
     title: 'Hybrid Agent endpoint (Azure App Proxy): Extended Protection cannot work through it',
     explanation:
       '*.msappproxy.net is the address under which the Hybrid Agent publishes your Exchange server to Exchange Online through Azure App Proxy. ' +
-      'TLS ends at Microsoft\'s proxy and the agent opens a new connection to Exchange, so the channel bindings never match: ' +
-      'with the Hybrid Agent, Extended Protection on /EWS must be off. Probing this URL from outside tests Microsoft\'s proxy ' +
+      "TLS ends at Microsoft's proxy and the agent opens a new connection to Exchange, so the channel bindings never match: " +
+      "with the Hybrid Agent, Extended Protection on /EWS must be off. Probing this URL from outside tests Microsoft's proxy " +
       '(it answers 403 without its own pre-authentication), not your server. Check on the Exchange server instead: ' +
       'the Extended Protection setting, and the IIS log of /EWS/mrsproxy.svc at the time of the error.',
     next: ['find-iis-lines', 'show-extended-protection', 'check-epconfig'],
@@ -186,8 +201,9 @@ export const CATALOG: Record<ExplainCode, CatalogEntry> = {
   TEST_MIGRATION_SERVER_AVAILABILITY: {
     title: 'Test-MigrationServerAvailability failed',
     explanation:
-      'HCW runs Test-MigrationServerAvailability (and New-MigrationEndpoint does the same check) to see whether Exchange Online\'s MRS can reach /EWS/mrsproxy.svc. ' +
-      'Its ErrorDetail carries the real cause; a 401 with "Negotiate, NTLM" there is Extended Protection or credentials. ' + CHAIN,
+      "HCW runs Test-MigrationServerAvailability (and New-MigrationEndpoint does the same check) to see whether Exchange Online's MRS can reach /EWS/mrsproxy.svc. " +
+      'Its ErrorDetail carries the real cause; a 401 with "Negotiate, NTLM" there is Extended Protection or credentials. ' +
+      CHAIN,
     next: ['find-iis-lines', 'show-extended-protection', 'check-epconfig'],
     remediation: [SHOW_EP, IIS_LINES, DISABLE_EP],
     severity: 'warning',

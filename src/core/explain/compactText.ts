@@ -29,7 +29,10 @@ export function compactPhrase(phrase: string): string {
   let out = '';
   for (const ch of phrase) {
     if (/\s/.test(ch)) continue;
-    if (ch === "'" || ch === '"') { out += QUOTE; continue; }
+    if (ch === "'" || ch === '"') {
+      out += QUOTE;
+      continue;
+    }
     out += ch.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
   }
   return out;

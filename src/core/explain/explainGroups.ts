@@ -38,7 +38,18 @@ export class ExplainGroups {
     const key = `${m.code}|${m.hybridAgent ? 1 : 0}`;
     let g = this.byKey.get(key);
     if (!g) {
-      g = { code: m.code, title: m.title, severity: m.severity, explanation: m.explanation, next: m.next, remediation: m.remediation, count: 0, lines: [], linesTruncated: false, examples: [] };
+      g = {
+        code: m.code,
+        title: m.title,
+        severity: m.severity,
+        explanation: m.explanation,
+        next: m.next,
+        remediation: m.remediation,
+        count: 0,
+        lines: [],
+        linesTruncated: false,
+        examples: [],
+      };
       if (m.hybridAgent) g.hybridAgent = true;
       this.byKey.set(key, g);
     }

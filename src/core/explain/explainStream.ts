@@ -26,7 +26,10 @@ export class ExplainStream {
   private charsBefore = 0;
   private ended = false;
 
-  constructor(private readonly onMatch: (m: ExplainMatch) => void, private readonly opts: ExplainOptions = {}) {}
+  constructor(
+    private readonly onMatch: (m: ExplainMatch) => void,
+    private readonly opts: ExplainOptions = {},
+  ) {}
 
   /** Characters held (context and text not yet explained): bounded by SEGMENT + 2 * CONTEXT plus the last push. */
   get buffered(): number {

@@ -82,11 +82,14 @@ const PHRASES: PhraseRecognizer[] = [
   },
   {
     code: 'MRS_401',
-    re: new RegExp([
-      `(?:${p('The remote server returned an error:')})?\\(401\\)${p('Unauthorized')}`,
-      `(?:${p('Der Remoteserver hat einen Fehler zurückgegeben:')})?\\(401\\)${p('Nicht autorisiert')}`,
-      `(?:${p('Le serveur distant a retourné une erreur :')})?\\(401\\)${p('Non autorisé')}`,
-    ].join('|'), 'gi'),
+    re: new RegExp(
+      [
+        `(?:${p('The remote server returned an error:')})?\\(401\\)${p('Unauthorized')}`,
+        `(?:${p('Der Remoteserver hat einen Fehler zurückgegeben:')})?\\(401\\)${p('Nicht autorisiert')}`,
+        `(?:${p('Le serveur distant a retourné une erreur :')})?\\(401\\)${p('Non autorisé')}`,
+      ].join('|'),
+      'gi',
+    ),
   },
   {
     // Test-MigrationServerAvailability / New-MigrationEndpoint: "The connection to the server 'x' could not be completed."
@@ -99,11 +102,14 @@ const PHRASES: PhraseRecognizer[] = [
   },
   {
     code: 'SEC_E_BAD_BINDINGS',
-    re: new RegExp([
-      `client${Q}?s${p('supplied SSPI channel bindings were incorrect')}`,
-      p('Vom Client bereitgestellte SSPI-Kanalbindungen waren inkorrekt'),
-      p('Die vom Client bereitgestellten SSPI-Kanalbindungen waren falsch'),
-    ].join('|'), 'gi'),
+    re: new RegExp(
+      [
+        `client${Q}?s${p('supplied SSPI channel bindings were incorrect')}`,
+        p('Vom Client bereitgestellte SSPI-Kanalbindungen waren inkorrekt'),
+        p('Die vom Client bereitgestellten SSPI-Kanalbindungen waren falsch'),
+      ].join('|'),
+      'gi',
+    ),
   },
   {
     code: 'SEC_E_INVALID_TOKEN',
@@ -115,13 +121,17 @@ const PHRASES: PhraseRecognizer[] = [
   },
   {
     code: 'SEC_E_NO_CREDENTIALS',
-    re: new RegExp([p('No credentials are available in the security package'), p('Im Sicherheitspaket sind keine Anmeldeinformationen verfügbar')].join('|'), 'gi'),
+    re: new RegExp(
+      [p('No credentials are available in the security package'), p('Im Sicherheitspaket sind keine Anmeldeinformationen verfügbar')].join('|'),
+      'gi',
+    ),
   },
 ];
 
 /** Codes as numbers: decimal, signed decimal, 0x hex, and the names (also the article's "EC_E_" typo). */
 const NUMBER = /(?<![\w.-])(?:-\d{10}|\d{10}|0x[0-9a-f]{8}|8009030[8ce]|80090346|c000035b)(?!\w|\.\d)/gi;
-const NAME = /(?<![A-Za-z0-9])(S?EC_E_BAD_BINDINGS|STATUS_BAD_BINDINGS|SEC_E_INVALID_TOKEN|SEC_E_LOGON_DENIED|STATUS_LOGON_FAILURE|SEC_E_NO_CREDENTIALS)(?![A-Za-z0-9_])/gi;
+const NAME =
+  /(?<![A-Za-z0-9])(S?EC_E_BAD_BINDINGS|STATUS_BAD_BINDINGS|SEC_E_INVALID_TOKEN|SEC_E_LOGON_DENIED|STATUS_LOGON_FAILURE|SEC_E_NO_CREDENTIALS)(?![A-Za-z0-9_])/gi;
 
 const BY_NAME: Record<string, ExplainCode> = {
   SEC_E_BAD_BINDINGS: 'SEC_E_BAD_BINDINGS',
@@ -135,7 +145,13 @@ const BY_NAME: Record<string, ExplainCode> = {
 
 const HYBRID_HOST = /(?<![\w.-])(?:[\w<>{}-]{1,80}\.){1,10}msappproxy\.net$/i;
 
-interface FoundUrl { start: number; end: number; url: string; isCall: boolean; endpoint: boolean }
+interface FoundUrl {
+  start: number;
+  end: number;
+  url: string;
+  isCall: boolean;
+  endpoint: boolean;
+}
 
 /** URLs named in the text. Quoted ones are read from the compact text, which repairs wrapped URLs. */
 function findUrls(text: string, c: ReturnType<typeof compact>): FoundUrl[] {
@@ -170,7 +186,10 @@ function lastAtOrBefore<T>(arr: readonly T[], key: (t: T) => number, offset: num
   let found = -1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    if (key(arr[mid]!) <= offset) { found = mid; lo = mid + 1; } else hi = mid - 1;
+    if (key(arr[mid]!) <= offset) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
   }
   return found;
 }
@@ -231,7 +250,10 @@ export function explainText(text: string, opts: ExplainOptions = {}): ExplainMat
   for (const r of PHRASES) {
     r.re.lastIndex = 0;
     for (let m = r.re.exec(c.text); m; m = r.re.exec(c.text)) {
-      if (m[0].length === 0) { r.re.lastIndex++; continue; }
+      if (m[0].length === 0) {
+        r.re.lastIndex++;
+        continue;
+      }
       const extra = r.hit?.(m) ?? {};
       // The scheme and header of a WCF 401 as written, not in their compact form.
       const idx = m.indices;
@@ -241,7 +263,13 @@ export function explainText(text: string, opts: ExplainOptions = {}): ExplainMat
       const end = toOrig(m.index + m[0].length - 1) + 1;
       let code = r.code;
       if (code === 'MRS_UNAUTHORIZED_NEGOTIATE' && extra.scheme && !/^(negotiate|ntlm|kerberos)$/i.test(extra.scheme)) code = 'WCF_HTTP_UNAUTHORIZED';
-      hits.push({ ...extra, code, start, end, internalUrl: r.code === 'MRS_PORT_9821' ? `net.tcp://${extra.host}:9821/Microsoft.Exchange.MailboxReplicationService` : undefined });
+      hits.push({
+        ...extra,
+        code,
+        start,
+        end,
+        internalUrl: r.code === 'MRS_PORT_9821' ? `net.tcp://${extra.host}:9821/Microsoft.Exchange.MailboxReplicationService` : undefined,
+      });
     }
   }
   NUMBER.lastIndex = 0;
@@ -312,9 +340,7 @@ export function explainText(text: string, opts: ExplainOptions = {}): ExplainMat
       const before = inWindow.filter((u) => u.start <= h.start);
       const after = inWindow.filter((u) => u.start > h.start);
       const call = [...before].reverse().find((u) => u.isCall);
-      url = h.code === 'MRS_PORT_9821'
-        ? (after[0]?.url ?? call?.url ?? null)
-        : (call?.url ?? after[0]?.url ?? before[before.length - 1]?.url ?? null);
+      url = h.code === 'MRS_PORT_9821' ? (after[0]?.url ?? call?.url ?? null) : (call?.url ?? after[0]?.url ?? before[before.length - 1]?.url ?? null);
     }
     const hybridAgent = h.code === 'HYBRID_AGENT_ENDPOINT' || (url !== null && isHybridAgentHost(hostOf(url) ?? ''));
     const entry = CATALOG[h.code];
@@ -324,9 +350,7 @@ export function explainText(text: string, opts: ExplainOptions = {}): ExplainMat
       line: li + 1,
       code: h.code,
       title: entry.title,
-      explanation: hybridAgent && h.code !== 'HYBRID_AGENT_ENDPOINT'
-        ? `${entry.explanation} ${CATALOG.HYBRID_AGENT_ENDPOINT.explanation}`
-        : entry.explanation,
+      explanation: hybridAgent && h.code !== 'HYBRID_AGENT_ENDPOINT' ? `${entry.explanation} ${CATALOG.HYBRID_AGENT_ENDPOINT.explanation}` : entry.explanation,
       url,
       time,
       next,

@@ -90,7 +90,8 @@ export function detectFileKind(head: string, name: string, mode: KindMode): File
   if (lines.slice(0, 8).some((l) => W3C_SOFTWARE.test(l))) return { kind: 'w3c', reason: '#Software: Microsoft directive' };
   const first = lines.find((l) => l.trim() !== '');
   if (first !== undefined && W3C_DIRECTIVE.test(first)) {
-    if (lines.slice(0, 8).filter((l) => W3C_HEADER_DIRECTIVE.test(l)).length >= 2) return { kind: 'w3c', reason: 'W3C header directives (#Version, #Date, #Fields)' };
+    if (lines.slice(0, 8).filter((l) => W3C_HEADER_DIRECTIVE.test(l)).length >= 2)
+      return { kind: 'w3c', reason: 'W3C header directives (#Version, #Date, #Fields)' };
     if (lines.some((l) => W3C_FIELDS.test(l))) return { kind: 'w3c', reason: 'starts with a W3C directive and has #Fields' };
   }
   // a log cut out of a bigger one: data lines first, then the header IIS writes after a restart
@@ -106,5 +107,8 @@ export function detectFileKind(head: string, name: string, mode: KindMode): File
   // writes the header; a headerless log is one cut out of a bigger one). An empty file is an empty log.
   if (first === undefined) return { kind: 'w3c', reason: 'an empty file named *.log' };
   if (DATE_TIME_RECORD.test(first)) return { kind: 'w3c', reason: "named *.log and starts with a 'date time ...' record" };
-  return { kind: 'unknown', reason: `not an IIS W3C log or FREB trace: no #Fields/#Software directive, and the first line is not a 'date time ...' record: '${clip(first)}'` };
+  return {
+    kind: 'unknown',
+    reason: `not an IIS W3C log or FREB trace: no #Fields/#Software directive, and the first line is not a 'date time ...' record: '${clip(first)}'`,
+  };
 }

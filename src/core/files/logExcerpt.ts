@@ -21,7 +21,7 @@ export interface LogExcerpt {
 }
 
 /** A header directive line of a W3C log. */
-const isDirective = (s: string): boolean => s.charCodeAt(0) === 35 /* # */;
+const isDirective = (s: string): boolean => s.charCodeAt(0) === 35; /* # */
 /** A line a long window of text must not carry into the excerpt unbounded. */
 const MAX_LINE_CHARS = 64 * 1024;
 const clip = (s: string): string => (s.length > MAX_LINE_CHARS ? `${s.slice(0, MAX_LINE_CHARS)}…` : s);
@@ -37,7 +37,11 @@ export class ExcerptCollector {
   private readonly lines: ExcerptLine[] = [];
   private n = 0;
 
-  constructor(private readonly focus: number, before = 10, after = 10) {
+  constructor(
+    private readonly focus: number,
+    before = 10,
+    after = 10,
+  ) {
     this.first = Math.max(1, focus - before);
     this.last = focus + after;
   }
@@ -54,9 +58,15 @@ export class ExcerptCollector {
     if (n <= this.focus) {
       // the header in force at the focus line: the last run of directives that holds a #Fields
       if (isDirective(text)) {
-        if (this.run.length === 0 || this.run[this.run.length - 1]!.n !== n - 1) { this.run = []; this.runHasFields = false; }
+        if (this.run.length === 0 || this.run[this.run.length - 1]!.n !== n - 1) {
+          this.run = [];
+          this.runHasFields = false;
+        }
         this.run.push({ n, text: clip(text) });
-        if (/^#Fields:/i.test(text)) { this.runHasFields = true; this.header = this.run; }
+        if (/^#Fields:/i.test(text)) {
+          this.runHasFields = true;
+          this.header = this.run;
+        }
       } else if (this.runHasFields) {
         this.run = [];
         this.runHasFields = false;
@@ -98,7 +108,10 @@ export function excerptDocument(ex: LogExcerpt, fileName: string, title: (first:
   const last = ex.lines[ex.lines.length - 1]?.n ?? ex.focus;
   const out: string[] = [`#${title(first, last, fileName)}`];
   const numbers: number[] = [0];
-  for (const l of [...ex.header, ...ex.lines]) { out.push(l.text); numbers.push(l.n); }
+  for (const l of [...ex.header, ...ex.lines]) {
+    out.push(l.text);
+    numbers.push(l.n);
+  }
   return { text: out.join('\n') + '\n', lineNumbers: numbers, focusIndex: numbers.indexOf(ex.focus) };
 }
 
@@ -111,14 +124,18 @@ export function findingsByBlock(blocks: W3cBlockStats[], findings: Finding[]): A
   const out = sorted.map((block) => ({ block, findings: [] as Finding[] }));
   for (const f of findings) {
     // the last block that starts at or before the line
-    let lo = 0, hi = out.length - 1, at = -1;
+    let lo = 0,
+      hi = out.length - 1,
+      at = -1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      if ((out[mid]!.block.headerLine || 1) <= f.line) { at = mid; lo = mid + 1; } else hi = mid - 1;
+      if ((out[mid]!.block.headerLine || 1) <= f.line) {
+        at = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
     }
     if (at >= 0) out[at]!.findings.push(f);
   }
   for (const o of out) o.findings.sort((a, b) => rank(a) - rank(b) || a.line - b.line);
   return out;
 }
-

@@ -30,7 +30,8 @@ export function detectTextEncoding(head: Uint8Array): TextEncodingInfo {
   if (head.length >= 2 && head[0] === 0xfe && head[1] === 0xff) return { encoding: 'utf-16be', bom: 2, why: 'UTF-16BE with BOM' };
   const n = Math.min(head.length, 1024) & ~1;
   if (n >= 4) {
-    let evenNul = 0, oddNul = 0;
+    let evenNul = 0,
+      oddNul = 0;
     for (let i = 0; i < n; i += 2) {
       if (head[i] === 0) evenNul++;
       if (head[i + 1] === 0) oddNul++;

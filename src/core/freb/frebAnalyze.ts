@@ -5,12 +5,20 @@ import type { PathLike } from 'node:fs';
 import { decodeHead } from '../files/textEncoding';
 import { gunzipSync } from 'node:zlib';
 import type { FrebFileEntry } from '../analyzeResult';
-import { findingOfWin32, isBadBindings, renderFindingMessage, SEC_E_NO_CREDENTIALS, severityOf, type Finding, type FindingCode, type FindingFacts } from '../findings';
+import {
+  findingOfWin32,
+  isBadBindings,
+  renderFindingMessage,
+  SEC_E_NO_CREDENTIALS,
+  severityOf,
+  type Finding,
+  type FindingCode,
+  type FindingFacts,
+} from '../findings';
 import { describeWin32 } from '../win32Status';
 import { decodeAuthorization, type AuthSniff } from './frebAuthScheme';
 import type { DecodeResult } from '../authHeader';
 import { dataValue, errorCodeValue, lastEvent, parseFreb, FrebFormatError, MAX_FREB_BYTES, type FrebEvent, type FrebTrace } from './frebTrace';
-
 
 export interface FrebHeader {
   name: string;
@@ -55,8 +63,15 @@ export interface FrebAnalysis {
 }
 
 const AUTH_TYPE_NAMES: Record<string, string> = {
-  '0': 'None', '1': 'Anonymous', '2': 'Basic', '4': 'NT', '8': 'Digest', '16': 'Passport',
-  '32': 'Certificate', '64': 'MapCert', '128': 'MapCliCert',
+  '0': 'None',
+  '1': 'Anonymous',
+  '2': 'Basic',
+  '4': 'NT',
+  '8': 'Digest',
+  '16': 'Passport',
+  '32': 'Certificate',
+  '64': 'MapCert',
+  '128': 'MapCliCert',
 };
 
 /** Analyzes FREB text already in memory. Parse problems become `error` (never an exception). */
@@ -117,7 +132,7 @@ export function analyzeTrace(trace: FrebTrace, path: string): FrebAnalysis {
   let authType: string | null = null;
   if (authEv) {
     const raw = dataValue(authEv, 'RequestAuthType');
-    authType = authEv.descriptions.RequestAuthType || (raw !== null ? AUTH_TYPE_NAMES[raw.trim()] ?? raw : null);
+    authType = authEv.descriptions.RequestAuthType || (raw !== null ? (AUTH_TYPE_NAMES[raw.trim()] ?? raw) : null);
   }
   const requestHeaders = headersOf(trace.events, 'GENERAL_REQUEST_HEADERS');
   const responseHeaders = headersOf(trace.events, 'GENERAL_RESPONSE_HEADERS');
@@ -129,8 +144,11 @@ export function analyzeTrace(trace: FrebTrace, path: string): FrebAnalysis {
   }
   const authorization = requestHeaders.filter((h) => h.name.toLowerCase() === 'authorization').pop();
   const sniff = authorization ? decodeAuthorization(authorization.value) : null;
-  const authScheme = authorization ? authorization.value.trim().split(/\s+/)[0] || null
-    : req.authenticationType && req.authenticationType !== 'NOT_AVAILABLE' ? req.authenticationType : null;
+  const authScheme = authorization
+    ? authorization.value.trim().split(/\s+/)[0] || null
+    : req.authenticationType && req.authenticationType !== 'NOT_AVAILABLE'
+      ? req.authenticationType
+      : null;
   const endpoint = lastEvent(trace.events, 'GENERAL_ENDPOINT_INFORMATION');
   const clientIp = endpoint ? dataValue(endpoint, 'RemoteAddress') : null;
   const failure = failureOf(trace);
@@ -168,8 +186,16 @@ export function analyzeTrace(trace: FrebTrace, path: string): FrebAnalysis {
     findings,
   };
   return {
-    trace, entry, failure, authType, authScheme, authorization: sniff && authorization ? { ...sniff, header: authorization } : null,
-    clientIp, requestHeaders, responseHeaders, findings,
+    trace,
+    entry,
+    failure,
+    authType,
+    authScheme,
+    authorization: sniff && authorization ? { ...sniff, header: authorization } : null,
+    clientIp,
+    requestHeaders,
+    responseHeaders,
+    findings,
   };
 }
 
@@ -184,7 +210,7 @@ export function frebSummaryLine(a: FrebAnalysis): string {
   if (a.failure && a.failure.win32) parts[0] += a.failure.codeName ? ` ${a.failure.codeName} (${a.failure.hex})` : ` ${a.failure.hex ?? a.failure.win32}`;
   const tail: string[] = [];
   if (e.timeTaken !== null) tail.push(`${e.timeTaken} ms`);
-  const mech = a.authorization ? (a.authorization.mechanism !== 'unknown' ? a.authorization.mechanism : a.authorization.scheme) : e.authType ?? a.authScheme;
+  const mech = a.authorization ? (a.authorization.mechanism !== 'unknown' ? a.authorization.mechanism : a.authorization.scheme) : (e.authType ?? a.authScheme);
   if (mech) tail.push(mech);
   return [parts[0], ...tail].join(' · ');
 }
@@ -232,8 +258,13 @@ function findingFor(f: FrebFailure, statusCode: number | null): FindingCode | nu
 /** What the message of a trace's finding is made of (the editor renders it again through l10n). */
 export function frebFindingFacts(f: FrebFailure, code: FindingCode): FindingFacts {
   return {
-    code, status: f.status ?? '?', win32: f.win32, codeName: f.codeName,
-    module: f.module ?? null, notification: f.notification, text: f.text,
+    code,
+    status: f.status ?? '?',
+    win32: f.win32,
+    codeName: f.codeName,
+    module: f.module ?? null,
+    notification: f.notification,
+    text: f.text,
   };
 }
 
@@ -267,13 +298,34 @@ function intOf(s: string | null): number | null {
 
 function errorEntry(path: string, error: string): FrebFileEntry {
   return {
-    path, kind: 'freb', url: null, verb: null, statusCode: null, subStatusCode: null, win32Status: null,
-    timeTaken: null, siteId: null, appPoolId: null, authType: null, user: null, events: 0, error,
+    path,
+    kind: 'freb',
+    url: null,
+    verb: null,
+    statusCode: null,
+    subStatusCode: null,
+    win32Status: null,
+    timeTaken: null,
+    siteId: null,
+    appPoolId: null,
+    authType: null,
+    user: null,
+    events: 0,
+    error,
   };
 }
 
 function readErrorMessage(path: string, err: unknown): string {
   const e = err as NodeJS.ErrnoException;
-  const why = e?.code === 'ENOENT' ? 'no such file' : e?.code === 'EACCES' ? 'permission denied' : e?.code === 'EISDIR' ? 'is a folder' : e instanceof Error ? e.message : String(err);
+  const why =
+    e?.code === 'ENOENT'
+      ? 'no such file'
+      : e?.code === 'EACCES'
+        ? 'permission denied'
+        : e?.code === 'EISDIR'
+          ? 'is a folder'
+          : e instanceof Error
+            ? e.message
+            : String(err);
   return `${path}: cannot read: ${why}`;
 }

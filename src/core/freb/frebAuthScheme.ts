@@ -46,7 +46,7 @@ export function sniffAuthorization(value: string): AuthSniff | null {
     const type = at + 12 <= bytes.length ? bytes.readUInt32LE(at + 8) : null;
     return { scheme, mechanism: 'NTLM', ntlmMessageType: type !== null && type >= 1 && type <= 3 ? type : null };
   }
-  if (bytes.includes(KRB5_OID) || bytes.includes(MSKRB_OID) || (bytes[0] === 0x6e || bytes[0] === 0x6f)) {
+  if (bytes.includes(KRB5_OID) || bytes.includes(MSKRB_OID) || bytes[0] === 0x6e || bytes[0] === 0x6f) {
     return { scheme, mechanism: 'Kerberos', ntlmMessageType: null };
   }
   if (bytes[0] === 0x60 || bytes[0] === 0xa0 || bytes[0] === 0xa1) return { scheme, mechanism: 'SPNEGO', ntlmMessageType: null };

@@ -72,11 +72,14 @@ export function addFilterClause(filter: FrebFilter, input: string): FrebFilter {
       break;
     case 'win32':
     case 'errorcode':
-      filter.win32 = [...(filter.win32 ?? []), ...value.split(',').map((s) => {
-        const n = parseWin32Code(s.trim());
-        if (n === undefined) throw new FrebFilterError(`filter "${clause}": "${quoted(s.trim())}" is not a 32-bit code (decimal or 0x hex)`);
-        return n;
-      })];
+      filter.win32 = [
+        ...(filter.win32 ?? []),
+        ...value.split(',').map((s) => {
+          const n = parseWin32Code(s.trim());
+          if (n === undefined) throw new FrebFilterError(`filter "${clause}": "${quoted(s.trim())}" is not a 32-bit code (decimal or 0x hex)`);
+          return n;
+        }),
+      ];
       break;
     case 'header': {
       const c = value.indexOf(':');
@@ -148,7 +151,14 @@ export function compileFilter(filter: FrebFilter): CompiledFilter {
   const win32Needles: string[] = [];
   for (const n of filter.win32 ?? []) {
     const hex = n.toString(16);
-    win32Needles.push(`>${n}<`, `>${n | 0}<`, `>0x${hex}<`, `>0x${hex.toUpperCase()}<`, `>0x${hex.padStart(8, '0')}<`, `>0x${hex.padStart(8, '0').toUpperCase()}<`);
+    win32Needles.push(
+      `>${n}<`,
+      `>${n | 0}<`,
+      `>0x${hex}<`,
+      `>0x${hex.toUpperCase()}<`,
+      `>0x${hex.padStart(8, '0')}<`,
+      `>0x${hex.padStart(8, '0').toUpperCase()}<`,
+    );
   }
   return {
     filter,

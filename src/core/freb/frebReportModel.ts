@@ -44,8 +44,13 @@ export interface FrebReportModel {
   summary: string;
   request: Array<[string, string]>;
   failure: {
-    line: number; status: string | null; codeName: string | null; hex: string | null; text: string | null;
-    module: string | null; notification: string | null;
+    line: number;
+    status: string | null;
+    codeName: string | null;
+    hex: string | null;
+    text: string | null;
+    module: string | null;
+    notification: string | null;
     /** For BAD_BINDINGS: what the client's AUTHENTICATE carried and how to compare it. */
     bindingsHint: string | null;
   } | null;
@@ -80,7 +85,11 @@ function detailsOf(d: DecodeResult | null): Array<[string, string]> {
     put('Workstation', n.workstation);
     put('Target name', n.targetName);
     put('SPN (MsvAvTargetName)', n.spn);
-    if (n.messageType === 3) put('Channel bindings', n.channelBindingsMalformed ? cbtLine(n) : n.channelBindingsState === 'present' ? `present ${n.channelBindings}` : n.channelBindingsState);
+    if (n.messageType === 3)
+      put(
+        'Channel bindings',
+        n.channelBindingsMalformed ? cbtLine(n) : n.channelBindingsState === 'present' ? `present ${n.channelBindings}` : n.channelBindingsState,
+      );
     if (n.messageType === 3) put('MIC', micText(n));
     put('NTLM version', n.ntlmVersion);
     put('Timestamp', n.timestamp);
@@ -95,7 +104,10 @@ function detailsOf(d: DecodeResult | null): Array<[string, string]> {
 }
 
 function authLabel(s: AuthSniff, value: string): string | null {
-  if (s.mechanism === 'NTLM') return `NTLM ${NTLM_TYPES[s.ntlmMessageType ?? 0] ?? ''}${s.ntlmMessageType ? ` (type ${s.ntlmMessageType})` : ''}${s.scheme.toLowerCase() !== 'ntlm' ? ` in ${s.scheme}` : ''}`.replace(/\s+/g, ' ').trim();
+  if (s.mechanism === 'NTLM')
+    return `NTLM ${NTLM_TYPES[s.ntlmMessageType ?? 0] ?? ''}${s.ntlmMessageType ? ` (type ${s.ntlmMessageType})` : ''}${s.scheme.toLowerCase() !== 'ntlm' ? ` in ${s.scheme}` : ''}`
+      .replace(/\s+/g, ' ')
+      .trim();
   if (s.mechanism === 'unknown') return value.trim().includes(' ') ? null : `${s.scheme} (scheme offered, no token)`;
   return `${s.mechanism}${s.mechanism !== s.scheme ? ` in ${s.scheme}` : ''}`;
 }
@@ -112,7 +124,8 @@ function bindingsHint(a: FrebAnalysis): string | null {
   }
   const compare = `Compare with what the server's certificate gives: iis-auth-lens cbt ${host} (run it from inside, against IIS itself). A different value means TLS is terminated in between with another certificate.`;
   if (n && n.messageType === 3) {
-    if (n.channelBindingsMalformed) return `The client's NTLM AUTHENTICATE carried malformed channel bindings (${(n.channelBindings ?? '').length / 2} bytes where MS-NLMP requires 16): IIS cannot match them. ${compare}`;
+    if (n.channelBindingsMalformed)
+      return `The client's NTLM AUTHENTICATE carried malformed channel bindings (${(n.channelBindings ?? '').length / 2} bytes where MS-NLMP requires 16): IIS cannot match them. ${compare}`;
     if (n.channelBindingsState === 'present') return `The client's NTLM AUTHENTICATE carried channel bindings ${n.channelBindings}. ${compare}`;
     return `The client's NTLM AUTHENTICATE carried ${n.channelBindingsState} channel bindings: with Extended Protection "Require" IIS rejects that.`;
   }
@@ -126,20 +139,39 @@ export function buildFrebReportModel(a: FrebAnalysis, file: string): FrebReportM
     for (const n of nodes) {
       const ev = n.event;
       events.push({
-        index: ev.index, name: ev.name, label: eventLabel(ev), level: ev.level, levelName: ev.levelName, time: ev.time,
+        index: ev.index,
+        name: ev.name,
+        label: eventLabel(ev),
+        level: ev.level,
+        levelName: ev.levelName,
+        time: ev.time,
         offsetMs: first !== null && ev.timeMs !== null ? ev.timeMs - first : null,
         durationMs: n.end ? n.durationMs : null,
-        depth, line: ev.line, isFailure: a.failure?.event === ev, doc: FREB_EVENT_DOCS[ev.name] ?? null,
-        data: ev.data, descriptions: ev.descriptions,
+        depth,
+        line: ev.line,
+        isFailure: a.failure?.event === ev,
+        doc: FREB_EVENT_DOCS[ev.name] ?? null,
+        data: ev.data,
+        descriptions: ev.descriptions,
       });
       walk(n.children, depth + 1);
       if (n.end) {
         const end = n.end;
         events.push({
-          index: end.index, name: end.name, label: eventLabel(end), level: end.level, levelName: end.levelName, time: end.time,
-          offsetMs: first !== null && end.timeMs !== null ? end.timeMs - first : null, durationMs: null,
-          depth, line: end.line, isFailure: a.failure?.event === end, doc: FREB_EVENT_DOCS[end.name] ?? null,
-          data: end.data, descriptions: end.descriptions,
+          index: end.index,
+          name: end.name,
+          label: eventLabel(end),
+          level: end.level,
+          levelName: end.levelName,
+          time: end.time,
+          offsetMs: first !== null && end.timeMs !== null ? end.timeMs - first : null,
+          durationMs: null,
+          depth,
+          line: end.line,
+          isFailure: a.failure?.event === end,
+          doc: FREB_EVENT_DOCS[end.name] ?? null,
+          data: end.data,
+          descriptions: end.descriptions,
         });
       }
     }
@@ -154,7 +186,10 @@ export function buildFrebReportModel(a: FrebAnalysis, file: string): FrebReportM
   put('URL', r.url);
   put('Verb', r.verb);
   put('Status', e.statusCode === null ? null : e.subStatusCode ? `${e.statusCode}.${e.subStatusCode}` : String(e.statusCode));
-  put('Win32 status', e.win32Status === null ? null : `${e.win32Status}${a.failure?.hex ? ` (${a.failure.hex}${a.failure.codeName ? ' ' + a.failure.codeName : ''})` : ''}`);
+  put(
+    'Win32 status',
+    e.win32Status === null ? null : `${e.win32Status}${a.failure?.hex ? ` (${a.failure.hex}${a.failure.codeName ? ' ' + a.failure.codeName : ''})` : ''}`,
+  );
   put('Time taken', r.timeTaken === null ? null : `${r.timeTaken} ms`);
   put('Auth type (requested)', a.authType);
   put('Authentication (root)', r.authenticationType);
@@ -174,10 +209,18 @@ export function buildFrebReportModel(a: FrebAnalysis, file: string): FrebReportM
     file,
     summary: frebSummaryLine(a),
     request,
-    failure: f ? {
-      line: f.event.line, status: f.status, codeName: f.codeName, hex: f.hex, text: f.text, module: f.module, notification: f.notification,
-      bindingsHint: bindingsHint(a),
-    } : null,
+    failure: f
+      ? {
+          line: f.event.line,
+          status: f.status,
+          codeName: f.codeName,
+          hex: f.hex,
+          text: f.text,
+          module: f.module,
+          notification: f.notification,
+          bindingsHint: bindingsHint(a),
+        }
+      : null,
     findings: a.findings,
     events,
     requestHeaders: a.requestHeaders.map(hdr),

@@ -6,7 +6,10 @@
 
 /** Where and why a file is not a well-formed, safe FREB trace. */
 export class FrebFormatError extends Error {
-  constructor(readonly line: number, readonly reason: string) {
+  constructor(
+    readonly line: number,
+    readonly reason: string,
+  ) {
     super(`line ${line}: ${reason}`);
   }
 }

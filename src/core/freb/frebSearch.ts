@@ -224,10 +224,14 @@ export function analyzeFrebTextFiltered(text: string, file: string, filter: Freb
  * not copied onto itself. `p` is the path flavour: the platform's, or path.win32 for Windows paths
  * (drive letters, \\server\share) on any platform.
  */
-export function frebCopyPlan(files: string[], destination: string, p: path.PlatformPath = path): { destination: string; copies: Array<{ src: string; target: string }>; sourceDirs: Set<string> } {
+export function frebCopyPlan(
+  files: string[],
+  destination: string,
+  p: path.PlatformPath = path,
+): { destination: string; copies: Array<{ src: string; target: string }>; sourceDirs: Set<string> } {
   const dest = p.resolve(destination);
   const caseless = p === path.win32 || process.platform === 'win32';
-  const same = (a: string, b: string): boolean => caseless ? a.toLowerCase() === b.toLowerCase() : a === b;
+  const same = (a: string, b: string): boolean => (caseless ? a.toLowerCase() === b.toLowerCase() : a === b);
   const used = new Set<string>();
   const names = new Map<string, number>();
   for (const f of files) names.set(p.basename(f).toLowerCase(), (names.get(p.basename(f).toLowerCase()) ?? 0) + 1);

@@ -70,7 +70,12 @@ export interface FrebTrace {
 }
 
 export const LEVEL_NAMES: Record<number, FrebLevelName> = {
-  0: 'General', 1: 'Critical Error', 2: 'Error', 3: 'Warning', 4: 'Information', 5: 'Verbose',
+  0: 'General',
+  1: 'Critical Error',
+  2: 'Error',
+  3: 'Warning',
+  4: 'Information',
+  5: 'Verbose',
 };
 
 /** Thrown when a text is not a FREB trace or not parseable: `line` and a one-line reason. */
@@ -159,16 +164,20 @@ function toEvent(e: Node, index: number, pos: EventPosition): FrebEvent {
     if (name !== null) descriptions[name] = (text(d) ?? '').replace(/\s*\r?\n\s*/g, ' ').trim();
   }
   const kw = (rend.Keywords ?? {}) as Node;
-  const keywords = asArray(kw.Keyword).map((k) => text(k) ?? '').filter(Boolean);
+  const keywords = asArray(kw.Keyword)
+    .map((k) => text(k) ?? '')
+    .filter(Boolean);
   const t = time ? Date.parse(time) : NaN;
-  const guid = text((e.ExtendedTracingInfo as Node | undefined)?.EventGuid)?.trim().toUpperCase();
+  const guid = text((e.ExtendedTracingInfo as Node | undefined)?.EventGuid)
+    ?.trim()
+    .toUpperCase();
   const fallback = guid && opcode !== null ? OPCODE_NAMES[`${guid} ${opcode}`] : undefined;
   return {
     index,
     name: rendered || fallback || (opcode !== null ? `Opcode ${opcode}` : 'Event'),
     opcode,
     level,
-    levelName: level !== null ? LEVEL_NAMES[level] ?? null : null,
+    levelName: level !== null ? (LEVEL_NAMES[level] ?? null) : null,
     provider: attr(sys.Provider, 'Name'),
     time,
     timeMs: Number.isFinite(t) ? t : null,

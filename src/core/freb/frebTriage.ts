@@ -82,9 +82,7 @@ export function triageRank(r: TriageRow): number {
 
 /** Worst first; within a rank the newest request first, then by path (stable across runs). */
 export function compareTriage(a: TriageRow, b: TriageRow): number {
-  return triageRank(a) - triageRank(b)
-    || (b.timeMs ?? -Infinity) - (a.timeMs ?? -Infinity)
-    || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  return triageRank(a) - triageRank(b) || (b.timeMs ?? -Infinity) - (a.timeMs ?? -Infinity) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
 }
 
 /** A row of the CSV export. */
@@ -103,7 +101,20 @@ export interface FrebCsvRow {
   timeTaken: number | null;
 }
 
-export const FREB_CSV_COLUMNS = ['file', 'time', 'url', 'status', 'substatus', 'win32', 'win32 name', 'user', 'client', 'xff', 'cbt state', 'duration ms'] as const;
+export const FREB_CSV_COLUMNS = [
+  'file',
+  'time',
+  'url',
+  'status',
+  'substatus',
+  'win32',
+  'win32 name',
+  'user',
+  'client',
+  'xff',
+  'cbt state',
+  'duration ms',
+] as const;
 
 /**
  * One CSV field (RFC 4180): quoted when it holds a comma, a quote, CR or LF (quotes doubled), and
@@ -121,11 +132,24 @@ export function csvField(v: string | number | null | undefined): string {
 export function frebMatchesCsv(rows: FrebCsvRow[]): string {
   const lines = [FREB_CSV_COLUMNS.join(',')];
   for (const r of rows) {
-    lines.push([
-      r.path, r.time, r.url, r.statusCode, r.subStatusCode,
-      r.win32Status === null ? null : `0x${r.win32Status.toString(16).toUpperCase().padStart(8, '0')}`,
-      win32Name(r.win32Status, r.codeName), r.user, r.client, r.xff, r.cbt, r.timeTaken,
-    ].map(csvField).join(','));
+    lines.push(
+      [
+        r.path,
+        r.time,
+        r.url,
+        r.statusCode,
+        r.subStatusCode,
+        r.win32Status === null ? null : `0x${r.win32Status.toString(16).toUpperCase().padStart(8, '0')}`,
+        win32Name(r.win32Status, r.codeName),
+        r.user,
+        r.client,
+        r.xff,
+        r.cbt,
+        r.timeTaken,
+      ]
+        .map(csvField)
+        .join(','),
+    );
   }
   return lines.join('\r\n') + '\r\n';
 }

@@ -8,8 +8,7 @@
 export const EP_SCRIPT = 'ExchangeExtendedProtectionManagement.ps1';
 
 export type ParameterSet =
-  | 'ConfigureEP' | 'ShowEP' | 'DisableEP' | 'PrerequisitesCheckOnly'
-  | 'ConfigureMitigation' | 'ValidateMitigation' | 'Rollback' | 'GetExchangeIPs';
+  'ConfigureEP' | 'ShowEP' | 'DisableEP' | 'PrerequisitesCheckOnly' | 'ConfigureMitigation' | 'ValidateMitigation' | 'Rollback' | 'GetExchangeIPs';
 
 const SERVER_SETS: ParameterSet[] = ['ConfigureMitigation', 'ValidateMitigation', 'Rollback', 'ConfigureEP', 'ShowEP', 'DisableEP', 'PrerequisitesCheckOnly'];
 const ALL_SETS: ParameterSet[] = [...SERVER_SETS, 'GetExchangeIPs'];
@@ -40,7 +39,13 @@ export const EP_SCRIPT_PARAMETERS: readonly ScriptParameter[] = [
   // The IP-filter mitigation for Exchange Back End/EWS, not an exclusion.
   { name: 'RestrictType', kind: 'string[]', sets: ['ConfigureMitigation'], mandatoryIn: ['ConfigureMitigation'], validateSet: ['EWSBackend'] },
   { name: 'ValidateType', kind: 'string[]', sets: ['ValidateMitigation'], mandatoryIn: ['ValidateMitigation'], validateSet: ['RestrictTypeEWSBackend'] },
-  { name: 'RollbackType', kind: 'string[]', sets: ['Rollback'], mandatoryIn: ['Rollback'], validateSet: ['RestrictTypeEWSBackend', 'RestoreIISAppConfig', 'RestoreConfiguration'] },
+  {
+    name: 'RollbackType',
+    kind: 'string[]',
+    sets: ['Rollback'],
+    mandatoryIn: ['Rollback'],
+    validateSet: ['RestrictTypeEWSBackend', 'RestoreIISAppConfig', 'RestoreConfiguration'],
+  },
   { name: 'DisableExtendedProtection', kind: 'switch', sets: ['DisableEP'], mandatoryIn: ['DisableEP'] },
   { name: 'SkipAutoUpdate', kind: 'switch', sets: ALL_SETS, mandatoryIn: [] },
 ];
@@ -115,7 +120,10 @@ export function checkEpScriptCommand(line: string): string | null {
     const value = inline ?? words[++i];
     if (value === undefined || value.startsWith('-')) return `-${p.name} needs a value`;
     if (p.validateSet) {
-      for (const v of value.split(',').map((s) => s.trim()).filter(Boolean)) {
+      for (const v of value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)) {
         if (!p.validateSet.some((ok) => ok.toLowerCase() === v.toLowerCase())) {
           return `-${p.name} does not accept '${v}' (ValidateSet: ${p.validateSet.join(', ')})`;
         }
@@ -137,7 +145,13 @@ export function checkEpScriptCommand(line: string): string | null {
 // --- IIS configuration sections and attributes we name (IIS_schema.xml) ---
 
 export const IIS_SECTIONS: Readonly<Record<string, readonly string[]>> = {
-  'system.webServer/security/authentication/windowsAuthentication': ['enabled', 'authPersistNonNTLM', 'authPersistSingleRequest', 'useKernelMode', 'useAppPoolCredentials'],
+  'system.webServer/security/authentication/windowsAuthentication': [
+    'enabled',
+    'authPersistNonNTLM',
+    'authPersistSingleRequest',
+    'useKernelMode',
+    'useAppPoolCredentials',
+  ],
   'system.webServer/security/authentication/windowsAuthentication/extendedProtection': ['tokenChecking', 'flags'],
   'system.webServer/security/access': ['sslFlags'],
 };

@@ -5,10 +5,7 @@
 // collection <clear/> empties what was inherited, <add> appends, <remove> drops one key), judged
 // against Exchange's expected table and against the MRS / TLS-termination failure of the articles.
 import { IisConfigFormatError, parseConfigXml, type ConfigContainer, type XmlElement } from './iisConfigXml';
-import {
-  BACK_END, FRONT_END, IIS_MANAGER_NAME, expectedFor, judge,
-  type EpState, type ExchangeBuild, type TokenChecking,
-} from './exchangeEpTable';
+import { BACK_END, FRONT_END, IIS_MANAGER_NAME, expectedFor, judge, type EpState, type ExchangeBuild, type TokenChecking } from './exchangeEpTable';
 import { CMD_EXCLUDE_EWS_FRONTEND, psSetExtendedProtection } from './epCommands';
 import type { Severity } from '../findings';
 
@@ -81,7 +78,6 @@ export interface EpConfigOptions {
   webConfigLocation?: string | null;
 }
 
-
 interface Source {
   /** Normalised path ('' = server level), compared case-insensitively. */
   path: string;
@@ -93,10 +89,12 @@ interface Source {
 }
 
 function normPath(p: string | undefined): string {
-  const s = (p ?? '').trim().replace(/\\/g, '/').replace(/^\/+|\/+$/g, '');
+  const s = (p ?? '')
+    .trim()
+    .replace(/\\/g, '/')
+    .replace(/^\/+|\/+$/g, '');
   return s === '.' ? '' : s;
 }
-
 
 const TOKEN_VALUES: Record<string, TokenChecking> = { none: 'None', allow: 'Allow', require: 'Require' };
 
@@ -107,7 +105,10 @@ function bool(v: string | undefined): boolean | undefined {
 
 /** Canonical flag list: IIS accepts any order and spacing ("Ssl, Ssl128"); we print "Ssl,Ssl128". */
 export function normFlags(v: string, order: readonly string[]): string {
-  const parts = v.split(',').map((s) => s.trim()).filter(Boolean);
+  const parts = v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const known = order.filter((o) => parts.some((p) => p.toLowerCase() === o.toLowerCase()));
   const unknown = parts.filter((p) => !order.some((o) => o.toLowerCase() === p.toLowerCase()));
   const all = [...known.filter((k) => k !== 'None' || (known.length === 1 && !unknown.length)), ...unknown];
@@ -167,8 +168,16 @@ function indexSources(sources: Source[], applications: string[]): SourceIndex {
 function resolve(index: SourceIndex, path: string): Resolved {
   // IIS_schema.xml defaults.
   const r: Resolved = {
-    enabled: false, providers: [], useKernelMode: true, useAppPoolCredentials: false,
-    tokenChecking: 'None', tokenCheckingSetAt: null, flags: 'None', spns: [], sslFlags: 'None', ipFilter: false,
+    enabled: false,
+    providers: [],
+    useKernelMode: true,
+    useAppPoolCredentials: false,
+    tokenChecking: 'None',
+    tokenCheckingSetAt: null,
+    flags: 'None',
+    spns: [],
+    sslFlags: 'None',
+    ipFilter: false,
   };
   const lower = path.toLowerCase();
   // The server level, then each ancestor path and the path itself (a lookup per segment, so a
@@ -232,9 +241,17 @@ function toLocation(index: SourceIndex, src: Source, name: string, build: Exchan
   const ep = wa?.children.find((c) => c.name === 'extendedProtection') ?? null;
   const { site, vdir } = splitLocation(name);
   return {
-    location: name, site, vdir,
-    windowsAuthentication: r.enabled, providers: r.providers, useKernelMode: r.useKernelMode, useAppPoolCredentials: r.useAppPoolCredentials,
-    tokenChecking: r.tokenChecking, flags: r.flags, spns: r.spns, sslFlags: r.sslFlags,
+    location: name,
+    site,
+    vdir,
+    windowsAuthentication: r.enabled,
+    providers: r.providers,
+    useKernelMode: r.useKernelMode,
+    useAppPoolCredentials: r.useAppPoolCredentials,
+    tokenChecking: r.tokenChecking,
+    flags: r.flags,
+    spns: r.spns,
+    sslFlags: r.sslFlags,
     expected: exp?.tokenChecking ?? null,
     state: judge(r.tokenChecking, exp?.tokenChecking ?? null),
     line: src.container.location?.line ?? 1,
@@ -262,16 +279,27 @@ export function mrsFixChoices(): string[] {
   ];
 }
 
-function findingsFor(kind: EpConfigReport['kind'], locations: EpLocation[], mrs: EpConfigReport['mrsProxy'], mrsLine: number | null, build: ExchangeBuild | null | undefined): EpFinding[] {
+function findingsFor(
+  kind: EpConfigReport['kind'],
+  locations: EpLocation[],
+  mrs: EpConfigReport['mrsProxy'],
+  mrsLine: number | null,
+  build: ExchangeBuild | null | undefined,
+): EpFinding[] {
   const out: EpFinding[] = [];
   const exchange = locations.filter((l) => l.expected !== null);
-  const notConfigured = kind === 'applicationHost' && exchange.length > 0
-    && exchange.some((l) => l.expected !== 'None') && exchange.every((l) => l.tokenChecking === 'None');
+  const notConfigured =
+    kind === 'applicationHost' && exchange.length > 0 && exchange.some((l) => l.expected !== 'None') && exchange.every((l) => l.tokenChecking === 'None');
   if (notConfigured) {
     const first = exchange.reduce((a, b) => (b.line < a.line ? b : a));
     out.push({
-      line: first.line, code: 'EP_NOT_CONFIGURED', severity: 'warning', location: first.location,
-      tokenChecking: 'None', expected: null, count: exchange.length,
+      line: first.line,
+      code: 'EP_NOT_CONFIGURED',
+      severity: 'warning',
+      location: first.location,
+      tokenChecking: 'None',
+      expected: null,
+      count: exchange.length,
       message: `Extended Protection is not configured: all ${exchange.length} Exchange virtual directories are at tokenChecking None${build ? '' : ' (assuming a build that supports it: August 2022 SU or later)'}.`,
       fix: `Enable it with CSS-Exchange's script on the Exchange server (it checks the prerequisites first): .\\ExchangeExtendedProtectionManagement.ps1 - or, where MRS / the Hybrid Agent / a TLS-terminating device reaches EWS: ${CMD_EXCLUDE_EWS_FRONTEND}`,
     });
@@ -280,17 +308,26 @@ function findingsFor(kind: EpConfigReport['kind'], locations: EpLocation[], mrs:
     if (l.state === 'less-secure' && !notConfigured) {
       const mitigated = l.ipFilter && l.location.toLowerCase() === `${BACK_END}/EWS`.toLowerCase();
       out.push({
-        line: findingLine(l), code: 'EP_LESS_SECURE', severity: mitigated ? 'info' : 'warning', location: l.location,
-        tokenChecking: l.tokenChecking, expected: l.expected,
+        line: findingLine(l),
+        code: 'EP_LESS_SECURE',
+        severity: mitigated ? 'info' : 'warning',
+        location: l.location,
+        tokenChecking: l.tokenChecking,
+        expected: l.expected,
         message: `${l.location}: Extended Protection ${l.tokenChecking} (${IIS_MANAGER_NAME[l.tokenChecking]}), Exchange expects ${l.expected} (${IIS_MANAGER_NAME[l.expected!]}): less secure than supported${mitigated ? '; the IP-filter mitigation (ipSecurity allowUnlisted="false") is in place' : ''}.`,
-        fix: l.location.toLowerCase() === `${FRONT_END}/EWS`.toLowerCase()
-          ? `This is what ${CMD_EXCLUDE_EWS_FRONTEND} leaves for MRS behind a TLS-terminating device; otherwise set ${l.expected}: ${psSetExtendedProtection(l.location, l.expected!)}`
-          : `Set ${l.expected}: ${psSetExtendedProtection(l.location, l.expected!)}`,
+        fix:
+          l.location.toLowerCase() === `${FRONT_END}/EWS`.toLowerCase()
+            ? `This is what ${CMD_EXCLUDE_EWS_FRONTEND} leaves for MRS behind a TLS-terminating device; otherwise set ${l.expected}: ${psSetExtendedProtection(l.location, l.expected!)}`
+            : `Set ${l.expected}: ${psSetExtendedProtection(l.location, l.expected!)}`,
       });
     } else if (l.state === 'unsupported') {
       out.push({
-        line: findingLine(l), code: 'EP_UNSUPPORTED', severity: 'error', location: l.location,
-        tokenChecking: l.tokenChecking, expected: l.expected,
+        line: findingLine(l),
+        code: 'EP_UNSUPPORTED',
+        severity: 'error',
+        location: l.location,
+        tokenChecking: l.tokenChecking,
+        expected: l.expected,
         message: `${l.location}: Extended Protection ${l.tokenChecking} (${IIS_MANAGER_NAME[l.tokenChecking]}) is stricter than Exchange supports (${l.expected}, ${IIS_MANAGER_NAME[l.expected!]}); clients break (e.g. Outlook for Mac on OAB, ActiveSync devices, Autodiscover).`,
         fix: `Set ${l.expected}: ${psSetExtendedProtection(l.location, l.expected!)}`,
       });
@@ -299,10 +336,16 @@ function findingsFor(kind: EpConfigReport['kind'], locations: EpLocation[], mrs:
   if (mrs && mrs.tokenChecking !== 'None' && mrsLine !== null) {
     const l = locations.find((x) => x.location.toLowerCase() === `${FRONT_END}/EWS`.toLowerCase());
     out.push({
-      line: mrs.setAt?.line ?? mrsLine, code: 'EP_MRS_PROXY_RISK', severity: mrs.tokenChecking === 'Require' ? 'warning' : 'info',
-      location: l?.location ?? `${FRONT_END}/EWS`, tokenChecking: mrs.tokenChecking, expected: l?.expected ?? null,
+      line: mrs.setAt?.line ?? mrsLine,
+      code: 'EP_MRS_PROXY_RISK',
+      severity: mrs.tokenChecking === 'Require' ? 'warning' : 'info',
+      location: l?.location ?? `${FRONT_END}/EWS`,
+      tokenChecking: mrs.tokenChecking,
+      expected: l?.expected ?? null,
       message: `${FRONT_END}/EWS (and /EWS/mrsproxy.svc) at ${mrs.tokenChecking} (${IIS_MANAGER_NAME[mrs.tokenChecking]}): Exchange Online MRS and the Hybrid Agent use Extended Protection when it is offered, so mailbox moves fail with 401 (SEC_E_BAD_BINDINGS) behind a device that terminates TLS with another certificate. With the same certificate every setting works; with another certificate in front only None works.`,
-      fix: mrsFixChoices().map((c, i) => `${i + 1}. ${c}`).join(' '),
+      fix: mrsFixChoices()
+        .map((c, i) => `${i + 1}. ${c}`)
+        .join(' '),
       fixes: mrsFixChoices(),
     });
   }
@@ -312,8 +355,10 @@ function findingsFor(kind: EpConfigReport['kind'], locations: EpLocation[], mrs:
 /** Reads one applicationHost.config or web.config; throws IisConfigFormatError (with the line) when it is not one. */
 export function analyzeEpConfig(text: string, options: EpConfigOptions = {}): EpConfigReport {
   const { containers, applicationHost, applications, lineStarts } = parseConfigXml(text);
-  const isAppHost = applicationHost || (options.webConfigLocation === undefined
-    && containers.some((c) => c.location && /^(Default Web Site|Exchange Back End)(\/|$)/i.test(normPath(c.location.attrs.path))));
+  const isAppHost =
+    applicationHost ||
+    (options.webConfigLocation === undefined &&
+      containers.some((c) => c.location && /^(Default Web Site|Exchange Back End)(\/|$)/i.test(normPath(c.location.attrs.path))));
   const kind: EpConfigReport['kind'] = isAppHost ? 'applicationHost' : 'web.config';
   const sources = collectSources(containers);
   const index = indexSources(sources, applications);
@@ -333,14 +378,20 @@ export function analyzeEpConfig(text: string, options: EpConfigOptions = {}): Ep
     if (hasSections) {
       const l = toLocation(index, here, name || '(this folder)', options.build, Boolean(name));
       // Only a value written in this file is judged: the rest comes from applicationHost.config.
-      if (!l.tokenCheckingSetAt) { l.expected = null; l.state = 'not-exchange'; }
+      if (!l.tokenCheckingSetAt) {
+        l.expected = null;
+        l.state = 'not-exchange';
+      }
       locations.push(l);
     }
     for (const s of sources.slice(1)) {
       const full = [name, s.path].filter(Boolean).join('/');
       if (s.container.sections.windowsAuthentication.length > 0) {
         const l = toLocation(index, s, full || s.path, options.build, Boolean(name));
-        if (!l.tokenCheckingSetAt) { l.expected = null; l.state = 'not-exchange'; }
+        if (!l.tokenCheckingSetAt) {
+          l.expected = null;
+          l.state = 'not-exchange';
+        }
         locations.push(l);
       }
     }
@@ -366,7 +417,20 @@ export function webConfigLocationFromPath(filePath: string): string | null {
   const vdir = parts[parts.length - 2]!;
   const parent = parts[parts.length - 3]!.toLowerCase();
   const grand = (parts[parts.length - 4] ?? '').toLowerCase();
-  const map: Record<string, string> = { ews: 'EWS', owa: 'OWA', ecp: 'ECP', oab: 'OAB', mapi: 'MAPI', rpc: 'RPC', autodiscover: 'Autodiscover', powershell: 'PowerShell', sync: 'Microsoft-Server-ActiveSync', api: 'API', pushnotifications: 'PushNotifications', rpcwithcert: 'RPCWithCert' };
+  const map: Record<string, string> = {
+    ews: 'EWS',
+    owa: 'OWA',
+    ecp: 'ECP',
+    oab: 'OAB',
+    mapi: 'MAPI',
+    rpc: 'RPC',
+    autodiscover: 'Autodiscover',
+    powershell: 'PowerShell',
+    sync: 'Microsoft-Server-ActiveSync',
+    api: 'API',
+    pushnotifications: 'PushNotifications',
+    rpcwithcert: 'RPCWithCert',
+  };
   const name = map[vdir.toLowerCase()];
   if (!name) return null;
   if (parent === 'httpproxy' && grand === 'frontend') return `${FRONT_END}/${name}`;

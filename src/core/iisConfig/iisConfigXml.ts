@@ -15,7 +15,10 @@ export const MAX_CONFIG_CHARS = 16 * 1024 * 1024;
 export const MAX_CONFIG_DEPTH = 40;
 
 export class IisConfigFormatError extends Error {
-  constructor(readonly line: number, readonly reason: string) {
+  constructor(
+    readonly line: number,
+    readonly reason: string,
+  ) {
     super(`line ${line}: ${reason}`);
   }
 }
@@ -65,17 +68,34 @@ function sectionOf(stack: Array<{ name: string }>, name: string): SectionName | 
   return null;
 }
 
-interface Span { section: SectionName; start: number; end: number; container: number }
-interface LocationTag { start: number; tagEnd: number; end: number }
+interface Span {
+  section: SectionName;
+  start: number;
+  end: number;
+  container: number;
+}
+interface LocationTag {
+  start: number;
+  tagEnd: number;
+  end: number;
+}
 
 /** The structural pass: throws IisConfigFormatError naming the line on anything unsafe or broken. */
 function attrOf(tag: string, name: string): string | null {
   const m = new RegExp(`\\s${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)')`).exec(tag);
   if (!m) return null;
-  return (m[1] ?? m[2] ?? '').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return (m[1] ?? m[2] ?? '')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 }
 
-function scan(text: string, lineStarts: number[]): { rootName: string; spans: Span[]; locations: LocationTag[]; applicationHost: boolean; applications: string[] } {
+function scan(
+  text: string,
+  lineStarts: number[],
+): { rootName: string; spans: Span[]; locations: LocationTag[]; applicationHost: boolean; applications: string[] } {
   const lineAt = (offset: number): number => lineOfOffset(lineStarts, offset);
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   const stack: Array<{ name: string; at: number }> = [];
@@ -260,7 +280,11 @@ function toElements(nodes: OrderedNode[], base: number, lineStarts: number[]): X
   const out: XmlElement[] = [];
   for (const node of nodes) {
     let name: string | undefined;
-    for (const k of Object.keys(node)) if (k !== ':@' && k !== '#text') { name = k; break; }
+    for (const k of Object.keys(node))
+      if (k !== ':@' && k !== '#text') {
+        name = k;
+        break;
+      }
     if (!name) continue;
     const meta = (node as Record<symbol, { startIndex?: number } | undefined>)[META];
     const start = base + (meta?.startIndex ?? 0);

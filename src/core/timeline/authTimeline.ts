@@ -87,8 +87,17 @@ export function outcomeOf(status: number, substatus: number, win32: number): Out
   return 'otherError';
 }
 
-interface Cell { counts: Counts; lines: Lines }
-interface UrlAcc { uri: string; minutes: Map<number, Cell>; totals: Counts; lastFailure: { t: number; line: number } | null; successes: Array<{ t: number; line: number }> }
+interface Cell {
+  counts: Counts;
+  lines: Lines;
+}
+interface UrlAcc {
+  uri: string;
+  minutes: Map<number, Cell>;
+  totals: Counts;
+  lastFailure: { t: number; line: number } | null;
+  successes: Array<{ t: number; line: number }>;
+}
 
 export class AuthTimelineBuilder implements W3cScanHandler {
   private readonly urls = new Map<string, UrlAcc>();
@@ -114,7 +123,10 @@ export class AuthTimelineBuilder implements W3cScanHandler {
     const key = uri.toLowerCase();
     if (this.opts.uri && key !== this.opts.uri.toLowerCase()) return;
     const t = rec.epochSeconds();
-    if (!Number.isFinite(t)) { this.untimed++; return; }
+    if (!Number.isFinite(t)) {
+      this.untimed++;
+      return;
+    }
     let acc = this.urls.get(key);
     if (!acc) {
       if (this.urls.size >= MAX_TRACKED_URLS && status !== 401) return;
@@ -125,7 +137,10 @@ export class AuthTimelineBuilder implements W3cScanHandler {
     if (t > this.maxT) this.maxT = t;
     const minute = Math.floor(t / 60);
     let cell = acc.minutes.get(minute);
-    if (!cell) { cell = { counts: zeroCounts(), lines: zeroLines() }; acc.minutes.set(minute, cell); }
+    if (!cell) {
+      cell = { counts: zeroCounts(), lines: zeroLines() };
+      acc.minutes.set(minute, cell);
+    }
     cell.counts[outcome]++;
     if (cell.lines[outcome].length < LINES_PER_CELL) cell.lines[outcome].push(rec.line);
     acc.totals[outcome]++;
@@ -137,26 +152,35 @@ export class AuthTimelineBuilder implements W3cScanHandler {
     }
   }
 
-  onMalformed(): void { /* malformed lines are analyze's findings, not timeline data */ }
+  onMalformed(): void {
+    /* malformed lines are analyze's findings, not timeline data */
+  }
 
   result(): AuthTimeline {
     const iso = (t: number): string => new Date(t * 1000).toISOString().replace('.000Z', 'Z');
     const ranked = [...this.urls.values()]
       .map((u) => ({
-        u, failures: FAILURES.reduce((s, o) => s + u.totals[o], 0), challenges: u.totals.challenge,
+        u,
+        failures: FAILURES.reduce((s, o) => s + u.totals[o], 0),
+        challenges: u.totals.challenge,
         // the signal first: URLs with BAD_BINDINGS, then with the other errors of the findings table
-        badBindings: u.totals.badBindings, errors: u.totals.badBindings + u.totals.invalidToken,
+        badBindings: u.totals.badBindings,
+        errors: u.totals.badBindings + u.totals.invalidToken,
       }))
       .filter((x) => this.opts.uri || x.failures + x.challenges > 0)
-      .sort((a, b) => b.badBindings - a.badBindings || b.errors - a.errors || b.failures - a.failures || b.challenges - a.challenges || a.u.uri.localeCompare(b.u.uri))
+      .sort(
+        (a, b) =>
+          b.badBindings - a.badBindings || b.errors - a.errors || b.failures - a.failures || b.challenges - a.challenges || a.u.uri.localeCompare(b.u.uri),
+      )
       .slice(0, this.opts.maxUrls ?? 12);
     if (!Number.isFinite(this.minT) || ranked.length === 0) {
       return { bucketSeconds: this.opts.bucketSeconds ?? 60, from: null, to: null, bucketStarts: [], urls: [], requests: this.requests, untimed: this.untimed };
     }
     const span = this.maxT - this.minT + 1;
-    const bucketSeconds = this.opts.bucketSeconds && this.opts.bucketSeconds >= 60
-      ? Math.round(this.opts.bucketSeconds / 60) * 60
-      : NICE.find((n) => span / n <= 90) ?? Math.ceil(span / 90 / 86400) * 86400;
+    const bucketSeconds =
+      this.opts.bucketSeconds && this.opts.bucketSeconds >= 60
+        ? Math.round(this.opts.bucketSeconds / 60) * 60
+        : (NICE.find((n) => span / n <= 90) ?? Math.ceil(span / 90 / 86400) * 86400);
     const first = Math.floor(this.minT / bucketSeconds) * bucketSeconds;
     const count = Math.floor(this.maxT / bucketSeconds) - Math.floor(this.minT / bucketSeconds) + 1;
     const bucketStarts = Array.from({ length: count }, (_, i) => iso(first + i * bucketSeconds));

@@ -47,7 +47,7 @@ export const MAX_DELTA_MS = 3000;
 export function pathOf(url: string | null): string | null {
   if (!url) return null;
   const m = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*(\/[^?#]*)?/i.exec(url);
-  const p = m ? m[1] ?? '/' : url.split('?')[0]!;
+  const p = m ? (m[1] ?? '/') : url.split('?')[0]!;
   return p || '/';
 }
 
@@ -60,7 +60,10 @@ export function iisRequestOf(rec: W3cRecord): IisRequest | null {
   const stemCol = c.uriStem >= 0 ? c.uriStem : c.uri;
   const status = rec.num(c.status);
   if (!Number.isFinite(t) || stemCol < 0 || status < 0) return null;
-  const num = (i: number): number | null => { const n = rec.num(i); return n >= 0 ? n : null; };
+  const num = (i: number): number | null => {
+    const n = rec.num(i);
+    return n >= 0 ? n : null;
+  };
   const ip = c.cIp >= 0 ? rec.str(c.cIp) : '';
   return {
     line: rec.line,
@@ -104,7 +107,10 @@ export function matchScore(iis: IisRequest, freb: FrebRequest): EvidenceMatch<Fr
 
 /** The FREB traces that can be the request of an IIS line, best first. */
 export function rankFrebMatches(iis: IisRequest, traces: FrebRequest[]): Array<EvidenceMatch<FrebRequest>> {
-  return traces.map((f) => matchScore(iis, f)).filter((m): m is EvidenceMatch<FrebRequest> => m !== null).sort((a, b) => b.score - a.score);
+  return traces
+    .map((f) => matchScore(iis, f))
+    .filter((m): m is EvidenceMatch<FrebRequest> => m !== null)
+    .sort((a, b) => b.score - a.score);
 }
 
 /** The IIS lines that can be the request of a FREB trace, best first ("and back"). */
@@ -154,7 +160,9 @@ export function iisRequestsOf(log: Buffer, onlyLine?: number): IisRequest[] {
       const r = iisRequestOf(rec);
       if (r) out.push(r);
     },
-    onMalformed() { /* a malformed line is no request to link */ },
+    onMalformed() {
+      /* a malformed line is no request to link */
+    },
   });
   return out;
 }

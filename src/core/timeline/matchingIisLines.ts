@@ -50,7 +50,9 @@ export function timeWindow(time: string, utcOffsetMinutes: number, beforeMinutes
   if (!m) return null;
   let t = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!) / 1000;
   const zone = m[7];
-  if (zone === 'Z') { /* already UTC */ } else if (zone) {
+  if (zone === 'Z') {
+    /* already UTC */
+  } else if (zone) {
     const z = /^([+-])(\d{2}):?(\d{2})$/.exec(zone)!;
     t -= (z[1] === '-' ? -1 : 1) * (+z[2]! * 60 + +z[3]!) * 60;
   } else t -= utcOffsetMinutes * 60;
@@ -84,7 +86,10 @@ export class MatchingLinesCollector implements W3cScanHandler {
     this.pathRequests++;
     const t = rec.epochSeconds();
     if (!(t >= this.q.from && t <= this.q.to)) return;
-    if (this.lines.length >= (this.q.limit ?? 5000)) { this.truncated = true; return; }
+    if (this.lines.length >= (this.q.limit ?? 5000)) {
+      this.truncated = true;
+      return;
+    }
     const status = rec.num(c.status);
     const sub = rec.num(c.substatus);
     const win32 = rec.num(c.win32);
@@ -101,7 +106,9 @@ export class MatchingLinesCollector implements W3cScanHandler {
     });
   }
 
-  onMalformed(): void { /* not a request we can place in time */ }
+  onMalformed(): void {
+    /* not a request we can place in time */
+  }
 }
 
 export function findMatchingIisLines(log: string | Buffer, q: MatchingQuery): { lines: MatchingLine[]; pathRequests: number; truncated: boolean } {

@@ -15,7 +15,8 @@ const REASONS: Record<string, string> = {
   Connections_Refused: 'Kernel non-paged pool memory dropped below 20 MB and HTTP.sys stopped accepting new connections.',
   Disabled: 'A 503: an administrator disabled the application.',
   EntityTooLarge: 'The request entity exceeded the maximum permitted size.',
-  FieldLength: 'A field length limit was exceeded (e.g. a long Authorization header: Kerberos tokens of users in many groups; see MaxFieldLength/MaxRequestBytes).',
+  FieldLength:
+    'A field length limit was exceeded (e.g. a long Authorization header: Kerberos tokens of users in many groups; see MaxFieldLength/MaxRequestBytes).',
   Forbidden: 'A forbidden element or sequence was found while parsing.',
   Header: 'A parse error occurred in a header.',
   Hostname: 'A parse error occurred while processing the host name.',

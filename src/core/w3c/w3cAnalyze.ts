@@ -55,7 +55,10 @@ async function scanStream(stream: Readable, opts: StreamAnalyzeOptions, kernelCo
     const sc = new W3cScanner(an, kernel);
     // the scanner copies what outlives a push, so one read buffer serves every chunk
     const push = (b: Buffer): void => {
-      if (!kernel) { sc.push(b); return; }
+      if (!kernel) {
+        sc.push(b);
+        return;
+      }
       for (let p = 0; p < b.length; p += KERNEL_CHUNK) {
         const n = b.copy(kernel.chunk, 0, p, Math.min(b.length, p + KERNEL_CHUNK));
         sc.push(kernel.chunk.subarray(0, n));
@@ -69,7 +72,7 @@ async function scanStream(stream: Readable, opts: StreamAnalyzeOptions, kernelCo
         stream.destroy();
         throw new Error('cancelled');
       }
-      const buf = dec.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk as Buffer);
+      const buf = dec.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : (chunk as Buffer));
       if (buf.length) push(buf);
     }
     const last = dec.end();
@@ -104,7 +107,11 @@ export async function analyzeW3cFile(path: PathLike, opts: StreamAnalyzeOptions 
 async function analyzeGzipFile(path: PathLike, opts: StreamAnalyzeOptions, kernelCounts: boolean): Promise<W3cAnalysis> {
   const src = createReadStream(path, { highWaterMark: 1 << 20 });
   let bytesRead = 0;
-  if (opts.onProgress) src.on('data', (c) => { bytesRead += (c as Buffer).length; opts.onProgress!({ bytesRead }); });
+  if (opts.onProgress)
+    src.on('data', (c) => {
+      bytesRead += (c as Buffer).length;
+      opts.onProgress!({ bytesRead });
+    });
   const gunzip = createGunzip({ chunkSize: 1 << 20 });
   src.on('error', (e) => gunzip.destroy(e));
   src.pipe(gunzip);
@@ -141,11 +148,10 @@ async function readFile(path: PathLike, opts: StreamAnalyzeOptions, kernelCounts
     if (detectTextEncoding(head).encoding !== 'utf-8' || detectLineEndsBytes(head) === 'cr') {
       return await scanStream(createReadStream('', { fd: fh.fd, start: 0, autoClose: false, highWaterMark: 1 << 20 }), opts, false);
     }
-    const an: W3cCounting = kernel && kernelCounts && opts.collectFindings === false
-      ? new W3cCounter(kernel, opts)
-      : new W3cAnalyzer(opts);
+    const an: W3cCounting = kernel && kernelCounts && opts.collectFindings === false ? new W3cCounter(kernel, opts) : new W3cAnalyzer(opts);
     const sc = new W3cScanner(an, kernel);
-    let pos = 0, cur = 0;
+    let pos = 0,
+      cur = 0;
     while (bytesRead > 0) {
       if (opts.signal?.aborted) throw new Error('cancelled');
       pos += bytesRead;

@@ -63,11 +63,22 @@ export class BlockStatsBuilder {
     if (this.current && layout.headerLine - 1 >= this.current.stats.fieldsLine) this.current.stats.lastLine = layout.headerLine - 1;
     const acc: BlockAcc = {
       stats: {
-        layoutIndex: layout.index, fieldsLine: layout.fieldsLine, headerLine: layout.headerLine, lastLine: layout.fieldsLine,
-        fieldCount: layout.fields.length, requests: 0, malformed: 0, status401: 0, badBindings: 0, failures: 0,
-        topFailingUri: null, topFailingClient: null, failureLines: [],
+        layoutIndex: layout.index,
+        fieldsLine: layout.fieldsLine,
+        headerLine: layout.headerLine,
+        lastLine: layout.fieldsLine,
+        fieldCount: layout.fields.length,
+        requests: 0,
+        malformed: 0,
+        status401: 0,
+        badBindings: 0,
+        failures: 0,
+        topFailingUri: null,
+        topFailingClient: null,
+        failureLines: [],
       },
-      uris: new Map(), clients: new Map(),
+      uris: new Map(),
+      clients: new Map(),
     };
     this.blocks.push(acc);
     this.current = acc;
@@ -77,7 +88,10 @@ export class BlockStatsBuilder {
   forRecord(rec: W3cRecord): BlockAcc | null {
     const lay = rec.layout;
     if (lay && (!this.current || this.current.stats.layoutIndex !== lay.index || lay.fieldsLine === 0)) {
-      if (lay.fieldsLine === 0 && !this.layouts.includes(lay)) { this.start(lay); this.current!.stats.headerLine = rec.line; }
+      if (lay.fieldsLine === 0 && !this.layouts.includes(lay)) {
+        this.start(lay);
+        this.current!.stats.headerLine = rec.line;
+      }
     }
     return this.current;
   }

@@ -58,10 +58,15 @@ export class W3cCounter implements W3cCounting {
   private readonly layouts: W3cLayout[] = [];
   private readonly finishOpen: boolean;
 
-  constructor(readonly countingKernel: W3cKernel, opts: W3cCounterOptions = {}) {
+  constructor(
+    readonly countingKernel: W3cKernel,
+    opts: W3cCounterOptions = {},
+  ) {
     this.k = countingKernel.counter;
     this.finishOpen = opts.finishOpenAtEnd !== false;
-    const add = (m: Map<number, number>, v: number): void => { m.set(v, (m.get(v) ?? 0) + 1); };
+    const add = (m: Map<number, number>, v: number): void => {
+      m.set(v, (m.get(v) ?? 0) + 1);
+    };
     countingKernel.sink = { bigStatus: (v) => add(this.statusBig, v), bigWin32: (v) => add(this.win32Big, v) };
     this.k.setWindow(opts.handshakeWindowSeconds ?? DEFAULT_HANDSHAKE_WINDOW_SECONDS);
   }
@@ -87,7 +92,8 @@ export class W3cCounter implements W3cCounting {
     scratch[len] = 10;
     const at = scratch.byteOffset;
     const stop = this.k.count(at, at + len + 1, rec.fileOffset);
-    if (stop !== at + len + 1 || this.countingKernel.countedLines[0] !== 1) throw new Error(`line ${rec.line}: the counting kernel did not take a record the scanner read`);
+    if (stop !== at + len + 1 || this.countingKernel.countedLines[0] !== 1)
+      throw new Error(`line ${rec.line}: the counting kernel did not take a record the scanner read`);
     if (this.k.isOverflowed()) throw new KernelArenaFull();
   }
 
@@ -118,7 +124,17 @@ export class W3cCounter implements W3cCounting {
     if (widest >= MAX_TOKENS) throw new KernelLayoutTooWide(widest);
     // -2: a date column that cannot be read (the time is then unknown); -1: none, the #Date counts
     const date = c.date < 0 ? -1 : c.date < MAX_TOKENS ? c.date : -2;
-    this.k.configure(lay.fields.length, col(c.status), col(c.substatus), col(c.win32), col(c.cIp), col(uri), date, col(c.time), lay.date ? dateDays(lay.date) : 0);
+    this.k.configure(
+      lay.fields.length,
+      col(c.status),
+      col(c.substatus),
+      col(c.win32),
+      col(c.cIp),
+      col(uri),
+      date,
+      col(c.time),
+      lay.date ? dateDays(lay.date) : 0,
+    );
   }
 
   resetCounts(): void {
@@ -158,7 +174,9 @@ export class W3cCounter implements W3cCounting {
     // the kernel counts the first four codes in W3C_FINDING_ORDER; MALFORMED_LINE is counted here
     const counts = [...kn.findings, this.malformed];
     const findings: Partial<Record<FindingCode, number>> = {};
-    W3C_FINDING_ORDER.forEach((c, i) => { if (counts[i]) findings[c] = counts[i]; });
+    W3C_FINDING_ORDER.forEach((c, i) => {
+      if (counts[i]) findings[c] = counts[i];
+    });
     const summary = withHttpErrCounts({ status, win32, findings }, kn.counter.statusDashCount(), this.reasons);
     return { lines, requests: kn.counter.requestCount(), bytes, summary, findings: [], findingsOmitted: 0, layouts: this.layouts, blocks: [] };
   }

@@ -47,7 +47,11 @@ export class W3cDocumentModel {
   constructor(
     readonly text: string,
     readonly lineCount: number,
-    kind: Uint8Array, layoutIndex: Int32Array, tokOffset: Int32Array, tokCount: Int32Array, lineStart: Int32Array,
+    kind: Uint8Array,
+    layoutIndex: Int32Array,
+    tokOffset: Int32Array,
+    tokCount: Int32Array,
+    lineStart: Int32Array,
     private readonly spans: Int32Array,
     readonly layouts: W3cLayout[],
     readonly directives: W3cDirective[],
@@ -86,12 +90,14 @@ export class W3cDocumentModel {
   fields(line: number): W3cFieldSpan[] {
     const k = this.kind[line - 1];
     if (k !== W3cLineKind.Record && k !== W3cLineKind.Malformed) return [];
-    const n = this.tokCount[line - 1], off = this.tokOffset[line - 1];
+    const n = this.tokCount[line - 1],
+      off = this.tokOffset[line - 1];
     const lay = this.layoutOf(line);
     const base = this.lineStart[line - 1];
     const out: W3cFieldSpan[] = [];
     for (let i = 0; i < n; i++) {
-      const start = this.spans[off + 2 * i], end = this.spans[off + 2 * i + 1];
+      const start = this.spans[off + 2 * i],
+        end = this.spans[off + 2 * i + 1];
       out.push({ index: i, name: lay?.fields[i] ?? '', start, end, raw: this.text.slice(base + start, base + end) });
     }
     return out;
@@ -122,7 +128,12 @@ class ModelBuilder implements W3cScanHandler {
   readonly directives: W3cDirective[] = [];
   readonly malformed = new Map<number, string>();
 
-  constructor(private readonly text: string, private readonly charStart: Int32Array, private readonly byteStart: Int32Array, lines: number) {
+  constructor(
+    private readonly text: string,
+    private readonly charStart: Int32Array,
+    private readonly byteStart: Int32Array,
+    lines: number,
+  ) {
     this.kind = new Uint8Array(lines);
     this.layoutIndex = new Int32Array(lines).fill(-1);
     this.tokOffset = new Int32Array(lines);
@@ -165,7 +176,8 @@ class ModelBuilder implements W3cScanHandler {
     const ascii = byteLen === charLen;
     const s0 = rec.start;
     for (let k = 0; k < n; k++) {
-      let a = rec.starts[k] - s0, b = rec.ends[k] - s0;
+      let a = rec.starts[k] - s0,
+        b = rec.ends[k] - s0;
       if (!ascii) {
         a = rec.buf.toString('utf8', s0, rec.starts[k]).length;
         b = a + rec.buf.toString('utf8', rec.starts[k], rec.ends[k]).length;
@@ -210,5 +222,18 @@ export function parseW3cDocument(text: string, opts?: W3cAnalyzeOptions): W3cDoc
   sc.push(buf);
   sc.end();
   const analysis = an.finishAnalysis(sc.bytes, sc.lines);
-  return new W3cDocumentModel(text, lines, mb.kind, mb.layoutIndex, mb.tokOffset, mb.tokCount, charStart, mb.spans, sc.layouts, mb.directives, mb.malformed, analysis);
+  return new W3cDocumentModel(
+    text,
+    lines,
+    mb.kind,
+    mb.layoutIndex,
+    mb.tokOffset,
+    mb.tokCount,
+    charStart,
+    mb.spans,
+    sc.layouts,
+    mb.directives,
+    mb.malformed,
+    analysis,
+  );
 }

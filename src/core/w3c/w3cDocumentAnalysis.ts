@@ -7,7 +7,6 @@ import type { W3cAnalysis } from './w3cFindings';
 import { parseW3cDocument, type W3cDocumentModel } from './w3cDocument';
 import { DEFAULT_HANDSHAKE_WINDOW_SECONDS } from '../findings';
 
-
 /** Statistics of one `#Fields` block (a layout and the lines until the next header). */
 export interface W3cBlockStats {
   /** 1-based block number. */
@@ -66,7 +65,8 @@ function hasLoneCr(text: string): boolean {
 /** Editor line of every LF-terminated line, counting lone CRs as the editor does. */
 function editorLines(text: string, lines: number): Int32Array {
   const map = new Int32Array(lines);
-  let doc = 0, p = 0;
+  let doc = 0,
+    p = 0;
   for (let l = 0; l < lines; l++) {
     map[l] = doc;
     const lf = text.indexOf('\n', p);
@@ -82,17 +82,22 @@ function editorLines(text: string, lines: number): Int32Array {
 
 /** Editor line (0-based) of a 1-based log line. */
 export function docLine(a: W3cDocumentAnalysis, line: number): number {
-  return a.docLineOf ? a.docLineOf[line - 1] ?? line - 1 : line - 1;
+  return a.docLineOf ? (a.docLineOf[line - 1] ?? line - 1) : line - 1;
 }
 
 /** 1-based log line that holds the editor line (0-based). */
 export function logLine(a: W3cDocumentAnalysis, editorLine: number): number {
   const map = a.docLineOf;
   if (!map) return editorLine + 1;
-  let lo = 0, hi = map.length - 1, hit = 0;
+  let lo = 0,
+    hi = map.length - 1,
+    hit = 0;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    if (map[mid]! <= editorLine) { hit = mid; lo = mid + 1; } else hi = mid - 1;
+    if (map[mid]! <= editorLine) {
+      hit = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
   }
   return hit + 1;
 }
@@ -121,16 +126,29 @@ export function blockStats(a: W3cAnalysis, lineCount: number, model?: W3cDocumen
           const ip = model.value(l, 'c-ip');
           byIp.set(ip, (byIp.get(ip) ?? 0) + 1);
         }
-        let best = 0, bestIp: string | null = null;
-        for (const [ip, n] of byIp) if (n > best || (n === best && bestIp !== null && ip < bestIp)) { best = n; bestIp = ip; }
+        let best = 0,
+          bestIp: string | null = null;
+        for (const [ip, n] of byIp)
+          if (n > best || (n === best && bestIp !== null && ip < bestIp)) {
+            best = n;
+            bestIp = ip;
+          }
         if (bestIp !== null) clientIp = bestIp;
       }
       topFailing = { uri, clientIp: clientIp && clientIp !== '-' ? clientIp : null, count: b.topFailingUri!.count };
     }
     return {
-      index: i + 1, fieldsLine: b.fieldsLine, headerLine, endLine: Math.max(headerLine, nextHeader - 1),
-      fields: lay?.fields ?? [], requests: b.requests, status401: b.status401, badBindings: b.badBindings, malformed: b.malformed,
-      findings: 0, topFailing,
+      index: i + 1,
+      fieldsLine: b.fieldsLine,
+      headerLine,
+      endLine: Math.max(headerLine, nextHeader - 1),
+      fields: lay?.fields ?? [],
+      requests: b.requests,
+      status401: b.status401,
+      badBindings: b.badBindings,
+      malformed: b.malformed,
+      findings: 0,
+      topFailing,
     };
   });
   for (const f of a.findings) {
@@ -142,10 +160,15 @@ export function blockStats(a: W3cAnalysis, lineCount: number, model?: W3cDocumen
 
 /** The block that holds a 1-based line (binary search over headerLine). */
 export function blockOfLine(blocks: W3cBlockStats[], line: number): W3cBlockStats | undefined {
-  let lo = 0, hi = blocks.length - 1, hit: W3cBlockStats | undefined;
+  let lo = 0,
+    hi = blocks.length - 1,
+    hit: W3cBlockStats | undefined;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    if (blocks[mid]!.headerLine <= line) { hit = blocks[mid]; lo = mid + 1; } else hi = mid - 1;
+    if (blocks[mid]!.headerLine <= line) {
+      hit = blocks[mid];
+      lo = mid + 1;
+    } else hi = mid - 1;
   }
   return hit ?? blocks[0];
 }

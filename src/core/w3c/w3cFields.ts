@@ -45,8 +45,21 @@ export interface W3cLayout {
 
 /** The layout IIS writes by default (W3C, IIS 7-10); used when a file has data but no #Fields. */
 export const IIS_DEFAULT_FIELDS = [
-  'date', 'time', 's-ip', 'cs-method', 'cs-uri-stem', 'cs-uri-query', 's-port', 'cs-username', 'c-ip',
-  'cs(User-Agent)', 'cs(Referer)', 'sc-status', 'sc-substatus', 'sc-win32-status', 'time-taken',
+  'date',
+  'time',
+  's-ip',
+  'cs-method',
+  'cs-uri-stem',
+  'cs-uri-query',
+  's-port',
+  'cs-username',
+  'c-ip',
+  'cs(User-Agent)',
+  'cs(Referer)',
+  'sc-status',
+  'sc-substatus',
+  'sc-win32-status',
+  'time-taken',
 ];
 
 export function columnsOf(fields: string[]): W3cColumns {
@@ -79,23 +92,46 @@ export function columnsOf(fields: string[]): W3cColumns {
   };
 }
 
-export function makeLayout(
-  index: number, fieldsLine: number, headerLine: number, fields: string[], date: string | null, software: string | null,
-): W3cLayout {
+export function makeLayout(index: number, fieldsLine: number, headerLine: number, fields: string[], date: string | null, software: string | null): W3cLayout {
   return {
-    index, fieldsLine, headerLine, fields, lower: fields.map((f) => f.toLowerCase()), columns: columnsOf(fields), date, software,
+    index,
+    fieldsLine,
+    headerLine,
+    fields,
+    lower: fields.map((f) => f.toLowerCase()),
+    columns: columnsOf(fields),
+    date,
+    software,
     httpErr: !!software && /HTTP API/i.test(software),
   };
 }
 
 /** The semantic kind of a field, for colouring and hovers. */
 export type W3cFieldKind =
-  | 'date' | 'time' | 'ip' | 'port' | 'method' | 'uri' | 'query' | 'user' | 'status' | 'substatus' | 'win32'
-  | 'number' | 'userAgent' | 'referer' | 'header' | 'host' | 'version' | 'site' | 'reason' | 'other';
+  | 'date'
+  | 'time'
+  | 'ip'
+  | 'port'
+  | 'method'
+  | 'uri'
+  | 'query'
+  | 'user'
+  | 'status'
+  | 'substatus'
+  | 'win32'
+  | 'number'
+  | 'userAgent'
+  | 'referer'
+  | 'header'
+  | 'host'
+  | 'version'
+  | 'site'
+  | 'reason'
+  | 'other';
 
 const FIELD_INFO: Record<string, [W3cFieldKind, string]> = {
-  'date': ['date', 'Date of the request (UTC)'],
-  'time': ['time', 'Time the request finished (UTC)'],
+  date: ['date', 'Date of the request (UTC)'],
+  time: ['time', 'Time the request finished (UTC)'],
   's-sitename': ['site', 'Site service name and instance (W3SVC1)'],
   's-computername': ['site', 'Name of the server'],
   's-ip': ['ip', 'Server IP address the request arrived on'],
@@ -132,7 +168,10 @@ export function describeField(name: string): { kind: W3cFieldKind; description: 
   const m = /^(cs|sc|s|c)\((.+)\)$/.exec(l);
   if (m) {
     const dir = m[1] === 'cs' ? 'request' : m[1] === 'sc' ? 'response' : m[1] === 's' ? 'server' : 'client';
-    return { kind: 'header', description: `${dir === 'request' || dir === 'response' ? dir : dir + ' value'} header ${name.slice(m[1].length + 1, -1)} (custom field)` };
+    return {
+      kind: 'header',
+      description: `${dir === 'request' || dir === 'response' ? dir : dir + ' value'} header ${name.slice(m[1].length + 1, -1)} (custom field)`,
+    };
   }
   return { kind: 'other', description: 'Custom field' };
 }

@@ -5,9 +5,7 @@
 // How the lines are read (what a leg is, which verdict ends an attempt, the grouping rules) is
 // w3cRules.ts; the open handshakes live in w3cHandshakeTable.ts, the per-block statistics in
 // w3cBlockStats.ts. This file is the scan handler that ties them together.
-import {
-  DEFAULT_HANDSHAKE_WINDOW_SECONDS, findingOfWin32, severityOf, W3C_FINDING_ORDER, type Finding, type FindingCode,
-} from '../findings';
+import { DEFAULT_HANDSHAKE_WINDOW_SECONDS, findingOfWin32, severityOf, W3C_FINDING_ORDER, type Finding, type FindingCode } from '../findings';
 import type { W3cSummary } from '../analyzeResult';
 import { describeWin32 } from '../win32Status';
 import type { W3cLayout } from './w3cFields';
@@ -112,7 +110,10 @@ export class W3cAnalyzer implements W3cScanHandler {
   onMalformed(rec: W3cRecord, reason: string): void {
     this.lines = rec.line;
     const b = this.blocks.forRecord(rec);
-    if (b) { b.stats.malformed++; b.stats.lastLine = rec.line; }
+    if (b) {
+      b.stats.malformed++;
+      b.stats.lastLine = rec.line;
+    }
     this.add('MALFORMED_LINE', rec.line, () => ({ message: findingMessage({ code: 'MALFORMED_LINE', reason }) }));
   }
 
@@ -124,7 +125,10 @@ export class W3cAnalyzer implements W3cScanHandler {
     const col = lay.columns;
     const cur = this.blocks.current;
     const b = cur && cur.stats.layoutIndex === lay.index ? cur : this.blocks.forRecord(rec);
-    if (b) { b.stats.requests++; b.stats.lastLine = rec.line; }
+    if (b) {
+      b.stats.requests++;
+      b.stats.lastLine = rec.line;
+    }
     const status = rec.num(col.status);
     if (status >= 0) {
       if (status < 1000) this.statusSmall[status]++;
@@ -227,20 +231,29 @@ export class W3cAnalyzer implements W3cScanHandler {
     const n = (this.counts[code] ?? 0) + 1;
     this.counts[code] = n;
     if (!this.collect) return;
-    if (n > this.maxPerCode || (code === 'MALFORMED_LINE' && n > this.maxMalformed)) { this.omitted++; return; }
+    if (n > this.maxPerCode || (code === 'MALFORMED_LINE' && n > this.maxMalformed)) {
+      this.omitted++;
+      return;
+    }
     this.findings.push({ line, code, severity: severityOf(code), ...rest() });
   }
 
   private finish(g: OpenGroup): void {
     if (!g.sspi) return;
-    const lastLine = g.lastLine, lastEpoch = g.lastEpoch, lastUser = g.lastUser;
+    const lastLine = g.lastLine,
+      lastEpoch = g.lastEpoch,
+      lastUser = g.lastUser;
     const w = g.lastWin32 >= 0 ? g.lastWin32 : null;
     const status = g.lastSub >= 0 ? `401.${g.lastSub}` : '401';
     const lastLeg = w !== null && w !== 0 ? `${status} ${describeWin32(w)?.name ?? w}` : status;
     this.add('HANDSHAKE_INCOMPLETE', lastLine, () => ({
       message: findingMessage({ code: 'HANDSHAKE_INCOMPLETE', status, win32: w, legs: g.legs ? g.legs.length : g.legCount, lastLeg }),
       time: Number.isNaN(lastEpoch) ? null : new Date(lastEpoch * 1000).toISOString().slice(0, 19) + 'Z',
-      clientIp: unquoteW3c(g.keyBuf.toString('utf8', 0, g.ipLen)) || null, user: lastUser, uri: unquoteW3c(g.keyBuf.toString('utf8', g.ipLen + 1, g.keyLen)) || null, status, win32: w,
+      clientIp: unquoteW3c(g.keyBuf.toString('utf8', 0, g.ipLen)) || null,
+      user: lastUser,
+      uri: unquoteW3c(g.keyBuf.toString('utf8', g.ipLen + 1, g.keyLen)) || null,
+      status,
+      win32: w,
       relatedLines: (g.legs ?? []).filter((l) => l !== lastLine),
     }));
   }
@@ -249,14 +262,21 @@ export class W3cAnalyzer implements W3cScanHandler {
     if (Number.isNaN(now)) return;
     for (let g = this.open.head; g;) {
       const next = g.nextOpen;
-      if (now - g.lastTime > this.window) { this.finish(g); this.open.close(g); }
+      if (now - g.lastTime > this.window) {
+        this.finish(g);
+        this.open.close(g);
+      }
       g = next;
     }
   }
 
   /** Close open handshakes and build the result; call once after the scanner's end(). */
   finishAnalysis(bytes: number, lines: number): W3cAnalysis {
-    if (this.finishOpen) for (const g of this.open.all().sort((a, b) => a.lastLine - b.lastLine)) { this.finish(g); this.open.close(g); }
+    if (this.finishOpen)
+      for (const g of this.open.all().sort((a, b) => a.lastLine - b.lastLine)) {
+        this.finish(g);
+        this.open.close(g);
+      }
     this.bytes = bytes;
     this.lines = lines;
     const status = histogram(this.statusSmall, this.statusBig);
@@ -267,7 +287,16 @@ export class W3cAnalyzer implements W3cScanHandler {
     this.findings.sort((a, b) => a.line - b.line || order.indexOf(a.code) - order.indexOf(b.code));
     const blocks = this.blocks.result();
     const summary = withHttpErrCounts({ status, win32, findings: findingsCount }, this.statusDash, this.reasons);
-    const result: W3cAnalysis = { lines, requests: this.requests, bytes, summary, findings: this.findings, findingsOmitted: this.omitted, layouts: this.blocks.layouts, blocks };
+    const result: W3cAnalysis = {
+      lines,
+      requests: this.requests,
+      bytes,
+      summary,
+      findings: this.findings,
+      findingsOmitted: this.omitted,
+      layouts: this.blocks.layouts,
+      blocks,
+    };
     if (this.notTracked > 0) result.handshakesNotTracked = this.notTracked;
     return result;
   }
@@ -279,7 +308,11 @@ export class W3cAnalyzer implements W3cScanHandler {
    * readers of the same file count alike from a line on when these sets are equal there.
    */
   handshakeState(): string[] {
-    return this.open.all().filter((g) => g.sspi).map((g) => `${g.keyBuf.toString('latin1', 0, g.keyLen)}\u0000${g.lastTime}`).sort();
+    return this.open
+      .all()
+      .filter((g) => g.sspi)
+      .map((g) => `${g.keyBuf.toString('latin1', 0, g.keyLen)}\u0000${g.lastTime}`)
+      .sort();
   }
 
   /**
@@ -334,7 +367,6 @@ export class W3cAnalyzer implements W3cScanHandler {
   }
 }
 
-
 /** A summary histogram: the values counted in `small` (indexed by value), then the larger ones in `big`, ascending; no zero counts. */
 export function histogram(small: ArrayLike<number>, big: Iterable<[number, number]>): Record<string, number> {
   const out: Record<string, number> = {};
@@ -342,4 +374,3 @@ export function histogram(small: ArrayLike<number>, big: Iterable<[number, numbe
   for (const [k, v] of [...big].sort((a, b) => a[0] - b[0])) if (v) out[String(k)] = v;
   return out;
 }
-

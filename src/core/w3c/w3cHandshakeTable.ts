@@ -68,9 +68,12 @@ export class HandshakeTable {
     let g: OpenGroup;
     const ipHash = hashToken(rec, ipI);
     const b = rec.buf;
-    const ipOk = ipI >= 0 && ipI < rec.count, uriOk = uriI >= 0 && uriI < rec.count;
-    const is = ipOk ? rec.starts[ipI] : 0, ie = ipOk ? rec.ends[ipI] : 0;
-    const us = uriOk ? rec.starts[uriI] : 0, ue = uriOk ? rec.ends[uriI] : 0;
+    const ipOk = ipI >= 0 && ipI < rec.count,
+      uriOk = uriI >= 0 && uriI < rec.count;
+    const is = ipOk ? rec.starts[ipI] : 0,
+      ie = ipOk ? rec.ends[ipI] : 0;
+    const us = uriOk ? rec.starts[uriI] : 0,
+      ue = uriOk ? rec.ends[uriI] : 0;
     const keyLen = ie - is + 1 + ue - us;
     const reuse = this.pool.pop();
     const keyBuf = reuse && reuse.keyBuf.length >= keyLen ? reuse.keyBuf : Buffer.allocUnsafe(Math.max(keyLen, 64));
@@ -81,17 +84,48 @@ export class HandshakeTable {
     const next = this.table[h & TABLE_MASK];
     if (reuse) {
       g = reuse;
-      g.hash = h; g.keyBuf = keyBuf; g.keyLen = keyLen; g.ipLen = ie - is; g.ipHash = ipHash; g.next = next; g.prevOpen = null; g.nextOpen = null; g.legs = this.collect ? [] : null; g.legCount = 0;
-      g.lastTime = t; g.sspi = false; g.lastLine = 0; g.lastEpoch = NaN; g.lastUser = null; g.lastSub = -1; g.lastWin32 = -1;
+      g.hash = h;
+      g.keyBuf = keyBuf;
+      g.keyLen = keyLen;
+      g.ipLen = ie - is;
+      g.ipHash = ipHash;
+      g.next = next;
+      g.prevOpen = null;
+      g.nextOpen = null;
+      g.legs = this.collect ? [] : null;
+      g.legCount = 0;
+      g.lastTime = t;
+      g.sspi = false;
+      g.lastLine = 0;
+      g.lastEpoch = NaN;
+      g.lastUser = null;
+      g.lastSub = -1;
+      g.lastWin32 = -1;
     } else {
       g = {
-        hash: h, keyBuf, keyLen, ipLen: ie - is, ipHash, next, prevOpen: null, nextOpen: null, legs: this.collect ? [] : null, legCount: 0, lastTime: t, sspi: false,
-        lastLine: 0, lastEpoch: NaN, lastUser: null, lastSub: -1, lastWin32: -1,
+        hash: h,
+        keyBuf,
+        keyLen,
+        ipLen: ie - is,
+        ipHash,
+        next,
+        prevOpen: null,
+        nextOpen: null,
+        legs: this.collect ? [] : null,
+        legCount: 0,
+        lastTime: t,
+        sspi: false,
+        lastLine: 0,
+        lastEpoch: NaN,
+        lastUser: null,
+        lastSub: -1,
+        lastWin32: -1,
       };
     }
     this.table[h & TABLE_MASK] = g;
     g.prevOpen = this.tail;
-    if (this.tail) this.tail.nextOpen = g; else this.head = g;
+    if (this.tail) this.tail.nextOpen = g;
+    else this.head = g;
     this.tail = g;
     this.count++;
     this.ipBuckets[ipHash]++;
@@ -109,8 +143,10 @@ export class HandshakeTable {
       if (p) p.next = g.next;
     }
     g.next = null;
-    if (g.prevOpen) g.prevOpen.nextOpen = g.nextOpen; else this.head = g.nextOpen;
-    if (g.nextOpen) g.nextOpen.prevOpen = g.prevOpen; else this.tail = g.prevOpen;
+    if (g.prevOpen) g.prevOpen.nextOpen = g.nextOpen;
+    else this.head = g.nextOpen;
+    if (g.nextOpen) g.nextOpen.prevOpen = g.prevOpen;
+    else this.tail = g.prevOpen;
     g.prevOpen = null;
     g.nextOpen = null;
     this.count--;
@@ -142,9 +178,12 @@ export function unquoteW3c(t: string): string {
 }
 
 function keyEquals(g: OpenGroup, rec: W3cRecord, ipI: number, uriI: number): boolean {
-  const k = g.keyBuf, b = rec.buf;
-  const is = ipI >= 0 && ipI < rec.count ? rec.starts[ipI] : 0, ie = ipI >= 0 && ipI < rec.count ? rec.ends[ipI] : 0;
-  const us = uriI >= 0 && uriI < rec.count ? rec.starts[uriI] : 0, ue = uriI >= 0 && uriI < rec.count ? rec.ends[uriI] : 0;
+  const k = g.keyBuf,
+    b = rec.buf;
+  const is = ipI >= 0 && ipI < rec.count ? rec.starts[ipI] : 0,
+    ie = ipI >= 0 && ipI < rec.count ? rec.ends[ipI] : 0;
+  const us = uriI >= 0 && uriI < rec.count ? rec.starts[uriI] : 0,
+    ue = uriI >= 0 && uriI < rec.count ? rec.ends[uriI] : 0;
   if (ie - is !== g.ipLen || ue - us !== g.keyLen - g.ipLen - 1) return false;
   for (let i = 0; i < g.ipLen; i++) if (k[i] !== b[is + i]) return false;
   for (let i = 0, o = g.ipLen + 1; i < ue - us; i++) if (k[o + i] !== b[us + i]) return false;
@@ -158,7 +197,9 @@ function keyEquals(g: OpenGroup, rec: W3cRecord, ipI: number, uriI: number): boo
 export function hashToken(rec: W3cRecord, i: number): number {
   if (i < 0 || i >= rec.count) return 0;
   const b = rec.buf;
-  const s = rec.starts[i], e = rec.ends[i], n = e - s;
+  const s = rec.starts[i],
+    e = rec.ends[i],
+    n = e - s;
   if (n <= 0) return 0;
   const w = n >= 4 ? b[e - 1] | (b[e - 2] << 8) | (b[e - 3] << 16) | (b[e - 4] << 24) : b[e - 1] | (b[s] << 8);
   const h = Math.imul(w ^ Math.imul(n, 0x9e3779b1), 0x85ebca6b);

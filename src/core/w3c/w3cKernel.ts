@@ -112,8 +112,12 @@ export function createW3cKernel(): W3cKernel | null {
         const t = mem!.toString('latin1', s, e);
         return e - s < 300 && /^\d+$/.test(t) ? Number(t) : -1;
       },
-      bigStatus(v: number): void { kernel!.sink?.bigStatus(v); },
-      bigWin32(v: number): void { kernel!.sink?.bigWin32(v); },
+      bigStatus(v: number): void {
+        kernel!.sink?.bigStatus(v);
+      },
+      bigWin32(v: number): void {
+        kernel!.sink?.bigWin32(v);
+      },
     },
   };
   const inst = new WebAssembly.Instance(mod, imports);
@@ -121,7 +125,8 @@ export function createW3cKernel(): W3cKernel | null {
   x.init();
   const memory = x.memory;
   mem = Buffer.from(memory.buffer);
-  const chunkAt = x.chunkAt(), chunkSize = x.chunkSize();
+  const chunkAt = x.chunkAt(),
+    chunkSize = x.chunkSize();
   if (chunkSize !== KERNEL_CHUNK) throw new Error(`${WASM_NAME}: chunks of ${chunkSize} bytes, expected ${KERNEL_CHUNK}`);
   const chunks: [Buffer, Buffer] = [Buffer.from(memory.buffer, chunkAt, chunkSize), Buffer.from(memory.buffer, chunkAt + chunkSize, chunkSize)];
   kernel = {
@@ -142,7 +147,10 @@ export function createW3cKernel(): W3cKernel | null {
     scratch: Buffer.from(memory.buffer, x.scratchAt(), chunkAt - x.scratchAt()),
     sink: null,
   };
-  if (x.isOverflowed()) { problem = `${WASM_NAME}: no room for the handshake arena`; return null; }
+  if (x.isOverflowed()) {
+    problem = `${WASM_NAME}: no room for the handshake arena`;
+    return null;
+  }
   return kernel;
 }
 
@@ -170,7 +178,7 @@ export function w3cKernelProblem(): string | null {
     // the kernel made for the check is the first one the pool hands out
     const k = acquireW3cKernel();
     releaseW3cKernel(k);
-    return k ? null : problem ?? 'unknown';
+    return k ? null : (problem ?? 'unknown');
   } catch (e) {
     return e instanceof Error ? e.message : String(e);
   }

@@ -60,7 +60,10 @@ export interface ParallelOptions {
  */
 export const HEAD_START_BYTES = 0;
 
-interface WorkerScript { path: string; ts: boolean }
+interface WorkerScript {
+  path: string;
+  ts: boolean;
+}
 
 function defaultWorker(): WorkerScript | null {
   const js = join(__dirname, 'w3cSummaryWorker.js');
@@ -94,17 +97,36 @@ function runWorker(w: WorkerScript, job: SummaryRangeJob, onBytes: (n: number) =
   return new Promise((resolve, reject) => {
     const worker = startWorker(w, job);
     let settled = false;
-    const abort = (): void => { void worker.terminate(); if (!settled) { settled = true; reject(new Error('cancelled')); } };
+    const abort = (): void => {
+      void worker.terminate();
+      if (!settled) {
+        settled = true;
+        reject(new Error('cancelled'));
+      }
+    };
     stop.addEventListener('abort', abort, { once: true });
     worker.on('message', (m: { type: string; bytes?: number; result?: SummaryRangeResult; message?: string }) => {
       if (m.type === 'progress') onBytes(m.bytes ?? 0);
-      else if (m.type === 'done' && !settled) { settled = true; resolve(m.result!); }
-      else if (m.type === 'error' && !settled) { settled = true; reject(new Error(m.message)); }
+      else if (m.type === 'done' && !settled) {
+        settled = true;
+        resolve(m.result!);
+      } else if (m.type === 'error' && !settled) {
+        settled = true;
+        reject(new Error(m.message));
+      }
     });
-    worker.on('error', (e) => { if (!settled) { settled = true; reject(e); } });
+    worker.on('error', (e) => {
+      if (!settled) {
+        settled = true;
+        reject(e);
+      }
+    });
     worker.on('exit', (code) => {
       stop.removeEventListener('abort', abort);
-      if (!settled) { settled = true; reject(new Error(`worker stopped (exit code ${code})`)); }
+      if (!settled) {
+        settled = true;
+        reject(new Error(`worker stopped (exit code ${code})`));
+      }
     });
   });
 }
@@ -115,7 +137,10 @@ function runWorker(w: WorkerScript, job: SummaryRangeJob, onBytes: (n: number) =
  * sequential analyzeW3cFile). `findings` and `blocks` are empty: counts only.
  */
 export async function analyzeW3cSummaryParallel(path: string, opts: ParallelOptions = {}): Promise<W3cAnalysis | null> {
-  const fallback = (why: string): null => { opts.onFallback?.(why); return null; };
+  const fallback = (why: string): null => {
+    opts.onFallback?.(why);
+    return null;
+  };
   // IIS_AUTH_LENS_THREADS caps the threads (1: the sequential pass; for measuring and for shared machines)
   const env = Number(process.env.IIS_AUTH_LENS_THREADS);
   const n0 = opts.workers ?? Math.min(8, availableParallelism(), Number.isInteger(env) && env > 0 ? env : 8);
@@ -149,7 +174,10 @@ export async function analyzeW3cSummaryParallel(path: string, opts: ParallelOpti
   if (starts.length < 2) return fallback('no line start to cut at');
   const window = opts.handshakeWindowSeconds ?? DEFAULT_HANDSHAKE_WINDOW_SECONDS;
   let done = 0;
-  const onBytes = (b: number): void => { done += b; opts.onProgress?.({ bytesRead: done }); };
+  const onBytes = (b: number): void => {
+    done += b;
+    opts.onProgress?.({ bytesRead: done });
+  };
   // one failing worker stops the others; the caller's cancel stops all
   if (opts.signal?.aborted) throw new Error('cancelled');
   const stop = new AbortController();
@@ -159,7 +187,12 @@ export async function analyzeW3cSummaryParallel(path: string, opts: ParallelOpti
   let jobs: SummaryRangeJob[];
   try {
     jobs = starts.map((s, k): SummaryRangeJob => ({
-      path, leadStart: Math.min(leads[k], s), start: s, end: k + 1 < starts.length ? starts[k + 1] : size, last: k === starts.length - 1, handshakeWindowSeconds: window,
+      path,
+      leadStart: Math.min(leads[k], s),
+      start: s,
+      end: k + 1 < starts.length ? starts[k + 1] : size,
+      last: k === starts.length - 1,
+      handshakeWindowSeconds: window,
       ...(opts.headerLookbackBytes !== undefined ? { headerLookback: opts.headerLookbackBytes } : {}),
     }));
     // the other ranges in workers; the first one here, meanwhile (one thread fewer to start)
@@ -173,7 +206,7 @@ export async function analyzeW3cSummaryParallel(path: string, opts: ParallelOpti
       await settledOthers;
       throw err;
     }
-    results = [first, ...await Promise.all(others)];
+    results = [first, ...(await Promise.all(others))];
     if (opts.signal?.aborted) throw new Error('cancelled');
   } catch (err) {
     stop.abort();
@@ -218,14 +251,23 @@ export async function analyzeW3cSummaryParallel(path: string, opts: ParallelOpti
   opts.onRanges?.(results.length);
   if (opts.onTiming) {
     const since = opts.since ?? performance.timeOrigin;
-    opts.onTiming(results.map((r, k) => ({ range: k, bytes: (k + 1 < starts.length ? starts[k + 1] : size) - starts[k], startedMs: r.startedAt - since, doneMs: r.doneAt - since })));
+    opts.onTiming(
+      results.map((r, k) => ({
+        range: k,
+        bytes: (k + 1 < starts.length ? starts[k + 1] : size) - starts[k],
+        startedMs: r.startedAt - since,
+        doneMs: r.doneAt - since,
+      })),
+    );
   }
   return merge(results, size, lateFinds);
 }
 
 function merge(results: SummaryRangeResult[], size: number, lateFinds: number): W3cAnalysis {
-  let lines = 0, requests = 0;
-  const status = new Map<number, number>(), win32 = new Map<number, number>();
+  let lines = 0,
+    requests = 0;
+  const status = new Map<number, number>(),
+    win32 = new Map<number, number>();
   const reason = new Map<string, number>();
   let statusDash = 0;
   const counts: Record<string, number> = {};
@@ -233,7 +275,10 @@ function merge(results: SummaryRangeResult[], size: number, lateFinds: number): 
   let defaultSeen = false;
   for (const r of results) {
     for (const l of r.layouts) {
-      if (l.fieldsLine === 0) { if (defaultSeen) continue; defaultSeen = true; }
+      if (l.fieldsLine === 0) {
+        if (defaultSeen) continue;
+        defaultSeen = true;
+      }
       layouts.push(makeLayout(layouts.length, l.fieldsLine > 0 ? l.fieldsLine + lines : 0, l.headerLine + lines, l.fields, l.date, l.software));
     }
     lines += r.lines;

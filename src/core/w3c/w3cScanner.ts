@@ -43,12 +43,16 @@ export class W3cRecord {
   /** Number of tokens (may exceed MAX_TOKENS; positions beyond it are not kept). */
   count = 0;
   /** Token positions in `buf` (the WebAssembly kernel's tables when the scanner has one). */
-  constructor(readonly starts: Int32Array<ArrayBufferLike> = new Int32Array(MAX_TOKENS), readonly ends: Int32Array<ArrayBufferLike> = new Int32Array(MAX_TOKENS)) {}
+  constructor(
+    readonly starts: Int32Array<ArrayBufferLike> = new Int32Array(MAX_TOKENS),
+    readonly ends: Int32Array<ArrayBufferLike> = new Int32Array(MAX_TOKENS),
+  ) {}
 
   /** Token i as text (UTF-8), W3C quotes removed; '' when out of range. */
   str(i: number): string {
     if (i < 0 || i >= this.count || i >= this.starts.length) return '';
-    const s = this.starts[i], e = this.ends[i];
+    const s = this.starts[i],
+      e = this.ends[i];
     const b = this.buf;
     if (b[s] === QUOTE && e - s >= 2 && b[e - 1] === QUOTE) return b.toString('utf8', s + 1, e - 1).replace(/""/g, '"');
     return b.toString('utf8', s, e);
@@ -61,7 +65,10 @@ export class W3cRecord {
     let s = this.starts[i];
     let e = this.ends[i];
     // a W3C-quoted value ("200") is its content, as str() gives it
-    if (e - s >= 2 && b[s] === QUOTE && b[e - 1] === QUOTE) { s++; e--; }
+    if (e - s >= 2 && b[s] === QUOTE && b[e - 1] === QUOTE) {
+      s++;
+      e--;
+    }
     if (e - s > 15) return e - s < 300 && /^\d+$/.test(b.toString('latin1', s, e)) ? Number(b.toString('latin1', s, e)) : -1;
     let v = 0;
     if (s === e) return -1;
@@ -123,12 +130,20 @@ export class W3cRecord {
 
   private hms(i: number): number {
     const b = this.buf;
-    const s = this.starts[i], e = this.ends[i];
+    const s = this.starts[i],
+      e = this.ends[i];
     // H:MM:SS or HH:MM:SS, optional fraction ignored
-    let p = s, h = 0;
-    while (p < e && b[p] !== 58) { const c = b[p] - 48; if (c < 0 || c > 9) return -1; h = h * 10 + c; p++; }
+    let p = s,
+      h = 0;
+    while (p < e && b[p] !== 58) {
+      const c = b[p] - 48;
+      if (c < 0 || c > 9) return -1;
+      h = h * 10 + c;
+      p++;
+    }
     if (p + 6 > e || b[p + 3] !== 58) return -1;
-    const m = (b[p + 1] - 48) * 10 + (b[p + 2] - 48), sec = (b[p + 4] - 48) * 10 + (b[p + 5] - 48);
+    const m = (b[p + 1] - 48) * 10 + (b[p + 2] - 48),
+      sec = (b[p + 4] - 48) * 10 + (b[p + 5] - 48);
     if (!(m >= 0 && m < 60 && sec >= 0 && sec < 62)) return -1;
     return h * 3600 + m * 60 + sec;
   }
@@ -140,7 +155,8 @@ export class W3cRecord {
     const s = this.starts[i];
     if (this.ends[i] - s !== 10 || b[s + 4] !== 45 || b[s + 7] !== 45) return NaN;
     const y = (b[s] - 48) * 1000 + (b[s + 1] - 48) * 100 + (b[s + 2] - 48) * 10 + (b[s + 3] - 48);
-    const mo = (b[s + 5] - 48) * 10 + (b[s + 6] - 48), d = (b[s + 8] - 48) * 10 + (b[s + 9] - 48);
+    const mo = (b[s + 5] - 48) * 10 + (b[s + 6] - 48),
+      d = (b[s + 8] - 48) * 10 + (b[s + 9] - 48);
     const key = y * 10000 + mo * 100 + d;
     if (key === this.lastDateKey) return this.lastDateDays;
     this.lastDateKey = key;
@@ -212,7 +228,10 @@ export class W3cScanner {
     return this.wide;
   }
 
-  constructor(private readonly handler: W3cScanHandler, private readonly kernel: W3cKernel | null = null) {
+  constructor(
+    private readonly handler: W3cScanHandler,
+    private readonly kernel: W3cKernel | null = null,
+  ) {
     this.rec = kernel ? new W3cRecord(kernel.starts, kernel.ends) : new W3cRecord();
     this.kernelMem = kernel ? kernel.memory.buffer : null;
     this.counting = kernel !== null && handler.countingKernel === kernel && typeof handler.countLines === 'function';
@@ -247,13 +266,18 @@ export class W3cScanner {
     const dv = n >= 64 ? new DataView(buf.buffer, buf.byteOffset, n) : null;
     if (buf.buffer === this.kernelMem) {
       // the kernel finds each line's end and its tokens in one pass
-      const k = this.kernel!, o = buf.byteOffset, le = k.lineEnd;
+      const k = this.kernel!,
+        o = buf.byteOffset,
+        le = k.lineEnd;
       while (pos < n) {
         if (this.counting && this.layout) {
           // the handler counts every line it can in one call; the line it stops at comes below
           const stop = this.handler.countLines!(this.layout, o + pos, o + n, base + pos);
           const counted = k.countedLines[0];
-          if (counted > 0) { this.lines += counted; this.headerLine = 0; }
+          if (counted > 0) {
+            this.lines += counted;
+            this.headerLine = 0;
+          }
           pos = stop - o;
           if (pos >= n) break;
         }
@@ -354,7 +378,10 @@ export class W3cScanner {
       return;
     }
     let cr = false;
-    if (e > s && buf[e - 1] === CR) { e--; cr = true; }
+    if (e > s && buf[e - 1] === CR) {
+      e--;
+      cr = true;
+    }
     r.line = this.lines;
     r.buf = buf;
     r.start = s;
@@ -378,8 +405,10 @@ export class W3cScanner {
       r.fileOffset = fileOffset;
       pre = -1;
     }
-    const starts = r.starts, ends = r.ends;
-    let n = 0, i = s;
+    const starts = r.starts,
+      ends = r.ends;
+    let n = 0,
+      i = s;
     if (pre >= 0) {
       // the kernel counted the CR as (part of) a token: take it off
       n = pre;
@@ -392,11 +421,15 @@ export class W3cScanner {
       const o = buf.byteOffset;
       n = this.kernel!.tok(o, o + s, o + e);
       // -1: a quote in the line, the loop below decides
-      if (n >= 0) i = e; else n = 0;
+      if (n >= 0) i = e;
+      else n = 0;
     }
     while (i < e) {
       let c = buf[i];
-      while (c === SP || c === TAB) { if (++i >= e) break; c = buf[i]; }
+      while (c === SP || c === TAB) {
+        if (++i >= e) break;
+        c = buf[i];
+      }
       if (i >= e) break;
       const ts = i;
       if (c === QUOTE) i = quotedEnd(buf, i, e);
@@ -406,14 +439,22 @@ export class W3cScanner {
           // 4 bytes at a time while none of them is a blank (long user-agent and query tokens)
           while (i + 4 <= e) {
             const w = dv.getUint32(i, true);
-            const x = w ^ 0x20202020, y = w ^ 0x09090909;
+            const x = w ^ 0x20202020,
+              y = w ^ 0x09090909;
             if ((((x - 0x01010101) & ~x) | ((y - 0x01010101) & ~y)) & 0x80808080) break;
             i += 4;
           }
         }
-        while (i < e) { c = buf[i]; if (c === SP || c === TAB) break; i++; }
+        while (i < e) {
+          c = buf[i];
+          if (c === SP || c === TAB) break;
+          i++;
+        }
       }
-      if (n < starts.length) { starts[n] = ts; ends[n] = i; }
+      if (n < starts.length) {
+        starts[n] = ts;
+        ends[n] = i;
+      }
       n++;
     }
     r.count = n;
@@ -430,7 +471,10 @@ export class W3cScanner {
       r.layout = lay;
       if (n !== lay.fields.length || !looksLikeDateTime(buf, starts[0], ends[0], starts[1], ends[1])) {
         r.layout = null;
-        this.handler.onMalformed(r, `no #Fields directive before this line, and it does not fit the IIS default layout (${n} fields, default has ${lay.fields.length} starting with date and time)`);
+        this.handler.onMalformed(
+          r,
+          `no #Fields directive before this line, and it does not fit the IIS default layout (${n} fields, default has ${lay.fields.length} starting with date and time)`,
+        );
         return;
       }
       if (!this.layouts.includes(lay)) this.layouts.push(lay);
@@ -442,7 +486,10 @@ export class W3cScanner {
       let hint = '';
       for (let k = this.layouts.length - 1; k >= 0; k--) {
         const o = this.layouts[k];
-        if (o !== lay && o.fields.length === n && o.fieldsLine > 0) { hint = ` (it fits the earlier #Fields line ${o.fieldsLine})`; break; }
+        if (o !== lay && o.fields.length === n && o.fieldsLine > 0) {
+          hint = ` (it fits the earlier #Fields line ${o.fieldsLine})`;
+          break;
+        }
       }
       this.handler.onMalformed(r, `${n} fields where the #Fields line ${lay.fieldsLine} declares ${lay.fields.length}${hint}`);
       return;
@@ -474,8 +521,18 @@ export class W3cScanner {
 /** "2026-11-21" "10:00:00": what the IIS default layout starts with. */
 function looksLikeDateTime(b: Buffer, ds: number, de: number, ts: number, te: number): boolean {
   const digit = (i: number): boolean => b[i] >= 48 && b[i] <= 57;
-  return de - ds === 10 && b[ds + 4] === 45 && b[ds + 7] === 45 && digit(ds) && digit(ds + 9) &&
-    te - ts >= 8 && b[ts + 2] === 58 && b[ts + 5] === 58 && digit(ts) && digit(ts + 7);
+  return (
+    de - ds === 10 &&
+    b[ds + 4] === 45 &&
+    b[ds + 7] === 45 &&
+    digit(ds) &&
+    digit(ds + 9) &&
+    te - ts >= 8 &&
+    b[ts + 2] === 58 &&
+    b[ts + 5] === 58 &&
+    digit(ts) &&
+    digit(ts + 7)
+  );
 }
 
 /** End of a quoted token starting at q; falls back to a plain token when the quote does not close. */
@@ -483,7 +540,10 @@ function quotedEnd(buf: Buffer, q: number, e: number): number {
   let i = q + 1;
   while (i < e) {
     if (buf[i] === QUOTE) {
-      if (i + 1 < e && buf[i + 1] === QUOTE) { i += 2; continue; }
+      if (i + 1 < e && buf[i + 1] === QUOTE) {
+        i += 2;
+        continue;
+      }
       if (i + 1 === e || buf[i + 1] === SP || buf[i + 1] === TAB) return i + 1;
     }
     i++;

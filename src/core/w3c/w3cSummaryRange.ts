@@ -122,7 +122,9 @@ function nextDirective(b: Buffer, i: number): number {
  */
 function directivesBetween(fd: number, from: number, to: number, buf: Buffer): string[] {
   const out: string[] = [];
-  const push = (line: Buffer): void => { out.push(line.toString('utf8', 0, line.length > 0 && line[line.length - 1] === 13 ? line.length - 1 : line.length)); };
+  const push = (line: Buffer): void => {
+    out.push(line.toString('utf8', 0, line.length > 0 && line[line.length - 1] === 13 ? line.length - 1 : line.length));
+  };
   let carry: Buffer | null = null;
   let atLineStart = from === 0;
   for (let pos = from; pos < to;) {
@@ -133,7 +135,10 @@ function directivesBetween(fd: number, from: number, to: number, buf: Buffer): s
     let p = 0;
     if (carry) {
       const lf = b.indexOf(10);
-      if (lf < 0) { carry = Buffer.concat([carry, b]); continue; }
+      if (lf < 0) {
+        carry = Buffer.concat([carry, b]);
+        continue;
+      }
       push(Buffer.concat([carry, b.subarray(0, lf)]));
       carry = null;
       p = lf + 1;
@@ -147,7 +152,10 @@ function directivesBetween(fd: number, from: number, to: number, buf: Buffer): s
     atLineStart = b[n - 1] === 10;
     for (let h = p < n && b[p] === 35 ? p : nextDirective(b, p); h >= 0 && h < n; h = nextDirective(b, h + 1)) {
       const lf = b.indexOf(10, h);
-      if (lf < 0) { carry = Buffer.from(b.subarray(h)); break; }
+      if (lf < 0) {
+        carry = Buffer.from(b.subarray(h));
+        break;
+      }
       push(b.subarray(h, lf));
     }
   }
@@ -206,7 +214,10 @@ export function runSummaryRange(job: SummaryRangeJob, onProgress?: (bytes: numbe
         if (n === 0) throw new Error(`${job.path}: the file ended at byte ${pos}, expected ${to} (changed while being read?)`);
         sc.push(buf.subarray(0, n));
         pos += n;
-        if (onProgress && pos - reported >= 1 << 26) { onProgress(pos - reported); reported = pos; }
+        if (onProgress && pos - reported >= 1 << 26) {
+          onProgress(pos - reported);
+          reported = pos;
+        }
       }
     };
     let atStart: RangeState | null = null;
@@ -229,14 +240,30 @@ export function runSummaryRange(job: SummaryRangeJob, onProgress?: (bytes: numbe
     const lines = sc.lines - linesBefore;
     const atEnd: RangeState = { dir: sc.directiveState(), hs: job.last ? [] : an.handshakeState() };
     const r = an.finishAnalysis(0, lines);
-    const num = (m: Record<string, number>): [number, number][] => Object.entries(m).filter(([k]) => k !== STATUS_DASH).map(([k, v]) => [Number(k), v]);
+    const num = (m: Record<string, number>): [number, number][] =>
+      Object.entries(m)
+        .filter(([k]) => k !== STATUS_DASH)
+        .map(([k, v]) => [Number(k), v]);
     return {
-      lines, requests: r.requests, status: num(r.summary.status), statusDash: r.summary.status[STATUS_DASH] ?? 0, reason: Object.entries(r.summary.reason ?? {}),
-      win32: num(r.summary.win32), findings: { ...r.summary.findings } as Record<string, number>,
+      lines,
+      requests: r.requests,
+      status: num(r.summary.status),
+      statusDash: r.summary.status[STATUS_DASH] ?? 0,
+      reason: Object.entries(r.summary.reason ?? {}),
+      win32: num(r.summary.win32),
+      findings: { ...r.summary.findings } as Record<string, number>,
       layouts: r.layouts.map((l) => ({
-        fieldsLine: l.fieldsLine > 0 ? l.fieldsLine - linesBefore : 0, headerLine: l.headerLine - linesBefore, fields: l.fields, date: l.date, software: l.software,
+        fieldsLine: l.fieldsLine > 0 ? l.fieldsLine - linesBefore : 0,
+        headerLine: l.headerLine - linesBefore,
+        fields: l.fields,
+        date: l.date,
+        software: l.software,
       })),
-      atStart, atEnd, minTimeToSweep: atStart ? an.minTimeToSweep : null, startedAt, doneAt: epochMs(),
+      atStart,
+      atEnd,
+      minTimeToSweep: atStart ? an.minTimeToSweep : null,
+      startedAt,
+      doneAt: epochMs(),
     };
   } finally {
     closeSync(fd);

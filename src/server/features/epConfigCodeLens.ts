@@ -9,7 +9,7 @@ import { epConfigReportOf } from './epConfigDocument';
 import { iisManagerName, vdirLabel } from './epConfigShared';
 
 export function epLensTitle(l: EpLocation): string {
-  const auth = l.windowsAuthentication ? (l.providers.join(', ') || l10n.t('no providers')) : l10n.t('Windows authentication off');
+  const auth = l.windowsAuthentication ? l.providers.join(', ') || l10n.t('no providers') : l10n.t('Windows authentication off');
   const ep = iisManagerName(l.tokenChecking);
   const label = plainLabel(vdirLabel(l), 80);
   const icon = l.state === 'unsupported' || l.state === 'less-secure' ? '$(warning) ' : '';

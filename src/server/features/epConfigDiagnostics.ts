@@ -10,7 +10,9 @@ import { epConfigStateOf } from './epConfigDocument';
 import { findingMessage } from './epConfigShared';
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
-  error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, info: DiagnosticSeverity.Information,
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  info: DiagnosticSeverity.Information,
 };
 
 /** The start tag on a 1-based line (from its '<' to its '>' or the line end). */
@@ -27,10 +29,22 @@ export function epConfigDiagnostics(doc: TextDocument): Diagnostic[] {
   const state = epConfigStateOf(doc);
   if (!state) return [];
   if (!('report' in state)) {
-    return [{ range: tagRange(doc, state.line), severity: DiagnosticSeverity.Error, source: 'IIS Auth Lens', code: 'IIS_CONFIG_PARSE', message: l10n.t('Not a readable IIS configuration file: {0}', state.reason) }];
+    return [
+      {
+        range: tagRange(doc, state.line),
+        severity: DiagnosticSeverity.Error,
+        source: 'IIS Auth Lens',
+        code: 'IIS_CONFIG_PARSE',
+        message: l10n.t('Not a readable IIS configuration file: {0}', state.reason),
+      },
+    ];
   }
   return state.report.findings.map((f) => ({
-    range: tagRange(doc, f.line), severity: SEVERITY[f.severity], source: 'IIS Auth Lens', code: f.code, message: findingMessage(f),
+    range: tagRange(doc, f.line),
+    severity: SEVERITY[f.severity],
+    source: 'IIS Auth Lens',
+    code: f.code,
+    message: findingMessage(f),
   }));
 }
 

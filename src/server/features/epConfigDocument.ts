@@ -28,7 +28,8 @@ export function epConfigStateOf(doc: TextDocument): EpConfigState | null {
     const path = decodeURIComponent(doc.uri.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, ''));
     state = { report: analyzeEpConfig(doc.getText(), { webConfigLocation: isWeb ? webConfigLocationFromPath(path) : undefined }) };
   } catch (err) {
-    state = err instanceof IisConfigFormatError ? { line: err.line, reason: err.reason } : { line: 1, reason: err instanceof Error ? err.message : String(err) };
+    state =
+      err instanceof IisConfigFormatError ? { line: err.line, reason: err.reason } : { line: 1, reason: err instanceof Error ? err.message : String(err) };
   }
   cache.set(doc.uri, { version: doc.version, state });
   if (cache.size > 16) cache.delete(cache.keys().next().value!);

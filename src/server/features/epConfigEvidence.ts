@@ -32,16 +32,26 @@ export function epEvidenceDiagnostics(doc: TextDocument, configs: TextDocument[]
     message: l10n.t('{0}: Default Web Site/EWS tokenChecking {1} ({2})', c.server, c.tokenChecking, iisManagerName(c.tokenChecking)),
   }));
   const anyOn = configured.some((c) => c.tokenChecking !== 'None');
-  return [{
-    range: { start: { line: l, character: 0 }, end: { line: l, character: a.model.lineText(first.line).length } },
-    severity: DiagnosticSeverity.Information,
-    source: 'IIS Auth Lens',
-    code: 'EP_CONFIGURED',
-    message: anyOn
-      ? l10n.t('{0} BAD_BINDINGS on /EWS/. Extended Protection of Default Web Site/EWS as configured - {1}. With another certificate in front of Exchange only None works; hover the setting in the config for the fixes.', bad.length, values)
-      : l10n.t('{0} BAD_BINDINGS on /EWS/, but the open configuration has Default Web Site/EWS at None - {1}: these requests reached another server or a configuration that differs.', bad.length, values),
-    relatedInformation: related,
-  }];
+  return [
+    {
+      range: { start: { line: l, character: 0 }, end: { line: l, character: a.model.lineText(first.line).length } },
+      severity: DiagnosticSeverity.Information,
+      source: 'IIS Auth Lens',
+      code: 'EP_CONFIGURED',
+      message: anyOn
+        ? l10n.t(
+            '{0} BAD_BINDINGS on /EWS/. Extended Protection of Default Web Site/EWS as configured - {1}. With another certificate in front of Exchange only None works; hover the setting in the config for the fixes.',
+            bad.length,
+            values,
+          )
+        : l10n.t(
+            '{0} BAD_BINDINGS on /EWS/, but the open configuration has Default Web Site/EWS at None - {1}: these requests reached another server or a configuration that differs.',
+            bad.length,
+            values,
+          ),
+      relatedInformation: related,
+    },
+  ];
 }
 
 export const epConfigEvidence: Feature = {

@@ -22,17 +22,36 @@ export function vdirLabel(l: EpLocation): string {
 export function findingMessage(f: EpFinding): string {
   switch (f.code) {
     case 'EP_LESS_SECURE':
-      return l10n.t('{0}: Extended Protection {1} ({2}); Exchange expects {3} ({4}): less secure than supported.',
-        f.location, f.tokenChecking, iisManagerName(f.tokenChecking), f.expected ?? '-', f.expected ? iisManagerName(f.expected) : '-');
+      return l10n.t(
+        '{0}: Extended Protection {1} ({2}); Exchange expects {3} ({4}): less secure than supported.',
+        f.location,
+        f.tokenChecking,
+        iisManagerName(f.tokenChecking),
+        f.expected ?? '-',
+        f.expected ? iisManagerName(f.expected) : '-',
+      );
     case 'EP_UNSUPPORTED':
-      return l10n.t('{0}: Extended Protection {1} ({2}) is stricter than Exchange supports ({3}, {4}): clients break (Outlook for Mac on OAB, ActiveSync devices, Autodiscover).',
-        f.location, f.tokenChecking, iisManagerName(f.tokenChecking), f.expected ?? '-', f.expected ? iisManagerName(f.expected) : '-');
+      return l10n.t(
+        '{0}: Extended Protection {1} ({2}) is stricter than Exchange supports ({3}, {4}): clients break (Outlook for Mac on OAB, ActiveSync devices, Autodiscover).',
+        f.location,
+        f.tokenChecking,
+        iisManagerName(f.tokenChecking),
+        f.expected ?? '-',
+        f.expected ? iisManagerName(f.expected) : '-',
+      );
     case 'EP_MRS_PROXY_RISK':
-      return l10n.t('{0} at {1} ({2}): Exchange Online MRS and the Hybrid Agent use Extended Protection when it is offered, so mailbox moves fail with 401 (SEC_E_BAD_BINDINGS) behind a device that terminates TLS with another certificate. Hover for the fixes.',
-        f.location, f.tokenChecking, iisManagerName(f.tokenChecking));
+      return l10n.t(
+        '{0} at {1} ({2}): Exchange Online MRS and the Hybrid Agent use Extended Protection when it is offered, so mailbox moves fail with 401 (SEC_E_BAD_BINDINGS) behind a device that terminates TLS with another certificate. Hover for the fixes.',
+        f.location,
+        f.tokenChecking,
+        iisManagerName(f.tokenChecking),
+      );
     case 'EP_NOT_CONFIGURED':
-      return l10n.t('Extended Protection is not configured: all {0} Exchange virtual directories are at None. Enable it with {1}.',
-        f.count ?? 0, '.\\ExchangeExtendedProtectionManagement.ps1');
+      return l10n.t(
+        'Extended Protection is not configured: all {0} Exchange virtual directories are at None. Enable it with {1}.',
+        f.count ?? 0,
+        '.\\ExchangeExtendedProtectionManagement.ps1',
+      );
   }
 }
 
@@ -43,7 +62,9 @@ export function mrsTableMarkdown(): string {
   return [
     `**${l10n.t('Exchange Online MRS and the Hybrid Agent on /EWS/mrsproxy.svc')}**`,
     '',
-    l10n.t('MRS uses Extended Protection when the server offers it (it does not require it): with the same certificate every setting works, with another certificate in front only None works.'),
+    l10n.t(
+      'MRS uses Extended Protection when the server offers it (it does not require it): with the same certificate every setting works, with another certificate in front only None works.',
+    ),
     '',
     `| ${l10n.t('Extended Protection on Exchange')} | ${l10n.t('same certificate on the device and on Exchange')} | ${l10n.t('another certificate on a TLS-terminating device in front')} |`,
     '|---|---|---|',

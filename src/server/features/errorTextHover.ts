@@ -31,14 +31,19 @@ export function hoverMarkdown(uri: string, m: ExplainMatch): string {
   parts.push(actions.join(' · '));
   parts.push(m.explanation);
   if (m.hybridAgent) {
-    parts.push(l10n.t('*No probe from outside:* the `*.msappproxy.net` URL is Microsoft\'s Azure App Proxy in front of the Hybrid Agent; a request to it from your machine tests Microsoft\'s proxy, not your Exchange server. On the Exchange server, check Extended Protection (`-ShowExtendedProtection`) and the IIS log of `/EWS/mrsproxy.svc` at the time of the error.'));
+    parts.push(
+      l10n.t(
+        "*No probe from outside:* the `*.msappproxy.net` URL is Microsoft's Azure App Proxy in front of the Hybrid Agent; a request to it from your machine tests Microsoft's proxy, not your Exchange server. On the Exchange server, check Extended Protection (`-ShowExtendedProtection`) and the IIS log of `/EWS/mrsproxy.svc` at the time of the error.",
+      ),
+    );
   }
   if (m.remediation.length) {
     parts.push(`**${l10n.t('Remediation')}**`);
     for (const r of m.remediation) {
-      parts.push(`- ${mdText(r.label)}` + (r.command
-        ? ` ${mdCommandLink(l10n.t('Copy'), 'iisAuthLens.copyRemediation', [r.command])}\n\n${mdFence(r.command, 'powershell')}`
-        : ''));
+      parts.push(
+        `- ${mdText(r.label)}` +
+          (r.command ? ` ${mdCommandLink(l10n.t('Copy'), 'iisAuthLens.copyRemediation', [r.command])}\n\n${mdFence(r.command, 'powershell')}` : ''),
+      );
     }
   }
   return parts.join('\n\n');

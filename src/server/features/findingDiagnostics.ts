@@ -4,7 +4,9 @@ import { DiagnosticSeverity } from 'vscode-languageserver/node';
 import { severityOf, type FindingCode, type Severity } from '../../core/findings';
 
 const LSP: Record<Severity, DiagnosticSeverity> = {
-  error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, info: DiagnosticSeverity.Information,
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  info: DiagnosticSeverity.Information,
 };
 
 export function diagnosticSeverity(code: FindingCode): DiagnosticSeverity {

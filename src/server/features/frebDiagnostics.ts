@@ -21,20 +21,38 @@ export function frebDiagnostics(doc: TextDocument): Diagnostic[] {
   if (!isFrebDocument(doc)) return [];
   const state = frebStateOf(doc);
   if (!('analysis' in state)) {
-    return [{ range: lineRange(doc, state.line), severity: DiagnosticSeverity.Error, source: 'IIS Auth Lens', code: 'FREB_PARSE', message: l10n.t('Not a readable FREB trace: {0}', state.reason) }];
+    return [
+      {
+        range: lineRange(doc, state.line),
+        severity: DiagnosticSeverity.Error,
+        source: 'IIS Auth Lens',
+        code: 'FREB_PARSE',
+        message: l10n.t('Not a readable FREB trace: {0}', state.reason),
+      },
+    ];
   }
   const a = state.analysis;
   const out: Diagnostic[] = a.findings.map((f) => ({
-    range: lineRange(doc, f.line), severity: diagnosticSeverity(f.code), source: 'IIS Auth Lens', code: f.code,
+    range: lineRange(doc, f.line),
+    severity: diagnosticSeverity(f.code),
+    source: 'IIS Auth Lens',
+    code: f.code,
     message: a.failure ? renderFindingMessage(frebFindingFacts(a.failure, f.code), l10n.t) : f.message,
   }));
   if (!out.length && a.failure && a.failure.win32) {
     const f = a.failure;
     const what = `${f.status ?? '?'} ${f.codeName ?? ''} (${f.hex ?? f.win32})`.replace(/\s+\(/, ' (');
-    const note = f.win32 === 2148074254 ? ' ' + l10n.t('This is the NTLM/Negotiate challenge leg: normal when the next request completes the handshake.')
-      : f.httpStatus === 401 && f.httpSubStatus === 2 ? ' ' + l10n.t('An anonymous request to a Windows-auth resource: the normal first leg of the handshake.') : '';
+    const note =
+      f.win32 === 2148074254
+        ? ' ' + l10n.t('This is the NTLM/Negotiate challenge leg: normal when the next request completes the handshake.')
+        : f.httpStatus === 401 && f.httpSubStatus === 2
+          ? ' ' + l10n.t('An anonymous request to a Windows-auth resource: the normal first leg of the handshake.')
+          : '';
     out.push({
-      range: lineRange(doc, f.event.line), severity: DiagnosticSeverity.Information, source: 'IIS Auth Lens', code: 'FREB_FAILURE',
+      range: lineRange(doc, f.event.line),
+      severity: DiagnosticSeverity.Information,
+      source: 'IIS Auth Lens',
+      code: 'FREB_FAILURE',
       message: `${what} set by ${f.module ?? 'a module'}${f.notification ? ' in ' + f.notification : ''}${f.text ? ': ' + f.text : ''}.${note}`,
     });
   }

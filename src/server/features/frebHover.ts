@@ -46,8 +46,7 @@ function codeMarkdown(code: string): string | null {
   if (!info) return null;
   // the findings table's explanation of the code, as in Problems and the W3C hover
   const finding = info.decimal === SEC_E_NO_CREDENTIALS ? 'NO_CREDENTIALS' : findingOfWin32(info.decimal);
-  return `**${info.name}** \`${info.hex}\` = ${info.decimal}\n\n${info.text}` +
-    (finding ? `\n\n${mdText(l10n.t(FINDINGS[finding].explanation))}` : '');
+  return `**${info.name}** \`${info.hex}\` = ${info.decimal}\n\n${info.text}` + (finding ? `\n\n${mdText(l10n.t(FINDINGS[finding].explanation))}` : '');
 }
 
 function eventMarkdown(a: FrebAnalysis, ev: FrebEvent): string {
@@ -81,8 +80,14 @@ function headerMarkdown(name: string, value: string): string {
         if (n.workstation) facts.push(`workstation ${mdCode(n.workstation)}`);
         if (n.spn) facts.push(`SPN ${mdCode(n.spn)}`);
         if (n.messageType === 3) {
-          if (n.channelBindingsMalformed) facts.push(`channel bindings ${mdBold(`malformed (${(n.channelBindings ?? '').length / 2} bytes, MS-NLMP requires 16)`)}`);
-          else facts.push(n.channelBindingsState === 'present' ? `channel bindings ${mdCode(n.channelBindings ?? '')}` : `channel bindings ${mdText(n.channelBindingsState)}`);
+          if (n.channelBindingsMalformed)
+            facts.push(`channel bindings ${mdBold(`malformed (${(n.channelBindings ?? '').length / 2} bytes, MS-NLMP requires 16)`)}`);
+          else
+            facts.push(
+              n.channelBindingsState === 'present'
+                ? `channel bindings ${mdCode(n.channelBindings ?? '')}`
+                : `channel bindings ${mdText(n.channelBindingsState)}`,
+            );
         }
         if (facts.length) parts.push(facts.join(' · '));
       }

@@ -36,14 +36,16 @@ export const frebSymbols: Feature = {
         if (!a) return [];
         const tree = buildEventTree(a.trace.events);
         const root = a.trace.rootLine;
-        return [{
-          name: frebSummaryLine(a),
-          detail: `${a.trace.events.length} events`,
-          kind: SymbolKind.Module,
-          range: range(doc, root, a.trace.lines),
-          selectionRange: range(doc, root, root),
-          children: tree.map((n) => toSymbol(doc, n, a.failure?.event.line ?? null)),
-        }];
+        return [
+          {
+            name: frebSummaryLine(a),
+            detail: `${a.trace.events.length} events`,
+            kind: SymbolKind.Module,
+            range: range(doc, root, a.trace.lines),
+            selectionRange: range(doc, root, root),
+            children: tree.map((n) => toSymbol(doc, n, a.failure?.event.line ?? null)),
+          },
+        ];
       },
     });
   },

@@ -38,9 +38,10 @@ export const hcwCodeLens: Feature = {
           lenses.push({
             range: { start: pos, end: doc.positionAt(e.keywordIndex + e.keywordLength) },
             command: {
-              title: e.durationMs !== null
-                ? l10n.t('{0} failed after {1} ms: {2}', what, Math.round(e.durationMs), hcwFailureCause(e))
-                : l10n.t('{0} failed: {1}', what, hcwFailureCause(e)),
+              title:
+                e.durationMs !== null
+                  ? l10n.t('{0} failed after {1} ms: {2}', what, Math.round(e.durationMs), hcwFailureCause(e))
+                  : l10n.t('{0} failed: {1}', what, hcwFailureCause(e)),
               command: 'iisAuthLens.explainError',
               arguments: [{ uri: doc.uri, line: e.line, endLine: e.endLine, code: null, url: null, time: e.time }],
             },

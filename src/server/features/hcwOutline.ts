@@ -14,14 +14,12 @@ export const hcwOutline: Feature = {
         for (const inv of hcwLogOf(doc).invocations) {
           const first = inv.start ?? inv.finish!;
           const last = inv.finish ?? inv.start!;
-          const endOffset = last.index + (doc.getText().slice(last.index, last.end).replace(/\s+$/, '').length);
+          const endOffset = last.index + doc.getText().slice(last.index, last.end).replace(/\s+$/, '').length;
           const range = { start: doc.positionAt(first.index), end: doc.positionAt(Math.max(endOffset, first.index)) };
           const sel = { start: doc.positionAt(first.keywordIndex), end: doc.positionAt(first.keywordIndex + first.keywordLength) };
-          const detail = [
-            inv.durationMs !== null ? `${inv.durationMs} ms` : (inv.finish ? '' : 'no FINISH'),
-            inv.failed ? 'failed' : '',
-            first.time.slice(11),
-          ].filter(Boolean).join(' · ');
+          const detail = [inv.durationMs !== null ? `${inv.durationMs} ms` : inv.finish ? '' : 'no FINISH', inv.failed ? 'failed' : '', first.time.slice(11)]
+            .filter(Boolean)
+            .join(' · ');
           out.push({
             name: inv.failed ? `${inv.cmdlet} ✗` : inv.cmdlet,
             detail,

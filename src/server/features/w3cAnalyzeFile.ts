@@ -15,7 +15,8 @@ import { AnalyzeFileRequest, onRequest, type AnalyzeFileParams, type AnalyzeFile
 
 /** "12.3 MB" / "456 KB" */
 const fmtSize = (n: number, total: number): string =>
-  total >= 1048576 ? `${(n / 1048576).toFixed(total < 10 * 1048576 ? 1 : 0)} / ${(total / 1048576).toFixed(total < 10 * 1048576 ? 1 : 0)} MB`
+  total >= 1048576
+    ? `${(n / 1048576).toFixed(total < 10 * 1048576 ? 1 : 0)} / ${(total / 1048576).toFixed(total < 10 * 1048576 ? 1 : 0)} MB`
     : `${Math.round(n / 1024)} / ${Math.round(total / 1024)} KB`;
 
 const PRIORITY: Record<string, number> = { BAD_BINDINGS: 0, LOGON_DENIED: 1, INVALID_TOKEN: 1, HANDSHAKE_INCOMPLETE: 2, MALFORMED_LINE: 3 };
@@ -23,8 +24,10 @@ const PRIORITY: Record<string, number> = { BAD_BINDINGS: 0, LOGON_DENIED: 1, INV
 /** The `max` most important findings (BAD_BINDINGS first), back in line order. */
 export function mostImportant(all: Finding[], max: number): Finding[] {
   if (all.length <= max) return all;
-  return [...all].sort((a, b) => (PRIORITY[a.code] ?? 2) - (PRIORITY[b.code] ?? 2) || a.line - b.line)
-    .slice(0, max).sort((a, b) => a.line - b.line);
+  return [...all]
+    .sort((a, b) => (PRIORITY[a.code] ?? 2) - (PRIORITY[b.code] ?? 2) || a.line - b.line)
+    .slice(0, max)
+    .sort((a, b) => a.line - b.line);
 }
 
 export async function analyzeFileForEditor(ctx: ServerContext, p: AnalyzeFileParams, token: CancellationTokenLike): Promise<AnalyzeFileResult> {
@@ -63,16 +66,26 @@ export async function analyzeFileForEditor(ctx: ServerContext, p: AnalyzeFilePar
       signal: abort.signal,
       onProgress: ({ bytesRead }) => {
         const pct = Math.min(100, Math.floor((bytesRead / Math.max(1, size)) * 100));
-        if (pct !== lastPct) { lastPct = pct; progress?.report(pct, fmtSize(bytesRead, size)); }
+        if (pct !== lastPct) {
+          lastPct = pct;
+          progress?.report(pct, fmtSize(bytesRead, size));
+        }
       },
     });
     const findingsTotal = Object.values(a.summary.findings).reduce((n, k) => n + (k ?? 0), 0);
     const ms = performance.now() - t0;
     ctx.connection.console.log(`analyzeFile ${file}: ${a.lines} lines, ${findingsTotal} findings in ${Math.round(ms)} ms`);
     return {
-      path: file, kind: 'w3c', lines: a.lines, requests: a.requests, bytes: a.bytes, summary: a.summary,
+      path: file,
+      kind: 'w3c',
+      lines: a.lines,
+      requests: a.requests,
+      bytes: a.bytes,
+      summary: a.summary,
       findings: p.maxFindings !== undefined ? mostImportant(a.findings, p.maxFindings) : a.findings,
-      findingsTotal, blocks: blockStats(a, a.lines), ms,
+      findingsTotal,
+      blocks: blockStats(a, a.lines),
+      ms,
     };
   } catch (err) {
     if (token.isCancellationRequested || abort.signal.aborted) throw new ResponseError(LSPErrorCodes.RequestCancelled, `analysis of ${name} cancelled`);

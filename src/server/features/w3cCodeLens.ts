@@ -33,9 +33,7 @@ export function w3cBlockLensTitle(b: W3cBlockStats): string {
   if (b.badBindings) parts.push(l10n.t('{0} BAD_BINDINGS', fmt(b.badBindings)));
   if (b.topFailing) {
     const uri = plainLabel(b.topFailing.uri, 80);
-    parts.push(b.topFailing.clientIp
-      ? l10n.t('top failing: {0} from {1}', uri, plainLabel(b.topFailing.clientIp, 48))
-      : l10n.t('top failing: {0}', uri));
+    parts.push(b.topFailing.clientIp ? l10n.t('top failing: {0} from {1}', uri, plainLabel(b.topFailing.clientIp, 48)) : l10n.t('top failing: {0}', uri));
   }
   if (b.findings) parts.push(findingsLabel(b.findings));
   else if (!b.status401) parts.push(l10n.t('no authentication failures'));
@@ -44,14 +42,16 @@ export function w3cBlockLensTitle(b: W3cBlockStats): string {
 
 /** One lens per block that has requests or findings (a restart block of directives only gets none). */
 export function w3cCodeLenses(a: W3cDocumentAnalysis, uri: string): CodeLens[] {
-  return a.blocks.filter((b) => b.requests > 0 || b.findings > 0).map((b) => {
-    const line = docLine(a, b.fieldsLine || b.headerLine);
-    const args: ShowFindingsArgs = { uri, block: b.index, title: l10n.t('Findings of block {0} (line {1})', b.index, fmt(b.fieldsLine || b.headerLine)) };
-    return {
-      range: { start: { line, character: 0 }, end: { line, character: 0 } },
-      command: { title: w3cBlockLensTitle(b), command: 'iisAuthLens.showFindings', arguments: [args] },
-    };
-  });
+  return a.blocks
+    .filter((b) => b.requests > 0 || b.findings > 0)
+    .map((b) => {
+      const line = docLine(a, b.fieldsLine || b.headerLine);
+      const args: ShowFindingsArgs = { uri, block: b.index, title: l10n.t('Findings of block {0} (line {1})', b.index, fmt(b.fieldsLine || b.headerLine)) };
+      return {
+        range: { start: { line, character: 0 }, end: { line, character: 0 } },
+        command: { title: w3cBlockLensTitle(b), command: 'iisAuthLens.showFindings', arguments: [args] },
+      };
+    });
 }
 
 /** Findings of one block (or all), BAD_BINDINGS and the other errors first: the answer to iisAuthLens/findings. */

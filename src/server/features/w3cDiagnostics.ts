@@ -14,7 +14,6 @@ import { dropW3cAnalysis, isW3cDocument, setW3cModelLog, w3cAnalysis } from './w
 
 export const DIAGNOSTIC_SOURCE = 'IIS Auth Lens';
 
-
 /** Range of the field `column` on a 1-based line, or of the whole line. */
 function fieldRange(a: W3cDocumentAnalysis, line: number, column: number | undefined): Range {
   const m = a.model;
@@ -50,7 +49,10 @@ export function w3cDiagnostics(a: W3cDocumentAnalysis, uri: string): Diagnostic[
       severity: diagnosticSeverity(f.code),
       code: f.code,
       source: DIAGNOSTIC_SOURCE,
-      message: renderFindingMessage(factsOfFinding(f, (w) => describeWin32(w)?.name), l10n.t),
+      message: renderFindingMessage(
+        factsOfFinding(f, (w) => describeWin32(w)?.name),
+        l10n.t,
+      ),
     };
     const related = (f.relatedLines ?? legsAt.get(f.line) ?? []).filter((l) => l !== f.line);
     if (related.length) {
@@ -78,8 +80,13 @@ export const w3cDiagnosticsFeature: Feature = {
   register(ctx: ServerContext) {
     // When a large document reached the server, to log how long its diagnostics took from there.
     const openedAt = new Map<string, number>();
-    ctx.documents.onDidOpen((e) => { if (isW3cDocument(e.document)) openedAt.set(e.document.uri, performance.now()); });
-    ctx.documents.onDidClose((e) => { dropW3cAnalysis(e.document.uri); openedAt.delete(e.document.uri); });
+    ctx.documents.onDidOpen((e) => {
+      if (isW3cDocument(e.document)) openedAt.set(e.document.uri, performance.now());
+    });
+    ctx.documents.onDidClose((e) => {
+      dropW3cAnalysis(e.document.uri);
+      openedAt.delete(e.document.uri);
+    });
     setW3cModelLog((msg) => ctx.connection.console.log(msg));
     ctx.diagnostics.push({
       provideDiagnostics(doc: TextDocument): Diagnostic[] {
@@ -88,7 +95,10 @@ export const w3cDiagnosticsFeature: Feature = {
         const t0 = openedAt.get(doc.uri);
         if (t0 !== undefined) {
           openedAt.delete(doc.uri);
-          if (doc.getText().length >= 1 << 20) ctx.connection.console.log(`W3C diagnostics for ${doc.uri}: ${diags.length}, ready ${Math.round(performance.now() - t0)} ms after the document reached the server`);
+          if (doc.getText().length >= 1 << 20)
+            ctx.connection.console.log(
+              `W3C diagnostics for ${doc.uri}: ${diags.length}, ready ${Math.round(performance.now() - t0)} ms after the document reached the server`,
+            );
         }
         return diags;
       },

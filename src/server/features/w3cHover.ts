@@ -74,14 +74,26 @@ function directiveHover(a: W3cDocumentAnalysis, line: number, pos: Position): Ho
     if (i >= 0) {
       const f = names[i]!;
       return {
-        contents: { kind: MarkupKind.Markdown, value: [`**${code(f.name)}**` + ' · ' + l10n.t('column {0} of {1}', i + 1, d.layout.fields.length), '', mdText(describeField(f.name).description)].join('\n') },
+        contents: {
+          kind: MarkupKind.Markdown,
+          value: [
+            `**${code(f.name)}**` + ' · ' + l10n.t('column {0} of {1}', i + 1, d.layout.fields.length),
+            '',
+            mdText(describeField(f.name).description),
+          ].join('\n'),
+        },
         range: { start: { line: pos.line, character: f.start }, end: { line: pos.line, character: f.end } },
       };
     }
     const blk = blockOfLine(a.blocks, line);
     const lines = [`**#Fields** — ` + l10n.t('the columns of the lines that follow, until the next #Fields ({0} fields).', d.layout.fields.length)];
     if (blk) {
-      const counts = [requestsLabel(blk.requests), l10n.t('{0} × 401', fmt(blk.status401)), l10n.t('{0} BAD_BINDINGS', fmt(blk.badBindings)), findingsLabel(blk.findings)];
+      const counts = [
+        requestsLabel(blk.requests),
+        l10n.t('{0} × 401', fmt(blk.status401)),
+        l10n.t('{0} BAD_BINDINGS', fmt(blk.badBindings)),
+        findingsLabel(blk.findings),
+      ];
       lines.push('', l10n.t('Block {0}: {1}', blk.index, counts.join(' · ')));
     }
     return { contents: { kind: MarkupKind.Markdown, value: lines.join('\n') } };
@@ -153,8 +165,14 @@ export function w3cHoverAt(a: W3cDocumentAnalysis, pos: Position): Hover | null 
   }
   const isStatusField = f.kind === 'status' || f.kind === 'substatus' || f.kind === 'win32';
   if (badBindings) {
-    out.push('', '---', '', isStatusField ? badBindingsExplanation()
-      : l10n.t('This request failed with SEC_E_BAD_BINDINGS (401.{0}); hover the sc-win32-status value for the cause and the fixes.', substatus ?? 1));
+    out.push(
+      '',
+      '---',
+      '',
+      isStatusField
+        ? badBindingsExplanation()
+        : l10n.t('This request failed with SEC_E_BAD_BINDINGS (401.{0}); hover the sc-win32-status value for the cause and the fixes.', substatus ?? 1),
+    );
   } else if (isStatusField && status === 401 && win32 !== undefined) {
     const ex = authCodeExplanation(win32);
     if (ex) out.push('', '---', '', ex);

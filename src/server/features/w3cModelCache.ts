@@ -36,7 +36,9 @@ export function w3cAnalysis(doc: TextDocument, handshakeWindowSeconds: number): 
   const analysis = analyzeW3cDocument(doc.getText(), { handshakeWindowSeconds });
   cache.set(doc.uri, { version: doc.version, analysis });
   if (logLarge && analysis.model.text.length >= 1 << 20) {
-    logLarge(`W3C log ${doc.uri} v${doc.version}: ${analysis.model.lineCount} lines, ${analysis.findings.length} findings, analyzed in ${Math.round(analysis.ms)} ms`);
+    logLarge(
+      `W3C log ${doc.uri} v${doc.version}: ${analysis.model.lineCount} lines, ${analysis.findings.length} findings, analyzed in ${Math.round(analysis.ms)} ms`,
+    );
   }
   while (cache.size > MAX_MODELS) cache.delete(cache.keys().next().value as string);
   return analysis;

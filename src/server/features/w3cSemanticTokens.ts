@@ -11,28 +11,58 @@ import { isW3cDocument, w3cAnalysis } from './w3cModelCache';
 
 /** The token types of package.json `semanticTokenTypes`, in legend order. */
 export const W3C_TOKEN_TYPES = [
-  'iisDate', 'iisIp', 'iisMethod', 'iisUri', 'iisQuery', 'iisUser',
-  'iisStatusOk', 'iisStatusRedirect', 'iisStatusClientError', 'iisStatusServerError',
-  'iisWin32Error', 'iisWin32Ok',
+  'iisDate',
+  'iisIp',
+  'iisMethod',
+  'iisUri',
+  'iisQuery',
+  'iisUser',
+  'iisStatusOk',
+  'iisStatusRedirect',
+  'iisStatusClientError',
+  'iisStatusServerError',
+  'iisWin32Error',
+  'iisWin32Ok',
 ] as const;
 export type W3cTokenType = (typeof W3C_TOKEN_TYPES)[number];
 
 // Per-column roles; status and win32 depend on the value.
-const NONE = -1, STATUS = -2, WIN32 = -3;
+const NONE = -1,
+  STATUS = -2,
+  WIN32 = -3;
 
 function columnRoles(lay: W3cLayout, typeIndex: (t: W3cTokenType) => number): Int32Array {
   const roles = new Int32Array(lay.fields.length).fill(NONE);
   lay.fields.forEach((f, i) => {
     switch (describeField(f).kind) {
-      case 'date': case 'time': roles[i] = typeIndex('iisDate'); break;
-      case 'ip': roles[i] = typeIndex('iisIp'); break;
-      case 'method': roles[i] = typeIndex('iisMethod'); break;
-      case 'uri': roles[i] = typeIndex('iisUri'); break;
-      case 'query': roles[i] = typeIndex('iisQuery'); break;
-      case 'user': roles[i] = typeIndex('iisUser'); break;
-      case 'status': case 'substatus': roles[i] = STATUS; break;
-      case 'win32': roles[i] = WIN32; break;
-      default: break;
+      case 'date':
+      case 'time':
+        roles[i] = typeIndex('iisDate');
+        break;
+      case 'ip':
+        roles[i] = typeIndex('iisIp');
+        break;
+      case 'method':
+        roles[i] = typeIndex('iisMethod');
+        break;
+      case 'uri':
+        roles[i] = typeIndex('iisUri');
+        break;
+      case 'query':
+        roles[i] = typeIndex('iisQuery');
+        break;
+      case 'user':
+        roles[i] = typeIndex('iisUser');
+        break;
+      case 'status':
+      case 'substatus':
+        roles[i] = STATUS;
+        break;
+      case 'win32':
+        roles[i] = WIN32;
+        break;
+      default:
+        break;
     }
   });
   return roles;
@@ -43,10 +73,12 @@ export function encodeW3cTokens(a: W3cDocumentAnalysis, first: number, last: num
   const m = a.model;
   const rolesByLayout = new Map<number, Int32Array>();
   const statusIdx = [typeIndex('iisStatusOk'), typeIndex('iisStatusRedirect'), typeIndex('iisStatusClientError'), typeIndex('iisStatusServerError')];
-  const win32Err = typeIndex('iisWin32Error'), win32Ok = typeIndex('iisWin32Ok');
+  const win32Err = typeIndex('iisWin32Error'),
+    win32Ok = typeIndex('iisWin32Ok');
   let out = new Uint32Array(4096);
   let n = 0;
-  let prevLine = 0, prevChar = 0;
+  let prevLine = 0,
+    prevChar = 0;
   const end = Math.min(last, m.lineCount);
   for (let line = Math.max(1, first); line <= end; line++) {
     if (m.kind[line - 1] !== W3cLineKind.Record) continue;
@@ -54,7 +86,10 @@ export function encodeW3cTokens(a: W3cDocumentAnalysis, first: number, last: num
     const lay = m.layouts[li];
     if (!lay) continue;
     let roles = rolesByLayout.get(li);
-    if (!roles) { roles = columnRoles(lay, typeIndex); rolesByLayout.set(li, roles); }
+    if (!roles) {
+      roles = columnRoles(lay, typeIndex);
+      rolesByLayout.set(li, roles);
+    }
     const f = m.fields(line);
     const count = f.length;
     const ch = (k: number): number => f[k]!.raw.charCodeAt(0);
@@ -69,12 +104,17 @@ export function encodeW3cTokens(a: W3cDocumentAnalysis, first: number, last: num
     for (let k = 0; k < count; k++) {
       const role = roles[k];
       if (role === undefined || role === NONE) continue;
-      const s = f[k]!.start, e = f[k]!.end;
+      const s = f[k]!.start,
+        e = f[k]!.end;
       const one = e - s === 1;
       if (one && ch(k) === 0x2d) continue; // "-": empty
       const type = role === STATUS ? statusType : role === WIN32 ? (one && ch(k) === 0x30 ? win32Ok : win32Err) : role;
       if (type < 0) continue;
-      if (n + 5 > out.length) { const o = new Uint32Array(out.length * 2); o.set(out); out = o; }
+      if (n + 5 > out.length) {
+        const o = new Uint32Array(out.length * 2);
+        o.set(out);
+        out = o;
+      }
       out[n++] = dl - prevLine;
       out[n++] = dl === prevLine ? s - prevChar : s;
       out[n++] = e - s;
@@ -119,7 +159,10 @@ export const w3cSemanticTokens: Feature = {
         if (a.model.lineCount > FULL_TOKENS_MAX_LINES) return null;
         // VS Code asks for the whole document again on focus and theme changes: keep the answer per version
         let data = fullTokens.get(a);
-        if (!data) { data = encodeW3cTokens(a, 1, a.model.lineCount, typeIndex); fullTokens.set(a, data); }
+        if (!data) {
+          data = encodeW3cTokens(a, 1, a.model.lineCount, typeIndex);
+          fullTokens.set(a, data);
+        }
         return { data };
       },
     });

@@ -26,12 +26,23 @@ function timeRange(a: W3cDocumentAnalysis, b: W3cBlockStats): string | null {
   const m = a.model;
   const start = (b.fieldsLine || b.headerLine) + 1;
   const at = (line: number): string => `${m.value(line, 'date')} ${m.value(line, 'time')}`.trim();
-  let first = 0, last = 0;
-  for (let l = start; l <= b.endLine; l++) if (m.lineKind(l) === W3cLineKind.Record) { first = l; break; }
-  for (let l = b.endLine; l >= start && first; l--) if (m.lineKind(l) === W3cLineKind.Record) { last = l; break; }
+  let first = 0,
+    last = 0;
+  for (let l = start; l <= b.endLine; l++)
+    if (m.lineKind(l) === W3cLineKind.Record) {
+      first = l;
+      break;
+    }
+  for (let l = b.endLine; l >= start && first; l--)
+    if (m.lineKind(l) === W3cLineKind.Record) {
+      last = l;
+      break;
+    }
   if (!first || !at(first)) return null;
-  const from = at(first), to = at(last);
-  const [d1] = from.split(' '), [d2, t2] = to.split(' ');
+  const from = at(first),
+    to = at(last);
+  const [d1] = from.split(' '),
+    [d2, t2] = to.split(' ');
   return from === to ? from : `${from}–${d1 === d2 && t2 ? t2 : to}`;
 }
 

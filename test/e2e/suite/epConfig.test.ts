@@ -11,7 +11,10 @@ import { getExtensionApi, openFixture, screenshot, waitFor, workspaceRoot } from
 
 const CONFIG = 'EX01_applicationHost.config';
 
-interface Rows { servers: Array<{ server: string; error: string | null }>; rows: Array<{ location: string; expected: string; disagree: boolean; cells: Array<{ tokenChecking: string | null; state: string | null }> }> }
+interface Rows {
+  servers: Array<{ server: string; error: string | null }>;
+  rows: Array<{ location: string; expected: string; disagree: boolean; cells: Array<{ tokenChecking: string | null; state: string | null }> }>;
+}
 
 suite('epconfig', () => {
   suiteSetup(async () => {
@@ -22,20 +25,31 @@ suite('epconfig', () => {
     const editor = await openFixture(CONFIG);
     assert.equal(editor.document.languageId, 'xml');
     const lines = editor.document.getText().split(/\r?\n/);
-    const lenses = await waitFor(async () => {
-      const l = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', editor.document.uri);
-      return l?.some((x) => x.command?.title.startsWith('EWS ')) ? l : undefined;
-    }, 'the Extended Protection CodeLens', 30_000);
+    const lenses = await waitFor(
+      async () => {
+        const l = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', editor.document.uri);
+        return l?.some((x) => x.command?.title.startsWith('EWS ')) ? l : undefined;
+      },
+      'the Extended Protection CodeLens',
+      30_000,
+    );
     const ews = lenses.find((l) => l.command?.title.startsWith('EWS '))!;
     assert.equal(ews.command!.title, 'EWS · Extended Protection: Accept (expected Accept) · Negotiate, NTLM');
     assert.match(lines[ews.range.start.line]!, /<location path="Default Web Site\/EWS">/);
     assert.ok(lenses.some((l) => l.command?.title === 'OAB · Extended Protection: Accept (expected Accept) · Negotiate, NTLM'));
 
-    const diags = await waitFor(() => {
-      const d = vscode.languages.getDiagnostics(editor.document.uri).filter((x) => x.source === 'IIS Auth Lens');
-      return d.length ? d : undefined;
-    }, 'the EP_MRS_PROXY_RISK diagnostic', 30_000);
-    assert.deepEqual(diags.map((d) => String(typeof d.code === 'object' ? d.code.value : d.code)), ['EP_MRS_PROXY_RISK']);
+    const diags = await waitFor(
+      () => {
+        const d = vscode.languages.getDiagnostics(editor.document.uri).filter((x) => x.source === 'IIS Auth Lens');
+        return d.length ? d : undefined;
+      },
+      'the EP_MRS_PROXY_RISK diagnostic',
+      30_000,
+    );
+    assert.deepEqual(
+      diags.map((d) => String(typeof d.code === 'object' ? d.code.value : d.code)),
+      ['EP_MRS_PROXY_RISK'],
+    );
     const line = diags[0]!.range.start.line;
     assert.match(lines[line]!, /<extendedProtection tokenChecking="Allow"/);
     assert.ok(line > ews.range.start.line);
@@ -46,7 +60,10 @@ suite('epconfig', () => {
     const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
     assert.match(text, /IIS Manager: Extended Protection "Accept"/);
     const order = ['same certificate (same key)', 'TLS pass-through', '-ExcludeVirtualDirectories EWSFrontEnd', 'Only last'].map((s) => text.indexOf(s));
-    assert.ok(order.every((i, k) => i > 0 && (k === 0 || i > order[k - 1]!)), `fix order in ${text}`);
+    assert.ok(
+      order.every((i, k) => i > 0 && (k === 0 || i > order[k - 1]!)),
+      `fix order in ${text}`,
+    );
     editor.selection = new vscode.Selection(line, col, line, col);
     editor.revealRange(new vscode.Range(line, 0, line, 0), vscode.TextEditorRevealType.InCenter);
     await screenshot('epconfig-codelens');
@@ -54,11 +71,18 @@ suite('epconfig', () => {
 
   test('the Extended Protection view lists the open config by virtual directory', async () => {
     await openFixture(CONFIG);
-    const rows = await waitFor(async () => {
-      const r = await vscode.commands.executeCommand<Rows>('iisAuthLens.epConfig.rows');
-      return r?.rows.length ? r : undefined;
-    }, 'rows in the Extended Protection view', 30_000);
-    assert.ok(rows.servers.some((s) => s.server === 'EX01' && s.error === null), JSON.stringify(rows.servers));
+    const rows = await waitFor(
+      async () => {
+        const r = await vscode.commands.executeCommand<Rows>('iisAuthLens.epConfig.rows');
+        return r?.rows.length ? r : undefined;
+      },
+      'rows in the Extended Protection view',
+      30_000,
+    );
+    assert.ok(
+      rows.servers.some((s) => s.server === 'EX01' && s.error === null),
+      JSON.stringify(rows.servers),
+    );
     const ews = rows.rows.find((r) => r.location === 'Default Web Site/EWS')!;
     assert.equal(ews.expected, 'Allow');
     assert.equal(ews.cells[0]!.tokenChecking, 'Allow');
@@ -79,9 +103,15 @@ suite('epconfig', () => {
     const count = await vscode.commands.executeCommand<number>('iisAuthLens.showEpConfigFolder', vscode.Uri.file(dir));
     assert.equal(count, 2);
     const rows = await vscode.commands.executeCommand<Rows>('iisAuthLens.epConfig.rows');
-    assert.deepEqual(rows.servers.map((s) => s.server), ['EX01', 'EX02']);
+    assert.deepEqual(
+      rows.servers.map((s) => s.server),
+      ['EX01', 'EX02'],
+    );
     const ews = rows.rows.find((r) => r.location === 'Default Web Site/EWS')!;
-    assert.deepEqual(ews.cells.map((c) => c.tokenChecking), ['Allow', 'None']);
+    assert.deepEqual(
+      ews.cells.map((c) => c.tokenChecking),
+      ['Allow', 'None'],
+    );
     assert.equal(ews.disagree, true);
     assert.equal(rows.rows.filter((r) => r.disagree).length, 1);
     await screenshot('epconfig-view-two-servers');

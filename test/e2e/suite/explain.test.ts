@@ -21,19 +21,27 @@ suite('explain', () => {
   test('a pasted MRS error in an untitled editor shows diagnostics and an explaining hover', async () => {
     const doc = await vscode.workspace.openTextDocument({ language: 'plaintext', content: mrs });
     const editor = await vscode.window.showTextDocument(doc, { preview: false });
-    const diags = await waitFor(() => {
-      const ds = vscode.languages.getDiagnostics(doc.uri).filter((d) => d.source === 'IIS Auth Lens');
-      return ds.length >= 4 ? ds : undefined;
-    }, 'error-text diagnostics on the untitled document', 30_000);
+    const diags = await waitFor(
+      () => {
+        const ds = vscode.languages.getDiagnostics(doc.uri).filter((d) => d.source === 'IIS Auth Lens');
+        return ds.length >= 4 ? ds : undefined;
+      },
+      'error-text diagnostics on the untitled document',
+      30_000,
+    );
     const codes = diags.map((d) => String(typeof d.code === 'object' ? d.code.value : d.code));
     assert.deepEqual(codes, ['MRS_PORT_9821', 'MRS_CREDENTIALS_REJECTED', 'MRS_UNAUTHORIZED_NEGOTIATE', 'MRS_401']);
     const neg = diags[2]!;
     assert.equal(neg.severity, vscode.DiagnosticSeverity.Warning);
     const pos = neg.range.start.translate(0, 5);
-    const hovers = await waitFor(async () => {
-      const hs = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, pos);
-      return hoverText(hs ?? []).includes('MRS could not authenticate') ? hs : undefined;
-    }, 'the error-text hover', 15_000);
+    const hovers = await waitFor(
+      async () => {
+        const hs = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, pos);
+        return hoverText(hs ?? []).includes('MRS could not authenticate') ? hs : undefined;
+      },
+      'the error-text hover',
+      15_000,
+    );
     const md = hoverText(hovers);
     assert.match(md, /Extended Protection/);
     assert.match(md, /command:iisAuthLens\.probeMrsEndpoint/);
@@ -52,9 +60,18 @@ suite('explain', () => {
     const shown = await waitFor(() => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'iis-auth-lens-explain'), 'the explanation document', 15_000);
     assert.match(shown.getText(), /SEC_E_BAD_BINDINGS/);
     assert.match(shown.getText(), /channel bindings/);
-    const preview = await waitFor(() => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) =>
-      (t.input instanceof vscode.TabInputWebview && /markdown/i.test(t.input.viewType)) ||
-      (t.input instanceof vscode.TabInputText && t.input.uri.scheme === 'iis-auth-lens-explain')), 'the explanation tab', 15_000);
+    const preview = await waitFor(
+      () =>
+        vscode.window.tabGroups.all
+          .flatMap((g) => g.tabs)
+          .find(
+            (t) =>
+              (t.input instanceof vscode.TabInputWebview && /markdown/i.test(t.input.viewType)) ||
+              (t.input instanceof vscode.TabInputText && t.input.uri.scheme === 'iis-auth-lens-explain'),
+          ),
+      'the explanation tab',
+      15_000,
+    );
     console.log(`[e2e] explanation shown as ${preview.input instanceof vscode.TabInputWebview ? 'markdown preview' : 'markdown document'}: ${preview.label}`);
     await screenshot('explain-explanation');
   });
@@ -63,20 +80,31 @@ suite('explain', () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     const editor = await openFixture('explain/HybridConfiguration_11_5_2024_14_23_10.log');
     assert.equal(editor.document.languageId, 'hcw-log');
-    const lenses = await waitFor(async () => {
-      const ls = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', editor.document.uri);
-      return ls?.find((l) => l.command?.title.includes('failed after 5428 ms')) ? ls : undefined;
-    }, 'the HCW CodeLens', 20_000);
+    const lenses = await waitFor(
+      async () => {
+        const ls = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', editor.document.uri);
+        return ls?.find((l) => l.command?.title.includes('failed after 5428 ms')) ? ls : undefined;
+      },
+      'the HCW CodeLens',
+      20_000,
+    );
     const lens = lenses.find((l) => l.command?.title.includes('failed after'))!;
     assert.equal(lens.command!.title, 'Test-MigrationServerAvailability failed after 5428 ms: MRS could not authenticate (Extended Protection)');
     const symbols = await vscode.commands.executeCommand<vscode.DocumentSymbol[]>('vscode.executeDocumentSymbolProvider', editor.document.uri);
-    assert.deepEqual(symbols.map((s) => s.name), ['Get-MigrationEndpoint', 'Test-MigrationServerAvailability ✗']);
+    assert.deepEqual(
+      symbols.map((s) => s.name),
+      ['Get-MigrationEndpoint', 'Test-MigrationServerAvailability ✗'],
+    );
     await screenshot('explain-hcw-codelens');
   });
 
   test('an HCW log saved under another name is recognised by its first line', async () => {
     const editor = await openFixture('explain/hcw-renamed.log');
-    await waitFor(() => vscode.workspace.textDocuments.find((d) => d.uri.toString() === editor.document.uri.toString())?.languageId === 'hcw-log', 'hcw-renamed.log to become hcw-log', 10_000);
+    await waitFor(
+      () => vscode.workspace.textDocuments.find((d) => d.uri.toString() === editor.document.uri.toString())?.languageId === 'hcw-log',
+      'hcw-renamed.log to become hcw-log',
+      10_000,
+    );
   });
 
   test('the auth timeline webview opens on a sample IIS log', async () => {
@@ -84,14 +112,24 @@ suite('explain', () => {
     const editor = await openFixture('explain/u_ex241105_mrsproxy_fixed_at_1716.log');
     assert.equal(editor.document.languageId, 'iis-w3c-log');
     await vscode.commands.executeCommand('iisAuthLens.openAuthTimeline');
-    const tab = await waitFor(() => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) =>
-      t.input instanceof vscode.TabInputWebview && t.input.viewType.includes('iisAuthLens.authTimeline')), 'the auth timeline tab', 20_000);
+    const tab = await waitFor(
+      () =>
+        vscode.window.tabGroups.all
+          .flatMap((g) => g.tabs)
+          .find((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.includes('iisAuthLens.authTimeline')),
+      'the auth timeline tab',
+      20_000,
+    );
     assert.match(tab.label, /u_ex241105_mrsproxy_fixed_at_1716\.log/);
     type State = Array<{ uri: string; rendered: number; errors: string[]; urls: string[] }>;
-    const state = await waitFor(async () => {
-      const st = await vscode.commands.executeCommand<State>('iisAuthLens.authTimelineState');
-      return st?.find((s) => s.uri === editor.document.uri.toString() && s.rendered >= 0) ? st : undefined;
-    }, 'the timeline webview to draw its charts', 20_000);
+    const state = await waitFor(
+      async () => {
+        const st = await vscode.commands.executeCommand<State>('iisAuthLens.authTimelineState');
+        return st?.find((s) => s.uri === editor.document.uri.toString() && s.rendered >= 0) ? st : undefined;
+      },
+      'the timeline webview to draw its charts',
+      20_000,
+    );
     const mine = state.find((s) => s.uri === editor.document.uri.toString())!;
     assert.deepEqual(mine.errors, []);
     assert.deepEqual(mine.urls, ['/EWS/mrsproxy.svc', '/EWS/Exchange.asmx']);
@@ -106,33 +144,68 @@ suite('explain', () => {
     const log = await vscode.workspace.openTextDocument(vscode.Uri.file(path.join(dir, 'u_ex261121_freb_pairs.log')));
     await vscode.window.showTextDocument(log, { preview: false });
     const found = await vscode.commands.executeCommand<string[]>('iisAuthLens.openMatchingFreb', { uri: log.uri.toString(), line: 6, folder: dir });
-    assert.deepEqual(found.map((f) => path.basename(f)), ['fr000001.xml']);
-    const trace = await waitFor(() => vscode.window.activeTextEditor?.document.uri.fsPath.endsWith('fr000001.xml') ? vscode.window.activeTextEditor : undefined, 'the FREB trace to open', 15_000);
+    assert.deepEqual(
+      found.map((f) => path.basename(f)),
+      ['fr000001.xml'],
+    );
+    const trace = await waitFor(
+      () => (vscode.window.activeTextEditor?.document.uri.fsPath.endsWith('fr000001.xml') ? vscode.window.activeTextEditor : undefined),
+      'the FREB trace to open',
+      15_000,
+    );
     assert.equal(trace.selection.active.line, 414, 'at the event that carries the failure');
     assert.match(trace.document.lineAt(414).text, /<Event/);
     const none = await vscode.commands.executeCommand<string[]>('iisAuthLens.openMatchingFreb', { uri: log.uri.toString(), line: 7, folder: dir });
     assert.deepEqual(none, [], 'another client in the same second has no trace');
     // and back: from the trace to its IIS log line
     const back = await vscode.commands.executeCommand<Array<{ log: string; line: number }>>('iisAuthLens.openMatchingIisLine', {
-      uri: trace.document.uri.toString(), logs: [log.uri.toString()],
+      uri: trace.document.uri.toString(),
+      logs: [log.uri.toString()],
     });
-    assert.deepEqual(back.map((b) => b.line), [6]);
-    await waitFor(() => vscode.window.activeTextEditor?.document.uri.toString() === log.uri.toString() && vscode.window.activeTextEditor.selection.active.line === 5, 'the IIS log line to be selected', 10_000);
+    assert.deepEqual(
+      back.map((b) => b.line),
+      [6],
+    );
+    await waitFor(
+      () => vscode.window.activeTextEditor?.document.uri.toString() === log.uri.toString() && vscode.window.activeTextEditor.selection.active.line === 5,
+      'the IIS log line to be selected',
+      10_000,
+    );
   });
 
   test('Find Matching IIS Log Lines: the failing legs of /EWS/mrsproxy.svc around the error time', async () => {
     const editor = await openFixture('explain/u_ex241105_mrsproxy_fixed_at_1716.log');
     let result: Array<{ line: number; status: string; win32: number; outcome: string }> | undefined;
     let done = false;
-    const run = vscode.commands.executeCommand<typeof result>('iisAuthLens.findMatchingIisLines', {
-      time: '2024-11-05T15:23:55.100', url: 'https://mrs.contoso.test/EWS/mrsproxy.svc', utcOffsetMinutes: 60, windowMinutes: 1,
-      logs: [editor.document.uri.toString()],
-    }).then((r) => { result = r; done = true; });
+    const run = vscode.commands
+      .executeCommand<typeof result>('iisAuthLens.findMatchingIisLines', {
+        time: '2024-11-05T15:23:55.100',
+        url: 'https://mrs.contoso.test/EWS/mrsproxy.svc',
+        utcOffsetMinutes: 60,
+        windowMinutes: 1,
+        logs: [editor.document.uri.toString()],
+      })
+      .then((r) => {
+        result = r;
+        done = true;
+      });
     // The hits are offered in a quick pick; close it once it is up.
-    await waitFor(async () => { await vscode.commands.executeCommand('workbench.action.closeQuickOpen'); return done; }, 'the find-lines command to finish', 20_000);
+    await waitFor(
+      async () => {
+        await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+        return done;
+      },
+      'the find-lines command to finish',
+      20_000,
+    );
     await run;
-    assert.deepEqual(result!.map((h) => [h.line, h.status, h.win32, h.outcome]), [
-      [6, '401.2', 5, 'challenge'], [7, '401.1', 2148074254, 'challenge'], [8, '401.1', 2148074310, 'badBindings'],
-    ]);
+    assert.deepEqual(
+      result!.map((h) => [h.line, h.status, h.win32, h.outcome]),
+      [
+        [6, '401.2', 5, 'challenge'],
+        [7, '401.1', 2148074254, 'challenge'],
+        [8, '401.1', 2148074310, 'badBindings'],
+      ],
+    );
   });
 });

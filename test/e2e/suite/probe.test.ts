@@ -19,8 +19,18 @@ const USER = 'CONTOSO\\mrsadmin';
 const PASSWORD = 'Pr0be!e2e-secret';
 const HOST = 'mail.contoso.test';
 
-interface EndpointInfo { url: string; certPath: string; logFile: string; logCount: number; expectedBindings: string }
-interface Endpoint extends EndpointInfo { direct: EndpointInfo; proxyAccept: EndpointInfo; proxyRequire: EndpointInfo }
+interface EndpointInfo {
+  url: string;
+  certPath: string;
+  logFile: string;
+  logCount: number;
+  expectedBindings: string;
+}
+interface Endpoint extends EndpointInfo {
+  direct: EndpointInfo;
+  proxyAccept: EndpointInfo;
+  proxyRequire: EndpointInfo;
+}
 
 /** Minimal view of the ProbeResult the command returns (the e2e build does not bundle src/). */
 interface Result {
@@ -59,7 +69,11 @@ process.stdin.on('end', () => { void bed.close().then(() => { rmSync(dir, { recu
 /** A proxy that must never be used: it counts connections and answers nothing useful. */
 async function trapProxy(): Promise<{ port: number; connections: () => number; close: () => void }> {
   let count = 0;
-  const server = net.createServer((s) => { count++; s.on('error', () => undefined); s.end('HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n'); });
+  const server = net.createServer((s) => {
+    count++;
+    s.on('error', () => undefined);
+    s.end('HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n');
+  });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const a = server.address();
   return { port: typeof a === 'object' && a ? a.port : 0, connections: () => count, close: () => server.close() };
@@ -70,14 +84,24 @@ async function afterProgressNotification(started: number): Promise<void> {
   await waitFor(() => Date.now() - started > 1200, 'the progress notification to close');
 }
 
-interface ReportState { verdict: string; url: string; title: string; loaded: boolean; visible: boolean }
+interface ReportState {
+  verdict: string;
+  url: string;
+  title: string;
+  loaded: boolean;
+  visible: boolean;
+}
 
 /** Waits until the report page has loaded (its script reported in) showing this verdict. */
 async function reportShows(verdict: string): Promise<ReportState> {
-  return waitFor(async () => {
-    const s = await vscode.commands.executeCommand<ReportState | undefined>('iisAuthLens.probeReportState');
-    return s && s.loaded && s.visible && s.verdict === verdict ? s : undefined;
-  }, `the report webview to load with verdict ${verdict}`, 15_000);
+  return waitFor(
+    async () => {
+      const s = await vscode.commands.executeCommand<ReportState | undefined>('iisAuthLens.probeReportState');
+      return s && s.loaded && s.visible && s.verdict === verdict ? s : undefined;
+    },
+    `the report webview to load with verdict ${verdict}`,
+    15_000,
+  );
 }
 
 /** Runs the bundled CLI (dist/cli.js of the repository) with stdin, bounded. */
@@ -86,17 +110,29 @@ function runCli(args: string[], stdin: string): Promise<{ code: number | null; s
     const p = spawn('node', [path.join(REPO, 'dist', 'cli.js'), ...args], { cwd: REPO });
     let stdout = '';
     let stderr = '';
-    const timer = setTimeout(() => { p.kill(); reject(new Error(`iis-auth-lens ${args[0]} did not finish in 30 s`)); }, 30_000);
-    p.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    p.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    const timer = setTimeout(() => {
+      p.kill();
+      reject(new Error(`iis-auth-lens ${args[0]} did not finish in 30 s`));
+    }, 30_000);
+    p.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    p.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
     p.on('error', reject);
-    p.on('close', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr }); });
+    p.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
     p.stdin.end(stdin);
   });
 }
 
 function probeTabs(): vscode.Tab[] {
-  return vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('iisAuthLens.probeReport'));
+  return vscode.window.tabGroups.all
+    .flatMap((g) => g.tabs)
+    .filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('iisAuthLens.probeReport'));
 }
 
 suite('probe', () => {
@@ -121,7 +157,8 @@ suite('probe', () => {
     // The Exchange side writes its IIS logs into the workspace: the "log at hand" of a rejected verdict.
     logDir = path.join(workspaceRoot().fsPath, 'probe-logs');
     child = spawn('node', ['--import', 'tsx', '--input-type=module', '-e', SERVER_SCRIPT], {
-      cwd: REPO, env: { ...process.env, IAL_PROBE_PASSWORD: PASSWORD, IAL_PROBE_HOST: HOST, IAL_PROBE_LOG_DIR: logDir },
+      cwd: REPO,
+      env: { ...process.env, IAL_PROBE_PASSWORD: PASSWORD, IAL_PROBE_HOST: HOST, IAL_PROBE_LOG_DIR: logDir },
     });
     let stderr = '';
     let buffered = '';
@@ -134,9 +171,16 @@ suite('probe', () => {
         buffered = buffered.slice(nl + 1);
       }
     });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-    const first = await waitFor(() => lines[0] ?? (child!.exitCode !== null ? `exit ${child!.exitCode}` : undefined), 'the local IIS-like endpoint to start', 45_000)
-      .catch((err: Error) => { throw new Error(`${err.message}; stderr: ${stderr.slice(0, 2000)}`); });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const first = await waitFor(
+      () => lines[0] ?? (child!.exitCode !== null ? `exit ${child!.exitCode}` : undefined),
+      'the local IIS-like endpoint to start',
+      45_000,
+    ).catch((err: Error) => {
+      throw new Error(`${err.message}; stderr: ${stderr.slice(0, 2000)}`);
+    });
     assert.ok(first.startsWith('{'), `the endpoint did not start (${first}): ${stderr.slice(0, 2000)}`);
     endpoint = JSON.parse(first) as Endpoint;
     assert.match(endpoint.url, /^https:\/\/mail\.contoso\.test:\d+\/EWS\/mrsproxy\.svc$/, 'a real host name, not loopback');
@@ -157,7 +201,10 @@ suite('probe', () => {
     this.timeout(60_000);
     const started = Date.now();
     const result = await vscode.commands.executeCommand<Result | undefined>('iisAuthLens.probeMrsEndpoint', {
-      url: endpoint.url, user: USER, password: PASSWORD, ca: endpoint.certPath,
+      url: endpoint.url,
+      user: USER,
+      password: PASSWORD,
+      ca: endpoint.certPath,
     });
     assert.ok(result, 'the command returned a result');
     assert.equal(result.verdict, 'ok', `verdict ok; explanation: ${result.explanation}`);
@@ -171,7 +218,10 @@ suite('probe', () => {
     for (const cbt of ['absent', 'zero', 'correct']) {
       const of = result.attempts.filter((a) => a.cbt === cbt);
       assert.ok(of.length >= 1, `an attempt with ${cbt} bindings`);
-      assert.ok(of.every((a) => a.ok && a.status === 400), `${cbt}: authenticated (400 from MRS) ${JSON.stringify(of)}`);
+      assert.ok(
+        of.every((a) => a.ok && a.status === 400),
+        `${cbt}: authenticated (400 from MRS) ${JSON.stringify(of)}`,
+      );
     }
     assert.ok(result.steps.some((s) => s.name === 'tls' && s.ok));
     assert.ok(!JSON.stringify(result).includes(PASSWORD), 'the result never carries the password');
@@ -196,7 +246,10 @@ suite('probe', () => {
     assert.deepEqual(Object.keys(fromReport).sort(), Object.keys(fromCli).sort(), 'the same top-level fields as the CLI');
     assert.equal(fromReport.verdict, fromCli.verdict);
     assert.deepEqual(fromReport.tls, fromCli.tls, 'the same certificate summary');
-    assert.deepEqual(fromReport.attempts.map((a) => [a.cbt, a.scheme, a.status]), fromCli.attempts.map((a) => [a.cbt, a.scheme, a.status]));
+    assert.deepEqual(
+      fromReport.attempts.map((a) => [a.cbt, a.scheme, a.status]),
+      fromCli.attempts.map((a) => [a.cbt, a.scheme, a.status]),
+    );
     // A copy request for text that is not part of the result is ignored.
     await vscode.commands.executeCommand('iisAuthLens.probeReportMessage', { type: 'copy', text: 'rm -rf /' });
     assert.equal(await vscode.env.clipboard.readText(), copied);
@@ -209,7 +262,10 @@ suite('probe', () => {
     this.timeout(60_000);
     const started = Date.now();
     const result = await vscode.commands.executeCommand<Result | undefined>('iisAuthLens.probeMrsEndpoint', {
-      url: endpoint.url, user: USER, password: 'not-the-password', insecure: true,
+      url: endpoint.url,
+      user: USER,
+      password: 'not-the-password',
+      insecure: true,
     });
     assert.ok(result);
     assert.equal(result.verdict, 'rejected', result.explanation);
@@ -226,21 +282,36 @@ suite('probe', () => {
     this.timeout(60_000);
     const before = (await endpointState()).logCount;
     const result = await vscode.commands.executeCommand<Result | undefined>('iisAuthLens.probeMrsEndpoint', {
-      url: endpoint.url, user: USER, password: PASSWORD,
+      url: endpoint.url,
+      user: USER,
+      password: PASSWORD,
     });
     assert.ok(result);
     assert.equal(result.verdict, 'unreachable');
-    assert.ok(result.steps.some((s) => s.name === 'tls' && !s.ok), JSON.stringify(result.steps));
+    assert.ok(
+      result.steps.some((s) => s.name === 'tls' && !s.ok),
+      JSON.stringify(result.steps),
+    );
     assert.equal(result.attempts.length, 0);
     assert.equal((await endpointState()).logCount, before, 'the endpoint saw no request at all');
   });
 
   test('the certificate is trusted by its confirmed SHA-256 fingerprint', async function () {
     this.timeout(60_000);
-    const first = await vscode.commands.executeCommand<Result | undefined>('iisAuthLens.probeMrsEndpoint', { url: endpoint.url, user: USER, password: PASSWORD, insecure: true });
+    const first = await vscode.commands.executeCommand<Result | undefined>('iisAuthLens.probeMrsEndpoint', {
+      url: endpoint.url,
+      user: USER,
+      password: PASSWORD,
+      insecure: true,
+    });
     const fp = first?.tls?.fingerprintSha256;
     assert.ok(fp);
-    const result = await vscode.commands.executeCommand<Result | undefined>('iisAuthLens.probeMrsEndpoint', { url: endpoint.url, user: USER, password: PASSWORD, trustedFingerprintSha256: fp });
+    const result = await vscode.commands.executeCommand<Result | undefined>('iisAuthLens.probeMrsEndpoint', {
+      url: endpoint.url,
+      user: USER,
+      password: PASSWORD,
+      trustedFingerprintSha256: fp,
+    });
     assert.equal(result?.verdict, 'ok');
     assert.equal(result?.tls?.trust, 'fingerprint');
   });
@@ -254,8 +325,15 @@ suite('probe', () => {
     const result = await vscode.commands.executeCommand<Result | undefined>('iisAuthLens.probeMrsEndpoint', {
       url: host,
       prompts: {
-        pickTarget: async (initial: string | undefined) => { asked.push('target'); assert.equal(initial, host, 'a hover link or "Probe again" pre-fills the input'); return `https://${host}`; },
-        askAccount: async (_url: string, remembered: string | undefined) => { asked.push(`account:${remembered ?? ''}`); return USER; },
+        pickTarget: async (initial: string | undefined) => {
+          asked.push('target');
+          assert.equal(initial, host, 'a hover link or "Probe again" pre-fills the input');
+          return `https://${host}`;
+        },
+        askAccount: async (_url: string, remembered: string | undefined) => {
+          asked.push(`account:${remembered ?? ''}`);
+          return USER;
+        },
         confirmCertificate: async (url: string, tls: { fingerprintSha256: string; subject: string }) => {
           asked.push('certificate');
           assert.equal(url, endpoint.url, 'a bare https://host was completed with /EWS/mrsproxy.svc');
@@ -263,9 +341,19 @@ suite('probe', () => {
           shownFingerprint = tls.fingerprintSha256;
           return true;
         },
-        askPassword: async () => { asked.push('password'); lastAnswer = Date.now(); return PASSWORD; },
-        offerRemember: async () => { asked.push('remember'); return true; },
-        offerForget: async () => { asked.push('forget'); return false; },
+        askPassword: async () => {
+          asked.push('password');
+          lastAnswer = Date.now();
+          return PASSWORD;
+        },
+        offerRemember: async () => {
+          asked.push('remember');
+          return true;
+        },
+        offerForget: async () => {
+          asked.push('forget');
+          return false;
+        },
       },
     });
     const toReport = Date.now() - lastAnswer;
@@ -275,18 +363,38 @@ suite('probe', () => {
     assert.equal(result.verdict, 'ok', result.explanation);
     assert.equal(result.tls?.trust, 'fingerprint');
     assert.equal(result.tls?.fingerprintSha256, shownFingerprint);
-    assert.deepEqual(asked.map((a) => a.replace(/^account:.*/, 'account')), ['target', 'account', 'certificate', 'password', 'remember']);
+    assert.deepEqual(
+      asked.map((a) => a.replace(/^account:.*/, 'account')),
+      ['target', 'account', 'certificate', 'password', 'remember'],
+    );
 
     // Second run: history, account, fingerprint and password are remembered: no certificate or password question.
     const again: string[] = [];
     const second = await vscode.commands.executeCommand<Result | undefined>('iisAuthLens.probeMrsEndpoint', {
       url: endpoint.url,
       prompts: {
-        pickTarget: async (_initial: string | undefined, history: string[]) => { again.push('target'); assert.equal(history[0], endpoint.url, 'the history starts with the last target'); return history[0]; },
-        askAccount: async (_url: string, remembered: string | undefined) => { again.push('account'); assert.equal(remembered, USER, 'the account is remembered per host'); return remembered; },
-        confirmCertificate: async () => { again.push('certificate'); return false; },
-        askPassword: async () => { again.push('password'); return undefined; },
-        offerRemember: async () => { again.push('remember'); return false; },
+        pickTarget: async (_initial: string | undefined, history: string[]) => {
+          again.push('target');
+          assert.equal(history[0], endpoint.url, 'the history starts with the last target');
+          return history[0];
+        },
+        askAccount: async (_url: string, remembered: string | undefined) => {
+          again.push('account');
+          assert.equal(remembered, USER, 'the account is remembered per host');
+          return remembered;
+        },
+        confirmCertificate: async () => {
+          again.push('certificate');
+          return false;
+        },
+        askPassword: async () => {
+          again.push('password');
+          return undefined;
+        },
+        offerRemember: async () => {
+          again.push('remember');
+          return false;
+        },
       },
     });
     assert.equal(second?.verdict, 'ok');
@@ -301,8 +409,14 @@ suite('probe', () => {
       prompts: {
         pickTarget: async (initial: string | undefined) => initial,
         askAccount: async (_url: string, remembered: string | undefined) => remembered,
-        askPassword: async () => { third.push('password'); return 'wrong-password'; },
-        offerRemember: async () => { third.push('remember'); return true; },
+        askPassword: async () => {
+          third.push('password');
+          return 'wrong-password';
+        },
+        offerRemember: async () => {
+          third.push('remember');
+          return true;
+        },
       },
     });
     assert.equal(wrong?.verdict, 'rejected');
@@ -323,7 +437,9 @@ suite('probe', () => {
       },
     });
     let settled = false;
-    const running = Promise.resolve(vscode.commands.executeCommand<Result | undefined>('iisAuthLens.probeMrsEndpoint', endpoint.url)).finally(() => { settled = true; });
+    const running = Promise.resolve(vscode.commands.executeCommand<Result | undefined>('iisAuthLens.probeMrsEndpoint', endpoint.url)).finally(() => {
+      settled = true;
+    });
     // Press Enter in whatever quick input is open (the target pick, then the account box) until the command finishes.
     const deadline = Date.now() + 30_000;
     while (!settled && Date.now() < deadline) {
@@ -338,7 +454,7 @@ suite('probe', () => {
     await vscode.commands.executeCommand('iisAuthLens.forgetProbePassword', { url: endpoint.url, user: USER });
   });
 
-  test('the issue-14 scene: a host name behind a TLS-terminating proxy gives the CLI\'s verdict with default settings and every http.proxySupport value, and never touches the configured proxy', async function () {
+  test("the issue-14 scene: a host name behind a TLS-terminating proxy gives the CLI's verdict with default settings and every http.proxySupport value, and never touches the configured proxy", async function () {
     this.timeout(180_000);
     const target = endpoint.proxyAccept;
     const cli = await runCli(['probe', '--json', target.url, '--user', USER, '--password-stdin', '--ca', target.certPath], PASSWORD);
@@ -351,8 +467,13 @@ suite('probe', () => {
     const verdicts: string[] = [];
     try {
       const settings: Array<[string | undefined, string | undefined]> = [
-        [undefined, undefined], ['override', undefined], ['on', undefined], ['off', undefined],
-        [undefined, `http://127.0.0.1:${trap.port}`], ['override', `http://127.0.0.1:${trap.port}`], ['on', `http://127.0.0.1:${trap.port}`],
+        [undefined, undefined],
+        ['override', undefined],
+        ['on', undefined],
+        ['off', undefined],
+        [undefined, `http://127.0.0.1:${trap.port}`],
+        ['override', `http://127.0.0.1:${trap.port}`],
+        ['on', `http://127.0.0.1:${trap.port}`],
       ];
       for (const [support, proxy] of settings) {
         await vscode.workspace.getConfiguration('http').update('proxySupport', support, vscode.ConfigurationTarget.Global);
@@ -360,14 +481,21 @@ suite('probe', () => {
         const started = Date.now();
         // The palette flow, with the answers a user gives (host, account, password), and the CA file as --ca.
         const result = await vscode.commands.executeCommand<Result | undefined>('iisAuthLens.probeMrsEndpoint', {
-          url: target.url, user: USER, password: PASSWORD, ca: target.certPath,
+          url: target.url,
+          user: USER,
+          password: PASSWORD,
+          ca: target.certPath,
         });
         const label = `proxySupport=${support ?? 'default'} http.proxy=${proxy ? 'trap' : 'none'}`;
         assert.ok(result, label);
         verdicts.push(`${label}: ${result.verdict} (${result.ms} ms, report after ${Date.now() - started} ms)`);
         assert.equal(result.verdict, fromCli.verdict, `${label}: ${result.explanation}`);
         assert.equal(result.tls?.channelBindings, fromCli.tls?.channelBindings, `${label}: the proxy's certificate, as the CLI saw it`);
-        assert.deepEqual(result.attempts.map((a) => [a.cbt, a.scheme, a.status]), fromCli.attempts.map((a) => [a.cbt, a.scheme, a.status]), label);
+        assert.deepEqual(
+          result.attempts.map((a) => [a.cbt, a.scheme, a.status]),
+          fromCli.attempts.map((a) => [a.cbt, a.scheme, a.status]),
+          label,
+        );
         assert.equal(result.steps.find((st) => st.name === 'dns')?.detail, `${HOST} -> 127.0.0.1`, `${label}: resolved by the system resolver`);
         await reportShows('accept-mismatch');
       }
@@ -377,7 +505,12 @@ suite('probe', () => {
       const savedEnv = process.env.HTTPS_PROXY;
       process.env.HTTPS_PROXY = `http://127.0.0.1:${trap.port}`;
       try {
-        const viaEnv = await vscode.commands.executeCommand<Result | undefined>('iisAuthLens.probeMrsEndpoint', { url: target.url, user: USER, password: PASSWORD, ca: target.certPath });
+        const viaEnv = await vscode.commands.executeCommand<Result | undefined>('iisAuthLens.probeMrsEndpoint', {
+          url: target.url,
+          user: USER,
+          password: PASSWORD,
+          ca: target.certPath,
+        });
         verdicts.push(`HTTPS_PROXY=trap: ${viaEnv?.verdict ?? 'none'}`);
         assert.equal(viaEnv?.verdict, fromCli.verdict, `HTTPS_PROXY: ${viaEnv?.explanation ?? ''}`);
       } finally {
@@ -408,7 +541,10 @@ suite('probe', () => {
           assert.match(tls.verifyProblem ?? '', /self-signed|certificate authority/, 'the reason in plain words');
           return { caFile: target.certPath };
         },
-        askPassword: async () => { asked.push('password'); return PASSWORD; },
+        askPassword: async () => {
+          asked.push('password');
+          return PASSWORD;
+        },
         offerRemember: async () => false,
       },
     });
@@ -421,8 +557,14 @@ suite('probe', () => {
       prompts: {
         pickTarget: async (initial: string | undefined) => initial,
         askAccount: async () => USER,
-        confirmCertificate: async () => { again.push('certificate'); return false; },
-        askPassword: async () => { again.push('password'); return PASSWORD; },
+        confirmCertificate: async () => {
+          again.push('certificate');
+          return false;
+        },
+        askPassword: async () => {
+          again.push('password');
+          return PASSWORD;
+        },
         offerRemember: async () => false,
       },
     });
@@ -434,11 +576,16 @@ suite('probe', () => {
     this.timeout(60_000);
     const target = endpoint.proxyRequire;
     const result = await vscode.commands.executeCommand<Result | undefined>('iisAuthLens.probeMrsEndpoint', {
-      url: target.url, user: USER, password: PASSWORD, ca: target.certPath,
+      url: target.url,
+      user: USER,
+      password: PASSWORD,
+      ca: target.certPath,
     });
     assert.equal(result?.verdict, 'rejected', result?.explanation);
     const state = await waitFor(async () => {
-      const st = await vscode.commands.executeCommand<(ReportState & { rejectedEvidence?: { cause: string; badBindings: number; logonDenied: number; log: string } }) | undefined>('iisAuthLens.probeReportState');
+      const st = await vscode.commands.executeCommand<
+        (ReportState & { rejectedEvidence?: { cause: string; badBindings: number; logonDenied: number; log: string } }) | undefined
+      >('iisAuthLens.probeReportState');
       return st?.loaded && st.verdict === 'rejected' ? st : undefined;
     }, 'the rejected report');
     assert.equal(state.rejectedEvidence?.cause, 'bad-bindings', JSON.stringify(state.rejectedEvidence));
@@ -449,7 +596,10 @@ suite('probe', () => {
 
     // The same endpoint, the wrong password: the log says so.
     const wrong = await vscode.commands.executeCommand<Result | undefined>('iisAuthLens.probeMrsEndpoint', {
-      url: target.url, user: USER, password: 'Wrong-Passw0rd', ca: target.certPath,
+      url: target.url,
+      user: USER,
+      password: 'Wrong-Passw0rd',
+      ca: target.certPath,
     });
     assert.equal(wrong?.verdict, 'rejected');
     const st2 = await vscode.commands.executeCommand<{ rejectedEvidence?: { cause: string; logonDenied: number } }>('iisAuthLens.probeReportState');
@@ -466,8 +616,13 @@ suite('probe', () => {
       url: httpUrl,
       prompts: {
         pickTarget: async (initial: string | undefined) => initial,
-        refuseHttp: async (_url: string, httpsUrl: string) => { offered = httpsUrl; return false; },
-        askAccount: async () => { throw new Error('no account may be asked for after refusing http://'); },
+        refuseHttp: async (_url: string, httpsUrl: string) => {
+          offered = httpsUrl;
+          return false;
+        },
+        askAccount: async () => {
+          throw new Error('no account may be asked for after refusing http://');
+        },
       },
     });
     assert.equal(refused, undefined);

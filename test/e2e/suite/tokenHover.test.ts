@@ -19,7 +19,11 @@ const PY = '/usr/bin/python3';
 function makeCert(dir: string, name: string): { key: string; pem: string; der: Buffer } {
   const key = path.join(dir, `${name}.key`);
   const pem = path.join(dir, `${name}.pem`);
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', pem, '-days', '2', '-sha256', '-subj', `/CN=${name}.contoso.test`], { stdio: 'pipe' });
+  execFileSync(
+    'openssl',
+    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', pem, '-days', '2', '-sha256', '-subj', `/CN=${name}.contoso.test`],
+    { stdio: 'pipe' },
+  );
   return { key, pem, der: execFileSync('openssl', ['x509', '-in', pem, '-outform', 'DER']) };
 }
 
@@ -29,7 +33,15 @@ function pythonToken(der: Buffer): string | null {
   if (!fs.existsSync(script) || spawnSync(PY, ['-c', 'import ntlm_auth.ntlm']).status !== 0) return null;
   const hash = createHash('sha256').update(der).digest();
   const appData = Buffer.concat([Buffer.from('tls-server-end-point:'), hash]).toString('hex');
-  const input = JSON.stringify({ user: 'mrsadmin', domain: 'CONTOSO', workstation: 'MRSPROBE', ntHash: '8846f7eaee8fb117ad06bdd830b7586c', appData, spn: 'HTTP/mail.contoso.test', timestamp: true });
+  const input = JSON.stringify({
+    user: 'mrsadmin',
+    domain: 'CONTOSO',
+    workstation: 'MRSPROBE',
+    ntHash: '8846f7eaee8fb117ad06bdd830b7586c',
+    appData,
+    spn: 'HTTP/mail.contoso.test',
+    timestamp: true,
+  });
   return (JSON.parse(execFileSync(PY, [script], { input, encoding: 'utf8' })) as { authenticate: string }).authenticate;
 }
 
@@ -38,11 +50,15 @@ function hoverText(hovers: vscode.Hover[]): string {
 }
 
 async function hoverAt(uri: vscode.Uri, pos: vscode.Position, what: string, expect: RegExp): Promise<string> {
-  return waitFor(async () => {
-    const hs = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, pos);
-    const t = hoverText(hs ?? []);
-    return expect.test(t) ? t : undefined;
-  }, what, 20_000);
+  return waitFor(
+    async () => {
+      const hs = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, pos);
+      const t = hoverText(hs ?? []);
+      return expect.test(t) ? t : undefined;
+    },
+    what,
+    20_000,
+  );
 }
 
 suite('tokenHover', () => {
@@ -54,7 +70,11 @@ suite('tokenHover', () => {
     const editor = await openFixture(TRACE);
     const doc = editor.document;
     let line = -1;
-    for (let i = 0; i < doc.lineCount; i++) if (doc.lineAt(i).text.includes('Authorization: NTLM TlRM')) { line = i; break; }
+    for (let i = 0; i < doc.lineCount; i++)
+      if (doc.lineAt(i).text.includes('Authorization: NTLM TlRM')) {
+        line = i;
+        break;
+      }
     assert.ok(line >= 0, 'the fixture has an Authorization header');
     const pos = new vscode.Position(line, doc.lineAt(line).text.indexOf('TlRM') + 20);
     const md = await hoverAt(doc.uri, pos, 'the token hover', /NTLM AUTHENTICATE/);
@@ -69,8 +89,11 @@ suite('tokenHover', () => {
     await new Promise((r) => setTimeout(r, 1500)); // only for the picture: let the hover widget paint
     await screenshot('token-hover-freb');
     await vscode.commands.executeCommand('iisAuthLens.decodeAuthorizationHeader');
-    const decoded = await waitFor(() => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'iis-auth-lens-decode'),
-      'the decoded-token document', 20_000);
+    const decoded = await waitFor(
+      () => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'iis-auth-lens-decode'),
+      'the decoded-token document',
+      20_000,
+    );
     const text = decoded.getText();
     assert.match(text, /# Decoded Authorization header/);
     assert.match(text, /"user": "svc-migration"/);
@@ -104,11 +127,13 @@ suite('tokenHover', () => {
     try {
       const port = (server.address() as AddressInfo).port;
       const ok = await vscode.commands.executeCommand<{ state: string; certificate: string; match: boolean }>(
-        'iisAuthLens.checkChannelBindings', `Authorization: NTLM ${token}`, `127.0.0.1:${port}`);
+        'iisAuthLens.checkChannelBindings',
+        `Authorization: NTLM ${token}`,
+        `127.0.0.1:${port}`,
+      );
       assert.equal(ok?.state, 'match');
       assert.equal(ok?.certificate, 'CN=mail.contoso.test');
-      const bad = await vscode.commands.executeCommand<{ state: string; certificate: string }>(
-        'iisAuthLens.checkChannelBindings', `NTLM ${token}`, proxy.pem);
+      const bad = await vscode.commands.executeCommand<{ state: string; certificate: string }>('iisAuthLens.checkChannelBindings', `NTLM ${token}`, proxy.pem);
       assert.equal(bad?.state, 'mismatch');
       assert.equal(bad?.certificate, 'CN=proxy.contoso.test');
       await new Promise((r) => setTimeout(r, 500)); // only for the picture: the notification

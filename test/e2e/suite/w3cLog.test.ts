@@ -12,8 +12,11 @@ import { closeAllEditors, getExtensionApi, openFixture, screenshot, waitFor, wai
 const LOG = 'u_ex261121_bad_bindings.log';
 
 interface Truth {
-  lines: number; requests: number; layouts: Array<{ line: number; fields: string }>;
-  findings: Record<string, number>; findingLines: Record<string, { first: number[] }>;
+  lines: number;
+  requests: number;
+  layouts: Array<{ line: number; fields: string }>;
+  findings: Record<string, number>;
+  findingLines: Record<string, { first: number[] }>;
 }
 
 function truth(): Truth {
@@ -25,7 +28,10 @@ function fieldSpan(doc: vscode.TextDocument, line1: number, name: string): { sta
   let fields: string[] = [];
   for (let l = line1 - 1; l >= 0; l--) {
     const t = doc.lineAt(l).text;
-    if (t.startsWith('#Fields:')) { fields = t.slice(8).trim().split(/\s+/); break; }
+    if (t.startsWith('#Fields:')) {
+      fields = t.slice(8).trim().split(/\s+/);
+      break;
+    }
   }
   const idx = fields.indexOf(name);
   assert.ok(idx >= 0, `${name} in the #Fields above line ${line1}`);
@@ -35,7 +41,13 @@ function fieldSpan(doc: vscode.TextDocument, line1: number, name: string): { sta
   throw new Error(`line ${line1} has no column ${idx}`);
 }
 
-interface SummaryEntry { uri: string; kind: string; requests?: number; summary?: { findings: Record<string, number> }; findingsTotal?: number }
+interface SummaryEntry {
+  uri: string;
+  kind: string;
+  requests?: number;
+  summary?: { findings: Record<string, number> };
+  findingsTotal?: number;
+}
 
 suite('w3cLog', () => {
   suiteSetup(async () => {
@@ -54,7 +66,10 @@ suite('w3cLog', () => {
     const t = truth();
     const diags = await waitForDiagnostics(doc.uri, (d) => d.filter((x) => x.code === 'BAD_BINDINGS').length === t.findings.BAD_BINDINGS, 30_000);
     const bad = diags.filter((d) => d.code === 'BAD_BINDINGS').sort((a, b) => a.range.start.line - b.range.start.line);
-    assert.deepEqual(bad.map((d) => d.range.start.line + 1), t.findingLines.BAD_BINDINGS!.first);
+    assert.deepEqual(
+      bad.map((d) => d.range.start.line + 1),
+      t.findingLines.BAD_BINDINGS!.first,
+    );
     for (const d of bad) {
       assert.equal(d.severity, vscode.DiagnosticSeverity.Error);
       assert.equal(d.source, 'IIS Auth Lens');
@@ -80,12 +95,19 @@ suite('w3cLog', () => {
   test('CodeLens on each #Fields line with requests, 401s and BAD_BINDINGS', async () => {
     const editor = await openFixture(LOG);
     const t = truth();
-    const lenses = await waitFor(async () => {
-      const l = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', editor.document.uri);
-      return l && l.filter((x) => x.command?.command === 'iisAuthLens.showFindings').length === t.layouts.length ? l : undefined;
-    }, 'one CodeLens per #Fields block', 30_000);
+    const lenses = await waitFor(
+      async () => {
+        const l = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', editor.document.uri);
+        return l && l.filter((x) => x.command?.command === 'iisAuthLens.showFindings').length === t.layouts.length ? l : undefined;
+      },
+      'one CodeLens per #Fields block',
+      30_000,
+    );
     const ours = lenses.filter((x) => x.command?.command === 'iisAuthLens.showFindings').sort((a, b) => a.range.start.line - b.range.start.line);
-    assert.deepEqual(ours.map((l) => l.range.start.line + 1), t.layouts.map((l) => l.line));
+    assert.deepEqual(
+      ours.map((l) => l.range.start.line + 1),
+      t.layouts.map((l) => l.line),
+    );
     // counts that are zero are left out: a block without BAD_BINDINGS does not say "0 BAD_BINDINGS"
     for (const l of ours) assert.match(l.command!.title, /^(1 request|[\d,]+ requests)( · [\d,]+ × 401)?( · [\d,]+ BAD_BINDINGS)?/);
     for (const l of ours) assert.doesNotMatch(l.command!.title, /(^|· )0 /);
@@ -93,7 +115,10 @@ suite('w3cLog', () => {
     assert.equal(total, t.requests);
     const bad = ours.reduce((n, l) => n + Number(/· ([\d,]+) BAD_BINDINGS/.exec(l.command!.title)?.[1] ?? 0), 0);
     assert.equal(bad, t.findings.BAD_BINDINGS);
-    assert.ok(ours.some((l) => /top failing: \/EWS\/mrsproxy\.svc from \d+\.\d+\.\d+\.\d+/.test(l.command!.title)), 'a lens names the top failing URL and client');
+    assert.ok(
+      ours.some((l) => /top failing: \/EWS\/mrsproxy\.svc from \d+\.\d+\.\d+\.\d+/.test(l.command!.title)),
+      'a lens names the top failing URL and client',
+    );
   });
 
   test('a renamed log is detected again when reopened after its tab was closed', async function () {
@@ -107,17 +132,37 @@ suite('w3cLog', () => {
       for (const round of ['first open', 'reopen']) {
         // opened as the admin does (workbench editor, not openTextDocument, whose reference the host keeps for minutes)
         await vscode.commands.executeCommand('vscode.open', uri, { preview: false });
-        await waitFor(() => vscode.workspace.textDocuments.find((d) => d.uri.toString() === key)?.languageId === 'iis-w3c-log' || undefined,
-          `${round}: the renamed log becomes iis-w3c-log`, 20_000);
-        await waitFor(async () => (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri))
-          ?.some((x) => x.command?.command === 'iisAuthLens.showFindings') || undefined, `${round}: the CodeLens of the renamed log`, 30_000);
+        await waitFor(
+          () => vscode.workspace.textDocuments.find((d) => d.uri.toString() === key)?.languageId === 'iis-w3c-log' || undefined,
+          `${round}: the renamed log becomes iis-w3c-log`,
+          20_000,
+        );
+        await waitFor(
+          async () =>
+            (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri))?.some(
+              (x) => x.command?.command === 'iisAuthLens.showFindings',
+            ) || undefined,
+          `${round}: the CodeLens of the renamed log`,
+          30_000,
+        );
         // Outline / Go to Symbol of the content-detected log: the blocks, every time
-        await waitFor(async () => (await vscode.commands.executeCommand<vscode.DocumentSymbol[]>('vscode.executeDocumentSymbolProvider', uri))
-          ?.some((x) => x.name.startsWith('Block 1 · ')) || undefined, `${round}: the Outline of the renamed log`, 30_000);
+        await waitFor(
+          async () =>
+            (await vscode.commands.executeCommand<vscode.DocumentSymbol[]>('vscode.executeDocumentSymbolProvider', uri))?.some((x) =>
+              x.name.startsWith('Block 1 · '),
+            ) || undefined,
+          `${round}: the Outline of the renamed log`,
+          30_000,
+        );
         if (round === 'reopen') break;
         // close the tab and wait until the editor really let the document go (then it opens as "log" again)
         const closed = new Promise<void>((resolve) => {
-          const sub = vscode.workspace.onDidCloseTextDocument((d) => { if (d.uri.toString() === key) { sub.dispose(); resolve(); } });
+          const sub = vscode.workspace.onDidCloseTextDocument((d) => {
+            if (d.uri.toString() === key) {
+              sub.dispose();
+              resolve();
+            }
+          });
         });
         await closeAllEditors();
         await Promise.race([closed, new Promise((_, reject) => setTimeout(() => reject(new Error('the closed log was never disposed')), 60_000))]);
@@ -133,10 +178,18 @@ suite('w3cLog', () => {
     const editor = await openFixture(LOG);
     const line = truth().findingLines.BAD_BINDINGS!.first[0]!;
     const w = fieldSpan(editor.document, line, 'sc-win32-status');
-    const hovers = await waitFor(async () => {
-      const h = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, new vscode.Position(line - 1, w.start + 1));
-      return h?.length ? h : undefined;
-    }, 'a hover on the win32 value', 30_000);
+    const hovers = await waitFor(
+      async () => {
+        const h = await vscode.commands.executeCommand<vscode.Hover[]>(
+          'vscode.executeHoverProvider',
+          editor.document.uri,
+          new vscode.Position(line - 1, w.start + 1),
+        );
+        return h?.length ? h : undefined;
+      },
+      'a hover on the win32 value',
+      30_000,
+    );
     const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
     assert.match(text, /sc-win32-status/);
     assert.match(text, /SEC_E_BAD_BINDINGS/);
@@ -144,15 +197,16 @@ suite('w3cLog', () => {
     assert.match(text, /ExchangeExtendedProtectionManagement\.ps1/);
   });
 
-  test('the CodeLens command lists the block\'s findings in a quick pick that jumps to the line', async () => {
+  test("the CodeLens command lists the block's findings in a quick pick that jumps to the line", async () => {
     const editor = await openFixture(LOG);
     const uri = editor.document.uri;
     const { client } = await getExtensionApi();
     const findings = await client.sendRequest<Array<{ line: number; code: string }>>('iisAuthLens/findings', { uri: uri.toString(), block: 1 });
     assert.ok(findings.length > 0, 'block 1 has findings');
     const target = findings[0]!.line;
-    const lens = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri))
-      .find((l) => l.command?.command === 'iisAuthLens.showFindings' && l.range.start.line === truth().layouts[0]!.line - 1)!;
+    const lens = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri)).find(
+      (l) => l.command?.command === 'iisAuthLens.showFindings' && l.range.start.line === truth().layouts[0]!.line - 1,
+    )!;
     editor.selection = new vscode.Selection(0, 0, 0, 0);
     const shown = vscode.commands.executeCommand(lens.command!.command, ...(lens.command!.arguments ?? []));
     await waitFor(async () => {
@@ -165,10 +219,14 @@ suite('w3cLog', () => {
   test('the Outline has one symbol per #Fields block', async () => {
     const editor = await openFixture(LOG);
     const t = truth();
-    const syms = await waitFor(async () => {
-      const s = await vscode.commands.executeCommand<vscode.DocumentSymbol[]>('vscode.executeDocumentSymbolProvider', editor.document.uri);
-      return s?.length ? s : undefined;
-    }, 'document symbols', 30_000);
+    const syms = await waitFor(
+      async () => {
+        const s = await vscode.commands.executeCommand<vscode.DocumentSymbol[]>('vscode.executeDocumentSymbolProvider', editor.document.uri);
+        return s?.length ? s : undefined;
+      },
+      'document symbols',
+      30_000,
+    );
     assert.equal(syms.length, t.layouts.length);
     // named by the time range of the block's requests; the #Fields line, the counts and the findings (errors first) under it
     syms.forEach((s, i) => {
@@ -185,29 +243,55 @@ suite('w3cLog', () => {
     await closeAllEditors();
     const t = truth();
     await vscode.commands.executeCommand('iisAuthLens.analyzeFolder', workspaceRoot());
-    const entries = await waitFor(async () => {
-      const r = await vscode.commands.executeCommand<SummaryEntry[]>('iisAuthLens.logSummary.results');
-      return r?.some((e) => e.uri.endsWith(LOG)) ? r : undefined;
-    }, 'the analyzed folder in the view', 60_000);
+    const entries = await waitFor(
+      async () => {
+        const r = await vscode.commands.executeCommand<SummaryEntry[]>('iisAuthLens.logSummary.results');
+        return r?.some((e) => e.uri.endsWith(LOG)) ? r : undefined;
+      },
+      'the analyzed folder in the view',
+      60_000,
+    );
     const log = entries.find((e) => e.uri.endsWith(LOG))!;
     assert.equal(log.kind, 'w3c');
     assert.equal(log.requests, t.requests);
     assert.equal(log.summary!.findings.BAD_BINDINGS, t.findings.BAD_BINDINGS);
     // the HCW log is not in this view; the FREB traces are, the renamed one too: found by content,
     // as `iis-auth-lens analyze folder/` takes them (one folder scan for both)
-    assert.ok(entries.every((e) => !/HybridConfiguration/.test(e.uri)), JSON.stringify(entries.map((e) => e.uri)));
-    assert.deepEqual(entries.filter((e) => e.uri.endsWith('.xml')).map((e) => [e.uri.split('/').pop(), e.kind]).sort(),
-      [['failed_request_bad_bindings_renamed.xml', 'freb'], ['fr000017_bad_bindings.xml', 'freb'], ['fr000031_auth_401_anon.xml', 'freb']]);
+    assert.ok(
+      entries.every((e) => !/HybridConfiguration/.test(e.uri)),
+      JSON.stringify(entries.map((e) => e.uri)),
+    );
+    assert.deepEqual(
+      entries
+        .filter((e) => e.uri.endsWith('.xml'))
+        .map((e) => [e.uri.split('/').pop(), e.kind])
+        .sort(),
+      [
+        ['failed_request_bad_bindings_renamed.xml', 'freb'],
+        ['fr000017_bad_bindings.xml', 'freb'],
+        ['fr000031_auth_401_anon.xml', 'freb'],
+      ],
+    );
     const uri = vscode.Uri.parse(log.uri);
     const diags = await waitForDiagnostics(uri, (d) => d.filter((x) => x.code === 'BAD_BINDINGS').length === t.findings.BAD_BINDINGS);
-    assert.deepEqual(diags.filter((d) => d.code === 'BAD_BINDINGS').map((d) => d.range.start.line + 1).sort((a, b) => a - b), t.findingLines.BAD_BINDINGS!.first);
+    assert.deepEqual(
+      diags
+        .filter((d) => d.code === 'BAD_BINDINGS')
+        .map((d) => d.range.start.line + 1)
+        .sort((a, b) => a - b),
+      t.findingLines.BAD_BINDINGS!.first,
+    );
     await vscode.commands.executeCommand('iisAuthLens.logSummary.focus');
     await waitFor(async () => await vscode.commands.executeCommand<boolean>('iisAuthLens.logSummary.rendered'), 'the Log Analysis view to show the results');
     await screenshot('w3c-log-analysis-view');
     // opened in an editor, the log's diagnostics come from the language server alone (no doubles)
     await openFixture(LOG);
-    await waitForDiagnostics(uri, (d) => d.filter((x) => x.code === 'BAD_BINDINGS').length === t.findings.BAD_BINDINGS
-      && new Set(d.map((x) => `${x.code}:${x.range.start.line}:${x.range.start.character}`)).size === d.length);
+    await waitForDiagnostics(
+      uri,
+      (d) =>
+        d.filter((x) => x.code === 'BAD_BINDINGS').length === t.findings.BAD_BINDINGS &&
+        new Set(d.map((x) => `${x.code}:${x.range.start.line}:${x.range.start.character}`)).size === d.length,
+    );
     await closeAllEditors();
   });
 
@@ -229,12 +313,18 @@ suite('w3cLog', () => {
       const tOpen = Date.now() - t0;
       const diags = await waitForDiagnostics(uri, (d) => d.filter((x) => x.code === 'BAD_BINDINGS').length === badPerChunk * reps, 120_000);
       const tDiag = Date.now() - t0;
-      const lenses = await waitFor(async () => {
-        const l = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
-        return l?.some((x) => x.command?.command === 'iisAuthLens.showFindings') ? l : undefined;
-      }, 'the CodeLens of the 45 MB log', 120_000);
+      const lenses = await waitFor(
+        async () => {
+          const l = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
+          return l?.some((x) => x.command?.command === 'iisAuthLens.showFindings') ? l : undefined;
+        },
+        'the CodeLens of the 45 MB log',
+        120_000,
+      );
       const tLens = Date.now() - t0;
-      console.log(`[e2e] 45 MB log (${doc.lineCount} lines): opened in ${tOpen} ms; ${diags.length} diagnostics after ${tDiag} ms; CodeLens after ${tLens} ms (from openTextDocument)`);
+      console.log(
+        `[e2e] 45 MB log (${doc.lineCount} lines): opened in ${tOpen} ms; ${diags.length} diagnostics after ${tDiag} ms; CodeLens after ${tLens} ms (from openTextDocument)`,
+      );
       const lens = lenses.find((x) => x.command?.command === 'iisAuthLens.showFindings')!;
       assert.match(lens.command!.title, new RegExp(`^${(data.length * reps).toLocaleString('en-US')} requests · `));
     } finally {
@@ -254,34 +344,50 @@ suite('w3cLog', () => {
     const file = path.join(dir, 'u_ex261122.log');
     const fd = fs.openSync(file, 'w');
     const chunk = data.join('\r\n') + '\r\n';
-    let bytes = 0, reps = 0;
+    let bytes = 0,
+      reps = 0;
     fs.writeSync(fd, header.join('\r\n') + '\r\n');
-    while (bytes < 55 * 1024 * 1024) { fs.writeSync(fd, chunk); bytes += chunk.length; reps++; }
+    while (bytes < 55 * 1024 * 1024) {
+      fs.writeSync(fd, chunk);
+      bytes += chunk.length;
+      reps++;
+    }
     fs.closeSync(fd);
     const badPerChunk = data.filter((l) => / 401 \d+ (2148074310|3221226331) /.test(l)).length;
     assert.ok(badPerChunk > 0 && fieldsLine.startsWith('#Fields:'));
     const uri = vscode.Uri.file(file);
     try {
       await vscode.commands.executeCommand('vscode.open', uri).then(undefined, () => undefined);
-      let entry = await waitFor(async () => {
-        const r = await vscode.commands.executeCommand<SummaryEntry[]>('iisAuthLens.logSummary.results');
-        return r?.find((e) => e.uri === uri.toString());
-      }, 'the large log analyzed from disk after opening its tab', 120_000).catch(() => undefined);
+      let entry = await waitFor(
+        async () => {
+          const r = await vscode.commands.executeCommand<SummaryEntry[]>('iisAuthLens.logSummary.results');
+          return r?.find((e) => e.uri === uri.toString());
+        },
+        'the large log analyzed from disk after opening its tab',
+        120_000,
+      ).catch(() => undefined);
       if (!entry) {
         // The web host may refuse to open such a file in a tab; the command is the same path.
         console.log('[e2e] the large file did not open in a tab here; running iisAuthLens.analyzeLargeFile directly');
         await vscode.commands.executeCommand('iisAuthLens.analyzeLargeFile', uri);
-        entry = await waitFor(async () => {
-          const r = await vscode.commands.executeCommand<SummaryEntry[]>('iisAuthLens.logSummary.results');
-          return r?.find((e) => e.uri === uri.toString());
-        }, 'the large log analyzed from disk', 120_000);
+        entry = await waitFor(
+          async () => {
+            const r = await vscode.commands.executeCommand<SummaryEntry[]>('iisAuthLens.logSummary.results');
+            return r?.find((e) => e.uri === uri.toString());
+          },
+          'the large log analyzed from disk',
+          120_000,
+        );
       }
       assert.equal(entry.requests, data.length * reps);
       assert.equal(entry.summary!.findings.BAD_BINDINGS, badPerChunk * reps);
       const diags = await waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'BAD_BINDINGS'));
       assert.equal(diags.find((d) => d.code === 'BAD_BINDINGS')?.severity, vscode.DiagnosticSeverity.Error);
       await vscode.commands.executeCommand('iisAuthLens.logSummary.focus');
-      await waitFor(async () => await vscode.commands.executeCommand<boolean>('iisAuthLens.logSummary.rendered'), 'the Log Analysis view to show the large log');
+      await waitFor(
+        async () => await vscode.commands.executeCommand<boolean>('iisAuthLens.logSummary.rendered'),
+        'the Log Analysis view to show the large log',
+      );
       await screenshot('w3c-log-large-file');
     } finally {
       await closeAllEditors();
@@ -297,14 +403,30 @@ suite('w3cLog', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'w3c-e2e-big-'));
     const file = process.env.IAL_E2E_BIG_LOG ?? path.join(dir, 'u_ex261201.log');
     if (!process.env.IAL_E2E_BIG_LOG) {
-      execFileSync(process.execPath, ['--import', 'tsx', path.join(repo, 'test', 'support', 'iisLogGenerator.ts'), '--size', '62MB', '--out', file, '--truth', path.join(dir, 'truth.json')],
-        { cwd: repo, env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, stdio: 'ignore' });
+      execFileSync(
+        process.execPath,
+        ['--import', 'tsx', path.join(repo, 'test', 'support', 'iisLogGenerator.ts'), '--size', '62MB', '--out', file, '--truth', path.join(dir, 'truth.json')],
+        { cwd: repo, env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, stdio: 'ignore' },
+      );
     }
-    const raw = fs.readFileSync(file, 'utf8').split('\n').map((l) => l.replace(/\r$/, ''));
+    const raw = fs
+      .readFileSync(file, 'utf8')
+      .split('\n')
+      .map((l) => l.replace(/\r$/, ''));
     assert.ok(fs.statSync(file).size > 60 * 1024 * 1024);
     const uri = vscode.Uri.file(file);
     type Entry = SummaryEntry & { findings: Array<{ line: number; code: string }>; blocks: Array<{ headerLine: number }> };
-    type Excerpt = { uri: string; file: string; focus: number; lineNumbers: number[]; languageId: string; isDirty: boolean; selectedLine: number; text: string; tabs: number };
+    type Excerpt = {
+      uri: string;
+      file: string;
+      focus: number;
+      lineNumbers: number[];
+      languageId: string;
+      isDirty: boolean;
+      selectedLine: number;
+      text: string;
+      tabs: number;
+    };
     try {
       let t0 = Date.now();
       const entry = await vscode.commands.executeCommand<Entry>('iisAuthLens.analyzeLargeFile', uri);
@@ -320,7 +442,10 @@ suite('w3cLog', () => {
       const blockItems = await vscode.commands.executeCommand<BlockItem[]>('iisAuthLens.logSummary.blockItems', uri.toString());
       assert.equal(blockItems.length, entry.blocks.length);
       // every returned finding sits in exactly one block (a block shows 200 and says how many more)
-      const listed = blockItems.reduce((n, b) => n + b.findings.reduce((m, f) => m + (/^Line /.test(f.label) ? 1 : Number(/([\d,]+) more/.exec(f.label)?.[1]?.replace(/,/g, '') ?? 0)), 0), 0);
+      const listed = blockItems.reduce(
+        (n, b) => n + b.findings.reduce((m, f) => m + (/^Line /.test(f.label) ? 1 : Number(/([\d,]+) more/.exec(f.label)?.[1]?.replace(/,/g, '') ?? 0)), 0),
+        0,
+      );
       assert.equal(listed, entry.findings.length);
       const withBad = blockItems.find((b) => b.findings.some((f) => / BAD_BINDINGS$/.test(f.label)))!;
       assert.match(withBad.findings[0]!.label, / BAD_BINDINGS$/, 'BAD_BINDINGS first in its block');
@@ -331,14 +456,23 @@ suite('w3cLog', () => {
       t0 = Date.now();
       await vscode.commands.executeCommand('iisAuthLens.logSummary.revealLine', uri.toString(), f1.line);
       const tExcerpt = Date.now() - t0;
-      const st1 = await waitFor(async () => (await vscode.commands.executeCommand<Excerpt[]>('iisAuthLens.excerptState'))?.find((e) => e.focus === f1.line), 'the excerpt of the first finding', 30_000);
+      const st1 = await waitFor(
+        async () => (await vscode.commands.executeCommand<Excerpt[]>('iisAuthLens.excerptState'))?.find((e) => e.focus === f1.line),
+        'the excerpt of the first finding',
+        30_000,
+      );
       assert.equal(st1.isDirty, false);
-      assert.equal(st1.selectedLine, f1.line, 'the selection is on the finding\'s line');
+      assert.equal(st1.selectedLine, f1.line, "the selection is on the finding's line");
       const lines = st1.text.split('\n');
       assert.match(lines[0]!, new RegExp(`^# IIS Auth Lens: lines \\d+\\.\\.\\d+ of .*u_ex261201\\.log`));
       // every line is the file's line of that number; the #Fields shown is the last one before the finding
-      st1.lineNumbers.forEach((n, i) => { if (n > 0) assert.equal(lines[i], raw[n - 1], `excerpt line ${i} = file line ${n}`); });
-      const fieldsInForce = raw.slice(0, f1.line).filter((l) => l.startsWith('#Fields:')).pop();
+      st1.lineNumbers.forEach((n, i) => {
+        if (n > 0) assert.equal(lines[i], raw[n - 1], `excerpt line ${i} = file line ${n}`);
+      });
+      const fieldsInForce = raw
+        .slice(0, f1.line)
+        .filter((l) => l.startsWith('#Fields:'))
+        .pop();
       assert.ok(lines.includes(fieldsInForce!), 'the #Fields header in force is in the excerpt');
       const editor = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === st1.uri)!;
       assert.equal(editor.document.isUntitled, false);
@@ -354,21 +488,31 @@ suite('w3cLog', () => {
       await screenshot('w3c-big-log-excerpt');
       // the next finding reuses the tab
       await vscode.commands.executeCommand('iisAuthLens.logSummary.revealLine', uri.toString(), f2.line);
-      const st2 = await waitFor(async () => (await vscode.commands.executeCommand<Excerpt[]>('iisAuthLens.excerptState'))?.find((e) => e.focus === f2.line && e.selectedLine === f2.line), 'the excerpt of the second finding', 30_000);
+      const st2 = await waitFor(
+        async () =>
+          (await vscode.commands.executeCommand<Excerpt[]>('iisAuthLens.excerptState'))?.find((e) => e.focus === f2.line && e.selectedLine === f2.line),
+        'the excerpt of the second finding',
+        30_000,
+      );
       assert.equal(st2.tabs, 1, 'one excerpt tab');
       assert.equal(st2.uri, st1.uri);
       // the auth timeline of the big log from disk (asked from the excerpt's tab, which stands for the log)
       t0 = Date.now();
       await vscode.commands.executeCommand('iisAuthLens.openAuthTimeline');
       type State = Array<{ uri: string; rendered: number; errors: string[]; urls: string[]; requests: number; ms: number }>;
-      const tl = await waitFor(async () => (await vscode.commands.executeCommand<State>('iisAuthLens.authTimelineState'))?.find((s) => s.uri === uri.toString() && s.rendered >= 0),
-        'the timeline of the big log', 180_000);
+      const tl = await waitFor(
+        async () => (await vscode.commands.executeCommand<State>('iisAuthLens.authTimelineState'))?.find((s) => s.uri === uri.toString() && s.rendered >= 0),
+        'the timeline of the big log',
+        180_000,
+      );
       const tTimeline = Date.now() - t0;
       assert.deepEqual(tl.errors, []);
       assert.equal(tl.requests, entry.requests);
       assert.ok(tl.urls.length > 0 && tl.rendered === tl.urls.length, JSON.stringify(tl.urls));
       await screenshot('w3c-big-log-timeline');
-      console.log(`[e2e] big log ${(fs.statSync(file).size / 1048576).toFixed(1)} MB, ${entry.requests} requests: analyzed from disk in ${tAnalyze} ms; excerpt in ${tExcerpt} ms; timeline built in ${tl.ms} ms, drawn after ${tTimeline} ms`);
+      console.log(
+        `[e2e] big log ${(fs.statSync(file).size / 1048576).toFixed(1)} MB, ${entry.requests} requests: analyzed from disk in ${tAnalyze} ms; excerpt in ${tExcerpt} ms; timeline built in ${tl.ms} ms, drawn after ${tTimeline} ms`,
+      );
       // the view's inline action forgets one file; analyzing it again replaces its entries (not doubled)
       const before = vscode.languages.getDiagnostics(uri).length;
       assert.ok(before > 0);
@@ -395,7 +539,8 @@ suite('w3cLog', () => {
     const cfg = vscode.workspace.getConfiguration('iisAuthLens');
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'w3c-e2e-ro-'));
     const src = path.join(workspaceRoot().fsPath, LOG);
-    const a = path.join(dir, 'u_ex261121.log'), b = path.join(dir, 'notes-copy.log');
+    const a = path.join(dir, 'u_ex261121.log'),
+      b = path.join(dir, 'notes-copy.log');
     fs.copyFileSync(src, a);
     fs.copyFileSync(src, b);
     const c = path.join(dir, 'u_ex261122.log');
