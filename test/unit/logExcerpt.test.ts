@@ -137,7 +137,7 @@ void test('findings per #Fields block: each in the block that holds its line, er
   );
   assert.deepEqual(
     groups[1]!.findings.map((x) => x.code),
-    ['BAD_BINDINGS', 'INVALID_TOKEN', 'MALFORMED_LINE', 'LOGON_DENIED'],
+    ['BAD_BINDINGS', 'INVALID_TOKEN', 'LOGON_DENIED', 'MALFORMED_LINE'],
   );
   assert.equal(groups[1]!.findings.length, 4);
 });

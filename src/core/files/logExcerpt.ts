@@ -2,7 +2,7 @@
 // (`#Software` ... `#Fields`) that governs the line and the lines around it, each with its real
 // 1-based line number. Fed line by line (the node side streams the file through the pipeline), so
 // any file size needs memory only for the header and the window.
-import { severityOf, type Finding, type Severity } from '../findings';
+import { compareFindings, type Finding } from '../findings';
 import type { W3cBlockStats } from '../w3c/w3cDocumentAnalysis';
 
 export interface ExcerptLine {
@@ -115,10 +115,7 @@ export function excerptDocument(ex: LogExcerpt, fileName: string, title: (first:
   return { text: out.join('\n') + '\n', lineNumbers: numbers, focusIndex: numbers.indexOf(ex.focus) };
 }
 
-const SEVERITY_RANK: Record<Severity, number> = { error: 1, warning: 2, info: 3 };
-const rank = (f: Finding): number => (f.code === 'BAD_BINDINGS' ? 0 : SEVERITY_RANK[severityOf(f.code)]);
-
-/** The findings of each block (blocks in file order): BAD_BINDINGS, the other errors, then warnings; in line order within each. */
+/** The findings of each block (blocks in file order), in the one order of the findings table: errors first (BAD_BINDINGS leading), then warnings, by code, then line. */
 export function findingsByBlock(blocks: W3cBlockStats[], findings: Finding[]): Array<{ block: W3cBlockStats; findings: Finding[] }> {
   const sorted = [...blocks].sort((a, b) => (a.headerLine || a.fieldsLine) - (b.headerLine || b.fieldsLine));
   const out = sorted.map((block) => ({ block, findings: [] as Finding[] }));
@@ -136,6 +133,6 @@ export function findingsByBlock(blocks: W3cBlockStats[], findings: Finding[]): A
     }
     if (at >= 0) out[at]!.findings.push(f);
   }
-  for (const o of out) o.findings.sort((a, b) => rank(a) - rank(b) || a.line - b.line);
+  for (const o of out) o.findings.sort(compareFindings);
   return out;
 }
