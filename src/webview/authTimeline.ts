@@ -231,5 +231,13 @@ timeline.urls.forEach((u, ui) => {
   root.append(section);
 });
 
-// Tell the extension the charts are drawn (after the browser has laid them out).
-requestAnimationFrame(() => vscode.postMessage({ type: 'rendered', charts: document.querySelectorAll('canvas').length }));
+// Tell the extension the charts are drawn: after the browser has laid them out, or after a second
+// when the frame never comes (a webview that opens behind another editor gets no animation frames).
+let told = false;
+const tellRendered = (): void => {
+  if (told) return;
+  told = true;
+  vscode.postMessage({ type: 'rendered', charts: document.querySelectorAll('canvas').length });
+};
+requestAnimationFrame(tellRendered);
+setTimeout(tellRendered, 1000);
