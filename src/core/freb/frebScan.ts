@@ -4,6 +4,8 @@
 // or mismatched file goes wrong, and (4) record the line of every <Event>, its rendered <Opcode>
 // and each <Data Name="..."> so findings and diagnostics point at the stored file.
 
+import { tagEnd } from '../xmlTags';
+
 /** Where and why a file is not a well-formed, safe FREB trace. */
 export class FrebFormatError extends Error {
   constructor(
@@ -147,24 +149,6 @@ export function scanFreb(text: string): FrebScan {
   if (!rootName) throw new FrebFormatError(1, 'no root element: the file is empty or not XML');
   if (stack.length) throw truncated(stack, lineStarts, text);
   return { rootName, rootLine, events, lines: lineStarts.lineAt(text.length) };
-}
-
-/** Index of the '>' that ends the tag whose name starts at `from`, or -1. */
-function tagEnd(text: string, from: number): number {
-  let q = 0;
-  for (let k = from; k < text.length; k++) {
-    const c = text.charCodeAt(k);
-    if (q) {
-      if (c === q) q = 0;
-    } else if (c === 0x22 || c === 0x27) {
-      q = c;
-    } else if (c === 0x3e) {
-      return k;
-    } else if (c === 0x3c) {
-      return -1; // a '<' inside a tag: the tag was cut off
-    }
-  }
-  return -1;
 }
 
 function truncated(stack: Array<{ name: string; line: number }>, lines: LineCounter, text: string, at?: number): FrebFormatError {

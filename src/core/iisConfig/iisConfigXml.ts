@@ -8,6 +8,11 @@
 // order, captureMetaData gives offsets): the other 95% of an applicationHost.config (sites, modules,
 // handlers, MIME maps) is checked for structure but never built into objects.
 import { XMLParser } from 'fast-xml-parser';
+import { lineOf, lineStarts as lineStartsOf } from '../textLines';
+import { tagEnd } from '../xmlTags';
+
+/** 1-based line of an offset. */
+const lineNumberAt = (starts: readonly number[], offset: number): number => lineOf(starts, offset) + 1;
 
 /** Real applicationHost.config files are 150-400 KB; far beyond that we refuse, not stall. */
 export const MAX_CONFIG_CHARS = 16 * 1024 * 1024;
@@ -96,7 +101,7 @@ function scan(
   text: string,
   lineStarts: number[],
 ): { rootName: string; spans: Span[]; locations: LocationTag[]; applicationHost: boolean; applications: string[] } {
-  const lineAt = (offset: number): number => lineOfOffset(lineStarts, offset);
+  const lineAt = (offset: number): number => lineNumberAt(lineStarts, offset);
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   const stack: Array<{ name: string; at: number }> = [];
   const spans: Span[] = [];
@@ -207,24 +212,6 @@ function scan(
   return { rootName, spans, locations, applicationHost, applications };
 }
 
-/** Index of the '>' ending the tag that starts before `from`, skipping quoted values; -1 when cut. */
-function tagEnd(text: string, from: number): number {
-  let q = 0;
-  for (let k = from; k < text.length; k++) {
-    const c = text.charCodeAt(k);
-    if (q) {
-      if (c === q) q = 0;
-    } else if (c === 0x22 || c === 0x27) {
-      q = c;
-    } else if (c === 0x3e) {
-      return k;
-    } else if (c === 0x3c) {
-      return -1;
-    }
-  }
-  return -1;
-}
-
 function truncated(stack: Array<{ name: string; at: number }>, lineAt: (o: number) => number, end: number, cutAt?: number): IisConfigFormatError {
   const endLine = lineAt(end);
   const cut = cutAt !== undefined ? ` (a tag is cut off at line ${lineAt(cutAt)})` : '';
@@ -232,28 +219,6 @@ function truncated(stack: Array<{ name: string; at: number }>, lineAt: (o: numbe
   if (!inner) return new IisConfigFormatError(endLine, `file ends inside a tag${cut}: truncated`);
   const outer = stack[1] ?? inner;
   return new IisConfigFormatError(endLine, `truncated: file ends at line ${endLine} with <${outer.name}> opened at line ${lineAt(outer.at)} not closed${cut}`);
-}
-
-export function computeLineStarts(text: string): number[] {
-  const starts = [0];
-  let k = text.indexOf('\n');
-  while (k >= 0) {
-    starts.push(k + 1);
-    k = text.indexOf('\n', k + 1);
-  }
-  return starts;
-}
-
-/** 1-based line of an offset (binary search over the line starts). */
-export function lineOfOffset(lineStarts: number[], offset: number): number {
-  let lo = 0;
-  let hi = lineStarts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (lineStarts[mid]! <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo + 1;
 }
 
 const parser = new XMLParser({
@@ -288,7 +253,7 @@ function toElements(nodes: OrderedNode[], base: number, lineStarts: number[]): X
     if (!name) continue;
     const meta = (node as Record<symbol, { startIndex?: number } | undefined>)[META];
     const start = base + (meta?.startIndex ?? 0);
-    const line = lineOfOffset(lineStarts, start);
+    const line = lineNumberAt(lineStarts, start);
     const attrs: Record<string, string> = {};
     const raw = node[':@'] as Record<string, unknown> | undefined;
     if (raw) for (const [k, v] of Object.entries(raw)) attrs[k] = typeof v === 'string' ? v : String(v);
@@ -311,7 +276,7 @@ function parseFragment(text: string, start: number, end: number, lineStarts: num
     doc = parser.parse(text.slice(start, end)) as OrderedNode[];
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
-    throw new IisConfigFormatError(lineOfOffset(lineStarts, start), `XML error: ${msg.split('\n')[0]}`);
+    throw new IisConfigFormatError(lineNumberAt(lineStarts, start), `XML error: ${msg.split('\n')[0]}`);
   }
   return toElements(doc, start, lineStarts);
 }
@@ -322,7 +287,7 @@ export function parseConfigXml(text: string): ConfigXml {
   if (text.length > MAX_CONFIG_CHARS) {
     throw new IisConfigFormatError(1, `file larger than ${MAX_CONFIG_CHARS / 1048576} MiB: refused as an IIS configuration file`);
   }
-  const lineStarts = computeLineStarts(text);
+  const lineStarts = lineStartsOf(text);
   const s = scan(text, lineStarts);
   if (s.rootName !== 'configuration') {
     throw new IisConfigFormatError(1, `root element is <${s.rootName}>, not <configuration>: not an IIS configuration file`);
@@ -337,9 +302,9 @@ export function parseConfigXml(text: string): ConfigXml {
       el = toElements(parser.parse(tag) as OrderedNode[], loc.start, lineStarts)[0];
     } catch (err) {
       const msg = err instanceof Error ? err.message : String(err);
-      throw new IisConfigFormatError(lineOfOffset(lineStarts, loc.start), `XML error: ${msg.split('\n')[0]}`);
+      throw new IisConfigFormatError(lineNumberAt(lineStarts, loc.start), `XML error: ${msg.split('\n')[0]}`);
     }
-    containers.push({ location: el ?? null, endLine: lineOfOffset(lineStarts, loc.end - 1), sections: empty() });
+    containers.push({ location: el ?? null, endLine: lineNumberAt(lineStarts, loc.end - 1), sections: empty() });
   }
   for (const span of s.spans) {
     containers[span.container]!.sections[span.section].push(...parseFragment(text, span.start, span.end, lineStarts));
