@@ -8,12 +8,13 @@ import type { FrebFileEntry } from '../analyzeResult';
 import type { FindingCode } from '../findings';
 import { analyzeFrebFile, readFrebText, tryAnalyzeFreb, type FrebAnalysis } from './frebAnalyze';
 import { analysisMatches, compileFilter, headMayMatch, requestTime, textMayMatch, type CompiledFilter, type FrebFilter } from './frebFilter';
-import { compareTriage, frebTriage, win32Name, type CbtState } from './frebTriage';
+import { compareTriage, frebTriage, win32Name, type FrebTriage } from './frebTriage';
 
 /** How much of a file the head check reads: the <failedRequest> tag and the first event. */
 const HEAD_BYTES = 8192;
 
-export interface FrebMatch {
+/** A matching trace: what the results list shows, with the triage fields (user, client, channel bindings). */
+export interface FrebMatch extends FrebTriage {
   path: string;
   /** ISO time of the request start (first event), or null. */
   time: string | null;
@@ -29,18 +30,6 @@ export interface FrebMatch {
   codeName: string | null;
   timeTaken: number | null;
   authType: string | null;
-  /** The authenticated user, else the domain\\user of the NTLM AUTHENTICATE (see userSource). */
-  user: string | null;
-  userSource: 'iis' | 'token' | null;
-  /** The TCP peer (GENERAL_ENDPOINT_INFORMATION RemoteAddress). */
-  clientIp: string | null;
-  /** The X-Forwarded-For header as sent. */
-  xff: string | null;
-  /** The first X-Forwarded-For address, else clientIp. */
-  client: string | null;
-  /** Channel binding of the NTLM AUTHENTICATE; null without one. */
-  cbt: CbtState | null;
-  channelBindings: string | null;
   findings: FindingCode[];
   /** Line of the event that carries the failure, or null. */
   failureLine: number | null;
