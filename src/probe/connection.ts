@@ -125,28 +125,34 @@ function peerChain(socket: tls.TLSSocket): ProbeCertificate[] {
   return chain;
 }
 
+/**
+ * Destroys `socket` and rejects when `timeoutMs` passes or `signal` aborts first; the function it
+ * returns disarms both (call it once the step settled).
+ */
+function armStep(socket: net.Socket, timeoutMs: number, timeoutMessage: string, reject: (e: Error) => void, signal?: AbortSignal): () => void {
+  function disarm(): void {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
+  }
+  function fail(e: Error): void {
+    disarm();
+    socket.destroy();
+    reject(e);
+  }
+  function onAbort(): void {
+    fail(new Error('cancelled'));
+  }
+  const timer = setTimeout(() => fail(new Error(timeoutMessage)), timeoutMs);
+  if (signal?.aborted) onAbort();
+  else signal?.addEventListener('abort', onAbort, { once: true });
+  return disarm;
+}
+
 export function tcpConnect(address: string, port: number, timeoutMs: number, signal?: AbortSignal): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
     const s = net.connect({ host: address, port });
-    const done = (): void => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-    };
-    const onAbort = (): void => {
-      done();
-      s.destroy();
-      reject(new Error('cancelled'));
-    };
-    const timer = setTimeout(() => {
-      done();
-      s.destroy();
-      reject(new Error(`TCP connect to ${net.isIPv6(address) ? `[${address}]` : address}:${port} timed out after ${timeoutMs} ms`));
-    }, timeoutMs);
-    if (signal?.aborted) {
-      onAbort();
-      return;
-    }
-    signal?.addEventListener('abort', onAbort, { once: true });
+    const where = `${net.isIPv6(address) ? `[${address}]` : address}:${port}`;
+    const done = armStep(s, timeoutMs, `TCP connect to ${where} timed out after ${timeoutMs} ms`, reject, signal);
     s.once('connect', () => {
       done();
       s.removeAllListeners('error');
@@ -178,25 +184,7 @@ export function tlsConnect(tcp: net.Socket, host: string, policy: TlsPolicy, tim
       // The name is checked below like the chain, so that one verdict ("verified") covers both.
       checkServerIdentity: () => undefined,
     });
-    const done = (): void => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-    };
-    const onAbort = (): void => {
-      done();
-      socket.destroy();
-      reject(new Error('cancelled'));
-    };
-    const timer = setTimeout(() => {
-      done();
-      socket.destroy();
-      reject(new Error(`TLS handshake timed out after ${timeoutMs} ms`));
-    }, timeoutMs);
-    if (signal?.aborted) {
-      onAbort();
-      return;
-    }
-    signal?.addEventListener('abort', onAbort, { once: true });
+    const done = armStep(socket, timeoutMs, `TLS handshake timed out after ${timeoutMs} ms`, reject, signal);
     socket.once('error', (e) => {
       done();
       socket.destroy();
