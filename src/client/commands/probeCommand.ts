@@ -356,37 +356,22 @@ async function execute(ctx: ClientContext, inputs: RunInputs): Promise<ProbeResu
   if (inputs.insecure) options.insecure = true;
   if (inputs.trustedFingerprintSha256) options.trustedFingerprintSha256 = inputs.trustedFingerprintSha256;
   const u = new URL(inputs.url);
-  const host = u.hostname;
   const port = Number(u.port || 443);
-  return vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Probing {0}', inputs.url), cancellable: true },
-    async (progress, token) => {
-      const abort = new AbortController();
-      const sub = token.onCancellationRequested(() => abort.abort());
-      let done = 0;
-      try {
-        const result = await runProbe(options, {
-          signal: abort.signal,
-          // The step that runs now, so that a slow DNS, TCP or server answer is visible as such.
-          onStepStart: (name) =>
-            progress.report({
-              message: `${Math.min(done + 1, PROBE_STEP_ESTIMATE)}/${PROBE_STEP_ESTIMATE} ${probeStepActivity(name, host, port, vscode.l10n.t)}…`,
-            }),
-          onStep: (step) => {
-            done++;
-            progress.report({ increment: 100 / PROBE_STEP_ESTIMATE });
-            ctx.log.debug(`probe step ${step.name}: ${step.ok ? 'ok' : 'failed'} ${step.ms} ms ${step.detail}`);
-          },
-        });
-        if (abort.signal.aborted) return undefined;
-        return result;
-      } catch (err) {
-        if (abort.signal.aborted) return undefined;
-        throw err;
-      } finally {
-        sub.dispose();
-      }
-    },
+  let done = 0;
+  return withCancellableProgress(vscode.l10n.t('Probing {0}', inputs.url), (progress, signal) =>
+    runProbe(options, {
+      signal,
+      // The step that runs now, so that a slow DNS, TCP or server answer is visible as such.
+      onStepStart: (name) =>
+        progress.report({
+          message: `${Math.min(done + 1, PROBE_STEP_ESTIMATE)}/${PROBE_STEP_ESTIMATE} ${probeStepActivity(name, u.hostname, port, vscode.l10n.t)}…`,
+        }),
+      onStep: (step) => {
+        done++;
+        progress.report({ increment: 100 / PROBE_STEP_ESTIMATE });
+        ctx.log.debug(`probe step ${step.name}: ${step.ok ? 'ok' : 'failed'} ${step.ms} ms ${step.detail}`);
+      },
+    }),
   );
 }
 
@@ -394,26 +379,33 @@ async function execute(ctx: ClientContext, inputs: RunInputs): Promise<ProbeResu
 async function checkCertificate(url: string, timeoutMs: number, ca: string | undefined): Promise<CheckTlsResult | undefined> {
   const u = new URL(url);
   const port = Number(u.port || 443);
-  return vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking the certificate of {0}', u.host), cancellable: true },
-    async (progress, token) => {
-      const abort = new AbortController();
-      const sub = token.onCancellationRequested(() => abort.abort());
-      try {
-        const check = await checkTls(
-          url,
-          { timeoutMs, ...(ca ? { ca } : {}) },
-          {
-            signal: abort.signal,
-            onStepStart: (name) => progress.report({ message: `${probeStepActivity(name, u.hostname, port, vscode.l10n.t)}…` }),
-          },
-        );
-        return abort.signal.aborted ? undefined : check;
-      } finally {
-        sub.dispose();
-      }
-    },
+  return withCancellableProgress(vscode.l10n.t('Checking the certificate of {0}', u.host), (progress, signal) =>
+    checkTls(
+      url,
+      { timeoutMs, ...(ca ? { ca } : {}) },
+      { signal, onStepStart: (name) => progress.report({ message: `${probeStepActivity(name, u.hostname, port, vscode.l10n.t)}…` }) },
+    ),
   );
+}
+
+/** A notification with Cancel around `work`; undefined when the user cancelled (whatever `work` then returned or threw). */
+async function withCancellableProgress<T>(
+  title: string,
+  work: (progress: vscode.Progress<{ message?: string; increment?: number }>, signal: AbortSignal) => Promise<T>,
+): Promise<T | undefined> {
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
+    const abort = new AbortController();
+    const sub = token.onCancellationRequested(() => abort.abort());
+    try {
+      const value = await work(progress, abort.signal);
+      return abort.signal.aborted ? undefined : value;
+    } catch (err) {
+      if (abort.signal.aborted) return undefined;
+      throw err;
+    } finally {
+      sub.dispose();
+    }
+  });
 }
 
 function publish(ctx: ClientContext, result: ProbeResult, rerun: () => Promise<unknown>, extraNotes: string[] = []): void {
