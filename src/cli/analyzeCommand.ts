@@ -4,9 +4,9 @@ import type { Subcommand } from './commands';
 import { EXIT_INPUT, EXIT_OK, UsageError, oneLine, terminalSafe, type CliIo } from './io';
 import { ChunkedWriter, jsonPieces } from './jsonStream';
 import type { FileEntry, W3cFileEntry } from '../core/analyzeResult';
-import { analyzeW3cFile, analyzeW3cStream } from '../core/w3c/w3cAnalyze';
+import { analyzeW3cFile, analyzeW3cStream, type StreamAnalyzeOptions } from '../core/w3c/w3cAnalyze';
 import { analyzeW3cSummaryParallel } from '../core/w3c/w3cParallel';
-import { MAX_OPEN_HANDSHAKES } from '../core/w3c/w3cFindings';
+import { MAX_OPEN_HANDSHAKES, type W3cAnalysis } from '../core/w3c/w3cFindings';
 import { FILTER_HELP, FrebFilterError, frebFilterFromArgs, type FrebFilter } from '../core/freb/frebFilter';
 import { describeWin32 } from '../core/win32Status';
 import { describeStatus } from '../core/httpStatus';
@@ -89,23 +89,7 @@ async function analyzeOne(f: AnalyzeInput, o: Options, io: CliIo): Promise<FileE
     // bytes) or a pipe or FIFO (`<(zcat u_ex*.log.gz)`): read once, as a stream
     if (!f.input && io.stdinIsTTY) return errorEntry('-', 'w3c', '-: nothing piped in on stdin');
     try {
-      const r = await analyzeW3cStream(f.input ? f.input.stream : io.stdin, {
-        collectFindings: !o.summary,
-        handshakeWindowSeconds: o.window,
-        maxMalformedFindings: MAX_MALFORMED,
-        maxFindingsPerCode: MAX_PER_CODE,
-      });
-      const entry: W3cFileEntry & { handshakesNotTracked?: number } = {
-        path,
-        kind: 'w3c',
-        lines: r.lines,
-        requests: r.requests,
-        bytes: r.bytes,
-        summary: r.summary,
-      };
-      if (!o.summary) entry.findings = r.findings;
-      if (r.handshakesNotTracked) entry.handshakesNotTracked = r.handshakesNotTracked;
-      return entry;
+      return w3cEntry(path, await analyzeW3cStream(f.input ? f.input.stream : io.stdin, w3cOptions(o)), o.summary);
     } catch (err) {
       return errorEntry(path, 'w3c', `${path}: ${oneLine(err)}`);
     }
@@ -152,31 +136,34 @@ async function analyzeOne(f: AnalyzeInput, o: Options, io: CliIo): Promise<FileE
               }),
           })
         : null;
-    const r =
-      par ??
-      (await analyzeW3cFile(f.fsPath, {
-        collectFindings: !o.summary,
-        handshakeWindowSeconds: o.window,
-        maxMalformedFindings: MAX_MALFORMED,
-        maxFindingsPerCode: MAX_PER_CODE,
-      }));
-    const entry: W3cFileEntry & { findingsOmitted?: number; handshakesNotTracked?: number } = {
-      path,
-      kind: 'w3c',
-      lines: r.lines,
-      requests: r.requests,
-      bytes: r.bytes,
-      summary: r.summary,
-    };
-    if (r.handshakesNotTracked) entry.handshakesNotTracked = r.handshakesNotTracked;
-    if (!o.summary) {
-      entry.findings = r.findings;
-      if (r.findingsOmitted > 0) entry.findingsOmitted = r.findingsOmitted;
-    }
-    return entry;
+    const r = par ?? (await analyzeW3cFile(f.fsPath, w3cOptions(o)));
+    return w3cEntry(path, r, o.summary);
   } catch (err) {
     return errorEntry(path, 'w3c', /gzip/.test(oneLine(err)) ? `${path}: ${oneLine(err)}` : readError(path, err));
   }
+}
+
+/** What the W3C analysis of a file or a stream is asked for. */
+function w3cOptions(o: { summary: boolean; window: number }): StreamAnalyzeOptions {
+  return { collectFindings: !o.summary, handshakeWindowSeconds: o.window, maxMalformedFindings: MAX_MALFORMED, maxFindingsPerCode: MAX_PER_CODE };
+}
+
+/** The contract's entry of an analyzed W3C log, from a file or stdin alike. */
+function w3cEntry(path: string, r: W3cAnalysis, summary: boolean): W3cFileEntry & { findingsOmitted?: number; handshakesNotTracked?: number } {
+  const entry: W3cFileEntry & { findingsOmitted?: number; handshakesNotTracked?: number } = {
+    path,
+    kind: 'w3c',
+    lines: r.lines,
+    requests: r.requests,
+    bytes: r.bytes,
+    summary: r.summary,
+  };
+  if (r.handshakesNotTracked) entry.handshakesNotTracked = r.handshakesNotTracked;
+  if (!summary) {
+    entry.findings = r.findings;
+    if (r.findingsOmitted > 0) entry.findingsOmitted = r.findingsOmitted;
+  }
+  return entry;
 }
 
 function fmtCounts(m: Record<string, number>, label: (k: string) => string): string {
