@@ -198,7 +198,45 @@ async function main() {
     }
   };
   const seen = new Set();
+  // What the browser said lately (all frames, webviews included), printed when a test fails: the
+  // workbench swallows a webview that never loads, and this is the only trace of why.
+  const consoleTail = [];
+  page.on('console', (msg) => {
+    // the workbench's own log lines reach us through codeAutomationLog already
+    if (/^%c (INFO|TRACE|DEBUG)/.test(msg.text())) return;
+    consoleTail.push(`[${msg.type()}] ${msg.location()?.url?.slice(0, 80) ?? ''} ${msg.text().slice(0, 300)}`);
+    if (consoleTail.length > 40) consoleTail.shift();
+  });
+  const dumpPage = async (name) => {
+    try {
+      const digest = await page.evaluate(() => ({
+        focused: document.hasFocus(),
+        visibility: document.visibilityState,
+        tabs: [...document.querySelectorAll('.tab')].map(
+          (t) => `${t.classList.contains('active') ? '*' : ' '}${t.getAttribute('aria-label') ?? t.textContent}`,
+        ),
+        webviews: [...document.querySelectorAll('iframe')].map((f) => {
+          const r = f.getBoundingClientRect();
+          const host = f.closest('.webview') ?? f.parentElement;
+          return `${(f.getAttribute('src') ?? '').replace(/\?.*/, '').slice(-60)} ${Math.round(r.width)}x${Math.round(r.height)} ${host && getComputedStyle(host).visibility}`;
+        }),
+      }));
+      say(`page at failure of "${name}": focused=${digest.focused} visibility=${digest.visibility}`);
+      for (const t of digest.tabs) say(`  tab ${t}`);
+      for (const w of digest.webviews) say(`  iframe ${w}`);
+      for (const f of page.frames()) say(`  frame ${f.url().replace(/\?.*/, '').slice(-80)}${f.isDetached() ? ' (detached)' : ''}`);
+      say(`browser console (last ${consoleTail.length}):`);
+      for (const l of consoleTail) say(`  ${l}`);
+    } catch (err) {
+      say(`page digest for "${name}" failed: ${err.message}`);
+    }
+  };
   const onLine = (level, text) => {
+    const d = /^@@failed (.+)$/.exec(text.trim());
+    if (d) {
+      shots.push(dumpPage(d[1]));
+      return;
+    }
     const m = /^@@screenshot ([\w.-]+)$/.exec(text.trim());
     if (m) {
       if (!seen.has(m[1])) {

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import Mocha from 'mocha';
+import { screenshot } from './util';
 
 const EXTENSION_ID = 'iis-auth-lens.iis-auth-lens';
 
@@ -42,6 +43,18 @@ export async function run(): Promise<void> {
   await mocha.loadFilesAsync();
   // Each suite leaves the workbench as it found it, so the next suite's screenshots show its own
   // editors and not a pile-up of tabs and notifications from the suites before it.
+  // A failing test leaves a trace of what the window showed: the tab groups as the API sees them,
+  // the browser's view of them and its console (the runner prints both), and a screenshot.
+  mocha.suite.afterEach('on failure: what the window showed', async function () {
+    const t = this.currentTest;
+    if (t?.state !== 'failed') return;
+    for (const g of vscode.window.tabGroups.all) {
+      const tabs = g.tabs.map((tab) => `${tab.isActive ? '*' : ''}${tab.label}${tab.input instanceof vscode.TabInputWebview ? ' [webview]' : ''}`);
+      say(`failed "${t.title}": group ${g.viewColumn}${g.isActive ? ' (active)' : ''}: ${tabs.join(' | ')}`);
+    }
+    console.log(`@@failed ${t.title.replace(/\s+/g, ' ')}`);
+    await screenshot(`failed-${t.title.replace(/[^\w.-]+/g, '-').slice(0, 60)}`).catch(() => undefined);
+  });
   for (const s of mocha.suite.suites) {
     s.afterAll('close the editors and notifications of this suite', async () => {
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');

@@ -169,7 +169,10 @@ export async function openAuthTimeline(ctx: ClientContext, arg?: vscode.Uri | st
   timelinePanels.set(uri.toString(), entry);
   panel.webview.html = html(panel.webview, vscode.Uri.joinPath(dist, 'authTimeline.js'), title, timeline);
   if (!existing) {
-    panel.onDidDispose(() => timelinePanels.delete(uri.toString()));
+    panel.onDidDispose(() => {
+      // only this panel's entry: a panel reopened for the same log may already stand in its place
+      if (timelinePanels.get(uri.toString())?.panel === panel) timelinePanels.delete(uri.toString());
+    });
     panel.webview.onDidReceiveMessage((msg: { type?: string; url?: number; bucket?: number; outcome?: Outcome; charts?: number; message?: string }) => {
       if (msg?.type === 'rendered') {
         entry.rendered = typeof msg.charts === 'number' ? msg.charts : 0;
@@ -202,6 +205,7 @@ export const authTimeline: ClientFeature = {
         [...timelinePanels.entries()].map(([uri, e]) => ({
           uri,
           rendered: e.rendered,
+          visible: e.panel.visible,
           errors: e.errors,
           urls: e.timeline.urls.map((u) => u.uri),
           requests: e.timeline.requests,

@@ -133,7 +133,10 @@ async function openReport(ctx: ClientContext, arg: unknown, opts?: { focus?: 'ti
         ctx.log.info(`FREB report for ${name}: ${msg.events ?? 0} events rendered${msg.error ? ` (${msg.error})` : ''}`);
       }
     });
-    panel.onDidDispose(() => panels.delete(key));
+    panel.onDidDispose(() => {
+      // only this panel's entry: a report reopened for the same trace may already stand in its place
+      if (panels.get(key)?.panel === panel) panels.delete(key);
+    });
     panel.webview.html = html(panel.webview, ctx.extension.extensionUri, panel.title);
   } else {
     entry.panel.reveal(vscode.ViewColumn.Beside);

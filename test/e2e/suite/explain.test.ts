@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { getExtensionApi, openFixture, screenshot, waitFor, workspaceRoot } from '../util';
+import { getExtensionApi, openFixture, screenshot, waitFor, waitForTimelineDrawn, workspaceRoot } from '../util';
 
 function hoverText(hovers: vscode.Hover[]): string {
   return hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
@@ -121,16 +121,7 @@ suite('explain', () => {
       20_000,
     );
     assert.match(tab.label, /u_ex241105_mrsproxy_fixed_at_1716\.log/);
-    type State = Array<{ uri: string; rendered: number; errors: string[]; urls: string[] }>;
-    const state = await waitFor(
-      async () => {
-        const st = await vscode.commands.executeCommand<State>('iisAuthLens.authTimelineState');
-        return st?.find((s) => s.uri === editor.document.uri.toString() && s.rendered >= 0) ? st : undefined;
-      },
-      'the timeline webview to draw its charts',
-      20_000,
-    );
-    const mine = state.find((s) => s.uri === editor.document.uri.toString())!;
+    const mine = await waitForTimelineDrawn(editor.document.uri, 30_000);
     assert.deepEqual(mine.errors, []);
     assert.deepEqual(mine.urls, ['/EWS/mrsproxy.svc', '/EWS/Exchange.asmx']);
     assert.equal(mine.rendered, 2, 'one chart per URL');

@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { execFileSync } from 'node:child_process';
-import { closeAllEditors, getExtensionApi, openFixture, screenshot, waitFor, waitForDiagnostics, workspaceRoot } from '../util';
+import { closeAllEditors, getExtensionApi, openFixture, screenshot, waitFor, waitForDiagnostics, waitForTimelineDrawn, workspaceRoot } from '../util';
 
 const LOG = 'u_ex261121_bad_bindings.log';
 
@@ -499,12 +499,7 @@ suite('w3cLog', () => {
       // the auth timeline of the big log from disk (asked from the excerpt's tab, which stands for the log)
       t0 = Date.now();
       await vscode.commands.executeCommand('iisAuthLens.openAuthTimeline');
-      type State = Array<{ uri: string; rendered: number; errors: string[]; urls: string[]; requests: number; ms: number }>;
-      const tl = await waitFor(
-        async () => (await vscode.commands.executeCommand<State>('iisAuthLens.authTimelineState'))?.find((s) => s.uri === uri.toString() && s.rendered >= 0),
-        'the timeline of the big log',
-        180_000,
-      );
+      const tl = await waitForTimelineDrawn(uri, 180_000);
       const tTimeline = Date.now() - t0;
       assert.deepEqual(tl.errors, []);
       assert.equal(tl.requests, entry.requests);
