@@ -7,10 +7,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { build } from 'esbuild';
-import { main } from '../../src/cli/main';
 import { subcommands } from '../../src/cli/commands';
+import { runCli } from '../support/cliInProcess';
 
 const root = join(__dirname, '..', '..');
 const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
@@ -40,15 +39,7 @@ function run(args: string[]): { code: number | null; out: string; err: string } 
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
-async function inProcess(args: string[]): Promise<{ code: number; out: string }> {
-  const out = new PassThrough();
-  let text = '';
-  out.on('data', (d) => {
-    text += String(d);
-  });
-  const code = await main(args, { stdout: out, stderr: new PassThrough(), stdin: new PassThrough(), stdinIsTTY: true });
-  return { code, out: text };
-}
+const inProcess = (args: string[]): Promise<{ code: number; out: string }> => runCli(args);
 
 void test('--version prints the package version; --help lists every subcommand', () => {
   const v = run(['--version']);

@@ -2,27 +2,12 @@
 // process): refused before they are opened, or for explain a FIFO read as a stream; nothing hangs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PassThrough, type Readable } from 'node:stream';
 import { execFileSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main';
-import type { CliIo } from '../../src/cli/io';
-
-function io(stdin: Readable = new PassThrough(), stdinIsTTY = true): { io: CliIo; out: () => string; err: () => string } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let o = '';
-  let e = '';
-  stdout.on('data', (d) => {
-    o += String(d);
-  });
-  stderr.on('data', (d) => {
-    e += String(d);
-  });
-  return { io: { stdout, stderr, stdin, stdinIsTTY }, out: () => o, err: () => e };
-}
+import { cliIo as io } from '../support/cliInProcess';
 
 void test(
   'cbt and decode --cert refuse devices and FIFOs before opening them, explain refuses devices (no endless read, no hang)',

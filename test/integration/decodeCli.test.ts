@@ -3,34 +3,10 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import * as tls from 'node:tls';
-import { main } from '../../src/cli/main';
-import type { CliIo } from '../../src/cli/io';
 import { applicationData } from '../../src/core/channelBindings';
 import { opensslCert, opensslDigest, pythonNtlm, pythonNtlmMissing, tmp } from '../support/tokenTestUtil';
-
-function io(stdin?: string): { io: CliIo; out: () => string; err: () => string } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const input = new PassThrough();
-  let o = '';
-  let e = '';
-  stdout.on('data', (d) => {
-    o += String(d);
-  });
-  stderr.on('data', (d) => {
-    e += String(d);
-  });
-  if (stdin !== undefined) input.end(stdin);
-  return { io: { stdout, stderr, stdin: input, stdinIsTTY: stdin === undefined }, out: () => o, err: () => e };
-}
-
-async function run(args: string[], stdin?: string) {
-  const t = io(stdin);
-  const code = await main(args, t.io);
-  return { code, out: t.out(), err: t.err() };
-}
+import { runCli as run } from '../support/cliInProcess';
 
 const FIX = join(__dirname, '..', 'fixtures');
 const realHeader = /Authorization: Negotiate [A-Za-z0-9+/=]+/.exec(readFileSync(join(FIX, 'freb', 'plechenko', 'fr000034.auth-200-windows.xml'), 'utf8'))![0];

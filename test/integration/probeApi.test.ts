@@ -13,6 +13,7 @@ import type { ProbeStepReport } from '../../src/probe/probeTypes';
 import { main } from '../../src/cli/main';
 import { parseProbeArgs } from '../../src/cli/probeCommand';
 import { UsageError } from '../../src/cli/io';
+import { cliIo } from '../support/cliInProcess';
 
 const PASSWORD = 'Spring-2026?';
 let dir = '';
@@ -139,37 +140,20 @@ void test('errorChain flattens causes with their codes', () => {
   assert.deepEqual(errorChain(outer), ['cannot connect', 'connect ECONNREFUSED 127.0.0.1:1']);
 });
 
-function io(stdin: string | null, tty = false) {
-  const out = new PassThrough(),
-    err = new PassThrough(),
-    inp = new PassThrough();
-  if (stdin !== null) inp.end(stdin);
-  else inp.end();
-  let o = '',
-    e = '';
-  out.on('data', (c: Buffer) => {
-    o += c.toString();
-  });
-  err.on('data', (c: Buffer) => {
-    e += c.toString();
-  });
-  return { io: { stdout: out, stderr: err, stdin: inp, stdinIsTTY: tty }, text: () => ({ out: o, err: e }) };
-}
-
 void test('CLI: password as an argument is refused (exit 2) and never echoed', async () => {
   for (const args of [['--password', PASSWORD], [`--password=${PASSWORD}`], ['-p', PASSWORD]]) {
-    const t = io(null);
+    const t = cliIo('');
     const code = await main(['probe', 'https://h/EWS/mrsproxy.svc', '--user', 'D\\u', ...args], t.io);
     assert.equal(code, 2);
-    assert.match(t.text().err, /never accepted as an argument/);
-    assert.ok(!t.text().err.includes(PASSWORD));
+    assert.match(t.err(), /never accepted as an argument/);
+    assert.ok(!t.err().includes(PASSWORD));
   }
 });
 
 void test('CLI: --password-stdin with a terminal (nothing piped) is a usage error', async () => {
-  const t = io(null, true);
+  const t = cliIo('', true);
   assert.equal(await main(['probe', 'https://h/EWS/mrsproxy.svc', '--user', 'D\\u', '--password-stdin'], t.io), 2);
-  assert.match(t.text().err, /nothing is piped on stdin/);
+  assert.match(t.err(), /nothing is piped on stdin/);
 });
 
 void test('CLI: argument rules (missing URL/user, two URLs, bad timeout, --ca with --insecure, unknown option)', () => {
@@ -193,10 +177,10 @@ void test('CLI: argument rules (missing URL/user, two URLs, bad timeout, --ca wi
 });
 
 void test('CLI: in process, --json prints one document and exits 0 for a verdict', async () => {
-  const t = io(PASSWORD + '\n');
+  const t = cliIo(PASSWORD + '\n');
   const code = await main(['probe', '--json', accept.url, '--user', 'CONTOSO\\mrsadmin', '--password-stdin', '--insecure'], t.io);
-  assert.equal(code, 0, t.text().err);
-  const doc = JSON.parse(t.text().out) as { verdict: string; tls: { trust: string } };
+  assert.equal(code, 0, t.err());
+  const doc = JSON.parse(t.out()) as { verdict: string; tls: { trust: string } };
   assert.equal(doc.verdict, 'ok');
   assert.equal(doc.tls.trust, 'insecure');
 });
@@ -223,7 +207,7 @@ void test('CLI: --password-stdin takes the first line and does not wait for a pi
   assert.equal(code, 0, e);
   assert.equal((JSON.parse(o) as { verdict: string }).verdict, 'ok', 'the password without CR/LF authenticated');
   // 64 KiB without a line end is not a password
-  const t = io('x'.repeat(70000));
+  const t = cliIo('x'.repeat(70000));
   assert.equal(await main(['probe', accept.url, '--user', 'D\\u', '--password-stdin', '--insecure'], t.io), 2);
-  assert.match(t.text().err, /no line end/);
+  assert.match(t.err(), /no line end/);
 });

@@ -3,19 +3,10 @@
 // CLI as a process: test/integration/cliBundle.test.ts; its start-up time: bench/cliStartup.bench.ts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PassThrough } from 'node:stream';
-import { main } from '../../src/cli/main';
 import { subcommands } from '../../src/cli/commands';
+import { runCli } from '../support/cliInProcess';
 
-async function inProcess(args: string[]): Promise<string> {
-  const out = new PassThrough();
-  let text = '';
-  out.on('data', (d) => {
-    text += String(d);
-  });
-  await main(args, { stdout: out, stderr: new PassThrough(), stdin: new PassThrough(), stdinIsTTY: true });
-  return text;
-}
+const inProcess = async (args: string[]): Promise<string> => (await runCli(args)).out;
 
 void test('every registry entry loads the subcommand of its name, and the main usage lists its summary', async () => {
   assert.ok(subcommands.length >= 5);

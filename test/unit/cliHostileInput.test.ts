@@ -8,21 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main';
 import { probeTextForTerminal } from '../../src/cli/probeCommand';
-import type { CliIo } from '../../src/cli/io';
-
-function io(stdin: Readable = new PassThrough(), stdinIsTTY = true): { io: CliIo; out: () => string; err: () => string } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let o = '';
-  let e = '';
-  stdout.on('data', (d) => {
-    o += String(d);
-  });
-  stderr.on('data', (d) => {
-    e += String(d);
-  });
-  return { io: { stdout, stderr, stdin, stdinIsTTY }, out: () => o, err: () => e };
-}
+import { cliIo as io } from '../support/cliInProcess';
 
 void test('a 100,000-character --filter value is a usage error with a short message', async () => {
   for (const clause of [`url=${'a'.repeat(100_000)}`, `header=User-Agent:${'*'.repeat(100_000)}`, 'z'.repeat(100_000)]) {

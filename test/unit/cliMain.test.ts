@@ -1,22 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PassThrough } from 'node:stream';
 import { main } from '../../src/cli/main';
-import type { CliIo } from '../../src/cli/io';
-
-function io(): { io: CliIo; out: () => string; err: () => string } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let o = '';
-  let e = '';
-  stdout.on('data', (d) => {
-    o += String(d);
-  });
-  stderr.on('data', (d) => {
-    e += String(d);
-  });
-  return { io: { stdout, stderr, stdin: new PassThrough(), stdinIsTTY: true }, out: () => o, err: () => e };
-}
+import { cliIo as io } from '../support/cliInProcess';
 
 void test('no arguments prints the usage and exits 2', async () => {
   const t = io();

@@ -1,29 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PassThrough } from 'node:stream';
 import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main';
-import type { CliIo } from '../../src/cli/io';
+import { cliIo as io } from '../support/cliInProcess';
 
 const FIX = join(__dirname, '..', 'fixtures', 'explain');
-
-function io(stdinText?: string): { io: CliIo; out: () => string; err: () => string } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const stdin = new PassThrough();
-  if (stdinText !== undefined) stdin.end(stdinText);
-  let o = '';
-  let e = '';
-  stdout.on('data', (d) => {
-    o += String(d);
-  });
-  stderr.on('data', (d) => {
-    e += String(d);
-  });
-  return { io: { stdout, stderr, stdin, stdinIsTTY: stdinText === undefined }, out: () => o, err: () => e };
-}
 
 void test('explain --json on the HCW log: contract fields line, code, title, explanation, url, time, next', async () => {
   const t = io();
