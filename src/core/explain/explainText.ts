@@ -160,8 +160,8 @@ function findUrls(text: string, c: ReturnType<typeof compact>): FoundUrl[] {
   for (let m = quoted.exec(c.text); m; m = quoted.exec(c.text)) {
     const url = m[1]!.replace(/[.,;:]+$/, '');
     const before = c.text.slice(Math.max(0, m.index - 12), m.index).toLowerCase();
-    const start = c.offsets[m.index + 1]!;
-    const end = c.offsets[m.index + url.length]! + 1;
+    const start = c.originalOffset(m.index + 1);
+    const end = c.originalOffset(m.index + url.length) + 1;
     out.push({ start, end, url, isCall: /callto$|aufrufvon$|appelà$/.test(before), endpoint: false });
   }
   const quotedList = [...out];
@@ -246,7 +246,7 @@ export function explainText(text: string, opts: ExplainOptions = {}): ExplainMat
   for (let li = lineCount - 2; li >= 0; li--) nextEntryLine[li] = entryStartLine[li + 1] === li + 1 ? li + 1 : nextEntryLine[li + 1]!;
 
   const hits: Hit[] = [];
-  const toOrig = (ci: number): number => c.offsets[ci]!;
+  const toOrig = (ci: number): number => c.originalOffset(ci);
   for (const r of PHRASES) {
     r.re.lastIndex = 0;
     for (let m = r.re.exec(c.text); m; m = r.re.exec(c.text)) {
@@ -374,8 +374,8 @@ export function explainText(text: string, opts: ExplainOptions = {}): ExplainMat
 /** The original text of a compact range, whitespace runs collapsed to one space. */
 function originalOf(text: string, c: ReturnType<typeof compact>, ci: number, len: number): string {
   if (len <= 0 || ci < 0) return '';
-  const s = c.offsets[ci]!;
-  const e = c.offsets[ci + len - 1]! + 1;
+  const s = c.originalOffset(ci);
+  const e = c.originalOffset(ci + len - 1) + 1;
   return oneLine(text.slice(s, e));
 }
 
