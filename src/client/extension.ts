@@ -3,10 +3,10 @@ import * as vscode from 'vscode';
 import * as path from 'node:path';
 import * as fs from 'node:fs';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { clientFeatures } from './commands';
+import { clientFeatures } from './features';
 import type { ClientContext } from './context';
 import { DEFAULT_HANDSHAKE_WINDOW_SECONDS } from '../core/findings';
-import { EXCERPT_SCHEME } from './commands/logExcerptView';
+import { EXCERPT_SCHEME } from './logs/logExcerptView';
 
 let client: LanguageClient | undefined;
 
@@ -48,7 +48,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
       settings: { decodeLanguages, handshakeWindowSeconds: config.get<number>('handshake.windowSeconds') ?? DEFAULT_HANDSHAKE_WINDOW_SECONDS },
     },
     outputChannel: log,
-    // Excerpts of big logs (logExcerptView.ts) are cut-outs: the server would read every handshake
+    // Excerpts of big logs (logs/logExcerptView.ts) are cut-outs: the server would read every handshake
     // cut at the edges as a finding at the wrong line, so it is not given them.
     middleware: {
       didOpen: (doc, next) => (doc.uri.scheme === EXCERPT_SCHEME ? Promise.resolve() : next(doc)),

@@ -1,6 +1,6 @@
 // The auth timeline webview: one stacked bar chart per URL (outcomes per time bucket) with a
 // keyboard-navigable table beneath; clicking a bar or a table cell selects those lines in the log.
-// Data comes embedded as JSON (see src/client/commands/authTimeline.ts); colours are the theme's.
+// Data comes embedded as JSON (see src/client/timeline/authTimeline.ts); colours are the theme's.
 // @ts-expect-error TS1479: chart.js ships ESM types; tsc checks src as CommonJS, esbuild bundles it for the browser.
 import { Chart, BarController, BarElement, CategoryScale, LinearScale, Tooltip, Legend, type ChartEvent, type ActiveElement, type Plugin } from 'chart.js';
 import type { AuthTimeline, Outcome } from '../core/timeline/authTimeline';

@@ -12,9 +12,9 @@ import type { Browser, Page } from 'playwright-core';
 import { tryAnalyzeFreb } from '../../src/core/freb/frebAnalyze';
 import { buildFrebReportModel, type FrebReportModel } from '../../src/core/freb/frebReportModel';
 import { buildAuthTimeline, OUTCOMES, OUTCOME_LABELS, type AuthTimeline, type Outcome } from '../../src/core/timeline/authTimeline';
-import { renderFrebReportPage } from '../../src/client/commands/frebReportHtml';
-import { renderAuthTimelinePage } from '../../src/client/commands/authTimelineHtml';
-import { renderProbeReportPage } from '../../src/client/commands/probeReportHtml';
+import { renderFrebReportPage } from '../../src/client/freb/frebReportHtml';
+import { renderAuthTimelinePage } from '../../src/client/timeline/authTimelineHtml';
+import { renderProbeReportPage } from '../../src/client/probe/probeReportHtml';
 import type { ProbeResult } from '../../src/probe/probeTypes';
 
 const ROOT = join(__dirname, '..', '..');

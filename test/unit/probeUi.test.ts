@@ -19,14 +19,14 @@ import {
   remediationParts,
   trustFingerprint,
   validateAccount,
-} from '../../src/client/commands/probeModel';
+} from '../../src/client/probe/probeModel';
 import { parseProbeUrl, probeUserAgent } from '../../src/probe/probe';
 import { findMatchingIisLines } from '../../src/core/timeline/matchingIisLines';
 import { httpsInstead } from '../../src/probe/probeUrl';
 import { certificateProblemText } from '../../src/probe/connection';
 import { rejectedCause } from '../../src/probe/rejectedCause';
 import { decideVerdict } from '../../src/probe/verdict';
-import { escapeHtml, renderProbeReportBody, renderProbeReportPage, verdictTone } from '../../src/client/commands/probeReportHtml';
+import { escapeHtml, renderProbeReportBody, renderProbeReportPage, verdictTone } from '../../src/client/probe/probeReportHtml';
 
 const FP = 'a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90';
 
@@ -313,7 +313,7 @@ void test('every user-visible string of the probe UI has a German translation wi
   const path = await import('node:path');
   const root = path.resolve(__dirname, '..', '..');
   const de = JSON.parse(fs.readFileSync(path.join(root, 'l10n', 'bundle.l10n.de.json'), 'utf8')) as Record<string, string>;
-  const files = ['probeCommand.ts', 'probeReport.ts', 'probeReportHtml.ts', 'probeModel.ts'].map((f) => path.join(root, 'src', 'client', 'commands', f));
+  const files = ['probeCommand.ts', 'probeReport.ts', 'probeReportHtml.ts', 'probeModel.ts'].map((f) => path.join(root, 'src', 'client', 'probe', f));
   const missing: string[] = [];
   let count = 0;
   for (const f of files) {

@@ -39,7 +39,7 @@ import {
 import { httpsInstead } from '../../probe/probeUrl';
 import { rejectedCauseFromLogs, rejectedCauseText } from './probeLogEvidence';
 import { probeReportMessage, probeReportState, showProbeReport } from './probeReport';
-import { configuredEwsAtHand, configuredEwsNote } from './epConfigAtHand';
+import { configuredEwsAtHand, configuredEwsNote } from '../epconfig/epConfigAtHand';
 
 const HISTORY_KEY = 'iisAuthLens.probe.history';
 const ACCOUNTS_KEY = 'iisAuthLens.probe.accounts';

@@ -20,7 +20,7 @@ import { headAttribute } from '../../core/freb/frebFilter';
 import { baseName, FREB_NAME } from '../../core/files/fileKind';
 import { scannerBytes } from '../../core/files/textEncoding';
 import { readHead, readLogBytes, sniffBytes, walkFolder } from '../../node/logFiles';
-import { expandIisLogs, pickIisLogFolder } from './iisLogPicker';
+import { expandIisLogs, pickIisLogFolder } from '../logs/iisLogPicker';
 
 const MAX_FILES = 50_000;
 /** A log searched whole in memory for the line of one trace. */

@@ -9,7 +9,7 @@ import { IisConfigFormatError, analyzeEpConfig, type EpConfigReport, type EpLoca
 import { buildEpMatrix, serverNameFromPath, type EpMatrixRow } from '../../core/iisConfig/epServers';
 import type { TokenChecking } from '../../core/iisConfig/exchangeEpTable';
 import { mdText, plainLabel } from '../../core/markdown';
-import { REVEAL_LINE_COMMAND } from './logSummaryView';
+import { REVEAL_LINE_COMMAND } from '../logs/logSummaryView';
 
 export const EP_VIEW_ID = 'iisAuthLens.epConfig';
 export const EP_FOLDER_COMMAND = 'iisAuthLens.showEpConfigFolder';

@@ -11,8 +11,8 @@ import { scannerBytes } from '../../core/files/textEncoding';
 import { renderAuthTimelinePage } from './authTimelineHtml';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { EXCERPT_SCHEME, showLogExcerpt } from './logExcerptView';
-import { SYNC_LIMIT_BYTES } from './largeFiles';
+import { EXCERPT_SCHEME, showLogExcerpt } from '../logs/logExcerptView';
+import { SYNC_LIMIT_BYTES } from '../logs/largeFiles';
 
 /** Milliseconds the last timeline took to build (logged; the e2e suite reports it). */
 let lastMs = 0;
