@@ -19,6 +19,8 @@ import { MatchingLinesCollector } from '../../src/core/timeline/matchingIisLines
 import { analyzeFileForEditor } from '../../src/server/features/w3cAnalyzeFile';
 import type { ServerContext } from '../../src/server/context';
 import { detectDocumentKind, detectLanguage } from '../../src/core/documentKind';
+import { detectFileKind } from '../../src/core/files/fileKind';
+import { cpuTimed } from '../support/growth';
 import { decodeHead, LogTextDecoder, scannerBytes } from '../../src/core/files/textEncoding';
 import type { CancellationToken } from 'vscode-languageserver/node';
 import { W3cScanner } from '../../src/core/w3c/w3cScanner';
@@ -303,4 +305,25 @@ void test('a FREB trace saved as .txt or .log is switched to freb by its content
   writeFileSync(p, trace);
   const r = await cliJson([p]);
   assert.equal(r.files[0]!.kind, 'freb');
+});
+
+void test('an IIS configuration file is named as such, with the command that reads it (not "no #Fields")', async () => {
+  const fix = join(__dirname, '..', 'fixtures', 'epconfig');
+  for (const f of ['E16_Configured_ApplicationHost.config', 'E19_NotConfigured_ApplicationHost.config']) {
+    const head = readFileSync(join(fix, f), 'utf8').slice(0, 8192);
+    for (const mode of ['content', 'named'] as const) {
+      const k = detectFileKind(head, f, mode);
+      assert.equal(k.kind, 'unknown');
+      assert.match(k.reason, /an IIS configuration file .*iis-auth-lens epconfig/);
+    }
+  }
+  const webConfig =
+    '\uFEFF<?xml version="1.0" encoding="utf-8"?>\r\n<!-- a comment -->\r\n<configuration>\r\n  <system.webServer>\r\n  </system.webServer>\r\n</configuration>\r\n';
+  assert.match(detectFileKind(webConfig, 'web.config', 'content').reason, /IIS configuration/);
+  // other XML, and a hostile head of unclosed comments, stay "not ours" (and fast)
+  assert.doesNotMatch(detectFileKind('<?xml version="1.0"?><settings><system.webServer/></settings>', 'x.xml', 'content').reason, /configuration file/);
+  const hostile = '<!--' + '<!-- -->'.repeat(1000) + '<configuration>' + ' '.repeat(4000);
+  const { ms, value } = cpuTimed(() => detectFileKind(hostile, 'x.config', 'content'));
+  assert.equal(value.kind, 'unknown');
+  assert.ok(ms < 200, `took ${ms.toFixed(0)} ms of CPU`);
 });

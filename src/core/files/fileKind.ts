@@ -58,6 +58,27 @@ function clip(s: string): string {
   return t.length > 60 ? t.slice(0, 60) + '...' : t;
 }
 
+/**
+ * applicationHost.config / web.config: after the XML declaration and comments, a <configuration>
+ * root, with an IIS section further on in the head. Scanned with indexOf, not one regex (comments
+ * in a pattern backtrack on hostile heads).
+ */
+function looksLikeIisConfig(text: string): boolean {
+  let at = 0;
+  for (;;) {
+    while (at < text.length && /\s/.test(text[at]!)) at++;
+    if (text.startsWith('<?xml', at) || text.startsWith('<!--', at)) {
+      const end = text.indexOf(text.startsWith('<?xml', at) ? '?>' : '-->', at + 4);
+      if (end < 0) return false;
+      at = end + (text.startsWith('<?xml', at) ? 2 : 3);
+      continue;
+    }
+    break;
+  }
+  if (!/^<configuration[\s>]/.test(text.slice(at, at + 15))) return false;
+  return /<(?:system\.applicationHost|system\.webServer|configSections)[\s>]/.test(text.slice(at));
+}
+
 const NOT_OURS = 'not an IIS W3C log or FREB trace (no #Fields/#Software directive, no <failedRequest>)';
 
 /**
@@ -98,6 +119,12 @@ export function detectFileKind(head: string, name: string, mode: KindMode): File
   if (first !== undefined && DATE_TIME_RECORD.test(first) && lines.some((l) => W3C_FIELD_LIST.test(l) && !l.includes(','))) {
     return { kind: 'w3c', reason: "starts with a 'date time ...' record and has #Fields further on" };
   }
+  if (looksLikeIisConfig(text))
+    return {
+      kind: 'unknown',
+      reason:
+        'an IIS configuration file (<configuration> with <system.applicationHost> or <system.webServer>), not a log or FREB trace: its Extended Protection settings are read by `iis-auth-lens epconfig`',
+    };
   const nul = text.indexOf('\u0000');
   if (nul >= 0) return { kind: 'unknown', reason: `binary data (a NUL byte at offset ${nul}), not an IIS W3C log or FREB trace` };
   if (mode === 'content') return { kind: 'unknown', reason: NOT_OURS };
