@@ -5,13 +5,14 @@ import { EXIT_INPUT, EXIT_OK, UsageError, oneLine, terminalSafe, type CliIo } fr
 import { ChunkedWriter, jsonPieces } from './jsonStream';
 import type { FileEntry, W3cFileEntry } from '../core/analyzeResult';
 import { analyzeW3cFile, analyzeW3cStream, type StreamAnalyzeOptions } from '../core/w3c/w3cAnalyze';
-import { analyzeW3cSummaryParallel } from '../core/w3c/w3cParallel';
+import { analyzeW3cSummaryParallel, PARALLEL_MIN_BYTES, prestartSummaryWorkers, summaryThreads } from '../core/w3c/w3cParallel';
 import { MAX_OPEN_HANDSHAKES, type W3cAnalysis } from '../core/w3c/w3cFindings';
 import { FILTER_HELP, FrebFilterError, frebFilterFromArgs, type FrebFilter } from '../core/freb/frebFilter';
 import { describeWin32 } from '../core/win32Status';
 import { describeStatus } from '../core/httpStatus';
 import { collectInputs, readError, type AnalyzeInput, type SniffedKind } from './analyzeFiles';
 import { readLogText } from '../node/logFiles';
+import { statSync } from 'node:fs';
 import { DEFAULT_HANDSHAKE_WINDOW_SECONDS } from '../core/findings';
 
 const USAGE = 'iis-auth-lens analyze [--json] [--summary] [--window SECONDS] [--filter KEY=VALUE]... PATH...';
@@ -112,7 +113,7 @@ async function analyzeOne(f: AnalyzeInput, o: Options, io: CliIo): Promise<FileE
   if (kind === 'unknown')
     return errorEntry(path, 'unknown', `${path}: ${why ?? 'not an IIS W3C log or FREB trace (no #Fields/#Software directive, no <failedRequest>)'}`);
   try {
-    // --summary of a large plain log: one worker thread per core (exact; null when it does not apply)
+    // --summary of a large plain log: the cores share it (exact; null when it does not apply)
     // (IIS_AUTH_LENS_TRACE=1 says on stderr how the file was read)
     const trace = process.env.IIS_AUTH_LENS_TRACE
       ? (m: string): void => {
@@ -124,14 +125,15 @@ async function analyzeOne(f: AnalyzeInput, o: Options, io: CliIo): Promise<FileE
         ? await analyzeW3cSummaryParallel(f.fsPath, {
             handshakeWindowSeconds: o.window,
             onFallback: trace && ((why) => trace(`one thread (${why})`)),
-            onRanges: trace && ((n) => trace(`${n} threads`)),
+            onRanges: trace && ((r) => trace(`${r.threads} threads: ${r.ranges} ranges counted by ${r.counting} of them`)),
+            onWorkerLost: trace && ((why) => trace(`a worker failed before it took a part, the others counted its share: ${why}`)),
             onRecount: trace && ((k, why) => trace(`range ${k} counted again on the main thread (${why})`)),
             onTiming:
               trace &&
               ((ts) => {
                 for (const t of ts)
                   trace(
-                    `range ${t.range + 1}${t.range ? '' : ' (main thread)'}: ${(t.bytes / 1048576).toFixed(0)} MiB, ${t.startedMs.toFixed(0)}-${t.doneMs.toFixed(0)} ms after start`,
+                    `range ${t.range + 1} (${t.thread ? `worker ${t.thread}` : 'main thread'}): ${(t.bytes / 1048576).toFixed(0)} MiB, ${t.startedMs.toFixed(0)}-${t.doneMs.toFixed(0)} ms after start`,
                   );
               }),
           })
@@ -140,6 +142,27 @@ async function analyzeOne(f: AnalyzeInput, o: Options, io: CliIo): Promise<FileE
     return w3cEntry(path, r, o.summary);
   } catch (err) {
     return errorEntry(path, 'w3c', /gzip/.test(oneLine(err)) ? `${path}: ${oneLine(err)}` : readError(path, err));
+  }
+}
+
+/**
+ * --summary naming a large plain file: the worker threads start now and boot while the arguments
+ * are read and the file is sniffed (tens of ms of CPU each); whatever they are not given to count
+ * does not hold the process.
+ */
+function prestartForLargeFile(paths: string[]): void {
+  if (summaryThreads() < 2) return;
+  for (const p of paths) {
+    if (p === '-' || p.toLowerCase().endsWith('.gz')) continue;
+    try {
+      const st = statSync(p);
+      if (st.isFile() && st.size >= PARALLEL_MIN_BYTES) {
+        prestartSummaryWorkers();
+        return;
+      }
+    } catch {
+      // collectInputs reports it
+    }
   }
 }
 
@@ -221,6 +244,7 @@ export const analyzeCommand: Subcommand = {
       io.stdout.write(HELP + '\n');
       return EXIT_OK;
     }
+    if (o.summary) prestartForLargeFile(o.paths);
     const skipped: string[] = [];
     const files = await collectInputs(o.paths, skipped);
     // Files in a folder that are neither W3C logs nor FREB traces are passed over, but said so.

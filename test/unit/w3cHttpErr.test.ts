@@ -184,9 +184,28 @@ void test('a generated HTTPERR log: analyzer, kernel (chunks of several sizes), 
   assert.deepEqual(full.summary, a.summary, 'analyzeW3cFile with findings (the analyzer)');
 
   const why: string[] = [];
-  const par = await analyzeW3cSummaryParallel(path, { workers: 3, minBytes: 0, leadBytes: 1 << 16, workerPath: WORKER, onFallback: (w) => why.push(w) });
+  const unitBytes = Math.ceil(buf.length / 6);
+  const par = await analyzeW3cSummaryParallel(path, {
+    workers: 3,
+    minBytes: 0,
+    unitBytes,
+    firstUnits: [0, 2, 4],
+    leadBytes: 1 << 16,
+    workerPath: WORKER,
+    onFallback: (w) => why.push(w),
+  });
   assert.ok(par, `parallel fell back: ${why.join('; ')}`);
   assert.deepEqual(par.summary, a.summary, 'parallel summary of 3 ranges');
+  // and the threads claiming units as they go
+  const dyn = await analyzeW3cSummaryParallel(path, {
+    workers: 3,
+    minBytes: 0,
+    unitBytes: Math.ceil(buf.length / 12),
+    workerPath: WORKER,
+    onFallback: (w) => why.push(w),
+  });
+  assert.ok(dyn, `parallel fell back: ${why.join('; ')}`);
+  assert.deepEqual(dyn.summary, a.summary, 'parallel summary, units claimed as they go');
 });
 
 void test('analyze (in process): --json --summary carries status "-" and summary.reason; the text names them', async () => {

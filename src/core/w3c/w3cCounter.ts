@@ -19,6 +19,8 @@ import { DEFAULT_HANDSHAKE_WINDOW_SECONDS } from '../findings';
 export interface W3cCounting extends W3cScanHandler {
   resetCounts(): void;
   handshakeState(): string[];
+  /** Whether finishAnalysis ends the handshakes still open (a range learns at its end whether it ends the file). */
+  finishOpenAtEnd: boolean;
   readonly minTimeToSweep: number | null;
   finishAnalysis(bytes: number, lines: number): W3cAnalysis;
 }
@@ -56,14 +58,15 @@ export class W3cCounter implements W3cCounting {
   private malformed = 0;
   private readonly reasons = new Map<string, number>();
   private readonly layouts: W3cLayout[] = [];
-  private readonly finishOpen: boolean;
+  /** Whether finishAnalysis ends the handshakes still open (false for a range that does not end the file; set until then). */
+  finishOpenAtEnd: boolean;
 
   constructor(
     readonly countingKernel: W3cKernel,
     opts: W3cCounterOptions = {},
   ) {
     this.k = countingKernel.counter;
-    this.finishOpen = opts.finishOpenAtEnd !== false;
+    this.finishOpenAtEnd = opts.finishOpenAtEnd !== false;
     const add = (m: Map<number, number>, v: number): void => {
       m.set(v, (m.get(v) ?? 0) + 1);
     };
@@ -165,7 +168,7 @@ export class W3cCounter implements W3cCounting {
 
   finishAnalysis(bytes: number, lines: number): W3cAnalysis {
     const kn = this.countingKernel;
-    if (this.finishOpen) kn.counter.finishOpen();
+    if (this.finishOpenAtEnd) kn.counter.finishOpen();
     // win32 codes of 65536 and more: the kernel's table, and what overflowed it into JavaScript
     const big = new Map(this.win32Big);
     for (let i = 0; i < kn.bigWin32.length; i += 2) if (kn.bigWin32[i + 1]) big.set(kn.bigWin32[i], (big.get(kn.bigWin32[i]) ?? 0) + kn.bigWin32[i + 1]);

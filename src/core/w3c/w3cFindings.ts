@@ -82,14 +82,15 @@ export class W3cAnalyzer implements W3cScanHandler {
   private readonly open: HandshakeTable;
   /** Statistics per #Fields block. */
   private readonly blocks = new BlockStatsBuilder();
-  private readonly finishOpen: boolean;
+  /** Whether finishAnalysis ends the handshakes still open (false for a range that does not end the file; set until then). */
+  finishOpenAtEnd: boolean;
 
   constructor(opts: W3cAnalyzeOptions = {}) {
     this.collect = opts.collectFindings !== false;
     this.maxPerCode = opts.maxFindingsPerCode ?? Infinity;
     this.maxMalformed = opts.maxMalformedFindings ?? Infinity;
     this.window = opts.handshakeWindowSeconds ?? DEFAULT_HANDSHAKE_WINDOW_SECONDS;
-    this.finishOpen = opts.finishOpenAtEnd !== false;
+    this.finishOpenAtEnd = opts.finishOpenAtEnd !== false;
     this.open = new HandshakeTable(this.collect);
     this.maxOpen = opts.maxOpenHandshakes ?? MAX_OPEN_HANDSHAKES;
   }
@@ -272,7 +273,7 @@ export class W3cAnalyzer implements W3cScanHandler {
 
   /** Close open handshakes and build the result; call once after the scanner's end(). */
   finishAnalysis(bytes: number, lines: number): W3cAnalysis {
-    if (this.finishOpen)
+    if (this.finishOpenAtEnd)
       for (const g of this.open.all().sort((a, b) => a.lastLine - b.lastLine)) {
         this.finish(g);
         this.open.close(g);

@@ -1,13 +1,14 @@
 // `analyze --summary` of a large plain W3C log on several cores: the file is cut at line starts
-// into one byte range per core, counted by worker threads (w3cSummaryWorker.ts; the first range on
-// the calling thread), and the counts are added up. Exact, not approximate: a middle range first
-// reads a lead-in (the bytes just before it) to rebuild the #Fields layout and the open
-// NTLM/Negotiate handshakes in force at its start. Its result is used only when that state agrees
-// with the state the range before ended with: the same layout, the same open handshakes that can
-// still become findings, except ones the lead-in never saw that provably end late (a finding each,
-// added here). Otherwise (a handshake longer than the lead-in, a #Fields further back than the
-// look-back, a failing worker) the caller runs the one sequential pass. The last range ends the
-// handshakes still open at the end of the file.
+// into units of about 16 MiB that the main thread and worker threads (w3cSummaryWorker.ts) claim
+// as they go (w3cSummaryUnits.ts: a self-balancing split, so a worker that starts late or a busy
+// core does not leave the others waiting), and the counts of the ranges are added up. Exact, not
+// approximate: a range that starts after byte 0 first reads a lead-in (the bytes just before it)
+// to rebuild the #Fields layout and the open NTLM/Negotiate handshakes in force at its start. Its
+// result is used only when that state agrees with the state the range before ended with: the same
+// layout, the same open handshakes that can still become findings, except ones the lead-in never
+// saw that provably end late (a finding each, added here). Otherwise (a handshake longer than the
+// lead-in, a #Fields further back than the look-back, a failing worker) the caller runs the one
+// sequential pass. The range that reaches the end of the file ends the handshakes still open.
 import { existsSync } from 'node:fs';
 import { detectLineEndsBytes, detectTextEncoding, isGzipMagic } from '../files/textEncoding';
 import { createRequire } from 'node:module';
@@ -18,47 +19,56 @@ import { Worker } from 'node:worker_threads';
 import { makeLayout, type W3cLayout } from './w3cFields';
 import { histogram, W3C_FINDING_ORDER, type W3cAnalysis } from './w3cFindings';
 import type { FindingCode } from '../findings';
-import { headerForState, runSummaryRange, type SummaryRangeJob, type SummaryRangeResult } from './w3cSummaryRange';
+import { headerForState, runSummaryRange, type SummaryRangeResult } from './w3cSummaryRange';
+import type { DirectivesSeen } from './w3cScanner';
+import { countClaimedUnits, joinedOrLate, newShared, UNIT_BYTES, unitStarts, type SummaryPlan } from './w3cSummaryUnits';
 import { withHttpErrCounts } from './w3cHttpErrCounts';
 import { DEFAULT_HANDSHAKE_WINDOW_SECONDS } from '../findings';
 
+/** Smallest file worth a worker thread: below it, starting one costs more than it counts. */
+export const PARALLEL_MIN_BYTES = 64 << 20;
+
 export interface ParallelOptions {
   handshakeWindowSeconds?: number;
-  /** Number of ranges (default: the cores, at most 8): the first is counted on this thread (blocking it), the others in workers. */
+  /** Threads (default summaryThreads()): this one counts too (blocking it), the others are workers. */
   workers?: number;
-  /** Smallest file worth cutting (default 64 MiB); smaller files return null. */
+  /** Smallest file worth cutting (default PARALLEL_MIN_BYTES); smaller files return null. */
   minBytes?: number;
-  /** Bytes of lead-in read before a middle range (default 8 MiB). */
+  /** Bytes of a unit the threads claim (default UNIT_BYTES). */
+  unitBytes?: number;
+  /** Bytes of lead-in read before a range that starts after byte 0 (default 8 MiB). */
   leadBytes?: number;
-  /** Bytes a middle range looks back from its lead-in for the directives in force (default 16 MiB). */
+  /** Bytes a range looks back from its lead-in for the directives in force (default 16 MiB). */
   headerLookbackBytes?: number;
+  /** Bytes per read (default READ_BYTES). */
+  readBytes?: number;
+  /** Tests: the unit each thread starts with (this thread: 0), claimed up front; then no thread takes another range. */
+  firstUnits?: number[];
   /** Told when a range is counted again on this thread with the directives in force at its start (its look-back missed them). */
   onRecount?: (range: number, why: string) => void;
-  /**
-   * Bytes the first range (this thread) counts beyond an equal share, or fewer when negative
-   * (default HEAD_START_BYTES; at most a quarter of a share either way).
-   */
-  headStartBytes?: number;
   /** The worker script (default: w3cSummaryWorker.js next to this bundle; from TypeScript, the .ts run with tsx). */
   workerPath?: string;
   onProgress?: (p: { bytesRead: number }) => void;
   signal?: AbortSignal;
   /** Told why the parallel result was not used (for logs and tests). */
   onFallback?: (reason: string) => void;
-  /** Told how many ranges (threads) counted the file when the parallel result is used. */
-  onRanges?: (ranges: number) => void;
-  /** Told when each range (0: this thread) was started and done, in ms after `since` (ms since the epoch), and its bytes. */
-  onTiming?: (t: { range: number; bytes: number; startedMs: number; doneMs: number }[]) => void;
+  /** Told, when the parallel result is used, how many threads were started, how many of them counted, and how many ranges. */
+  onRanges?: (r: { threads: number; counting: number; ranges: number }) => void;
+  /** Told when a worker failed before it took a unit (the others counted its share; the result stands). */
+  onWorkerLost?: (why: string) => void;
+  /**
+   * Told when each range was started and done, in ms after `since` (ms since the epoch), its bytes
+   * and its thread (0: this one).
+   */
+  onTiming?: (t: { range: number; thread: number; bytes: number; startedMs: number; doneMs: number }[]) => void;
   since?: number;
 }
 
-/**
- * Equal shares: the workers start about 25 ms later (thread start, lead-in), but this thread counts
- * a little slower, and with the kernel counting whole chunks equal shares end within about 20 ms
- * of each other on 2 cores (measured with IIS_AUTH_LENS_TRACE on the 1 GiB bench log; a head
- * start of +16 MiB ended about 40 ms apart).
- */
-export const HEAD_START_BYTES = 0;
+/** Threads for a parallel summary: the cores, at most 8, at most IIS_AUTH_LENS_THREADS (1: the sequential pass). */
+export function summaryThreads(): number {
+  const env = Number(process.env.IIS_AUTH_LENS_THREADS);
+  return Math.min(8, availableParallelism(), Number.isInteger(env) && env > 0 ? env : 8);
+}
 
 interface WorkerScript {
   path: string;
@@ -74,60 +84,97 @@ function defaultWorker(): WorkerScript | null {
 }
 
 /** A worker for the bundled script, or (tests, from TypeScript) the .ts file through tsx's require hook. */
-function startWorker(w: WorkerScript, job: SummaryRangeJob): Worker {
-  if (!w.ts) return new Worker(w.path, { workerData: job });
+function startWorker(w: WorkerScript): Worker {
+  if (!w.ts) return new Worker(w.path);
   const tsx = createRequire(__filename).resolve(['tsx', 'cjs'].join('/'));
-  return new Worker(`require(${JSON.stringify(tsx)}); require(${JSON.stringify(w.path)});`, { eval: true, workerData: job });
+  return new Worker(`require(${JSON.stringify(tsx)}); require(${JSON.stringify(w.path)});`, { eval: true });
 }
 
-/** The first line start at or after `pos` (the file size when there is none). */
-async function lineStartAtOrAfter(fh: import('node:fs/promises').FileHandle, pos: number, size: number): Promise<number> {
-  if (pos <= 0) return 0;
-  const buf = Buffer.allocUnsafe(1 << 16);
-  for (let p = pos - 1; p < size; p += buf.length) {
-    const { bytesRead } = await fh.read(buf, 0, buf.length, p);
-    if (bytesRead === 0) break;
-    const lf = buf.subarray(0, bytesRead).indexOf(10);
-    if (lf >= 0) return p + lf + 1;
+/** A worker thread that waits for jobs; unref'd while idle, so it never holds the process. */
+interface PooledWorker {
+  worker: Worker;
+  script: string;
+  /** Why it cannot take a job (it failed or stopped). */
+  dead: Error | null;
+}
+
+const idle: PooledWorker[] = [];
+
+function spawn(w: WorkerScript): PooledWorker {
+  const p: PooledWorker = { worker: startWorker(w), script: w.path, dead: null };
+  p.worker.unref();
+  const gone = (e: Error): void => {
+    p.dead ??= e;
+    const i = idle.indexOf(p);
+    if (i >= 0) idle.splice(i, 1);
+  };
+  p.worker.on('error', gone);
+  p.worker.on('exit', (code) => gone(new Error(`worker stopped (exit code ${code})`)));
+  return p;
+}
+
+/**
+ * Starts the workers of a parallel summary ahead of time, while the caller still reads its
+ * arguments and sniffs the file (a worker takes tens of ms of CPU to start): the CLI calls this
+ * when a large file is named. Unused, they never hold the process.
+ */
+export function prestartSummaryWorkers(count = summaryThreads() - 1, workerPath?: string): void {
+  const w = workerPath ? { path: workerPath, ts: workerPath.endsWith('.ts') } : defaultWorker();
+  if (!w) return;
+  while (idle.filter((p) => p.script === w.path).length < count) idle.push(spawn(w));
+}
+
+function takeWorkers(w: WorkerScript, n: number): PooledWorker[] {
+  const out: PooledWorker[] = [];
+  for (let i = 0; i < idle.length && out.length < n;) {
+    const p = idle[i];
+    if (p.script === w.path && !p.dead) {
+      idle.splice(i, 1);
+      out.push(p);
+    } else i++;
   }
-  return size;
+  while (out.length < n) out.push(spawn(w));
+  return out;
 }
 
-function runWorker(w: WorkerScript, job: SummaryRangeJob, onBytes: (n: number) => void, stop: AbortSignal): Promise<SummaryRangeResult> {
+/** Posts the job and resolves with the worker's ranges; the worker goes back to the idle pool after. */
+function runJob(p: PooledWorker, job: object, onBytes: (n: number) => void, stop: AbortSignal): Promise<SummaryRangeResult[]> {
   return new Promise((resolve, reject) => {
-    const worker = startWorker(w, job);
+    const worker = p.worker;
+    if (p.dead) {
+      reject(p.dead);
+      return;
+    }
     let settled = false;
-    const abort = (): void => {
-      void worker.terminate();
-      if (!settled) {
-        settled = true;
-        reject(new Error('cancelled'));
+    const finish = (ok: boolean, f: () => void): void => {
+      if (settled) return;
+      settled = true;
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+      stop.removeEventListener('abort', onAbort);
+      if (ok) {
+        worker.unref();
+        idle.push(p);
+      } else {
+        void worker.terminate();
       }
+      f();
     };
-    stop.addEventListener('abort', abort, { once: true });
-    worker.on('message', (m: { type: string; bytes?: number; result?: SummaryRangeResult; message?: string }) => {
+    const onMessage = (m: { type: string; bytes?: number; ranges?: SummaryRangeResult[]; message?: string }): void => {
       if (m.type === 'progress') onBytes(m.bytes ?? 0);
-      else if (m.type === 'done' && !settled) {
-        settled = true;
-        resolve(m.result!);
-      } else if (m.type === 'error' && !settled) {
-        settled = true;
-        reject(new Error(m.message));
-      }
-    });
-    worker.on('error', (e) => {
-      if (!settled) {
-        settled = true;
-        reject(e);
-      }
-    });
-    worker.on('exit', (code) => {
-      stop.removeEventListener('abort', abort);
-      if (!settled) {
-        settled = true;
-        reject(new Error(`worker stopped (exit code ${code})`));
-      }
-    });
+      else if (m.type === 'done') finish(true, () => resolve(m.ranges ?? []));
+      else if (m.type === 'error') finish(false, () => reject(new Error(m.message)));
+    };
+    const onError = (e: Error): void => finish(false, () => reject(e));
+    const onExit = (code: number): void => finish(false, () => reject(new Error(`worker stopped (exit code ${code})`)));
+    const onAbort = (): void => finish(false, () => reject(new Error('cancelled')));
+    worker.on('message', onMessage);
+    worker.on('error', onError);
+    worker.on('exit', onExit);
+    stop.addEventListener('abort', onAbort, { once: true });
+    worker.ref();
+    worker.postMessage(job);
   });
 }
 
@@ -141,17 +188,13 @@ export async function analyzeW3cSummaryParallel(path: string, opts: ParallelOpti
     opts.onFallback?.(why);
     return null;
   };
-  // IIS_AUTH_LENS_THREADS caps the threads (1: the sequential pass; for measuring and for shared machines)
-  const env = Number(process.env.IIS_AUTH_LENS_THREADS);
-  const n0 = opts.workers ?? Math.min(8, availableParallelism(), Number.isInteger(env) && env > 0 ? env : 8);
+  const n0 = opts.workers ?? summaryThreads();
   if (n0 < 2) return fallback('one thread');
   const size = (await stat(path)).size;
-  if (size < (opts.minBytes ?? 64 << 20)) return fallback('small file');
+  if (size < (opts.minBytes ?? PARALLEL_MIN_BYTES)) return fallback('small file');
   const w = opts.workerPath ? { path: opts.workerPath, ts: opts.workerPath.endsWith('.ts') } : defaultWorker();
   if (!w) return fallback('no worker script');
   const fh = await open(path, 'r');
-  const starts: number[] = [0];
-  const leads: number[] = [0];
   try {
     const head = Buffer.alloc(4096);
     const { bytesRead } = await fh.read(head, 0, head.length, 0);
@@ -159,20 +202,27 @@ export async function analyzeW3cSummaryParallel(path: string, opts: ParallelOpti
     if (detectTextEncoding(h).encoding !== 'utf-8') return fallback('UTF-16');
     if (isGzipMagic(h)) return fallback('gzip');
     if (detectLineEndsBytes(h) === 'cr') return fallback('CR-only line ends');
-    const lead = opts.leadBytes ?? 8 << 20;
-    const quarter = Math.floor(size / n0 / 4);
-    const first = Math.floor(size / n0) + Math.max(-quarter, Math.min(opts.headStartBytes ?? HEAD_START_BYTES, quarter));
-    for (let k = 1; k < n0; k++) {
-      const s = await lineStartAtOrAfter(fh, first + Math.floor(((size - first) * (k - 1)) / (n0 - 1)), size);
-      if (s <= starts[starts.length - 1] || s >= size) continue;
-      starts.push(s);
-      leads.push(await lineStartAtOrAfter(fh, Math.max(starts[starts.length - 2], s - lead), size));
-    }
   } finally {
     await fh.close();
   }
-  if (starts.length < 2) return fallback('no line start to cut at');
+  const starts = unitStarts(path, size, opts.unitBytes ?? UNIT_BYTES);
+  // a worker takes a span of two units or more, leaving the lower half to the thread counting towards it
+  const threads = opts.firstUnits ? Math.min(n0, opts.firstUnits.length) : Math.min(n0, 1 + ((starts.length - 1) >> 1));
+  if (threads < 2) return fallback('no line start to cut at');
   const window = opts.handshakeWindowSeconds ?? DEFAULT_HANDSHAKE_WINDOW_SECONDS;
+  const plan: SummaryPlan = {
+    path,
+    size,
+    starts,
+    threads,
+    handshakeWindowSeconds: window,
+    leadBytes: opts.leadBytes ?? 8 << 20,
+    ...(opts.headerLookbackBytes !== undefined ? { headerLookback: opts.headerLookbackBytes } : {}),
+    ...(opts.firstUnits ? { firstUnits: opts.firstUnits } : {}),
+    ...(opts.readBytes !== undefined ? { readBytes: opts.readBytes } : {}),
+  };
+  const shared = newShared(plan);
+  const claims = new Int32Array(shared.claims);
   let done = 0;
   const onBytes = (b: number): void => {
     done += b;
@@ -184,29 +234,32 @@ export async function analyzeW3cSummaryParallel(path: string, opts: ParallelOpti
   const onAbort = (): void => stop.abort();
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   let results: SummaryRangeResult[];
-  let jobs: SummaryRangeJob[];
   try {
-    jobs = starts.map((s, k): SummaryRangeJob => ({
-      path,
-      leadStart: Math.min(leads[k], s),
-      start: s,
-      end: k + 1 < starts.length ? starts[k + 1] : size,
-      last: k === starts.length - 1,
-      handshakeWindowSeconds: window,
-      ...(opts.headerLookbackBytes !== undefined ? { headerLookback: opts.headerLookbackBytes } : {}),
-    }));
-    // the other ranges in workers; the first one here, meanwhile (one thread fewer to start)
-    const others = jobs.slice(1).map((j) => runWorker(w, j, onBytes, stop.signal));
-    const settledOthers = Promise.allSettled(others);
-    let first: SummaryRangeResult;
+    const pool = takeWorkers(w, threads - 1);
+    const jobs = pool.map((p, i) => {
+      const job = runJob(p, { type: 'job', plan, shared, thread: i + 1 }, onBytes, stop.signal);
+      job.catch(() => undefined); // awaited below when the worker joined; otherwise only told
+      return job;
+    });
+    // this thread counts from unit 0 meanwhile
+    let mine: SummaryRangeResult[];
     try {
-      first = runSummaryRange(jobs[0], onBytes);
+      mine = countClaimedUnits(plan, shared, 0, onBytes);
     } catch (err) {
       stop.abort();
-      await settledOthers;
+      await Promise.allSettled(jobs);
       throw err;
     }
-    results = [first, ...(await Promise.all(others))];
+    // wait for the workers that joined; one that had not yet will take nothing (it is not waited for)
+    const waited: Promise<SummaryRangeResult[]>[] = [];
+    pool.forEach((p, i) => {
+      if (joinedOrLate(claims, i + 1)) waited.push(jobs[i]);
+      else {
+        p.worker.unref();
+        if (opts.onWorkerLost) jobs[i].catch((e: unknown) => opts.onWorkerLost!(e instanceof Error ? e.message : String(e)));
+      }
+    });
+    results = [...mine, ...(await Promise.all(waited)).flat()].sort((a, b) => a.start - b.start);
     if (opts.signal?.aborted) throw new Error('cancelled');
   } catch (err) {
     stop.abort();
@@ -216,27 +269,40 @@ export async function analyzeW3cSummaryParallel(path: string, opts: ParallelOpti
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
   }
+  for (let k = 0, at = 0; k <= results.length; k++) {
+    const s = k < results.length ? results[k].start : size;
+    if (s !== at) return fallback(`the ranges do not cover byte ${at}`);
+    if (k < results.length) at = results[k].end;
+  }
   let lateFinds = 0;
+  // the directive state in force at the end of each range, as the whole file's reading has it
+  let inForce = results[0].atEnd.dir;
   for (let k = 1; k < results.length; k++) {
-    const a = results[k - 1].atEnd;
+    const a = { dir: inForce, hs: results[k - 1].atEnd.hs };
     let b = results[k].atStart!;
-    if (a.dir !== b.dir) {
+    const cut = results[k].start;
+    if (!sameCounts(a.dir, b.dir, results[k].seen)) {
       // the look-back missed a header block (a #Fields further back): count this range again here,
       // now that the range before tells the directives in force (the others stay as they are)
-      const why = `the #Fields layout at byte ${starts[k]} lies before the look-back`;
+      const why = `the #Fields layout at byte ${cut} lies before the look-back`;
       const header = headerForState(a.dir);
       if (!header) return fallback(`range ${k + 1}: ${why}`);
       opts.onRecount?.(k + 1, why);
+      const r = results[k];
       try {
-        results[k] = runSummaryRange({ ...jobs[k], header });
+        results[k] = {
+          ...runSummaryRange({ path, leadStart: r.leadStart, start: r.start, end: r.end, last: r.last, handshakeWindowSeconds: window, header }),
+          thread: 0,
+        };
       } catch (err) {
         return fallback(`range ${k + 1}: counting it again failed: ${err instanceof Error ? err.message : String(err)}`);
       }
       b = results[k].atStart!;
       if (a.dir !== b.dir) return fallback(`range ${k + 1}: ${why}`);
     }
+    inForce = stateAtEnd(a.dir, results[k]);
     const inA = new Set(a.hs);
-    if (b.hs.some((x) => !inA.has(x))) return fallback(`range ${k + 1}: a handshake open at byte ${starts[k]} began before the lead-in`);
+    if (b.hs.some((x) => !inA.has(x))) return fallback(`range ${k + 1}: a handshake open at byte ${cut} began before the lead-in`);
     const inB = new Set(b.hs);
     for (const x of a.hs) {
       if (inB.has(x)) continue;
@@ -244,23 +310,53 @@ export async function analyzeW3cSummaryParallel(path: string, opts: ParallelOpti
       // every line up to the range's first sweep point is past its window
       const last = Number(x.slice(x.lastIndexOf('\u0000') + 1));
       const min = results[k].minTimeToSweep;
-      if (min === null || !(min - last > window)) return fallback(`range ${k + 1}: a handshake open at byte ${starts[k]} began before the lead-in`);
+      if (min === null || !(min - last > window)) return fallback(`range ${k + 1}: a handshake open at byte ${cut} began before the lead-in`);
       lateFinds++;
     }
   }
-  opts.onRanges?.(results.length);
+  opts.onRanges?.({ threads, counting: new Set(results.map((r) => r.thread ?? 0)).size, ranges: results.length });
   if (opts.onTiming) {
     const since = opts.since ?? performance.timeOrigin;
     opts.onTiming(
       results.map((r, k) => ({
         range: k,
-        bytes: (k + 1 < starts.length ? starts[k + 1] : size) - starts[k],
+        thread: r.thread ?? 0,
+        bytes: r.end - r.start,
         startedMs: r.startedAt - since,
         doneMs: r.doneAt - since,
       })),
     );
   }
   return merge(results, size, lateFinds);
+}
+
+type DirState = [string[] | null, string | null, string | null, string | null, string | null];
+
+/**
+ * Whether a range that started with directive state `guessed` (W3cScanner.directiveState) counted
+ * what it would have counted starting with `actual`: the same #Fields; the same #Date of the layout
+ * when it has no date column (the date of its lines); and the same #Date / #Software in force when
+ * the range read a #Fields before its own #Date / #Software (its layouts take them). A restart's
+ * header block further back than the look-back differs in its #Date only, which counts nothing.
+ */
+function sameCounts(actual: string, guessed: string, seen: DirectivesSeen): boolean {
+  if (actual === guessed) return true;
+  const [af, ald, , ad, as] = JSON.parse(actual) as DirState;
+  const [gf, gld, , gd, gs] = JSON.parse(guessed) as DirState;
+  if (!af || !gf || af.join(' ') !== gf.join(' ')) return false;
+  if (!af.some((f) => f.toLowerCase() === 'date') && ald !== gld) return false;
+  if (seen.fieldsWithoutDate && ad !== gd) return false;
+  if (seen.fieldsWithoutSoftware && as !== gs) return false;
+  return true;
+}
+
+/** The directive state at the end of range r that started in `actual`: its own directives over those in force before it. */
+function stateAtEnd(actual: string, r: SummaryRangeResult): string {
+  if (r.atStart && r.atStart.dir === actual) return r.atEnd.dir;
+  const a = JSON.parse(actual) as DirState;
+  const e = JSON.parse(r.atEnd.dir) as DirState;
+  const s = r.seen;
+  return JSON.stringify([...(s.fields ? e.slice(0, 3) : a.slice(0, 3)), s.date ? e[3] : a[3], s.software ? e[4] : a[4]]);
 }
 
 function merge(results: SummaryRangeResult[], size: number, lateFinds: number): W3cAnalysis {

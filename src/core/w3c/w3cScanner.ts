@@ -193,6 +193,14 @@ export interface W3cScanHandler {
   countLines?(layout: W3cLayout, s: number, limit: number, fileOffset: number): number;
 }
 
+export interface DirectivesSeen {
+  fields: boolean;
+  date: boolean;
+  software: boolean;
+  fieldsWithoutDate: boolean;
+  fieldsWithoutSoftware: boolean;
+}
+
 /**
  * Push-style scanner: `push(chunk)` as often as needed, then `end()`. Line numbers, layouts and
  * byte offsets carry across chunks. Keeps only the unfinished last line between chunks.
@@ -315,6 +323,18 @@ export class W3cScanner {
     if (this.carryLen > 0) throw new Error('continueAt inside a line');
     this.first = false;
     this.offset = offset;
+  }
+
+  /**
+   * Directives since the last markDirectives(): whether a #Fields, a #Date, a #Software came, and
+   * whether a #Fields came before any #Date / #Software (its layout took them from before). A
+   * parallel range tells with these which parts of its start state its counts depend on.
+   */
+  readonly seen: DirectivesSeen = { fields: false, date: false, software: false, fieldsWithoutDate: false, fieldsWithoutSoftware: false };
+
+  markDirectives(): void {
+    const seen = this.seen;
+    seen.fields = seen.date = seen.software = seen.fieldsWithoutDate = seen.fieldsWithoutSoftware = false;
   }
 
   /** What the directives seen so far decide about the lines to come (layout, #Date, #Software), as text. */
@@ -505,9 +525,19 @@ export class W3cScanner {
     if (!this.headerLine) this.headerLine = r.line;
     const lname = name.toLowerCase();
     let layout: W3cLayout | null = null;
-    if (lname === 'software') this.software = value;
-    else if (lname === 'date') this.date = /^\d{4}-\d{2}-\d{2}/.test(value) ? value.slice(0, 10) : this.date;
-    else if (lname === 'fields') {
+    const seen = this.seen;
+    if (lname === 'software') {
+      this.software = value;
+      seen.software = true;
+    } else if (lname === 'date') {
+      if (/^\d{4}-\d{2}-\d{2}/.test(value)) {
+        this.date = value.slice(0, 10);
+        seen.date = true;
+      }
+    } else if (lname === 'fields') {
+      seen.fields = true;
+      if (!seen.date) seen.fieldsWithoutDate = true;
+      if (!seen.software) seen.fieldsWithoutSoftware = true;
       const fields = value.split(/[ \t]+/).filter((f) => f.length > 0);
       layout = makeLayout(this.layouts.length, r.line, this.headerLine, fields, this.date, this.software);
       this.layouts.push(layout);

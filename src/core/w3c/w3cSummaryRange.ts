@@ -1,8 +1,10 @@
-// One byte range of a plain W3C log counted for `analyze --summary` (run in a worker thread by
-// w3cParallel.ts, or in-thread by tests). Synchronous reads: a worker has its own thread.
+// One byte range of a plain W3C log counted for `analyze --summary` (by w3cSummaryUnits.ts on the
+// main thread and in worker threads, or in-thread by tests). Synchronous reads: each thread counts
+// on its own. A range may grow while it is counted: `next` hands it the following unit of the file
+// when this thread could claim it (then no lead-in is needed for that unit).
 import { closeSync, openSync, readSync } from 'node:fs';
 import { W3cAnalyzer } from './w3cFindings';
-import { W3cScanner } from './w3cScanner';
+import { W3cScanner, type DirectivesSeen } from './w3cScanner';
 import { acquireW3cKernel, releaseW3cKernel, KERNEL_CHUNK, type W3cKernel } from './w3cKernel';
 import { W3cCounter, type W3cCounting } from './w3cCounter';
 import { STATUS_DASH } from './w3cHttpErrCounts';
@@ -22,6 +24,11 @@ export interface SummaryRangeJob {
   headerLookback?: number;
   /** The directive lines in force at the lead-in, when known (then the file is not looked back into). */
   header?: string[];
+  /**
+   * A guess of the directive lines in force somewhat before the look-back (the state another
+   * thread counts with just before this range), instead of the file's first header block.
+   */
+  guess?: string[];
 }
 
 export interface RangeState {
@@ -32,6 +39,14 @@ export interface RangeState {
 }
 
 export interface SummaryRangeResult {
+  /** The bytes counted: [start, end) (end grows with each unit `next` handed out). */
+  start: number;
+  end: number;
+  /** The lead-in the range started with, and whether it ended the file (for counting it again). */
+  leadStart: number;
+  last: boolean;
+  /** The thread that counted it (0: the main thread), when counted by w3cSummaryUnits.ts. */
+  thread?: number;
   lines: number;
   requests: number;
   status: [number, number][];
@@ -47,6 +62,8 @@ export interface SummaryRangeResult {
   atStart: RangeState | null;
   /** State at `end` (handshakes still open are not ended unless `last`). */
   atEnd: RangeState;
+  /** Directives of the range itself (after the lead-in): which parts of the start state its counts depend on. */
+  seen: DirectivesSeen;
   /** W3cAnalyzer.minTimeToSweep from `start` (null for the first range, or when unknown). */
   minTimeToSweep: number | null;
   /** When the range was started and done (ms since the epoch, fractional; for traces). */
@@ -60,6 +77,12 @@ export function epochMs(): number {
 }
 
 const CHUNK = KERNEL_CHUNK;
+/**
+ * Bytes per read (at most KERNEL_CHUNK). A read that is not the range's last is cut at its last LF
+ * and the next read starts there, so no line is split between two reads (no carried line through
+ * the scanner's JavaScript path).
+ */
+export const READ_BYTES = 1 << 20;
 /** How far back from the lead-in a middle range looks for the directives in force. */
 export const HEADER_LOOKBACK = 16 << 20;
 
@@ -169,15 +192,68 @@ function directivesBetween(fd: number, from: number, to: number, buf: Buffer): s
  * back, the state check of the main thread sees it. `buf` is read into piece by piece (the
  * kernel's chunk buffer, which the range reads into anyway).
  */
-export function headerBefore(fd: number, at: number, lookback = HEADER_LOOKBACK, buf: Buffer = Buffer.allocUnsafe(1 << 20)): string[] {
+export function headerBefore(fd: number, at: number, lookback = HEADER_LOOKBACK, buf: Buffer = Buffer.allocUnsafe(1 << 20), guess?: string[]): string[] {
   if (at <= 0) return [];
   const from = Math.max(0, at - lookback);
   const lines = directivesBetween(fd, from, at, buf);
   if (from === 0) return lines;
+  if (guess) return [...guess, ...lines];
   const headLen = Math.min(1 << 16, from);
   const head = buf.length >= headLen ? buf : Buffer.allocUnsafe(headLen);
   const hn = readAt(fd, head, headLen, 0);
   return [...directiveLines(head.subarray(0, hn), false, true), ...lines];
+}
+
+/**
+ * Whether the first data lines at `at` have as many fields as the last #Fields of `header` (a quick
+ * look, W3C quoting aside: the state check of the main thread decides). True when there is no
+ * #Fields or no data line to look at.
+ */
+export function linesFit(fd: number, at: number, header: string[], buf: Buffer): boolean {
+  let fields = -1;
+  for (const h of header)
+    if (/^#Fields:/i.test(h))
+      fields = h
+        .slice(8)
+        .split(/[ \t]+/)
+        .filter((f) => f.length > 0).length;
+  if (fields < 0) return true;
+  const n = readAt(fd, buf, Math.min(buf.length, 1 << 16), at);
+  let fit = 0,
+    misfit = 0;
+  for (let p = 0; p < n && fit + misfit < 8;) {
+    const lf = buf.indexOf(10, p);
+    if (lf < 0 || lf >= n) break;
+    if (buf[p] !== 35) {
+      const tokens = buf
+        .toString('latin1', p, lf)
+        .split(/[ \t\r]+/)
+        .filter((t) => t.length > 0).length;
+      if (tokens === fields) fit++;
+      else if (tokens > 0) misfit++;
+    }
+    p = lf + 1;
+  }
+  return fit >= misfit;
+}
+
+/** File offset of the last `#Fields` line that starts before `at` (-1: none), read backwards piece by piece into buf. */
+export function lastFieldsBefore(fd: number, at: number, buf: Buffer): number {
+  const tag = Buffer.from('#Fields');
+  for (let end = at; end > 0;) {
+    const from = Math.max(0, end - buf.length);
+    const n = readAt(fd, buf, end - from, from);
+    for (let i = n; i > 0;) {
+      const h = buf.lastIndexOf(35, i - 1);
+      if (h < 0) break;
+      if ((h === 0 ? from === 0 : buf[h - 1] === 10) && h + tag.length <= n && buf.compare(tag, 0, tag.length, h, h + tag.length) === 0) return from + h;
+      i = h;
+    }
+    // the next piece overlaps this one by a few bytes: a '#Fields' cut at its start is seen whole
+    const next = from + tag.length + 1;
+    end = from > 0 && next < end ? next : from;
+  }
+  return -1;
 }
 
 /**
@@ -196,7 +272,20 @@ export function headerForState(dir: string): string[] | null {
   return out;
 }
 
-export function runSummaryRange(job: SummaryRangeJob, onProgress?: (bytes: number) => void): SummaryRangeResult {
+/** The end of the unit this thread claimed next (and whether it ends the file), or null when another thread has it. */
+export type NextUnit = () => { end: number; last: boolean } | null;
+
+/**
+ * Counts [job.start, job.end) after the lead-in [job.leadStart, job.start); then, while `next`
+ * hands it the following unit, that one too (the range grows; its state carries on).
+ */
+export function runSummaryRange(
+  job: SummaryRangeJob,
+  onProgress?: (bytes: number) => void,
+  next?: NextUnit,
+  readBytes = READ_BYTES,
+  onState?: (dir: string) => void,
+): SummaryRangeResult {
   const startedAt = epochMs();
   const fd = openSync(job.path, 'r');
   let kernel: W3cKernel | null = null;
@@ -208,12 +297,23 @@ export function runSummaryRange(job: SummaryRangeJob, onProgress?: (bytes: numbe
     const sc = new W3cScanner(an, kernel);
     const buf = kernel ? kernel.chunk : Buffer.allocUnsafe(CHUNK);
     let reported = 0;
+    let told = '';
     const feed = (from: number, to: number): void => {
       for (let pos = from; pos < to;) {
-        const n = readAt(fd, buf, Math.min(CHUNK, to - pos), pos);
+        const want = Math.min(readBytes, to - pos);
+        let n = readAt(fd, buf, want, pos);
         if (n === 0) throw new Error(`${job.path}: the file ended at byte ${pos}, expected ${to} (changed while being read?)`);
+        if (n === want && pos + n < to) {
+          // end this read at its last LF (the rest is read again next time), unless the line is longer than the read
+          const lf = buf.lastIndexOf(10, n - 1);
+          if (lf >= 0) n = lf + 1;
+        }
         sc.push(buf.subarray(0, n));
         pos += n;
+        if (onState) {
+          const d = sc.directiveState();
+          if (d !== told) onState((told = d));
+        }
         if (onProgress && pos - reported >= 1 << 26) {
           onProgress(pos - reported);
           reported = pos;
@@ -223,7 +323,12 @@ export function runSummaryRange(job: SummaryRangeJob, onProgress?: (bytes: numbe
     let atStart: RangeState | null = null;
     let linesBefore = 0;
     if (job.start > 0) {
-      const header = job.header ?? headerBefore(fd, job.leadStart, job.headerLookback, buf);
+      let header = job.header ?? headerBefore(fd, job.leadStart, job.headerLookback, buf, job.guess);
+      if (!job.header && !linesFit(fd, job.leadStart, header, buf)) {
+        // the lines do not fit the guessed layout: a #Fields further back than the look-back; find the last one
+        const at = lastFieldsBefore(fd, job.leadStart, buf);
+        if (at > 0) header = headerBefore(fd, job.leadStart, job.leadStart - Math.max(0, at - (1 << 16)), buf);
+      }
       if (header.length) sc.push(Buffer.from(header.join('\n') + '\n', 'utf8'));
       sc.continueAt(job.leadStart);
       reported = job.start;
@@ -234,17 +339,30 @@ export function runSummaryRange(job: SummaryRangeJob, onProgress?: (bytes: numbe
     } else {
       reported = 0;
     }
-    feed(job.start, job.end);
-    if (job.last) sc.end();
-    if (onProgress && job.end > reported) onProgress(job.end - reported);
+    sc.markDirectives();
+    let end = job.end,
+      last = job.last;
+    feed(job.start, end);
+    for (let u = next && !last ? next() : null; u; u = u.last ? null : next!()) {
+      feed(end, u.end);
+      end = u.end;
+      last = u.last;
+    }
+    if (last) sc.end();
+    an.finishOpenAtEnd = last;
+    if (onProgress && end > reported) onProgress(end - reported);
     const lines = sc.lines - linesBefore;
-    const atEnd: RangeState = { dir: sc.directiveState(), hs: job.last ? [] : an.handshakeState() };
+    const atEnd: RangeState = { dir: sc.directiveState(), hs: last ? [] : an.handshakeState() };
     const r = an.finishAnalysis(0, lines);
     const num = (m: Record<string, number>): [number, number][] =>
       Object.entries(m)
         .filter(([k]) => k !== STATUS_DASH)
         .map(([k, v]) => [Number(k), v]);
     return {
+      start: job.start,
+      end,
+      leadStart: job.leadStart,
+      last,
       lines,
       requests: r.requests,
       status: num(r.summary.status),
@@ -261,6 +379,7 @@ export function runSummaryRange(job: SummaryRangeJob, onProgress?: (bytes: numbe
       })),
       atStart,
       atEnd,
+      seen: { ...sc.seen },
       minTimeToSweep: atStart ? an.minTimeToSweep : null,
       startedAt,
       doneAt: epochMs(),
