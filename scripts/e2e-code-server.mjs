@@ -17,7 +17,8 @@
 // (out/test/e2e/index.js, mocha TDD UI). The suite runs inside the extension host; its console output
 // is printed here prefixed `[host]`; it ends through `codeAutomationExit(code)`, and this script exits
 // with that code. Suites call `screenshot(name)` from test/e2e/util.ts: it logs `@@screenshot name`
-// and this script writes test-output/screenshots/<name>.png. Every wait is bounded.
+// and this script writes test-output/screenshots/<name>.png; `clickProblem(...)` (`@@clickProblem`)
+// clicks an entry of the Problems panel with the mouse. Every wait is bounded.
 import { chromium } from 'playwright-core';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -231,7 +232,52 @@ async function main() {
       say(`page digest for "${name}" failed: ${err.message}`);
     }
   };
+  // `@@clickProblem NAME code|row FILE`: a real mouse click on the first problem of FILE (a base
+  // name) in the Problems panel, on its code link or on its message; NAME.click.json answers with the
+  // clicked row's text (which names the line) or why nothing was clicked.
+  const clickProblem = async (name, part, fileName) => {
+    let answer;
+    try {
+      // the panel shows a window of its rows: scroll (the mouse wheel over it) until the file's entry is there
+      for (let i = 0; i < 40; i++) {
+        const at = await page.evaluate((fileName) => {
+          const panel = document.querySelector('.markers-panel .monaco-list');
+          const row = [...document.querySelectorAll('.markers-panel .monaco-list-row[aria-level="1"]')].find((r) => (r.textContent ?? '').includes(fileName));
+          const p = panel?.getBoundingClientRect();
+          return row ? null : p ? { x: p.left + p.width / 2, y: p.top + p.height / 2 } : { none: true };
+        }, fileName);
+        if (!at || at.none) break;
+        await page.mouse.move(at.x, at.y);
+        await page.mouse.wheel(0, i < 20 ? 600 : -1200);
+        await page.waitForTimeout(100);
+      }
+      answer = await page.evaluate(
+        ({ part, fileName }) => {
+          const rows = [...document.querySelectorAll('.markers-panel .monaco-list-row')].sort(
+            (a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top,
+          );
+          const at = rows.findIndex((r) => r.getAttribute('aria-level') === '1' && (r.textContent ?? '').includes(fileName));
+          if (at < 0) return { error: `no Problems entry for ${fileName} among ${rows.length} rows` };
+          const row = rows.slice(at + 1).find((r) => r.getAttribute('aria-level') === '2');
+          const el = row?.querySelector(part === 'code' ? 'a.monaco-link' : '.marker-message');
+          if (!row || !el) return { error: `the first problem of ${fileName} has no ${part === 'code' ? 'code link' : 'message'}` };
+          const r = el.getBoundingClientRect();
+          return { x: r.left + Math.min(r.width / 2, 40), y: r.top + r.height / 2, text: row.textContent ?? '' };
+        },
+        { part, fileName },
+      );
+      if (!answer.error) await page.mouse.click(answer.x, answer.y);
+    } catch (err) {
+      answer = { error: err.message };
+    }
+    writeFileSync(join(shotDir, `${name}.click.json`), JSON.stringify(answer));
+  };
   const onLine = (level, text) => {
+    const c = /^@@clickProblem ([\w.-]+) (code|row) (.+)$/.exec(text.trim());
+    if (c) {
+      shots.push(clickProblem(c[1], c[2], c[3]));
+      return;
+    }
     const d = /^@@failed (.+)$/.exec(text.trim());
     if (d) {
       shots.push(dumpPage(d[1]));

@@ -155,3 +155,25 @@ export async function screenshot(name: string, timeoutMs = 20_000): Promise<stri
   await waitFor(() => fs.existsSync(file) && fs.statSync(file).size > 0, `screenshot ${file}`, timeoutMs);
   return file;
 }
+
+/**
+ * Asks the harness to click, with the mouse, the first problem of the file named `fileName` (a base
+ * name) in the Problems panel: on its code link (`part` 'code') or on its message ('row'). Returns
+ * the clicked row's text (it names the line, "[Ln 12, Col 1]"), or undefined under a runner without
+ * a browser (test-electron). Throws when the harness found nothing to click.
+ */
+export async function clickProblem(fileName: string, part: 'code' | 'row', timeoutMs = 20_000): Promise<string | undefined> {
+  if (process.env.IAL_E2E_SCREENSHOTS !== '1') {
+    console.log(`[e2e] clickProblem ${fileName} skipped: this runner has no browser to click in`);
+    return undefined;
+  }
+  const name = `click-${part}-${Date.now()}`;
+  const file = path.join(screenshotDir(), `${name}.click.json`);
+  await vscode.commands.executeCommand('workbench.panel.markers.view.focus');
+  console.log(`@@clickProblem ${name} ${part} ${fileName}`);
+  await waitFor(() => fs.existsSync(file) && fs.statSync(file).size > 0, `the harness to click ${part} of a problem of ${fileName}`, timeoutMs);
+  const answer = JSON.parse(fs.readFileSync(file, 'utf8')) as { text?: string; error?: string };
+  fs.rmSync(file, { force: true });
+  if (answer.error !== undefined) throw new Error(`clickProblem ${fileName} ${part}: ${answer.error}`);
+  return answer.text ?? '';
+}
