@@ -3,8 +3,9 @@ import * as vscode from 'vscode';
 import * as path from 'node:path';
 import * as fs from 'node:fs';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { clientFeatures } from './features';
-import type { ClientContext } from './context';
+import { activateFeatures } from './features';
+import { isTestMode, type ClientContext } from './context';
+import { COMMANDS } from './commands';
 import { DEFAULT_HANDSHAKE_WINDOW_SECONDS } from '../core/findings';
 import { EXCERPT_SCHEME } from './logs/logExcerptView';
 
@@ -20,7 +21,13 @@ function serverL10nBundle(context: vscode.ExtensionContext): string | undefined 
   return undefined;
 }
 
-export async function activate(context: vscode.ExtensionContext): Promise<{ client: LanguageClient }> {
+/** What activate() returns (the e2e suites read it): the client, the command table and the ids registered from it. */
+export interface ExtensionApi {
+  client: LanguageClient;
+  commands: { table: typeof COMMANDS; registered: string[] };
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<ExtensionApi> {
   const log = vscode.window.createOutputChannel('IIS Auth Lens', { log: true });
   context.subscriptions.push(log);
 
@@ -78,15 +85,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
   await client.start();
   log.info(`IIS Auth Lens ${String(context.extension.packageJSON.version)} activated; language server started.`);
 
-  const ctx: ClientContext = { extension: context, client, log };
-  for (const feature of clientFeatures) {
-    try {
-      context.subscriptions.push(...(await feature.activate(ctx)));
-    } catch (err) {
-      log.error(`A feature failed to start: ${err instanceof Error ? err.message : String(err)}`);
-    }
-  }
-  return { client };
+  const ctx: ClientContext = { extension: context, client, log, testMode: isTestMode(context) };
+  const { disposables, registered } = await activateFeatures(ctx);
+  context.subscriptions.push(...disposables);
+  if (ctx.testMode) log.info(`Test mode: ${registered.filter((id) => COMMANDS[id].visibility === 'testHook').length} test hooks registered.`);
+  return { client, commands: { table: COMMANDS, registered } };
 }
 
 export async function deactivate(): Promise<void> {

@@ -110,7 +110,7 @@ async function pickCertificate(log: vscode.LogOutputChannel, given?: unknown): P
   return target ? certificateFromHost(target, log) : undefined;
 }
 
-export const decodeCommands: ClientFeature = {
+export const decodeCommands: ClientFeature<'decode/decodeCommands'> = {
   activate(ctx) {
     const docs = new DecodeDocuments();
     const log = ctx.log;
@@ -206,11 +206,13 @@ export const decodeCommands: ClientFeature = {
       await vscode.window.showInformationMessage(vscode.l10n.t('Password of {0}', r.basic.user), { modal: true, detail: password });
     };
 
-    return [
-      vscode.workspace.registerTextDocumentContentProvider(SCHEME, docs),
-      vscode.commands.registerCommand('iisAuthLens.decodeAuthorizationHeader', decode),
-      vscode.commands.registerCommand('iisAuthLens.checkChannelBindings', check),
-      vscode.commands.registerCommand('iisAuthLens.revealBasicPassword', reveal),
-    ];
+    return {
+      disposables: [vscode.workspace.registerTextDocumentContentProvider(SCHEME, docs)],
+      commands: {
+        'iisAuthLens.decodeAuthorizationHeader': decode,
+        'iisAuthLens.checkChannelBindings': check,
+        'iisAuthLens.revealBasicPassword': reveal,
+      },
+    };
   },
 };

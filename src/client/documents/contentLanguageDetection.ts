@@ -41,6 +41,6 @@ export const contentLanguageDetection: ClientFeature = {
       }, 0);
     };
     for (const doc of vscode.workspace.textDocuments) void check(doc);
-    return [vscode.workspace.onDidOpenTextDocument((doc) => void check(doc)), vscode.workspace.onDidCloseTextDocument(forget)];
+    return { disposables: [vscode.workspace.onDidOpenTextDocument((doc) => void check(doc)), vscode.workspace.onDidCloseTextDocument(forget)] };
   },
 };

@@ -31,8 +31,8 @@ async function lockActive(): Promise<void> {
   await vscode.commands.executeCommand('workbench.action.files.setActiveEditorReadonlyInSession');
 }
 
-export const evidenceReadOnly: ClientFeature = {
-  activate(ctx: ClientContext): vscode.Disposable[] {
+export const evidenceReadOnly: ClientFeature<'documents/evidenceReadOnly'> = {
+  activate(ctx: ClientContext) {
     /** Editors already switched by the setting (a user who unlocks one is not overruled). */
     const locked = new Set<string>();
     const enabled = (): boolean => vscode.workspace.getConfiguration('iisAuthLens').get<boolean>('openEvidenceReadOnly') === true;
@@ -52,24 +52,28 @@ export const evidenceReadOnly: ClientFeature = {
       onActive().catch(() => undefined);
     };
     run();
-    return [
-      vscode.window.onDidChangeActiveTextEditor(run),
-      vscode.window.tabGroups.onDidChangeTabs((e) => {
-        if (e.opened.length || e.changed.some((t) => t.isActive)) run();
-      }),
-      vscode.workspace.onDidCloseTextDocument((d) => locked.delete(d.uri.toString())),
-      vscode.commands.registerCommand(OPEN_READ_ONLY_COMMAND, async (arg?: vscode.Uri) => {
-        let uri = arg instanceof vscode.Uri ? arg : activeTabUri();
-        if (!uri) {
-          const picked = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: vscode.l10n.t('Open Read-Only') });
-          uri = picked?.[0];
-        }
-        if (!uri) return;
-        if (uri.toString() !== activeTabUri()?.toString()) await vscode.commands.executeCommand('vscode.open', uri);
-        locked.add(uri.toString());
-        await lockActive();
-        ctx.log.info(`${uri.fsPath}: read-only in this session.`);
-      }),
-    ];
+    return {
+      disposables: [
+        vscode.window.onDidChangeActiveTextEditor(run),
+        vscode.window.tabGroups.onDidChangeTabs((e) => {
+          if (e.opened.length || e.changed.some((t) => t.isActive)) run();
+        }),
+        vscode.workspace.onDidCloseTextDocument((d) => locked.delete(d.uri.toString())),
+      ],
+      commands: {
+        [OPEN_READ_ONLY_COMMAND]: async (arg?: vscode.Uri) => {
+          let uri = arg instanceof vscode.Uri ? arg : activeTabUri();
+          if (!uri) {
+            const picked = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: vscode.l10n.t('Open Read-Only') });
+            uri = picked?.[0];
+          }
+          if (!uri) return;
+          if (uri.toString() !== activeTabUri()?.toString()) await vscode.commands.executeCommand('vscode.open', uri);
+          locked.add(uri.toString());
+          await lockActive();
+          ctx.log.info(`${uri.fsPath}: read-only in this session.`);
+        },
+      },
+    };
   },
 };

@@ -174,8 +174,8 @@ async function configsIn(dir: vscode.Uri, depth = 0): Promise<vscode.Uri[]> {
   return out;
 }
 
-export const epConfigView: ClientFeature = {
-  activate(ctx: ClientContext): vscode.Disposable[] {
+export const epConfigView: ClientFeature<'epconfig/epConfigView'> = {
+  activate(ctx: ClientContext) {
     const tree = new EpConfigTree();
     const view = vscode.window.createTreeView(EP_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
     let timer: NodeJS.Timeout | undefined;
@@ -220,23 +220,28 @@ export const epConfigView: ClientFeature = {
       return configs.length;
     };
 
-    return [
-      view,
-      vscode.workspace.onDidOpenTextDocument((d) => {
-        if (isConfigDocument(d)) update();
-      }),
-      vscode.workspace.onDidCloseTextDocument((d) => {
-        if (isConfigDocument(d)) update();
-      }),
-      vscode.workspace.onDidChangeTextDocument((e) => {
-        if (isConfigDocument(e.document)) update();
-      }),
-      vscode.commands.registerCommand(EP_FOLDER_COMMAND, showFolder),
-      vscode.commands.registerCommand(EP_ROWS_COMMAND, () => ({
-        servers: tree.configs().map((c) => ({ server: c.server, uri: c.uri.toString(), error: c.error })),
-        rows: tree.rows(),
-      })),
-      { dispose: () => clearTimeout(timer) },
-    ];
+    return {
+      disposables: [
+        view,
+        vscode.workspace.onDidOpenTextDocument((d) => {
+          if (isConfigDocument(d)) update();
+        }),
+        vscode.workspace.onDidCloseTextDocument((d) => {
+          if (isConfigDocument(d)) update();
+        }),
+        vscode.workspace.onDidChangeTextDocument((e) => {
+          if (isConfigDocument(e.document)) update();
+        }),
+        { dispose: () => clearTimeout(timer) },
+      ],
+      commands: {
+        [EP_FOLDER_COMMAND]: showFolder,
+        // test hook: the servers and rows the view shows
+        [EP_ROWS_COMMAND]: () => ({
+          servers: tree.configs().map((c) => ({ server: c.server, uri: c.uri.toString(), error: c.error })),
+          rows: tree.rows(),
+        }),
+      },
+    };
   },
 };

@@ -90,7 +90,7 @@ class ExplanationDocuments implements vscode.TextDocumentContentProvider {
 /** The last explanation shown (for tests and the e2e suite). */
 export let lastExplanation: { uri: vscode.Uri; matches: ExplainMatch[] } | undefined;
 
-export const explainError: ClientFeature = {
+export const explainError: ClientFeature<'explain/explainError'> = {
   activate(ctx) {
     const docs = new ExplanationDocuments();
     const explain = async (args?: ExplainErrorArgs): Promise<void> => {
@@ -149,15 +149,16 @@ export const explainError: ClientFeature = {
       }
     };
     for (const d of vscode.workspace.textDocuments) void detectHcw(d);
-    return [
-      vscode.workspace.onDidOpenTextDocument((d) => void detectHcw(d)),
-      vscode.workspace.registerTextDocumentContentProvider(SCHEME, docs),
-      vscode.commands.registerCommand('iisAuthLens.explainError', explain),
-      vscode.commands.registerCommand('iisAuthLens.copyRemediation', async (command: unknown) => {
-        if (typeof command !== 'string' || command.length === 0 || command.length > 2000) return;
-        await vscode.env.clipboard.writeText(command);
-        void vscode.window.showInformationMessage(vscode.l10n.t('Copied: {0}', command.length > 80 ? command.slice(0, 77) + '...' : command));
-      }),
-    ];
+    return {
+      disposables: [vscode.workspace.onDidOpenTextDocument((d) => void detectHcw(d)), vscode.workspace.registerTextDocumentContentProvider(SCHEME, docs)],
+      commands: {
+        'iisAuthLens.explainError': explain,
+        'iisAuthLens.copyRemediation': async (command: unknown) => {
+          if (typeof command !== 'string' || command.length === 0 || command.length > 2000) return;
+          await vscode.env.clipboard.writeText(command);
+          void vscode.window.showInformationMessage(vscode.l10n.t('Copied: {0}', command.length > 80 ? command.slice(0, 77) + '...' : command));
+        },
+      },
+    };
   },
 };

@@ -232,12 +232,14 @@ export async function openMatchingIisLine(ctx: ClientContext, args: OpenMatching
   return found.map((f) => ({ log: f.log.toString(), line: f.line }));
 }
 
-export const evidenceLinks: ClientFeature = {
+export const evidenceLinks: ClientFeature<'freb/evidenceLinks'> = {
   activate(ctx) {
-    return [
-      vscode.commands.registerCommand('iisAuthLens.setFrebFolder', () => setFrebFolder()),
-      vscode.commands.registerCommand('iisAuthLens.openMatchingFreb', (args?: OpenMatchingFrebArgs) => openMatchingFreb(ctx, args ?? {})),
-      vscode.commands.registerCommand('iisAuthLens.openMatchingIisLine', (args?: OpenMatchingIisLineArgs) => openMatchingIisLine(ctx, args ?? {})),
-    ];
+    return {
+      commands: {
+        'iisAuthLens.setFrebFolder': () => setFrebFolder(),
+        'iisAuthLens.openMatchingFreb': (args?: OpenMatchingFrebArgs) => openMatchingFreb(ctx, args ?? {}),
+        'iisAuthLens.openMatchingIisLine': (args?: OpenMatchingIisLineArgs) => openMatchingIisLine(ctx, args ?? {}),
+      },
+    };
   },
 };

@@ -165,17 +165,22 @@ async function showFailingEvent(arg: unknown, lineArg: unknown): Promise<void> {
   await revealLine(uri, line);
 }
 
-export const frebReport: ClientFeature = {
+export const frebReport: ClientFeature<'freb/frebReport'> = {
   activate(ctx) {
-    return [
-      vscode.commands.registerCommand('iisAuthLens.openFrebReport', (arg?: unknown, opts?: { focus?: 'timeline' }) => openReport(ctx, arg, opts)),
-      vscode.commands.registerCommand('iisAuthLens.showFrebFailingEvent', (arg?: unknown, line?: unknown) => showFailingEvent(arg, line)),
-      vscode.commands.registerCommand(FREB_REPORT_STATE_COMMAND, () => [...panels.values()].map((p) => ({ ...p.state }))),
-      {
-        dispose: () => {
-          for (const p of panels.values()) p.panel.dispose();
+    return {
+      disposables: [
+        {
+          dispose: () => {
+            for (const p of panels.values()) p.panel.dispose();
+          },
         },
+      ],
+      commands: {
+        'iisAuthLens.openFrebReport': (arg?: unknown, opts?: { focus?: 'timeline' }) => openReport(ctx, arg, opts),
+        'iisAuthLens.showFrebFailingEvent': (arg?: unknown, line?: unknown) => showFailingEvent(arg, line),
+        // test hook: what the open report panels show
+        [FREB_REPORT_STATE_COMMAND]: () => [...panels.values()].map((p) => ({ ...p.state })),
       },
-    ];
+    };
   },
 };

@@ -283,7 +283,7 @@ function toFilter(arg: unknown): { filter: FrebFilter; clauses: string[] } {
   return { filter: (arg ?? {}) as FrebFilter, clauses: [] };
 }
 
-export const frebSearch: ClientFeature = {
+export const frebSearch: ClientFeature<'freb/frebSearch'> = {
   activate(ctx) {
     const provider = new FrebResultsProvider();
     let lastCopy: CopyResult | undefined;
@@ -428,26 +428,27 @@ export const frebSearch: ClientFeature = {
       await vscode.window.showTextDocument(vscode.Uri.file(p), { selection: new vscode.Range(line, 0, line, 0), preview: true });
     };
 
-    return [
-      view,
-      vscode.commands.registerCommand('iisAuthLens.findFrebTraces', find),
-      vscode.commands.registerCommand('iisAuthLens.copyFrebMatches', copy),
-      vscode.commands.registerCommand('iisAuthLens.exportFrebMatchesCsv', exportCsv),
-      vscode.commands.registerCommand('iisAuthLens.frebResults.openXml', openXml),
-      vscode.commands.registerCommand('iisAuthLens.frebResults.openReport', (arg?: unknown) => {
-        const p = matchPath(arg);
-        return p ? vscode.commands.executeCommand('iisAuthLens.openFrebReport', vscode.Uri.file(p)) : undefined;
-      }),
-      // For the e2e suite: what each row shows and what a click runs.
-      vscode.commands.registerCommand(FREB_RESULTS_COMMAND, (detail?: boolean) =>
-        provider.getChildren().map((n) => {
-          const it = provider.getTreeItem(n);
-          return detail
-            ? { label: it.label, description: it.description, command: it.command?.command, arguments: it.command?.arguments?.map(String) }
-            : it.label;
-        }),
-      ),
-      vscode.commands.registerCommand('iisAuthLens.frebResults.lastCopy', () => lastCopy),
-    ];
+    return {
+      disposables: [view],
+      commands: {
+        'iisAuthLens.findFrebTraces': find,
+        'iisAuthLens.copyFrebMatches': copy,
+        'iisAuthLens.exportFrebMatchesCsv': exportCsv,
+        'iisAuthLens.frebResults.openXml': openXml,
+        'iisAuthLens.frebResults.openReport': (arg?: unknown) => {
+          const p = matchPath(arg);
+          return p ? vscode.commands.executeCommand('iisAuthLens.openFrebReport', vscode.Uri.file(p)) : undefined;
+        },
+        // test hooks: what each row shows and what a click runs; what the last copy did
+        [FREB_RESULTS_COMMAND]: (detail?: boolean) =>
+          provider.getChildren().map((n) => {
+            const it = provider.getTreeItem(n);
+            return detail
+              ? { label: it.label, description: it.description, command: it.command?.command, arguments: it.command?.arguments?.map(String) }
+              : it.label;
+          }),
+        'iisAuthLens.frebResults.lastCopy': () => lastCopy,
+      },
+    };
   },
 };

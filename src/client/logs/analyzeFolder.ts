@@ -148,12 +148,10 @@ export async function analyzeFolder(ctx: ClientContext, folder?: vscode.Uri): Pr
   return analysis;
 }
 
-export const analyzeFolderCommand: ClientFeature = {
-  activate(ctx: ClientContext): vscode.Disposable[] {
-    return [
-      vscode.commands.registerCommand('iisAuthLens.analyzeFolder', (uri?: vscode.Uri | string) =>
-        analyzeFolder(ctx, typeof uri === 'string' ? vscode.Uri.file(uri) : uri),
-      ),
-    ];
+export const analyzeFolderCommand: ClientFeature<'logs/analyzeFolder'> = {
+  activate(ctx: ClientContext) {
+    return {
+      commands: { 'iisAuthLens.analyzeFolder': (uri?: vscode.Uri | string) => analyzeFolder(ctx, typeof uri === 'string' ? vscode.Uri.file(uri) : uri) },
+    };
   },
 };

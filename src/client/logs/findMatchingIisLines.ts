@@ -181,8 +181,8 @@ export async function findMatchingLines(ctx: ClientContext, args: FindLinesArgs 
   return hits;
 }
 
-export const findMatchingIisLines: ClientFeature = {
+export const findMatchingIisLines: ClientFeature<'logs/findMatchingIisLines'> = {
   activate(ctx) {
-    return [vscode.commands.registerCommand('iisAuthLens.findMatchingIisLines', (args?: FindLinesArgs) => findMatchingLines(ctx, args ?? {}))];
+    return { commands: { 'iisAuthLens.findMatchingIisLines': (args?: FindLinesArgs) => findMatchingLines(ctx, args ?? {}) } };
   },
 };

@@ -141,8 +141,8 @@ export async function analyzeLargeFile(ctx: ClientContext, uri: vscode.Uri): Pro
   }
 }
 
-export const largeFiles: ClientFeature = {
-  activate(ctx: ClientContext): vscode.Disposable[] {
+export const largeFiles: ClientFeature<'logs/largeFiles'> = {
+  activate(ctx: ClientContext) {
     /** uri → size:mtime already analyzed (or being analyzed), so reopening a tab does not rerun it. */
     const done = new Map<string, string>();
 
@@ -174,27 +174,29 @@ export const largeFiles: ClientFeature = {
     };
 
     considerTabs(vscode.window.tabGroups.all.flatMap((g) => g.tabs));
-    return [
-      vscode.window.tabGroups.onDidChangeTabs((e) => considerTabs(e.opened)),
-      vscode.commands.registerCommand('iisAuthLens.analyzeLargeFile', async (arg?: vscode.Uri | string) => {
-        let uri = typeof arg === 'string' ? vscode.Uri.parse(arg) : arg;
-        if (!uri) {
-          const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
-          uri = input instanceof vscode.TabInputText ? input.uri : undefined;
-        }
-        if (!uri) {
-          const picked = await vscode.window.showOpenDialog({
-            canSelectMany: false,
-            openLabel: vscode.l10n.t('Analyze'),
-            filters: { [vscode.l10n.t('IIS logs')]: ['log', 'gz', 'txt'] },
-          });
-          uri = picked?.[0];
-        }
-        if (!uri) return undefined;
-        const st = await fs.stat(uri.fsPath).catch(() => undefined);
-        if (st) done.set(uri.toString(), `${st.size}:${st.mtimeMs}`);
-        return analyzeLargeFile(ctx, uri);
-      }),
-    ];
+    return {
+      disposables: [vscode.window.tabGroups.onDidChangeTabs((e) => considerTabs(e.opened))],
+      commands: {
+        'iisAuthLens.analyzeLargeFile': async (arg?: vscode.Uri | string) => {
+          let uri = typeof arg === 'string' ? vscode.Uri.parse(arg) : arg;
+          if (!uri) {
+            const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+            uri = input instanceof vscode.TabInputText ? input.uri : undefined;
+          }
+          if (!uri) {
+            const picked = await vscode.window.showOpenDialog({
+              canSelectMany: false,
+              openLabel: vscode.l10n.t('Analyze'),
+              filters: { [vscode.l10n.t('IIS logs')]: ['log', 'gz', 'txt'] },
+            });
+            uri = picked?.[0];
+          }
+          if (!uri) return undefined;
+          const st = await fs.stat(uri.fsPath).catch(() => undefined);
+          if (st) done.set(uri.toString(), `${st.size}:${st.mtimeMs}`);
+          return analyzeLargeFile(ctx, uri);
+        },
+      },
+    };
   },
 };

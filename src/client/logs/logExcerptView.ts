@@ -120,9 +120,9 @@ export async function showLogExcerpt(file: string, line: number, options: { besi
   return editor;
 }
 
-export const logExcerptView: ClientFeature = {
-  activate(_ctx: ClientContext): vscode.Disposable[] {
-    return [
+export const logExcerptView: ClientFeature<'logs/logExcerptView'> = {
+  activate(_ctx: ClientContext) {
+    const disposables = [
       provider,
       lineNumberDecoration,
       focusDecoration,
@@ -130,7 +130,10 @@ export const logExcerptView: ClientFeature = {
       vscode.window.onDidChangeVisibleTextEditors((eds) => {
         for (const e of eds) if (e.document.uri.scheme === EXCERPT_SCHEME) decorate(e);
       }),
-      vscode.commands.registerCommand(EXCERPT_STATE_COMMAND, () =>
+    ];
+    const commands = {
+      // test hook: what the excerpt editors show
+      [EXCERPT_STATE_COMMAND]: () =>
         vscode.window.visibleTextEditors
           .filter((e) => e.document.uri.scheme === EXCERPT_SCHEME)
           .map((e) => {
@@ -149,7 +152,7 @@ export const logExcerptView: ClientFeature = {
                 .filter((t) => t.input instanceof vscode.TabInputText && t.input.uri.scheme === EXCERPT_SCHEME).length,
             };
           }),
-      ),
-    ];
+    };
+    return { disposables, commands };
   },
 };

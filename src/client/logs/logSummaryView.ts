@@ -23,11 +23,11 @@ function findingsText(n: number): string {
 import { findingsByBlock } from '../../core/files/logExcerpt';
 
 export const REVEAL_LINE_COMMAND = 'iisAuthLens.logSummary.revealLine';
-/** Returns the analyzed files as JSON-able objects (used by the e2e tests and other features). */
+/** Test hook: the analyzed files as JSON-able objects. */
 export const RESULTS_COMMAND = 'iisAuthLens.logSummary.results';
-/** True once the view has shown the current results (for tests and screenshots). */
+/** Test hook: true once the view has shown the current results (for tests and screenshots). */
 export const RENDERED_COMMAND = 'iisAuthLens.logSummary.rendered';
-/** Forgets analyzed files (all, or the given URIs) and their diagnostics. */
+/** Test hook: forgets analyzed files (all, or the given URIs) and their diagnostics. */
 export const CLEAR_COMMAND = 'iisAuthLens.logSummary.clear';
 /** "Clear Findings of Analyzed Files": forgets every analyzed file and its diagnostics. */
 export const CLEAR_FINDINGS_COMMAND = 'iisAuthLens.clearAnalyzedFindings';
@@ -391,45 +391,46 @@ export async function revealLine(uri: vscode.Uri, line: number, log?: vscode.Log
   }
 }
 
-export const logSummaryView: ClientFeature = {
-  activate(ctx: ClientContext): vscode.Disposable[] {
+export const logSummaryView: ClientFeature<'logs/logSummaryView'> = {
+  activate(ctx: ClientContext) {
     const provider = new LogSummaryProvider(logSummary);
     const view = vscode.window.createTreeView('iisAuthLens.logSummary', { treeDataProvider: provider, showCollapseAll: true });
     const updateMessage = (): void => {
       const all = logSummary.all();
       view.message = all.length ? vscode.l10n.t('{0} files analyzed', all.length) : undefined;
     };
-    return [
-      logSummary,
-      view,
-      logSummary.onDidChange(updateMessage),
-      vscode.commands.registerCommand(REVEAL_LINE_COMMAND, (uri: string, line: number) => revealLine(vscode.Uri.parse(uri), line, ctx.log)),
-      vscode.commands.registerCommand(RESULTS_COMMAND, () => logSummary.all().map((f) => ({ uri: f.uri.toString(), ...f.result }))),
-      vscode.commands.registerCommand(RENDERED_COMMAND, () => view.visible && provider.rendered),
-      // Internal (e2e): the "Findings by #Fields block" branch of a file as the view shows it
-      vscode.commands.registerCommand('iisAuthLens.logSummary.blockItems', (uri: string) => {
-        const file = logSummary.get(vscode.Uri.parse(uri));
-        if (!file) return undefined;
-        const blocks = provider.getChildren({ kind: 'file', file }).find((n) => n.kind === 'blocks');
-        if (!blocks) return [];
-        const text = (l: vscode.TreeItem['label']): string => (typeof l === 'string' ? l : (l?.label ?? ''));
-        return provider.getChildren(blocks).map((b) => ({
-          label: text(provider.getTreeItem(b).label),
-          description: provider.getTreeItem(b).description,
-          findings: provider.getChildren(b).map((f) => ({ label: text(provider.getTreeItem(f).label), command: provider.getTreeItem(f).command?.arguments })),
-        }));
-      }),
-      // the palette's and the view's title bar action: the Problems panel loses every finding of analyzed files
-      vscode.commands.registerCommand(CLEAR_FINDINGS_COMMAND, () => logSummary.clear()),
-      // the inline action on a file of the view: that file's entry and its findings in Problems
-      vscode.commands.registerCommand('iisAuthLens.clearAnalyzedFile', (node?: Node | vscode.Uri | string) => {
-        const uri = typeof node === 'string' ? vscode.Uri.parse(node) : node instanceof vscode.Uri ? node : node?.kind === 'file' ? node.file.uri : undefined;
-        if (uri) logSummary.delete(uri);
-      }),
-      vscode.commands.registerCommand(CLEAR_COMMAND, (...uris: Array<string | vscode.Uri>) => {
-        if (!uris.length) logSummary.clear();
-        for (const u of uris) logSummary.delete(typeof u === 'string' ? vscode.Uri.parse(u) : u);
-      }),
-    ];
+    return {
+      disposables: [logSummary, view, logSummary.onDidChange(updateMessage)],
+      commands: {
+        [REVEAL_LINE_COMMAND]: (uri: string, line: number) => revealLine(vscode.Uri.parse(uri), line, ctx.log),
+        // the palette's and the view's title bar action: the Problems panel loses every finding of analyzed files
+        [CLEAR_FINDINGS_COMMAND]: () => logSummary.clear(),
+        // the inline action on a file of the view: that file's entry and its findings in Problems
+        'iisAuthLens.clearAnalyzedFile': (node?: Node | vscode.Uri | string) => {
+          const uri = typeof node === 'string' ? vscode.Uri.parse(node) : node instanceof vscode.Uri ? node : node?.kind === 'file' ? node.file.uri : undefined;
+          if (uri) logSummary.delete(uri);
+        },
+        // test hooks: the analyzed files' results, whether the view drew them, and clearing some or all
+        [RESULTS_COMMAND]: () => logSummary.all().map((f) => ({ uri: f.uri.toString(), ...f.result })),
+        [RENDERED_COMMAND]: () => view.visible && provider.rendered,
+        // test hook: the "Findings by #Fields block" branch of a file as the view shows it
+        'iisAuthLens.logSummary.blockItems': (uri: string) => {
+          const file = logSummary.get(vscode.Uri.parse(uri));
+          if (!file) return undefined;
+          const blocks = provider.getChildren({ kind: 'file', file }).find((n) => n.kind === 'blocks');
+          if (!blocks) return [];
+          const text = (l: vscode.TreeItem['label']): string => (typeof l === 'string' ? l : (l?.label ?? ''));
+          return provider.getChildren(blocks).map((b) => ({
+            label: text(provider.getTreeItem(b).label),
+            description: provider.getTreeItem(b).description,
+            findings: provider.getChildren(b).map((f) => ({ label: text(provider.getTreeItem(f).label), command: provider.getTreeItem(f).command?.arguments })),
+          }));
+        },
+        [CLEAR_COMMAND]: (...uris: Array<string | vscode.Uri>) => {
+          if (!uris.length) logSummary.clear();
+          for (const u of uris) logSummary.delete(typeof u === 'string' ? vscode.Uri.parse(u) : u);
+        },
+      },
+    };
   },
 };

@@ -78,8 +78,8 @@ export async function showFindings(ctx: ClientContext, args: ShowFindingsArgs | 
   await revealLine(vscode.Uri.parse(args.uri), pick.finding.line, ctx.log);
 }
 
-export const showFindingsCommand: ClientFeature = {
-  activate(ctx: ClientContext): vscode.Disposable[] {
-    return [vscode.commands.registerCommand('iisAuthLens.showFindings', (args?: ShowFindingsArgs) => showFindings(ctx, args))];
+export const showFindingsCommand: ClientFeature<'logs/showFindings'> = {
+  activate(ctx: ClientContext) {
+    return { commands: { 'iisAuthLens.showFindings': (args?: ShowFindingsArgs) => showFindings(ctx, args) } };
   },
 };

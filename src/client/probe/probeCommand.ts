@@ -9,10 +9,9 @@
 //
 // A command link, a hover or another extension can only pre-fill the URL (a string, or `{ url }`):
 // the account, the password, a CA and any "insecure" choice come from the user's own answers. Only
-// in the extension's test mode (the e2e suites: ExtensionMode.Test, or IIS_AUTH_LENS_TEST_HOOKS=1
-// in the extension host's environment) may a caller pass `{ url, user, password, insecure | ca |
-// trustedFingerprintSha256 }` or scripted prompts. The command returns the ProbeResult (undefined
-// when cancelled or refused).
+// in the extension's test mode (the e2e suites: ctx.testMode, see isTestMode in ../context.ts) may a
+// caller pass `{ url, user, password, insecure | ca | trustedFingerprintSha256 }` or scripted
+// prompts. The command returns the ProbeResult (undefined when cancelled or refused).
 import * as vscode from 'vscode';
 import * as fs from 'node:fs/promises';
 import type { ClientContext, ClientFeature } from '../context';
@@ -48,11 +47,6 @@ const TRUSTED_KEY = 'iisAuthLens.probe.trustedFingerprints';
 const STORED_KEY = 'iisAuthLens.probe.storedPasswords';
 /** host:port → the CA file the user chose for that host's certificate (a path, nothing secret). */
 const CA_KEY = 'iisAuthLens.probe.caFiles';
-
-/** Scripted prompts and credentials in command arguments: the e2e suites only. */
-function testMode(ctx: ClientContext): boolean {
-  return ctx.extension.extensionMode === vscode.ExtensionMode.Test || process.env.IIS_AUTH_LENS_TEST_HOOKS === '1';
-}
 
 /** What the user decided about a certificate that does not verify: trust it, cancel, or verify it against a CA file. */
 export type CertificateDecision = boolean | { caFile: string };
@@ -664,34 +658,35 @@ async function forgetCommand(ctx: ClientContext, arg?: { url?: string; user?: st
   return pick.entries.length;
 }
 
-export const probeCommand: ClientFeature = {
+export const probeCommand: ClientFeature<'probe/probeCommand'> = {
   activate(ctx) {
-    return [
-      vscode.commands.registerCommand('iisAuthLens.probeMrsEndpoint', async (arg?: string | ProbeCommandArgs) => {
-        if (refuseRestricted()) return undefined;
-        try {
-          const input = probeCommandInput(arg, testMode(ctx));
-          if (input.kind === 'programmatic') return await programmatic(ctx, arg as ProbeCommandArgs);
-          if (input.ignored.length) {
-            // A link or another extension may pre-fill the URL, nothing else: no account, password, CA or insecure.
-            ctx.log.warn(`probe: ignored arguments other than the URL (${input.ignored.join(', ')}); the probe asks for them`);
+    return {
+      commands: {
+        'iisAuthLens.probeMrsEndpoint': async (arg?: string | ProbeCommandArgs) => {
+          if (refuseRestricted()) return undefined;
+          try {
+            // Scripted prompts and credentials in command arguments: the e2e suites only.
+            const input = probeCommandInput(arg, ctx.testMode);
+            if (input.kind === 'programmatic') return await programmatic(ctx, arg as ProbeCommandArgs);
+            if (input.ignored.length) {
+              // A link or another extension may pre-fill the URL, nothing else: no account, password, CA or insecure.
+              ctx.log.warn(`probe: ignored arguments other than the URL (${input.ignored.join(', ')}); the probe asks for them`);
+            }
+            const initial = input.initialUrl;
+            const { prompts, scripted } = input.scripted ? promptsFrom((arg as { prompts?: unknown }).prompts) : { prompts: defaultPrompts, scripted: false };
+            return await interactive(ctx, initial, prompts, scripted);
+          } catch (err) {
+            const msg = err instanceof Error ? err.message : String(err);
+            ctx.log.error(`probe: ${msg}`);
+            void vscode.window.showErrorMessage(vscode.l10n.t('The probe failed: {0}', msg));
+            return undefined;
           }
-          const initial = input.initialUrl;
-          const { prompts, scripted } = input.scripted ? promptsFrom((arg as { prompts?: unknown }).prompts) : { prompts: defaultPrompts, scripted: false };
-          return await interactive(ctx, initial, prompts, scripted);
-        } catch (err) {
-          const msg = err instanceof Error ? err.message : String(err);
-          ctx.log.error(`probe: ${msg}`);
-          void vscode.window.showErrorMessage(vscode.l10n.t('The probe failed: {0}', msg));
-          return undefined;
-        }
-      }),
-      // Internal (not in package.json): what the report shows, for tests.
-      vscode.commands.registerCommand('iisAuthLens.probeReportState', () =>
-        testMode(ctx) ? { ...probeReportState(), rejectedEvidence: lastRejectedEvidence } : undefined,
-      ),
-      vscode.commands.registerCommand('iisAuthLens.probeReportMessage', (msg: { type?: unknown; text?: unknown }) => probeReportMessage(ctx, msg)),
-      vscode.commands.registerCommand('iisAuthLens.forgetProbePassword', (arg?: { url?: string; user?: string }) => forgetCommand(ctx, arg)),
-    ];
+        },
+        'iisAuthLens.forgetProbePassword': (arg?: { url?: string; user?: string }) => forgetCommand(ctx, arg),
+        // test hooks: what the report shows; a message handled as if the report's page had sent it
+        'iisAuthLens.probeReportState': () => ({ ...probeReportState(), rejectedEvidence: lastRejectedEvidence }),
+        'iisAuthLens.probeReportMessage': (msg: { type?: unknown; text?: unknown }) => probeReportMessage(ctx, msg),
+      },
+    };
   },
 };

@@ -196,22 +196,23 @@ export async function openAuthTimeline(ctx: ClientContext, arg?: vscode.Uri | st
   return panel;
 }
 
-export const authTimeline: ClientFeature = {
+export const authTimeline: ClientFeature<'timeline/authTimeline'> = {
   activate(ctx) {
-    return [
-      vscode.commands.registerCommand('iisAuthLens.openAuthTimeline', (arg?: vscode.Uri | string) => openAuthTimeline(ctx, arg)),
-      // Internal (not in the palette): what the open timeline panels drew, for the e2e suite.
-      vscode.commands.registerCommand('iisAuthLens.authTimelineState', () =>
-        [...timelinePanels.entries()].map(([uri, e]) => ({
-          uri,
-          rendered: e.rendered,
-          visible: e.panel.visible,
-          errors: e.errors,
-          urls: e.timeline.urls.map((u) => u.uri),
-          requests: e.timeline.requests,
-          ms: lastMs,
-        })),
-      ),
-    ];
+    return {
+      commands: {
+        'iisAuthLens.openAuthTimeline': (arg?: vscode.Uri | string) => openAuthTimeline(ctx, arg),
+        // test hook: what the open timeline panels drew
+        'iisAuthLens.authTimelineState': () =>
+          [...timelinePanels.entries()].map(([uri, e]) => ({
+            uri,
+            rendered: e.rendered,
+            visible: e.panel.visible,
+            errors: e.errors,
+            urls: e.timeline.urls.map((u) => u.uri),
+            requests: e.timeline.requests,
+            ms: lastMs,
+          })),
+      },
+    };
   },
 };

@@ -35,6 +35,39 @@ suite('activation', () => {
     assert.ok(api.client.initializeResult, 'the server answered initialize');
   });
 
+  test('the registered commands are the command table: every contributed one, the test hooks in test mode, none besides', async () => {
+    const api = (await getExtensionApi()) as Awaited<ReturnType<typeof getExtensionApi>> & {
+      commands?: { table: Record<string, { feature: string; visibility: 'public' | 'internal' | 'testHook' }>; registered: string[] };
+    };
+    assert.ok(api.commands, 'activate() returns the command table and the registered ids');
+    const { table, registered } = api.commands;
+    const pkg = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as {
+      contributes: { commands: Array<{ command: string }>; views: Record<string, Array<{ id: string }>> };
+    };
+    const contributed = pkg.contributes.commands.map((c) => c.command).sort();
+    const ids = Object.keys(table);
+    // what a user's extension registers (no test mode): the installed manifest contributes exactly its public commands
+    const forUsers = ids.filter((id) => table[id]!.visibility !== 'testHook');
+    assert.deepEqual(forUsers.filter((id) => table[id]!.visibility === 'public').sort(), contributed);
+    // this host runs the extension in test mode (scripts/e2e-code-server.mjs): the whole table, hooks included
+    assert.deepEqual([...registered].sort(), [...ids].sort());
+    assert.ok(
+      ids.some((id) => table[id]!.visibility === 'testHook'),
+      'the table has test hooks',
+    );
+    // VS Code knows each of them, and no command of ours exists outside the table (views add their own)
+    const known = (await vscode.commands.getCommands(true)).filter((c) => c.startsWith('iisAuthLens.'));
+    for (const id of ids) assert.ok(known.includes(id), `${id} is registered in VS Code`);
+    const views = Object.values(pkg.contributes.views).flatMap((v) => v.map((x) => x.id));
+    const viewCommand = (c: string): boolean =>
+      views.some((v) => c.startsWith(`${v}.`) && /^(focus|open|resetViewLocation|toggleVisibility|removeView)$/.test(c.slice(v.length + 1)));
+    assert.deepEqual(
+      known.filter((c) => !ids.includes(c) && !viewCommand(c)),
+      [],
+      'commands of ours that are not in the table',
+    );
+  });
+
   test('a log with another name is recognised by its #Software first line', async () => {
     const editor = await openFixture('iis10_edge_cases.log');
     await languageOf(editor.document.uri, 'iis-w3c-log');
