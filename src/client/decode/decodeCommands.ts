@@ -81,30 +81,42 @@ async function certificateFromHost(target: string, log: vscode.LogOutputChannel)
 }
 
 /** Certificate DER from a file picker or host:port; undefined when the user cancels. */
-async function pickCertificate(log: vscode.LogOutputChannel, given?: unknown): Promise<{ der: Uint8Array; name: string } | undefined> {
-  // Scripted use (and tests): a file path or host:port passed as the second argument.
-  if (typeof given === 'string' && given.trim()) {
-    if (parseHostPort(given)) return certificateFromHost(given, log);
-    const uri = vscode.Uri.file(given);
-    return { der: await vscode.workspace.fs.readFile(uri), name: given };
+async function pickCertificate(log: vscode.LogOutputChannel, given: unknown, testMode: boolean): Promise<{ der: Uint8Array; name: string } | undefined> {
+  const preset = typeof given === 'string' && given.trim() ? given.trim() : undefined;
+  // The extension's tests pass a file path or host:port as the second argument. For anyone else (a
+  // link, another extension) it only pre-fills the normal flow: the user confirms which file is
+  // read or which host is contacted.
+  if (preset && testMode) {
+    if (parseHostPort(preset)) return certificateFromHost(preset, log);
+    const uri = vscode.Uri.file(preset);
+    return { der: await vscode.workspace.fs.readFile(uri), name: preset };
   }
+  if (preset && parseHostPort(preset)) return askHost(log, preset);
+  if (preset) return askFile(vscode.Uri.file(preset));
   const file = vscode.l10n.t('Certificate file (PEM or DER)...');
   const host = vscode.l10n.t('TLS host (host:port)...');
   const choice = await vscode.window.showQuickPick([file, host], { title: vscode.l10n.t('Compare the channel bindings with') });
   if (!choice) return undefined;
-  if (choice === file) {
-    const picked = await vscode.window.showOpenDialog({
-      canSelectMany: false,
-      openLabel: vscode.l10n.t('Use Certificate'),
-      filters: { [vscode.l10n.t('Certificates')]: ['pem', 'crt', 'cer', 'der'], [vscode.l10n.t('All files')]: ['*'] },
-    });
-    if (!picked?.[0]) return undefined;
-    return { der: await vscode.workspace.fs.readFile(picked[0]), name: picked[0].fsPath };
-  }
+  return choice === file ? askFile() : askHost(log);
+}
+
+async function askFile(defaultUri?: vscode.Uri): Promise<{ der: Uint8Array; name: string } | undefined> {
+  const picked = await vscode.window.showOpenDialog({
+    canSelectMany: false,
+    openLabel: vscode.l10n.t('Use Certificate'),
+    filters: { [vscode.l10n.t('Certificates')]: ['pem', 'crt', 'cer', 'der'], [vscode.l10n.t('All files')]: ['*'] },
+    ...(defaultUri ? { defaultUri } : {}),
+  });
+  if (!picked?.[0]) return undefined;
+  return { der: await vscode.workspace.fs.readFile(picked[0]), name: picked[0].fsPath };
+}
+
+async function askHost(log: vscode.LogOutputChannel, value?: string): Promise<{ der: Uint8Array; name: string } | undefined> {
   const target = await vscode.window.showInputBox({
     title: vscode.l10n.t('TLS host whose certificate to use'),
     prompt: vscode.l10n.t('host:port, e.g. mail.contoso.com:443 (only the TLS handshake happens; nothing is sent)'),
     ignoreFocusOut: true,
+    ...(value ? { value } : {}),
     validateInput: (v) => (parseHostPort(v) ? undefined : vscode.l10n.t('Enter host:port')),
   });
   return target ? certificateFromHost(target, log) : undefined;
@@ -150,7 +162,7 @@ export const decodeCommands: ClientFeature<'decode/decodeCommands'> = {
       }
       let cert: { der: Uint8Array; name: string } | undefined;
       try {
-        cert = await pickCertificate(log, certArg);
+        cert = await pickCertificate(log, certArg, ctx.testMode);
       } catch (err) {
         const msg = err instanceof Error ? err.message : String(err);
         log.warn(`checkChannelBindings: ${msg}`);

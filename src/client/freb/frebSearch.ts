@@ -149,9 +149,9 @@ function matchPath(arg: unknown): string | undefined {
  * folder that does not exist yet; inside the searched folder the copies would turn up in the next
  * search), a folder typed in (created when missing), or one picked.
  */
-async function pickCopyDestination(folder: string | null, count: number): Promise<string | undefined> {
+async function pickCopyDestination(folder: string | null, count: number, preset?: string): Promise<string | undefined> {
   const stamp = new Date().toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', '-');
-  const suggested = folder ? path.join(path.dirname(folder), `${path.basename(folder)}-matches-${stamp}`) : undefined;
+  const suggested = preset ?? (folder ? path.join(path.dirname(folder), `${path.basename(folder)}-matches-${stamp}`) : undefined);
   type Item = vscode.QuickPickItem & { act: 'new' | 'type' | 'pick' };
   const items: Item[] = [];
   if (suggested) items.push({ label: `$(new-folder) ${suggested}`, description: vscode.l10n.t('new folder next to the searched one'), act: 'new' });
@@ -360,8 +360,10 @@ export const frebSearch: ClientFeature<'freb/frebSearch'> = {
         void vscode.window.showInformationMessage(vscode.l10n.t('No FREB matches to copy: run "Find FREB traces..." first.'));
         return undefined;
       }
-      let dest = destArg instanceof vscode.Uri ? destArg.fsPath : typeof destArg === 'string' ? destArg : undefined;
-      if (!dest) dest = await pickCopyDestination(provider.folder, matches.length);
+      // A destination as argument is taken as it is only by the extension's tests; for anyone else
+      // (another extension, a link) it is the suggestion the user confirms: nothing is written unasked.
+      const given = destArg instanceof vscode.Uri ? destArg.fsPath : typeof destArg === 'string' ? destArg : undefined;
+      const dest = given && ctx.testMode ? given : await pickCopyDestination(provider.folder, matches.length, given);
       if (!dest) return undefined;
       const r = await copyFrebMatches(
         matches.map((m) => m.path),
@@ -393,10 +395,12 @@ export const frebSearch: ClientFeature<'freb/frebSearch'> = {
         void vscode.window.showInformationMessage(vscode.l10n.t('No FREB matches to export: run "Find FREB traces..." first.'));
         return undefined;
       }
-      let dest = destArg instanceof vscode.Uri ? destArg.fsPath : typeof destArg === 'string' ? destArg : undefined;
+      // as for copy: an argument is the suggestion, taken unasked only by the extension's tests
+      const given = destArg instanceof vscode.Uri ? destArg.fsPath : typeof destArg === 'string' ? destArg : undefined;
+      let dest = given && ctx.testMode ? given : undefined;
       if (!dest) {
         const picked = await vscode.window.showSaveDialog({
-          defaultUri: provider.folder ? vscode.Uri.file(path.join(provider.folder, 'freb-matches.csv')) : undefined,
+          defaultUri: given ? vscode.Uri.file(given) : provider.folder ? vscode.Uri.file(path.join(provider.folder, 'freb-matches.csv')) : undefined,
           filters: { [vscode.l10n.t('CSV (comma-separated)')]: ['csv'] },
           saveLabel: vscode.l10n.t('Export {0} rows', matches.length),
           title: vscode.l10n.t('Export FREB matches as CSV'),
