@@ -28,6 +28,7 @@ const MAX_LINE_BYTES: usize = 1048576; // w3cScanner.ts: a longer line is malfor
 const FINDINGS: usize = 8448; // f64[4]: BAD_BINDINGS, INVALID_TOKEN, LOGON_DENIED, HANDSHAKE_INCOMPLETE
 const FREE: usize = 8704; // i32[32]: free lists of arena blocks by size class
 const NEED: usize = 8832; // i32[8]: the columns `count` reads, ascending, then a large sentinel
+const SPLATS: usize = 8960; // v128[4]: LF, quote, space, tab in every byte (init)
 const STATUS_HIST: usize = 16384; // f64[1000]
 const TABLE: usize = 32768; // i32[32768]: open groups by key hash
 const TABLE_MASK: i32 = 32767;
@@ -106,7 +107,8 @@ const WIN32_NO_CREDENTIALS: f64 = 2148074254;
  * -1 when the bytes hold a quote (W3C quoting: the caller reads that line byte by byte).
  */
 @inline function scan(base: usize, s: usize, e: usize, lineMode: bool, need: usize): i32 {
-  const sp = i8x16.splat(32), tab = i8x16.splat(9), quote = i8x16.splat(34), lf = i8x16.splat(10);
+  // loaded, not constants: asc folds a constant into every use, and V8 builds each one again inside the loop
+  const lf = v128.load(SPLATS), quote = v128.load(SPLATS, 16), sp = v128.load(SPLATS, 32), tab = v128.load(SPLATS, 48);
   let p = s;
   let n: i64 = 0, m: i64 = 0, prev: u64 = 0;
   let lend = e;
@@ -226,7 +228,7 @@ function scalarTokens(s: usize, e: usize): i32 {
 // ---- values of a record (W3cRecord's num, epochSeconds)
 
 /** Token i as a non-negative integer (W3C quotes removed); -1 for '-', absent or not all digits. */
-function num(i: i32): f64 {
+@inline function num(i: i32): f64 {
   if (i < 0) return -1;
   let s = tokS(i);
   let e = tokE(i);
@@ -708,6 +710,10 @@ export function chunkSize(): usize { return CHUNK_SIZE; }
 
 /** Sets the arena up (once, after instantiation): it runs from the static data to the end of memory. */
 export function init(): void {
+  v128.store(SPLATS, i8x16.splat(10));
+  v128.store(SPLATS, i8x16.splat(34), 16);
+  v128.store(SPLATS, i8x16.splat(32), 32);
+  v128.store(SPLATS, i8x16.splat(9), 48);
   for (let i: i32 = 0; i < MAX_TOKENS; i++) store<i32>(ALL_COLUMNS + (<usize>i << 2), i);
   store<i32>(ALL_COLUMNS + (<usize>MAX_TOKENS << 2), 0x7fffffff);
   arenaTop = arenaStart();
