@@ -30,6 +30,7 @@ export const COMMANDS = {
   'iisAuthLens.logSummary.blockItems': { feature: 'logs/logSummaryView', visibility: 'testHook' },
   'iisAuthLens.logSummary.clear': { feature: 'logs/logSummaryView', visibility: 'testHook' },
   'iisAuthLens.excerptState': { feature: 'logs/logExcerptView', visibility: 'testHook' },
+  'iisAuthLens.findingsPickState': { feature: 'logs/showFindings', visibility: 'testHook' },
   // documents
   'iisAuthLens.openReadOnly': { feature: 'documents/evidenceReadOnly', visibility: 'public' },
   // freb

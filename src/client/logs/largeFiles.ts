@@ -8,6 +8,7 @@ import { WorkDoneProgress, type WorkDoneProgressReport, type WorkDoneProgressBeg
 import type { ClientFeature, ClientContext } from '../context';
 import { AnalyzeFileRequest, sendRequest, type AnalyzeFileParams, type AnalyzeFileResult } from '../../protocol/requests';
 import { logSummary } from './logSummaryView';
+import { showFindings } from './showFindings';
 import { isIisLogName } from '../../core/files/fileKind';
 import { sniffFile, type SniffedFile } from '../../node/logFiles';
 
@@ -141,12 +142,38 @@ export async function analyzeLargeFile(ctx: ClientContext, uri: vscode.Uri): Pro
   }
 }
 
+/**
+ * A tab opened on a big log that is analyzed already: a click on one of its problems in Problems opens
+ * the file itself, and VS Code tells no extension which line of a file over 50 MB was asked for. So
+ * the file's findings are offered, worst first; a pick opens its read-only excerpt (in place of the
+ * file's preview tab). The code link of each problem opens its excerpt directly.
+ */
+async function offerFindings(ctx: ClientContext, uri: vscode.Uri, bytes: number): Promise<void> {
+  const analyzed = logSummary.get(uri)?.result;
+  const findings = analyzed && 'findings' in analyzed && Array.isArray(analyzed.findings) ? analyzed.findings : [];
+  if (!findings.length) return;
+  ctx.log.info(`${uri.fsPath} opened in a tab again: offering its ${findings.length} findings.`);
+  await showFindings(
+    ctx,
+    {
+      uri: uri.toString(),
+      findings,
+      title: vscode.l10n.t(
+        '{0} ({1} MB) is too large for the editor: pick a finding to open its excerpt',
+        path.basename(uri.fsPath),
+        Math.round(bytes / 1048576),
+      ),
+    },
+    { placeHolder: vscode.l10n.t('VS Code does not tell extensions which line of a file over 50 MB was opened'), ignoreFocusOut: true },
+  );
+}
+
 export const largeFiles: ClientFeature<'logs/largeFiles'> = {
   activate(ctx: ClientContext) {
     /** uri → size:mtime already analyzed (or being analyzed), so reopening a tab does not rerun it. */
     const done = new Map<string, string>();
 
-    const consider = async (uri: vscode.Uri): Promise<void> => {
+    const consider = async (uri: vscode.Uri, opened = false): Promise<void> => {
       if (uri.scheme !== 'file' || isSynced(uri)) return;
       let st;
       try {
@@ -156,7 +183,10 @@ export const largeFiles: ClientFeature<'logs/largeFiles'> = {
       }
       if (!st.isFile() || st.size < thresholdBytes()) return;
       const stamp = `${st.size}:${st.mtimeMs}`;
-      if (done.get(uri.toString()) === stamp) return;
+      if (done.get(uri.toString()) === stamp) {
+        if (opened) await offerFindings(ctx, uri, st.size);
+        return;
+      }
       if (!(await startsLikeW3c(uri.fsPath))) return;
       // Under 50 MB VS Code does hand the document over; then the server analyzes it as usual.
       if (st.size < SYNC_LIMIT_BYTES && (await waitForSync(uri, 1500))) return;
@@ -165,17 +195,27 @@ export const largeFiles: ClientFeature<'logs/largeFiles'> = {
       await analyzeLargeFile(ctx, uri);
     };
 
-    const considerTabs = (tabs: readonly vscode.Tab[]): void => {
+    const considerTabs = (tabs: readonly vscode.Tab[], opened: boolean): void => {
       for (const tab of tabs) {
         if (tab.input instanceof vscode.TabInputText) {
-          consider(tab.input.uri).catch((err: unknown) => ctx.log.error(`large-file check failed: ${String(err)}`));
+          consider(tab.input.uri, opened).catch((err: unknown) => ctx.log.error(`large-file check failed: ${String(err)}`));
         }
       }
     };
 
-    considerTabs(vscode.window.tabGroups.all.flatMap((g) => g.tabs));
+    considerTabs(
+      vscode.window.tabGroups.all.flatMap((g) => g.tabs),
+      false,
+    );
     return {
-      disposables: [vscode.window.tabGroups.onDidChangeTabs((e) => considerTabs(e.opened))],
+      disposables: [
+        // a click in Problems opens the tab (in the web host it closes again at once: "too large")
+        vscode.window.tabGroups.onDidChangeTabs((e) => considerTabs(e.opened, true)),
+        // cleared in the Log Analysis view: reopening the file analyzes it again
+        logSummary.onDidForget((uris) => {
+          for (const u of uris) done.delete(u.toString());
+        }),
+      ],
       commands: {
         'iisAuthLens.analyzeLargeFile': async (arg?: vscode.Uri | string) => {
           let uri = typeof arg === 'string' ? vscode.Uri.parse(arg) : arg;

@@ -16,7 +16,7 @@ export const EXCERPT_STATE_COMMAND = 'iisAuthLens.excerptState';
 /** Lines shown before and after the finding. */
 const CONTEXT_LINES = 15;
 
-interface Shown extends ExcerptDocument {
+export interface Shown extends ExcerptDocument {
   file: string;
   focus: number;
 }
@@ -56,6 +56,29 @@ export function excerptUri(file: string): vscode.Uri {
     path: `/${vscode.l10n.t('{0} (excerpt)', path.basename(file))}`,
     query: new URLSearchParams({ file }).toString(),
   });
+}
+
+/** The log an excerpt URI shows (from its `file` query); undefined for any other URI. */
+export function logOfExcerpt(uri: vscode.Uri): vscode.Uri | undefined {
+  if (uri.scheme !== EXCERPT_SCHEME) return undefined;
+  const file = new URLSearchParams(uri.query).get('file');
+  return file ? vscode.Uri.file(file) : undefined;
+}
+
+/** What an open excerpt shows: its file, real line numbers and the line asked for. */
+export function shownExcerpt(uri: vscode.Uri): Readonly<Shown> | undefined {
+  return provider.shown.get(uri.toString());
+}
+
+/**
+ * The log the user is looking at: the active editor's document (an excerpt stands for its log), or
+ * the active tab's file when VS Code did not hand it to extensions (over 50 MB, no editor).
+ */
+export function activeLogUri(): vscode.Uri | undefined {
+  const editor = vscode.window.activeTextEditor?.document.uri;
+  if (editor) return logOfExcerpt(editor) ?? editor;
+  const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+  return input instanceof vscode.TabInputText ? (logOfExcerpt(input.uri) ?? input.uri) : undefined;
 }
 
 function decorate(editor: vscode.TextEditor): void {
@@ -145,7 +168,8 @@ export const logExcerptView: ClientFeature<'logs/logExcerptView'> = {
               lineNumbers: s?.lineNumbers,
               languageId: e.document.languageId,
               isDirty: e.document.isDirty,
-              selectedLine: s?.lineNumbers[e.selection.active.line],
+              // only once the editor shows this excerpt (the provider's text changes before the document does)
+              selectedLine: e.document.getText() === s?.text ? s.lineNumbers[e.selection.active.line] : undefined,
               text: e.document.getText(),
               tabs: vscode.window.tabGroups.all
                 .flatMap((g) => g.tabs)

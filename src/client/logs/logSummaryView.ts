@@ -62,12 +62,26 @@ export function localFindingMessage(f: Finding, kind: string = 'w3c'): string {
   );
 }
 
-/** Findings → diagnostics for a document the server never sees. */
-export function findingToDiagnostic(f: Finding, uri: vscode.Uri, kind: string = 'w3c'): vscode.Diagnostic {
+/** Whether a file on disk of this size opens as a read-only excerpt (revealLine) instead of in the editor: over 50 MB (never handed to extensions) or gzip. */
+export function opensAsExcerpt(uri: vscode.Uri, size: number): boolean {
+  return uri.scheme === 'file' && (uri.fsPath.toLowerCase().endsWith('.gz') || size >= SYNC_LIMIT);
+}
+
+/**
+ * The link of a finding's code in Problems for a file that opens as an excerpt: a click on the row
+ * opens the file itself (VS Code's large-file path), a click on the code runs revealLine, which shows
+ * the excerpt at the finding's line (the markers view opens code targets with commands allowed).
+ */
+export function revealLineTarget(uri: vscode.Uri, line: number): vscode.Uri {
+  return vscode.Uri.parse(`command:${REVEAL_LINE_COMMAND}?${encodeURIComponent(JSON.stringify([uri.toString(), line]))}`);
+}
+
+/** Findings → diagnostics for a document the server never sees; viaExcerpt links the code to the excerpt at the line. */
+export function findingToDiagnostic(f: Finding, uri: vscode.Uri, kind: string = 'w3c', viaExcerpt = false): vscode.Diagnostic {
   const line = Math.max(0, f.line - 1);
   const range = new vscode.Range(line, 0, line, Number.MAX_SAFE_INTEGER);
   const d = new vscode.Diagnostic(range, localFindingMessage(f, kind), SEVERITY[severityOf(f.code)]);
-  d.code = f.code;
+  d.code = viaExcerpt ? { value: f.code, target: revealLineTarget(uri, f.line) } : f.code;
   d.source = 'IIS Auth Lens';
   if (f.relatedLines?.length) {
     d.relatedInformation = f.relatedLines
@@ -88,6 +102,9 @@ export class LogSummaryStore implements vscode.Disposable {
   private readonly files = new Map<string, AnalyzedFile>();
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
+  private readonly forgot = new vscode.EventEmitter<vscode.Uri[]>();
+  /** Files whose results were cleared (one, or all): an analysis kept for them is forgotten too. */
+  readonly onDidForget = this.forgot.event;
   readonly diagnostics = vscode.languages.createDiagnosticCollection('iisAuthLens.logFiles');
   private readonly subscriptions: vscode.Disposable[];
 
@@ -107,7 +124,21 @@ export class LogSummaryStore implements vscode.Disposable {
   private publish(uri: vscode.Uri): void {
     const f = this.files.get(uri.toString());
     const findings = f && 'findings' in f.result && Array.isArray(f.result.findings) ? f.result.findings : [];
-    this.diagnostics.set(uri, this.servedByServer(uri) ? [] : findings.map((x) => findingToDiagnostic(x, uri, f!.result.kind)));
+    if (this.servedByServer(uri) || !findings.length) {
+      this.diagnostics.set(uri, []);
+      return;
+    }
+    let size = 0;
+    try {
+      size = fs.statSync(uri.fsPath).size;
+    } catch {
+      /* gone since the analysis: the findings stay, without the excerpt link */
+    }
+    const viaExcerpt = opensAsExcerpt(uri, size);
+    this.diagnostics.set(
+      uri,
+      findings.map((x) => findingToDiagnostic(x, uri, f!.result.kind, viaExcerpt)),
+    );
   }
 
   set(uri: vscode.Uri, result: AnalyzeFileResult): void {
@@ -128,22 +159,38 @@ export class LogSummaryStore implements vscode.Disposable {
     if (!this.files.delete(uri.toString())) return;
     this.diagnostics.delete(uri);
     this.changed.fire();
+    this.forgot.fire([uri]);
   }
 
   clear(): void {
+    const uris = [...this.files.values()].map((f) => f.uri);
     this.files.clear();
     this.diagnostics.clear();
     this.changed.fire();
+    this.forgot.fire(uris);
   }
 
   dispose(): void {
     for (const d of this.subscriptions) d.dispose();
     this.diagnostics.dispose();
     this.changed.dispose();
+    this.forgot.dispose();
   }
 }
 
 export const logSummary = new LogSummaryStore();
+
+/** A #Fields block of a file analyzed from disk: "Block 2 · lines 1,234–5,678". */
+export function blockLabel(b: W3cBlockInfo): string {
+  return vscode.l10n.t('Block {0} · lines {1}–{2}', b.index, fmt(b.headerLine || 1), fmt(b.endLine));
+}
+
+/** Its counts: requests, then findings and BAD_BINDINGS when there are any. */
+export function blockDescription(b: W3cBlockInfo): string {
+  return [requestsText(b.requests), b.findings ? findingsText(b.findings) : undefined, b.badBindings ? `${fmt(b.badBindings)} BAD_BINDINGS` : undefined]
+    .filter(Boolean)
+    .join(' · ');
+}
 
 type Node =
   | { kind: 'file'; file: AnalyzedFile }
@@ -245,17 +292,8 @@ class LogSummaryProvider implements vscode.TreeDataProvider<Node> {
       }
       case 'block': {
         const b = n.block;
-        const item = new vscode.TreeItem(
-          vscode.l10n.t('Block {0} · lines {1}–{2}', b.index, fmt(b.headerLine || 1), fmt(b.endLine)),
-          n.findings.length ? C.Collapsed : C.None,
-        );
-        item.description = [
-          requestsText(b.requests),
-          b.findings ? findingsText(b.findings) : undefined,
-          b.badBindings ? `${fmt(b.badBindings)} BAD_BINDINGS` : undefined,
-        ]
-          .filter(Boolean)
-          .join(' · ');
+        const item = new vscode.TreeItem(blockLabel(b), n.findings.length ? C.Collapsed : C.None);
+        item.description = blockDescription(b);
         item.iconPath = new vscode.ThemeIcon(b.badBindings > 0 ? 'error' : b.findings > 0 ? 'warning' : 'pass');
         item.tooltip = b.fields.join(' ');
         return item;
@@ -364,7 +402,6 @@ class LogSummaryProvider implements vscode.TreeDataProvider<Node> {
  */
 export async function revealLine(uri: vscode.Uri, line: number, log?: vscode.LogOutputChannel): Promise<void> {
   const range = new vscode.Range(Math.max(0, line - 1), 0, Math.max(0, line - 1), 0);
-  const gz = uri.fsPath.toLowerCase().endsWith('.gz');
   let size = 0;
   try {
     size = (await fs.promises.stat(uri.fsPath)).size;
@@ -372,7 +409,7 @@ export async function revealLine(uri: vscode.Uri, line: number, log?: vscode.Log
     /* not on disk (untitled): the editor knows it */
   }
   const synced = vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString());
-  if (uri.scheme !== 'file' || synced || (!gz && size < SYNC_LIMIT)) {
+  if (synced || !opensAsExcerpt(uri, size)) {
     try {
       await vscode.commands.executeCommand('vscode.open', uri, { selection: range, preview: true } satisfies vscode.TextDocumentShowOptions);
       return;

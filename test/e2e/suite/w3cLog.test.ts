@@ -7,7 +7,17 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { execFileSync } from 'node:child_process';
-import { closeAllEditors, getExtensionApi, openFixture, screenshot, waitFor, waitForDiagnostics, waitForTimelineDrawn, workspaceRoot } from '../util';
+import {
+  clickProblem,
+  closeAllEditors,
+  getExtensionApi,
+  openFixture,
+  screenshot,
+  waitFor,
+  waitForDiagnostics,
+  waitForTimelineDrawn,
+  workspaceRoot,
+} from '../util';
 
 const LOG = 'u_ex261121_bad_bindings.log';
 
@@ -40,6 +50,9 @@ function fieldSpan(doc: vscode.TextDocument, line1: number, name: string): { sta
   for (let i = 0, m = re.exec(text); m; i++, m = re.exec(text)) if (i === idx) return { start: m.index, end: m.index + m[0].length, text: m[0] };
   throw new Error(`line ${line1} has no column ${idx}`);
 }
+
+/** A diagnostic's code whether plain or a link ({ value, target }). */
+const codeOf = (d: vscode.Diagnostic): string => String(typeof d.code === 'object' ? d.code.value : d.code);
 
 interface SummaryEntry {
   uri: string;
@@ -381,8 +394,8 @@ suite('w3cLog', () => {
       }
       assert.equal(entry.requests, data.length * reps);
       assert.equal(entry.summary!.findings.BAD_BINDINGS, badPerChunk * reps);
-      const diags = await waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'BAD_BINDINGS'));
-      assert.equal(diags.find((d) => d.code === 'BAD_BINDINGS')?.severity, vscode.DiagnosticSeverity.Error);
+      const diags = await waitForDiagnostics(uri, (d) => d.some((x) => codeOf(x) === 'BAD_BINDINGS'));
+      assert.equal(diags.find((d) => codeOf(d) === 'BAD_BINDINGS')?.severity, vscode.DiagnosticSeverity.Error);
       await vscode.commands.executeCommand('iisAuthLens.logSummary.focus');
       await waitFor(
         async () => await vscode.commands.executeCommand<boolean>('iisAuthLens.logSummary.rendered'),
@@ -415,7 +428,7 @@ suite('w3cLog', () => {
       .map((l) => l.replace(/\r$/, ''));
     assert.ok(fs.statSync(file).size > 60 * 1024 * 1024);
     const uri = vscode.Uri.file(file);
-    type Entry = SummaryEntry & { findings: Array<{ line: number; code: string }>; blocks: Array<{ headerLine: number }> };
+    type Entry = SummaryEntry & { findings: Array<{ line: number; code: string }>; blocks: Array<{ headerLine: number; endLine: number }> };
     type Excerpt = {
       uri: string;
       file: string;
@@ -428,6 +441,9 @@ suite('w3cLog', () => {
       tabs: number;
     };
     try {
+      // the Problems panel holds this log's problems alone (earlier tests analyzed folders)
+      await closeAllEditors();
+      await vscode.commands.executeCommand('iisAuthLens.logSummary.clear');
       let t0 = Date.now();
       const entry = await vscode.commands.executeCommand<Entry>('iisAuthLens.analyzeLargeFile', uri);
       const tAnalyze = Date.now() - t0;
@@ -457,7 +473,8 @@ suite('w3cLog', () => {
       await vscode.commands.executeCommand('iisAuthLens.logSummary.revealLine', uri.toString(), f1.line);
       const tExcerpt = Date.now() - t0;
       const st1 = await waitFor(
-        async () => (await vscode.commands.executeCommand<Excerpt[]>('iisAuthLens.excerptState'))?.find((e) => e.focus === f1.line),
+        async () =>
+          (await vscode.commands.executeCommand<Excerpt[]>('iisAuthLens.excerptState'))?.find((e) => e.focus === f1.line && e.selectedLine === f1.line),
         'the excerpt of the first finding',
         30_000,
       );
@@ -496,6 +513,126 @@ suite('w3cLog', () => {
       );
       assert.equal(st2.tabs, 1, 'one excerpt tab');
       assert.equal(st2.uri, st1.uri);
+      const excerptAt = async (line: number, what: string): Promise<Excerpt> =>
+        waitFor(
+          async () => (await vscode.commands.executeCommand<Excerpt[]>('iisAuthLens.excerptState'))?.find((e) => e.focus === line && e.selectedLine === line),
+          what,
+          30_000,
+        );
+      /** Accepts the findings list once it is up (the quick pick shows after the state is recorded). */
+      const acceptUntil = async (line: number, what: string): Promise<Excerpt> => {
+        for (let i = 0; i < 40; i++) {
+          await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+          const st = (await vscode.commands.executeCommand<Excerpt[]>('iisAuthLens.excerptState'))?.find((e) => e.focus === line && e.selectedLine === line);
+          if (st) return st;
+          await new Promise((r) => setTimeout(r, 250));
+        }
+        throw new Error(`timed out waiting for ${what}`);
+      };
+      type PickState = { seq: number; uri: string; title: string; placeHolder: string; items: Array<{ label: string; line: number; code: string }> };
+      const pickState = async (): Promise<PickState | undefined> => vscode.commands.executeCommand<PickState | undefined>('iisAuthLens.findingsPickState');
+      const nextPick = async (after: number, what: string): Promise<PickState> =>
+        waitFor(async () => {
+          const p = await pickState();
+          return p && p.seq > after ? p : undefined;
+        }, what);
+      // worst first: the first BAD_BINDINGS of the file (the findings table's order)
+      const worst = Math.min(...entry.findings.filter((f) => f.code === 'BAD_BINDINGS').map((f) => f.line));
+      assert.notEqual(worst, f2.line);
+      const isBadBindingsLine = (n: number): boolean => / 401 \d+ (2148074310|3221226331) /.test(raw[n - 1]!);
+
+      // 1. Problems: each finding's code links to the excerpt at its line (the row opens the file itself)
+      const diags = vscode.languages.getDiagnostics(uri);
+      assert.ok(diags.length > 0);
+      for (const d of diags) {
+        assert.ok(typeof d.code === 'object', `the code of the problem on line ${d.range.start.line + 1} is a link`);
+        const code = d.code as { value: string; target: vscode.Uri };
+        assert.equal(code.target.scheme, 'command');
+        assert.equal(code.target.path, 'iisAuthLens.logSummary.revealLine');
+        assert.deepEqual(JSON.parse(code.target.query), [uri.toString(), d.range.start.line + 1]);
+      }
+      // a real click on the first problem's code link in the Problems panel (the mouse, in the browser)
+      await vscode.commands.executeCommand('iisAuthLens.logSummary.revealLine', uri.toString(), f2.line);
+      await excerptAt(f2.line, 'the excerpt back at the second finding');
+      const codeRow = await clickProblem(path.basename(file), 'code');
+      // from the click (the harness answers once it clicked) to the excerpt shown at the line
+      let t1 = Date.now();
+      let clickedLine = worst;
+      if (codeRow === undefined) {
+        // no browser (test-electron): what the markers view does with the link, opening it with commands allowed
+        const d = diags.find((x) => x.range.start.line + 1 === worst)!;
+        const target = (d.code as { target: vscode.Uri }).target;
+        await vscode.commands.executeCommand(target.path, ...(JSON.parse(target.query) as unknown[]));
+      } else {
+        clickedLine = Number(/\[Ln (\d+), Col \d+\]/.exec(codeRow)?.[1]);
+        assert.ok(
+          entry.findings.some((f) => f.line === clickedLine),
+          `the clicked problem (${codeRow}) is a finding's line`,
+        );
+      }
+      const stCode = await excerptAt(clickedLine, "the excerpt at the clicked problem's line");
+      const tProblemsCode = Date.now() - t1;
+      assert.equal(stCode.tabs, 1, 'the one excerpt tab');
+      assert.equal(stCode.isDirty, false);
+      await screenshot('w3c-big-log-problems-code-click');
+      // a click on the row itself opens the file (VS Code's own path: "too large" here); its findings are offered, worst first
+      await vscode.commands.executeCommand('iisAuthLens.logSummary.revealLine', uri.toString(), f2.line);
+      await excerptAt(f2.line, 'the excerpt back at the second finding');
+      const before1 = (await pickState())?.seq ?? 0;
+      const rowText = await clickProblem(path.basename(file), 'row');
+      t1 = Date.now();
+      if (rowText === undefined) {
+        await vscode.commands.executeCommand('vscode.open', uri, { preview: true, selection: new vscode.Range(worst - 1, 0, worst - 1, 0) });
+      }
+      const offered = await nextPick(before1, 'the findings offered when the big file opens from Problems');
+      const tOffered = Date.now() - t1;
+      assert.equal(offered.uri, uri.toString());
+      assert.match(offered.title, /u_ex261201\.log \(\d+ MB\) is too large for the editor/);
+      assert.equal(offered.items.length, entry.findings.length);
+      assert.equal(offered.items[0]!.line, worst);
+      assert.match(offered.items[0]!.label, new RegExp(`Line ${worst.toLocaleString('en-US')}  BAD_BINDINGS$`));
+      await screenshot('w3c-big-log-problems-row-click');
+      const t2 = Date.now();
+      const stRow = await acceptUntil(worst, 'the excerpt of the finding picked after the row click');
+      const tPicked = Date.now() - t2;
+      assert.equal(stRow.tabs, 1);
+
+      // 2. the findings list asked from the excerpt's tab is the big log's: all of it, worst first, real line numbers
+      await vscode.commands.executeCommand('iisAuthLens.logSummary.revealLine', uri.toString(), f2.line);
+      const stBack = await excerptAt(f2.line, 'the excerpt back at the second finding');
+      await vscode.window.showTextDocument(vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === stBack.uri)!.document);
+      const before2 = (await pickState())?.seq ?? 0;
+      void vscode.commands.executeCommand('iisAuthLens.showFindings').then(undefined, (err: unknown) => console.log(`[e2e] showFindings: ${String(err)}`));
+      const listed2 = await nextPick(before2, 'the findings list of the excerpt tab');
+      assert.equal(listed2.uri, uri.toString(), "the big log's findings, not the excerpt's");
+      assert.match(listed2.title, /^u_ex261201\.log: [\d,]+ findings$/);
+      assert.deepEqual(
+        listed2.items.map((i) => i.line).sort((a, b) => a - b),
+        entry.findings.map((f) => f.line).sort((a, b) => a - b),
+      );
+      assert.equal(listed2.items[0]!.line, worst);
+      for (const it of listed2.items) {
+        assert.match(it.label, new RegExp(`Line ${it.line.toLocaleString('en-US')}  ${it.code}$`));
+        if (it.code === 'BAD_BINDINGS') assert.ok(isBadBindingsLine(it.line), `line ${it.line} of the file is a BAD_BINDINGS request`);
+      }
+      await acceptUntil(worst, 'the excerpt of the finding picked from the excerpt tab');
+      // the excerpt's CodeLenses: the log's findings on its title line, the block's on the #Fields line in force
+      const lenses = await waitFor(async () => {
+        const l = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', vscode.Uri.parse(st1.uri));
+        return l && l.length >= 2 ? l : undefined;
+      }, 'the CodeLenses of the excerpt');
+      assert.match(lenses[0]!.command!.title, /^[\d,]+ findings in u_ex261201\.log, errors first: list them$/);
+      const blockLens = lenses.find((l) => /^Block \d+ · lines /.test(l.command!.title))!;
+      assert.ok(blockLens, JSON.stringify(lenses.map((l) => l.command?.title)));
+      const shownNow = (await vscode.commands.executeCommand<Excerpt[]>('iisAuthLens.excerptState'))!.find((e) => e.uri === st1.uri)!;
+      assert.match(shownNow.text.split('\n')[blockLens.range.start.line]!, /^#Fields:/);
+      const before3 = (await pickState())?.seq ?? 0;
+      void vscode.commands.executeCommand(blockLens.command!.command, ...(blockLens.command!.arguments ?? []));
+      const listed3 = await nextPick(before3, "the findings list of the excerpt's block lens");
+      const block = entry.blocks.find((b) => b.headerLine <= worst && worst <= b.endLine)!;
+      assert.ok(listed3.items.length > 0 && listed3.items.every((i) => i.line >= block.headerLine && i.line <= block.endLine));
+      assert.equal(listed3.items[0]!.line, worst);
+      await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
       // the auth timeline of the big log from disk (asked from the excerpt's tab, which stands for the log)
       t0 = Date.now();
       await vscode.commands.executeCommand('iisAuthLens.openAuthTimeline');
@@ -505,14 +642,28 @@ suite('w3cLog', () => {
       assert.equal(tl.requests, entry.requests);
       assert.ok(tl.urls.length > 0 && tl.rendered === tl.urls.length, JSON.stringify(tl.urls));
       await screenshot('w3c-big-log-timeline');
-      console.log(
-        `[e2e] big log ${(fs.statSync(file).size / 1048576).toFixed(1)} MB, ${entry.requests} requests: analyzed from disk in ${tAnalyze} ms; excerpt in ${tExcerpt} ms; timeline built in ${tl.ms} ms, drawn after ${tTimeline} ms`,
-      );
-      // the view's inline action forgets one file; analyzing it again replaces its entries (not doubled)
+      // the view's inline action forgets one file; reopening its tab analyzes it again
       const before = vscode.languages.getDiagnostics(uri).length;
       assert.ok(before > 0);
       await vscode.commands.executeCommand('iisAuthLens.clearAnalyzedFile', uri.toString());
       assert.deepEqual(vscode.languages.getDiagnostics(uri), []);
+      const rawTabs = (): vscode.Tab[] =>
+        vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === uri.toString());
+      await vscode.window.tabGroups.close(rawTabs());
+      // 3. reopening the big file after Clear analyzes it again: the same findings, not doubled
+      t1 = Date.now();
+      await vscode.commands.executeCommand('vscode.open', uri);
+      await waitForDiagnostics(uri, (d) => d.length === before, 120_000);
+      const tReanalyze = Date.now() - t1;
+      assert.ok(rawTabs().length > 0, 'the file has its tab again');
+      assert.equal((await vscode.commands.executeCommand<SummaryEntry[]>('iisAuthLens.logSummary.results')).filter((e) => e.uri === uri.toString()).length, 1);
+      await closeAllEditors();
+      console.log(
+        `[e2e] big log ${(fs.statSync(file).size / 1048576).toFixed(1)} MB, ${entry.requests} requests: analyzed from disk in ${tAnalyze} ms; excerpt in ${tExcerpt} ms; ` +
+          `Problems: code link to excerpt in ${tProblemsCode} ms, row click to the offered findings in ${tOffered} ms (from the pick to the excerpt ${tPicked} ms); ` +
+          `timeline built in ${tl.ms} ms, drawn after ${tTimeline} ms; re-analyzed after Clear and reopening in ${tReanalyze} ms`,
+      );
+      // analyzing it again replaces its entries (not doubled)
       await vscode.commands.executeCommand('iisAuthLens.analyzeLargeFile', uri);
       await vscode.commands.executeCommand('iisAuthLens.analyzeLargeFile', uri);
       assert.equal(vscode.languages.getDiagnostics(uri).length, before);
