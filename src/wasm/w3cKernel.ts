@@ -633,11 +633,15 @@ export function count(s: usize, limit: usize, f: f64): usize {
 
 /** Forget the counts but keep the open groups (a parallel range after its lead-in); from now on, track the lowest time up to the first sweep point. */
 export function resetCounts(): void {
+  // the histograms change only with a record (which counts a request): untouched, they are zero
+  // still, and filling them would touch 146 fresh pages (a page fault each)
+  if (requests != 0 || bigUsed != 0) {
+    memory.fill(STATUS_HIST, 0, 8000);
+    memory.fill(WIN32_HIST, 0, 65536 * 8);
+    memory.fill(BIG, 0, <usize>BIG_SLOTS * 16);
+  }
   requests = 0;
   statusDash = 0;
-  memory.fill(STATUS_HIST, 0, 8000);
-  memory.fill(WIN32_HIST, 0, 65536 * 8);
-  memory.fill(BIG, 0, <usize>BIG_SLOTS * 16);
   memory.fill(FINDINGS, 0, 32);
   bigUsed = 0;
   trackMin = true;

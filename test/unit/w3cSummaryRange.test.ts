@@ -1,11 +1,13 @@
 // The directives in force at a range start (headerBefore) are read piece by piece into a reused
-// buffer: any piece size gives what one read of the whole look-back window gives.
+// buffer: any piece size gives what one read of the whole look-back window gives; read backwards
+// to the last #Fields (directivesSinceLastFields), they rebuild the state a whole reading has.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { headerBefore } from '../../src/core/w3c/w3cSummaryRange';
+import { directivesSinceLastFields, headerBefore } from '../../src/core/w3c/w3cSummaryRange';
+import { W3cScanner } from '../../src/core/w3c/w3cScanner';
 
 const fixtures = join(__dirname, '..', 'fixtures', 'w3c');
 
@@ -51,6 +53,46 @@ void test('headerBefore: every piece size and look-back gives the directives of 
           }
         }
         assert.ok(checked > 20, `${file}: ${checked} positions`);
+      } finally {
+        closeSync(fd);
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+void test('directivesSinceLastFields: read backwards to the last #Fields, the lines rebuild the state a whole reading has at every line start', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'since-fields-'));
+  try {
+    const lnav = readFileSync(join(fixtures, 'lnav-eleven-header-blocks.log'));
+    const bom = join(dir, 'bom.log');
+    writeFileSync(bom, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), lnav]));
+    const state = (lines: Buffer): string => {
+      const sc = new W3cScanner({ onRecord: () => undefined, onMalformed: () => undefined });
+      sc.push(lines);
+      return sc.directiveState();
+    };
+    for (const file of [join(fixtures, 'lnav-eleven-header-blocks.log'), join(fixtures, 'beats-three-layouts.log'), bom]) {
+      const data = readFileSync(file);
+      const fd = openSync(file, 'r');
+      try {
+        let checked = 0;
+        for (let at = data.indexOf(10) + 1; at > 0 && at < data.length; at = data.indexOf(10, at) + 1) {
+          const want = state(data.subarray(0, at));
+          const hasFields = data.subarray(0, at).includes('#Fields');
+          for (const piece of [9, 64, 4096, 1 << 20]) {
+            const got = directivesSinceLastFields(fd, at, Buffer.alloc(piece));
+            if (!hasFields) {
+              assert.equal(got, null, `${file} at ${at}: no #Fields before it`);
+              continue;
+            }
+            assert.ok(got, `${file} at ${at}`);
+            assert.equal(state(Buffer.from(got.join('\n') + '\n')), want, `${file} at ${at}, pieces of ${piece}`);
+          }
+          checked++;
+        }
+        assert.ok(checked > 10, `${file}: ${checked} positions`);
       } finally {
         closeSync(fd);
       }

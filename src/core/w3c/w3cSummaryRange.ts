@@ -237,23 +237,47 @@ export function linesFit(fd: number, at: number, header: string[], buf: Buffer):
   return fit >= misfit;
 }
 
-/** File offset of the last `#Fields` line that starts before `at` (-1: none), read backwards piece by piece into buf. */
-export function lastFieldsBefore(fd: number, at: number, buf: Buffer): number {
+/**
+ * The directive lines in force at `at` (a line start), found by reading backwards piece by piece
+ * into buf to the last `#Fields` line: the file's first header block and the directives just before
+ * that #Fields (its header block), then it and every directive line after it. Null when there is
+ * no #Fields before `at`.
+ */
+export function directivesSinceLastFields(fd: number, at: number, buf: Buffer): string[] | null {
   const tag = Buffer.from('#Fields');
-  for (let end = at; end > 0;) {
+  // every line that starts with '#' from the last #Fields on (a data line never does)
+  const since = new Set<number>();
+  let fields = -1;
+  for (let end = at; end > 0 && fields < 0;) {
     const from = Math.max(0, end - buf.length);
     const n = readAt(fd, buf, end - from, from);
     for (let i = n; i > 0;) {
       const h = buf.lastIndexOf(35, i - 1);
       if (h < 0) break;
-      if ((h === 0 ? from === 0 : buf[h - 1] === 10) && h + tag.length <= n && buf.compare(tag, 0, tag.length, h, h + tag.length) === 0) return from + h;
+      if (h === 0 ? from === 0 : buf[h - 1] === 10) {
+        since.add(from + h);
+        if (h + tag.length <= n && buf.compare(tag, 0, tag.length, h, h + tag.length) === 0) {
+          fields = from + h;
+          break;
+        }
+      }
       i = h;
     }
     // the next piece overlaps this one by a few bytes: a '#Fields' cut at its start is seen whole
     const next = from + tag.length + 1;
     end = from > 0 && next < end ? next : from;
   }
-  return -1;
+  if (fields < 0) return null;
+  const out = headerBefore(fd, fields, 1 << 16, buf);
+  const line = Buffer.allocUnsafe(1 << 16);
+  for (const p of [...since].filter((x) => x >= fields).sort((x, y) => x - y)) {
+    const n = readAt(fd, line, Math.min(line.length, at - p), p);
+    let e = line.subarray(0, n).indexOf(10);
+    if (e < 0) e = n;
+    if (e > 0 && line[e - 1] === 13) e--;
+    out.push(line.toString('utf8', 0, e));
+  }
+  return out;
 }
 
 /**
@@ -295,7 +319,8 @@ export function runSummaryRange(
     const opts = { collectFindings: false, handshakeWindowSeconds: job.handshakeWindowSeconds, finishOpenAtEnd: job.last };
     const an: W3cCounting = kernel ? new W3cCounter(kernel, opts) : new W3cAnalyzer(opts);
     const sc = new W3cScanner(an, kernel);
-    const buf = kernel ? kernel.chunk : Buffer.allocUnsafe(CHUNK);
+    // only the first readBytes of the chunk are touched: a fresh page costs a fault (on a VM, µs each)
+    const buf = (kernel ? kernel.chunk : Buffer.allocUnsafe(CHUNK)).subarray(0, Math.min(CHUNK, readBytes));
     let reported = 0;
     let told = '';
     const feed = (from: number, to: number): void => {
@@ -326,8 +351,7 @@ export function runSummaryRange(
       let header = job.header ?? headerBefore(fd, job.leadStart, job.headerLookback, buf, job.guess);
       if (!job.header && !linesFit(fd, job.leadStart, header, buf)) {
         // the lines do not fit the guessed layout: a #Fields further back than the look-back; find the last one
-        const at = lastFieldsBefore(fd, job.leadStart, buf);
-        if (at > 0) header = headerBefore(fd, job.leadStart, job.leadStart - Math.max(0, at - (1 << 16)), buf);
+        header = directivesSinceLastFields(fd, job.leadStart, buf) ?? header;
       }
       if (header.length) sc.push(Buffer.from(header.join('\n') + '\n', 'utf8'));
       sc.continueAt(job.leadStart);
