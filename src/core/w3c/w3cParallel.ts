@@ -38,7 +38,7 @@ export interface ParallelOptions {
   unitBytes?: number;
   /** Bytes of lead-in read before a range that starts after byte 0 (default 8 MiB). */
   leadBytes?: number;
-  /** Bytes a range looks back from its lead-in for the directives in force (default 16 MiB). */
+  /** Bytes a range looks back from its lead-in for the directives in force (default HEADER_LOOKBACK). */
   headerLookbackBytes?: number;
   /** Bytes per read (default READ_BYTES). */
   readBytes?: number;

@@ -83,8 +83,14 @@ const CHUNK = KERNEL_CHUNK;
  * the scanner's JavaScript path).
  */
 export const READ_BYTES = 1 << 20;
-/** How far back from the lead-in a middle range looks for the directives in force. */
-export const HEADER_LOOKBACK = 16 << 20;
+/**
+ * How far back from the lead-in a middle range looks for the directives in force. Short: the
+ * thread before it tells the state a little further back, and lines that do not fit the guessed
+ * #Fields send the range back to the last #Fields (directivesSinceLastFields); what is left (a
+ * restart block further back that changes the #Date of a layout without a date column) is caught
+ * by the main thread's check.
+ */
+export const HEADER_LOOKBACK = 4 << 20;
 
 function readAt(fd: number, buf: Buffer, len: number, pos: number): number {
   let got = 0;
