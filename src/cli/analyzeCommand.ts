@@ -12,7 +12,8 @@ import { describeWin32 } from '../core/win32Status';
 import { describeStatus } from '../core/httpStatus';
 import { collectInputs, readError, type AnalyzeInput, type SniffedKind } from './analyzeFiles';
 import { readLogText } from '../node/logFiles';
-import { statSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { detectTextEncoding, isGzipMagic } from '../core/files/textEncoding';
 import { DEFAULT_HANDSHAKE_WINDOW_SECONDS } from '../core/findings';
 
 const USAGE = 'iis-auth-lens analyze [--json] [--summary] [--window SECONDS] [--filter KEY=VALUE]... PATH...';
@@ -148,7 +149,8 @@ async function analyzeOne(f: AnalyzeInput, o: Options, io: CliIo): Promise<FileE
 /**
  * --summary naming a large plain file: the worker threads start now and boot while the arguments
  * are read and the file is sniffed (tens of ms of CPU each); whatever they are not given to count
- * does not hold the process.
+ * does not hold the process. Not for gzip or UTF-16 (told by the first bytes), which are read on
+ * one thread.
  */
 function prestartForLargeFile(paths: string[]): void {
   if (summaryThreads() < 2) return;
@@ -156,10 +158,19 @@ function prestartForLargeFile(paths: string[]): void {
     if (p === '-' || p.toLowerCase().endsWith('.gz')) continue;
     try {
       const st = statSync(p);
-      if (st.isFile() && st.size >= PARALLEL_MIN_BYTES) {
-        prestartSummaryWorkers();
-        return;
+      if (!st.isFile() || st.size < PARALLEL_MIN_BYTES) continue;
+      const head = Buffer.alloc(512);
+      const fd = openSync(p, 'r');
+      let n = 0;
+      try {
+        n = readSync(fd, head, 0, head.length, 0);
+      } finally {
+        closeSync(fd);
       }
+      const h = head.subarray(0, n);
+      if (isGzipMagic(h) || detectTextEncoding(h).encoding !== 'utf-8') continue;
+      prestartSummaryWorkers();
+      return;
     } catch {
       // collectInputs reports it
     }
