@@ -37,6 +37,8 @@ interface Timed {
   sysMs: number;
   out: string;
   rssKb: number | null;
+  /** Minor page faults (a fresh page: on some VMs 5-20 us each). */
+  faults: number;
 }
 
 /** Wall time, CPU time (user + sys, steadier than wall on a shared machine) and peak RSS of a child. */
@@ -44,14 +46,19 @@ function wall(cmd: string, args: string[], env?: NodeJS.ProcessEnv): Timed {
   const useTime = existsSync('/usr/bin/time');
   const t0 = process.hrtime.bigint();
   const r = useTime
-    ? spawnSync('/usr/bin/time', ['-f', '__RSS_KB=%M __CPU=%U+%S', cmd, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 1 << 26 })
+    ? spawnSync('/usr/bin/time', ['-f', '__RSS_KB=%M __CPU=%U+%S __FLT=%R', cmd, ...args], {
+        encoding: 'utf8',
+        env: { ...process.env, ...env },
+        maxBuffer: 1 << 26,
+      })
     : spawnSync(cmd, args, { encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 1 << 26 });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   if (r.status !== 0 && !(cmd === 'grep' && r.status === 1)) throw new Error(`${cmd} failed (${r.status}): ${r.stderr}`);
   const m = /__RSS_KB=(\d+) __CPU=([\d.]+)\+([\d.]+)/.exec(r.stderr ?? '');
   const user = m ? Number(m[2]) * 1000 : NaN,
     sys = m ? Number(m[3]) * 1000 : NaN;
-  return { ms, cpuMs: user + sys, userMs: user, sysMs: sys, out: r.stdout, rssKb: m ? Number(m[1]) : null };
+  const f = /__FLT=(\d+)/.exec(r.stderr ?? '');
+  return { ms, cpuMs: user + sys, userMs: user, sysMs: sys, out: r.stdout, rssKb: m ? Number(m[1]) : null, faults: f ? Number(f[1]) : NaN };
 }
 
 function best<T extends { ms: number }>(n: number, f: () => T): T {
@@ -142,10 +149,15 @@ async function main(): Promise<void> {
   const simd = w3cKernelProblem();
   const loadBefore = loadavg()[0]!;
   const nodeStart = best(3, () => wall(process.execPath, ['-e', '0']));
+  // what a fresh page costs here (a VM may fault each one in from the host): every process and thread pays it
+  const fresh = Buffer.alloc(16 << 20);
+  const f0 = process.hrtime.bigint();
+  for (let i = 0; i < fresh.length; i += 4096) fresh[i] = 1;
+  const pageUs = Number(process.hrtime.bigint() - f0) / 1e3 / (fresh.length / 4096);
   console.log(
     `machine: ${availableParallelism()} cores (${cpus()[0]?.model ?? '?'}), load average ${loadBefore.toFixed(1)}${loadBefore > availableParallelism() / 2 ? ' (busy: wall times below are not those of a quiet machine; cpu times are steadier)' : ''}; ` +
       `WebAssembly SIMD kernel: ${simd === null ? 'yes' : `no (${simd})`}; reads of ${READ_BYTES >> 10} KiB ending at a line end, units of ${UNIT_BYTES >> 20} MiB claimed by the threads; ` +
-      `node starts in ${nodeStart.ms.toFixed(0)} ms (${nodeStart.cpuMs.toFixed(0)} ms cpu)`,
+      `node starts in ${nodeStart.ms.toFixed(0)} ms (${nodeStart.cpuMs.toFixed(0)} ms cpu, ${nodeStart.faults} page faults); a fresh page costs ${pageUs.toFixed(1)} us`,
   );
   const traced = spawnSync(process.execPath, [cli, 'analyze', '--summary', '--json', LOG], {
     encoding: 'utf8',
@@ -164,17 +176,17 @@ async function main(): Promise<void> {
   }
   const grep = best(3, () => grepRuns.shift()!);
   console.log(
-    `grep -c ' 2148074310 '         ${grep.ms.toFixed(0).padStart(7)} ms wall ${grep.cpuMs.toFixed(0).padStart(6)} ms cpu (${grep.userMs.toFixed(0)} user + ${grep.sysMs.toFixed(0)} sys)  (${grep.out.trim()} lines)`,
+    `grep -c ' 2148074310 '         ${grep.ms.toFixed(0).padStart(7)} ms wall ${grep.cpuMs.toFixed(0).padStart(6)} ms cpu (${grep.userMs.toFixed(0)} user + ${grep.sysMs.toFixed(0)} sys, ${grep.faults} page faults)  (${grep.out.trim()} lines)`,
   );
   const ours = best(3, () => oursRuns.shift()!);
   const entry = JSON.parse(ours.out).files[0];
   console.log(
-    `iis-auth-lens analyze --summary ${ours.ms.toFixed(0).padStart(7)} ms wall ${ours.cpuMs.toFixed(0).padStart(6)} ms cpu (${ours.userMs.toFixed(0)} user + ${ours.sysMs.toFixed(0)} sys)  (${entry.requests} requests, BAD_BINDINGS ${entry.summary.findings.BAD_BINDINGS}, HANDSHAKE_INCOMPLETE ${entry.summary.findings.HANDSHAKE_INCOMPLETE}, ${(size / 1048576 / (ours.ms / 1000)).toFixed(0)} MiB/s)`,
+    `iis-auth-lens analyze --summary ${ours.ms.toFixed(0).padStart(7)} ms wall ${ours.cpuMs.toFixed(0).padStart(6)} ms cpu (${ours.userMs.toFixed(0)} user + ${ours.sysMs.toFixed(0)} sys, ${ours.faults} page faults)  (${entry.requests} requests, BAD_BINDINGS ${entry.summary.findings.BAD_BINDINGS}, HANDSHAKE_INCOMPLETE ${entry.summary.findings.HANDSHAKE_INCOMPLETE}, ${(size / 1048576 / (ours.ms / 1000)).toFixed(0)} MiB/s)`,
   );
   const one = best(2, () => wall(process.execPath, [cli, 'analyze', '--summary', '--json', LOG], { IIS_AUTH_LENS_THREADS: '1' }));
   if (JSON.stringify(JSON.parse(one.out).files[0]) !== JSON.stringify(entry)) throw new Error('the parallel and the one-thread summary differ');
   console.log(
-    `  the same on 1 thread          ${one.ms.toFixed(0).padStart(7)} ms wall ${one.cpuMs.toFixed(0).padStart(6)} ms cpu (${one.userMs.toFixed(0)} user + ${one.sysMs.toFixed(0)} sys)  (identical JSON; ${(size / 1048576 / (one.ms / 1000)).toFixed(0)} MiB/s)`,
+    `  the same on 1 thread          ${one.ms.toFixed(0).padStart(7)} ms wall ${one.cpuMs.toFixed(0).padStart(6)} ms cpu (${one.userMs.toFixed(0)} user + ${one.sysMs.toFixed(0)} sys, ${one.faults} page faults)  (identical JSON; ${(size / 1048576 / (one.ms / 1000)).toFixed(0)} MiB/s)`,
   );
   const js = wall(process.execPath, [cli, 'analyze', '--summary', '--json', LOG], { IIS_AUTH_LENS_THREADS: '1', IIS_AUTH_LENS_NO_WASM: '1' });
   if (JSON.stringify(JSON.parse(js.out).files[0]) !== JSON.stringify(entry)) throw new Error('the JavaScript tokenizer gives another summary');
