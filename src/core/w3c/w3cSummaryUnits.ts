@@ -6,10 +6,11 @@
 // starts late, or a core that is busy with other work, takes less of the file instead of leaving
 // the others waiting for it, and in the usual case each thread counts one or two ranges.
 //
-// A range that starts after byte 0 rebuilds the #Fields layout in force from its look-back; a range
-// the thread before it is counting towards takes that thread's directive state (published in shared
-// memory whenever it changes) as the starting guess instead of the file's first header block. The
-// main thread checks every guess against the end of the range before (w3cParallel.ts).
+// A range that starts after byte 0 guesses the directives in force: the state of the thread
+// counting towards it (published in shared memory whenever it changes; the file's first header
+// block when there is none) and the directives of its look-back. When its first lines do not fit
+// the guessed #Fields, it reads back to the last #Fields line (w3cSummaryRange.ts). The main thread
+// checks every guess against the end of the range before (w3cParallel.ts).
 //
 // Claims (Int32Array over a SharedArrayBuffer): [0, threads) whether each thread joined (JOINED) or
 // was told it came too late (LATE); then one owner per unit (0: free, t + 1: taken by thread t).
