@@ -9,10 +9,9 @@
 // saw that provably end late (a finding each, added here). Otherwise (a handshake longer than the
 // lead-in, a #Fields further back than the look-back, a failing worker) the caller runs the one
 // sequential pass. The range that reaches the end of the file ends the handshakes still open.
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { detectLineEndsBytes, detectTextEncoding, isGzipMagic } from '../files/textEncoding';
 import { createRequire } from 'node:module';
-import { open, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -190,21 +189,23 @@ export async function analyzeW3cSummaryParallel(path: string, opts: ParallelOpti
   };
   const n0 = opts.workers ?? summaryThreads();
   if (n0 < 2) return fallback('one thread');
-  const size = (await stat(path)).size;
+  // synchronous: this thread counts right after (an fs round trip through the thread pool costs ms on a busy machine)
+  const size = statSync(path).size;
   if (size < (opts.minBytes ?? PARALLEL_MIN_BYTES)) return fallback('small file');
   const w = opts.workerPath ? { path: opts.workerPath, ts: opts.workerPath.endsWith('.ts') } : defaultWorker();
   if (!w) return fallback('no worker script');
-  const fh = await open(path, 'r');
+  const head = Buffer.alloc(4096);
+  const fd = openSync(path, 'r');
+  let bytesRead: number;
   try {
-    const head = Buffer.alloc(4096);
-    const { bytesRead } = await fh.read(head, 0, head.length, 0);
-    const h = head.subarray(0, bytesRead);
-    if (detectTextEncoding(h).encoding !== 'utf-8') return fallback('UTF-16');
-    if (isGzipMagic(h)) return fallback('gzip');
-    if (detectLineEndsBytes(h) === 'cr') return fallback('CR-only line ends');
+    bytesRead = readSync(fd, head, 0, head.length, 0);
   } finally {
-    await fh.close();
+    closeSync(fd);
   }
+  const h = head.subarray(0, bytesRead);
+  if (detectTextEncoding(h).encoding !== 'utf-8') return fallback('UTF-16');
+  if (isGzipMagic(h)) return fallback('gzip');
+  if (detectLineEndsBytes(h) === 'cr') return fallback('CR-only line ends');
   const starts = unitStarts(path, size, opts.unitBytes ?? UNIT_BYTES);
   // a worker takes a span of two units or more, leaving the lower half to the thread counting towards it
   const threads = opts.firstUnits ? Math.min(n0, opts.firstUnits.length) : Math.min(n0, 1 + ((starts.length - 1) >> 1));
