@@ -11,12 +11,15 @@ import {
   normalizeFingerprint,
   normalizeProbeTarget,
   passwordSecretKey,
+  machineMs,
   PhaseClock,
   probeCommandInput,
   probeResultJson,
   probeStepActivity,
   probeSummaryLines,
   remediationParts,
+  stepCauses,
+  stepFailureText,
   trustFingerprint,
   validateAccount,
 } from '../../src/client/probe/probeModel';
@@ -446,4 +449,38 @@ void test("a probe's own IIS log lines are found by the run id in its User-Agent
   assert.equal(rejectedCause(other.lines).cause, 'logon-denied');
   assert.equal(findMatchingIisLines(log, { from, to }).lines.length, 4, 'without the id: every request in the window');
   assert.equal(probeUserAgent('9f8e7d6c'), 'IIS-Auth-Lens-Probe/1.0 (run 9f8e7d6c)');
+});
+
+void test("an unreachable host: its failure reads once, and the time is the probe's, not the prompts'", () => {
+  // what the probe records for a name that does not resolve: the chain again in `error`
+  const dns = {
+    name: 'dns' as const,
+    ok: false,
+    ms: 14,
+    detail: 'getaddrinfo ENOTFOUND mail.contoso.invalid',
+    error: ['getaddrinfo ENOTFOUND mail.contoso.invalid'],
+  };
+  assert.deepEqual(stepCauses(dns), []);
+  assert.equal(stepFailureText(dns), 'dns: getaddrinfo ENOTFOUND mail.contoso.invalid');
+  const tls = { name: 'tls' as const, ok: false, ms: 3, detail: 'handshake failed', error: ['handshake failed', 'socket hang up', 'socket hang up'] };
+  assert.deepEqual(stepCauses(tls), ['socket hang up']);
+  assert.equal(stepFailureText(tls), 'tls: handshake failed ← socket hang up');
+  const r: ProbeResult = {
+    url: 'https://mail.contoso.invalid/EWS/mrsproxy.svc',
+    tls: null,
+    anonymous: null,
+    attempts: [],
+    verdict: 'unreachable',
+    explanation: 'x',
+    remediation: [],
+    steps: [dns],
+    ms: 14,
+  };
+  const body = renderProbeReportBody(r);
+  assert.equal(body.split('getaddrinfo ENOTFOUND').length - 1, 1, 'the steps table shows the DNS error once');
+  assert.doesNotMatch(body, /<ul class="error">/);
+
+  const clock = new PhaseClock();
+  clock.phases.push({ name: 'target', ms: 4000, user: true }, { name: 'account', ms: 3000, user: true }, { name: 'certificate check', ms: 14, user: false });
+  assert.equal(machineMs(clock), 14);
 });

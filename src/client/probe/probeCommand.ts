@@ -23,6 +23,7 @@ import {
   formatFingerprint,
   hostKey,
   isFingerprintTrusted,
+  machineMs,
   normalizeProbeTarget,
   passwordSecretKey,
   PhaseClock,
@@ -30,6 +31,7 @@ import {
   probeStepActivity,
   probeSummaryLines,
   PROBE_STEP_ESTIMATE,
+  stepFailureText,
   trustFingerprint,
   validateAccount,
   type NormalizedTarget,
@@ -298,7 +300,7 @@ function promptsFrom(custom: unknown): { prompts: ProbePrompts; scripted: boolea
 /** A report for a target whose DNS, TCP or TLS step failed (no credentials were asked for or sent). */
 function unreachableResult(url: string, check: CheckTlsResult, ms: number): ProbeResult {
   const failed = check.steps.find((s) => !s.ok) ?? check.steps[check.steps.length - 1];
-  const cause = failed ? `${failed.name}: ${[failed.detail, ...(failed.error ?? [])].filter(Boolean).join(' ← ')}` : vscode.l10n.t('no connection');
+  const cause = failed ? stepFailureText(failed) : vscode.l10n.t('no connection');
   return {
     url,
     tls: null,
@@ -530,7 +532,8 @@ async function interactive(
     const check = await checkCertificate(url, timeoutMs, caPem);
     clock.mark(phase);
     if (!check || check.tls) return check?.tls ?? undefined;
-    const result = unreachableResult(url, check, clock.totalMs);
+    // The probe's own time: the minutes the user spent on the URL and account prompts are not the endpoint's.
+    const result = unreachableResult(url, check, machineMs(clock));
     publish(ctx, result, rerun);
     return result;
   };

@@ -1,7 +1,7 @@
 // Pure helpers of the "Probe MRS Endpoint" command (no `vscode` import, so unit tests run them):
 // what the user typed turned into the probe URL, the history, the keys under which accounts,
 // passwords and trusted fingerprints are remembered, and the result as JSON and as log lines.
-import type { ProbeResult } from '../../probe/probeTypes';
+import type { ProbeResult, ProbeStepReport } from '../../probe/probeTypes';
 import { formatFingerprint, normalizeFingerprint } from '../../core/thumbprint';
 import { CMD_EXCLUDE_EWS_FRONTEND } from '../../core/iisConfig/epCommands';
 
@@ -122,6 +122,26 @@ export function remediationParts(entry: string): RemediationParts {
     }
   }
   return { text: entry, commands };
+}
+
+/**
+ * The causes of a failed step beyond its detail line. The probe records the error chain in `error`
+ * and its first entry again as `detail`; shown as they are, a DNS failure read
+ * "getaddrinfo ENOTFOUND host ← getaddrinfo ENOTFOUND host".
+ */
+export function stepCauses(step: Pick<ProbeStepReport, 'detail' | 'error'>): string[] {
+  const seen = new Set([step.detail]);
+  return (step.error ?? []).filter((e) => !seen.has(e) && !!seen.add(e));
+}
+
+/** "dns: getaddrinfo ENOTFOUND host", with further causes after " ← ", each once. */
+export function stepFailureText(step: Pick<ProbeStepReport, 'name' | 'detail' | 'error'>): string {
+  return `${step.name}: ${[step.detail, ...stepCauses(step)].filter(Boolean).join(' ← ')}`;
+}
+
+/** The time the probe itself took: the phases that were not the user answering a prompt. */
+export function machineMs(clock: PhaseClock): number {
+  return clock.phases.reduce((sum, p) => (p.user ? sum : sum + p.ms), 0);
 }
 
 /** What the progress notification says while a step runs (DNS, TCP, TLS, anonymous, each handshake variant). */

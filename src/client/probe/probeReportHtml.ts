@@ -3,7 +3,7 @@
 // a nonce) and uses the theme's colours. Interaction (copy buttons, probe again) lives in
 // src/webview/probeReport.ts and talks to probeReport.ts through postMessage.
 import type { ProbeAttempt, ProbeResult, ProbeVerdict } from '../../probe/probeTypes';
-import { formatFingerprint, plainTranslate, remediationParts, type Translate } from './probeModel';
+import { formatFingerprint, plainTranslate, remediationParts, stepCauses, type Translate } from './probeModel';
 import { escapeHtml, webviewPage } from '../webviewPage';
 
 export { escapeHtml };
@@ -191,11 +191,12 @@ export function renderProbeReportBody(result: ProbeResult, t: Translate = plainT
   for (const h of [t('Step'), t('Result'), t('Time'), t('Detail')]) out.push(`<th scope="col">${escapeHtml(h)}</th>`);
   out.push('</tr></thead><tbody>');
   for (const s of result.steps) {
+    const causes = stepCauses(s);
     out.push(`<tr class="${s.ok ? 'ok' : 'fail'}"><td><code>${escapeHtml(s.name)}</code></td>`);
     out.push(`<td><span class="badge ${s.ok ? 'good' : 'error'}">${escapeHtml(s.ok ? t('ok') : t('failed'))}</span></td>`);
     out.push(`<td class="num">${escapeHtml(s.ms)} ms</td>`);
     out.push(
-      `<td>${escapeHtml(s.detail)}${s.error?.length ? `<ul class="error">${s.error.map((e) => `<li>${escapeHtml(e)}</li>`).join('')}</ul>` : ''}</td></tr>`,
+      `<td>${escapeHtml(s.detail)}${causes.length ? `<ul class="error">${causes.map((e) => `<li>${escapeHtml(e)}</li>`).join('')}</ul>` : ''}</td></tr>`,
     );
   }
   out.push('</tbody></table></section>');

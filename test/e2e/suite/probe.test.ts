@@ -637,4 +637,29 @@ suite('probe', () => {
     assert.equal(result, undefined);
     assert.equal((await endpointState()).logCount, before);
   });
+
+  test('an unreachable host: a clear verdict without a password, timed without the prompts, its failure named once', async function () {
+    this.timeout(60_000);
+    const result = await vscode.commands.executeCommand<Result | undefined>('iisAuthLens.probeMrsEndpoint', {
+      url: 'https://mail.contoso.invalid/EWS/mrsproxy.svc',
+      prompts: {
+        pickTarget: async (initial: string | undefined) => initial,
+        // the user takes a while to type the account: that is not the endpoint's time
+        askAccount: async () => {
+          await new Promise((r) => setTimeout(r, 2500));
+          return USER;
+        },
+        askPassword: async () => {
+          throw new Error('no password may be asked for an endpoint that cannot be reached');
+        },
+      },
+    });
+    assert.ok(result);
+    assert.equal(result.verdict, 'unreachable', result.explanation);
+    assert.equal(result.attempts.length, 0);
+    const failed = result.steps.find((s) => !s.ok);
+    assert.ok(failed, JSON.stringify(result.steps));
+    assert.ok(result.ms < 2500, `the report says ${result.ms} ms: the probe's own time, not the 2.5 s at the account prompt`);
+    assert.equal(result.explanation.split(failed.detail).length - 1, 1, `the failure is named once: ${result.explanation}`);
+  });
 });
