@@ -236,20 +236,43 @@ async function main() {
   // name) in the Problems panel, on its code link or on its message; NAME.click.json answers with the
   // clicked row's text (which names the line) or why nothing was clicked.
   const clickProblem = async (name, part, fileName) => {
+    const started = Date.now();
     let answer;
     try {
-      // the panel shows a window of its rows: scroll (the mouse wheel over it) until the file's entry is there
-      for (let i = 0; i < 40; i++) {
-        const at = await page.evaluate((fileName) => {
-          const panel = document.querySelector('.markers-panel .monaco-list');
+      // the panel shows a window of its rows (the suite collapses its files first): from the top,
+      // scroll with the mouse wheel until the file's entry is there, then expand it
+      const find = () =>
+        page.evaluate((fileName) => {
+          const list = document.querySelector('.markers-panel .monaco-list')?.getBoundingClientRect();
           const row = [...document.querySelectorAll('.markers-panel .monaco-list-row[aria-level="1"]')].find((r) => (r.textContent ?? '').includes(fileName));
-          const p = panel?.getBoundingClientRect();
-          return row ? null : p ? { x: p.left + p.width / 2, y: p.top + p.height / 2 } : { none: true };
+          const twistie = row?.querySelector('.monaco-tl-twistie')?.getBoundingClientRect();
+          return {
+            list: list && { x: list.left + list.width / 2, y: list.top + list.height / 2 },
+            below: row && list ? row.getBoundingClientRect().top - list.top : 0,
+            row: !!row,
+            expanded: row?.getAttribute('aria-expanded') !== 'false',
+            twistie: twistie && { x: twistie.left + twistie.width / 2, y: twistie.top + twistie.height / 2 },
+          };
         }, fileName);
-        if (!at || at.none) break;
-        await page.mouse.move(at.x, at.y);
-        await page.mouse.wheel(0, i < 20 ? 600 : -1200);
+      let at = await find();
+      if (at.list) {
+        await page.mouse.move(at.list.x, at.list.y);
+        await page.mouse.wheel(0, -100_000);
+      }
+      for (let i = 0; i < 40 && at.list && !(at = await find()).row; i++) {
+        await page.mouse.move(at.list.x, at.list.y);
+        await page.mouse.wheel(0, 200);
         await page.waitForTimeout(100);
+      }
+      if (at.row && !at.expanded && at.twistie) {
+        await page.mouse.click(at.twistie.x, at.twistie.y);
+        await page.waitForTimeout(300);
+      }
+      // the entry at the top of the panel, so its first problem is in view
+      if (at.row && at.list && at.below > 0) {
+        await page.mouse.move(at.list.x, at.list.y);
+        await page.mouse.wheel(0, at.below);
+        await page.waitForTimeout(300);
       }
       answer = await page.evaluate(
         ({ part, fileName }) => {
@@ -271,6 +294,7 @@ async function main() {
       answer = { error: err.message };
     }
     writeFileSync(join(shotDir, `${name}.click.json`), JSON.stringify(answer));
+    say(`clicked ${part} of the first problem of ${fileName} in ${Date.now() - started} ms${answer.error ? `: ${answer.error}` : ''}`);
   };
   const onLine = (level, text) => {
     const c = /^@@clickProblem ([\w.-]+) (code|row) (.+)$/.exec(text.trim());

@@ -162,7 +162,7 @@ export async function screenshot(name: string, timeoutMs = 20_000): Promise<stri
  * the clicked row's text (it names the line, "[Ln 12, Col 1]"), or undefined under a runner without
  * a browser (test-electron). Throws when the harness found nothing to click.
  */
-export async function clickProblem(fileName: string, part: 'code' | 'row', timeoutMs = 20_000): Promise<string | undefined> {
+export async function clickProblem(fileName: string, part: 'code' | 'row', timeoutMs = 60_000): Promise<string | undefined> {
   if (process.env.IAL_E2E_SCREENSHOTS !== '1') {
     console.log(`[e2e] clickProblem ${fileName} skipped: this runner has no browser to click in`);
     return undefined;
@@ -170,10 +170,14 @@ export async function clickProblem(fileName: string, part: 'code' | 'row', timeo
   const name = `click-${part}-${Date.now()}`;
   const file = path.join(screenshotDir(), `${name}.click.json`);
   await vscode.commands.executeCommand('workbench.panel.markers.view.focus');
+  // one row per file: the harness finds the file's entry among few (earlier suites leave thousands of problems)
+  await vscode.commands.executeCommand('workbench.actions.treeView.workbench.panel.markers.view.collapseAll');
   console.log(`@@clickProblem ${name} ${part} ${fileName}`);
+  const asked = Date.now();
   await waitFor(() => fs.existsSync(file) && fs.statSync(file).size > 0, `the harness to click ${part} of a problem of ${fileName}`, timeoutMs);
   const answer = JSON.parse(fs.readFileSync(file, 'utf8')) as { text?: string; error?: string };
   fs.rmSync(file, { force: true });
+  console.log(`[e2e] the harness answered the click on ${part} of a problem of ${fileName} after ${Date.now() - asked} ms`);
   if (answer.error !== undefined) throw new Error(`clickProblem ${fileName} ${part}: ${answer.error}`);
   return answer.text ?? '';
 }
