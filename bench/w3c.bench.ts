@@ -24,6 +24,7 @@ import { parseW3cDocument } from '../src/core/w3c/w3cDocument';
 import { w3cKernelProblem } from '../src/core/w3c/w3cKernel';
 import { READ_BYTES } from '../src/core/w3c/w3cSummaryRange';
 import { UNIT_BYTES } from '../src/core/w3c/w3cSummaryUnits';
+import { cgroupCpuLimit, summaryThreads } from '../src/core/w3c/w3cParallel';
 import { generateIisLog } from '../test/support/iisLogGenerator';
 
 const DIR = process.env.W3C_BENCH_DIR ?? join(tmpdir(), 'iis-auth-lens-bench');
@@ -155,7 +156,7 @@ async function main(): Promise<void> {
   for (let i = 0; i < fresh.length; i += 4096) fresh[i] = 1;
   const pageUs = Number(process.hrtime.bigint() - f0) / 1e3 / (fresh.length / 4096);
   console.log(
-    `machine: ${availableParallelism()} cores (${cpus()[0]?.model ?? '?'}), load average ${loadBefore.toFixed(1)}${loadBefore > availableParallelism() / 2 ? ' (busy: wall times below are not those of a quiet machine; cpu times are steadier)' : ''}; ` +
+    `machine: ${availableParallelism()} cores (${cpus()[0]?.model ?? '?'}), cgroup CPU limit ${cgroupCpuLimit() === Infinity ? 'none' : cgroupCpuLimit()}, ${summaryThreads()} threads for the summary; load average ${loadBefore.toFixed(1)}${loadBefore > availableParallelism() / 2 ? ' (busy: wall times below are not those of a quiet machine; cpu times are steadier)' : ''}; ` +
       `WebAssembly SIMD kernel: ${simd === null ? 'yes' : `no (${simd})`}; reads of ${READ_BYTES >> 10} KiB ending at a line end, units of ${UNIT_BYTES >> 20} MiB claimed by the threads; ` +
       `node starts in ${nodeStart.ms.toFixed(0)} ms (${nodeStart.cpuMs.toFixed(0)} ms cpu, ${nodeStart.faults} page faults); a fresh page costs ${pageUs.toFixed(1)} us`,
   );

@@ -9,7 +9,7 @@
 // saw that provably end late (a finding each, added here). Otherwise (a handshake longer than the
 // lead-in, a #Fields further back than the look-back, a failing worker) the caller runs the one
 // sequential pass. The range that reaches the end of the file ends the handshakes still open.
-import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { detectLineEndsBytes, detectTextEncoding, isGzipMagic } from '../files/textEncoding';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
@@ -63,10 +63,49 @@ export interface ParallelOptions {
   since?: number;
 }
 
-/** Threads for a parallel summary: the cores, at most 8, at most IIS_AUTH_LENS_THREADS (1: the sequential pass). */
+/**
+ * CPUs the process may use by its cgroup's CPU quota (cgroup v2 `cpu.max`, v1
+ * `cpu.cfs_quota_us` / `cpu.cfs_period_us`), rounded up; Infinity when there is none. A container
+ * limited to 2 CPUs on a larger host still sees all the host's cores in availableParallelism()
+ * (Node 20), and every worker beyond the quota costs a start-up (tens of ms of CPU) and time slices.
+ */
+export function cgroupCpuLimit(read: (path: string) => string = (p) => readFileSync(p, 'utf8')): number {
+  let cgroups: string;
+  try {
+    cgroups = read('/proc/self/cgroup');
+  } catch {
+    return Infinity;
+  }
+  const limit = (quota: number, period: number): number => (quota > 0 && period > 0 ? Math.max(1, Math.ceil(quota / period)) : Infinity);
+  for (const line of cgroups.split('\n')) {
+    const m = /^\d+:([^:]*):(.*)$/.exec(line.trim());
+    if (!m) continue;
+    const dir = m[2] === '/' ? '' : m[2];
+    try {
+      if (m[1] === '') {
+        const [quota, period] = read(`/sys/fs/cgroup${dir}/cpu.max`).trim().split(/\s+/);
+        if (quota !== 'max') return limit(Number(quota), Number(period));
+      } else if (m[1].split(',').includes('cpu')) {
+        const base = `/sys/fs/cgroup/${m[1]}${dir}`;
+        return limit(Number(read(`${base}/cpu.cfs_quota_us`)), Number(read(`${base}/cpu.cfs_period_us`)));
+      }
+    } catch {
+      // no such file: no limit at this level
+    }
+  }
+  return Infinity;
+}
+
+let quotaCpus: number | undefined;
+
+/**
+ * Threads for a parallel summary: the cores, at most the cgroup's CPU quota, at most 8, at most
+ * IIS_AUTH_LENS_THREADS (1: the sequential pass).
+ */
 export function summaryThreads(): number {
   const env = Number(process.env.IIS_AUTH_LENS_THREADS);
-  return Math.min(8, availableParallelism(), Number.isInteger(env) && env > 0 ? env : 8);
+  quotaCpus ??= cgroupCpuLimit();
+  return Math.min(8, availableParallelism(), quotaCpus, Number.isInteger(env) && env > 0 ? env : 8);
 }
 
 interface WorkerScript {
