@@ -164,9 +164,15 @@ timeline.urls.forEach((u, ui) => {
       g.lineTo(x, bottom);
       g.stroke();
       g.setLineDash([]);
+      // The label in the strip above the plot (layout.padding.top), so it neither covers bars nor is
+      // crossed by them; left of the line, or right of it when the line is near the chart's left edge.
+      const text = `${strings.fixedShort} ${fix!.time.slice(11, 16)}`;
+      const w = g.measureText(text).width;
+      const tx = x - 4 - w >= chart.chartArea.left ? x - 4 - w : x + 4;
       g.fillStyle = FG;
-      g.textAlign = 'right';
-      g.fillText(`${strings.fixedShort} ${fix!.time.slice(11, 16)}`, x - 4, top + 10);
+      g.textAlign = 'left';
+      g.textBaseline = 'bottom';
+      g.fillText(text, tx, top - 3);
       g.restore();
     },
   };
@@ -186,6 +192,7 @@ timeline.urls.forEach((u, ui) => {
     options: {
       responsive: true,
       maintainAspectRatio: false,
+      layout: { padding: { top: fixBucket >= 0 ? 16 : 0 } },
       scales: {
         x: { stacked: true, grid: { color: GRID }, ticks: { maxRotation: 0, autoSkip: true } },
         y: { stacked: true, beginAtZero: true, grid: { color: GRID }, ticks: { precision: 0 } },

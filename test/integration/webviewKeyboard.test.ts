@@ -601,4 +601,35 @@ void describe('auth timeline webview by keyboard', { skip }, () => {
     assert.deepEqual(await walk(page, 'Shift+Tab', open.length - 1), open.slice(0, -1).reverse());
     assert.deepEqual(await errors(page), []);
   });
+
+  void test("the 'succeeds from' label sits above the plot, where no bar or grid line crosses it", async () => {
+    assert.ok(timeline.urls[0]!.firstSuccessAfterLastFailure, 'the story log has a fix to mark');
+    // Record what the marker draws: its dashed line starts at the plot's top edge, its label is text.
+    await page.evaluate(() => {
+      const w = window as unknown as { __marks: Array<{ kind: string; y: number; text?: string; baseline?: string }> };
+      w.__marks = [];
+      const proto = CanvasRenderingContext2D.prototype;
+      const { fillText, moveTo } = proto;
+      proto.fillText = function (this: CanvasRenderingContext2D, text: string, x: number, y: number, max?: number) {
+        if (text.startsWith('succeeds from')) w.__marks.push({ kind: 'label', y, text, baseline: this.textBaseline });
+        return fillText.call(this, text, x, y, max);
+      };
+      proto.moveTo = function (this: CanvasRenderingContext2D, x: number, y: number) {
+        if (this.getLineDash().join() === '4,3') w.__marks.push({ kind: 'line', y });
+        return moveTo.call(this, x, y);
+      };
+    });
+    await page.setViewportSize({ width: 1000, height: 800 }); // the responsive charts draw again
+    await page.waitForFunction(() => (window as unknown as { __marks: Array<{ kind: string }> }).__marks.some((m) => m.kind === 'label'), undefined, {
+      timeout: 5000,
+    });
+    const marks = await page.evaluate(() => (window as unknown as { __marks: Array<{ kind: string; y: number; text?: string; baseline?: string }> }).__marks);
+    const label = marks.find((m) => m.kind === 'label')!;
+    const line = marks.find((m) => m.kind === 'line');
+    assert.ok(line, JSON.stringify(marks));
+    assert.match(label.text!, /^succeeds from \d\d:\d\d$/);
+    assert.equal(label.baseline, 'bottom');
+    assert.ok(label.y < line.y, `the label (bottom at ${label.y}) ends above the plot's top (${line.y})`);
+    assert.deepEqual(await errors(page), []);
+  });
 });
