@@ -77,13 +77,20 @@ function failureSection(m: FrebReportModel): HTMLElement | null {
   }
   if (f?.bindingsHint) {
     const p = el('p', { class: 'hint-bindings' });
-    f.bindingsHint.split(/(\b[0-9a-f]{32}\b|iis-auth-lens cbt \S+)/).forEach((part, k) => p.append(k % 2 ? el('code', {}, part) : part));
+    const target = f.bindingsTarget ? `|${f.bindingsTarget.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}` : '';
+    f.bindingsHint.split(new RegExp(`(\\b[0-9a-f]{32}\\b${target})`)).forEach((part, k) => p.append(k % 2 ? el('code', {}, part) : part));
     sec.append(p);
   }
   if (f) {
     const b = el('button', { type: 'button', id: 'show-failure' }, t('Show failing event in the editor'));
     b.addEventListener('click', () => reveal(f.line));
     sec.append(b);
+  }
+  if (f?.bindingsTarget) {
+    // Check Channel Bindings with this trace's AUTHENTICATE; the host is only pre-filled: the user confirms it.
+    const c = el('button', { type: 'button', id: 'check-bindings', class: 'secondary' }, t('Compare with the certificate IIS presents...'));
+    c.addEventListener('click', () => vscode.postMessage({ type: 'checkBindings' }));
+    sec.append(' ', c);
   }
   return sec;
 }

@@ -237,10 +237,25 @@ void describe('FREB report webview by keyboard', { skip }, () => {
     await clearPosted(page);
   });
 
+  void test('"Compare with the certificate IIS presents..." follows it; Enter asks the host to check the bindings against the host in the hint', async () => {
+    assert.equal(model.failure?.bindingsTarget, 'mail.contoso.test:443');
+    await focusStart(page);
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    assert.equal(await active(page), '#check-bindings');
+    assert.equal((await focusIndicator(page)).outline, `solid ${FOCUS_BORDER}`);
+    await page.keyboard.press('Enter');
+    assert.deepEqual(await posted(page), [{ type: 'checkBindings' }]);
+    await clearPosted(page);
+    const codes = await page.evaluate(() => Array.from(document.querySelectorAll('.hint-bindings code')).map((c) => c.textContent));
+    assert.ok(codes.includes('mail.contoso.test:443'), JSON.stringify(codes));
+  });
+
   void test('a header line button reveals that header line', async () => {
     const first = model.requestHeaders[0]!;
     await focusStart(page);
     await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab'); // Compare with the certificate IIS presents...
     await page.keyboard.press('Tab');
     assert.match(await active(page), new RegExp(`^button\\.linkish\\[${first.line}\\]$`));
     assert.equal((await focusIndicator(page)).outline, `solid ${FOCUS_BORDER}`);

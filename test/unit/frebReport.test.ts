@@ -24,7 +24,10 @@ void test('bad bindings: failure first with the client channel bindings, decoded
   assert.equal(m.summary, `POST /EWS/mrsproxy.svc -> 401.1 SEC_E_BAD_BINDINGS (0x80090346) · ${t.timeTaken} ms · NTLM`);
   assert.equal(m.failure?.line, t.failureEvent.eventStartLine);
   assert.ok(m.failure?.bindingsHint?.includes(t.authorization.ntlm.channelBindings));
-  assert.match(m.failure!.bindingsHint!, /iis-auth-lens cbt mail\.contoso\.test:443/);
+  // the report is the editor's: it names the editor's command and the host its button compares with, not the CLI
+  assert.match(m.failure!.bindingsHint!, /Check Channel Bindings Against Certificate with mail\.contoso\.test:443/);
+  assert.doesNotMatch(m.failure!.bindingsHint!, /iis-auth-lens/);
+  assert.equal(m.failure?.bindingsTarget, 'mail.contoso.test:443');
   assert.deepEqual(
     m.events.map((e) => e.index).sort((a, b) => a - b),
     Array.from({ length: t.events }, (_, k) => k),
@@ -45,6 +48,7 @@ void test('challenge leg: NEGOTIATE in Negotiate, no finding, no bindings hint',
   assert.deepEqual(m.findings, []);
   assert.equal(m.failure?.codeName, 'SEC_E_NO_CREDENTIALS');
   assert.equal(m.failure?.bindingsHint, null);
+  assert.equal(m.failure?.bindingsTarget, null);
   assert.match(m.requestHeaders.find((h) => h.name === 'Authorization')!.auth!, /^NTLM NEGOTIATE \(type 1\)/);
 });
 

@@ -33,6 +33,7 @@ function webviewStrings(): Record<string, string> {
     'in',
     'line',
     'Show failing event in the editor',
+    'Compare with the certificate IIS presents...',
     'Request',
     'Header',
     'Value',
@@ -97,6 +98,18 @@ async function revealLine(uri: vscode.Uri, line: number): Promise<void> {
   editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
 }
 
+/**
+ * The report's "Compare with the certificate IIS presents..." button: Check Channel Bindings with the
+ * trace's NTLM AUTHENTICATE and the request's host:port, which only pre-fills the host prompt (the
+ * user confirms which host is contacted).
+ */
+async function checkBindings(doc: vscode.TextDocument, name: string): Promise<void> {
+  const r = tryAnalyzeFreb(doc.getText(), name);
+  if (!('analysis' in r) || !r.analysis.authorization) return;
+  const target = buildFrebReportModel(r.analysis, name).failure?.bindingsTarget;
+  await vscode.commands.executeCommand('iisAuthLens.checkChannelBindings', `Authorization: ${r.analysis.authorization.header.value}`, target ?? undefined);
+}
+
 /** `opts.focus: 'timeline'` opens the report at the failing event of the timeline. */
 async function openReport(ctx: ClientContext, arg: unknown, opts?: { focus?: 'timeline' }): Promise<void> {
   const uri = toUri(arg);
@@ -128,6 +141,7 @@ async function openReport(ctx: ClientContext, arg: unknown, opts?: { focus?: 'ti
     panel.webview.onDidReceiveMessage((msg: { type: string; line?: number; events?: number; failure?: boolean; summary?: string; error?: string }) => {
       if (msg.type === 'ready') send();
       else if (msg.type === 'reveal' && typeof msg.line === 'number') void revealLine(uri, msg.line);
+      else if (msg.type === 'checkBindings') void checkBindings(doc, name);
       else if (msg.type === 'rendered') {
         current.state.rendered = { events: msg.events ?? 0, failure: !!msg.failure, summary: msg.summary, error: msg.error };
         ctx.log.info(`FREB report for ${name}: ${msg.events ?? 0} events rendered${msg.error ? ` (${msg.error})` : ''}`);

@@ -53,6 +53,8 @@ export interface FrebReportModel {
     notification: string | null;
     /** For BAD_BINDINGS: what the client's AUTHENTICATE carried and how to compare it. */
     bindingsHint: string | null;
+    /** For BAD_BINDINGS: the `host:port` of the request, whose certificate the report offers to compare (Check Channel Bindings). */
+    bindingsTarget: string | null;
   } | null;
   findings: Finding[];
   events: FrebReportEvent[];
@@ -112,17 +114,23 @@ function authLabel(s: AuthSniff, value: string): string | null {
   return `${s.mechanism}${s.mechanism !== s.scheme ? ` in ${s.scheme}` : ''}`;
 }
 
+/** `host:port` of the traced request (the port its scheme implies when the URL names none). */
+function requestHostPort(a: FrebAnalysis): string | null {
+  try {
+    const u = new URL(a.entry.url ?? '');
+    return `${u.hostname}:${u.port || (u.protocol === 'http:' ? '80' : '443')}`;
+  } catch {
+    return null;
+  }
+}
+
 function bindingsHint(a: FrebAnalysis): string | null {
   if (!a.findings.some((f) => f.code === 'BAD_BINDINGS')) return null;
   const n = a.authorization?.decoded?.ntlm;
-  let host = 'HOST';
-  try {
-    const u = new URL(a.entry.url ?? '');
-    host = `${u.hostname}:${u.port || (u.protocol === 'http:' ? '80' : '443')}`;
-  } catch {
-    // keep the placeholder
-  }
-  const compare = `Compare with what the server's certificate gives: iis-auth-lens cbt ${host} (run it from inside, against IIS itself). A different value means TLS is terminated in between with another certificate.`;
+  const host = requestHostPort(a) ?? 'HOST';
+  // The report is the editor's (the CLI has its own output): it names the editor's command, which
+  // the button below the hint runs with this trace's AUTHENTICATE and host.
+  const compare = `Compare them with the bindings of the certificate IIS itself presents (Check Channel Bindings Against Certificate with ${host}, asked from inside, not through the proxy). A different value means TLS is terminated in between with another certificate.`;
   if (n && n.messageType === 3) {
     if (n.channelBindingsMalformed)
       return `The client's NTLM AUTHENTICATE carried malformed channel bindings (${(n.channelBindings ?? '').length / 2} bytes where MS-NLMP requires 16): IIS cannot match them. ${compare}`;
@@ -219,6 +227,7 @@ export function buildFrebReportModel(a: FrebAnalysis, file: string): FrebReportM
           module: f.module,
           notification: f.notification,
           bindingsHint: bindingsHint(a),
+          bindingsTarget: a.findings.some((x) => x.code === 'BAD_BINDINGS') && a.authorization?.decoded?.ntlm?.messageType === 3 ? requestHostPort(a) : null,
         }
       : null,
     findings: a.findings,
