@@ -130,13 +130,13 @@ export async function analyzeFolder(ctx: ClientContext, folder?: vscode.Uri): Pr
   const findings = analysis.files.reduce((n, r) => n + (r.findingsTotal ?? 0), 0);
   const errors = analysis.files.filter((r) => r.error).length;
   ctx.log.info(
-    `Analyzed ${analysis.files.length} logs in ${dir} in ${Date.now() - started} ms: ${findings} findings, ${bad} BAD_BINDINGS, ${errors} unreadable${analysis.cancelled ? ' (cancelled)' : ''}.`,
+    `Analyzed ${analysis.files.length} files (logs and FREB traces) in ${dir} in ${Date.now() - started} ms: ${findings} findings, ${bad} BAD_BINDINGS, ${errors} unreadable${analysis.cancelled ? ' (cancelled)' : ''}.`,
   );
   if (analysis.files.length) {
     void vscode.commands.executeCommand('iisAuthLens.logSummary.focus').then(undefined, () => undefined);
     const msg =
       vscode.l10n.t(
-        '{0} logs analyzed: {1} findings, {2} BAD_BINDINGS.',
+        '{0} files analyzed: {1} findings, {2} BAD_BINDINGS.',
         analysis.files.length,
         findings.toLocaleString('en-US'),
         bad.toLocaleString('en-US'),

@@ -246,8 +246,12 @@ class LogSummaryProvider implements vscode.TreeDataProvider<Node> {
           item.iconPath = new vscode.ThemeIcon(
             (r.findings ?? []).some((f) => f.code === 'BAD_BINDINGS') ? 'error' : (r.findings ?? []).length ? 'warning' : 'pass',
           );
+          // nothing to expand (getChildren lists W3C logs only): a click opens the trace's report
+          item.collapsibleState = C.None;
+          item.command = { command: 'iisAuthLens.openFrebReport', title: vscode.l10n.t('Open FREB Report'), arguments: [n.file.uri] };
         } else {
           item.description = r.kind;
+          item.collapsibleState = C.None;
         }
         return item;
       }
@@ -448,7 +452,13 @@ export const logSummaryView: ClientFeature<'logs/logSummaryView'> = {
           if (uri) logSummary.delete(uri);
         },
         // test hooks: the analyzed files' results, whether the view drew them, and clearing some or all
-        [RESULTS_COMMAND]: () => logSummary.all().map((f) => ({ uri: f.uri.toString(), ...f.result })),
+        [RESULTS_COMMAND]: () =>
+          logSummary.all().map((f) => {
+            // how the view shows the file: whether it expands, and what a click on it runs
+            const item = provider.getTreeItem({ kind: 'file', file: f });
+            const view = { expands: item.collapsibleState !== vscode.TreeItemCollapsibleState.None, command: item.command?.command };
+            return { uri: f.uri.toString(), ...f.result, view };
+          }),
         [RENDERED_COMMAND]: () => view.visible && provider.rendered,
         // test hook: the "Findings by #Fields block" branch of a file as the view shows it
         'iisAuthLens.logSummary.blockItems': (uri: string) => {

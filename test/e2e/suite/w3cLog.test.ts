@@ -60,6 +60,8 @@ interface SummaryEntry {
   requests?: number;
   summary?: { findings: Record<string, number> };
   findingsTotal?: number;
+  /** How the Log Analysis view shows the file: whether it expands, and what a click on it runs. */
+  view?: { expands: boolean; command?: string };
 }
 
 suite('w3cLog', () => {
@@ -285,6 +287,9 @@ suite('w3cLog', () => {
         ['fr000031_auth_401_anon.xml', 'freb'],
       ],
     );
+    // a FREB trace has nothing to expand in the view (no chevron that opens onto nothing): a click opens its report
+    for (const e of entries.filter((x) => x.kind === 'freb')) assert.deepEqual(e.view, { expands: false, command: 'iisAuthLens.openFrebReport' }, e.uri);
+    assert.equal(log.view?.expands, true, 'a W3C log expands to its counts and findings');
     const uri = vscode.Uri.parse(log.uri);
     const diags = await waitForDiagnostics(uri, (d) => d.filter((x) => x.code === 'BAD_BINDINGS').length === t.findings.BAD_BINDINGS);
     assert.deepEqual(
