@@ -117,8 +117,14 @@ export class LogSummaryStore implements vscode.Disposable {
     this.subscriptions = [vscode.workspace.onDidOpenTextDocument(sync), vscode.workspace.onDidCloseTextDocument(sync)];
   }
 
+  /** Whether the language server publishes this file's diagnostics (an open W3C log or FREB trace, also a FREB trace left in XML mode). */
   private servedByServer(uri: vscode.Uri): boolean {
-    return vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString() && d.languageId === 'iis-w3c-log' && !d.isClosed);
+    return vscode.workspace.textDocuments.some(
+      (d) =>
+        d.uri.toString() === uri.toString() &&
+        !d.isClosed &&
+        (d.languageId === 'iis-w3c-log' || d.languageId === 'freb' || (d.languageId === 'xml' && /^fr[0-9][^/\\]*\.xml$/i.test(path.basename(d.uri.path)))),
+    );
   }
 
   private publish(uri: vscode.Uri): void {

@@ -310,6 +310,16 @@ suite('w3cLog', () => {
         d.filter((x) => x.code === 'BAD_BINDINGS').length === t.findings.BAD_BINDINGS &&
         new Set(d.map((x) => `${x.code}:${x.range.start.line}:${x.range.start.character}`)).size === d.length,
     );
+    // the same for a FREB trace the folder held: opened, its finding is the server's alone (it was listed twice)
+    const freb = vscode.Uri.joinPath(workspaceRoot(), 'fr000017_bad_bindings.xml');
+    await openFixture('fr000017_bad_bindings.xml');
+    await waitForDiagnostics(freb, (d) => d.filter((x) => x.code === 'BAD_BINDINGS').length === 1);
+    await new Promise((r) => setTimeout(r, 1500)); // the server has published by now
+    assert.equal(
+      vscode.languages.getDiagnostics(freb).filter((x) => x.code === 'BAD_BINDINGS').length,
+      1,
+      "one BAD_BINDINGS entry, not the view's and the server's",
+    );
     await closeAllEditors();
   });
 
