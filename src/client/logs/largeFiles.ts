@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { WorkDoneProgress, type WorkDoneProgressReport, type WorkDoneProgressBegin, type WorkDoneProgressEnd } from 'vscode-languageclient/node';
 import type { ClientFeature, ClientContext } from '../context';
 import { AnalyzeFileRequest, sendRequest, type AnalyzeFileParams, type AnalyzeFileResult } from '../../protocol/requests';
-import { logSummary } from './logSummaryView';
+import { fileStamp, logSummary } from './logSummaryView';
 import { showFindings } from './showFindings';
 import { isIisLogName } from '../../core/files/fileKind';
 import { sniffFile, type SniffedFile } from '../../node/logFiles';
@@ -170,8 +170,11 @@ async function offerFindings(ctx: ClientContext, uri: vscode.Uri, bytes: number)
 
 export const largeFiles: ClientFeature<'logs/largeFiles'> = {
   activate(ctx: ClientContext) {
-    /** uri → size:mtime already analyzed (or being analyzed), so reopening a tab does not rerun it. */
-    const done = new Map<string, string>();
+    // A file whose analysis the Log Analysis store keeps for its current size and mtime (from here,
+    // the command or Analyze Folder) is not analyzed again when its tab opens: its findings are
+    // offered. Clearing it there forgets it, so reopening analyzes again.
+    /** Files being analyzed now, so a second tab or click does not start another run. */
+    const running = new Set<string>();
 
     const consider = async (uri: vscode.Uri, opened = false): Promise<void> => {
       if (uri.scheme !== 'file' || isSynced(uri)) return;
@@ -182,17 +185,23 @@ export const largeFiles: ClientFeature<'logs/largeFiles'> = {
         return;
       }
       if (!st.isFile() || st.size < thresholdBytes()) return;
-      const stamp = `${st.size}:${st.mtimeMs}`;
-      if (done.get(uri.toString()) === stamp) {
+      if (logSummary.get(uri)?.stamp === fileStamp(st)) {
         if (opened) await offerFindings(ctx, uri, st.size);
         return;
       }
+      const key = uri.toString();
+      if (running.has(key)) return;
       if (!(await startsLikeW3c(uri.fsPath))) return;
       // Under 50 MB VS Code does hand the document over; then the server analyzes it as usual.
       if (st.size < SYNC_LIMIT_BYTES && (await waitForSync(uri, 1500))) return;
-      done.set(uri.toString(), stamp);
-      ctx.log.info(`${uri.fsPath} is ${(st.size / 1048576).toFixed(1)} MB: analyzing it from disk.`);
-      await analyzeLargeFile(ctx, uri);
+      if (running.has(key)) return;
+      running.add(key);
+      try {
+        ctx.log.info(`${uri.fsPath} is ${(st.size / 1048576).toFixed(1)} MB: analyzing it from disk.`);
+        await analyzeLargeFile(ctx, uri);
+      } finally {
+        running.delete(key);
+      }
     };
 
     const considerTabs = (tabs: readonly vscode.Tab[], opened: boolean): void => {
@@ -211,10 +220,6 @@ export const largeFiles: ClientFeature<'logs/largeFiles'> = {
       disposables: [
         // a click in Problems opens the tab (in the web host it closes again at once: "too large")
         vscode.window.tabGroups.onDidChangeTabs((e) => considerTabs(e.opened, true)),
-        // cleared in the Log Analysis view: reopening the file analyzes it again
-        logSummary.onDidForget((uris) => {
-          for (const u of uris) done.delete(u.toString());
-        }),
       ],
       commands: {
         'iisAuthLens.analyzeLargeFile': async (arg?: vscode.Uri | string) => {
@@ -232,9 +237,13 @@ export const largeFiles: ClientFeature<'logs/largeFiles'> = {
             uri = picked?.[0];
           }
           if (!uri) return undefined;
-          const st = await fs.stat(uri.fsPath).catch(() => undefined);
-          if (st) done.set(uri.toString(), `${st.size}:${st.mtimeMs}`);
-          return analyzeLargeFile(ctx, uri);
+          const key = uri.toString();
+          running.add(key);
+          try {
+            return await analyzeLargeFile(ctx, uri);
+          } finally {
+            running.delete(key);
+          }
         },
       },
     };

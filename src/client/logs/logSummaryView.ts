@@ -39,6 +39,13 @@ const SYNC_LIMIT = 50 * 1024 * 1024;
 export interface AnalyzedFile {
   uri: vscode.Uri;
   result: AnalyzeFileResult;
+  /** `size:mtime` of the file when its result was stored (undefined when it could not be read). */
+  stamp?: string;
+}
+
+/** `size:mtime` of a file on disk, or undefined: what tells an analysis kept for it is still current. */
+export function fileStamp(st: { size: number; mtimeMs: number }): string {
+  return `${st.size}:${st.mtimeMs}`;
 }
 
 const fmt = (n: number): string => n.toLocaleString('en-US');
@@ -102,9 +109,6 @@ export class LogSummaryStore implements vscode.Disposable {
   private readonly files = new Map<string, AnalyzedFile>();
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
-  private readonly forgot = new vscode.EventEmitter<vscode.Uri[]>();
-  /** Files whose results were cleared (one, or all): an analysis kept for them is forgotten too. */
-  readonly onDidForget = this.forgot.event;
   readonly diagnostics = vscode.languages.createDiagnosticCollection('iisAuthLens.logFiles');
   private readonly subscriptions: vscode.Disposable[];
 
@@ -148,7 +152,13 @@ export class LogSummaryStore implements vscode.Disposable {
   }
 
   set(uri: vscode.Uri, result: AnalyzeFileResult): void {
-    this.files.set(uri.toString(), { uri, result });
+    let stamp: string | undefined;
+    try {
+      stamp = fileStamp(fs.statSync(uri.fsPath));
+    } catch {
+      /* gone or unreadable: the result is kept, never taken as current */
+    }
+    this.files.set(uri.toString(), { uri, result, stamp });
     this.publish(uri);
     this.changed.fire();
   }
@@ -165,22 +175,18 @@ export class LogSummaryStore implements vscode.Disposable {
     if (!this.files.delete(uri.toString())) return;
     this.diagnostics.delete(uri);
     this.changed.fire();
-    this.forgot.fire([uri]);
   }
 
   clear(): void {
-    const uris = [...this.files.values()].map((f) => f.uri);
     this.files.clear();
     this.diagnostics.clear();
     this.changed.fire();
-    this.forgot.fire(uris);
   }
 
   dispose(): void {
     for (const d of this.subscriptions) d.dispose();
     this.diagnostics.dispose();
     this.changed.dispose();
-    this.forgot.dispose();
   }
 }
 
