@@ -7,46 +7,12 @@ import { join } from 'node:path';
 import * as l10n from '@vscode/l10n';
 import { renderMarkdown } from '../support/markdownSafety';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { CodeLens, Diagnostic, Hover, MarkupContent } from 'vscode-languageserver/node';
-import { features } from '../../src/server/features';
-import { defaultSettings, type ServerContext } from '../../src/server/context';
+import type { Diagnostic, Hover, MarkupContent } from 'vscode-languageserver/node';
+import { inProcessServer, type InProcessServer } from '../support/serverInProcess';
 
 const FIX = join(__dirname, '..', 'fixtures', 'epconfig');
 
-function providers(): {
-  hover(doc: TextDocument, line: number, ch: number): Hover | null;
-  codeLens(doc: TextDocument): CodeLens[];
-  diagnostics(doc: TextDocument): Diagnostic[];
-} {
-  const noop = (): void => undefined;
-  const connection = new Proxy({}, { get: () => new Proxy(noop, { get: () => noop }) });
-  const documents = new Proxy({ get: () => undefined, all: () => [] }, { get: (t, k) => (t as Record<string | symbol, unknown>)[k] ?? noop });
-  const ctx = {
-    connection,
-    documents,
-    settings: () => defaultSettings,
-    capabilities: {},
-    hover: [],
-    diagnostics: [],
-    codeLens: [],
-    symbols: [],
-    folding: [],
-    semanticTokens: [],
-    refreshDiagnostics: noop,
-  } as unknown as ServerContext;
-  for (const f of features) f.register(ctx);
-  return {
-    hover: (doc, line, character) => {
-      for (const h of ctx.hover) {
-        const r = h.provideHover(doc, { line, character });
-        if (r) return r;
-      }
-      return null;
-    },
-    codeLens: (doc) => ctx.codeLens.flatMap((c) => c.provideCodeLenses(doc)),
-    diagnostics: (doc) => ctx.diagnostics.flatMap((d) => d.provideDiagnostics(doc)),
-  };
-}
+const providers = (): InProcessServer => inProcessServer();
 
 // Each test its own folder: the server caches a reading per URI and version.
 let n = 0;
@@ -161,29 +127,10 @@ void test('an IIS log with BAD_BINDINGS on /EWS/ names the configured Default We
     1,
     readFileSync(join(FIX, 'E19_NotConfigured_ApplicationHost.config'), 'utf8'),
   );
-  const withDocs = (docs: TextDocument[]): Diagnostic[] => {
-    const noop = (): void => undefined;
-    const connection = new Proxy({}, { get: () => new Proxy(noop, { get: () => noop }) });
-    const documents = new Proxy(
-      { get: (u: string) => docs.find((d) => d.uri === u), all: () => docs },
-      { get: (t, k) => (t as Record<string | symbol, unknown>)[k] ?? noop },
-    );
-    const ctx = {
-      connection,
-      documents,
-      settings: () => defaultSettings,
-      capabilities: {},
-      hover: [],
-      diagnostics: [],
-      codeLens: [],
-      symbols: [],
-      folding: [],
-      semanticTokens: [],
-      refreshDiagnostics: noop,
-    } as unknown as ServerContext;
-    for (const f of features) f.register(ctx);
-    return ctx.diagnostics.flatMap((d) => d.provideDiagnostics(logDoc)).filter((d) => d.code === 'EP_CONFIGURED');
-  };
+  const withDocs = (docs: TextDocument[]): Diagnostic[] =>
+    inProcessServer(docs)
+      .diagnostics(logDoc)
+      .filter((d) => d.code === 'EP_CONFIGURED');
   assert.deepEqual(withDocs([logDoc]), []);
   const [d] = withDocs([logDoc, cfg]);
   assert.ok(d);

@@ -8,10 +8,9 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { CodeLens, Hover, MarkupContent } from 'vscode-languageserver/node';
+import type { Hover, MarkupContent } from 'vscode-languageserver/node';
 import { mdBold, mdCode, mdCommandLink, mdFence, mdText, plainLabel } from '../../src/core/markdown';
-import { features } from '../../src/server/features';
-import { defaultSettings, type ServerContext } from '../../src/server/context';
+import { inProcessServer, type InProcessServer } from '../support/serverInProcess';
 import { hcwFailureCause } from '../../src/server/features/hcwCodeLens';
 import type { HcwEntry } from '../../src/core/hcw/hcwLog';
 import { decodeDocument } from '../../src/core/tokenReport';
@@ -139,41 +138,8 @@ void test('plainLabel: $(icon) escaped, one line, bounded length', () => {
 
 // ---- the server's own providers, registered as server.ts registers them ----
 
-interface Providers {
-  hover(doc: TextDocument, line: number, character: number): Hover | null;
-  codeLens(doc: TextDocument): CodeLens[];
-}
-
-function serverProviders(): Providers {
-  const noop = (): void => undefined;
-  const connection = new Proxy({}, { get: () => new Proxy(noop, { get: () => noop }) });
-  const documents = new Proxy({ get: () => undefined, all: () => [] }, { get: (t, k) => (t as Record<string | symbol, unknown>)[k] ?? noop });
-  const ctx = {
-    connection,
-    documents,
-    settings: () => defaultSettings,
-    capabilities: {},
-    hover: [],
-    diagnostics: [],
-    codeLens: [],
-    symbols: [],
-    folding: [],
-    semanticTokens: [],
-    refreshDiagnostics: noop,
-  } as unknown as ServerContext;
-  for (const f of features) f.register(ctx);
-  return {
-    // the first provider that answers wins, as in server.ts
-    hover: (doc, line, character) => {
-      for (const h of ctx.hover) {
-        const r = h.provideHover(doc, { line, character });
-        if (r) return r;
-      }
-      return null;
-    },
-    codeLens: (doc) => ctx.codeLens.flatMap((c) => c.provideCodeLenses(doc)),
-  };
-}
+type Providers = Pick<InProcessServer, 'hover' | 'codeLens'>;
+const serverProviders = (): Providers => inProcessServer();
 
 function markdownOf(h: Hover): string {
   return (h.contents as MarkupContent).value;
