@@ -9,7 +9,7 @@ import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
+import { buildCli } from '../test/support/cliProcess';
 
 const ROOT = join(__dirname, '..');
 const ROUNDS = Number(process.env.CLI_BENCH_ROUNDS ?? 20);
@@ -33,17 +33,7 @@ async function mainBench(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'cli-startup-'));
   try {
     const cli = join(dir, 'cli.js');
-    await build({
-      entryPoints: [join(ROOT, 'src', 'cli', 'main.ts')],
-      bundle: true,
-      platform: 'node',
-      target: 'node20',
-      format: 'cjs',
-      mainFields: ['module', 'main'],
-      outfile: cli,
-      logLevel: 'error',
-      define: { __VERSION__: '"bench"' },
-    });
+    await buildCli(cli);
     // the W3C analysis looks for the WebAssembly kernel beside the bundle (else it runs the JavaScript path)
     const wasm = join(ROOT, 'dist', 'w3cKernel.wasm');
     if (existsSync(wasm)) copyFileSync(wasm, join(dir, 'w3cKernel.wasm'));

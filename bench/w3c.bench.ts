@@ -18,7 +18,6 @@ import { existsSync, mkdirSync, openSync, readSync, closeSync, writeFileSync, st
 import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { parseW3cDocument } from '../src/core/w3c/w3cDocument';
 import { w3cKernelProblem } from '../src/core/w3c/w3cKernel';
@@ -26,6 +25,7 @@ import { READ_BYTES } from '../src/core/w3c/w3cSummaryRange';
 import { UNIT_BYTES } from '../src/core/w3c/w3cSummaryUnits';
 import { cgroupCpuLimit, summaryThreads } from '../src/core/w3c/w3cParallel';
 import { generateIisLog } from '../test/support/iisLogGenerator';
+import { buildCli } from '../test/support/cliProcess';
 
 const DIR = process.env.W3C_BENCH_DIR ?? join(tmpdir(), 'iis-auth-lens-bench');
 const LOG = join(DIR, 'u_ex261121.log');
@@ -106,25 +106,8 @@ async function main(): Promise<void> {
   }
   const size = statSync(LOG).size;
   const cli = join(DIR, 'iis-auth-lens-cli.js');
-  await build({
-    entryPoints: [join(ROOT, 'src', 'cli', 'main.ts')],
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    outfile: cli,
-    logLevel: 'error',
-  });
   // the parallel --summary path looks for its worker next to the CLI bundle
-  await build({
-    entryPoints: [join(ROOT, 'src', 'core', 'w3c', 'w3cSummaryWorker.ts')],
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    outfile: join(DIR, 'w3cSummaryWorker.js'),
-    logLevel: 'error',
-  });
+  await buildCli(cli, { worker: true });
   // and the WebAssembly kernel (src/wasm/w3cKernel.ts) beside it, as in dist/
   const wasm = spawnSync(process.execPath, [join(ROOT, 'esbuild.mjs'), '--kernel'], { cwd: ROOT, stdio: 'inherit' });
   if (wasm.status !== 0) throw new Error('building the WebAssembly kernel failed');

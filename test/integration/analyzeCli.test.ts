@@ -7,7 +7,6 @@ import { mkdtempSync, rmSync, writeFileSync, copyFileSync, mkdirSync, readFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
 import { buildCli } from '../support/cliProcess';
 import { generateIisLog } from '../support/iisLogGenerator';
 import { generateFreb } from '../support/frebGenerator';
@@ -21,17 +20,8 @@ let cli = '';
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'analyze-cli-'));
   cli = join(dir, 'cli.js');
-  await buildCli(cli);
   // the parallel --summary path runs its worker from next to the CLI bundle, as in dist/
-  await build({
-    entryPoints: [join(root, 'src', 'core', 'w3c', 'w3cSummaryWorker.ts')],
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    outfile: join(dir, 'w3cSummaryWorker.js'),
-    logLevel: 'error',
-  });
+  await buildCli(cli, { worker: true });
   generateIisLog({ size: '600k', seed: 3, garbage: 3, badBindingsRate: 0.05, out: join(dir, 'u_ex261121.log') });
 });
 after(() => {

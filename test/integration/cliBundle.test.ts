@@ -7,9 +7,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import { subcommands } from '../../src/cli/commands';
 import { runCli } from '../support/cliInProcess';
+import { buildCli } from '../support/cliProcess';
 
 const root = join(__dirname, '..', '..');
 const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
@@ -19,16 +19,7 @@ let cli = '';
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'cli-bundle-'));
   cli = join(dir, 'cli.js');
-  await build({
-    entryPoints: [join(root, 'src', 'cli', 'main.ts')],
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    outfile: cli,
-    logLevel: 'error',
-    define: { __VERSION__: JSON.stringify(version) },
-  });
+  await buildCli(cli);
 });
 after(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });

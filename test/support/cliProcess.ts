@@ -2,8 +2,9 @@
 // loopback port, waiting for a port to open, building the CLI bundle, and one bounded CLI run.
 import { spawn } from 'node:child_process';
 import { connect, createServer } from 'node:net';
-import { join } from 'node:path';
-import { build } from 'esbuild';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { build, type BuildOptions } from 'esbuild';
 
 const root = join(__dirname, '..', '..');
 
@@ -36,17 +37,17 @@ export async function waitForPort(port: number, ms: number): Promise<void> {
   }
 }
 
-/** Bundles src/cli/main.ts to outfile, as dist/cli.js is built. */
-export async function buildCli(outfile: string): Promise<void> {
-  await build({
-    entryPoints: [join(root, 'src', 'cli', 'main.ts')],
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    outfile,
-    logLevel: 'error',
-  });
+const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
+
+/**
+ * Bundles src/cli/main.ts to outfile, as esbuild.mjs builds dist/cli.js (package version included).
+ * `worker: true` also bundles the parallel --summary worker beside it, where the CLI looks for it.
+ */
+export async function buildCli(outfile: string, opts: { worker?: boolean } = {}): Promise<void> {
+  const node: BuildOptions = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', mainFields: ['module', 'main'], logLevel: 'error' };
+  await build({ ...node, entryPoints: [join(root, 'src', 'cli', 'main.ts')], outfile, define: { __VERSION__: JSON.stringify(version) } });
+  if (opts.worker)
+    await build({ ...node, entryPoints: [join(root, 'src', 'core', 'w3c', 'w3cSummaryWorker.ts')], outfile: join(dirname(outfile), 'w3cSummaryWorker.js') });
 }
 
 export interface CliRun {
