@@ -8,14 +8,14 @@ import { mkdtempSync, rmSync, writeFileSync, readFileSync, mkdirSync, createWrit
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable, Writable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { analyzeCommand } from '../../src/cli/analyzeCommand';
 import { collectInputs, sniff } from '../../src/cli/analyzeFiles';
-import type { CliIo } from '../../src/cli/io';
 import { analyzeW3cStream } from '../../src/core/w3c/w3cAnalyze';
 import { listFrebFiles } from '../../src/core/freb/frebSearch';
 import { nodeLogFs, scanFolder, walkFolder, type LogFs } from '../../src/node/logFiles';
+import { cliIo, type CapturedIo } from '../support/cliInProcess';
 
 const FIXTURE = join(__dirname, '..', 'fixtures', 'workspace', 'u_ex261121_bad_bindings.log');
 const FREB = join(__dirname, '..', 'fixtures', 'workspace', 'fr000017_bad_bindings.xml');
@@ -29,31 +29,8 @@ after(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-function captureIo(stdin: Readable = Readable.from([])): { io: CliIo; out: () => string; err: () => string } {
-  let out = '',
-    err = '';
-  const w = (f: (s: string) => void): Writable =>
-    new Writable({
-      write(c, _e, cb) {
-        f(String(c));
-        cb();
-      },
-    });
-  return {
-    io: {
-      stdout: w((s) => {
-        out += s;
-      }),
-      stderr: w((s) => {
-        err += s;
-      }),
-      stdin,
-      stdinIsTTY: false,
-    },
-    out: () => out,
-    err: () => err,
-  };
-}
+/** The CLI's streams captured; stdin empty and not a terminal unless given. */
+const captureIo = (stdin: Readable = Readable.from([])): CapturedIo => cliIo(stdin, false);
 
 interface Entry {
   path: string;

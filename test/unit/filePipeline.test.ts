@@ -9,10 +9,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync, readFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable, Writable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { analyzeCommand } from '../../src/cli/analyzeCommand';
-import type { CliIo } from '../../src/cli/io';
 import { scanFolder, scanW3cLog, sniffFile, readHead, sniffBytes } from '../../src/node/logFiles';
 import { AuthTimelineBuilder } from '../../src/core/timeline/authTimeline';
 import { MatchingLinesCollector } from '../../src/core/timeline/matchingIisLines';
@@ -25,6 +24,7 @@ import { decodeHead, LogTextDecoder, scannerBytes } from '../../src/core/files/t
 import type { CancellationToken } from 'vscode-languageserver/node';
 import { W3cScanner } from '../../src/core/w3c/w3cScanner';
 import { analyzeW3cDocument } from '../../src/core/w3c/w3cDocumentAnalysis';
+import { cliIo, type CapturedIo } from '../support/cliInProcess';
 
 const FIXTURE = join(__dirname, '..', 'fixtures', 'workspace', 'u_ex261121_bad_bindings.log');
 const truth = JSON.parse(readFileSync(FIXTURE + '.truth.json', 'utf8')) as { requests: number; lines: number; status: Record<string, number> };
@@ -74,36 +74,8 @@ after(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-interface Captured {
-  io: CliIo;
-  out: () => string;
-  err: () => string;
-}
-function captureIo(stdin: Readable = Readable.from([]), stdinIsTTY = false): Captured {
-  let out = '',
-    err = '';
-  const w = (f: (s: string) => void): Writable =>
-    new Writable({
-      write(c, _e, cb) {
-        f(String(c));
-        cb();
-      },
-    });
-  return {
-    io: {
-      stdout: w((s) => {
-        out += s;
-      }),
-      stderr: w((s) => {
-        err += s;
-      }),
-      stdin,
-      stdinIsTTY,
-    },
-    out: () => out,
-    err: () => err,
-  };
-}
+/** The CLI's streams captured; stdin empty and not a terminal unless given. */
+const captureIo = (stdin: Readable = Readable.from([]), stdinIsTTY = false): CapturedIo => cliIo(stdin, stdinIsTTY);
 
 interface Entry {
   path: string;
