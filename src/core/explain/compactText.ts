@@ -10,11 +10,6 @@ export interface CompactText {
   originalOffset(ci: number): number;
 }
 
-/**
- * The map back is kept per run of non-whitespace (a word), not per character: four bytes per
- * character of a 100 MB paste is memory the machine has to fault in, and that, not the scan, was
- * most of the time explain took. A lookup is a binary search over the runs.
- */
 /** True for the code units JavaScript's `\s` matches (the whitespace the phrases drop). */
 export function isWhitespaceCode(c: number): boolean {
   if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
@@ -24,7 +19,14 @@ export function isWhitespaceCode(c: number): boolean {
   );
 }
 
+/**
+ * The map back is kept per run of non-whitespace (a word), not per character: four bytes per
+ * character of a 100 MB paste is memory the machine has to fault in, and that, not the scan, was
+ * most of the time explain took. A lookup is a binary search over the runs.
+ */
 export function compact(original: string): CompactText {
+  // The text itself from the regex engine's native replace; the runs from one scan below (a
+  // string per run, as joining the runs would need, is the garbage this avoids).
   const text = original.replace(/\s+/g, '');
   // runCompact[k] is where run k starts in the compact text, runOriginal[k] where it starts in the original.
   let runCompact = new Uint32Array(1024);
@@ -62,12 +64,11 @@ export function compact(original: string): CompactText {
   }
   const starts = runCompact;
   const origins = runOriginal;
-  const count = runs;
   return {
     text,
     originalOffset(ci: number): number {
       let lo = 0;
-      let hi = count - 1;
+      let hi = runs - 1;
       while (lo < hi) {
         const mid = (lo + hi + 1) >>> 1;
         if (starts[mid]! <= ci) lo = mid;
