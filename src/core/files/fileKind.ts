@@ -30,7 +30,6 @@ const W3C_FIELDS = /^#Fields:[ \t]*\S/;
 const W3C_FIELD_LIST = /^#Fields:.*[ \t](date|time|c-ip|s-ip|cs-method|cs-uri-stem|sc-status)([ \t]|$)/;
 // Optional XML declaration, stylesheet and comments (IIS writes `<!-- saved from url=... -->`), then the root.
 // A comment may not run past its first `-->`, so every head parses one way only (no backtracking blow-up).
-const FREB_ROOT = /^\s*(<\?xml[^>]*\?>\s*)?((<\?xml-stylesheet[^>]*\?>|<!--(?:(?!-->)[\s\S])*-->)\s*)*<failedRequest[\s>]/;
 /** A W3C data line as IIS writes it without a #Fields header (the default layout starts with date and time). */
 const DATE_TIME_RECORD = /^\d{4}-\d{2}-\d{2}[ \t]+\d{1,2}:\d{2}:\d{2}[ \t]/;
 
@@ -59,24 +58,33 @@ function clip(s: string): string {
 }
 
 /**
- * applicationHost.config / web.config: after the XML declaration and comments, a <configuration>
- * root, with an IIS section further on in the head. Scanned with indexOf, not one regex (comments
- * in a pattern backtrack on hostile heads).
+ * Where the root element of an XML head starts: after whitespace, the XML declaration and
+ * stylesheet processing instructions (`<?xml...?>`) and comments; -1 when one of those is cut off.
+ * Scanned with indexOf, not one regex (comments in a pattern backtrack on hostile heads).
  */
-function looksLikeIisConfig(text: string): boolean {
+function rootElementStart(text: string): number {
   let at = 0;
   for (;;) {
     while (at < text.length && /\s/.test(text[at]!)) at++;
-    if (text.startsWith('<?xml', at) || text.startsWith('<!--', at)) {
-      const end = text.indexOf(text.startsWith('<?xml', at) ? '?>' : '-->', at + 4);
-      if (end < 0) return false;
-      at = end + (text.startsWith('<?xml', at) ? 2 : 3);
-      continue;
-    }
-    break;
+    const pi = text.startsWith('<?xml', at);
+    if (!pi && !text.startsWith('<!--', at)) return at;
+    const end = text.indexOf(pi ? '?>' : '-->', at + 4);
+    if (end < 0) return -1;
+    at = end + (pi ? 2 : 3);
   }
-  if (!/^<configuration[\s>]/.test(text.slice(at, at + 15))) return false;
-  return /<(?:system\.applicationHost|system\.webServer|configSections)[\s>]/.test(text.slice(at));
+}
+
+/** The head's root element is <name> (followed by whitespace or '>'). */
+function rootIs(text: string, name: string): boolean {
+  const at = rootElementStart(text);
+  if (at < 0 || !text.startsWith(`<${name}`, at)) return false;
+  const next = text.charAt(at + name.length + 1);
+  return next === '>' || /\s/.test(next);
+}
+
+/** applicationHost.config / web.config: a <configuration> root with an IIS section further on in the head. */
+function looksLikeIisConfig(text: string): boolean {
+  return rootIs(text, 'configuration') && /<(?:system\.applicationHost|system\.webServer|configSections)[\s>]/.test(text);
 }
 
 const NOT_OURS = 'not an IIS W3C log or FREB trace (no #Fields/#Software directive, no <failedRequest>)';
@@ -104,7 +112,7 @@ export function exchangeCsvLogSign(head: string): string | null {
 export function detectFileKind(head: string, name: string, mode: KindMode): FileKindResult {
   const text = (head.charCodeAt(0) === 0xfeff ? head.slice(1) : head).slice(0, 8192);
   const base = baseName(name);
-  if (FREB_ROOT.test(text)) return { kind: 'freb', reason: '<failedRequest> root element' };
+  if (rootIs(text, 'failedRequest')) return { kind: 'freb', reason: '<failedRequest> root element' };
   const csv = exchangeCsvLogSign(text);
   if (csv) return { kind: 'unknown', reason: `an Exchange-style CSV log (${csv}), not an IIS W3C extended log (space-separated #Fields) or FREB trace` };
   const lines = text.split(/\r\n|\r|\n/, 40);
