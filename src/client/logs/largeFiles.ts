@@ -17,17 +17,12 @@ export const SYNC_LIMIT_BYTES = 50 * 1024 * 1024;
 /** Findings published as diagnostics per file (the counts in the view are always complete). */
 export const MAX_DIAGNOSTICS = 10_000;
 
-/** True for names IIS gives its logs (and gzip copies of them). */
-export function looksLikeIisLogName(file: string): boolean {
-  return isIisLogName(file);
-}
-
 /**
  * What the file pipeline makes of a file on disk (node/logFiles.ts): an IIS log name lets a
  * headerless log count, any other name needs the content to say it (as the editor does for an open
  * document). Gzip, UTF-16 with or without BOM and CR-only line ends are looked through.
  */
-export async function sniffLogOnDisk(file: string): Promise<SniffedFile | null> {
+async function sniffLogOnDisk(file: string): Promise<SniffedFile | null> {
   try {
     return await sniffFile(file, file, isIisLogName(file) ? 'named' : 'content');
   } catch {

@@ -21,6 +21,7 @@ function findingsText(n: number): string {
   return n === 1 ? vscode.l10n.t('1 finding') : vscode.l10n.t('{0} findings', fmt(n));
 }
 import { findingsByBlock } from '../../core/files/logExcerpt';
+import { FREB_XML_MODE_NAME } from '../../core/files/fileKind';
 
 export const REVEAL_LINE_COMMAND = 'iisAuthLens.logSummary.revealLine';
 /** Test hook: the analyzed files as JSON-able objects. */
@@ -41,6 +42,8 @@ export interface AnalyzedFile {
   result: AnalyzeFileResult;
   /** `size:mtime` of the file when its result was stored (undefined when it could not be read). */
   stamp?: string;
+  /** Its size then, in bytes (0 when it could not be read). */
+  size: number;
 }
 
 /** `size:mtime` of a file on disk, or undefined: what tells an analysis kept for it is still current. */
@@ -127,7 +130,7 @@ export class LogSummaryStore implements vscode.Disposable {
       (d) =>
         d.uri.toString() === uri.toString() &&
         !d.isClosed &&
-        (d.languageId === 'iis-w3c-log' || d.languageId === 'freb' || (d.languageId === 'xml' && /^fr[0-9][^/\\]*\.xml$/i.test(path.basename(d.uri.path)))),
+        (d.languageId === 'iis-w3c-log' || d.languageId === 'freb' || (d.languageId === 'xml' && FREB_XML_MODE_NAME.test(path.basename(d.uri.path)))),
     );
   }
 
@@ -138,13 +141,7 @@ export class LogSummaryStore implements vscode.Disposable {
       this.diagnostics.set(uri, []);
       return;
     }
-    let size = 0;
-    try {
-      size = fs.statSync(uri.fsPath).size;
-    } catch {
-      /* gone since the analysis: the findings stay, without the excerpt link */
-    }
-    const viaExcerpt = opensAsExcerpt(uri, size);
+    const viaExcerpt = opensAsExcerpt(uri, f!.size);
     this.diagnostics.set(
       uri,
       findings.map((x) => findingToDiagnostic(x, uri, f!.result.kind, viaExcerpt)),
@@ -153,12 +150,15 @@ export class LogSummaryStore implements vscode.Disposable {
 
   set(uri: vscode.Uri, result: AnalyzeFileResult): void {
     let stamp: string | undefined;
+    let size = 0;
     try {
-      stamp = fileStamp(fs.statSync(uri.fsPath));
+      const st = fs.statSync(uri.fsPath);
+      stamp = fileStamp(st);
+      size = st.size;
     } catch {
-      /* gone or unreadable: the result is kept, never taken as current */
+      /* gone or unreadable: the result is kept, never taken as current, and its findings have no excerpt link */
     }
-    this.files.set(uri.toString(), { uri, result, stamp });
+    this.files.set(uri.toString(), { uri, result, stamp, size });
     this.publish(uri);
     this.changed.fire();
   }

@@ -18,6 +18,8 @@ export type KindMode = 'named' | 'content';
 
 /** IIS writes traces as fr000001.xml; folder copies get .gz. */
 export const FREB_NAME = /^fr\d+\.xml(\.gz)?$/i;
+/** An editor document in `xml` mode with such a name (fr<digits>...xml) is served as a FREB trace by the language server. */
+export const FREB_XML_MODE_NAME = /^fr[0-9][^/\\]*\.xml$/i;
 /** IIS (u_ex, u_in, u_nc, *_x for enhanced logging), IIS 6 (ex/in/nc + date) and HTTP.sys names. */
 export const IIS_LOG_NAME = /^(u_ex|u_in|u_nc|httperr).*\.log(\.gz)?$|^(ex|in|nc)\d{4,}.*\.log(\.gz)?$|_x\.log(\.gz)?$/i;
 const ANY_LOG_NAME = /\.log(\.gz)?$/i;

@@ -3,6 +3,7 @@
 // XML users keep their XML mode and still get these features).
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { tryAnalyzeFreb, type FrebAnalysis } from '../../core/freb/frebAnalyze';
+import { FREB_XML_MODE_NAME } from '../../core/files/fileKind';
 
 export type FrebDocState = { analysis: FrebAnalysis } | { error: string; line: number; reason: string };
 
@@ -12,7 +13,7 @@ export function isFrebDocument(doc: TextDocument): boolean {
   if (doc.languageId === 'freb') return true;
   if (doc.languageId !== 'xml') return false;
   const name = decodeURIComponent(doc.uri.split(/[/\\]/).pop() ?? '');
-  return /^fr[0-9][^/\\]*\.xml$/i.test(name);
+  return FREB_XML_MODE_NAME.test(name);
 }
 
 export function frebStateOf(doc: TextDocument): FrebDocState {
