@@ -137,9 +137,14 @@ function cbtText(state: CbtState): string {
   }
 }
 
+/** A path given as a command argument (a Uri from a menu, or a string), else undefined. */
+function pathArg(arg: unknown): string | undefined {
+  return arg instanceof vscode.Uri ? arg.fsPath : typeof arg === 'string' ? arg : undefined;
+}
+
 function matchPath(arg: unknown): string | undefined {
-  if (arg instanceof vscode.Uri) return arg.fsPath;
-  if (typeof arg === 'string') return arg;
+  const given = pathArg(arg);
+  if (given !== undefined) return given;
   const n = arg as Node | undefined;
   return n && n.kind === 'match' ? n.match.path : n && n.kind === 'error' ? n.path : undefined;
 }
@@ -291,7 +296,7 @@ export const frebSearch: ClientFeature<'freb/frebSearch'> = {
 
     // Arguments (folder, filter clauses) skip the prompts: for scripted use and the e2e tests.
     const find = async (folderArg?: unknown, filterArg?: unknown): Promise<FrebSearchResult | undefined> => {
-      const folder = folderArg instanceof vscode.Uri ? folderArg.fsPath : typeof folderArg === 'string' ? folderArg : await pickFolder();
+      const folder = pathArg(folderArg) ?? (await pickFolder());
       if (!folder) return undefined;
       let f: { filter: FrebFilter; clauses: string[] } | undefined;
       try {
@@ -362,7 +367,7 @@ export const frebSearch: ClientFeature<'freb/frebSearch'> = {
       }
       // A destination as argument is taken as it is only by the extension's tests; for anyone else
       // (another extension, a link) it is the suggestion the user confirms: nothing is written unasked.
-      const given = destArg instanceof vscode.Uri ? destArg.fsPath : typeof destArg === 'string' ? destArg : undefined;
+      const given = pathArg(destArg);
       const dest = given && ctx.testMode ? given : await pickCopyDestination(provider.folder, matches.length, given);
       if (!dest) return undefined;
       const r = await copyFrebMatches(
@@ -396,7 +401,7 @@ export const frebSearch: ClientFeature<'freb/frebSearch'> = {
         return undefined;
       }
       // as for copy: an argument is the suggestion, taken unasked only by the extension's tests
-      const given = destArg instanceof vscode.Uri ? destArg.fsPath : typeof destArg === 'string' ? destArg : undefined;
+      const given = pathArg(destArg);
       let dest = given && ctx.testMode ? given : undefined;
       if (!dest) {
         const picked = await vscode.window.showSaveDialog({
