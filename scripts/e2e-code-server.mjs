@@ -274,21 +274,38 @@ async function main() {
         await page.mouse.wheel(0, at.below);
         await page.waitForTimeout(300);
       }
-      answer = await page.evaluate(
-        ({ part, fileName }) => {
-          const rows = [...document.querySelectorAll('.markers-panel .monaco-list-row')].sort(
-            (a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top,
-          );
-          const at = rows.findIndex((r) => r.getAttribute('aria-level') === '1' && (r.textContent ?? '').includes(fileName));
-          if (at < 0) return { error: `no Problems entry for ${fileName} among ${rows.length} rows` };
-          const row = rows.slice(at + 1).find((r) => r.getAttribute('aria-level') === '2');
-          const el = row?.querySelector(part === 'code' ? 'a.monaco-link' : '.marker-message');
-          if (!row || !el) return { error: `the first problem of ${fileName} has no ${part === 'code' ? 'code link' : 'message'}` };
-          const r = el.getBoundingClientRect();
-          return { x: r.left + Math.min(r.width / 2, 40), y: r.top + r.height / 2, text: row.textContent ?? '' };
-        },
-        { part, fileName },
-      );
+      // where the first problem's code link (or message) is, and whether that point hits it: the list
+      // may still be moving after the scroll, and a click that lands on the row instead of the link
+      // opens the raw file (so the point is measured until it holds still and hits the element)
+      const measure = () =>
+        page.evaluate(
+          ({ part, fileName }) => {
+            const rows = [...document.querySelectorAll('.markers-panel .monaco-list-row')].sort(
+              (a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top,
+            );
+            const at = rows.findIndex((r) => r.getAttribute('aria-level') === '1' && (r.textContent ?? '').includes(fileName));
+            if (at < 0) return { error: `no Problems entry for ${fileName} among ${rows.length} rows` };
+            const row = rows.slice(at + 1).find((r) => r.getAttribute('aria-level') === '2');
+            const el = row?.querySelector(part === 'code' ? 'a.monaco-link' : '.marker-message');
+            if (!row || !el) return { error: `the first problem of ${fileName} has no ${part === 'code' ? 'code link' : 'message'}` };
+            const r = el.getBoundingClientRect();
+            const x = r.left + Math.min(r.width / 2, 40);
+            const y = r.top + r.height / 2;
+            const hit = document.elementFromPoint(x, y);
+            return { x, y, text: row.textContent ?? '', hits: !!hit && (hit === el || el.contains(hit)) };
+          },
+          { part, fileName },
+        );
+      answer = await measure();
+      for (let i = 0; i < 20 && !answer.error; i++) {
+        await page.waitForTimeout(100);
+        const again = await measure();
+        const still = !again.error && again.x === answer.x && again.y === answer.y;
+        answer = again;
+        if (still && again.hits) break;
+      }
+      if (!answer.error && !answer.hits) answer = { error: `the first problem's ${part} did not hold still under the mouse at (${answer.x}, ${answer.y})` };
+      if (!answer.error) delete answer.hits;
       if (!answer.error) await page.mouse.click(answer.x, answer.y);
     } catch (err) {
       answer = { error: err.message };
